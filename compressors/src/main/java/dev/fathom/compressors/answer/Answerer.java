@@ -1,0 +1,13 @@
+package dev.fathom.compressors.answer;
+
+import dev.fathom.compressors.Evidence;
+
+/**
+ * The answer stage. The default, {@link ExtractiveAnswerer}, needs no generative model; a drafter
+ * backed by the in-JVM engine implements the same interface.
+ */
+public interface Answerer {
+
+  /** Composes the answer to {@code question} from {@code evidence}; timings are left empty. */
+  Answer answer(String question, Evidence evidence);
+}
