@@ -1,0 +1,155 @@
+package dev.fathom.compressors;
+
+import dev.fathom.retrieval.Hit;
+import dev.fathom.retrieval.Passage;
+import dev.fathom.retrieval.embed.Embedder;
+import dev.fathom.retrieval.text.SentenceSplitter;
+import dev.fathom.retrieval.text.TextSpan;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * RECOMP's extractive compressor (Xu, Shi and Choi, "RECOMP: Improving Retrieval-Augmented LMs with
+ * Compression and Selective Augmentation", ICLR 2024, §3.1): split the top passages into sentences,
+ * score each by the dot product of its embedding with the question's, and keep the best.
+ *
+ * <p>RECOMP trains its dual encoder on end-task signal; Fathom uses all-MiniLM-L6-v2 zero-shot,
+ * which the evaluation in {@code docs/evaluation.md} measures. Sentences are kept best-first until
+ * the token budget or the sentence cap is reached, then put back in the order they have in their
+ * sources so the evidence reads naturally.
+ *
+ * <p><b>Selective augmentation</b> (RECOMP §3.3): when no sentence reaches {@link
+ * Settings#threshold()}, the evidence is empty, and the answer says nothing relevant was found
+ * rather than quoting noise.
+ */
+public final class ExtractiveCompressor implements ContextCompressor {
+
+  /**
+   * @param topPassages how many of the retrieved passages are read (RECOMP reads the top 5)
+   * @param budgetTokens most model tokens kept (the first sentence is kept even when longer)
+   * @param maxSentences most sentences kept
+   * @param threshold least cosine similarity for a sentence to count as relevant
+   * @param minSentenceChars shorter fragments (headings, list bullets) are not candidates
+   */
+  public record Settings(
+      int topPassages, int budgetTokens, int maxSentences, double threshold, int minSentenceChars) {
+    public Settings {
+      check("topPassages", topPassages, 1, 100);
+      check("budgetTokens", budgetTokens, 1, 100_000);
+      check("maxSentences", maxSentences, 1, 1000);
+      check("minSentenceChars", minSentenceChars, 0, 10_000);
+      if (!(threshold >= -1 && threshold <= 1)) {
+        throw new IllegalArgumentException("threshold must be in [-1, 1], got " + threshold);
+      }
+    }
+
+    private static void check(String name, int v, int lo, int hi) {
+      if (v < lo || v > hi) {
+        throw new IllegalArgumentException(name + " must be in [" + lo + ", " + hi + "], got " + v);
+      }
+    }
+
+    public static Settings defaults() {
+      return new Settings(5, 64, 3, 0.25, 12);
+    }
+  }
+
+  private final Embedder embedder;
+  private final Settings settings;
+
+  public ExtractiveCompressor(Embedder embedder, Settings settings) {
+    this.embedder = embedder;
+    this.settings = settings;
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  @Override
+  public Evidence compress(String question, List<Hit> hits) {
+    List<Candidate> candidates = candidates(hits);
+    int inputTokens = 0;
+    for (Hit h : hits.subList(0, Math.min(settings.topPassages(), hits.size()))) {
+      inputTokens += embedder.countTokens(h.passage().text());
+    }
+    if (candidates.isEmpty()) return Evidence.none(question, inputTokens);
+
+    float[] q = embedder.embed(question);
+    List<float[]> vectors = embedder.embedAll(candidates.stream().map(Candidate::text).toList());
+    for (int i = 0; i < candidates.size(); i++) candidates.get(i).score = dot(q, vectors.get(i));
+    List<Candidate> best = new ArrayList<>(candidates);
+    best.sort(Comparator.comparingDouble((Candidate c) -> c.score).reversed());
+    if (best.getFirst().score < settings.threshold()) return Evidence.none(question, inputTokens);
+
+    List<Candidate> kept = new ArrayList<>();
+    int tokens = 0;
+    for (Candidate c : best) {
+      if (c.score < settings.threshold() || kept.size() == settings.maxSentences()) break;
+      int t = embedder.countTokens(c.text());
+      if (!kept.isEmpty() && tokens + t > settings.budgetTokens()) continue;
+      kept.add(c);
+      tokens += t;
+    }
+    kept.sort(
+        Comparator.comparingInt((Candidate c) -> c.sourceOrder).thenComparingInt(c -> c.offset));
+    List<EvidenceSentence> sentences = new ArrayList<>(kept.size());
+    for (Candidate c : kept) {
+      sentences.add(
+          new EvidenceSentence(c.text(), c.passage, c.span.start(), c.span.end(), c.score));
+    }
+    return new Evidence(question, sentences, tokens, inputTokens);
+  }
+
+  /** Sentences of the top passages, each once (overlapping chunks repeat sentences). */
+  private List<Candidate> candidates(List<Hit> hits) {
+    Map<String, Integer> sourceOrder = new HashMap<>();
+    Set<String> seen = new HashSet<>();
+    List<Candidate> out = new ArrayList<>();
+    for (Hit h : hits.subList(0, Math.min(settings.topPassages(), hits.size()))) {
+      Passage p = h.passage();
+      int order = sourceOrder.computeIfAbsent(p.source(), s -> sourceOrder.size());
+      for (TextSpan span : SentenceSplitter.split(p.text())) {
+        String text = span.of(p.text());
+        if (text.length() < settings.minSentenceChars()) continue;
+        // Absolute offset in the source: sentences shared by overlapping passages dedupe here.
+        int offset = p.start() + span.start();
+        if (!seen.add(p.source() + '\u0000' + offset + '\u0000' + text)) continue;
+        out.add(new Candidate(p, span, text, order, offset));
+      }
+    }
+    return out;
+  }
+
+  private static float dot(float[] a, float[] b) {
+    float s = 0;
+    for (int i = 0; i < a.length; i++) s += a[i] * b[i];
+    return s;
+  }
+
+  private static final class Candidate {
+    final Passage passage;
+    final TextSpan span;
+    final String text;
+    final int sourceOrder;
+    final int offset;
+    float score;
+
+    Candidate(Passage passage, TextSpan span, String text, int sourceOrder, int offset) {
+      this.passage = passage;
+      this.span = span;
+      this.text = text;
+      this.sourceOrder = sourceOrder;
+      this.offset = offset;
+    }
+
+    String text() {
+      return text;
+    }
+  }
+}

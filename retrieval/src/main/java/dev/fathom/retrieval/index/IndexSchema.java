@@ -1,0 +1,41 @@
+package dev.fathom.retrieval.index;
+
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.en.EnglishAnalyzer;
+
+/** Field names and format markers of Fathom's Lucene index, kept in one place. */
+final class IndexSchema {
+  private IndexSchema() {}
+
+  /** Bumped whenever fields or analysis change; an index with another value must be rebuilt. */
+  static final String FORMAT = "1";
+
+  static final String USER_DATA_FORMAT = "fathom.index.format";
+  static final String USER_DATA_EMBEDDING = "fathom.embedding";
+
+  /** "passage" or "file": one index holds both, so they commit together. */
+  static final String KIND = "kind";
+
+  static final String KIND_PASSAGE = "passage";
+  static final String KIND_FILE = "file";
+
+  static final String ID = "id";
+  static final String SOURCE = "source";
+  static final String TITLE = "title";
+  static final String TEXT = "text";
+  static final String START = "start";
+  static final String END = "end";
+
+  /** Title and text together, English-analysed, for BM25. Not stored. */
+  static final String CONTENTS = "contents";
+
+  static final String VECTOR = "vector";
+
+  static final String ROOT = "root";
+  static final String SHA256 = "sha256";
+  static final String PASSAGES = "passages";
+
+  static Analyzer analyzer() {
+    return new EnglishAnalyzer();
+  }
+}

@@ -1,0 +1,123 @@
+package dev.fathom.retrieval.search;
+
+import dev.fathom.retrieval.Hit;
+import dev.fathom.retrieval.Passage;
+import dev.fathom.retrieval.SearchMode;
+import dev.fathom.retrieval.embed.Embedder;
+import dev.fathom.retrieval.index.PassageIndex;
+import dev.fathom.retrieval.index.ScoredPassage;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The default retriever: BM25, dense kNN, or both fused with reciprocal rank fusion (Cormack,
+ * Clarke and Büttcher, "Reciprocal Rank Fusion outperforms Condorcet and individual rank learning
+ * methods", SIGIR 2009): {@code score(d) = Σ_i w_i / (k + rank_i(d))}.
+ *
+ * <p>Each list is asked for {@link Settings#candidates()} results, more than the caller's k: HNSW
+ * is approximate, and fusion needs depth to let a document ranked moderately by both lists rise.
+ */
+public final class HybridRetriever implements Retriever {
+
+  /**
+   * @param candidates how many results each of BM25 and kNN contributes before fusion
+   * @param rrfK the RRF constant k (60 in the paper)
+   * @param bm25Weight weight of the BM25 list in the fused score
+   * @param denseWeight weight of the dense list in the fused score
+   */
+  public record Settings(int candidates, int rrfK, double bm25Weight, double denseWeight) {
+    public Settings {
+      if (candidates < 1 || candidates > 10_000) {
+        throw new IllegalArgumentException("candidates must be in [1, 10000], got " + candidates);
+      }
+      if (rrfK < 0 || rrfK > 10_000) {
+        throw new IllegalArgumentException("rrfK must be in [0, 10000], got " + rrfK);
+      }
+      if (bm25Weight < 0 || denseWeight < 0 || bm25Weight + denseWeight == 0) {
+        throw new IllegalArgumentException(
+            "fusion weights must be >= 0 and not both 0, got bm25="
+                + bm25Weight
+                + " dense="
+                + denseWeight);
+      }
+    }
+
+    public static Settings defaults() {
+      return new Settings(100, 60, 1.0, 1.0);
+    }
+  }
+
+  private final PassageIndex index;
+  private final Embedder embedder;
+  private final Settings settings;
+
+  public HybridRetriever(PassageIndex index, Embedder embedder, Settings settings) {
+    this.index = index;
+    this.embedder = embedder;
+    this.settings = settings;
+  }
+
+  @Override
+  public List<Hit> search(String query, SearchMode mode, int k) {
+    validate(query, k);
+    float[] vector = mode == SearchMode.BM25 ? null : embedder.embed(query);
+    return search(query, vector, mode, k);
+  }
+
+  @Override
+  public List<Hit> search(String query, float[] queryVector, SearchMode mode, int k) {
+    validate(query, k);
+    return switch (mode) {
+      case BM25 -> ranked(index.bm25(query, k), k);
+      case DENSE -> ranked(index.knn(queryVector, Math.max(k, settings.candidates())), k);
+      case HYBRID -> fuse(query, queryVector, k);
+    };
+  }
+
+  private List<Hit> fuse(String query, float[] vector, int k) {
+    int n = Math.max(k, settings.candidates());
+    Map<String, Passage> passages = new HashMap<>();
+    Map<String, Double> fused = new LinkedHashMap<>();
+    accumulate(index.bm25(query, n), settings.bm25Weight(), passages, fused);
+    accumulate(index.knn(vector, n), settings.denseWeight(), passages, fused);
+    List<Map.Entry<String, Double>> order = new ArrayList<>(fused.entrySet());
+    order.sort(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()));
+    List<Hit> hits = new ArrayList<>(Math.min(k, order.size()));
+    for (int i = 0; i < order.size() && i < k; i++) {
+      Map.Entry<String, Double> e = order.get(i);
+      hits.add(new Hit(passages.get(e.getKey()), e.getValue().floatValue(), i + 1));
+    }
+    return hits;
+  }
+
+  private void accumulate(
+      List<ScoredPassage> list,
+      double weight,
+      Map<String, Passage> passages,
+      Map<String, Double> fused) {
+    for (int rank = 1; rank <= list.size(); rank++) {
+      Passage p = list.get(rank - 1).passage();
+      passages.putIfAbsent(p.id(), p);
+      fused.merge(p.id(), weight / (settings.rrfK() + rank), Double::sum);
+    }
+  }
+
+  private static List<Hit> ranked(List<ScoredPassage> list, int k) {
+    List<Hit> hits = new ArrayList<>(Math.min(k, list.size()));
+    for (int i = 0; i < list.size() && i < k; i++) {
+      hits.add(new Hit(list.get(i).passage(), list.get(i).score(), i + 1));
+    }
+    return hits;
+  }
+
+  private static void validate(String query, int k) {
+    if (query == null || query.isBlank()) {
+      throw new IllegalArgumentException("the query is empty");
+    }
+    if (k < 1 || k > 1000) throw new IllegalArgumentException("k must be in [1, 1000], got " + k);
+  }
+}
