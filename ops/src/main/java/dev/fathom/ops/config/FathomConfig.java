@@ -1,0 +1,106 @@
+package dev.fathom.ops.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import dev.fathom.actors.PipelineSettings;
+import dev.fathom.compressors.ExtractiveCompressor;
+import dev.fathom.retrieval.SearchMode;
+import dev.fathom.retrieval.embed.OnnxEmbedder;
+import dev.fathom.retrieval.ingest.Ingestor;
+import dev.fathom.retrieval.search.HybridRetriever;
+import dev.fathom.retrieval.text.Chunker;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The whole configuration, read once from {@code application.conf} (HOCON; system properties and
+ * the environment variables named there override) into typed, validated records.
+ */
+public record FathomConfig(
+    Path dataDir,
+    String defaultCorpus,
+    OnnxEmbedder.Settings embedding,
+    int embeddingCacheEntries,
+    Ingestor.Settings ingest,
+    SearchMode mode,
+    int k,
+    HybridRetriever.Settings retrieval,
+    ExtractiveCompressor.Settings compression,
+    Duration askTimeout,
+    int maxQuestionChars,
+    PipelineSettings pipeline,
+    Config raw) {
+
+  /** Loads the defaults plus overrides. */
+  public static FathomConfig load() {
+    return from(ConfigFactory.load());
+  }
+
+  /**
+   * Reads and validates {@code config}.
+   *
+   * @throws IllegalArgumentException naming the setting that is missing or wrong
+   */
+  public static FathomConfig from(Config config) {
+    try {
+      Config f = config.getConfig("fathom");
+      Config emb = f.getConfig("embedding");
+      int threads = emb.getInt("intra-op-threads");
+      if (threads == 0) threads = Runtime.getRuntime().availableProcessors();
+      Config in = f.getConfig("ingest");
+      Config r = f.getConfig("retrieval");
+      Config c = f.getConfig("compression");
+      Config a = f.getConfig("ask");
+      Config p = f.getConfig("pipeline");
+      Duration timeout = a.getDuration("timeout");
+      return new FathomConfig(
+          Path.of(f.getString("data-dir")),
+          f.getString("default-corpus"),
+          new OnnxEmbedder.Settings(emb.getInt("batch-size"), threads, emb.getInt("predictors")),
+          emb.getInt("cache-entries"),
+          new Ingestor.Settings(
+              new Chunker(in.getInt("chunk-words"), in.getInt("overlap-sentences")),
+              in.getInt("embed-batch"),
+              in.getInt("commit-every-passages")),
+          SearchMode.parse(r.getString("mode")),
+          r.getInt("k"),
+          new HybridRetriever.Settings(
+              r.getInt("candidates"),
+              r.getInt("rrf-k"),
+              r.getDouble("bm25-weight"),
+              r.getDouble("dense-weight")),
+          new ExtractiveCompressor.Settings(
+              c.getInt("top-passages"),
+              c.getInt("budget-tokens"),
+              c.getInt("max-sentences"),
+              c.getDouble("threshold"),
+              c.getInt("min-sentence-chars")),
+          timeout,
+          a.getInt("max-question-chars"),
+          new PipelineSettings(
+              p.getInt("retriever-parallelism"),
+              p.getInt("compressor-parallelism"),
+              p.getInt("answerer-parallelism"),
+              timeout),
+          config);
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException("configuration: " + e.getMessage(), e);
+    }
+  }
+
+  /** A copy with another data directory (the --data option). */
+  public FathomConfig withDataDir(Path dir) {
+    return new FathomConfig(
+        dir, defaultCorpus, embedding, embeddingCacheEntries, ingest, mode, k, retrieval,
+        compression, askTimeout, maxQuestionChars, pipeline, raw);
+  }
+
+  public Path indexDir() {
+    return dataDir.resolve("index");
+  }
+
+  public Path modelCacheDir() {
+    return dataDir.resolve("models");
+  }
+}

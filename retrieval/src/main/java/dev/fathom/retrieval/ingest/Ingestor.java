@@ -1,0 +1,242 @@
+package dev.fathom.retrieval.ingest;
+
+import dev.fathom.retrieval.Passage;
+import dev.fathom.retrieval.embed.Embedder;
+import dev.fathom.retrieval.index.FileRecord;
+import dev.fathom.retrieval.index.PassageIndex;
+import dev.fathom.retrieval.parse.DocumentParsers;
+import dev.fathom.retrieval.parse.ParsedDocument;
+import dev.fathom.retrieval.parse.UnreadableDocumentException;
+import dev.fathom.retrieval.text.Chunker;
+import dev.fathom.retrieval.text.TextSpan;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Incremental ingest of files and directories into a {@link PassageIndex}.
+ *
+ * <ul>
+ *   <li>Unchanged files (same SHA-256 as recorded in the index) are skipped.
+ *   <li>Changed files replace their old passages.
+ *   <li>Files that disappeared from an ingested directory are removed from the index.
+ *   <li>Unreadable, binary or malformed files are reported and skipped; the rest goes on, and a
+ *       previously indexed version stays.
+ * </ul>
+ *
+ * Changes are committed every {@link Settings#commitEveryPassages()} passages and at the end; each
+ * commit holds whole files only, so an ingest killed half-way leaves a consistent, searchable index.
+ */
+public final class Ingestor {
+
+  /**
+   * @param chunker how documents are cut into passages
+   * @param embedBatch passages embedded together (across files)
+   * @param commitEveryPassages a commit is made after at least this many new passages
+   */
+  public record Settings(Chunker chunker, int embedBatch, int commitEveryPassages) {
+    public Settings {
+      if (embedBatch < 1 || embedBatch > 4096) {
+        throw new IllegalArgumentException("embedBatch must be in [1, 4096], got " + embedBatch);
+      }
+      if (commitEveryPassages < 1) {
+        throw new IllegalArgumentException(
+            "commitEveryPassages must be >= 1, got " + commitEveryPassages);
+      }
+    }
+
+    public static Settings defaults() {
+      return new Settings(Chunker.defaults(), 128, 2000);
+    }
+  }
+
+  private final PassageIndex index;
+  private final Embedder embedder;
+  private final Settings settings;
+  private final Set<Path> excluded;
+
+  /**
+   * @param excluded directories never descended into (the data directory, so Fathom does not index
+   *     its own index)
+   */
+  public Ingestor(PassageIndex index, Embedder embedder, Settings settings, Set<Path> excluded) {
+    this.index = index;
+    this.embedder = embedder;
+    this.settings = settings;
+    this.excluded = excluded.stream().map(p -> p.toAbsolutePath().normalize()).collect(java.util.stream.Collectors.toSet());
+  }
+
+  /**
+   * Ingests {@code paths} (files or directories).
+   *
+   * @throws IllegalArgumentException naming the first path that does not exist, before any change
+   */
+  public IngestReport ingest(List<Path> paths, IngestListener listener) {
+    long t0 = System.nanoTime();
+    Map<Path, Path> files = collect(paths, listener); // file -> root it was found under
+    listener.started(files.size());
+    Map<String, FileRecord> known = index.fileRecords();
+
+    Batch batch = new Batch();
+    int done = 0, indexed = 0, unchanged = 0, failed = 0, passages = 0, sinceCommit = 0;
+    for (Map.Entry<Path, Path> e : files.entrySet()) {
+      Path file = e.getKey();
+      String source = file.toString();
+      try {
+        byte[] bytes = Files.readAllBytes(file);
+        String sha = sha256(bytes);
+        FileRecord old = known.get(source);
+        if (old != null && old.sha256().equals(sha)) {
+          unchanged++;
+        } else {
+          ParsedDocument doc = DocumentParsers.parse(file.getFileName().toString(), bytes);
+          List<Passage> ps = passages(source, doc);
+          batch.add(new FileRecord(source, e.getValue().toString(), sha, ps.size()), ps);
+          indexed++;
+          passages += ps.size();
+          sinceCommit += ps.size();
+        }
+      } catch (UnreadableDocumentException ex) {
+        failed++;
+        listener.warning(file, ex.getMessage());
+      } catch (AccessDeniedException ex) {
+        failed++;
+        listener.warning(file, file + ": permission denied");
+      } catch (NoSuchFileException ex) {
+        failed++;
+        listener.warning(file, file + ": disappeared while ingesting");
+      } catch (IOException ex) {
+        failed++;
+        listener.warning(file, file + ": " + ex.getMessage());
+      }
+      if (batch.size() >= settings.embedBatch()) batch.flush();
+      if (sinceCommit >= settings.commitEveryPassages()) {
+        batch.flush();
+        index.commit();
+        sinceCommit = 0;
+      }
+      listener.progress(++done, files.size(), passages);
+    }
+    batch.flush();
+    int removed = removeVanished(paths, files.keySet(), known);
+    index.commit();
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    return new IngestReport(files.size(), indexed, unchanged, failed, removed, passages, seconds);
+  }
+
+  private List<Passage> passages(String source, ParsedDocument doc) {
+    List<TextSpan> spans = settings.chunker().chunk(doc.text());
+    List<Passage> out = new ArrayList<>(spans.size());
+    for (int i = 0; i < spans.size(); i++) {
+      TextSpan s = spans.get(i);
+      out.add(new Passage(source + "#" + i, source, doc.title(), s.of(doc.text()), s.start(), s.end()));
+    }
+    return out;
+  }
+
+  /** Sources recorded under an ingested directory whose files are gone. */
+  private int removeVanished(List<Path> paths, Set<Path> present, Map<String, FileRecord> known) {
+    int removed = 0;
+    for (Path p : paths) {
+      Path root = p.toAbsolutePath().normalize();
+      if (!Files.isDirectory(root)) continue;
+      for (FileRecord r : known.values()) {
+        Path source = Path.of(r.source());
+        if (source.startsWith(root) && !present.contains(source) && !Files.isRegularFile(source)) {
+          index.deleteSource(r.source());
+          removed++;
+        }
+      }
+    }
+    return removed;
+  }
+
+  private Map<Path, Path> collect(List<Path> paths, IngestListener listener) {
+    List<Path> roots = new ArrayList<>();
+    for (Path p : paths) {
+      Path abs = p.toAbsolutePath().normalize();
+      if (!Files.exists(abs)) {
+        throw new IllegalArgumentException("no such file or directory: " + p);
+      }
+      roots.add(abs);
+    }
+    Map<Path, Path> files = new LinkedHashMap<>();
+    for (Path root : roots) {
+      if (Files.isRegularFile(root)) {
+        if (DocumentParsers.supports(root)) files.putIfAbsent(root, root);
+        else listener.warning(root, root + ": unsupported file type (expected .txt, .md, .html, .pdf)");
+        continue;
+      }
+      try (Stream<Path> walk = Files.walk(root)) {
+        walk.filter(f -> !isExcluded(root, f))
+            .filter(Files::isRegularFile)
+            .filter(DocumentParsers::supports)
+            .sorted()
+            .forEach(f -> files.putIfAbsent(f, root));
+      } catch (IOException | UncheckedIOException e) {
+        throw new IllegalArgumentException("cannot list " + root + ": " + e.getMessage(), e);
+      }
+    }
+    return files;
+  }
+
+  private boolean isExcluded(Path root, Path f) {
+    for (Path x : excluded) if (f.startsWith(x)) return true;
+    // Hidden files and folders (.git, .idea) below the root are not documents.
+    for (Path part : root.relativize(f)) if (part.toString().startsWith(".")) return true;
+    return false;
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK lacks SHA-256", e);
+    }
+  }
+
+  /** Passages waiting for their embeddings, so short files share a model batch. */
+  private final class Batch {
+    private final List<FileRecord> records = new ArrayList<>();
+    private final List<List<Passage>> passages = new ArrayList<>();
+    private int size;
+
+    void add(FileRecord r, List<Passage> ps) {
+      records.add(r);
+      passages.add(ps);
+      size += ps.size();
+    }
+
+    int size() {
+      return size;
+    }
+
+    void flush() {
+      if (records.isEmpty()) return;
+      List<String> texts = new ArrayList<>(size);
+      for (List<Passage> ps : passages) for (Passage p : ps) texts.add(p.title() + "\n" + p.text());
+      List<float[]> vectors = embedder.embedAll(texts);
+      int at = 0;
+      for (int i = 0; i < records.size(); i++) {
+        int n = passages.get(i).size();
+        index.replaceSource(records.get(i), passages.get(i), vectors.subList(at, at + n));
+        at += n;
+      }
+      records.clear();
+      passages.clear();
+      size = 0;
+    }
+  }
+}
