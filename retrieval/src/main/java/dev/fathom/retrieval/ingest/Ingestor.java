@@ -37,7 +37,8 @@ import java.util.stream.Stream;
  * </ul>
  *
  * Changes are committed every {@link Settings#commitEveryPassages()} passages and at the end; each
- * commit holds whole files only, so an ingest killed half-way leaves a consistent, searchable index.
+ * commit holds whole files only, so an ingest killed half-way leaves a consistent, searchable
+ * index.
  */
 public final class Ingestor {
 
@@ -75,7 +76,10 @@ public final class Ingestor {
     this.index = index;
     this.embedder = embedder;
     this.settings = settings;
-    this.excluded = excluded.stream().map(p -> p.toAbsolutePath().normalize()).collect(java.util.stream.Collectors.toSet());
+    this.excluded =
+        excluded.stream()
+            .map(p -> p.toAbsolutePath().normalize())
+            .collect(java.util.stream.Collectors.toSet());
   }
 
   /**
@@ -141,7 +145,8 @@ public final class Ingestor {
     List<Passage> out = new ArrayList<>(spans.size());
     for (int i = 0; i < spans.size(); i++) {
       TextSpan s = spans.get(i);
-      out.add(new Passage(source + "#" + i, source, doc.title(), s.of(doc.text()), s.start(), s.end()));
+      out.add(
+          new Passage(source + "#" + i, source, doc.title(), s.of(doc.text()), s.start(), s.end()));
     }
     return out;
   }
@@ -176,7 +181,9 @@ public final class Ingestor {
     for (Path root : roots) {
       if (Files.isRegularFile(root)) {
         if (DocumentParsers.supports(root)) files.putIfAbsent(root, root);
-        else listener.warning(root, root + ": unsupported file type (expected .txt, .md, .html, .pdf)");
+        else
+          listener.warning(
+              root, root + ": unsupported file type (expected .txt, .md, .html, .pdf)");
         continue;
       }
       try (Stream<Path> walk = Files.walk(root)) {
