@@ -25,16 +25,21 @@ public final class SentenceSplitter {
   public static List<TextSpan> split(String text) {
     List<TextSpan> out = new ArrayList<>();
     int blockStart = 0;
-    // Blank lines end a sentence even without punctuation (Markdown headings, list items).
+    int lineStart = 0;
+    // Blank lines end a sentence even without punctuation, and so do Markdown headings and list
+    // items: they rarely end in a full stop, and the JDK iterator does not break at a newline.
     for (int i = 0; i <= text.length(); i++) {
+      boolean newline = i < text.length() && text.charAt(i) == '\n';
       boolean blockEnd =
           i == text.length()
-              || (text.charAt(i) == '\n' && nextNonSpaceIsNewline(text, i + 1))
-              || (text.charAt(i) == '\n' && startsListOrHeading(text, i + 1));
+              || (newline && nextNonSpaceIsNewline(text, i + 1))
+              || (newline && startsListOrHeading(text, i + 1))
+              || (newline && startsHeading(text, lineStart));
       if (blockEnd) {
         splitBlock(text, blockStart, i, out);
         blockStart = i + 1;
       }
+      if (newline) lineStart = i + 1;
     }
     return out;
   }
@@ -46,6 +51,12 @@ public final class SentenceSplitter {
       if (!Character.isWhitespace(c)) return false;
     }
     return false;
+  }
+
+  private static boolean startsHeading(String text, int from) {
+    int j = from;
+    while (j < text.length() && (text.charAt(j) == ' ' || text.charAt(j) == '\t')) j++;
+    return j < text.length() && text.charAt(j) == '#';
   }
 
   private static boolean startsListOrHeading(String text, int from) {
@@ -81,8 +92,11 @@ public final class SentenceSplitter {
     if (e == start || block.charAt(e - 1) != '.') return false;
     int w = e - 1;
     while (w > start && !Character.isWhitespace(block.charAt(w - 1))) w--;
-    String word = block.substring(w, e - 1).toLowerCase(Locale.ROOT);
+    String word = block.substring(w, e - 1);
     if (word.startsWith("(")) word = word.substring(1);
+    // A lone capital I is the pronoun ending a sentence far more often than an initial.
+    if (word.equals("I")) return false;
+    word = word.toLowerCase(Locale.ROOT);
     return ABBREVIATIONS.contains(word)
         || (word.length() == 1 && Character.isLetter(word.charAt(0)));
   }
