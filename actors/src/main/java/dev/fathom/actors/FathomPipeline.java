@@ -1,0 +1,115 @@
+package dev.fathom.actors;
+
+import dev.fathom.compressors.ContextCompressor;
+import dev.fathom.compressors.answer.Answerer;
+import dev.fathom.retrieval.search.Retriever;
+import java.time.Duration;
+import java.util.Objects;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.Routers;
+
+/**
+ * The guardian: owns one pool router per stage and starts a {@link QuestionCoordinator} for every
+ * question it is asked.
+ *
+ * <p>Stage routees run on {@value #BLOCKING_DISPATCHER} so their blocking calls never hold a thread
+ * of the default dispatcher; the pool size of each router is the cap on that stage's calls in
+ * flight. Coordinators and routers do no blocking work and stay on the default dispatcher.
+ */
+public final class FathomPipeline extends AbstractBehavior<FathomPipeline.Command> {
+
+  /** Config path of the dispatcher for blocking stage work (see {@code reference.conf}). */
+  public static final String BLOCKING_DISPATCHER = "fathom.blocking-dispatcher";
+
+  public sealed interface Command {}
+
+  /** Answer {@code question}; exactly one {@link QuestionResult} goes to {@code replyTo}. */
+  public record Ask(Question question, ActorRef<QuestionResult> replyTo) implements Command {
+    public Ask {
+      Objects.requireNonNull(question, "question");
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+  }
+
+  private final StageRefs stages;
+  private final Duration questionTimeout;
+  private long questionsStarted;
+
+  public static Behavior<Command> create(
+      Retriever retriever,
+      ContextCompressor compressor,
+      Answerer answerer,
+      PipelineSettings settings) {
+    Objects.requireNonNull(settings, "settings");
+    Behavior<RetrieverActor.Command> retrieverStage = RetrieverActor.create(retriever);
+    Behavior<CompressorActor.Command> compressorStage = CompressorActor.create(compressor);
+    Behavior<AnswererActor.Command> answererStage = AnswererActor.create(answerer);
+    return Behaviors.setup(
+        context ->
+            new FathomPipeline(
+                context,
+                new StageRefs(
+                    spawnStage(
+                        context, "retriever", settings.retrieverParallelism(), retrieverStage),
+                    spawnStage(
+                        context, "compressor", settings.compressorParallelism(), compressorStage),
+                    spawnStage(context, "answerer", settings.answererParallelism(), answererStage)),
+                settings.questionTimeout()));
+  }
+
+  private FathomPipeline(
+      ActorContext<Command> context, StageRefs stages, Duration questionTimeout) {
+    super(context);
+    this.stages = stages;
+    this.questionTimeout = questionTimeout;
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder().onMessage(Ask.class, this::onAsk).build();
+  }
+
+  private Behavior<Command> onAsk(Ask m) {
+    getContext()
+        .spawn(
+            QuestionCoordinator.create(m.question(), stages, questionTimeout, m.replyTo()),
+            childName(m.question().requestId()));
+    return this;
+  }
+
+  /**
+   * A router of {@code parallelism} routees of {@code stage}, each on the blocking dispatcher.
+   * Ordinary stage failures are replies, not crashes (see {@link StageCall}); anything that does
+   * crash a routee restarts it after a backoff (0.2 s doubling to 10 s, with jitter), so a stage
+   * that fails on every call cannot spin, and messages meanwhile wait in the routee's stash.
+   */
+  static <T> ActorRef<T> spawnStage(
+      ActorContext<?> context, String name, int parallelism, Behavior<T> stage) {
+    Behavior<T> supervised =
+        Behaviors.supervise(stage)
+            .onFailure(
+                Throwable.class,
+                SupervisorStrategy.restartWithBackoff(
+                    Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+    Props onBlockingDispatcher = DispatcherSelector.fromConfig(BLOCKING_DISPATCHER);
+    return context.spawn(
+        Routers.pool(parallelism, supervised).withRouteeProps(onBlockingDispatcher), name);
+  }
+
+  /** Actor names allow few characters: keep a readable prefix of the id, made unique by count. */
+  private String childName(String requestId) {
+    String readable = requestId.replaceAll("[^A-Za-z0-9_.-]", "_");
+    if (readable.length() > 64) {
+      readable = readable.substring(0, 64);
+    }
+    return "question-" + readable + "-" + (++questionsStarted);
+  }
+}

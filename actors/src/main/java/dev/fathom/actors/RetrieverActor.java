@@ -1,0 +1,50 @@
+package dev.fathom.actors;
+
+import dev.fathom.retrieval.Hit;
+import dev.fathom.retrieval.SearchMode;
+import dev.fathom.retrieval.search.Retriever;
+import java.util.List;
+import java.util.Objects;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.pattern.StatusReply;
+
+/**
+ * Adapts a {@link Retriever} to messages. The search blocks, so this actor belongs on {@code
+ * fathom.blocking-dispatcher}; a pool router of n of them caps searches in flight at n.
+ */
+public final class RetrieverActor extends AbstractBehavior<RetrieverActor.Command> {
+
+  public sealed interface Command {}
+
+  /** Search for {@code query}; replies with at most {@code k} hits, or the retriever's error. */
+  public record Search(
+      String query, SearchMode mode, int k, ActorRef<StatusReply<List<Hit>>> replyTo)
+      implements Command {}
+
+  private final Retriever retriever;
+
+  public static Behavior<Command> create(Retriever retriever) {
+    Objects.requireNonNull(retriever, "retriever");
+    return Behaviors.setup(context -> new RetrieverActor(context, retriever));
+  }
+
+  private RetrieverActor(ActorContext<Command> context, Retriever retriever) {
+    super(context);
+    this.retriever = retriever;
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder().onMessage(Search.class, this::onSearch).build();
+  }
+
+  private Behavior<Command> onSearch(Search m) {
+    StageCall.reply(m.replyTo(), () -> retriever.search(m.query(), m.mode(), m.k()));
+    return this;
+  }
+}

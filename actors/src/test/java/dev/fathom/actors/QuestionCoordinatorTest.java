@@ -1,0 +1,127 @@
+package dev.fathom.actors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fathom.retrieval.SearchMode;
+import java.time.Duration;
+import java.util.List;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** The coordinator against probe stages, so each test decides when and how every stage replies. */
+class QuestionCoordinatorTest {
+
+  private static final ActorTestKit testKit = ActorTestKit.create();
+
+  private final TestProbe<RetrieverActor.Command> retriever =
+      testKit.createTestProbe(RetrieverActor.Command.class);
+  private final TestProbe<CompressorActor.Command> compressor =
+      testKit.createTestProbe(CompressorActor.Command.class);
+  private final TestProbe<AnswererActor.Command> answerer =
+      testKit.createTestProbe(AnswererActor.Command.class);
+  private final TestProbe<QuestionResult> result = testKit.createTestProbe(QuestionResult.class);
+  private final StageRefs stages = new StageRefs(retriever.ref(), compressor.ref(), answerer.ref());
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  private ActorRef<QuestionCoordinator.Command> start(Question question, Duration timeout) {
+    return testKit.spawn(QuestionCoordinator.create(question, stages, timeout, result.ref()));
+  }
+
+  @Test
+  void asksStagesInOrderAndAnswersWithTimings() {
+    Question question = new Question("q-1", "What colour is the sky?", SearchMode.HYBRID, 7);
+    var coordinator = start(question, Duration.ofSeconds(5));
+
+    var search = retriever.expectMessageClass(RetrieverActor.Search.class);
+    assertEquals(question.text(), search.query());
+    assertEquals(SearchMode.HYBRID, search.mode());
+    assertEquals(7, search.k());
+    compressor.expectNoMessage(Duration.ofMillis(50));
+    search.replyTo().tell(StatusReply.success(Fakes.hits()));
+
+    var compress = compressor.expectMessageClass(CompressorActor.Compress.class);
+    assertEquals(Fakes.hits(), compress.hits());
+    compress.replyTo().tell(StatusReply.success(Fakes.evidence(question.text(), Fakes.PASSAGE)));
+
+    var compose = answerer.expectMessageClass(AnswererActor.Compose.class);
+    assertEquals(1, compose.evidence().sentences().size());
+    compose.replyTo().tell(StatusReply.success(Fakes.answer(question.text(), Fakes.PASSAGE)));
+
+    var answered = result.expectMessageClass(QuestionResult.Answered.class);
+    assertEquals("q-1", answered.requestId());
+    assertEquals(Fakes.ANSWER_TEXT, answered.answer().text());
+    assertEquals(
+        List.of("retrieve", "compress", "answer", "total"),
+        List.copyOf(answered.answer().timingsMs().keySet()));
+    long stagesSum =
+        answered.answer().timingsMs().entrySet().stream()
+            .filter(e -> !e.getKey().equals("total"))
+            .mapToLong(e -> e.getValue())
+            .sum();
+    assertTrue(answered.answer().timingsMs().get("total") >= stagesSum - 1);
+    result.expectTerminated(coordinator);
+  }
+
+  @Test
+  void stageErrorFailsNamingTheStageAndSkipsTheRest() {
+    var coordinator = start(Fakes.question("q-2"), Duration.ofSeconds(5));
+    retriever
+        .expectMessageClass(RetrieverActor.Search.class)
+        .replyTo()
+        .tell(StatusReply.success(Fakes.hits()));
+    compressor
+        .expectMessageClass(CompressorActor.Compress.class)
+        .replyTo()
+        .tell(StatusReply.error("IllegalStateException: embedder closed"));
+
+    var failed = result.expectMessageClass(QuestionResult.Failed.class);
+    assertEquals("q-2", failed.requestId());
+    assertEquals("compress", failed.stage());
+    assertEquals("compress failed: IllegalStateException: embedder closed", failed.reason());
+    answerer.expectNoMessage(Duration.ofMillis(100));
+    result.expectTerminated(coordinator);
+  }
+
+  @Test
+  void hungStageTimesOutOnceAndALateReplyIsNotDelivered() {
+    var coordinator = start(Fakes.question("q-3"), Duration.ofMillis(300));
+    var search = retriever.expectMessageClass(RetrieverActor.Search.class);
+
+    var failed = result.expectMessageClass(QuestionResult.Failed.class, Duration.ofSeconds(3));
+    assertEquals("retrieve", failed.stage());
+    assertEquals("timed out after 300 ms in stage retrieve", failed.reason());
+    result.expectTerminated(coordinator);
+
+    search.replyTo().tell(StatusReply.success(Fakes.hits()));
+    result.expectNoMessage(Duration.ofMillis(500));
+    compressor.expectNoMessage(Duration.ofMillis(10));
+  }
+
+  @Test
+  void timeoutNamesTheStageThatWasRunning() {
+    start(Fakes.question("q-4"), Duration.ofMillis(400));
+    retriever
+        .expectMessageClass(RetrieverActor.Search.class)
+        .replyTo()
+        .tell(StatusReply.success(Fakes.hits()));
+    compressor
+        .expectMessageClass(CompressorActor.Compress.class)
+        .replyTo()
+        .tell(StatusReply.success(Fakes.evidence("q", Fakes.PASSAGE)));
+    answerer.expectMessageClass(AnswererActor.Compose.class);
+
+    var failed = result.expectMessageClass(QuestionResult.Failed.class, Duration.ofSeconds(3));
+    assertEquals("answer", failed.stage());
+    assertTrue(failed.reason().contains("timed out after 400 ms in stage answer"), failed.reason());
+    result.expectNoMessage(Duration.ofMillis(300));
+  }
+}
