@@ -11,7 +11,6 @@ import dev.fathom.retrieval.ingest.Ingestor;
 import dev.fathom.retrieval.search.HybridRetriever;
 import dev.fathom.retrieval.text.Chunker;
 import java.nio.file.Path;
-import java.time.Duration;
 
 /**
  * The whole configuration, read once from {@code application.conf} (HOCON; system properties and
@@ -27,7 +26,6 @@ public record FathomConfig(
     int k,
     HybridRetriever.Settings retrieval,
     ExtractiveCompressor.Settings compression,
-    Duration askTimeout,
     int maxQuestionChars,
     PipelineSettings pipeline,
     Config raw) {
@@ -52,8 +50,7 @@ public record FathomConfig(
       Config r = f.getConfig("retrieval");
       Config c = f.getConfig("compression");
       Config a = f.getConfig("ask");
-      Config p = f.getConfig("pipeline");
-      Duration timeout = a.getDuration("timeout");
+      PipelineSettings pipeline = PipelineSettings.fromConfig(config);
       return new FathomConfig(
           Path.of(f.getString("data-dir")),
           f.getString("default-corpus"),
@@ -76,13 +73,8 @@ public record FathomConfig(
               c.getInt("max-sentences"),
               c.getDouble("threshold"),
               c.getInt("min-sentence-chars")),
-          timeout,
           a.getInt("max-question-chars"),
-          new PipelineSettings(
-              p.getInt("retriever-parallelism"),
-              p.getInt("compressor-parallelism"),
-              p.getInt("answerer-parallelism"),
-              timeout),
+          pipeline,
           config);
     } catch (ConfigException e) {
       throw new IllegalArgumentException("configuration: " + e.getMessage(), e);
@@ -92,8 +84,18 @@ public record FathomConfig(
   /** A copy with another data directory (the --data option). */
   public FathomConfig withDataDir(Path dir) {
     return new FathomConfig(
-        dir, defaultCorpus, embedding, embeddingCacheEntries, ingest, mode, k, retrieval,
-        compression, askTimeout, maxQuestionChars, pipeline, raw);
+        dir,
+        defaultCorpus,
+        embedding,
+        embeddingCacheEntries,
+        ingest,
+        mode,
+        k,
+        retrieval,
+        compression,
+        maxQuestionChars,
+        pipeline,
+        raw);
   }
 
   public Path indexDir() {

@@ -1,0 +1,60 @@
+package dev.fathom.ops;
+
+import dev.fathom.ops.cli.AskCommand;
+import dev.fathom.ops.cli.BenchCommand;
+import dev.fathom.ops.cli.ErrorHandler;
+import dev.fathom.ops.cli.EvalCommand;
+import dev.fathom.ops.cli.IngestCommand;
+import dev.fathom.ops.cli.SearchCommand;
+import dev.fathom.ops.cli.TestCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code fathom} command line. */
+@Command(
+    name = "fathom",
+    mixinStandardHelpOptions = true,
+    versionProvider = Fathom.Version.class,
+    description =
+        "Ask questions of your documents: hybrid Lucene retrieval, RECOMP compression,"
+            + " cited answers, coordinated by Pekko actors.",
+    subcommands = {
+      AskCommand.class,
+      SearchCommand.class,
+      IngestCommand.class,
+      EvalCommand.class,
+      BenchCommand.class,
+      TestCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Fathom implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns the exit code (0 ok, 1 failed, 2 bad usage). */
+  public static int run(String... args) {
+    CommandLine cli = new CommandLine(new Fathom());
+    cli.setExecutionExceptionHandler(new ErrorHandler());
+    return cli.execute(args);
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Fathom.class.getPackage().getImplementationVersion();
+      return new String[] {
+        "fathom " + (v == null ? "(development build)" : v),
+        "java " + System.getProperty("java.version")
+      };
+    }
+  }
+}

@@ -1,0 +1,224 @@
+package dev.fathom.ops.cli;
+
+import dev.fathom.ops.Workspace;
+import dev.fathom.ops.config.FathomConfig;
+import dev.fathom.retrieval.SearchMode;
+import dev.fathom.retrieval.embed.Embedder;
+import dev.fathom.retrieval.eval.BeirDataset;
+import dev.fathom.retrieval.index.PassageIndex;
+import dev.fathom.retrieval.ingest.IngestListener;
+import dev.fathom.retrieval.ingest.IngestReport;
+import dev.fathom.retrieval.ingest.Ingestor;
+import dev.fathom.retrieval.search.HybridRetriever;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code fathom bench retrieval}: ingest throughput and query latency, measured here and now. */
+@Command(
+    name = "bench",
+    description = "Benchmarks (not tests): they print what they measure on this machine.",
+    subcommands = {BenchCommand.Retrieval.class})
+public final class BenchCommand implements Runnable {
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  @Command(
+      name = "retrieval",
+      description = {
+        "Ingest a dataset's corpus as files (parse, chunk, embed, index) and report passages/s;",
+        "then time queries in bm25, dense and hybrid mode, with and without the query embedding.",
+        "Default dataset: ../shared/data/squad-dev."
+      })
+  static final class Retrieval implements Callable<Integer> {
+    @Mixin DataOption data;
+    @Mixin DatasetOption dataset;
+
+    @Option(
+        names = "--queries",
+        paramLabel = "N",
+        description = "Queries timed per mode (default: ${DEFAULT-VALUE}).")
+    int queries = 500;
+
+    @Option(
+        names = "--warmup",
+        paramLabel = "N",
+        description = "Untimed queries first (default: ${DEFAULT-VALUE}).")
+    int warmup = 100;
+
+    @Option(
+        names = "-k",
+        paramLabel = "N",
+        description = "Passages per query (default: ${DEFAULT-VALUE}).")
+    int k = 10;
+
+    @Option(names = "--json", description = "Print the results as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+      BeirDataset ds = dataset.load("squad-dev");
+      FathomConfig config = data.config();
+      Path work = Files.createDirectories(config.dataDir()).resolve("bench-" + System.nanoTime());
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("machine", machine());
+      try (Workspace ws = new Workspace(config)) {
+        Embedder embedder = ws.uncachedEmbedder();
+        Path files = writeCorpus(ds, work.resolve("corpus"));
+        try (PassageIndex index =
+            PassageIndex.openForWriting(work.resolve("index"), Workspace.EMBEDDING_ID)) {
+          ProgressBar bar = new ProgressBar("ingest");
+          IngestReport report =
+              new Ingestor(index, embedder, config.ingest(), Set.of())
+                  .ingest(
+                      List.of(files),
+                      new IngestListener() {
+                        @Override
+                        public void progress(int done, int total, int passages) {
+                          bar.update(done, total, passages + " passages");
+                        }
+                      });
+          bar.finish();
+          out.put(
+              "ingest",
+              Map.of(
+                  "files",
+                  report.files(),
+                  "passages",
+                  report.passages(),
+                  "seconds",
+                  round(report.seconds()),
+                  "passages_per_second",
+                  round(report.passagesPerSecond())));
+          out.put(
+              "latency_ms",
+              latencies(ds, new HybridRetriever(index, embedder, config.retrieval()), embedder));
+        }
+      } finally {
+        deleteTree(work);
+      }
+      if (json) System.out.println(Json.write(out));
+      else printText(out);
+      return 0;
+    }
+
+    private Map<String, Object> latencies(
+        BeirDataset ds, HybridRetriever retriever, Embedder embedder) {
+      List<String> qs =
+          ds.queries().stream().map(BeirDataset.Query::text).limit(warmup + queries).toList();
+      if (qs.size() <= warmup)
+        throw new ErrorHandler.UserError(
+            "the dataset has only " + qs.size() + " queries; lower --warmup");
+      List<float[]> vectors = embedder.embedAll(qs);
+      Map<String, Object> out = new LinkedHashMap<>();
+      for (SearchMode mode : SearchMode.values()) {
+        double[] with = new double[qs.size() - warmup];
+        double[] without = new double[qs.size() - warmup];
+        for (int i = 0; i < qs.size(); i++) {
+          long t0 = System.nanoTime();
+          retriever.search(qs.get(i), vectors.get(i), mode, k);
+          long t1 = System.nanoTime();
+          retriever.search(qs.get(i), mode, k); // embeds the query (uncached model)
+          long t2 = System.nanoTime();
+          if (i >= warmup) {
+            without[i - warmup] = (t1 - t0) / 1e6;
+            with[i - warmup] = (t2 - t1) / 1e6;
+          }
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put(
+            "without_embedding",
+            Map.of("p50", round(pct(without, 50)), "p95", round(pct(without, 95))));
+        m.put("with_embedding", Map.of("p50", round(pct(with, 50)), "p95", round(pct(with, 95))));
+        out.put(mode.label(), m);
+      }
+      return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void printText(Map<String, Object> out) {
+      System.out.println("machine: " + out.get("machine"));
+      Map<String, Object> ingest = (Map<String, Object>) out.get("ingest");
+      System.out.printf(
+          "ingest: %s files, %s passages in %s s = %s passages/s (parse, chunk, embed, index)%n",
+          ingest.get("files"),
+          ingest.get("passages"),
+          ingest.get("seconds"),
+          ingest.get("passages_per_second"));
+      System.out.printf(
+          "query latency in ms, k=%d, %d queries after %d warm-up:%n", k, queries, warmup);
+      System.out.printf(
+          "%-8s %22s %22s%n", "mode", "without embedding p50/p95", "with embedding p50/p95");
+      ((Map<String, Map<String, Map<String, Double>>>) out.get("latency_ms"))
+          .forEach(
+              (mode, m) ->
+                  System.out.printf(
+                      "%-8s %14.2f / %6.2f %14.2f / %6.2f%n",
+                      mode,
+                      m.get("without_embedding").get("p50"),
+                      m.get("without_embedding").get("p95"),
+                      m.get("with_embedding").get("p50"),
+                      m.get("with_embedding").get("p95")));
+    }
+  }
+
+  static String machine() {
+    return String.format(
+        "%d cores, %s %s, Java %s, %d MiB max heap",
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("os.name"),
+        System.getProperty("os.arch"),
+        System.getProperty("java.version"),
+        Runtime.getRuntime().maxMemory() >> 20);
+  }
+
+  private static Path writeCorpus(BeirDataset ds, Path dir) throws IOException {
+    Files.createDirectories(dir);
+    int i = 0;
+    for (BeirDataset.CorpusDoc d : ds.corpus()) {
+      if (d.text().isBlank()) continue;
+      String name = String.format("%05d.txt", i++);
+      Files.writeString(
+          dir.resolve(name), d.title() + "\n\n" + d.text() + "\n", StandardCharsets.UTF_8);
+    }
+    return dir;
+  }
+
+  static double pct(double[] values, int p) {
+    double[] s = values.clone();
+    Arrays.sort(s);
+    int idx = (int) Math.ceil(p / 100.0 * s.length) - 1;
+    return s[Math.max(0, Math.min(s.length - 1, idx))];
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 100) / 100.0;
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) return;
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

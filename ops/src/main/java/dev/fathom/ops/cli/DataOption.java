@@ -1,0 +1,20 @@
+package dev.fathom.ops.cli;
+
+import dev.fathom.ops.config.FathomConfig;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The {@code --data DIR} option every command shares, and the configuration it selects. */
+public final class DataOption {
+
+  @Option(
+      names = "--data",
+      paramLabel = "DIR",
+      description = "Data directory (index, model cache). Default: fathom.data-dir, ./fathom-data.")
+  Path dataDir;
+
+  public FathomConfig config() {
+    FathomConfig c = FathomConfig.load();
+    return dataDir == null ? c : c.withDataDir(dataDir);
+  }
+}

@@ -1,0 +1,52 @@
+package dev.fathom.ops.cli;
+
+import dev.fathom.ops.Workspace;
+import dev.fathom.retrieval.eval.BeirDataset;
+import dev.fathom.retrieval.eval.RetrievalEvaluation;
+import dev.fathom.retrieval.index.PassageIndex;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** A temporary index of a dataset's corpus under the data directory, deleted on close. */
+final class EvalIndex implements AutoCloseable {
+
+  final PassageIndex index;
+  private final Path dir;
+
+  private EvalIndex(PassageIndex index, Path dir) {
+    this.index = index;
+    this.dir = dir;
+  }
+
+  static EvalIndex build(Workspace ws, BeirDataset dataset) {
+    Path dir;
+    try {
+      Files.createDirectories(ws.config().dataDir());
+      dir = Files.createTempDirectory(ws.config().dataDir(), "eval-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot create a temporary index under " + ws.config().dataDir(), e);
+    }
+    PassageIndex index = PassageIndex.openForWriting(dir, Workspace.EMBEDDING_ID);
+    ProgressBar bar = new ProgressBar("index ");
+    int total = dataset.corpus().size();
+    RetrievalEvaluation.index(
+        dataset, index, ws.uncachedEmbedder(), 128, n -> bar.update(n, total, "documents"));
+    bar.finish();
+    return new EvalIndex(index, dir);
+  }
+
+  @Override
+  public void close() {
+    index.close();
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      System.err.println("warning: could not delete " + dir + ": " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package dev.fathom.ops.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.fathom.compressors.answer.Answer;
+import dev.fathom.compressors.answer.Citation;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** JSON output of the command line, one documented shape per result. */
+public final class Json {
+
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private Json() {}
+
+  public static String write(Object value) {
+    try {
+      return MAPPER.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * {@code {"question", "answer", "citations":[{"n","source","title","start","end","passage"}],
+   * "timings_ms":{...}}}.
+   */
+  public static Map<String, Object> answer(Answer a) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("question", a.question());
+    m.put("answer", a.text());
+    List<Map<String, Object>> cites = new ArrayList<>();
+    for (Citation c : a.citations()) {
+      Map<String, Object> cm = new LinkedHashMap<>();
+      cm.put("n", c.n());
+      cm.put("source", c.source());
+      cm.put("title", c.title());
+      cm.put("start", c.start());
+      cm.put("end", c.end());
+      cm.put("passage", c.passage());
+      cites.add(cm);
+    }
+    m.put("citations", cites);
+    m.put("timings_ms", a.timingsMs());
+    return m;
+  }
+}

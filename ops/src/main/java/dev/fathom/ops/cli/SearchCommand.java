@@ -1,0 +1,93 @@
+package dev.fathom.ops.cli;
+
+import dev.fathom.ops.Workspace;
+import dev.fathom.ops.config.FathomConfig;
+import dev.fathom.retrieval.Hit;
+import dev.fathom.retrieval.SearchMode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code fathom search "query"}: ranked passages with scores and sources. */
+@Command(name = "search", description = "Print the passages that best match a query.")
+public final class SearchCommand implements Callable<Integer> {
+
+  private static final int SNIPPET_CHARS = 240;
+
+  @Mixin DataOption data;
+
+  @Option(
+      names = "--mode",
+      paramLabel = "MODE",
+      description = "bm25, dense or hybrid (default: fathom.retrieval.mode).")
+  String mode;
+
+  @Option(
+      names = "-k",
+      paramLabel = "N",
+      description = "Number of passages (default: fathom.retrieval.k).")
+  Integer k;
+
+  @Option(names = "--json", description = "Print the hits as JSON.")
+  boolean json;
+
+  @Parameters(paramLabel = "QUERY", arity = "0..*", description = "The query (quotes optional).")
+  List<String> words = List.of();
+
+  @Override
+  public Integer call() {
+    FathomConfig config = data.config();
+    String query = Questions.validate(String.join(" ", words), config.maxQuestionChars());
+    SearchMode m = mode == null ? config.mode() : SearchMode.parse(mode);
+    try (Workspace ws = new Workspace(config)) {
+      List<Hit> hits = ws.retriever().search(query, m, k == null ? config.k() : k);
+      if (json) System.out.println(Json.write(toJson(query, m, hits)));
+      else print(hits);
+    }
+    return 0;
+  }
+
+  private static void print(List<Hit> hits) {
+    if (hits.isEmpty()) System.out.println("No passages match.");
+    for (Hit h : hits) {
+      System.out.printf(
+          "%2d. %.4f  %s \u2014 %s  [%d-%d]%n",
+          h.rank(),
+          h.score(),
+          Sources.display(h.passage().source()),
+          h.passage().title(),
+          h.passage().start(),
+          h.passage().end());
+      String text = h.passage().text().replaceAll("\\s+", " ").strip();
+      if (text.length() > SNIPPET_CHARS) text = text.substring(0, SNIPPET_CHARS) + "\u2026";
+      System.out.println("    " + text);
+    }
+  }
+
+  private static Map<String, Object> toJson(String query, SearchMode mode, List<Hit> hits) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Hit h : hits) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("rank", h.rank());
+      m.put("score", h.score());
+      m.put("id", h.passage().id());
+      m.put("source", h.passage().source());
+      m.put("title", h.passage().title());
+      m.put("start", h.passage().start());
+      m.put("end", h.passage().end());
+      m.put("passage", h.passage().text());
+      out.add(m);
+    }
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("query", query);
+    root.put("mode", mode.label());
+    root.put("hits", out);
+    return root;
+  }
+}
