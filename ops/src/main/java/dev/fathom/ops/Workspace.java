@@ -24,9 +24,6 @@ import java.util.Set;
  */
 public final class Workspace implements AutoCloseable {
 
-  /** The embedding model identifier recorded in the index, so a model change is detected. */
-  public static final String EMBEDDING_ID = MiniLmModel.NAME + "/" + MiniLmModel.DIMENSION;
-
   private final FathomConfig config;
   private OnnxEmbedder model;
   private Embedder embedder;
@@ -35,6 +32,11 @@ public final class Workspace implements AutoCloseable {
 
   public Workspace(FathomConfig config) {
     this.config = config;
+  }
+
+  /** The embedding model identifier recorded in the index, so a model change is detected. */
+  public String embeddingId() {
+    return config.embeddingModel().id() + "/" + MiniLmModel.DIMENSION;
   }
 
   public FathomConfig config() {
@@ -51,13 +53,15 @@ public final class Workspace implements AutoCloseable {
 
   /** The embedding model itself, for measurements that must not hit a cache. */
   public synchronized Embedder uncachedEmbedder() {
-    if (model == null) model = OnnxEmbedder.miniLm(config.modelCacheDir(), config.embedding());
+    if (model == null)
+      model =
+          OnnxEmbedder.miniLm(config.embeddingModel(), config.modelCacheDir(), config.embedding());
     return model;
   }
 
   /** The index, read-only (no lock: several commands can search while one ingests). */
   public synchronized PassageIndex readIndex() {
-    if (index == null) index = PassageIndex.openReadOnly(config.indexDir(), EMBEDDING_ID);
+    if (index == null) index = PassageIndex.openReadOnly(config.indexDir(), embeddingId());
     return index;
   }
 
@@ -73,7 +77,7 @@ public final class Workspace implements AutoCloseable {
         index = null;
       }
     }
-    try (PassageIndex writable = PassageIndex.openForWriting(config.indexDir(), EMBEDDING_ID)) {
+    try (PassageIndex writable = PassageIndex.openForWriting(config.indexDir(), embeddingId())) {
       Ingestor ingestor =
           new Ingestor(writable, embedder(), config.ingest(), Set.of(config.dataDir()));
       return ingestor.ingest(paths, listener);

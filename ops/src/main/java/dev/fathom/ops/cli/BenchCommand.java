@@ -84,7 +84,7 @@ public final class BenchCommand implements Runnable {
         Embedder embedder = ws.uncachedEmbedder();
         Path files = writeCorpus(ds, work.resolve("corpus"));
         try (PassageIndex index =
-            PassageIndex.openForWriting(work.resolve("index"), Workspace.EMBEDDING_ID)) {
+            PassageIndex.openForWriting(work.resolve("index"), ws.embeddingId())) {
           ProgressBar bar = new ProgressBar("ingest");
           IngestReport report =
               new Ingestor(index, embedder, config.ingest(), Set.of())

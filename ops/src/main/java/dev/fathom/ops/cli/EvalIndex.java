@@ -31,7 +31,7 @@ final class EvalIndex implements AutoCloseable {
       throw new UncheckedIOException(
           "cannot create a temporary index under " + ws.config().dataDir(), e);
     }
-    PassageIndex index = PassageIndex.openForWriting(dir, Workspace.EMBEDDING_ID);
+    PassageIndex index = PassageIndex.openForWriting(dir, ws.embeddingId());
     ProgressBar bar = new ProgressBar("index ");
     int total = dataset.corpus().size();
     RetrievalEvaluation.index(

@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.fathom.actors.PipelineSettings;
 import dev.fathom.compressors.ExtractiveCompressor;
 import dev.fathom.retrieval.SearchMode;
+import dev.fathom.retrieval.embed.MiniLmModel;
 import dev.fathom.retrieval.embed.OnnxEmbedder;
 import dev.fathom.retrieval.ingest.Ingestor;
 import dev.fathom.retrieval.search.HybridRetriever;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 public record FathomConfig(
     Path dataDir,
     String defaultCorpus,
+    MiniLmModel embeddingModel,
     OnnxEmbedder.Settings embedding,
     int embeddingCacheEntries,
     Ingestor.Settings ingest,
@@ -54,6 +56,7 @@ public record FathomConfig(
       return new FathomConfig(
           Path.of(f.getString("data-dir")),
           f.getString("default-corpus"),
+          MiniLmModel.parse(emb.getString("model")),
           new OnnxEmbedder.Settings(emb.getInt("batch-size"), threads, emb.getInt("predictors")),
           emb.getInt("cache-entries"),
           new Ingestor.Settings(
@@ -86,6 +89,7 @@ public record FathomConfig(
     return new FathomConfig(
         dir,
         defaultCorpus,
+        embeddingModel,
         embedding,
         embeddingCacheEntries,
         ingest,

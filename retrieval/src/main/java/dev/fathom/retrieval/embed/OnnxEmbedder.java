@@ -74,9 +74,9 @@ public final class OnnxEmbedder implements Embedder {
    * Loads all-MiniLM-L6-v2 from the class path, caching its files and DJL's native libraries under
    * {@code cacheDir}. DJL is kept offline.
    */
-  public static OnnxEmbedder miniLm(Path cacheDir, Settings settings) {
+  public static OnnxEmbedder miniLm(MiniLmModel variant, Path cacheDir, Settings settings) {
     DjlOffline.configure(cacheDir.resolve("djl"));
-    return load(MiniLmModel.materialize(cacheDir), settings);
+    return load(variant.materialize(cacheDir), settings);
   }
 
   /** Loads {@code dir/model.onnx} with {@code dir/tokenizer.json}. */
@@ -147,21 +147,27 @@ public final class OnnxEmbedder implements Embedder {
     Arrays.setAll(order, i -> i);
     Arrays.sort(order, Comparator.comparingInt(i -> texts.get(i).length()));
     float[][] out = new float[texts.size()][];
+    // Sequential batches, each using all intra-op threads: measured faster here (2 cores) than
+    // two single-threaded predictors working on batches in parallel (90 vs 79 passages/s).
+    int batches = (order.length + batchSize - 1) / batchSize;
+    for (int batch = 0; batch < batches; batch++) runBatch(texts, order, batch, out);
+    return Arrays.asList(out);
+  }
+
+  private void runBatch(List<String> texts, Integer[] order, int batch, float[][] out) {
+    int from = batch * batchSize;
+    int to = Math.min(order.length, from + batchSize);
+    List<String> inputs = new ArrayList<>(to - from);
+    for (int i = from; i < to; i++) inputs.add(texts.get(order[i]));
     Predictor<String, float[]> predictor = borrow();
     try {
-      for (int from = 0; from < order.length; from += batchSize) {
-        int to = Math.min(order.length, from + batchSize);
-        List<String> batch = new ArrayList<>(to - from);
-        for (int i = from; i < to; i++) batch.add(texts.get(order[i]));
-        List<float[]> vectors = predictor.batchPredict(batch);
-        for (int i = from; i < to; i++) out[order[i]] = vectors.get(i - from);
-      }
+      List<float[]> vectors = predictor.batchPredict(inputs);
+      for (int i = from; i < to; i++) out[order[i]] = vectors.get(i - from);
     } catch (TranslateException e) {
       throw new EmbeddingException("embedding failed: " + firstLine(e.getMessage()), e);
     } finally {
       predictors.add(predictor);
     }
-    return Arrays.asList(out);
   }
 
   @Override

@@ -58,7 +58,7 @@ class OnnxEmbedderIT {
   void corruptModelFileFailsWithAMessageNamingTheFile(@TempDir Path dir) throws Exception {
     Files.write(dir.resolve("model.onnx"), new byte[] {1, 2, 3, 4, 5});
     Files.copy(
-        MiniLmModel.materialize(TestEmbedder.cacheDir()).resolve("tokenizer.json"),
+        MiniLmModel.FP32.materialize(TestEmbedder.cacheDir()).resolve("tokenizer.json"),
         dir.resolve("tokenizer.json"));
     EmbeddingException ex =
         assertThrows(

@@ -10,7 +10,12 @@ import java.nio.file.Path;
 /** Manual probe (not a test): prints metrics for a dataset. */
 public class RetrievalEvaluationProbe {
   public static void main(String[] args) throws Exception {
-    Embedder e = TestEmbedder.shared();
+    Embedder e =
+        dev.fathom.retrieval.embed.OnnxEmbedder.miniLm(
+            dev.fathom.retrieval.embed.MiniLmModel.parse(
+                System.getProperty("model", "all-minilm-l6-v2")),
+            TestEmbedder.cacheDir(),
+            dev.fathom.retrieval.embed.OnnxEmbedder.Settings.defaults());
     for (String name : args) {
       BeirDataset ds = BeirDataset.load(Path.of("../shared/data/" + name));
       Path dir = Files.createTempDirectory("probe");
@@ -19,8 +24,8 @@ public class RetrievalEvaluationProbe {
         RetrievalEvaluation.index(ds, idx, e, 128, n -> {});
         long t1 = System.nanoTime();
         System.out.printf("%s indexed in %.1f s%n", name, (t1 - t0) / 1e9);
-        for (double[] w : new double[][] {{1, 1}, {1, 0.5}, {1, 0.7}, {1, 1.5}}) {
-          for (int rrfk : new int[] {60, 20}) {
+        for (double[] w : new double[][] {{1, 0.5}, {1, 0.7}}) {
+          for (int rrfk : new int[] {20}) {
             var r =
                 new HybridRetriever(idx, e, new HybridRetriever.Settings(100, rrfk, w[0], w[1]));
             var res = RetrievalEvaluation.evaluate(ds, r, e, n -> {});

@@ -2,6 +2,7 @@ package dev.fathom.retrieval.testing;
 
 import dev.fathom.retrieval.embed.CachingEmbedder;
 import dev.fathom.retrieval.embed.Embedder;
+import dev.fathom.retrieval.embed.MiniLmModel;
 import dev.fathom.retrieval.embed.OnnxEmbedder;
 import java.nio.file.Path;
 
@@ -24,7 +25,8 @@ public final class TestEmbedder {
     if (shared == null) {
       shared =
           new CachingEmbedder(
-              OnnxEmbedder.miniLm(cacheDir(), OnnxEmbedder.Settings.defaults()), 50_000);
+              OnnxEmbedder.miniLm(MiniLmModel.FP32, cacheDir(), OnnxEmbedder.Settings.defaults()),
+              50_000);
     }
     return shared;
   }
