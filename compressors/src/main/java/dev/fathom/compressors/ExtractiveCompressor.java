@@ -31,7 +31,7 @@ public final class ExtractiveCompressor implements ContextCompressor {
 
   /**
    * @param topPassages how many of the retrieved passages are read (RECOMP reads the top 5)
-   * @param budgetTokens most model tokens kept (the first sentence is kept even when longer)
+   * @param budgetTokens most model tokens kept (the best sentence may exceed it by half)
    * @param maxSentences most sentences kept
    * @param threshold least cosine similarity for a sentence to count as relevant
    * @param minSentenceChars shorter fragments (headings, list bullets) are not candidates
@@ -92,7 +92,12 @@ public final class ExtractiveCompressor implements ContextCompressor {
     for (Candidate c : best) {
       if (c.score < settings.threshold() || kept.size() == settings.maxSentences()) break;
       int t = embedder.countTokens(c.text());
-      if (!kept.isEmpty() && tokens + t > settings.budgetTokens()) continue;
+      // A sentence that does not fit is passed over for shorter ones; only the best sentence may
+      // exceed the budget, and then by at most half again, so one run-on "sentence" (a table, a
+      // list without punctuation) cannot blow the budget.
+      boolean fits = tokens + t <= settings.budgetTokens();
+      boolean firstAndNearlyFits = kept.isEmpty() && t <= settings.budgetTokens() * 3 / 2;
+      if (!fits && !firstAndNearlyFits) continue;
       kept.add(c);
       tokens += t;
     }
@@ -116,7 +121,7 @@ public final class ExtractiveCompressor implements ContextCompressor {
       int order = sourceOrder.computeIfAbsent(p.source(), s -> sourceOrder.size());
       for (TextSpan span : SentenceSplitter.split(p.text())) {
         String text = span.of(p.text());
-        if (text.length() < settings.minSentenceChars()) continue;
+        if (text.length() < settings.minSentenceChars() || isMarkup(text)) continue;
         // Absolute offset in the source: sentences shared by overlapping passages dedupe here.
         int offset = p.start() + span.start();
         if (!seen.add(p.source() + '\u0000' + offset + '\u0000' + text)) continue;
@@ -124,6 +129,11 @@ public final class ExtractiveCompressor implements ContextCompressor {
       }
     }
     return out;
+  }
+
+  /** Table rows and code fences are layout, not sentences a reader can be shown as evidence. */
+  private static boolean isMarkup(String sentence) {
+    return sentence.startsWith("|") || sentence.startsWith("```");
   }
 
   private static float dot(float[] a, float[] b) {

@@ -29,6 +29,13 @@ import picocli.CommandLine.Command;
     })
 public final class Fathom implements Runnable {
 
+  /**
+   * Lucene announces its SIMD setup through java.util.logging at INFO on every start; that is noise
+   * on a command line. Held in a field because JUL keeps loggers only weakly.
+   */
+  private static final java.util.logging.Logger LUCENE_LOG =
+      java.util.logging.Logger.getLogger("org.apache.lucene");
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
@@ -37,6 +44,7 @@ public final class Fathom implements Runnable {
 
   /** Runs the command line and returns the exit code (0 ok, 1 failed, 2 bad usage). */
   public static int run(String... args) {
+    LUCENE_LOG.setLevel(java.util.logging.Level.WARNING);
     CommandLine cli = new CommandLine(new Fathom());
     cli.setExecutionExceptionHandler(new ErrorHandler());
     return cli.execute(args);
