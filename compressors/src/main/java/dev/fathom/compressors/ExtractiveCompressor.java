@@ -131,9 +131,9 @@ public final class ExtractiveCompressor implements ContextCompressor {
     return out;
   }
 
-  /** Table rows and code fences are layout, not sentences a reader can be shown as evidence. */
+  /** Headings, table rows and code fences are layout, not sentences to show as evidence. */
   private static boolean isMarkup(String sentence) {
-    return sentence.startsWith("|") || sentence.startsWith("```");
+    return sentence.startsWith("#") || sentence.startsWith("|") || sentence.startsWith("```");
   }
 
   private static float dot(float[] a, float[] b) {

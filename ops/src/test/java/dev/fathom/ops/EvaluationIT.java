@@ -37,14 +37,16 @@ class EvaluationIT {
       configs = files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
     }
     assertFalse(configs.isEmpty(), "no evaluation configs in eval/");
-    return configs.stream().map(c -> DynamicTest.dynamicTest(c.getFileName().toString(), () -> check(root, c)));
+    return configs.stream()
+        .map(c -> DynamicTest.dynamicTest(c.getFileName().toString(), () -> check(root, c)));
   }
 
   private void check(Path root, Path configFile) throws IOException {
     JsonNode config = JSON.readTree(configFile.toFile());
     Path dataset = root.resolve(config.get("dataset").asText()).normalize();
     String task = config.get("task").asText();
-    Cli.Result r = Cli.run("eval", task, "--json", "--data", data.toString(), "--dataset", dataset.toString());
+    Cli.Result r =
+        Cli.run("eval", task, "--json", "--data", data.toString(), "--dataset", dataset.toString());
     assertEquals(0, r.exit(), r.toString());
     JsonNode actual = JSON.readTree(r.out());
     double tolerance = config.path("tolerance").asDouble(0.0);
@@ -55,17 +57,28 @@ class EvaluationIT {
       double left = at(actual, rel.get("greater_or_equal").asText());
       for (JsonNode other : rel.get("than")) {
         double right = at(actual, other.asText());
-        if (left < right) failures.add(rel.get("greater_or_equal").asText() + " = " + left + " < " + other.asText() + " = " + right);
+        if (left < right)
+          failures.add(
+              rel.get("greater_or_equal").asText()
+                  + " = "
+                  + left
+                  + " < "
+                  + other.asText()
+                  + " = "
+                  + right);
       }
     }
     for (JsonNode max : config.path("at_most")) {
       double v = at(actual, max.get("metric").asText());
-      if (v > max.get("value").asDouble()) failures.add(max.get("metric").asText() + " = " + v + " > " + max.get("value").asDouble());
+      if (v > max.get("value").asDouble())
+        failures.add(max.get("metric").asText() + " = " + v + " > " + max.get("value").asDouble());
     }
-    assertTrue(failures.isEmpty(), configFile.getFileName() + ": " + failures + "\nactual: " + actual);
+    assertTrue(
+        failures.isEmpty(), configFile.getFileName() + ": " + failures + "\nactual: " + actual);
   }
 
-  private static void compare(String path, JsonNode expected, JsonNode actual, double tol, List<String> failures) {
+  private static void compare(
+      String path, JsonNode expected, JsonNode actual, double tol, List<String> failures) {
     if (expected.isNumber()) {
       if (actual == null || !actual.isNumber()) {
         failures.add(path + " missing");
@@ -76,7 +89,12 @@ class EvaluationIT {
     }
     for (Iterator<Map.Entry<String, JsonNode>> it = expected.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
-      compare(path.isEmpty() ? e.getKey() : path + "." + e.getKey(), e.getValue(), actual == null ? null : actual.get(e.getKey()), tol, failures);
+      compare(
+          path.isEmpty() ? e.getKey() : path + "." + e.getKey(),
+          e.getValue(),
+          actual == null ? null : actual.get(e.getKey()),
+          tol,
+          failures);
     }
   }
 

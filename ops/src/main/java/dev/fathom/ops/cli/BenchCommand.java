@@ -11,18 +11,15 @@ import dev.fathom.retrieval.ingest.IngestReport;
 import dev.fathom.retrieval.ingest.Ingestor;
 import dev.fathom.retrieval.search.HybridRetriever;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -113,7 +110,7 @@ public final class BenchCommand implements Runnable {
               latencies(ds, new HybridRetriever(index, embedder, config.retrieval()), embedder));
         }
       } finally {
-        deleteTree(work);
+        TempDirs.delete(work);
       }
       if (json) System.out.println(Json.write(out));
       else printText(out);
@@ -211,14 +208,5 @@ public final class BenchCommand implements Runnable {
 
   private static double round(double v) {
     return Math.round(v * 100) / 100.0;
-  }
-
-  private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) return;
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -8,8 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /** A temporary index of a dataset's corpus under the data directory, deleted on close. */
 final class EvalIndex implements AutoCloseable {
@@ -43,10 +41,6 @@ final class EvalIndex implements AutoCloseable {
   @Override
   public void close() {
     index.close();
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      System.err.println("warning: could not delete " + dir + ": " + e.getMessage());
-    }
+    TempDirs.delete(dir);
   }
 }

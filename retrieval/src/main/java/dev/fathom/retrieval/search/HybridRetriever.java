@@ -46,8 +46,9 @@ public final class HybridRetriever implements Retriever {
       }
     }
 
+    /** The defaults of {@code fathom.retrieval} in application.conf. */
     public static Settings defaults() {
-      return new Settings(100, 60, 1.0, 1.0);
+      return new Settings(100, 20, 1.0, 0.5);
     }
   }
 

@@ -42,12 +42,13 @@ public record Chunker(int targetWords, int overlapSentences) {
   }
 
   /**
-   * 96 words with one sentence of overlap. At about 1.3 word pieces per English word that is near
-   * 128 tokens, the sequence length small sentence embedders such as all-MiniLM-L6-v2 were trained
-   * on, so passages are neither truncated nor diluted.
+   * 48 words with one sentence of overlap: about 64 word pieces, two to four sentences. Embedding
+   * cost grows with passage length, and at this size ingest keeps above 100 passages/s on two cores
+   * (docs/performance.md); the compressor picks sentences anyway, so short passages cost answers
+   * little. The same default as {@code fathom.ingest.chunk-words}.
    */
   public static Chunker defaults() {
-    return new Chunker(96, 1);
+    return new Chunker(48, 1);
   }
 
   /** Passage spans of {@code text} in order; empty when the text is blank. */
