@@ -68,10 +68,15 @@ class EvaluationIT {
                   + right);
       }
     }
-    for (JsonNode max : config.path("at_most")) {
-      double v = at(actual, max.get("metric").asText());
-      if (v > max.get("value").asDouble())
-        failures.add(max.get("metric").asText() + " = " + v + " > " + max.get("value").asDouble());
+    // Targets are bounds without tolerance: {"metric": "hybrid.recall@5", "at_least": 0.95}.
+    for (JsonNode t : config.path("targets")) {
+      double v = at(actual, t.get("metric").asText());
+      if (t.has("at_least") && v < t.get("at_least").asDouble()) {
+        failures.add(t.get("metric").asText() + " = " + v + " below the target " + t.get("at_least").asDouble());
+      }
+      if (t.has("at_most") && v > t.get("at_most").asDouble()) {
+        failures.add(t.get("metric").asText() + " = " + v + " above the target " + t.get("at_most").asDouble());
+      }
     }
     assertTrue(
         failures.isEmpty(), configFile.getFileName() + ": " + failures + "\nactual: " + actual);
