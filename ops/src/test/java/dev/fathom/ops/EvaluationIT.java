@@ -53,10 +53,12 @@ class EvaluationIT {
     List<String> failures = new ArrayList<>();
     compare("", config.get("expected"), actual, tolerance, failures);
     for (JsonNode rel : config.path("relations")) {
-      // {"greater_or_equal": "hybrid.ndcg@10", "than": ["bm25.ndcg@10", "dense.ndcg@10"]}
+      // {"greater_or_equal": "hybrid.ndcg@10", "than": ["bm25.ndcg@10", "dense.ndcg@10"]},
+      // optionally with "factor": f to compare against f times the other values.
       double left = at(actual, rel.get("greater_or_equal").asText());
+      double factor = rel.path("factor").asDouble(1.0);
       for (JsonNode other : rel.get("than")) {
-        double right = at(actual, other.asText());
+        double right = factor * at(actual, other.asText());
         if (left < right)
           failures.add(
               rel.get("greater_or_equal").asText()
@@ -72,10 +74,20 @@ class EvaluationIT {
     for (JsonNode t : config.path("targets")) {
       double v = at(actual, t.get("metric").asText());
       if (t.has("at_least") && v < t.get("at_least").asDouble()) {
-        failures.add(t.get("metric").asText() + " = " + v + " below the target " + t.get("at_least").asDouble());
+        failures.add(
+            t.get("metric").asText()
+                + " = "
+                + v
+                + " below the target "
+                + t.get("at_least").asDouble());
       }
       if (t.has("at_most") && v > t.get("at_most").asDouble()) {
-        failures.add(t.get("metric").asText() + " = " + v + " above the target " + t.get("at_most").asDouble());
+        failures.add(
+            t.get("metric").asText()
+                + " = "
+                + v
+                + " above the target "
+                + t.get("at_most").asDouble());
       }
     }
     assertTrue(
