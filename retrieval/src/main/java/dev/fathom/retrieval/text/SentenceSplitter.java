@@ -76,7 +76,10 @@ public final class SentenceSplitter {
     int pendingStart = -1;
     for (int end = it.next(); end != BreakIterator.DONE; start = end, end = it.next()) {
       int s = pendingStart >= 0 ? pendingStart : start;
-      if (end < block.length() && endsWithAbbreviation(block, s, end)) {
+      // A break with no whitespace before it falls inside a token ("./fathom-data", "v1.2"): not a
+      // sentence end, whatever BreakIterator thinks.
+      boolean insideToken = !Character.isWhitespace(block.charAt(end - 1));
+      if (end < block.length() && (insideToken || endsWithAbbreviation(block, s, end))) {
         pendingStart = s;
         continue;
       }

@@ -49,8 +49,8 @@ class ChunkerTest {
   }
 
   @Test
-  void defaultsAreNinetySixWordsAndOneSentenceOfOverlap() {
-    assertEquals(new Chunker(96, 1), Chunker.defaults());
+  void defaultsAreFortyEightWordsAndOneSentenceOfOverlap() {
+    assertEquals(new Chunker(48, 1), Chunker.defaults());
   }
 
   @Test

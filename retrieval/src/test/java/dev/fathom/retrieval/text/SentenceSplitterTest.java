@@ -88,4 +88,14 @@ class SentenceSplitterTest {
   void textWithoutPunctuationIsOneSentence() {
     assertEquals(List.of("no punctuation at all"), sentences("  no punctuation at all  "));
   }
+
+  @Test
+  void aPeriodInsideATokenDoesNotEndASentence() {
+    String text =
+        "The default is `./fathom-data` relative to the working directory. Version 1.2 ships it.";
+    List<TextSpan> spans = SentenceSplitter.split(text);
+    assertEquals(2, spans.size(), spans.toString());
+    assertEquals(
+        "The default is `./fathom-data` relative to the working directory.", spans.get(0).of(text));
+  }
 }
