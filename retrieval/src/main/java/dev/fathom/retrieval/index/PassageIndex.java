@@ -21,13 +21,9 @@ import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
-import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.DirectoryReader;
-import org.apache.lucene.index.IndexFormatTooNewException;
-import org.apache.lucene.index.IndexFormatTooOldException;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
-import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
@@ -43,7 +39,6 @@ import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
-import org.apache.lucene.store.LockObtainFailedException;
 
 /**
  * Fathom's passage index on disk: BM25 over English-analysed title + text, and an HNSW graph of
@@ -99,11 +94,11 @@ public final class PassageIndex implements AutoCloseable {
     Directory dir = null;
     try {
       dir = FSDirectory.open(path);
-      checkCompatible(dir, path, embeddingId);
+      IndexChecks.requireCompatible(dir, path, embeddingId);
       return new PassageIndex(path, dir, null, new SearcherManager(dir, null), embeddingId);
     } catch (IOException | RuntimeException e) {
       closeQuietly(dir);
-      throw translate(path, e);
+      throw IndexChecks.explain(path, e);
     }
   }
 
@@ -113,7 +108,7 @@ public final class PassageIndex implements AutoCloseable {
     try {
       Files.createDirectories(path);
       dir = FSDirectory.open(path);
-      if (DirectoryReader.indexExists(dir)) checkCompatible(dir, path, embeddingId);
+      if (DirectoryReader.indexExists(dir)) IndexChecks.requireCompatible(dir, path, embeddingId);
       IndexWriterConfig cfg = new IndexWriterConfig(analyzer());
       cfg.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
       cfg.setRAMBufferSizeMB(64);
@@ -124,80 +119,8 @@ public final class PassageIndex implements AutoCloseable {
       return new PassageIndex(path, dir, writer, new SearcherManager(writer, null), embeddingId);
     } catch (IOException | RuntimeException e) {
       closeQuietly(dir);
-      throw translate(path, e);
+      throw IndexChecks.explain(path, e);
     }
-  }
-
-  private static void checkCompatible(Directory dir, Path path, String embeddingId)
-      throws IOException {
-    Map<String, String> data = SegmentInfos.readLatestCommit(dir).getUserData();
-    String format = data.get(USER_DATA_FORMAT);
-    if (!FORMAT.equals(format)) {
-      throw new IndexUnavailableException(
-          "index at "
-              + path
-              + " has format "
-              + (format == null ? "(none: not a Fathom index)" : format)
-              + " but this Fathom needs format "
-              + FORMAT
-              + ": delete the directory and ingest again");
-    }
-    String emb = data.get(USER_DATA_EMBEDDING);
-    if (!embeddingId.equals(emb)) {
-      throw new IndexUnavailableException(
-          "index at "
-              + path
-              + " holds vectors of "
-              + emb
-              + " but the configured embedding is "
-              + embeddingId
-              + ": delete the directory and ingest again");
-    }
-  }
-
-  private static IndexUnavailableException translate(Path path, Exception e) {
-    return switch (e) {
-      case IndexUnavailableException iu -> iu;
-      case LockObtainFailedException l ->
-          new IndexUnavailableException(
-              "index at " + path + " is locked by another process (is an ingest running?)", l);
-      case CorruptIndexException c ->
-          new IndexUnavailableException(
-              "index at "
-                  + path
-                  + " is corrupt ("
-                  + c.getMessage()
-                  + "): delete it and ingest again",
-              c);
-      case IndexFormatTooOldException f -> incompatibleLucene(path, f);
-      case IndexFormatTooNewException f -> incompatibleLucene(path, f);
-      case IOException io ->
-          new IndexUnavailableException(
-              "cannot open index at "
-                  + path
-                  + ": "
-                  + io.getClass().getSimpleName()
-                  + ": "
-                  + io.getMessage(),
-              io);
-      default ->
-          new IndexUnavailableException(
-              "cannot open index at "
-                  + path
-                  + ": "
-                  + e.getClass().getSimpleName()
-                  + ": "
-                  + e.getMessage(),
-              e);
-    };
-  }
-
-  private static IndexUnavailableException incompatibleLucene(Path path, IOException e) {
-    return new IndexUnavailableException(
-        "index at "
-            + path
-            + " was written by an incompatible Lucene version: delete it and ingest again",
-        e);
   }
 
   public Path path() {
