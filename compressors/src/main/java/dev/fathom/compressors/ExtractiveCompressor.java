@@ -18,10 +18,11 @@ import java.util.Set;
  * Compression and Selective Augmentation", ICLR 2024, §3.1): split the top passages into sentences,
  * score each by the dot product of its embedding with the question's, and keep the best.
  *
- * <p>RECOMP trains its dual encoder on end-task signal; Fathom uses all-MiniLM-L6-v2 zero-shot,
- * which the evaluation in {@code docs/evaluation.md} measures. Sentences are kept best-first until
- * the token budget or the sentence cap is reached, then put back in the order they have in their
- * sources so the evidence reads naturally.
+ * <p>RECOMP trains its dual encoder on end-task signal; Fathom uses all-MiniLM-L6-v2 zero-shot and
+ * adds to the cosine a bonus for the question's content terms that a sentence contains, which
+ * raised the answer recall of the compressed evidence on squad-dev from 0.70 to 0.77
+ * (docs/evaluation.md). Sentences are kept best-first until the token budget or the sentence cap is
+ * reached, then put back in the order they have in their sources so the evidence reads naturally.
  *
  * <p><b>Selective augmentation</b> (RECOMP §3.3): when no sentence reaches {@link
  * Settings#threshold()}, the evidence is empty, and the answer says nothing relevant was found
@@ -35,10 +36,21 @@ public final class ExtractiveCompressor implements ContextCompressor {
    * @param maxSentences most sentences kept
    * @param threshold least cosine similarity for a sentence to count as relevant
    * @param minSentenceChars shorter fragments (headings, list bullets) are not candidates
+   * @param lexicalWeight weight of the question's content terms found in a sentence, added to the
+   *     cosine similarity for ranking (0 = embeddings only)
    */
   public record Settings(
-      int topPassages, int budgetTokens, int maxSentences, double threshold, int minSentenceChars) {
+      int topPassages,
+      int budgetTokens,
+      int maxSentences,
+      double threshold,
+      int minSentenceChars,
+      double lexicalWeight) {
     public Settings {
+      if (!(lexicalWeight >= 0 && lexicalWeight <= 10)) {
+        throw new IllegalArgumentException(
+            "lexicalWeight must be in [0, 10], got " + lexicalWeight);
+      }
       check("topPassages", topPassages, 1, 100);
       check("budgetTokens", budgetTokens, 1, 100_000);
       check("maxSentences", maxSentences, 1, 1000);
@@ -55,7 +67,7 @@ public final class ExtractiveCompressor implements ContextCompressor {
     }
 
     public static Settings defaults() {
-      return new Settings(5, 64, 3, 0.25, 12);
+      return new Settings(5, 64, 3, 0.25, 12, 0.7);
     }
   }
 
@@ -82,15 +94,28 @@ public final class ExtractiveCompressor implements ContextCompressor {
 
     float[] q = embedder.embed(question);
     List<float[]> vectors = embedder.embedAll(candidates.stream().map(Candidate::text).toList());
-    for (int i = 0; i < candidates.size(); i++) candidates.get(i).score = dot(q, vectors.get(i));
+    // Rank by cosine plus a lexical bonus; judge relevance (selective augmentation) by cosine
+    // alone, so a sentence that merely repeats the question's words cannot pass the threshold.
+    double lexical = settings.lexicalWeight();
+    Set<String> questionTerms = lexical > 0 ? Terms.of(question) : Set.of();
+    for (int i = 0; i < candidates.size(); i++) {
+      Candidate c = candidates.get(i);
+      c.similarity = dot(q, vectors.get(i));
+      c.score = c.similarity;
+      if (!questionTerms.isEmpty()) {
+        c.score += (float) (lexical * Terms.overlap(questionTerms, Terms.of(c.text())));
+      }
+    }
     List<Candidate> best = new ArrayList<>(candidates);
     best.sort(Comparator.comparingDouble((Candidate c) -> c.score).reversed());
-    if (best.getFirst().score < settings.threshold()) return Evidence.none(question, inputTokens);
+    boolean anyRelevant = best.stream().anyMatch(c -> c.similarity >= settings.threshold());
+    if (!anyRelevant) return Evidence.none(question, inputTokens);
 
     List<Candidate> kept = new ArrayList<>();
     int tokens = 0;
     for (Candidate c : best) {
-      if (c.score < settings.threshold() || kept.size() == settings.maxSentences()) break;
+      if (kept.size() == settings.maxSentences()) break;
+      if (c.similarity < settings.threshold()) continue;
       int t = embedder.countTokens(c.text());
       // A sentence that does not fit is passed over for shorter ones; only the best sentence may
       // exceed the budget, and then by at most half again, so one run-on "sentence" (a table, a
@@ -106,7 +131,7 @@ public final class ExtractiveCompressor implements ContextCompressor {
     List<EvidenceSentence> sentences = new ArrayList<>(kept.size());
     for (Candidate c : kept) {
       sentences.add(
-          new EvidenceSentence(c.text(), c.passage, c.span.start(), c.span.end(), c.score));
+          new EvidenceSentence(c.text(), c.passage, c.span.start(), c.span.end(), c.similarity));
     }
     return new Evidence(question, sentences, tokens, inputTokens);
   }
@@ -148,7 +173,8 @@ public final class ExtractiveCompressor implements ContextCompressor {
     final String text;
     final int sourceOrder;
     final int offset;
-    float score;
+    float similarity; // cosine of sentence and question embeddings
+    float score; // similarity plus the lexical bonus: the ranking key
 
     Candidate(Passage passage, TextSpan span, String text, int sourceOrder, int offset) {
       this.passage = passage;

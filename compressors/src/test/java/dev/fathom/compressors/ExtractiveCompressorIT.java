@@ -35,7 +35,7 @@ class ExtractiveCompressorIT {
   void keepsTheMostRelevantSentencesInSourceOrderWithinTheBudget() {
     Embedder e = TestEmbedder.shared();
     var compressor =
-        new ExtractiveCompressor(e, new ExtractiveCompressor.Settings(5, 40, 2, 0.25, 12));
+        new ExtractiveCompressor(e, new ExtractiveCompressor.Settings(5, 40, 2, 0.25, 12, 0.7));
     Evidence ev = compressor.compress("How tall is the Eiffel Tower?", hits());
     assertFalse(ev.isEmpty());
     assertTrue(ev.sentences().size() <= 2);
@@ -62,7 +62,7 @@ class ExtractiveCompressorIT {
   void aSentenceSharedByOverlappingPassagesIsKeptOnce() {
     var compressor =
         new ExtractiveCompressor(
-            TestEmbedder.shared(), new ExtractiveCompressor.Settings(5, 500, 10, 0.0, 12));
+            TestEmbedder.shared(), new ExtractiveCompressor.Settings(5, 500, 10, 0.0, 12, 0.0));
     Evidence ev = compressor.compress("Who designed the Eiffel Tower?", hits());
     long designed =
         ev.sentences().stream().filter(s -> s.text().startsWith("Gustave Eiffel")).count();
@@ -81,13 +81,33 @@ class ExtractiveCompressorIT {
   }
 
   @Test
+  void wordsOfTheQuestionLiftASentenceButCannotMakeItRelevant() {
+    var lexical =
+        new ExtractiveCompressor(
+            TestEmbedder.shared(), new ExtractiveCompressor.Settings(5, 500, 1, 0.25, 12, 0.7));
+    Evidence ev =
+        lexical.compress("When was the tower the tallest man-made structure in the world?", hits());
+    assertTrue(ev.sentences().getFirst().text().contains("until 1930"), ev.toString());
+    Evidence noise =
+        lexical.compress(
+            "tower tower Paris bakeries sourdough recipe hydration",
+            List.of(
+                hit(
+                    new Passage(
+                        "/x.md#0", "/x.md", "X", "Quarterly revenue grew by four percent.", 0, 39),
+                    1)));
+    assertTrue(noise.isEmpty(), noise.toString());
+  }
+
+  @Test
   void settingsNameTheBadValueAndRange() {
     var e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> new ExtractiveCompressor.Settings(0, 64, 3, 0.3, 12));
+            () -> new ExtractiveCompressor.Settings(0, 64, 3, 0.3, 12, 0.7));
     assertEquals("topPassages must be in [1, 100], got 0", e.getMessage());
     assertThrows(
-        IllegalArgumentException.class, () -> new ExtractiveCompressor.Settings(5, 64, 3, 1.5, 12));
+        IllegalArgumentException.class,
+        () -> new ExtractiveCompressor.Settings(5, 64, 3, 1.5, 12, 0.7));
   }
 }

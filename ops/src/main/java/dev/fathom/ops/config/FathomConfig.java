@@ -75,7 +75,8 @@ public record FathomConfig(
               c.getInt("budget-tokens"),
               c.getInt("max-sentences"),
               c.getDouble("threshold"),
-              c.getInt("min-sentence-chars")),
+              c.getInt("min-sentence-chars"),
+              c.getDouble("lexical-weight")),
           a.getInt("max-question-chars"),
           pipeline,
           config);
