@@ -5,13 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fathom.actors.Question;
 import dev.fathom.actors.QuestionResult;
 import dev.fathom.actors.QuestionService;
-import dev.fathom.ops.cli.Json;
 import dev.fathom.retrieval.SearchMode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -223,21 +221,10 @@ final class QuestionStream implements Runnable {
 
   private ProducerRecord<byte[], byte[]> answerRecord(
       ConsumerRecord<byte[], byte[]> r, Inbound.QuestionMessage m, QuestionResult result) {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("requestId", m.requestId());
-    json.put("sessionId", m.sessionId());
-    switch (result) {
-      case QuestionResult.Answered a -> json.putAll(Json.answer(a.answer()));
-      case QuestionResult.Failed f -> {
-        json.put("question", m.question());
-        json.put("answer", null);
-        json.put("citations", List.of());
-        json.put("error", Map.of("stage", f.stage(), "reason", f.reason()));
-      }
-    }
     byte[] key = m.sessionId().getBytes(StandardCharsets.UTF_8);
     try {
-      return new ProducerRecord<>(settings.topics().answers(), key, MAPPER.writeValueAsBytes(json));
+      return new ProducerRecord<>(
+          settings.topics().answers(), key, MAPPER.writeValueAsBytes(Outbound.answer(m, result)));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write answer JSON", e);
     }
