@@ -32,7 +32,9 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--http-port",
       paramLabel = "P",
-      description = "HTTP port (not implemented yet: the HTTP API is not part of this build).")
+      description =
+          "Port of the HTTP API on 127.0.0.1 (default: fathom.http.port; 0 = any free port,"
+              + " -1 = no HTTP API).")
   Integer httpPort;
 
   @Override
@@ -47,12 +49,13 @@ public final class ServeCommand implements Callable<Integer> {
       }
       kafka = kafka.withEmbeddedPort(kafkaPort);
     }
-    if (httpPort != null) {
-      System.err.println("warning: --http-port ignored: this build has no HTTP API yet");
+    int http = httpPort != null ? httpPort : config.raw().getInt("fathom.http.port");
+    if (http < -1 || http > 65535) {
+      throw new ErrorHandler.UserError("--http-port must be in -1..65535, got " + http);
     }
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
-    FathomServer server = FathomServer.start(config, kafka, System.out);
+    FathomServer server = FathomServer.start(config, kafka, http, System.out);
     // SIGTERM and Ctrl-C run shutdown hooks: stop polling, finish and commit the questions in
     // flight, commit and close the index, stop the broker; the JVM waits for this hook.
     Thread hook =

@@ -8,7 +8,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.UUID;
+import org.apache.pekko.http.javadsl.ServerBinding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +30,7 @@ public final class FathomServer implements AutoCloseable {
   private final DocumentStream documents;
   private final Thread questionThread;
   private final Thread documentThread;
+  private ServerBinding http; // null without the HTTP API
 
   private FathomServer(
       Workspace workspace,
@@ -44,8 +47,18 @@ public final class FathomServer implements AutoCloseable {
     this.documentThread = Thread.ofPlatform().name("fathom-documents").unstarted(documents);
   }
 
-  /** Starts everything; prints the Kafka bootstrap address on {@code out}. */
+  /** Starts everything but the HTTP API; prints the Kafka bootstrap address on {@code out}. */
   public static FathomServer start(FathomConfig config, KafkaSettings kafka, PrintStream out) {
+    return start(config, kafka, -1, out);
+  }
+
+  /**
+   * Starts everything; prints the Kafka bootstrap address (and the HTTP address) on {@code out}.
+   *
+   * @param httpPort port of the HTTP API on 127.0.0.1; 0 = any free port, negative = no HTTP API
+   */
+  public static FathomServer start(
+      FathomConfig config, KafkaSettings kafka, int httpPort, PrintStream out) {
     EmbeddedKafka broker = null;
     Workspace ws = new Workspace(config);
     try {
@@ -81,6 +94,22 @@ public final class FathomServer implements AutoCloseable {
       FathomServer server = new FathomServer(ws, broker, bootstrap, questions, documents);
       server.documentThread.start();
       server.questionThread.start();
+      if (httpPort >= 0) {
+        HttpApi api =
+            new HttpApi(
+                ws.questions(),
+                config.mode(),
+                config.k(),
+                config.maxQuestionChars(),
+                server::ready);
+        try {
+          server.http = api.bind(httpPort);
+        } catch (RuntimeException e) {
+          server.close();
+          throw e;
+        }
+        out.println("HTTP: http://127.0.0.1:" + server.httpPort());
+      }
       return server;
     } catch (RuntimeException e) {
       try {
@@ -105,6 +134,11 @@ public final class FathomServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or write " + f, e);
     }
+  }
+
+  /** The port the HTTP API listens on, or -1 without it. */
+  public int httpPort() {
+    return http == null ? -1 : http.localAddress().getPort();
   }
 
   public String bootstrapServers() {
@@ -132,6 +166,7 @@ public final class FathomServer implements AutoCloseable {
    */
   @Override
   public void close() {
+    if (http != null) HttpApi.unbind(http, Duration.ofSeconds(10));
     try {
       questions.stop();
       documents.stop();

@@ -10,6 +10,10 @@ import dev.fathom.retrieval.index.PassageIndex;
 import dev.fathom.retrieval.index.ScoredPassage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,7 +59,8 @@ class FathomServerIT {
     KafkaSettings defaults = KafkaSettings.fromConfig(config.raw());
     kafka = new KafkaSettings("", 0, "fathom-it", defaults.topics(), 2, 8, MAX_VALUE_BYTES);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    server = FathomServer.start(config, kafka, new PrintStream(out, true, StandardCharsets.UTF_8));
+    server =
+        FathomServer.start(config, kafka, 0, new PrintStream(out, true, StandardCharsets.UTF_8));
     assertTrue(
         out.toString(StandardCharsets.UTF_8).contains("Kafka: " + server.bootstrapServers()),
         out.toString(StandardCharsets.UTF_8));
@@ -162,6 +167,50 @@ class FathomServerIT {
     awaitSearchable("otters sleep", "doc-otters", true);
     send(kafka.topics().documents(), "doc-otters", "{\"id\":\"doc-otters\",\"deleted\":true}");
     awaitSearchable("otters sleep", "doc-otters", false);
+  }
+
+  @Test
+  void theHttpApiAnswersAndReportsHealthAndReadiness() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    String base = "http://127.0.0.1:" + server.httpPort();
+    assertEquals(200, get(http, base + "/healthz").statusCode());
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (get(http, base + "/readyz").statusCode() != 200) {
+      assertTrue(System.nanoTime() < deadline, "never ready");
+      Thread.sleep(200);
+    }
+    HttpResponse<String> r =
+        post(
+            http,
+            base + "/v1/ask",
+            "{\"question\":\"How tall is the Eiffel Tower?\",\"sessionId\":\"web\"}");
+    assertEquals(200, r.statusCode(), r.body());
+    assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+    JsonNode a = JSON.readTree(r.body());
+    assertEquals("web", a.get("sessionId").asText());
+    assertTrue(a.get("answer").asText().contains("330 metres"), r.body());
+    assertEquals("doc-eiffel", a.get("citations").get(0).get("source").asText());
+
+    HttpResponse<String> bad = post(http, base + "/v1/ask", "{\"sessionId\":\"web\"}");
+    assertEquals(400, bad.statusCode());
+    assertTrue(JSON.readTree(bad.body()).get("error").asText().contains("question"), bad.body());
+    assertEquals(400, post(http, base + "/v1/ask", "not json").statusCode());
+  }
+
+  private static HttpResponse<String> get(HttpClient http, String url) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> post(HttpClient http, String url, String body)
+      throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   // ------------------------------------------------------------------ helpers
