@@ -18,6 +18,9 @@ import org.apache.kafka.common.errors.TopicExistsException;
 /** Creates Fathom's topics when they are missing; existing topics are left as they are. */
 final class TopicSetup {
 
+  /** Largest record batch accepted on the inbound and dead-letter topics. */
+  static final int MAX_MESSAGE_BYTES = 16 << 20;
+
   private TopicSetup() {}
 
   static void ensure(String bootstrapServers, KafkaSettings s) {
@@ -32,16 +35,28 @@ final class TopicSetup {
       // Replication factor: the broker's default.replication.factor (1 on the embedded broker).
       Optional<Short> rf = Optional.empty();
       Optional<Integer> n = Optional.of(s.partitions());
+      // Inbound topics accept values up to 16 MiB, so that an oversized value reaches Fathom and
+      // becomes a dead letter with a reason, instead of failing in the sender's producer; the
+      // dead-letter topic must then hold it too. (Fathom itself handles max-value-bytes.)
+      String big = Integer.toString(MAX_MESSAGE_BYTES);
       // Documents are keyed by id and only the latest version of each matters: compacted.
       if (!existing.contains(t.documents())) {
         missing.add(
             new NewTopic(t.documents(), n, rf)
                 .configs(
-                    Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+                    Map.of(
+                        TopicConfig.CLEANUP_POLICY_CONFIG,
+                        TopicConfig.CLEANUP_POLICY_COMPACT,
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                        big)));
       }
-      for (String name : List.of(t.questions(), t.answers(), t.deadLetters())) {
-        if (!existing.contains(name)) missing.add(new NewTopic(name, n, rf));
+      for (String name : List.of(t.questions(), t.deadLetters())) {
+        if (!existing.contains(name)) {
+          missing.add(
+              new NewTopic(name, n, rf).configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, big)));
+        }
       }
+      if (!existing.contains(t.answers())) missing.add(new NewTopic(t.answers(), n, rf));
       if (missing.isEmpty()) return;
       try {
         admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);

@@ -68,6 +68,7 @@ class FathomServerIT {
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, server.bootstrapServers());
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(16 << 20));
     producer = new KafkaProducer<>(p);
     send(
         kafka.topics().documents(),
@@ -119,7 +120,7 @@ class FathomServerIT {
           .getBytes(StandardCharsets.UTF_8),
       {'{', '"', 'q', (byte) 0xC3, (byte) 0x28, '"', '}'},
       ("{\"requestId\":\"r-big\",\"sessionId\":\"s\",\"question\":\""
-              + "a".repeat(MAX_VALUE_BYTES)
+              + "a".repeat(10 << 20)
               + "\"}")
           .getBytes(StandardCharsets.UTF_8)
     };
