@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -62,6 +63,9 @@ final class DocumentStream implements Runnable {
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     // One group per serve process: every process indexes every document.
     p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    // Static membership: after a crash the restarted process is the same member, so it does not
+    // wait for the dead one's session to expire before it gets the partitions back.
+    p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, groupId);
     // Offsets are committed only after the index commit that contains their documents.
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     // Documents from an aborted transaction must never reach the index.
@@ -110,7 +114,11 @@ final class DocumentStream implements Runnable {
       log.error("document stream stopped: {}", t.toString(), t);
     } finally {
       try {
-        consumer.close(Duration.ofSeconds(10));
+        // A static member stays in the group on close unless told otherwise; on a clean stop it
+        // leaves, so the other serve processes take over its partitions at once.
+        consumer.close(
+            CloseOptions.timeout(Duration.ofSeconds(10))
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         deadLetters.close(Duration.ofSeconds(10));
       } catch (RuntimeException e) {
         log.warn("closing the document clients: {}", e.toString());

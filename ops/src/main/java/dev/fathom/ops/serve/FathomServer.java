@@ -84,13 +84,7 @@ public final class FathomServer implements AutoCloseable {
       DocumentStream documents =
           new DocumentStream(bootstrap, kafka.groupId() + "-documents-" + nodeId, kafka, indexer);
       QuestionStream questions =
-          new QuestionStream(
-              bootstrap,
-              kafka.groupId() + "-answers-" + nodeId,
-              kafka,
-              ws.questions(),
-              config.mode(),
-              config.k());
+          new QuestionStream(bootstrap, nodeId, kafka, ws.questions(), config.mode(), config.k());
       FathomServer server = new FathomServer(ws, broker, bootstrap, questions, documents);
       server.documentThread.start();
       server.questionThread.start();

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -75,7 +76,7 @@ final class QuestionStream implements Runnable {
 
   QuestionStream(
       String bootstrapServers,
-      String transactionalId,
+      String nodeId,
       KafkaSettings settings,
       QuestionService questions,
       SearchMode defaultMode,
@@ -84,15 +85,21 @@ final class QuestionStream implements Runnable {
     this.questions = questions;
     this.defaultMode = defaultMode;
     this.defaultK = defaultK;
-    this.consumer = new KafkaConsumer<>(consumerProperties(bootstrapServers, settings));
-    this.producer = new KafkaProducer<>(producerProperties(bootstrapServers, transactionalId));
+    this.consumer = new KafkaConsumer<>(consumerProperties(bootstrapServers, nodeId, settings));
+    this.producer =
+        new KafkaProducer<>(
+            producerProperties(bootstrapServers, settings.groupId() + "-answers-" + nodeId));
   }
 
-  private static Properties consumerProperties(String bootstrap, KafkaSettings s) {
+  private static Properties consumerProperties(String bootstrap, String nodeId, KafkaSettings s) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     // All serve processes share the question partitions.
     p.put(ConsumerConfig.GROUP_ID_CONFIG, s.groupId());
+    // Static membership (KIP-345): a serve process restarted after a crash takes its partitions
+    // back at once instead of waiting for the dead member's session to expire, and a zombie with
+    // the same node id is fenced (FencedInstanceIdException, fatal).
+    p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "fathom-" + nodeId);
     // Offsets are committed only inside the answer transaction, never on their own.
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     // Questions written by a transactional producer count only once committed.
@@ -259,7 +266,11 @@ final class QuestionStream implements Runnable {
 
   private void closeQuietly() {
     try {
-      consumer.close(Duration.ofSeconds(10));
+      // A static member stays in the group on close unless told otherwise; on a clean stop it
+      // leaves, so the other serve processes take over its partitions at once.
+      consumer.close(
+          CloseOptions.timeout(Duration.ofSeconds(10))
+              .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     } catch (RuntimeException e) {
       log.warn("closing the question consumer: {}", e.toString());
     }
