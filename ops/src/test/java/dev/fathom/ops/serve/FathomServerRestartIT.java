@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -28,9 +29,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A clean stop and start of {@code fathom serve} on the same data directory (the embedded broker
- * restarts with it, from its formatted log): questions answered before the stop are not answered
- * again, questions sent while it was down are answered after it, each exactly once.
+ * Restarts, one part at a time, with {@code fathom serve} joined to a broker of its own (the {@code
+ * fathom.kafka.bootstrap-servers} path): the broker stops and starts again from its log while the
+ * serve process keeps running, then the serve process stops cleanly and starts again. Questions
+ * answered before a restart are not answered again, questions after it are answered, each exactly
+ * once.
  */
 class FathomServerRestartIT {
 
@@ -40,42 +43,53 @@ class FathomServerRestartIT {
   @TempDir Path tmp;
 
   @Test
-  void aRestartAnswersEveryQuestionExactlyOnce() throws Exception {
+  void restartsOfTheBrokerAndOfServeAnswerEveryQuestionExactlyOnce() throws Exception {
     FathomConfig config = FathomConfig.load().withDataDir(tmp.resolve("data"));
+    PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+    EmbeddedKafka broker = EmbeddedKafka.start(tmp.resolve("kafka"), 0);
+    String bootstrap = broker.bootstrapServers();
+    int port = Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1));
     KafkaSettings kafka =
         new KafkaSettings(
-            "",
+            bootstrap,
             0,
             "fathom-restart-it",
             KafkaSettings.fromConfig(config.raw()).topics(),
             2,
             8,
             65536);
-    PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+    List<String> asked = new ArrayList<>();
+    FathomServer server = FathomServer.start(config, kafka, quiet);
+    try {
+      askAndAwait(bootstrap, kafka, "first", asked);
 
-    String bootstrap;
-    try (FathomServer server = FathomServer.start(config, kafka, quiet)) {
-      bootstrap = server.bootstrapServers();
-      try (KafkaProducer<byte[], byte[]> p = producer(bootstrap)) {
-        for (int i = 0; i < 3; i++) ask(p, kafka, "before-" + i);
-      }
-      awaitAnswers(bootstrap, kafka, List.of("before-0", "before-1", "before-2"));
-    }
-    // Fixed port on the second start, so the producer below can reach it while it starts.
-    int port = Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1));
-    try (FathomServer server = FathomServer.start(config, kafka.withEmbeddedPort(port), quiet)) {
-      try (KafkaProducer<byte[], byte[]> p = producer(server.bootstrapServers())) {
-        for (int i = 0; i < 3; i++) ask(p, kafka, "after-" + i);
-      }
-      Map<String, Integer> counts =
-          awaitAnswers(
-              server.bootstrapServers(),
-              kafka,
-              List.of("before-0", "before-1", "before-2", "after-0", "after-1", "after-2"));
+      broker.close();
+      broker = EmbeddedKafka.start(tmp.resolve("kafka"), port);
+      askAndAwait(bootstrap, kafka, "after-broker-restart", asked);
+
+      server.close();
+      server = FathomServer.start(config, kafka, quiet);
+      askAndAwait(bootstrap, kafka, "after-serve-restart", asked);
+
       Thread.sleep(1500); // a duplicate would be committed by now
-      counts = awaitAnswers(server.bootstrapServers(), kafka, List.copyOf(counts.keySet()));
+      Map<String, Integer> counts = awaitAnswers(bootstrap, kafka, asked);
+      assertEquals(Set.copyOf(asked), counts.keySet());
       for (var e : counts.entrySet()) assertEquals(1, e.getValue(), "answers to " + e.getKey());
+    } finally {
+      server.close();
+      broker.close();
     }
+  }
+
+  private static void askAndAwait(
+      String bootstrap, KafkaSettings kafka, String phase, List<String> asked) throws Exception {
+    try (KafkaProducer<byte[], byte[]> p = producer(bootstrap)) {
+      for (int i = 0; i < 3; i++) {
+        ask(p, kafka, phase + "-" + i);
+        asked.add(phase + "-" + i);
+      }
+    }
+    awaitAnswers(bootstrap, kafka, asked);
   }
 
   private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
