@@ -60,6 +60,7 @@ final class DocumentStream implements Runnable {
 
   private static Properties consumerProperties(String bootstrap, String groupId) {
     Properties p = new Properties();
+    // The embedded broker's address, or fathom.kafka.bootstrap-servers.
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     // One group per serve process: every process indexes every document.
     p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
@@ -74,6 +75,8 @@ final class DocumentStream implements Runnable {
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     // One batch is embedded and committed together; 64 documents keep a batch to a few seconds.
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "64");
+    // Bytes: Fathom checks values itself, so a bad one becomes a dead letter instead of a
+    // deserializer exception that would stop the partition.
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     return p;
@@ -81,12 +84,14 @@ final class DocumentStream implements Runnable {
 
   private static Properties producerProperties(String bootstrap) {
     Properties p = new Properties();
+    // The embedded broker's address, or fathom.kafka.bootstrap-servers.
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     // No duplicates from the producer's own retries; acks=all so a flushed dead letter is durable.
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     // Dead letters carry the original value, which may be as large as the consumer fetched.
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(16 << 20));
+    // Keys and values are bytes: answers are serialized by Fathom, dead letters are copied as-is.
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     return p;

@@ -93,6 +93,7 @@ final class QuestionStream implements Runnable {
 
   private static Properties consumerProperties(String bootstrap, String nodeId, KafkaSettings s) {
     Properties p = new Properties();
+    // The embedded broker's address, or fathom.kafka.bootstrap-servers.
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     // All serve processes share the question partitions.
     p.put(ConsumerConfig.GROUP_ID_CONFIG, s.groupId());
@@ -120,6 +121,7 @@ final class QuestionStream implements Runnable {
 
   private static Properties producerProperties(String bootstrap, String transactionalId) {
     Properties p = new Properties();
+    // The embedded broker's address, or fathom.kafka.bootstrap-servers.
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     // Stable per serve process (kept in the data directory): a restarted process fences the
     // transactions its predecessor left open.
@@ -131,6 +133,7 @@ final class QuestionStream implements Runnable {
     p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
     // Dead letters carry the original value, which may be as large as the consumer fetched.
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(16 << 20));
+    // Keys and values are bytes: answers are serialized by Fathom, dead letters are copied as-is.
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     return p;

@@ -25,6 +25,7 @@ final class TopicSetup {
 
   static void ensure(String bootstrapServers, KafkaSettings s) {
     Properties p = new Properties();
+    // The embedded broker's address, or fathom.kafka.bootstrap-servers.
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     // Fail start-up within a minute when the cluster cannot be reached, instead of waiting forever.
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "60000");
