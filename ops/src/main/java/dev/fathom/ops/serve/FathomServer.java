@@ -31,6 +31,7 @@ public final class FathomServer implements AutoCloseable {
   private final Thread questionThread;
   private final Thread documentThread;
   private ServerBinding http; // null without the HTTP API
+  private DocumentPublisher publisher; // null without the HTTP API
 
   private FathomServer(
       Workspace workspace,
@@ -89,9 +90,13 @@ public final class FathomServer implements AutoCloseable {
       server.documentThread.start();
       server.questionThread.start();
       if (httpPort >= 0) {
+        server.publisher = new DocumentPublisher(bootstrap, kafka.topics().documents());
         HttpApi api =
             new HttpApi(
                 ws.questions(),
+                ws.retriever(),
+                server.publisher,
+                kafka.maxValueBytes(),
                 config.mode(),
                 config.k(),
                 config.maxQuestionChars(),
@@ -161,6 +166,7 @@ public final class FathomServer implements AutoCloseable {
   @Override
   public void close() {
     if (http != null) HttpApi.unbind(http, Duration.ofSeconds(10));
+    if (publisher != null) publisher.close();
     try {
       questions.stop();
       documents.stop();

@@ -5,16 +5,23 @@ import static org.apache.pekko.http.javadsl.server.Directives.*;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fathom.actors.FathomPipeline;
 import dev.fathom.actors.Question;
 import dev.fathom.actors.QuestionResult;
 import dev.fathom.actors.QuestionService;
+import dev.fathom.ops.cli.Json;
 import dev.fathom.retrieval.SearchMode;
+import dev.fathom.retrieval.search.HybridRetriever;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -33,6 +40,10 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  *   <li>{@code POST /v1/ask} {@code {"question","sessionId"?,"mode"?,"k"?}}: the answer JSON of
  *       {@code fathom.answers} (200), or the same object with an {@code "error"} (503) when the
  *       pipeline failed; 400 with {@code {"error"}} for a bad request
+ *   <li>{@code GET /v1/search?q=...&k=...&mode=...}: the {@code fathom search --json} object
+ *   <li>{@code POST /v1/documents} {@code {"id","title","text"}} and {@code DELETE
+ *       /v1/documents/{id}}: written to {@code fathom.documents} (202), from where every serve
+ *       process indexes them
  *   <li>{@code GET /healthz}: 200 while the process runs
  *   <li>{@code GET /readyz}: 200 once the index is open and the question consumer has partitions,
  *       503 before
@@ -47,14 +58,31 @@ final class HttpApi {
   private final int defaultK;
   private final int maxQuestionChars;
   private final BooleanSupplier ready;
+  private final HybridRetriever retriever;
+  private final DocumentPublisher documents;
+  private final int maxValueBytes;
+  private final Executor blocking;
 
   HttpApi(
       QuestionService questions,
+      HybridRetriever retriever,
+      DocumentPublisher documents,
+      int maxValueBytes,
       SearchMode defaultMode,
       int defaultK,
       int maxQuestionChars,
       BooleanSupplier ready) {
     this.questions = questions;
+    this.retriever = retriever;
+    this.documents = documents;
+    this.maxValueBytes = maxValueBytes;
+    // Searches block on Lucene and the embedding model: they run on the pipeline's blocking
+    // dispatcher, never on the threads that serve HTTP connections.
+    this.blocking =
+        questions
+            .system()
+            .dispatchers()
+            .lookup(DispatcherSelector.fromConfig(FathomPipeline.BLOCKING_DISPATCHER));
     this.defaultMode = defaultMode;
     this.defaultK = defaultK;
     this.maxQuestionChars = maxQuestionChars;
@@ -102,7 +130,73 @@ final class HttpApi {
                                     : complete(StatusCodes.SERVICE_UNAVAILABLE, "not ready")))),
         path(
             PathMatchers.segment("v1").slash("ask"),
-            () -> post(() -> entity(Unmarshaller.entityToString(), this::ask))));
+            () -> post(() -> entity(Unmarshaller.entityToString(), this::ask))),
+        path(
+            PathMatchers.segment("v1").slash("search"),
+            () -> get(() -> parameterMap(this::search))),
+        path(
+            PathMatchers.segment("v1").slash("documents"),
+            () -> post(() -> entity(Unmarshaller.entityToString(), this::addDocument))),
+        path(
+            PathMatchers.segment("v1").slash("documents").slash(PathMatchers.segment()),
+            id -> delete(() -> deleteDocument(id))));
+  }
+
+  private Route search(Map<String, String> params) {
+    String query = params.getOrDefault("q", "");
+    SearchMode mode;
+    int k;
+    try {
+      if (query.isBlank()) throw new IllegalArgumentException("parameter q is missing");
+      if (query.length() > maxQuestionChars) {
+        throw new IllegalArgumentException(
+            "the query has " + query.length() + " characters, more than " + maxQuestionChars);
+      }
+      mode = params.containsKey("mode") ? SearchMode.parse(params.get("mode")) : defaultMode;
+      k = params.containsKey("k") ? Integer.parseInt(params.get("k")) : defaultK;
+      if (k < 1 || k > Question.MAX_K) {
+        throw new IllegalArgumentException("k must be in 1.." + Question.MAX_K + ", got " + k);
+      }
+    } catch (IllegalArgumentException e) {
+      return json(StatusCodes.BAD_REQUEST, Map.of("error", e.getMessage()));
+    }
+    return onSuccess(
+        CompletableFuture.supplyAsync(
+            () -> Json.search(query, mode, retriever.search(query, mode, k)), blocking),
+        body -> json(StatusCodes.OK, body));
+  }
+
+  private Route addDocument(String body) {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    Inbound.DocumentMessage d;
+    try {
+      d = Inbound.document(bytes, maxValueBytes);
+    } catch (PoisonMessageException e) {
+      return json(StatusCodes.BAD_REQUEST, Map.of("error", e.getMessage()));
+    }
+    return published(d.id(), documents.publish(d.id(), bytes));
+  }
+
+  private Route deleteDocument(String id) {
+    byte[] tombstone;
+    try {
+      tombstone = MAPPER.writeValueAsBytes(Map.of("id", id, "deleted", true));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON", e);
+    }
+    return published(id, documents.publish(id, tombstone));
+  }
+
+  /** 202: the document is on the topic; every serve process indexes it shortly. */
+  private static Route published(String id, CompletionStage<Void> sent) {
+    return onComplete(
+        sent,
+        t ->
+            t.isSuccess()
+                ? json(StatusCodes.ACCEPTED, Map.of("id", id, "status", "accepted"))
+                : json(
+                    StatusCodes.SERVICE_UNAVAILABLE,
+                    Map.of("id", id, "error", "not written to Kafka: " + t.failed().get())));
   }
 
   private Route ask(String body) {

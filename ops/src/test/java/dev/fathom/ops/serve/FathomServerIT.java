@@ -198,6 +198,44 @@ class FathomServerIT {
     assertEquals(400, post(http, base + "/v1/ask", "not json").statusCode());
   }
 
+  @Test
+  void documentsAddedAndDeletedOverHttpBecomeSearchableAndGoAway() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    String base = "http://127.0.0.1:" + server.httpPort();
+    HttpResponse<String> added =
+        post(
+            http,
+            base + "/v1/documents",
+            "{\"id\":\"doc-bees\",\"title\":\"Bees\",\"text\":\"Honey bees dance to tell each"
+                + " other where the flowers are.\"}");
+    assertEquals(202, added.statusCode(), added.body());
+    awaitHttpSearch(http, base, "doc-bees", true);
+    HttpResponse<String> deleted =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/v1/documents/doc-bees")).DELETE().build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(202, deleted.statusCode(), deleted.body());
+    awaitHttpSearch(http, base, "doc-bees", false);
+    assertEquals(400, post(http, base + "/v1/documents", "{\"id\":\"x\"}").statusCode());
+    assertEquals(400, get(http, base + "/v1/search?q=bees&k=0").statusCode());
+  }
+
+  private static void awaitHttpSearch(HttpClient http, String base, String source, boolean present)
+      throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (true) {
+      HttpResponse<String> r = get(http, base + "/v1/search?q=honey+bees+dance&mode=bm25&k=5");
+      assertEquals(200, r.statusCode(), r.body());
+      JsonNode j = JSON.readTree(r.body());
+      assertEquals("bm25", j.get("mode").asText());
+      boolean found = false;
+      for (JsonNode h : j.get("hits")) if (h.get("source").asText().equals(source)) found = true;
+      if (found == present) return;
+      assertTrue(System.nanoTime() < deadline, source + " present=" + present + " never held");
+      Thread.sleep(200);
+    }
+  }
+
   private static HttpResponse<String> get(HttpClient http, String url) throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create(url)).GET().build(),
