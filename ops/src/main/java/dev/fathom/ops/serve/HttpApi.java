@@ -26,6 +26,7 @@ import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
@@ -40,6 +41,8 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  *   <li>{@code POST /v1/ask} {@code {"question","sessionId"?,"mode"?,"k"?}}: the answer JSON of
  *       {@code fathom.answers} (200), or the same object with an {@code "error"} (503) when the
  *       pipeline failed; 400 with {@code {"error"}} for a bad request
+ *   <li>{@code POST /v1/chat/completions}: the OpenAI chat-completions format, see {@link
+ *       ChatCompletions}
  *   <li>{@code GET /v1/search?q=...&k=...&mode=...}: the {@code fathom search --json} object
  *   <li>{@code POST /v1/documents} {@code {"id","title","text"}} and {@code DELETE
  *       /v1/documents/{id}}: written to {@code fathom.documents} (202), from where every serve
@@ -132,6 +135,9 @@ final class HttpApi {
             PathMatchers.segment("v1").slash("ask"),
             () -> post(() -> entity(Unmarshaller.entityToString(), this::ask))),
         path(
+            PathMatchers.segment("v1").slash("chat").slash("completions"),
+            () -> post(() -> entity(Unmarshaller.entityToString(), this::chat))),
+        path(
             PathMatchers.segment("v1").slash("search"),
             () -> get(() -> parameterMap(this::search))),
         path(
@@ -140,6 +146,48 @@ final class HttpApi {
         path(
             PathMatchers.segment("v1").slash("documents").slash(PathMatchers.segment()),
             id -> delete(() -> deleteDocument(id))));
+  }
+
+  private Route chat(String body) {
+    ChatCompletions.Request req;
+    Question q;
+    try {
+      req = ChatCompletions.parse(body);
+      if (req.question().length() > maxQuestionChars) {
+        throw new IllegalArgumentException(
+            "the question has "
+                + req.question().length()
+                + " characters, more than "
+                + maxQuestionChars);
+      }
+      q = new Question("chatcmpl-" + UUID.randomUUID(), req.question(), defaultMode, defaultK);
+    } catch (IllegalArgumentException e) {
+      return openAiError(StatusCodes.BAD_REQUEST, "invalid_request_error", e.getMessage());
+    }
+    long created = System.currentTimeMillis() / 1000;
+    return onSuccess(
+        questions.ask(q),
+        r ->
+            switch (r) {
+              case QuestionResult.Failed f ->
+                  openAiError(StatusCodes.SERVICE_UNAVAILABLE, "server_error", f.reason());
+              case QuestionResult.Answered a when req.stream() ->
+                  complete(
+                      StatusCodes.OK,
+                      HttpEntities.create(
+                          MediaTypes.TEXT_EVENT_STREAM.toContentType(),
+                          ChatCompletions.events(q.requestId(), created, a)));
+              case QuestionResult.Answered a ->
+                  json(StatusCodes.OK, ChatCompletions.completion(q.requestId(), created, a));
+            });
+  }
+
+  /** The error object of the OpenAI API: {@code {"error":{"message","type"}}}. */
+  private static Route openAiError(StatusCode status, String type, String message) {
+    Map<String, Object> error = new java.util.LinkedHashMap<>();
+    error.put("message", message);
+    error.put("type", type);
+    return json(status, Map.of("error", error));
   }
 
   private Route search(Map<String, String> params) {

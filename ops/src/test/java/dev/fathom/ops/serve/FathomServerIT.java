@@ -198,6 +198,53 @@ class FathomServerIT {
     assertEquals(400, post(http, base + "/v1/ask", "not json").statusCode());
   }
 
+  /** The OpenAI chat-completions wire format, spoken by a raw HTTP client as such clients do. */
+  @Test
+  void theOpenAiChatCompletionsEndpointAnswersPlainAndStreaming() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    String url = "http://127.0.0.1:" + server.httpPort() + "/v1/chat/completions";
+    String messages =
+        "\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},"
+            + "{\"role\":\"user\",\"content\":\"How tall is the Eiffel Tower?\"}]";
+    HttpResponse<String> plain = post(http, url, "{\"model\":\"fathom\"," + messages + "}");
+    assertEquals(200, plain.statusCode(), plain.body());
+    JsonNode c = JSON.readTree(plain.body());
+    assertEquals("chat.completion", c.get("object").asText());
+    JsonNode choice = c.get("choices").get(0);
+    assertEquals("assistant", choice.get("message").get("role").asText());
+    assertEquals("stop", choice.get("finish_reason").asText());
+    String content = choice.get("message").get("content").asText();
+    assertTrue(content.contains("330 metres") && content.contains("[1]"), content);
+    assertTrue(content.contains("Sources:\n[1] The Eiffel Tower (doc-eiffel)"), content);
+    assertEquals("doc-eiffel", c.get("citations").get(0).get("source").asText());
+
+    HttpResponse<String> streamed =
+        post(http, url, "{\"model\":\"fathom\",\"stream\":true," + messages + "}");
+    assertEquals(200, streamed.statusCode(), streamed.body());
+    assertTrue(
+        streamed.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
+    List<String> data = new ArrayList<>();
+    for (String line : streamed.body().split("\n")) {
+      if (line.startsWith("data: ")) data.add(line.substring(6));
+    }
+    assertEquals("[DONE]", data.getLast());
+    StringBuilder text = new StringBuilder();
+    JsonNode last = null;
+    for (String d : data.subList(0, data.size() - 1)) {
+      last = JSON.readTree(d);
+      assertEquals("chat.completion.chunk", last.get("object").asText());
+      JsonNode delta = last.get("choices").get(0).get("delta");
+      if (delta.has("content")) text.append(delta.get("content").asText());
+    }
+    assertEquals(content, text.toString(), "the deltas add up to the whole answer");
+    assertEquals("stop", last.get("choices").get(0).get("finish_reason").asText());
+    assertEquals("doc-eiffel", last.get("citations").get(0).get("source").asText());
+
+    HttpResponse<String> bad = post(http, url, "{\"messages\":[]}");
+    assertEquals(400, bad.statusCode());
+    assertTrue(JSON.readTree(bad.body()).get("error").has("message"), bad.body());
+  }
+
   @Test
   void documentsAddedAndDeletedOverHttpBecomeSearchableAndGoAway() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
