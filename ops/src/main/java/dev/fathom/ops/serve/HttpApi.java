@@ -250,6 +250,7 @@ final class HttpApi {
   private Route ask(String body) {
     Question q;
     String sessionId;
+    boolean stream;
     try {
       JsonNode j = MAPPER.readTree(body);
       if (j == null || !j.isObject())
@@ -266,6 +267,7 @@ final class HttpApi {
                 + maxQuestionChars);
       }
       sessionId = j.hasNonNull("sessionId") ? j.get("sessionId").asText() : "http";
+      stream = j.path("stream").asBoolean(false);
       q =
           new Question(
               UUID.randomUUID().toString(),
@@ -284,12 +286,41 @@ final class HttpApi {
     CompletionStage<QuestionResult> result = questions.ask(q);
     return onSuccess(
         result,
-        r ->
-            json(
-                r instanceof QuestionResult.Answered
-                    ? StatusCodes.OK
-                    : StatusCodes.SERVICE_UNAVAILABLE,
-                Outbound.answer(m, r)));
+        r -> {
+          StatusCode status =
+              r instanceof QuestionResult.Answered
+                  ? StatusCodes.OK
+                  : StatusCodes.SERVICE_UNAVAILABLE;
+          Map<String, Object> answer = Outbound.answer(m, r);
+          if (!stream) return json(status, answer);
+          return complete(
+              status,
+              HttpEntities.create(MediaTypes.TEXT_EVENT_STREAM.toContentType(), askEvents(answer)));
+        });
+  }
+
+  /**
+   * {@code event: partial} with {@code {"text"}} per answer sentence, then {@code event: answer}
+   * with the whole answer object. The extractive answerer produces the answer at once, so the
+   * events are sent together when it is ready.
+   */
+  private static byte[] askEvents(Map<String, Object> answer) {
+    StringBuilder out = new StringBuilder();
+    try {
+      Object text = answer.get("answer");
+      if (text instanceof String t) {
+        for (String sentence : t.split("(?<=[.!?\\]] )")) {
+          if (sentence.isEmpty()) continue;
+          out.append("event: partial\ndata: ")
+              .append(MAPPER.writeValueAsString(Map.of("text", sentence)))
+              .append("\n\n");
+        }
+      }
+      out.append("event: answer\ndata: ").append(MAPPER.writeValueAsString(answer)).append("\n\n");
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON", e);
+    }
+    return out.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   private static Route json(StatusCode status, Map<String, Object> body) {

@@ -192,6 +192,26 @@ class FathomServerIT {
     assertTrue(a.get("answer").asText().contains("330 metres"), r.body());
     assertEquals("doc-eiffel", a.get("citations").get(0).get("source").asText());
 
+    HttpResponse<String> sse =
+        post(
+            http,
+            base + "/v1/ask",
+            "{\"question\":\"How tall is the Eiffel Tower?\",\"stream\":true}");
+    assertEquals(200, sse.statusCode(), sse.body());
+    assertTrue(sse.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
+    String[] events = sse.body().strip().split("\n\n");
+    StringBuilder partial = new StringBuilder();
+    for (int i = 0; i < events.length - 1; i++) {
+      assertTrue(events[i].startsWith("event: partial\ndata: "), events[i]);
+      partial.append(
+          JSON.readTree(events[i].substring(events[i].indexOf("data: ") + 6)).get("text").asText());
+    }
+    String last = events[events.length - 1];
+    assertTrue(last.startsWith("event: answer\ndata: "), last);
+    JsonNode streamedAnswer = JSON.readTree(last.substring(last.indexOf("data: ") + 6));
+    assertEquals(streamedAnswer.get("answer").asText(), partial.toString());
+    assertEquals("doc-eiffel", streamedAnswer.get("citations").get(0).get("source").asText());
+
     HttpResponse<String> bad = post(http, base + "/v1/ask", "{\"sessionId\":\"web\"}");
     assertEquals(400, bad.statusCode());
     assertTrue(JSON.readTree(bad.body()).get("error").asText().contains("question"), bad.body());
