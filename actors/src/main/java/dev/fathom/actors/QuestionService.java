@@ -88,6 +88,14 @@ public final class QuestionService implements AutoCloseable {
   }
 
   /**
+   * The actor system the pipeline runs in, for edges that need one of their own to run on (the HTTP
+   * server); they must not terminate it.
+   */
+  public ActorSystem<?> system() {
+    return system;
+  }
+
+  /**
    * Terminates the actor system and waits up to 30 s for it; stage calls still running delay it.
    */
   @Override

@@ -6,6 +6,7 @@ import dev.fathom.ops.cli.ErrorHandler;
 import dev.fathom.ops.cli.EvalCommand;
 import dev.fathom.ops.cli.IngestCommand;
 import dev.fathom.ops.cli.SearchCommand;
+import dev.fathom.ops.cli.ServeCommand;
 import dev.fathom.ops.cli.TestCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Command;
       IngestCommand.class,
       EvalCommand.class,
       BenchCommand.class,
+      ServeCommand.class,
       TestCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -65,6 +65,24 @@ public final class Workspace implements AutoCloseable {
     return index;
   }
 
+  /**
+   * Opens the index for writing (creating it when missing) and makes it the index every search of
+   * this workspace uses: serve mode indexes documents while it answers questions, and searches see
+   * each commit at once.
+   */
+  public synchronized PassageIndex writableIndex() {
+    if (index != null && index.writable()) return index;
+    if (index != null) {
+      index.close();
+      index = null;
+    }
+    boolean created = !indexExists();
+    PassageIndex w = PassageIndex.openForWriting(config.indexDir(), embeddingId());
+    if (created) w.commit(); // so a new index exists on disk for readers from the start
+    index = w;
+    return w;
+  }
+
   public boolean indexExists() {
     return PassageIndex.exists(config.indexDir());
   }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.fathom.compressors.answer.Answer;
 import dev.fathom.compressors.answer.Citation;
+import dev.fathom.retrieval.Hit;
+import dev.fathom.retrieval.SearchMode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,5 +50,30 @@ public final class Json {
     m.put("citations", cites);
     m.put("timings_ms", a.timingsMs());
     return m;
+  }
+
+  /**
+   * {@code {"query", "mode", "hits":[{"rank","score","id","source","title","start","end",
+   * "passage"}]}}.
+   */
+  public static Map<String, Object> search(String query, SearchMode mode, List<Hit> hits) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Hit h : hits) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("rank", h.rank());
+      m.put("score", h.score());
+      m.put("id", h.passage().id());
+      m.put("source", h.passage().source());
+      m.put("title", h.passage().title());
+      m.put("start", h.passage().start());
+      m.put("end", h.passage().end());
+      m.put("passage", h.passage().text());
+      out.add(m);
+    }
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("query", query);
+    root.put("mode", mode.label());
+    root.put("hits", out);
+    return root;
   }
 }

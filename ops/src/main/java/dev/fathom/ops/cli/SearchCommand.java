@@ -4,10 +4,7 @@ import dev.fathom.ops.Workspace;
 import dev.fathom.ops.config.FathomConfig;
 import dev.fathom.retrieval.Hit;
 import dev.fathom.retrieval.SearchMode;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,7 +44,7 @@ public final class SearchCommand implements Callable<Integer> {
     SearchMode m = mode == null ? config.mode() : SearchMode.parse(mode);
     try (Workspace ws = new Workspace(config)) {
       List<Hit> hits = ws.retriever().search(query, m, k == null ? config.k() : k);
-      if (json) System.out.println(Json.write(toJson(query, m, hits)));
+      if (json) System.out.println(Json.write(Json.search(query, m, hits)));
       else print(hits);
     }
     return 0;
@@ -68,26 +65,5 @@ public final class SearchCommand implements Callable<Integer> {
       if (text.length() > SNIPPET_CHARS) text = text.substring(0, SNIPPET_CHARS) + "\u2026";
       System.out.println("    " + text);
     }
-  }
-
-  private static Map<String, Object> toJson(String query, SearchMode mode, List<Hit> hits) {
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (Hit h : hits) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("rank", h.rank());
-      m.put("score", h.score());
-      m.put("id", h.passage().id());
-      m.put("source", h.passage().source());
-      m.put("title", h.passage().title());
-      m.put("start", h.passage().start());
-      m.put("end", h.passage().end());
-      m.put("passage", h.passage().text());
-      out.add(m);
-    }
-    Map<String, Object> root = new LinkedHashMap<>();
-    root.put("query", query);
-    root.put("mode", mode.label());
-    root.put("hits", out);
-    return root;
   }
 }
