@@ -17,7 +17,13 @@ public final class ProgressBar {
   private boolean drawn;
 
   public ProgressBar(String label) {
-    this(label, System.err, System.console() != null);
+    this(label, System.err, onTerminal());
+  }
+
+  /** Since JDK 22 System.console() exists even when redirected; isTerminal() tells the truth. */
+  private static boolean onTerminal() {
+    java.io.Console console = System.console();
+    return console != null && console.isTerminal();
   }
 
   ProgressBar(String label, PrintStream out, boolean enabled) {
