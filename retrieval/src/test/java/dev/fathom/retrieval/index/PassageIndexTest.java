@@ -168,4 +168,22 @@ class PassageIndexTest {
       assertTrue(e.getMessage().contains("locked"), e.getMessage());
     }
   }
+
+  @Test
+  void anIndexFromAnotherFathomFormatIsRefusedWithWhatToDo(@TempDir Path dir) throws IOException {
+    try (var d = org.apache.lucene.store.FSDirectory.open(dir);
+        var w =
+            new org.apache.lucene.index.IndexWriter(
+                d, new org.apache.lucene.index.IndexWriterConfig())) {
+      w.addDocument(new org.apache.lucene.document.Document());
+      w.setLiveCommitData(
+          java.util.Map.of("fathom.index.format", "0", "fathom.embedding", EMB).entrySet());
+      w.commit();
+    }
+    var e =
+        assertThrows(IndexUnavailableException.class, () -> PassageIndex.openForWriting(dir, EMB));
+    assertTrue(
+        e.getMessage().contains("has format 0 but this Fathom needs format 1"), e.getMessage());
+    assertTrue(e.getMessage().contains("ingest again"), e.getMessage());
+  }
 }
