@@ -390,6 +390,68 @@ class FathomServerIT {
         "metrics need the key too");
   }
 
+  @Test
+  void askWithServerPrintsTheAnswerLikeLocalAsk() throws Exception {
+    String base = "http://127.0.0.1:" + server.httpPort();
+    String[] text =
+        cli("ask", "--server", base, "--api-key", API_KEY, "How tall is the Eiffel Tower?");
+    assertEquals("0", text[0], text[2]);
+    assertTrue(text[1].contains("330 metres"), text[1]);
+    assertTrue(text[1].contains("Sources:\n[1] doc-eiffel \u2014 The Eiffel Tower"), text[1]);
+
+    String[] json =
+        cli(
+            "ask",
+            "--server",
+            base + "/",
+            "--api-key",
+            API_KEY,
+            "--json",
+            "How tall is the Eiffel Tower?");
+    assertEquals("0", json[0], json[2]);
+    JsonNode a = JSON.readTree(json[1]);
+    assertEquals("How tall is the Eiffel Tower?", a.get("question").asText());
+    assertEquals("doc-eiffel", a.get("citations").get(0).get("source").asText());
+    assertTrue(a.has("timings_ms") && !a.has("requestId"), json[1]);
+
+    String[] noKey = cli("ask", "--server", base, "--api-key", "", "How tall?");
+    assertNotEquals("0", noKey[0]);
+    assertTrue(noKey[2].contains("needs an API key"), noKey[2]);
+  }
+
+  @Test
+  void askWithServerThatIsNotRunningFailsWithOneLine() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    String[] r = cli("ask", "--server", "http://127.0.0.1:" + closedPort, "Anyone there?");
+    assertNotEquals("0", r[0]);
+    assertEquals(1, r[2].strip().lines().count(), r[2]);
+    assertTrue(r[2].contains("cannot reach the Fathom server"), r[2]);
+  }
+
+  /** Runs the fathom command line in this JVM: {exit code, stdout, stderr}. */
+  private static synchronized String[] cli(String... args) {
+    java.io.PrintStream out = System.out;
+    java.io.PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+      int code = dev.fathom.ops.Fathom.run(args);
+      return new String[] {
+        Integer.toString(code),
+        o.toString(StandardCharsets.UTF_8),
+        e.toString(StandardCharsets.UTF_8)
+      };
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
   /** The value of the sample whose name and labels start the line. */
   private static double sample(String scrape, String series) {
     for (String line : scrape.split("\n")) {
