@@ -1,5 +1,6 @@
 package dev.fathom.ops.serve;
 
+import dev.fathom.retrieval.parse.UnreadableDocumentException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -164,7 +165,7 @@ final class DocumentStream implements Runnable {
         } else {
           indexer.apply(Inbound.document(r.value(), settings.maxValueBytes()));
         }
-      } catch (PoisonMessageException | IllegalArgumentException e) {
+      } catch (PoisonMessageException | IllegalArgumentException | UnreadableDocumentException e) {
         metrics.deadLetter(r.topic(), false);
         deadLetters.send(DeadLetters.of(settings.topics().deadLetters(), r, e.getMessage()));
       }

@@ -176,6 +176,34 @@ class FathomServerIT {
   }
 
   @Test
+  void aDocumentGivenByPathIsParsedAndAnUnreadableOneIsADeadLetter() throws Exception {
+    Path file = tmp.resolve("narwhals.md");
+    java.nio.file.Files.writeString(
+        file,
+        "# Narwhals\n\nThe narwhal's tusk is a tooth that can grow to three metres.\n",
+        StandardCharsets.UTF_8);
+    send(
+        kafka.topics().documents(),
+        "doc-narwhals",
+        JSON.writeValueAsString(java.util.Map.of("id", "doc-narwhals", "path", file.toString())));
+    String missing = tmp.resolve("no-such-file.md").toString();
+    send(
+        kafka.topics().documents(),
+        "doc-missing",
+        JSON.writeValueAsString(java.util.Map.of("id", "doc-missing", "path", missing)));
+    awaitSearchable("narwhal tusk", "doc-narwhals", true);
+    List<ConsumerRecord<byte[], byte[]>> dead =
+        readUntil(
+            kafka.topics().deadLetters(),
+            rs -> rs.stream().anyMatch(r -> "doc-missing".equals(keyOf(r))));
+    ConsumerRecord<byte[], byte[]> d =
+        dead.stream().filter(r -> "doc-missing".equals(keyOf(r))).findFirst().orElseThrow();
+    assertEquals(kafka.topics().documents(), header(d, DeadLetters.TOPIC));
+    String error = header(d, DeadLetters.ERROR);
+    assertTrue(error.contains(missing) && error.contains("no such file"), error);
+  }
+
+  @Test
   void theHttpApiAnswersAndReportsHealthAndReadiness() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     String base = "http://127.0.0.1:" + server.httpPort();
