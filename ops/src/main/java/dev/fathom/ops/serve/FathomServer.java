@@ -174,6 +174,16 @@ public final class FathomServer implements AutoCloseable {
     return questions.assigned() && documents.assigned() && alive();
   }
 
+  /** The question pipeline this process answers with (for in-process comparisons). */
+  public dev.fathom.actors.QuestionService questions() {
+    return workspace.questions();
+  }
+
+  /** Passages searchable in this process's index now. */
+  public int passageCount() {
+    return workspace.writableIndex().passageCount();
+  }
+
   /** The meters of this process, as scraped from {@code GET /metrics}. */
   public ServeMetrics metrics() {
     return metrics;
