@@ -77,8 +77,8 @@ public final class ServeBenchmark {
   }
 
   /**
-   * Runs every path at concurrency 1, then every path at {@code concurrency}, after a few untimed
-   * questions per path.
+   * Runs every path at concurrency 1, then every path at {@code concurrency}, after all questions
+   * once untimed in-process and a few untimed per path.
    */
   public List<Result> run(List<String> questions, int concurrency) throws Exception {
     List<Result> results = new ArrayList<>();
@@ -89,8 +89,9 @@ public final class ServeBenchmark {
                 .ask(new Question(UUID.randomUUID().toString(), q, mode, k))
                 .toCompletableFuture()
                 .thenApply(r -> r instanceof QuestionResult.Answered);
-    // Untimed: JIT, caches of the embedding model, Lucene's first searches.
-    time("warm-up", inProcess, questions.subList(0, Math.min(20, questions.size())), 4);
+    // Untimed: every question once, so that no path profits from a cache another path filled
+    // (the embedding cache holds question and sentence vectors), plus JIT and Lucene warm-up.
+    time("warm-up", inProcess, questions, 4);
     try (KafkaAsker kafkaAsker = new KafkaAsker(server.bootstrapServers(), kafka);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
       URI ask = URI.create("http://127.0.0.1:" + server.httpPort() + "/v1/ask");
