@@ -23,7 +23,8 @@ import picocli.CommandLine.Parameters;
     name = "ask",
     description = {
       "Answer a question from the indexed documents, with numbered citations.",
-      "On first use (no index yet) Fathom indexes its own docs/ folder."
+      "On first use (no index yet) Fathom indexes its own docs/ folder.",
+      "With --server URL the question goes to a running `fathom serve` instead."
     })
 public final class AskCommand implements Callable<Integer> {
 
@@ -44,6 +45,21 @@ public final class AskCommand implements Callable<Integer> {
       description = "Passages retrieved (default: ${DEFAULT-VALUE}).")
   Integer k;
 
+  @Option(
+      names = "--server",
+      paramLabel = "URL",
+      description =
+          "Ask a running `fathom serve` over HTTP (POST URL/v1/ask) instead of the local index,"
+              + " e.g. http://127.0.0.1:8080.")
+  String server;
+
+  @Option(
+      names = "--api-key",
+      paramLabel = "KEY",
+      defaultValue = "${env:FATHOM_API_KEY}",
+      description = "API key for --server (default: the environment variable FATHOM_API_KEY).")
+  String apiKey;
+
   @Parameters(
       paramLabel = "QUESTION",
       arity = "0..*",
@@ -55,6 +71,11 @@ public final class AskCommand implements Callable<Integer> {
     FathomConfig config = data.config();
     String question = Questions.validate(String.join(" ", words), config.maxQuestionChars());
     SearchMode m = mode == null ? config.mode() : SearchMode.parse(mode);
+    if (server != null) {
+      new RemoteAsk(server, apiKey)
+          .ask(question, mode == null ? null : m.label(), k, json, System.out);
+      return 0;
+    }
     try (Workspace ws = new Workspace(config)) {
       if (!ws.indexExists()) indexDefaultCorpus(ws);
       Question q =

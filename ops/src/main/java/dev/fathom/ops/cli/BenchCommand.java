@@ -24,11 +24,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code fathom bench retrieval}: ingest throughput and query latency, measured here and now. */
+/**
+ * {@code fathom bench retrieval}: ingest throughput and query latency, measured here and now; and
+ * {@code fathom bench serve} ({@link BenchServeCommand}).
+ */
 @Command(
     name = "bench",
     description = "Benchmarks (not tests): they print what they measure on this machine.",
-    subcommands = {BenchCommand.Retrieval.class})
+    subcommands = {BenchCommand.Retrieval.class, BenchServeCommand.class})
 public final class BenchCommand implements Runnable {
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

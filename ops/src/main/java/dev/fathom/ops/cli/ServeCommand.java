@@ -2,6 +2,7 @@ package dev.fathom.ops.cli;
 
 import dev.fathom.ops.config.FathomConfig;
 import dev.fathom.ops.serve.FathomServer;
+import dev.fathom.ops.serve.HttpSettings;
 import dev.fathom.ops.serve.KafkaSettings;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -33,8 +34,8 @@ public final class ServeCommand implements Callable<Integer> {
       names = "--http-port",
       paramLabel = "P",
       description =
-          "Port of the HTTP API on 127.0.0.1 (default: fathom.http.port; 0 = any free port,"
-              + " -1 = no HTTP API).")
+          "Port of the HTTP API on fathom.http.host (default: fathom.http.port; 0 = any free"
+              + " port, -1 = no HTTP API).")
   Integer httpPort;
 
   @Override
@@ -49,10 +50,11 @@ public final class ServeCommand implements Callable<Integer> {
       }
       kafka = kafka.withEmbeddedPort(kafkaPort);
     }
-    int http = httpPort != null ? httpPort : config.raw().getInt("fathom.http.port");
-    if (http < -1 || http > 65535) {
-      throw new ErrorHandler.UserError("--http-port must be in -1..65535, got " + http);
+    if (httpPort != null && (httpPort < -1 || httpPort > 65535)) {
+      throw new ErrorHandler.UserError("--http-port must be in -1..65535, got " + httpPort);
     }
+    HttpSettings http = HttpSettings.fromConfig(config.raw());
+    if (httpPort != null) http = http.withPort(httpPort);
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
     FathomServer server = FathomServer.start(config, kafka, http, System.out);

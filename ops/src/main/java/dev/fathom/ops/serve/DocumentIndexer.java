@@ -4,9 +4,13 @@ import dev.fathom.retrieval.Passage;
 import dev.fathom.retrieval.embed.Embedder;
 import dev.fathom.retrieval.index.FileRecord;
 import dev.fathom.retrieval.index.PassageIndex;
+import dev.fathom.retrieval.parse.DocumentParsers;
+import dev.fathom.retrieval.parse.ParsedDocument;
+import dev.fathom.retrieval.parse.UnreadableDocumentException;
 import dev.fathom.retrieval.text.Chunker;
 import dev.fathom.retrieval.text.TextSpan;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -35,11 +39,22 @@ final class DocumentIndexer {
     this.root = root;
   }
 
-  /** Indexes or deletes one document; visible to searches after {@link PassageIndex#commit()}. */
+  /**
+   * Indexes or deletes one document; visible to searches after {@link PassageIndex#commit()}.
+   *
+   * @throws UnreadableDocumentException when a document given by path cannot be read or parsed
+   */
   void apply(Inbound.DocumentMessage d) {
     if (d.deleted()) {
       index.deleteSource(d.id());
       return;
+    }
+    if (d.path() != null) {
+      // A file, parsed by extension exactly as `fathom ingest` parses it.
+      ParsedDocument parsed = DocumentParsers.parse(Path.of(d.path()));
+      d =
+          new Inbound.DocumentMessage(
+              d.id(), d.title() != null ? d.title() : parsed.title(), parsed.text(), null, false);
     }
     List<TextSpan> spans = chunker.chunk(d.text());
     List<Passage> passages = new ArrayList<>(spans.size());

@@ -1,5 +1,6 @@
 package dev.fathom.ops.serve;
 
+import dev.fathom.retrieval.parse.UnreadableDocumentException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -44,6 +45,8 @@ final class DocumentStream implements Runnable {
 
   private final KafkaSettings settings;
   private final DocumentIndexer indexer;
+  private final ServeMetrics metrics;
+  private final AtomicBoolean assigned = new AtomicBoolean();
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final KafkaProducer<byte[], byte[]> deadLetters;
   private final AtomicBoolean running = new AtomicBoolean(true);
@@ -51,8 +54,13 @@ final class DocumentStream implements Runnable {
   private volatile Throwable failure;
 
   DocumentStream(
-      String bootstrapServers, String groupId, KafkaSettings settings, DocumentIndexer indexer) {
+      String bootstrapServers,
+      String groupId,
+      KafkaSettings settings,
+      DocumentIndexer indexer,
+      ServeMetrics metrics) {
     this.settings = settings;
+    this.metrics = metrics;
     this.indexer = indexer;
     this.consumer = new KafkaConsumer<>(consumerProperties(bootstrapServers, groupId));
     this.deadLetters = new KafkaProducer<>(producerProperties(bootstrapServers));
@@ -97,6 +105,11 @@ final class DocumentStream implements Runnable {
     return p;
   }
 
+  /** True once the consumer has been assigned the document partitions (for readiness). */
+  boolean assigned() {
+    return assigned.get();
+  }
+
   Throwable failure() {
     return failure;
   }
@@ -104,7 +117,17 @@ final class DocumentStream implements Runnable {
   @Override
   public void run() {
     try {
-      consumer.subscribe(List.of(settings.topics().documents()));
+      consumer.subscribe(
+          List.of(settings.topics().documents()),
+          new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {}
+
+            @Override
+            public void onPartitionsAssigned(java.util.Collection<TopicPartition> partitions) {
+              assigned.set(true);
+            }
+          });
       while (running.get()) {
         ConsumerRecords<byte[], byte[]> batch;
         try {
@@ -116,6 +139,7 @@ final class DocumentStream implements Runnable {
       }
     } catch (Throwable t) {
       failure = t;
+      metrics.error("stream_stopped");
       log.error("document stream stopped: {}", t.toString(), t);
     } finally {
       try {
@@ -141,7 +165,8 @@ final class DocumentStream implements Runnable {
         } else {
           indexer.apply(Inbound.document(r.value(), settings.maxValueBytes()));
         }
-      } catch (PoisonMessageException | IllegalArgumentException e) {
+      } catch (PoisonMessageException | IllegalArgumentException | UnreadableDocumentException e) {
+        metrics.deadLetter(r.topic(), false);
         deadLetters.send(DeadLetters.of(settings.topics().deadLetters(), r, e.getMessage()));
       }
       offsets.put(
@@ -156,6 +181,7 @@ final class DocumentStream implements Runnable {
     } catch (KafkaException e) {
       if (KafkaErrors.isFatal(e)) throw e;
       // Retriable (e.g. a rebalance): the documents are indexed; a replay re-indexes them.
+      metrics.error("document_commit_failed");
       log.warn("document offsets not committed, the batch may be indexed again: {}", e.toString());
       Thread.sleep(RETRY_BACKOFF);
     }

@@ -2,6 +2,7 @@ package dev.fathom.ops.serve;
 
 import dev.fathom.ops.Workspace;
 import dev.fathom.ops.config.FathomConfig;
+import dev.fathom.retrieval.index.PassageIndex;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -30,6 +31,7 @@ public final class FathomServer implements AutoCloseable {
   private final DocumentStream documents;
   private final Thread questionThread;
   private final Thread documentThread;
+  private final ServeMetrics metrics;
   private ServerBinding http; // null without the HTTP API
   private DocumentPublisher publisher; // null without the HTTP API
 
@@ -38,7 +40,9 @@ public final class FathomServer implements AutoCloseable {
       EmbeddedKafka broker,
       String bootstrapServers,
       QuestionStream questions,
-      DocumentStream documents) {
+      DocumentStream documents,
+      ServeMetrics metrics) {
+    this.metrics = metrics;
     this.workspace = workspace;
     this.broker = broker;
     this.bootstrapServers = bootstrapServers;
@@ -60,6 +64,14 @@ public final class FathomServer implements AutoCloseable {
    */
   public static FathomServer start(
       FathomConfig config, KafkaSettings kafka, int httpPort, PrintStream out) {
+    return start(config, kafka, HttpSettings.loopback(Math.max(-1, httpPort)), out);
+  }
+
+  /**
+   * Starts everything; prints the Kafka bootstrap address (and the HTTP address) on {@code out}.
+   */
+  public static FathomServer start(
+      FathomConfig config, KafkaSettings kafka, HttpSettings httpSettings, PrintStream out) {
     EmbeddedKafka broker = null;
     Workspace ws = new Workspace(config);
     try {
@@ -76,20 +88,24 @@ public final class FathomServer implements AutoCloseable {
                   ? ""
                   : " (embedded, log in " + config.dataDir().resolve("kafka") + ")"));
       TopicSetup.ensure(bootstrap, kafka);
+      PassageIndex index = ws.writableIndex();
+      ServeMetrics metrics = new ServeMetrics(index::passageCount, kafka.topics());
       DocumentIndexer indexer =
           new DocumentIndexer(
-              ws.writableIndex(),
+              index,
               ws.embedder(),
               config.ingest().chunker(),
               "kafka:" + kafka.topics().documents());
       DocumentStream documents =
-          new DocumentStream(bootstrap, kafka.groupId() + "-documents-" + nodeId, kafka, indexer);
+          new DocumentStream(
+              bootstrap, kafka.groupId() + "-documents-" + nodeId, kafka, indexer, metrics);
       QuestionStream questions =
-          new QuestionStream(bootstrap, nodeId, kafka, ws.questions(), config.mode(), config.k());
-      FathomServer server = new FathomServer(ws, broker, bootstrap, questions, documents);
+          new QuestionStream(
+              bootstrap, nodeId, kafka, ws.questions(), config.mode(), config.k(), metrics);
+      FathomServer server = new FathomServer(ws, broker, bootstrap, questions, documents, metrics);
       server.documentThread.start();
       server.questionThread.start();
-      if (httpPort >= 0) {
+      if (httpSettings.port() >= 0) {
         server.publisher = new DocumentPublisher(bootstrap, kafka.topics().documents());
         HttpApi api =
             new HttpApi(
@@ -100,14 +116,23 @@ public final class FathomServer implements AutoCloseable {
                 config.mode(),
                 config.k(),
                 config.maxQuestionChars(),
-                server::ready);
+                server::ready,
+                metrics,
+                httpSettings.apiKey());
         try {
-          server.http = api.bind(httpPort);
+          server.http = api.bind(httpSettings.host(), httpSettings.port());
         } catch (RuntimeException e) {
           server.close();
           throw e;
         }
-        out.println("HTTP: http://127.0.0.1:" + server.httpPort());
+        out.println(
+            "HTTP: http://"
+                + (httpSettings.host().contains(":")
+                    ? "[" + httpSettings.host() + "]"
+                    : httpSettings.host())
+                + ":"
+                + server.httpPort()
+                + (httpSettings.keyRequired() ? " (API key required)" : ""));
       }
       return server;
     } catch (RuntimeException e) {
@@ -144,9 +169,24 @@ public final class FathomServer implements AutoCloseable {
     return bootstrapServers;
   }
 
-  /** Ready: the index is open and the question consumer has partitions. */
+  /** Ready: the index is open and both the question and the document consumer are assigned. */
   public boolean ready() {
-    return questions.assigned() && alive();
+    return questions.assigned() && documents.assigned() && alive();
+  }
+
+  /** The question pipeline this process answers with (for in-process comparisons). */
+  public dev.fathom.actors.QuestionService questions() {
+    return workspace.questions();
+  }
+
+  /** Passages searchable in this process's index now. */
+  public int passageCount() {
+    return workspace.writableIndex().passageCount();
+  }
+
+  /** The meters of this process, as scraped from {@code GET /metrics}. */
+  public ServeMetrics metrics() {
+    return metrics;
   }
 
   /** False once a stream has stopped with an error. */

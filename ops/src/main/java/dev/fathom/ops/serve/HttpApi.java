@@ -24,7 +24,9 @@ import java.util.function.BooleanSupplier;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpCharsets;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCode;
@@ -55,6 +57,14 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 final class HttpApi {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ContentType PROMETHEUS_TEXT =
+      ContentTypes.create(
+          MediaTypes.customWithFixedCharset(
+              "text",
+              "plain",
+              HttpCharsets.UTF_8,
+              new java.util.HashMap<>(Map.of("version", "0.0.4")),
+              false));
 
   private final QuestionService questions;
   private final SearchMode defaultMode;
@@ -65,6 +75,8 @@ final class HttpApi {
   private final DocumentPublisher documents;
   private final int maxValueBytes;
   private final Executor blocking;
+  private final ServeMetrics metrics;
+  private final String apiKey;
 
   HttpApi(
       QuestionService questions,
@@ -74,7 +86,11 @@ final class HttpApi {
       SearchMode defaultMode,
       int defaultK,
       int maxQuestionChars,
-      BooleanSupplier ready) {
+      BooleanSupplier ready,
+      ServeMetrics metrics,
+      String apiKey) {
+    this.metrics = metrics;
+    this.apiKey = apiKey;
     this.questions = questions;
     this.retriever = retriever;
     this.documents = documents;
@@ -92,17 +108,17 @@ final class HttpApi {
     this.ready = ready;
   }
 
-  /** Binds to {@code 127.0.0.1:port} (0 = any free port) on the pipeline's actor system. */
-  ServerBinding bind(int port) {
+  /** Binds to {@code host:port} (0 = any free port) on the pipeline's actor system. */
+  ServerBinding bind(String host, int port) {
     try {
       return Http.get(questions.system())
-          .newServerAt("127.0.0.1", port)
+          .newServerAt(host, port)
           .bind(routes())
           .toCompletableFuture()
           .get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException(
-          "cannot listen for HTTP on 127.0.0.1:" + port + ": " + e.getMessage(), e);
+          "cannot listen for HTTP on " + host + ":" + port + ": " + e.getMessage(), e);
     }
   }
 
@@ -132,19 +148,71 @@ final class HttpApi {
                                     ? complete(StatusCodes.OK, "ready")
                                     : complete(StatusCodes.SERVICE_UNAVAILABLE, "not ready")))),
         path(
-            PathMatchers.segment("v1").slash("ask"),
+            "metrics",
+            () ->
+                get(
+                    () ->
+                        authorized(
+                            () ->
+                                complete(
+                                    StatusCodes.OK,
+                                    HttpEntities.create(
+                                        PROMETHEUS_TEXT,
+                                        metrics.scrape().getBytes(StandardCharsets.UTF_8)))))),
+        pathPrefix("v1", () -> authorized(this::v1Routes)));
+  }
+
+  /**
+   * Lets the request through when no key is configured or it presents the key as {@code
+   * Authorization: Bearer KEY} or {@code X-API-Key: KEY}; 401 with a JSON error otherwise.
+   */
+  private Route authorized(java.util.function.Supplier<Route> inner) {
+    if (apiKey.isBlank()) return inner.get();
+    return extractRequest(
+        request -> {
+          String bearer =
+              request
+                  .getHeader("Authorization")
+                  .map(h -> h.value().strip())
+                  .filter(v -> v.regionMatches(true, 0, "Bearer ", 0, 7))
+                  .map(v -> v.substring(7).strip())
+                  .orElse(null);
+          String header = request.getHeader("X-API-Key").map(h -> h.value().strip()).orElse(null);
+          if (matches(bearer) || matches(header)) return inner.get();
+          return respondWithHeader(
+              org.apache.pekko.http.javadsl.model.headers.RawHeader.create(
+                  "WWW-Authenticate", "Bearer"),
+              () ->
+                  json(
+                      StatusCodes.UNAUTHORIZED,
+                      Map.of(
+                          "error",
+                          "an API key is required: send Authorization: Bearer KEY or X-API-Key:"
+                              + " KEY")));
+        });
+  }
+
+  /** Constant-time comparison, so the key cannot be guessed byte by byte from response times. */
+  private boolean matches(String presented) {
+    return presented != null
+        && java.security.MessageDigest.isEqual(
+            presented.getBytes(StandardCharsets.UTF_8), apiKey.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private Route v1Routes() {
+    return concat(
+        path(
+            PathMatchers.segment("ask"),
             () -> post(() -> entity(Unmarshaller.entityToString(), this::ask))),
         path(
-            PathMatchers.segment("v1").slash("chat").slash("completions"),
+            PathMatchers.segment("chat").slash("completions"),
             () -> post(() -> entity(Unmarshaller.entityToString(), this::chat))),
+        path(PathMatchers.segment("search"), () -> get(() -> parameterMap(this::search))),
         path(
-            PathMatchers.segment("v1").slash("search"),
-            () -> get(() -> parameterMap(this::search))),
-        path(
-            PathMatchers.segment("v1").slash("documents"),
+            PathMatchers.segment("documents"),
             () -> post(() -> entity(Unmarshaller.entityToString(), this::addDocument))),
         path(
-            PathMatchers.segment("v1").slash("documents").slash(PathMatchers.segment()),
+            PathMatchers.segment("documents").slash(PathMatchers.segment()),
             id -> delete(() -> deleteDocument(id))));
   }
 
@@ -165,8 +233,9 @@ final class HttpApi {
       return openAiError(StatusCodes.BAD_REQUEST, "invalid_request_error", e.getMessage());
     }
     long created = System.currentTimeMillis() / 1000;
+    long start = System.nanoTime();
     return onSuccess(
-        questions.ask(q),
+        questions.ask(q).thenApply(r -> observed(start, r)),
         r ->
             switch (r) {
               case QuestionResult.Failed f ->
@@ -180,6 +249,11 @@ final class HttpApi {
               case QuestionResult.Answered a ->
                   json(StatusCodes.OK, ChatCompletions.completion(q.requestId(), created, a));
             });
+  }
+
+  private QuestionResult observed(long startNanos, QuestionResult r) {
+    metrics.question("http", startNanos, r);
+    return r;
   }
 
   /** The error object of the OpenAI API: {@code {"error":{"message","type"}}}. */
@@ -283,7 +357,8 @@ final class HttpApi {
     }
     Inbound.QuestionMessage m =
         new Inbound.QuestionMessage(q.requestId(), sessionId, q.text(), null, null);
-    CompletionStage<QuestionResult> result = questions.ask(q);
+    long start = System.nanoTime();
+    CompletionStage<QuestionResult> result = questions.ask(q).thenApply(r -> observed(start, r));
     return onSuccess(
         result,
         r -> {

@@ -26,10 +26,15 @@ final class Inbound {
       String requestId, String sessionId, String question, String mode, Integer k) {}
 
   /**
-   * A value of {@code fathom.documents}: {@code {"id","title","text"}} or {@code
-   * {"id","deleted":true}}.
+   * A value of {@code fathom.documents}: {@code {"id","title","text"}}, {@code {"id","path"}} (a
+   * file the server reads and parses like {@code fathom ingest}; {@code "title"} optional) or
+   * {@code {"id","deleted":true}}.
+   *
+   * @param title null for a path without a title: the parsed document's title is used
+   * @param text null for a path
+   * @param path null unless the document is a file
    */
-  record DocumentMessage(String id, String title, String text, boolean deleted) {}
+  record DocumentMessage(String id, String title, String text, String path, boolean deleted) {}
 
   static QuestionMessage question(byte[] value, int maxBytes) {
     JsonNode j = object(value, maxBytes);
@@ -50,9 +55,17 @@ final class Inbound {
   static DocumentMessage document(byte[] value, int maxBytes) {
     JsonNode j = object(value, maxBytes);
     String id = text(j, "id");
-    if (j.path("deleted").asBoolean(false)) return new DocumentMessage(id, "", "", true);
+    if (j.path("deleted").asBoolean(false)) return new DocumentMessage(id, "", "", null, true);
+    if (j.hasNonNull("path") && !j.hasNonNull("text")) {
+      String title = j.hasNonNull("title") ? j.get("title").asText() : null;
+      return new DocumentMessage(id, title, null, text(j, "path"), false);
+    }
+    if (!j.hasNonNull("text")) {
+      throw new PoisonMessageException(
+          "field \"text\" is missing (or give \"path\", a file the server can read)");
+    }
     String title = j.hasNonNull("title") ? j.get("title").asText() : id;
-    return new DocumentMessage(id, title, text(j, "text"), false);
+    return new DocumentMessage(id, title, text(j, "text"), null, false);
   }
 
   private static JsonNode object(byte[] value, int maxBytes) {

@@ -64,6 +64,7 @@ final class QuestionStream implements Runnable {
   private static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
 
   private final KafkaSettings settings;
+  private final ServeMetrics metrics;
   private final QuestionService questions;
   private final SearchMode defaultMode;
   private final int defaultK;
@@ -80,8 +81,10 @@ final class QuestionStream implements Runnable {
       KafkaSettings settings,
       QuestionService questions,
       SearchMode defaultMode,
-      int defaultK) {
+      int defaultK,
+      ServeMetrics metrics) {
     this.settings = settings;
+    this.metrics = metrics;
     this.questions = questions;
     this.defaultMode = defaultMode;
     this.defaultK = defaultK;
@@ -171,10 +174,12 @@ final class QuestionStream implements Runnable {
         } catch (WakeupException e) {
           break;
         }
+        recordLag();
         if (!batch.isEmpty()) turn(batch);
       }
     } catch (Throwable t) {
       failure = t;
+      metrics.error("stream_stopped");
       log.error("question stream stopped: {}", t.toString(), t);
     } finally {
       closeQuietly();
@@ -201,6 +206,7 @@ final class QuestionStream implements Runnable {
       producer.commitTransaction();
     } catch (KafkaException e) {
       if (KafkaErrors.isFatal(e)) throw e;
+      metrics.error("answer_transaction_aborted");
       log.warn(
           "answer transaction aborted, the questions will be answered again: {}", e.toString());
       producer.abortTransaction();
@@ -223,10 +229,19 @@ final class QuestionStream implements Runnable {
               m.mode() == null ? defaultMode : SearchMode.parse(m.mode()),
               m.k() == null ? defaultK : m.k());
     } catch (PoisonMessageException | IllegalArgumentException e) {
+      metrics.deadLetter(r.topic(), true);
       return CompletableFuture.completedFuture(
           DeadLetters.of(settings.topics().deadLetters(), r, e.getMessage()));
     }
-    return questions.ask(q).toCompletableFuture().thenApply(result -> answerRecord(r, m, result));
+    long start = System.nanoTime();
+    return questions
+        .ask(q)
+        .toCompletableFuture()
+        .thenApply(
+            result -> {
+              metrics.question("kafka", start, result);
+              return answerRecord(r, m, result);
+            });
   }
 
   private ProducerRecord<byte[], byte[]> answerRecord(
@@ -238,6 +253,16 @@ final class QuestionStream implements Runnable {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write answer JSON", e);
     }
+  }
+
+  /**
+   * The lag of this consumer (end offset minus position, summed over its partitions) as the
+   * consumer last learned it from fetch responses; no request to the broker.
+   */
+  private void recordLag() {
+    long lag = 0;
+    for (TopicPartition tp : consumer.assignment()) lag += consumer.currentLag(tp).orElse(0);
+    metrics.questionLag(lag);
   }
 
   /** Seeks back to the committed offsets, so an aborted turn is processed again. */

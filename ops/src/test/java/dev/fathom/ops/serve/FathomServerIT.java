@@ -46,6 +46,7 @@ class FathomServerIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final int MAX_VALUE_BYTES = 64 * 1024;
+  private static final String API_KEY = "it-secret-key";
 
   @TempDir static Path tmp;
   static FathomConfig config;
@@ -60,7 +61,11 @@ class FathomServerIT {
     kafka = new KafkaSettings("", 0, "fathom-it", defaults.topics(), 2, 8, MAX_VALUE_BYTES);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     server =
-        FathomServer.start(config, kafka, 0, new PrintStream(out, true, StandardCharsets.UTF_8));
+        FathomServer.start(
+            config,
+            kafka,
+            new HttpSettings("127.0.0.1", 0, API_KEY),
+            new PrintStream(out, true, StandardCharsets.UTF_8));
     assertTrue(
         out.toString(StandardCharsets.UTF_8).contains("Kafka: " + server.bootstrapServers()),
         out.toString(StandardCharsets.UTF_8));
@@ -168,6 +173,34 @@ class FathomServerIT {
     awaitSearchable("otters sleep", "doc-otters", true);
     send(kafka.topics().documents(), "doc-otters", "{\"id\":\"doc-otters\",\"deleted\":true}");
     awaitSearchable("otters sleep", "doc-otters", false);
+  }
+
+  @Test
+  void aDocumentGivenByPathIsParsedAndAnUnreadableOneIsADeadLetter() throws Exception {
+    Path file = tmp.resolve("narwhals.md");
+    java.nio.file.Files.writeString(
+        file,
+        "# Narwhals\n\nThe narwhal's tusk is a tooth that can grow to three metres.\n",
+        StandardCharsets.UTF_8);
+    send(
+        kafka.topics().documents(),
+        "doc-narwhals",
+        JSON.writeValueAsString(java.util.Map.of("id", "doc-narwhals", "path", file.toString())));
+    String missing = tmp.resolve("no-such-file.md").toString();
+    send(
+        kafka.topics().documents(),
+        "doc-missing",
+        JSON.writeValueAsString(java.util.Map.of("id", "doc-missing", "path", missing)));
+    awaitSearchable("narwhal tusk", "doc-narwhals", true);
+    List<ConsumerRecord<byte[], byte[]>> dead =
+        readUntil(
+            kafka.topics().deadLetters(),
+            rs -> rs.stream().anyMatch(r -> "doc-missing".equals(keyOf(r))));
+    ConsumerRecord<byte[], byte[]> d =
+        dead.stream().filter(r -> "doc-missing".equals(keyOf(r))).findFirst().orElseThrow();
+    assertEquals(kafka.topics().documents(), header(d, DeadLetters.TOPIC));
+    String error = header(d, DeadLetters.ERROR);
+    assertTrue(error.contains(missing) && error.contains("no such file"), error);
   }
 
   @Test
@@ -279,7 +312,10 @@ class FathomServerIT {
     awaitHttpSearch(http, base, "doc-bees", true);
     HttpResponse<String> deleted =
         http.send(
-            HttpRequest.newBuilder(URI.create(base + "/v1/documents/doc-bees")).DELETE().build(),
+            HttpRequest.newBuilder(URI.create(base + "/v1/documents/doc-bees"))
+                .header("Authorization", "Bearer " + API_KEY)
+                .DELETE()
+                .build(),
             HttpResponse.BodyHandlers.ofString());
     assertEquals(202, deleted.statusCode(), deleted.body());
     awaitHttpSearch(http, base, "doc-bees", false);
@@ -303,9 +339,163 @@ class FathomServerIT {
     }
   }
 
+  @Test
+  void withAnApiKeyV1RequestsNeedItAndHealthStaysOpen() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    String base = "http://127.0.0.1:" + server.httpPort();
+    String ask = "{\"question\":\"How tall is the Eiffel Tower?\"}";
+    for (String[] header :
+        new String[][] {null, {"Authorization", "Bearer wrong"}, {"X-API-Key", "wrong"}}) {
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(URI.create(base + "/v1/ask"))
+              .POST(HttpRequest.BodyPublishers.ofString(ask));
+      if (header != null) b.header(header[0], header[1]);
+      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(401, r.statusCode(), r.body());
+      assertTrue(JSON.readTree(r.body()).get("error").asText().contains("API key"), r.body());
+    }
+    HttpResponse<String> noKeySearch =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/v1/search?q=eiffel")).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(401, noKeySearch.statusCode());
+    HttpResponse<String> xApiKey =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/v1/ask"))
+                .header("X-API-Key", API_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(ask))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, xApiKey.statusCode(), xApiKey.body());
+    assertEquals(200, post(http, base + "/v1/ask", ask).statusCode()); // Authorization: Bearer
+    for (String open : new String[] {"/healthz", "/readyz"}) {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + open)).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertNotEquals(401, r.statusCode(), open);
+    }
+  }
+
+  @Test
+  void metricsArePrometheusTextAndCountQuestions() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    String base = "http://127.0.0.1:" + server.httpPort();
+    HttpResponse<String> before = get(http, base + "/metrics");
+    assertEquals(200, before.statusCode(), before.body());
+    assertTrue(before.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+    for (String name :
+        new String[] {
+          "fathom_questions_total",
+          "fathom_answer_latency_seconds_count",
+          "fathom_answer_latency_seconds{",
+          "fathom_dead_letters_total",
+          "fathom_errors_total",
+          "fathom_questions_consumer_lag",
+          "fathom_index_passages"
+        }) {
+      assertTrue(before.body().contains(name), name + " missing:\n" + before.body());
+    }
+    assertTrue(sample(before.body(), "fathom_index_passages") >= 1, before.body());
+    double answered =
+        sample(before.body(), "fathom_questions_total{outcome=\"answered\",source=\"http\"}");
+    assertEquals(
+        200,
+        post(http, base + "/v1/ask", "{\"question\":\"Who designed the Eiffel Tower?\"}")
+            .statusCode());
+    String after = get(http, base + "/metrics").body();
+    assertEquals(
+        answered + 1,
+        sample(after, "fathom_questions_total{outcome=\"answered\",source=\"http\"}"),
+        after);
+    assertTrue(sample(after, "fathom_answer_latency_seconds_count{source=\"http\"}") >= 1, after);
+    assertEquals(
+        401,
+        http.send(
+                HttpRequest.newBuilder(URI.create(base + "/metrics")).GET().build(),
+                HttpResponse.BodyHandlers.ofString())
+            .statusCode(),
+        "metrics need the key too");
+  }
+
+  @Test
+  void askWithServerPrintsTheAnswerLikeLocalAsk() throws Exception {
+    String base = "http://127.0.0.1:" + server.httpPort();
+    String[] text =
+        cli("ask", "--server", base, "--api-key", API_KEY, "How tall is the Eiffel Tower?");
+    assertEquals("0", text[0], text[2]);
+    assertTrue(text[1].contains("330 metres"), text[1]);
+    assertTrue(text[1].contains("Sources:\n[1] doc-eiffel \u2014 The Eiffel Tower"), text[1]);
+
+    String[] json =
+        cli(
+            "ask",
+            "--server",
+            base + "/",
+            "--api-key",
+            API_KEY,
+            "--json",
+            "How tall is the Eiffel Tower?");
+    assertEquals("0", json[0], json[2]);
+    JsonNode a = JSON.readTree(json[1]);
+    assertEquals("How tall is the Eiffel Tower?", a.get("question").asText());
+    assertEquals("doc-eiffel", a.get("citations").get(0).get("source").asText());
+    assertTrue(a.has("timings_ms") && !a.has("requestId"), json[1]);
+
+    String[] noKey = cli("ask", "--server", base, "--api-key", "", "How tall?");
+    assertNotEquals("0", noKey[0]);
+    assertTrue(noKey[2].contains("needs an API key"), noKey[2]);
+  }
+
+  @Test
+  void askWithServerThatIsNotRunningFailsWithOneLine() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    String[] r = cli("ask", "--server", "http://127.0.0.1:" + closedPort, "Anyone there?");
+    assertNotEquals("0", r[0]);
+    assertEquals(1, r[2].strip().lines().count(), r[2]);
+    assertTrue(r[2].contains("cannot reach the Fathom server"), r[2]);
+  }
+
+  /** Runs the fathom command line in this JVM: {exit code, stdout, stderr}. */
+  private static synchronized String[] cli(String... args) {
+    java.io.PrintStream out = System.out;
+    java.io.PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+      int code = dev.fathom.ops.Fathom.run(args);
+      return new String[] {
+        Integer.toString(code),
+        o.toString(StandardCharsets.UTF_8),
+        e.toString(StandardCharsets.UTF_8)
+      };
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  /** The value of the sample whose name and labels start the line. */
+  private static double sample(String scrape, String series) {
+    for (String line : scrape.split("\n")) {
+      if (line.startsWith(series + " ")) {
+        return Double.parseDouble(line.substring(series.length() + 1).strip());
+      }
+    }
+    throw new AssertionError(series + " not in the scrape:\n" + scrape);
+  }
+
   private static HttpResponse<String> get(HttpClient http, String url) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(URI.create(url)).GET().build(),
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Authorization", "Bearer " + API_KEY)
+            .GET()
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -313,6 +503,7 @@ class FathomServerIT {
       throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create(url))
+            .header("Authorization", "Bearer " + API_KEY)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),

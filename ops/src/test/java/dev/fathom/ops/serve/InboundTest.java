@@ -67,7 +67,7 @@ class InboundTest {
   @Test
   void aDocumentIsIndexedOrDeleted() {
     assertEquals(
-        new Inbound.DocumentMessage("d", "T", "text", false),
+        new Inbound.DocumentMessage("d", "T", "text", null, false),
         Inbound.document(utf8("{\"id\":\"d\",\"title\":\"T\",\"text\":\"text\"}"), 100));
     assertEquals(
         "d",
@@ -77,5 +77,18 @@ class InboundTest {
     assertTrue(
         poison(() -> Inbound.document(utf8("{\"id\":\"d\"}"), 100))
             .contains("\"text\" is missing"));
+  }
+
+  @Test
+  void aDocumentCanBeAFileTheServerReads() {
+    assertEquals(
+        new Inbound.DocumentMessage("d", null, null, "/srv/docs/a.md", false),
+        Inbound.document(utf8("{\"id\":\"d\",\"path\":\"/srv/docs/a.md\"}"), 100));
+    assertEquals(
+        "T",
+        Inbound.document(utf8("{\"id\":\"d\",\"path\":\"a.md\",\"title\":\"T\"}"), 100).title());
+    assertTrue(
+        poison(() -> Inbound.document(utf8("{\"id\":\"d\",\"path\":\" \"}"), 100))
+            .contains("\"path\" is blank"));
   }
 }
