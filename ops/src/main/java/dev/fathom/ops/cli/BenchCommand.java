@@ -182,8 +182,9 @@ public final class BenchCommand implements Runnable {
 
   static String machine() {
     return String.format(
-        "%d cores, %s %s, Java %s, %d MiB max heap",
+        "%d cores (%s), %s %s, Java %s, %d MiB max heap",
         Runtime.getRuntime().availableProcessors(),
+        cpuModel(),
         System.getProperty("os.name"),
         System.getProperty("os.arch"),
         System.getProperty("java.version"),
@@ -200,6 +201,21 @@ public final class BenchCommand implements Runnable {
           dir.resolve(name), d.title() + "\n\n" + d.text() + "\n", StandardCharsets.UTF_8);
     }
     return dir;
+  }
+
+  /**
+   * The CPU model from /proc/cpuinfo where there is one, so recorded numbers name their machine.
+   */
+  private static String cpuModel() {
+    try (java.util.stream.Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+      return lines
+          .filter(l -> l.startsWith("model name"))
+          .map(l -> l.substring(l.indexOf(':') + 1).strip())
+          .findFirst()
+          .orElse("unknown CPU");
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return "unknown CPU";
+    }
   }
 
   static double pct(double[] values, int p) {
