@@ -72,10 +72,7 @@ public final class Workspace implements AutoCloseable {
    */
   public synchronized PassageIndex writableIndex() {
     if (index != null && index.writable()) return index;
-    if (index != null) {
-      index.close();
-      index = null;
-    }
+    closeIndex();
     boolean created = !indexExists();
     PassageIndex w = PassageIndex.openForWriting(config.indexDir(), embeddingId());
     if (created) w.commit(); // so a new index exists on disk for readers from the start
@@ -83,18 +80,24 @@ public final class Workspace implements AutoCloseable {
     return w;
   }
 
+  private synchronized void closeIndex() {
+    if (index != null) {
+      index.close();
+      index = null;
+    }
+  }
+
   public boolean indexExists() {
     return PassageIndex.exists(config.indexDir());
   }
 
-  /** Ingests {@code paths} into the index of this workspace (taking the write lock meanwhile). */
+  /**
+   * Ingests {@code paths} into the index of this workspace, holding the write lock only meanwhile;
+   * the next search reopens the index read-only. Nothing is committed unless the ingest gets past
+   * checking its paths, so a failed first ingest leaves no empty index behind.
+   */
   public IngestReport ingest(List<Path> paths, IngestListener listener) {
-    synchronized (this) {
-      if (index != null) {
-        index.close();
-        index = null;
-      }
-    }
+    closeIndex();
     try (PassageIndex writable = PassageIndex.openForWriting(config.indexDir(), embeddingId())) {
       Ingestor ingestor =
           new Ingestor(writable, embedder(), config.ingest(), Set.of(config.dataDir()));

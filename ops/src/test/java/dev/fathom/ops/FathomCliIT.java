@@ -130,6 +130,15 @@ class FathomCliIT {
   }
 
   @Test
+  void aFailedFirstIngestLeavesNoEmptyIndexBehind() {
+    Path fresh = tmp.resolve("fresh");
+    assertEquals(1, Cli.run("ingest", "--data", fresh.toString(), tmp.resolve("nope").toString()).exit());
+    Cli.Result r = Cli.run("search", "--data", fresh.toString(), "tower");
+    assertEquals(1, r.exit(), r.toString());
+    assertTrue(r.err().contains("no index at"), r.toString());
+  }
+
+  @Test
   void badOptionValuesAreUsageErrors() {
     Cli.Result r = Cli.run("search", "--data", data.toString(), "--mode", "fuzzy", "x");
     assertEquals(1, r.exit());

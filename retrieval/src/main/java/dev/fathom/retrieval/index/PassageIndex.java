@@ -31,7 +31,6 @@ import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
-import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
@@ -177,16 +176,6 @@ public final class PassageIndex implements AutoCloseable {
     }
   }
 
-  /** Drops uncommitted changes and closes the writer. */
-  public void rollback() {
-    requireWritable();
-    try {
-      writer.rollback();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot roll back index at " + path, e);
-    }
-  }
-
   private void requireWritable() {
     if (writer == null) throw new IllegalStateException("index at " + path + " is read-only");
   }
@@ -291,25 +280,6 @@ public final class PassageIndex implements AutoCloseable {
       out[i] = new ScoredPassage(p, top.scoreDocs[i].score);
     }
     return List.of(out);
-  }
-
-  /** Every passage; for tests and small tools. */
-  public List<Passage> allPassages() {
-    return withSearcher(
-        s ->
-            toPassages(
-                    s,
-                    s.search(
-                        new BooleanQuery.Builder()
-                            .add(new MatchAllDocsQuery(), BooleanClause.Occur.MUST)
-                            .add(
-                                new TermQuery(new Term(KIND, KIND_PASSAGE)),
-                                BooleanClause.Occur.FILTER)
-                            .build(),
-                        Math.max(1, s.getIndexReader().maxDoc())))
-                .stream()
-                .map(ScoredPassage::passage)
-                .toList());
   }
 
   private interface SearchWork<T> {
