@@ -132,7 +132,8 @@ class FathomCliIT {
   @Test
   void aFailedFirstIngestLeavesNoEmptyIndexBehind() {
     Path fresh = tmp.resolve("fresh");
-    assertEquals(1, Cli.run("ingest", "--data", fresh.toString(), tmp.resolve("nope").toString()).exit());
+    assertEquals(
+        1, Cli.run("ingest", "--data", fresh.toString(), tmp.resolve("nope").toString()).exit());
     Cli.Result r = Cli.run("search", "--data", fresh.toString(), "tower");
     assertEquals(1, r.exit(), r.toString());
     assertTrue(r.err().contains("no index at"), r.toString());
