@@ -1,0 +1,473 @@
+package dev.fathom.drafters.gguf;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A GGUF file (versions 2 and 3, little-endian) mapped into memory: its metadata, its tensor table,
+ * and each tensor's bytes as a {@link MemorySegment} slice of the mapping — the weights are never
+ * copied onto the heap.
+ *
+ * <p>Layout, after the GGUF specification (ggml/docs/gguf.md): magic {@code GGUF}, version (u32),
+ * tensor count (u64), metadata count (u64), metadata entries (key string, value type u32, value),
+ * tensor infos (name, n_dims u32, dims u64[n_dims], type u32, offset u64), padding to {@code
+ * general.alignment} (default 32), then the data section. Strings are a u64 length and UTF-8 bytes.
+ *
+ * <p>Every count and length is checked against the bytes left before it is used, so a truncated or
+ * corrupt file fails with a {@link GgufFormatException} naming the file and what was being read.
+ */
+public final class GgufFile implements AutoCloseable {
+  public static final int MAGIC = 0x46554747; // "GGUF" read as a little-endian u32
+  public static final int DEFAULT_ALIGNMENT = 32;
+
+  private static final ValueLayout.OfInt U32 =
+      ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  private static final ValueLayout.OfLong U64 =
+      ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  private static final ValueLayout.OfShort U16 =
+      ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  private static final ValueLayout.OfFloat F32 =
+      ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  private static final ValueLayout.OfDouble F64 =
+      ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+  private final Path path;
+  private final Arena arena;
+  private final MemorySegment file;
+  private final int version;
+  private final GgufMetadata metadata;
+  private final Map<String, GgufTensorInfo> tensors;
+  private final int alignment;
+  private final long dataOffset;
+
+  private GgufFile(
+      Path path,
+      Arena arena,
+      MemorySegment file,
+      int version,
+      GgufMetadata metadata,
+      Map<String, GgufTensorInfo> tensors,
+      int alignment,
+      long dataOffset) {
+    this.path = path;
+    this.arena = arena;
+    this.file = file;
+    this.version = version;
+    this.metadata = metadata;
+    this.tensors = tensors;
+    this.alignment = alignment;
+    this.dataOffset = dataOffset;
+  }
+
+  /** Maps {@code path} read-only and parses its header; the tensors stay on disk until touched. */
+  public static GgufFile open(Path path) throws IOException {
+    Arena arena = Arena.ofShared();
+    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+      MemorySegment file = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
+      return new Parser(path, file).parse(arena);
+    } catch (IOException | RuntimeException e) {
+      arena.close();
+      throw e;
+    }
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  public int version() {
+    return version;
+  }
+
+  public GgufMetadata metadata() {
+    return metadata;
+  }
+
+  /** The tensor table in file order. */
+  public Map<String, GgufTensorInfo> tensors() {
+    return tensors;
+  }
+
+  public int alignment() {
+    return alignment;
+  }
+
+  /** Offset of the data section from the start of the file. */
+  public long dataOffset() {
+    return dataOffset;
+  }
+
+  public long fileSize() {
+    return file.byteSize();
+  }
+
+  public boolean hasTensor(String name) {
+    return tensors.containsKey(name);
+  }
+
+  public GgufTensorInfo tensor(String name) {
+    GgufTensorInfo info = tensors.get(name);
+    if (info == null) {
+      throw new GgufFormatException(path + ": tensor '" + name + "' is missing");
+    }
+    return info;
+  }
+
+  /** The bytes of a tensor, as a slice of the mapping (valid until {@link #close()}). */
+  public MemorySegment data(GgufTensorInfo info) {
+    return file.asSlice(dataOffset + info.offset(), info.byteSize());
+  }
+
+  public MemorySegment data(String name) {
+    return data(tensor(name));
+  }
+
+  /** Unmaps the file; segments returned by {@link #data} must not be used afterwards. */
+  @Override
+  public void close() {
+    arena.close();
+  }
+
+  /** Reads the header with a cursor; every read checks that the bytes are there. */
+  private static final class Parser {
+    private final Path path;
+    private final MemorySegment file;
+    private long pos;
+
+    Parser(Path path, MemorySegment file) {
+      this.path = path;
+      this.file = file;
+    }
+
+    GgufFile parse(Arena arena) {
+      int magic = u32("the magic number");
+      if (magic != MAGIC) {
+        throw fail(
+            String.format(
+                "not a GGUF file (magic 0x%08x, expected 0x%08x \"GGUF\")", magic, MAGIC));
+      }
+      int version = u32("the version");
+      if (version != 2 && version != 3) {
+        throw fail(
+            "GGUF version "
+                + Integer.toUnsignedString(version)
+                + " is not supported (versions 2 and 3 are; big-endian files read as huge versions)");
+      }
+      long tensorCount = count(u64("the tensor count"), 8 + 4 + 4 + 8, "tensor count");
+      long kvCount = count(u64("the metadata count"), 8 + 4, "metadata count");
+
+      Map<String, Object> kv = new LinkedHashMap<>();
+      for (long i = 0; i < kvCount; i++) {
+        String key = string("metadata key #" + i);
+        int type = u32("the type of metadata '" + key + "'");
+        kv.put(key, value(type, key));
+      }
+      GgufMetadata metadata = new GgufMetadata(path.toString(), kv);
+      int alignment = alignment(kv.get("general.alignment"));
+
+      Map<String, GgufTensorInfo> tensors = new LinkedHashMap<>();
+      for (long i = 0; i < tensorCount; i++) {
+        GgufTensorInfo info = tensorInfo(i, alignment);
+        if (tensors.put(info.name(), info) != null) {
+          throw fail("tensor '" + info.name() + "' appears twice in the tensor table");
+        }
+      }
+      long dataOffset = align(pos, alignment);
+      for (GgufTensorInfo info : tensors.values()) {
+        long end = dataOffset + info.offset() + info.byteSize();
+        if (end > file.byteSize() || end < 0) {
+          throw fail(
+              "tensor '"
+                  + info.name()
+                  + "' ("
+                  + info.describe()
+                  + ") needs bytes up to "
+                  + end
+                  + " but the file has "
+                  + file.byteSize()
+                  + ": the file is truncated");
+        }
+      }
+      return new GgufFile(
+          path,
+          arena,
+          file,
+          version,
+          metadata,
+          Collections.unmodifiableMap(tensors),
+          alignment,
+          dataOffset);
+    }
+
+    private int alignment(Object value) {
+      if (value == null) {
+        return DEFAULT_ALIGNMENT;
+      }
+      if (!(value instanceof Number n)
+          || n.longValue() <= 0
+          || Long.bitCount(n.longValue()) != 1
+          || n.longValue() > (1 << 20)) {
+        throw fail("general.alignment must be a power of two up to 1 MiB, got " + value);
+      }
+      return n.intValue();
+    }
+
+    private GgufTensorInfo tensorInfo(long index, int alignment) {
+      String name = string("the name of tensor #" + index);
+      int nDims = u32("the rank of tensor '" + name + "'");
+      if (nDims < 1 || nDims > 4) {
+        throw fail("tensor '" + name + "' has " + nDims + " dimensions (1 to 4 are legal)");
+      }
+      long[] shape = new long[nDims];
+      for (int d = 0; d < nDims; d++) {
+        shape[d] = u64("dimension " + d + " of tensor '" + name + "'");
+        if (shape[d] <= 0 || shape[d] > (1L << 40)) {
+          throw fail("tensor '" + name + "' has dimension " + d + " = " + shape[d]);
+        }
+      }
+      int typeId = u32("the type of tensor '" + name + "'");
+      GgmlType type = GgmlType.byId(typeId);
+      if (type == null) {
+        throw fail("tensor '" + name + "' has unknown ggml type id " + typeId);
+      }
+      long offset = u64("the offset of tensor '" + name + "'");
+      if (shape[0] % type.blockSize() != 0) {
+        throw fail(
+            "tensor '"
+                + name
+                + "' is "
+                + type
+                + " (blocks of "
+                + type.blockSize()
+                + ") but its rows have "
+                + shape[0]
+                + " elements");
+      }
+      if (offset % alignment != 0 || offset < 0) {
+        throw fail(
+            "tensor '"
+                + name
+                + "' starts at data offset "
+                + offset
+                + ", not a multiple of the alignment "
+                + alignment);
+      }
+      try {
+        GgufTensorInfo info = new GgufTensorInfo(name, shape, type, offset);
+        info.byteSize();
+        return info;
+      } catch (ArithmeticException e) {
+        throw fail("tensor '" + name + "' is too large: its size overflows");
+      }
+    }
+
+    private Object value(int type, String key) {
+      return switch (type) {
+        case 0 -> Byte.toUnsignedInt(u8(key));
+        case 1 -> (int) u8(key);
+        case 2 -> Short.toUnsignedInt(u16(key));
+        case 3 -> (int) u16(key);
+        case 4 -> Integer.toUnsignedLong(u32(key));
+        case 5 -> u32(key);
+        case 6 -> f32(key);
+        case 7 -> u8(key) != 0;
+        case 8 -> string(key);
+        case 9 -> array(key);
+        case 10, 11 -> u64(key);
+        case 12 -> f64(key);
+        default -> throw fail("metadata '" + key + "' has unknown value type " + type);
+      };
+    }
+
+    private Object array(String key) {
+      int type = u32("the element type of array '" + key + "'");
+      long n = u64("the length of array '" + key + "'");
+      int minSize =
+          switch (type) {
+            case 0, 1, 7 -> 1;
+            case 2, 3 -> 2;
+            case 4, 5, 6 -> 4;
+            case 8, 10, 11, 12 -> 8;
+            case 9 -> 12;
+            default -> throw fail("array '" + key + "' has unknown element type " + type);
+          };
+      int len = (int) count(n, minSize, "length of array '" + key + "'");
+      String what = "an element of array '" + key + "'";
+      switch (type) {
+        case 8 -> {
+          String[] a = new String[len];
+          for (int i = 0; i < len; i++) {
+            a[i] = string(what);
+          }
+          return a;
+        }
+        case 6 -> {
+          float[] a = new float[len];
+          for (int i = 0; i < len; i++) {
+            a[i] = f32(what);
+          }
+          return a;
+        }
+        case 12 -> {
+          double[] a = new double[len];
+          for (int i = 0; i < len; i++) {
+            a[i] = f64(what);
+          }
+          return a;
+        }
+        case 10, 11 -> {
+          long[] a = new long[len];
+          for (int i = 0; i < len; i++) {
+            a[i] = u64(what);
+          }
+          return a;
+        }
+        case 7 -> {
+          boolean[] a = new boolean[len];
+          for (int i = 0; i < len; i++) {
+            a[i] = u8(what) != 0;
+          }
+          return a;
+        }
+        case 9 -> {
+          Object[] a = new Object[len];
+          for (int i = 0; i < len; i++) {
+            a[i] = array(key + "[" + i + "]");
+          }
+          return a;
+        }
+        default -> {
+          int[] a = new int[len];
+          for (int i = 0; i < len; i++) {
+            a[i] =
+                switch (type) {
+                  case 0 -> Byte.toUnsignedInt(u8(what));
+                  case 1 -> u8(what);
+                  case 2 -> Short.toUnsignedInt(u16(what));
+                  case 3 -> u16(what);
+                  default -> u32(what);
+                };
+          }
+          return a;
+        }
+      }
+    }
+
+    /** A count read from the file, checked against the bytes that must follow it. */
+    private long count(long n, int minBytesEach, String what) {
+      long left = file.byteSize() - pos;
+      if (n < 0 || n > Integer.MAX_VALUE - 8 || n * minBytesEach > left) {
+        throw fail(
+            what
+                + " is "
+                + Long.toUnsignedString(n)
+                + " but only "
+                + left
+                + " bytes follow at offset "
+                + pos
+                + ": the file is truncated or corrupt");
+      }
+      return n;
+    }
+
+    private String string(String what) {
+      long len = u64("the length of " + what);
+      if (len < 0 || len > file.byteSize() - pos) {
+        throw fail(
+            "the string for "
+                + what
+                + " claims "
+                + Long.toUnsignedString(len)
+                + " bytes at offset "
+                + pos
+                + " but the file has "
+                + (file.byteSize() - pos)
+                + " left: truncated or corrupt");
+      }
+      byte[] bytes = file.asSlice(pos, len).toArray(ValueLayout.JAVA_BYTE);
+      pos += len;
+      try {
+        return StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .decode(java.nio.ByteBuffer.wrap(bytes))
+            .toString();
+      } catch (CharacterCodingException e) {
+        // Some converters write raw bytes in token strings; keep them readable rather than fail.
+        return new String(bytes, StandardCharsets.UTF_8);
+      }
+    }
+
+    private byte u8(String what) {
+      need(1, what);
+      return file.get(ValueLayout.JAVA_BYTE, pos++);
+    }
+
+    private short u16(String what) {
+      need(2, what);
+      short v = file.get(U16, pos);
+      pos += 2;
+      return v;
+    }
+
+    private int u32(String what) {
+      need(4, what);
+      int v = file.get(U32, pos);
+      pos += 4;
+      return v;
+    }
+
+    private long u64(String what) {
+      need(8, what);
+      long v = file.get(U64, pos);
+      pos += 8;
+      return v;
+    }
+
+    private float f32(String what) {
+      need(4, what);
+      float v = file.get(F32, pos);
+      pos += 4;
+      return v;
+    }
+
+    private double f64(String what) {
+      need(8, what);
+      double v = file.get(F64, pos);
+      pos += 8;
+      return v;
+    }
+
+    private void need(long bytes, String what) {
+      if (pos + bytes > file.byteSize()) {
+        throw fail(
+            "the file ends at byte "
+                + file.byteSize()
+                + " while reading "
+                + what
+                + ": it is truncated");
+      }
+    }
+
+    private GgufFormatException fail(String message) {
+      return new GgufFormatException(path + ": " + message);
+    }
+  }
+
+  /** Rounds {@code offset} up to a multiple of {@code alignment}. */
+  public static long align(long offset, int alignment) {
+    return (offset + alignment - 1) / alignment * alignment;
+  }
+}
