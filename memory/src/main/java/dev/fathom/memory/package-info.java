@@ -1,6 +1,6 @@
 /**
- * Key/value-cache blocks for the language-model engine, eviction policies for long contexts and the
- * session transcript model. Empty until the engine lands; the module exists so the dependency
- * direction of the architecture holds from the first commit.
+ * Memory of the language-model engine: the paged key/value cache ({@link
+ * dev.fathom.memory.KvCache}) with append, truncate (speculative decoding drops rejected drafts)
+ * and copy-on-write fork (a shared prompt prefix between sequences).
  */
 package dev.fathom.memory;

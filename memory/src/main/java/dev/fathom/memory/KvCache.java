@@ -1,0 +1,201 @@
+package dev.fathom.memory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The key/value cache of one sequence: for every layer, the key and value vectors of every position
+ * processed so far.
+ *
+ * <p>Storage is paged: positions are grouped in pages of {@link #pageSize()} positions, each page a
+ * {@code float[pageSize * kvDim]} per layer for keys and one for values. Pages make the three
+ * operations speculative decoding and shared prompts need cheap:
+ *
+ * <ul>
+ *   <li><b>append</b> — the forward pass writes positions {@code length() .. length()+n-1} through
+ *       {@link #prepareAppend(int)} and then {@link #commit(int)};
+ *   <li><b>truncate(n)</b> — drops rejected draft positions by moving the length back; pages past
+ *       the new end are released;
+ *   <li><b>fork</b> — a second sequence that shares every page of the prefix by reference. Shared
+ *       pages are copied on the first write (copy-on-write), so neither sequence sees the other's
+ *       later positions.
+ * </ul>
+ *
+ * <p>Not thread-safe for writes: one forward pass at a time per cache. Concurrent reads during a
+ * forward pass (attention heads on several threads) are fine.
+ */
+public final class KvCache {
+  public static final int DEFAULT_PAGE_SIZE = 64;
+
+  private final int layers;
+  private final int kvDim;
+  private final int capacity;
+  private final int pageSize;
+  private final List<Page> pages;
+  private int length;
+
+  /**
+   * @param layers transformer layers (≥ 1)
+   * @param kvDim floats per position per layer for keys (and for values): kv heads × head size
+   * @param capacity most positions the cache may hold (the model's context length)
+   * @param pageSize positions per page
+   */
+  public KvCache(int layers, int kvDim, int capacity, int pageSize) {
+    if (layers < 1 || kvDim < 1 || capacity < 1 || pageSize < 1) {
+      throw new IllegalArgumentException(
+          "KvCache needs layers, kvDim, capacity and pageSize ≥ 1, got "
+              + layers
+              + ", "
+              + kvDim
+              + ", "
+              + capacity
+              + ", "
+              + pageSize);
+    }
+    this.layers = layers;
+    this.kvDim = kvDim;
+    this.capacity = capacity;
+    this.pageSize = pageSize;
+    this.pages = new ArrayList<>();
+  }
+
+  public KvCache(int layers, int kvDim, int capacity) {
+    this(layers, kvDim, capacity, DEFAULT_PAGE_SIZE);
+  }
+
+  private KvCache(KvCache parent) {
+    this.layers = parent.layers;
+    this.kvDim = parent.kvDim;
+    this.capacity = parent.capacity;
+    this.pageSize = parent.pageSize;
+    this.pages = new ArrayList<>(parent.pages);
+    this.length = parent.length;
+    for (Page p : pages) {
+      p.refs.incrementAndGet();
+    }
+  }
+
+  /** Positions held. */
+  public int length() {
+    return length;
+  }
+
+  public int capacity() {
+    return capacity;
+  }
+
+  public int layers() {
+    return layers;
+  }
+
+  public int kvDim() {
+    return kvDim;
+  }
+
+  public int pageSize() {
+    return pageSize;
+  }
+
+  /**
+   * Makes positions {@code length() .. length()+n-1} writable: allocates missing pages and copies
+   * pages still shared with a fork. Call before the forward pass writes them.
+   */
+  public void prepareAppend(int n) {
+    if (n < 0 || length + n > capacity) {
+      throw new IllegalStateException(
+          "cannot append "
+              + n
+              + " positions to a cache holding "
+              + length
+              + " of "
+              + capacity
+              + " (the model's context is full)");
+    }
+    int firstPage = length / pageSize;
+    int lastPage = (length + n - 1) / pageSize;
+    for (int p = firstPage; p <= lastPage && n > 0; p++) {
+      if (p == pages.size()) {
+        pages.add(new Page(layers, pageSize * kvDim));
+      } else if (pages.get(p).refs.get() > 1) {
+        Page shared = pages.get(p);
+        shared.refs.decrementAndGet();
+        pages.set(p, shared.copy());
+      }
+    }
+  }
+
+  /** Records that {@code n} positions prepared by {@link #prepareAppend} now hold data. */
+  public void commit(int n) {
+    if (n < 0 || (length + n + pageSize - 1) / pageSize > pages.size()) {
+      throw new IllegalStateException("commit(" + n + ") without prepareAppend at " + length);
+    }
+    length += n;
+  }
+
+  /** Drops every position from {@code n} on (rejected draft tokens). */
+  public void truncate(int n) {
+    if (n < 0 || n > length) {
+      throw new IllegalArgumentException(
+          "truncate to " + n + " positions: must be 0.." + length + " (the current length)");
+    }
+    length = n;
+    int keep = (n + pageSize - 1) / pageSize;
+    while (pages.size() > keep) {
+      pages.remove(pages.size() - 1).refs.decrementAndGet();
+    }
+  }
+
+  /** A new sequence sharing this one's positions; later writes to either stay private. */
+  public KvCache fork() {
+    return new KvCache(this);
+  }
+
+  /** The key page holding {@code pos}; the position's vector starts at {@link #offset(int)}. */
+  public float[] keys(int layer, int pos) {
+    return pages.get(pos / pageSize).keys[layer];
+  }
+
+  /** The value page holding {@code pos}; the position's vector starts at {@link #offset(int)}. */
+  public float[] values(int layer, int pos) {
+    return pages.get(pos / pageSize).values[layer];
+  }
+
+  /** Offset of position {@code pos} inside its page arrays. */
+  public int offset(int pos) {
+    return (pos % pageSize) * kvDim;
+  }
+
+  /** Bytes of key/value storage currently allocated by this sequence (shared pages included). */
+  public long allocatedBytes() {
+    return (long) pages.size() * layers * 2L * pageSize * kvDim * Float.BYTES;
+  }
+
+  /** One page: keys and values of {@code pageSize} positions for every layer. */
+  private static final class Page {
+    final float[][] keys;
+    final float[][] values;
+    // How many sequences hold this page; forks may run on different threads.
+    final AtomicInteger refs = new AtomicInteger(1);
+
+    Page(int layers, int floats) {
+      keys = new float[layers][floats];
+      values = new float[layers][floats];
+    }
+
+    private Page(float[][] keys, float[][] values) {
+      this.keys = keys;
+      this.values = values;
+    }
+
+    Page copy() {
+      float[][] k = new float[keys.length][];
+      float[][] v = new float[values.length][];
+      for (int l = 0; l < keys.length; l++) {
+        k[l] = keys[l].clone();
+        v[l] = values[l].clone();
+      }
+      return new Page(k, v);
+    }
+  }
+}
