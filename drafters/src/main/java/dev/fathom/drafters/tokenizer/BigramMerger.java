@@ -1,6 +1,6 @@
 package dev.fathom.drafters.tokenizer;
 
-import java.util.PriorityQueue;
+import java.util.Arrays;
 
 /**
  * The greedy pair-merging loop shared by SentencePiece and byte-level BPE: start from one symbol
@@ -20,8 +20,6 @@ final class BigramMerger {
     /** Higher merges first; {@link Double#NaN} when the two may not merge. */
     double score(String text, int start, int mid, int end);
   }
-
-  private record Bigram(double score, int left, int right, int length) {}
 
   private BigramMerger() {}
 
@@ -43,18 +41,17 @@ final class BigramMerger {
       next[i] = i + 1 < n ? i + 1 : -1;
       offset += chars;
     }
-    PriorityQueue<Bigram> queue =
-        new PriorityQueue<>(
-            Math.max(1, n),
-            (a, b) -> a.score != b.score ? Double.compare(b.score, a.score) : a.left - b.left);
+    BigramQueue queue = new BigramQueue(n);
     for (int i = 1; i < n; i++) {
       offer(queue, text, scorer, start, length, i - 1, i);
     }
     while (!queue.isEmpty()) {
-      Bigram b = queue.poll();
-      int left = b.left;
-      int right = b.right;
-      if (length[left] == 0 || length[right] == 0 || length[left] + length[right] != b.length) {
+      int b = queue.poll();
+      int left = queue.left(b);
+      int right = queue.right(b);
+      if (length[left] == 0
+          || length[right] == 0
+          || length[left] + length[right] != queue.length(b)) {
         continue; // stale: one side merged with something else since this pair was queued
       }
       length[left] += length[right];
@@ -82,7 +79,7 @@ final class BigramMerger {
   }
 
   private static void offer(
-      PriorityQueue<Bigram> queue,
+      BigramQueue queue,
       String text,
       PairScore scorer,
       int[] start,
@@ -97,7 +94,103 @@ final class BigramMerger {
     int end = mid + length[right];
     double score = scorer.score(text, s, mid, end);
     if (!Double.isNaN(score)) {
-      queue.add(new Bigram(score, left, right, length[left] + length[right]));
+      queue.add(score, left, right, length[left] + length[right]);
+    }
+  }
+
+  /**
+   * A binary max-heap of candidate pairs kept in parallel primitive arrays: best score first, then
+   * the leftmost. Long texts queue hundreds of thousands of pairs, and boxed entries in a {@link
+   * java.util.PriorityQueue} cost an object and a pointer chase each.
+   */
+  private static final class BigramQueue {
+    private double[] score;
+    private int[] left;
+    private int[] right;
+    private int[] length;
+    private int[] heap;
+    private int entries;
+    private int size;
+
+    BigramQueue(int capacity) {
+      int c = Math.max(16, capacity);
+      score = new double[c];
+      left = new int[c];
+      right = new int[c];
+      length = new int[c];
+      heap = new int[c];
+    }
+
+    boolean isEmpty() {
+      return size == 0;
+    }
+
+    int left(int entry) {
+      return left[entry];
+    }
+
+    int right(int entry) {
+      return right[entry];
+    }
+
+    int length(int entry) {
+      return length[entry];
+    }
+
+    void add(double s, int l, int r, int len) {
+      if (entries == score.length) {
+        int c = entries * 2;
+        score = Arrays.copyOf(score, c);
+        left = Arrays.copyOf(left, c);
+        right = Arrays.copyOf(right, c);
+        length = Arrays.copyOf(length, c);
+      }
+      if (size == heap.length) {
+        heap = Arrays.copyOf(heap, size * 2);
+      }
+      int e = entries++;
+      score[e] = s;
+      left[e] = l;
+      right[e] = r;
+      length[e] = len;
+      int i = size++;
+      while (i > 0) { // sift up
+        int parent = (i - 1) >>> 1;
+        if (!before(e, heap[parent])) {
+          break;
+        }
+        heap[i] = heap[parent];
+        i = parent;
+      }
+      heap[i] = e;
+    }
+
+    int poll() {
+      int top = heap[0];
+      int last = heap[--size];
+      int i = 0;
+      while (true) { // sift down
+        int child = 2 * i + 1;
+        if (child >= size) {
+          break;
+        }
+        if (child + 1 < size && before(heap[child + 1], heap[child])) {
+          child++;
+        }
+        if (!before(heap[child], last)) {
+          break;
+        }
+        heap[i] = heap[child];
+        i = child;
+      }
+      if (size > 0) {
+        heap[i] = last;
+      }
+      return top;
+    }
+
+    private boolean before(int a, int b) {
+      return score[a] != score[b] ? score[a] > score[b] : left[a] < left[b];
     }
   }
 }

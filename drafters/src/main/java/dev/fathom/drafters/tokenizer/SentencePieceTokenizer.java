@@ -51,24 +51,23 @@ public final class SentencePieceTokenizer extends VocabularyTokenizer {
     int[] starts = BigramMerger.merge(escaped, this::mergeScore);
     for (int i = 0; i < starts.length; i++) {
       int end = i + 1 < starts.length ? starts[i + 1] : escaped.length();
-      String piece = escaped.substring(starts[i], end);
-      int id = pieceId(piece);
+      int id = pieceId(escaped, starts[i], end);
       if (id >= 0) {
         out.add(id);
       } else {
-        byteFallback(piece, out);
+        byteFallback(escaped.substring(starts[i], end), out);
       }
     }
   }
 
   private double mergeScore(String text, int start, int mid, int end) {
-    int id = pieceId(text.substring(start, end));
+    int id = pieceId(text, start, end);
     return id < 0 ? Double.NaN : vocabulary.score(id);
   }
 
-  /** The id of a piece that text may turn into (normal or user-defined), or -1. */
-  private int pieceId(String piece) {
-    int id = vocabulary.id(piece);
+  /** The id of {@code text[start, end)} if text may turn into it (normal, user-defined), or -1. */
+  private int pieceId(String text, int start, int end) {
+    int id = vocabulary.id(text, start, end);
     if (id < 0) {
       return -1;
     }

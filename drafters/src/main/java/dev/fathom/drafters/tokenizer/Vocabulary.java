@@ -1,8 +1,6 @@
 package dev.fathom.drafters.tokenizer;
 
 import dev.fathom.drafters.gguf.GgufMetadata;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -20,7 +18,19 @@ public final class Vocabulary {
   private final String[] tokens;
   private final float[] scores;
   private final TokenType[] types;
-  private final Map<String, Integer> ids;
+
+  /**
+   * Open-addressing index of the pieces (slot holds id + 1; 0 is empty), so the merge loop can look
+   * up a span of its text without cutting a substring for every candidate pair.
+   */
+  private final int[] slots;
+
+  /** The full hash of each slot's piece, compared before the characters are. */
+  private final int[] slotHashes;
+
+  /** {@code 32 - log2(slots.length)}: Fibonacci hashing takes the top bits of the product. */
+  private final int slotShift;
+
   private final String[] merges;
   private final int bos;
   private final int eos;
@@ -43,9 +53,14 @@ public final class Vocabulary {
     checkLength("tokenizer.ggml.scores", scores == null ? n : scores.length, n);
     types = readTypes(m, tokens);
     merges = m.contains("tokenizer.ggml.merges") ? m.getStringArray("tokenizer.ggml.merges") : null;
-    ids = new HashMap<>(n * 2);
+    slots = new int[Integer.highestOneBit(n * 2 - 1) << 1];
+    slotHashes = new int[slots.length];
+    slotShift = 32 - Integer.numberOfTrailingZeros(slots.length);
     for (int i = 0; i < n; i++) {
-      ids.put(tokens[i], i); // a duplicate string maps to its last id, as in llama.cpp
+      String t = tokens[i];
+      int slot = find(t, 0, t.length());
+      slots[slot] = i + 1; // a duplicate string maps to its last id, as in llama.cpp
+      slotHashes[slot] = t.hashCode();
     }
     bos = optionalId(m, "tokenizer.ggml.bos_token_id", n);
     eos = optionalId(m, "tokenizer.ggml.eos_token_id", n);
@@ -153,8 +168,34 @@ public final class Vocabulary {
 
   /** The id of the piece spelled {@code piece}, or -1. */
   public int id(String piece) {
-    Integer id = ids.get(piece);
-    return id == null ? -1 : id;
+    return id(piece, 0, piece.length());
+  }
+
+  /** The id of the piece spelled by {@code text[start, end)}, or -1; allocates nothing. */
+  public int id(String text, int start, int end) {
+    return slots[find(text, start, end)] - 1;
+  }
+
+  /** The slot holding the piece {@code text[start, end)}, or the empty slot where it would go. */
+  private int find(String text, int start, int end) {
+    int h = 0;
+    for (int i = start; i < end; i++) {
+      h = 31 * h + text.charAt(i);
+    }
+    int mask = slots.length - 1;
+    int length = end - start;
+    for (int slot = (h * 0x9E3779B9) >>> slotShift; ; slot = (slot + 1) & mask) {
+      int entry = slots[slot];
+      if (entry == 0) {
+        return slot;
+      }
+      String piece = tokens[entry - 1];
+      if (slotHashes[slot] == h
+          && piece.length() == length
+          && piece.regionMatches(0, text, start, length)) {
+        return slot;
+      }
+    }
   }
 
   /** {@code tokenizer.ggml.merges} ({@code "left right"} per line, best first), if present. */

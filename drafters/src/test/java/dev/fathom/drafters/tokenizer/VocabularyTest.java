@@ -81,4 +81,17 @@ class VocabularyTest {
     var e = assertThrows(IllegalArgumentException.class, () -> v.token(-1));
     assertEquals("token id must be in 0..263, got -1", e.getMessage());
   }
+
+  @Test
+  void looksUpPiecesAndSpansAndMapsADuplicateToItsLastId() {
+    Map<String, Object> m = TestVocabularies.smallSpm();
+    String[] tokens = ((String[]) m.get("tokenizer.ggml.tokens")).clone();
+    tokens[tokens.length - 1] = "a"; // now "a" twice
+    m.put("tokenizer.ggml.tokens", tokens);
+    Vocabulary v = read(m);
+    assertEquals(tokens.length - 1, v.id("a"));
+    assertEquals(v.id("\u2581a"), v.id("x\u2581ay", 1, 3));
+    assertEquals(-1, v.id("absent"));
+    assertEquals(-1, v.id(""));
+  }
 }
