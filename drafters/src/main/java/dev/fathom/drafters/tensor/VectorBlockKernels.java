@@ -4,12 +4,12 @@ import static dev.fathom.drafters.tensor.LittleEndian.f16;
 import static dev.fathom.drafters.tensor.VectorShapes.F;
 import static dev.fathom.drafters.tensor.VectorShapes.L;
 import static dev.fathom.drafters.tensor.VectorShapes.bytes;
-import static dev.fathom.drafters.tensor.VectorShapes.loadBytes;
-import static dev.fathom.drafters.tensor.VectorShapes.widen;
+import static dev.fathom.drafters.tensor.VectorShapes.floats;
+import static dev.fathom.drafters.tensor.VectorShapes.ints;
 
 import java.lang.foreign.MemorySegment;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -91,7 +91,7 @@ enum VectorBlockKernels implements TypeKernel {
         float d = f16(w, p);
         int base = dstOff + 32 * b;
         for (int c = 0; c < 16; c += L) {
-          ByteVector q = loadBytes(w, p + 2 + c);
+          IntVector q = ints(w, p + 2 + c);
           low(q).mul(d).intoArray(dst, base + c);
           high(q).mul(d).intoArray(dst, base + 16 + c);
         }
@@ -102,19 +102,19 @@ enum VectorBlockKernels implements TypeKernel {
     private static FloatVector q4Sum(MemorySegment w, long p, float[] x, int xi) {
       FloatVector s = FloatVector.zero(F);
       for (int c = 0; c < 16; c += L) {
-        ByteVector q = loadBytes(w, p + 2 + c);
+        IntVector q = ints(w, p + 2 + c);
         s = low(q).fma(FloatVector.fromArray(F, x, xi + c), s);
         s = high(q).fma(FloatVector.fromArray(F, x, xi + 16 + c), s);
       }
       return s;
     }
 
-    private static FloatVector low(ByteVector q) {
-      return widen(q.and((byte) 0x0F).sub((byte) 8));
+    private static FloatVector low(IntVector q) {
+      return floats(q.and(0x0F).sub(8));
     }
 
-    private static FloatVector high(ByteVector q) {
-      return widen(q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8));
+    private static FloatVector high(IntVector q) {
+      return floats(q.lanewise(VectorOperators.LSHR, 4).and(0x0F).sub(8));
     }
   }
 }

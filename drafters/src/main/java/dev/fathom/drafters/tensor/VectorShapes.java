@@ -30,20 +30,26 @@ final class VectorShapes {
         ByteVector.fromMemorySegment(B, w, offset, LE).convertShape(VectorOperators.B2F, F, 0);
   }
 
-  /** Widens {@link #L} byte lanes holding small integers to floats. */
-  static FloatVector widen(ByteVector q) {
-    return (FloatVector) q.convertShape(VectorOperators.B2F, F, 0);
+  /**
+   * {@link #L} bytes at {@code offset}, sign-extended to ints. Nibble and bit unpacking happens on
+   * these int lanes: x86 has no byte shifts, so a shift of a {@code ByteVector} costs a widening
+   * and a narrowing, while an int shift is one instruction.
+   */
+  static IntVector ints(MemorySegment w, long offset) {
+    return (IntVector)
+        ByteVector.fromMemorySegment(B, w, offset, LE).convertShape(VectorOperators.B2I, I, 0);
   }
 
-  static ByteVector loadBytes(MemorySegment w, long offset) {
-    return ByteVector.fromMemorySegment(B, w, offset, LE);
+  static FloatVector floats(IntVector q) {
+    return (FloatVector) q.convert(VectorOperators.I2F, 0);
   }
 
   /**
    * {@link #L} IEEE halves at {@code offset} as floats. The Vector API has no half conversion, so
    * this builds the float bits: normal halves re-bias the exponent (15 to 127, i.e. add 112 to it),
    * subnormals are their 10-bit mantissa times 2^-24 (exact in float), and the all-ones exponent
-   * (inf, NaN) maps to 0xFF keeping the mantissa, as {@link Float#float16ToFloat} does.
+   * (inf, NaN) maps to 0xFF keeping the mantissa; unlike {@link Float#float16ToFloat}, a NaN is not
+   * made quiet, which does not matter for weights.
    */
   static FloatVector halves(MemorySegment w, long offset) {
     IntVector h = shortsToInts(w, offset);
