@@ -68,18 +68,27 @@ public final class KernelSpeed {
     float[] x = RandomWeights.floats(cols, new Random(2));
     float[] out = new float[rows];
     run(ms, x, out, 1_000_000_000L);
+    long cpu0 = cpuNanos();
     long t0 = System.nanoTime();
     long calls = run(ms, x, out, 2_000_000_000L);
     double seconds = (System.nanoTime() - t0) / 1e9;
+    double cpuSeconds = (cpuNanos() - cpu0) / 1e9;
     System.out.printf(
         Locale.ROOT,
-        "matvec %-5s %5dx%d threads=%d  %6.1f GB/s  %7.1f us/call%n",
+        "matvec %-5s %5dx%d threads=%d  %6.1f GB/s  %7.1f us/call  (%5.1f GB per cpu-s)%n",
         type,
         rows,
         cols,
         parallel.threads(),
         bytes * calls / seconds / 1e9,
-        seconds / calls * 1e6);
+        seconds / calls * 1e6,
+        bytes * calls / cpuSeconds / 1e9);
+  }
+
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static long run(Matrix[] ms, float[] x, float[] out, long nanos) {
@@ -102,6 +111,7 @@ public final class KernelSpeed {
       m.matmul(x, n, out);
     }
     int calls = 0;
+    long cpu0 = cpuNanos();
     long t0 = System.nanoTime();
     long end = t0 + 3_000_000_000L;
     while (System.nanoTime() < end) {
@@ -109,15 +119,18 @@ public final class KernelSpeed {
       calls++;
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
+    double cpuSeconds = (cpuNanos() - cpu0) / 1e9;
+    double flops = 2.0 * rows * cols * n * calls;
     System.out.printf(
         Locale.ROOT,
-        "matmul %-5s %5dx%d n=%d threads=%d  %6.1f GFLOP/s  %7.1f ms/call%n",
+        "matmul %-5s %5dx%d n=%d threads=%d  %6.1f GFLOP/s  %7.1f ms/call  (%5.1f GFLOP per cpu-s)%n",
         type,
         rows,
         cols,
         n,
         parallel.threads(),
-        2.0 * rows * cols * n * calls / seconds / 1e9,
-        seconds / calls * 1e3);
+        flops / seconds / 1e9,
+        seconds / calls * 1e3,
+        flops / cpuSeconds / 1e9);
   }
 }
