@@ -7,6 +7,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -86,6 +87,15 @@ public final class GgufFile implements AutoCloseable {
     }
   }
 
+  /**
+   * Parses a GGUF image already in memory, {@code path} naming it in messages; nothing is mapped,
+   * so {@link #close()} has nothing to release. Lets tests try thousands of corrupt images without
+   * a file and an unmapping each.
+   */
+  static GgufFile parse(Path path, MemorySegment image) {
+    return new Parser(path, image).parse(null);
+  }
+
   public Path path() {
     return path;
   }
@@ -140,13 +150,20 @@ public final class GgufFile implements AutoCloseable {
   /** Unmaps the file; segments returned by {@link #data} must not be used afterwards. */
   @Override
   public void close() {
-    arena.close();
+    if (arena != null) {
+      arena.close();
+    }
   }
 
   /** Reads the header with a cursor; every read checks that the bytes are there. */
   private static final class Parser {
     private final Path path;
     private final MemorySegment file;
+    private final CharsetDecoder utf8 =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     private long pos;
 
     Parser(Path path, MemorySegment file) {
@@ -438,11 +455,7 @@ public final class GgufFile implements AutoCloseable {
       byte[] bytes = file.asSlice(pos, len).toArray(ValueLayout.JAVA_BYTE);
       pos += len;
       try {
-        return StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .decode(java.nio.ByteBuffer.wrap(bytes))
-            .toString();
+        return utf8.decode(java.nio.ByteBuffer.wrap(bytes)).toString();
       } catch (CharacterCodingException e) {
         // Some converters write raw bytes in token strings; keep them readable rather than fail.
         return new String(bytes, StandardCharsets.UTF_8);
