@@ -32,7 +32,9 @@ final class KQuants {
   private final float[] scales = new float[16];
   private final float[] mins = new float[8];
   private final byte[] packed = new byte[12];
-  private float theMin;
+  private float theMin; // make_qkx2_quants' second result: minus the sub-block's min
+  private short dBits; // the super-block scale of the scales, as f16
+  private short dminBits; // and of the mins
 
   /** quantize_row_q4_K_ref for the 256 values at {@code x[xo]}. */
   void q4K(float[] x, int xo, byte[] y, int yo) {
@@ -74,9 +76,6 @@ final class KQuants {
       m2 <<= 2;
     }
   }
-
-  private short dBits;
-  private short dminBits;
 
   private void putHalves(byte[] y, int yo) {
     Quantizer.putShort(y, yo, dBits);

@@ -35,7 +35,8 @@ public final class ModelInfoCommand implements Callable<Integer> {
     if (json) {
       System.out.println(Json.write(info));
     } else {
-      info.forEach((k, v) -> System.out.printf("%-20s %s%n", k.replace('_', ' '), v));
+      info.forEach(
+          (k, v) -> System.out.printf("%-20s %s%n", k.replace('_', ' '), v == null ? "-" : v));
     }
     return 0;
   }

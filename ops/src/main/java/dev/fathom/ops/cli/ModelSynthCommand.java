@@ -86,7 +86,10 @@ public final class ModelSynthCommand implements Callable<Integer> {
       Files.createDirectories(target.getParent());
       // Written beside the target and moved into place at the end, so an interrupted run leaves no
       // half-written model under the real name.
-      tmp = Files.createTempFile(target.getParent(), target.getFileName() + ".", ".partial");
+      // (not createTempFile: its owner-only permissions would carry over to the model)
+      tmp =
+          target.resolveSibling(
+              target.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".partial");
       tmp.toFile().deleteOnExit();
       ProgressBar bar = new ProgressBar("synth");
       model.write(w, tmp, done -> bar.update(done / (1 << 20), total / (1 << 20), "MiB"));
