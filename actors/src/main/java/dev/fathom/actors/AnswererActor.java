@@ -23,8 +23,16 @@ public final class AnswererActor extends AbstractBehavior<AnswererActor.Command>
   /**
    * Compose the answer to {@code question} from {@code evidence}; replies with it, or the error.
    */
-  public record Compose(String question, Evidence evidence, ActorRef<StatusReply<Answer>> replyTo)
-      implements Command {}
+  public record Compose(
+      String question,
+      Evidence evidence,
+      AnswerStream stream,
+      ActorRef<StatusReply<Answer>> replyTo)
+      implements Command {
+    public Compose(String question, Evidence evidence, ActorRef<StatusReply<Answer>> replyTo) {
+      this(question, evidence, AnswerStream.NONE, replyTo);
+    }
+  }
 
   private final Answerer answerer;
 
@@ -44,7 +52,12 @@ public final class AnswererActor extends AbstractBehavior<AnswererActor.Command>
   }
 
   private Behavior<Command> onCompose(Compose m) {
-    StageCall.reply(m.replyTo(), () -> answerer.answer(m.question(), m.evidence()));
+    StageCall.reply(
+        m.replyTo(),
+        () ->
+            m.stream() == AnswerStream.NONE
+                ? answerer.answer(m.question(), m.evidence())
+                : answerer.answer(m.question(), m.evidence(), m.stream()::text));
     return this;
   }
 }

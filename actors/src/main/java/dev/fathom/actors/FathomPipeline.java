@@ -32,10 +32,16 @@ public final class FathomPipeline extends AbstractBehavior<FathomPipeline.Comman
   public sealed interface Command {}
 
   /** Answer {@code question}; exactly one {@link QuestionResult} goes to {@code replyTo}. */
-  public record Ask(Question question, ActorRef<QuestionResult> replyTo) implements Command {
+  public record Ask(Question question, AnswerStream stream, ActorRef<QuestionResult> replyTo)
+      implements Command {
     public Ask {
       Objects.requireNonNull(question, "question");
+      Objects.requireNonNull(stream, "stream");
       Objects.requireNonNull(replyTo, "replyTo");
+    }
+
+    public Ask(Question question, ActorRef<QuestionResult> replyTo) {
+      this(question, AnswerStream.NONE, replyTo);
     }
   }
 
@@ -80,7 +86,8 @@ public final class FathomPipeline extends AbstractBehavior<FathomPipeline.Comman
   private Behavior<Command> onAsk(Ask m) {
     getContext()
         .spawn(
-            QuestionCoordinator.create(m.question(), stages, questionTimeout, m.replyTo()),
+            QuestionCoordinator.create(
+                m.question(), m.stream(), stages, questionTimeout, m.replyTo()),
             childName(m.question().requestId()));
     return this;
   }

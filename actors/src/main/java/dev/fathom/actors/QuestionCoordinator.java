@@ -54,6 +54,7 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
   private static final Class<List<Hit>> HITS = (Class<List<Hit>>) (Class<?>) List.class;
 
   private final Question question;
+  private final AnswerStream stream;
   private final StageRefs stages;
   private final Duration timeout;
   private final ActorRef<QuestionResult> replyTo;
@@ -64,7 +65,18 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
 
   public static Behavior<Command> create(
       Question question, StageRefs stages, Duration timeout, ActorRef<QuestionResult> replyTo) {
+    return create(question, AnswerStream.NONE, stages, timeout, replyTo);
+  }
+
+  /** Like {@link #create(Question, StageRefs, Duration, ActorRef)}, streaming the answer's text. */
+  public static Behavior<Command> create(
+      Question question,
+      AnswerStream stream,
+      StageRefs stages,
+      Duration timeout,
+      ActorRef<QuestionResult> replyTo) {
     Objects.requireNonNull(question, "question");
+    Objects.requireNonNull(stream, "stream");
     Objects.requireNonNull(stages, "stages");
     Objects.requireNonNull(replyTo, "replyTo");
     if (timeout.toMillis() < 1) {
@@ -74,18 +86,21 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
         context ->
             Behaviors.withTimers(
                 timers ->
-                    new QuestionCoordinator(context, timers, question, stages, timeout, replyTo)));
+                    new QuestionCoordinator(
+                        context, timers, question, stream, stages, timeout, replyTo)));
   }
 
   private QuestionCoordinator(
       ActorContext<Command> context,
       TimerScheduler<Command> timers,
       Question question,
+      AnswerStream stream,
       StageRefs stages,
       Duration timeout,
       ActorRef<QuestionResult> replyTo) {
     super(context);
     this.question = question;
+    this.stream = stream;
     this.stages = stages;
     this.timeout = timeout;
     this.replyTo = replyTo;
@@ -123,7 +138,7 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
         ANSWER,
         stages.answerer(),
         Answer.class,
-        r -> new AnswererActor.Compose(question.text(), m.evidence(), r),
+        r -> new AnswererActor.Compose(question.text(), m.evidence(), stream, r),
         Composed::new);
   }
 

@@ -74,11 +74,21 @@ public final class QuestionService implements AutoCloseable {
    * QuestionResult.Failed} in stage {@code pipeline}. It never completes exceptionally.
    */
   public CompletionStage<QuestionResult> ask(Question question) {
+    return ask(question, AnswerStream.NONE);
+  }
+
+  /**
+   * Like {@link #ask(Question)}, handing the answer's text to {@code stream} while it is generated
+   * (token by token with a generative answerer; the whole text at once otherwise). The final {@link
+   * QuestionResult} still carries the complete answer.
+   */
+  public CompletionStage<QuestionResult> ask(Question question, AnswerStream stream) {
     Objects.requireNonNull(question, "question");
+    Objects.requireNonNull(stream, "stream");
     CompletionStage<QuestionResult> reply =
         AskPattern.ask(
             system,
-            replyTo -> new FathomPipeline.Ask(question, replyTo),
+            replyTo -> new FathomPipeline.Ask(question, stream, replyTo),
             askTimeout,
             system.scheduler());
     return reply.exceptionally(

@@ -7,8 +7,6 @@ import dev.fathom.actors.QuestionResult;
 import dev.fathom.compressors.answer.Answer;
 import dev.fathom.compressors.answer.Citation;
 import dev.fathom.ops.cli.Json;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,18 +78,37 @@ final class ChatCompletions {
     return m;
   }
 
-  /** The server-sent events of a streamed answer, {@code data: [DONE]} last. */
-  static byte[] events(String id, long created, QuestionResult.Answered a) {
+  /** The first event of a streamed answer: the assistant role. */
+  static String opening(String id, long created) {
+    return event(chunk(id, created, Map.of("role", "assistant"), null, null));
+  }
+
+  /** A piece of the answer's text as it is generated. */
+  static String piece(String id, long created, String text) {
+    return event(chunk(id, created, Map.of("content", text), null, null));
+  }
+
+  /**
+   * The last events of an answered stream: the sources list as content, the finish reason with the
+   * citations, then {@code data: [DONE]}.
+   */
+  static String closing(String id, long created, QuestionResult.Answered a) {
     StringBuilder out = new StringBuilder();
-    List<String> parts = new ArrayList<>();
-    for (String sentence : content(a.answer()).split("(?<=\\n)|(?<=[.!?\\]] )")) {
-      if (!sentence.isEmpty()) parts.add(sentence);
+    String sources = content(a.answer()).substring(a.answer().text().length());
+    if (!sources.isEmpty()) {
+      out.append(event(chunk(id, created, Map.of("content", sources), null, null)));
     }
-    event(out, chunk(id, created, Map.of("role", "assistant"), null, null));
-    for (String p : parts) event(out, chunk(id, created, Map.of("content", p), null, null));
-    event(out, chunk(id, created, Map.of(), "stop", Json.answer(a.answer()).get("citations")));
-    out.append("data: [DONE]\n\n");
-    return out.toString().getBytes(StandardCharsets.UTF_8);
+    out.append(
+        event(chunk(id, created, Map.of(), "stop", Json.answer(a.answer()).get("citations"))));
+    return out.append("data: [DONE]\n\n").toString();
+  }
+
+  /** A failure after the stream began: an OpenAI error object, then {@code data: [DONE]}. */
+  static String failure(String reason) {
+    Map<String, Object> error = new LinkedHashMap<>();
+    error.put("message", reason);
+    error.put("type", "server_error");
+    return event(Map.of("error", error)) + "data: [DONE]\n\n";
   }
 
   private static Map<String, Object> chunk(
@@ -115,9 +132,9 @@ final class ChatCompletions {
     return m;
   }
 
-  private static void event(StringBuilder out, Map<String, Object> data) {
+  private static String event(Map<String, Object> data) {
     try {
-      out.append("data: ").append(MAPPER.writeValueAsString(data)).append("\n\n");
+      return "data: " + MAPPER.writeValueAsString(data) + "\n\n";
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write JSON", e);
     }

@@ -28,6 +28,7 @@ import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpCharsets;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -234,18 +235,30 @@ final class HttpApi {
     }
     long created = System.currentTimeMillis() / 1000;
     long start = System.nanoTime();
+    if (req.stream()) {
+      LiveEvents events = LiveEvents.open(questions.system());
+      String id = q.requestId();
+      events.send(ChatCompletions.opening(id, created));
+      questions
+          .ask(q, piece -> events.send(ChatCompletions.piece(id, created, piece)))
+          .thenApply(r -> observed(start, r))
+          .whenComplete(
+              (r, e) ->
+                  events.finish(
+                      r instanceof QuestionResult.Answered a
+                          ? ChatCompletions.closing(id, created, a)
+                          : ChatCompletions.failure(
+                              r instanceof QuestionResult.Failed f
+                                  ? f.reason()
+                                  : String.valueOf(e))));
+      return complete(HttpResponse.create().withStatus(StatusCodes.OK).withEntity(events.entity()));
+    }
     return onSuccess(
         questions.ask(q).thenApply(r -> observed(start, r)),
         r ->
             switch (r) {
               case QuestionResult.Failed f ->
                   openAiError(StatusCodes.SERVICE_UNAVAILABLE, "server_error", f.reason());
-              case QuestionResult.Answered a when req.stream() ->
-                  complete(
-                      StatusCodes.OK,
-                      HttpEntities.create(
-                          MediaTypes.TEXT_EVENT_STREAM.toContentType(),
-                          ChatCompletions.events(q.requestId(), created, a)));
               case QuestionResult.Answered a ->
                   json(StatusCodes.OK, ChatCompletions.completion(q.requestId(), created, a));
             });
@@ -358,44 +371,44 @@ final class HttpApi {
     Inbound.QuestionMessage m =
         new Inbound.QuestionMessage(q.requestId(), sessionId, q.text(), null, null);
     long start = System.nanoTime();
+    if (stream) {
+      // Headers go out now; partial events follow the answer's text as it is generated, and the
+      // last event carries the whole answer (or the failure).
+      LiveEvents events = LiveEvents.open(questions.system());
+      questions
+          .ask(q, piece -> events.send(sse("partial", Map.of("text", piece))))
+          .thenApply(r -> observed(start, r))
+          .whenComplete(
+              (r, e) ->
+                  events.finish(
+                      sse(
+                          "answer",
+                          r != null
+                              ? Outbound.answer(m, r)
+                              : Outbound.answer(
+                                  m,
+                                  new QuestionResult.Failed(
+                                      q.requestId(), "pipeline", String.valueOf(e))))));
+      return complete(HttpResponse.create().withStatus(StatusCodes.OK).withEntity(events.entity()));
+    }
     CompletionStage<QuestionResult> result = questions.ask(q).thenApply(r -> observed(start, r));
     return onSuccess(
         result,
-        r -> {
-          StatusCode status =
-              r instanceof QuestionResult.Answered
-                  ? StatusCodes.OK
-                  : StatusCodes.SERVICE_UNAVAILABLE;
-          Map<String, Object> answer = Outbound.answer(m, r);
-          if (!stream) return json(status, answer);
-          return complete(
-              status,
-              HttpEntities.create(MediaTypes.TEXT_EVENT_STREAM.toContentType(), askEvents(answer)));
-        });
+        r ->
+            json(
+                r instanceof QuestionResult.Answered
+                    ? StatusCodes.OK
+                    : StatusCodes.SERVICE_UNAVAILABLE,
+                Outbound.answer(m, r)));
   }
 
-  /**
-   * {@code event: partial} with {@code {"text"}} per answer sentence, then {@code event: answer}
-   * with the whole answer object. The extractive answerer produces the answer at once, so the
-   * events are sent together when it is ready.
-   */
-  private static byte[] askEvents(Map<String, Object> answer) {
-    StringBuilder out = new StringBuilder();
+  /** One server-sent event: {@code event: name} and the JSON of {@code data}. */
+  static String sse(String event, Object data) {
     try {
-      Object text = answer.get("answer");
-      if (text instanceof String t) {
-        for (String sentence : t.split("(?<=[.!?\\]] )")) {
-          if (sentence.isEmpty()) continue;
-          out.append("event: partial\ndata: ")
-              .append(MAPPER.writeValueAsString(Map.of("text", sentence)))
-              .append("\n\n");
-        }
-      }
-      out.append("event: answer\ndata: ").append(MAPPER.writeValueAsString(answer)).append("\n\n");
+      return "event: " + event + "\ndata: " + MAPPER.writeValueAsString(data) + "\n\n";
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write JSON", e);
     }
-    return out.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   private static Route json(StatusCode status, Map<String, Object> body) {
