@@ -24,9 +24,10 @@ public record KafkaSettings(
     int maxValueBytes) {
 
   /** Topic names. */
-  public record Topics(String documents, String questions, String answers, String deadLetters) {
+  public record Topics(
+      String documents, String questions, String answers, String deadLetters, String answerStream) {
     public Topics {
-      for (String t : new String[] {documents, questions, answers, deadLetters}) {
+      for (String t : new String[] {documents, questions, answers, deadLetters, answerStream}) {
         if (t == null || t.isBlank()) throw new IllegalArgumentException("topic name is blank");
       }
     }
@@ -66,7 +67,8 @@ public record KafkaSettings(
               t.getString("documents"),
               t.getString("questions"),
               t.getString("answers"),
-              t.getString("dead-letters")),
+              t.getString("dead-letters"),
+              t.getString("answer-stream")),
           k.getInt("partitions"),
           k.getInt("max-in-flight"),
           (int) Math.min(Integer.MAX_VALUE, k.getBytes("max-value-bytes")));

@@ -2,6 +2,7 @@ package dev.fathom.ops.serve;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fathom.actors.AnswerStream;
 import dev.fathom.actors.Question;
 import dev.fathom.actors.QuestionResult;
 import dev.fathom.actors.QuestionService;
@@ -70,6 +71,7 @@ final class QuestionStream implements Runnable {
   private final int defaultK;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final KafkaProducer<byte[], byte[]> producer;
+  private final KafkaProducer<byte[], byte[]> streamProducer;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final AtomicBoolean assigned = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -92,6 +94,45 @@ final class QuestionStream implements Runnable {
     this.producer =
         new KafkaProducer<>(
             producerProperties(bootstrapServers, settings.groupId() + "-answers-" + nodeId));
+    this.streamProducer = new KafkaProducer<>(streamProducerProperties(bootstrapServers));
+  }
+
+  private static Properties streamProducerProperties(String bootstrap) {
+    Properties p = new Properties();
+    // The embedded broker's address, or fathom.kafka.bootstrap-servers.
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    // Not transactional: pieces must be readable while the answer is generated, long before the
+    // answer's transaction commits. Idempotence still keeps retries from duplicating a piece.
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    // Tokens arrive every few milliseconds: a short linger batches them without visible delay.
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    return p;
+  }
+
+  /**
+   * Publishes each piece of an answer as it is generated, in order ({@code seq} from 0), keyed by
+   * session like the answers, so one partition keeps a session's pieces in order.
+   */
+  private AnswerStream piecesOf(Inbound.QuestionMessage m) {
+    byte[] key = m.sessionId().getBytes(StandardCharsets.UTF_8);
+    java.util.concurrent.atomic.AtomicInteger seq = new java.util.concurrent.atomic.AtomicInteger();
+    return piece -> {
+      Map<String, Object> v = new java.util.LinkedHashMap<>();
+      v.put("requestId", m.requestId());
+      v.put("seq", seq.getAndIncrement());
+      v.put("text", piece);
+      try {
+        streamProducer.send(
+            new ProducerRecord<>(
+                settings.topics().answerStream(), key, MAPPER.writeValueAsBytes(v)));
+      } catch (JsonProcessingException | KafkaException e) {
+        // A lost piece is not a lost answer: the complete answer follows on the answers topic.
+        metrics.error("answer_stream_send");
+      }
+    };
   }
 
   private static Properties consumerProperties(String bootstrap, String nodeId, KafkaSettings s) {
@@ -235,7 +276,7 @@ final class QuestionStream implements Runnable {
     }
     long start = System.nanoTime();
     return questions
-        .ask(q)
+        .ask(q, piecesOf(m))
         .toCompletableFuture()
         .thenApply(
             result -> {
@@ -304,6 +345,7 @@ final class QuestionStream implements Runnable {
     }
     try {
       producer.close(Duration.ofSeconds(10));
+      streamProducer.close(Duration.ofSeconds(10));
     } catch (RuntimeException e) {
       log.warn("closing the answer producer: {}", e.toString());
     }

@@ -57,7 +57,9 @@ final class TopicSetup {
               new NewTopic(name, n, rf).configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, big)));
         }
       }
-      if (!existing.contains(t.answers())) missing.add(new NewTopic(t.answers(), n, rf));
+      for (String name : List.of(t.answers(), t.answerStream())) {
+        if (!existing.contains(name)) missing.add(new NewTopic(name, n, rf));
+      }
       if (missing.isEmpty()) return;
       try {
         admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);

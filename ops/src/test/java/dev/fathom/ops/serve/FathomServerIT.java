@@ -114,6 +114,20 @@ class FathomServerIT {
     assertEquals("The Eiffel Tower", c.get("title").asText());
     assertTrue(a.get("timings_ms").has("total"), a.toString());
     assertFalse(a.has("error"));
+
+    // The answer's text was also streamed, in order, on the answer-stream topic.
+    List<ConsumerRecord<byte[], byte[]>> pieces =
+        readUntil(kafka.topics().answerStream(), rs -> count(rs, "r-1") >= 1);
+    StringBuilder streamed = new StringBuilder();
+    int seq = 0;
+    for (ConsumerRecord<byte[], byte[]> p : pieces) {
+      JsonNode piece = JSON.readTree(p.value());
+      if (piece.get("requestId").asText().equals("r-1")) {
+        assertEquals(seq++, piece.get("seq").asInt());
+        streamed.append(piece.get("text").asText());
+      }
+    }
+    assertEquals(a.get("answer").asText(), streamed.toString());
   }
 
   @Test

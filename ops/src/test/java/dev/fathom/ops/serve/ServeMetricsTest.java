@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class ServeMetricsTest {
 
   private static final KafkaSettings.Topics TOPICS =
-      new KafkaSettings.Topics("docs", "questions", "answers", "dead");
+      new KafkaSettings.Topics("docs", "questions", "answers", "dead", "stream");
 
   @Test
   void everySeriesIsThereFromTheStart() {
