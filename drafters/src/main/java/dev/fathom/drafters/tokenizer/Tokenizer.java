@@ -46,4 +46,13 @@ public interface Tokenizer {
 
   /** True for control/special tokens that a streaming decoder should not print. */
   boolean isSpecial(int token);
+
+  /**
+   * Whether {@link #encode} puts a space before non-empty text (SentencePiece's {@code
+   * add_dummy_prefix}, {@code tokenizer.ggml.add_space_prefix}); a decoder that starts right after
+   * BOS drops that one space again.
+   */
+  default boolean addSpacePrefix() {
+    return false;
+  }
 }

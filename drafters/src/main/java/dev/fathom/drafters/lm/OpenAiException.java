@@ -1,0 +1,33 @@
+package dev.fathom.drafters.lm;
+
+/**
+ * A request to an OpenAI-compatible server failed. Text that had already arrived is not lost: the
+ * listener has received what was safe to emit, and {@link #partialText()} holds all of it.
+ */
+public final class OpenAiException extends RuntimeException {
+
+  private final int status;
+  private final String partialText;
+
+  OpenAiException(String message, int status, String partialText, Throwable cause) {
+    super(
+        partialText.isEmpty()
+            ? message
+            : message + " (" + partialText.length() + " characters had arrived: see partialText())",
+        cause);
+    this.status = status;
+    this.partialText = partialText;
+  }
+
+  /**
+   * The HTTP error status the server answered with, or 0 (no response, or a reply that broke off).
+   */
+  public int status() {
+    return status;
+  }
+
+  /** The generated text received before the failure ({@code ""} when none). */
+  public String partialText() {
+    return partialText;
+  }
+}

@@ -1,0 +1,137 @@
+package dev.fathom.drafters.speculative;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides, from measured costs and acceptance, whether to speculate and with how many draft tokens
+ * — slower-than-plain speculation is the most common complaint about speculative decoding.
+ *
+ * <p>Model (Leviathan et al. 2023, §3.1): with per-token acceptance {@code a}, a round of {@code g}
+ * drafts yields {@code E(g) = (1 − a^(g+1)) / (1 − a)} tokens and costs {@code g·t_d + t_v(g)},
+ * where {@code t_d} is one drafter step and {@code t_v(g) ≈ t_1 + g·c} a verification of {@code
+ * g+1} positions ({@code t_1} = one plain target step, {@code c} the measured extra per verified
+ * position). Plain decoding yields one token per {@code t_1}. The gate picks {@code g ∈ 1..γ}
+ * maximising {@code E(g)/cost(g)} and turns speculation off when the best is no faster than plain.
+ * While off it probes with one short round after a number of plain tokens that doubles after each
+ * probe that does not pay (32, 64, … 1024), so a useless drafter costs little.
+ *
+ * <p>The first {@link #WARMUP} tokens are decoded plainly to measure {@code t_1}. Estimates are
+ * exponential moving averages so they follow changing context lengths.
+ */
+final class SpeculationGate {
+  static final int WARMUP = 2;
+  private static final Logger log = LoggerFactory.getLogger(SpeculationGate.class);
+  private static final double DECAY = 0.3; // weight of the newest measurement
+  private static final int FIRST_PROBE_GAP = 32;
+  private static final int MAX_PROBE_GAP = 1024;
+
+  private final int maxGamma;
+  private final boolean adaptive;
+  private double plainNanos = Double.NaN; // t_1
+  private double draftNanos = Double.NaN; // t_d
+  private double extraVerifyNanos = Double.NaN; // c
+  private double accepted = 1; // EMA numerator and denominator of the acceptance estimate,
+  private double drafted = 2; // starting from a neutral prior of 1/2
+  private boolean on = true;
+  private int plainSinceProbe;
+  private int probeGap = FIRST_PROBE_GAP;
+  private int offDecisions;
+  private int plainSteps;
+
+  SpeculationGate(int maxGamma, boolean adaptive) {
+    this.maxGamma = maxGamma;
+    this.adaptive = adaptive;
+  }
+
+  /** γ for the next round, or 0 to decode the next token plainly. */
+  int nextGamma() {
+    if (!adaptive) {
+      return maxGamma;
+    }
+    if (plainSteps < WARMUP) {
+      return 0;
+    }
+    if (!on) {
+      if (plainSinceProbe < probeGap) {
+        return 0;
+      }
+      plainSinceProbe = 0;
+      probeGap = Math.min(MAX_PROBE_GAP, probeGap * 2);
+      return Math.min(maxGamma, 4);
+    }
+    return bestGamma();
+  }
+
+  void recordPlain(long nanos) {
+    plainSteps++;
+    plainSinceProbe++;
+    plainNanos = ema(plainNanos, nanos);
+  }
+
+  void recordRound(int gamma, int acceptedTokens, long draftTime, long verifyTime) {
+    // Per-token acceptance counts only drafts that were judged: those after a rejection were not.
+    int judged = acceptedTokens + (acceptedTokens < gamma ? 1 : 0);
+    accepted = (1 - DECAY) * accepted + DECAY * acceptedTokens;
+    drafted = (1 - DECAY) * drafted + DECAY * judged;
+    draftNanos = ema(draftNanos, (double) draftTime / gamma);
+    if (!Double.isNaN(plainNanos)) {
+      extraVerifyNanos = ema(extraVerifyNanos, Math.max(0, verifyTime - plainNanos) / gamma);
+    }
+    if (!adaptive || Double.isNaN(plainNanos)) {
+      return;
+    }
+    int best = bestGamma();
+    boolean pays = speed(best) > 1.0 / plainNanos;
+    if (on && !pays) {
+      offDecisions++;
+      log.debug(
+          "speculation off: acceptance {} draft {} µs/token, verify extra {} µs/position, plain {} µs/token",
+          String.format("%.2f", acceptance()),
+          Math.round(draftNanos / 1000),
+          Math.round(extraVerifyNanos / 1000),
+          Math.round(plainNanos / 1000));
+    } else if (!on && pays) {
+      probeGap = FIRST_PROBE_GAP;
+      log.debug("speculation back on: acceptance {}", String.format("%.2f", acceptance()));
+    }
+    on = pays;
+  }
+
+  double acceptance() {
+    return Math.min(0.999, accepted / drafted);
+  }
+
+  int offDecisions() {
+    return offDecisions;
+  }
+
+  boolean on() {
+    return on;
+  }
+
+  private int bestGamma() {
+    if (Double.isNaN(draftNanos) || Double.isNaN(extraVerifyNanos)) {
+      return maxGamma;
+    }
+    int best = 1;
+    for (int g = 2; g <= maxGamma; g++) {
+      if (speed(g) > speed(best)) {
+        best = g;
+      }
+    }
+    return best;
+  }
+
+  /** Expected tokens per nanosecond of a round of {@code g} drafts. */
+  private double speed(int g) {
+    double a = acceptance();
+    double expected = (1 - Math.pow(a, g + 1)) / (1 - a);
+    double cost = g * draftNanos + plainNanos + g * extraVerifyNanos;
+    return expected / cost;
+  }
+
+  private static double ema(double old, double sample) {
+    return Double.isNaN(old) ? sample : (1 - DECAY) * old + DECAY * sample;
+  }
+}

@@ -1,0 +1,293 @@
+package dev.fathom.drafters.speculative;
+
+import dev.fathom.drafters.engine.Sequence;
+import dev.fathom.drafters.lm.Generation.StopReason;
+import java.util.Arrays;
+import java.util.Set;
+
+/**
+ * Retrieval-augmented speculative decoding (RAPID, Chen et al., arXiv 2502.20330, §3 and Algorithm
+ * 1) over two {@link Sequence}s that share a tokenizer: a drafter reading a short context and a
+ * target reading the long one.
+ *
+ * <p>Each round the drafter proposes up to γ tokens one at a time; the target scores all of them
+ * (plus one) in a single batched forward; drafts are accepted while {@code r ≤ p̂(x)/q(x)}; the
+ * first rejection is replaced by a draw from the {@link ResidualRule residual}, and when every
+ * draft is accepted a bonus token comes from the target. Both KV caches are then cut back to the
+ * accepted prefix. Greedy decoding compares argmaxes instead (of {@code p̂} computed at temperature
+ * 1 when {@code η > 0}), so at {@code η = 0} the output is the target's own greedy output.
+ *
+ * <p>Invariant between rounds: every committed token is either in a sequence's KV cache or in its
+ * pending list; the newest token is always pending, because its logits are what the next round
+ * needs.
+ */
+public final class SpeculativeDecoder {
+  private static final int ACCEPTED = -1;
+  private final RapidSettings settings;
+  private final SamplingPolicy policy;
+  private final Set<Integer> stopTokens;
+
+  public SpeculativeDecoder(
+      RapidSettings settings, SamplingPolicy policy, Set<Integer> stopTokens) {
+    this.settings = settings;
+    this.policy = policy;
+    this.stopTokens = Set.copyOf(stopTokens);
+  }
+
+  /** The outcome: generated tokens, why generation stopped, and what speculation did. */
+  public record Result(int[] tokens, StopReason stopReason, SpeculationStats stats) {}
+
+  /**
+   * Generates up to {@code maxTokens} tokens after the prompts. Both sequences must be empty.
+   *
+   * @param targetPrompt the long context (all retrieved passages or the whole document)
+   * @param draftPrompt the short context (the retrieved/compressed evidence), same question
+   */
+  public Result generate(
+      Sequence target,
+      int[] targetPrompt,
+      Sequence drafter,
+      int[] draftPrompt,
+      int maxTokens,
+      TokenSink sink) {
+    if (target.length() != 0 || drafter.length() != 0) {
+      throw new IllegalArgumentException("speculative decoding starts from empty sequences");
+    }
+    if (targetPrompt.length == 0 || draftPrompt.length == 0) {
+      throw new IllegalArgumentException("both prompts need at least one token (e.g. BOS)");
+    }
+    if (target.vocabularySize() != drafter.vocabularySize()) {
+      throw new IllegalArgumentException(
+          "drafter and target must share a tokenizer: vocabularies of "
+              + drafter.vocabularySize()
+              + " and "
+              + target.vocabularySize()
+              + " tokens");
+    }
+    if (targetPrompt.length >= target.capacity()) {
+      throw new IllegalArgumentException(
+          "the prompt of "
+              + targetPrompt.length
+              + " tokens does not fit the target's context of "
+              + target.capacity());
+    }
+    return new Run(target, targetPrompt, drafter, draftPrompt, maxTokens, sink).run();
+  }
+
+  /** The state of one generation. */
+  private final class Run {
+    private final Sequence target;
+    private final Sequence drafter;
+    private final int maxTokens;
+    private final TokenSink sink;
+    private final int vocab;
+    private final SpeculationGate gate;
+    private final IntList targetHistory; // prompt + generated, for repetition penalties
+    private final IntList draftHistory;
+    private final IntList targetPending = new IntList();
+    private final IntList draftPending = new IntList();
+    private final IntList out = new IntList();
+    private int rounds;
+    private int drafted;
+    private int accepted;
+    private int plainSteps;
+    private long draftNanos;
+    private long verifyNanos;
+    private long plainNanos;
+    private int lastGamma;
+    private StopReason stop;
+
+    Run(Sequence target, int[] tp, Sequence drafter, int[] dp, int maxTokens, TokenSink sink) {
+      this.target = target;
+      this.drafter = drafter;
+      this.maxTokens = maxTokens;
+      this.sink = sink;
+      this.vocab = target.vocabularySize();
+      this.gate = new SpeculationGate(settings.gamma(), settings.adaptive());
+      this.targetHistory = IntList.of(tp);
+      this.draftHistory = IntList.of(dp);
+      // Prefill all but the last prompt token; the last one is pending (its logits start decoding).
+      if (tp.length > 1) {
+        target.forward(Arrays.copyOf(tp, tp.length - 1), false);
+      }
+      targetPending.add(tp[tp.length - 1]);
+      if (dp.length > 1) {
+        drafter.forward(Arrays.copyOf(dp, dp.length - 1), false);
+      }
+      draftPending.add(dp[dp.length - 1]);
+    }
+
+    Result run() {
+      while (stop == null) {
+        int room = target.capacity() - target.length() - targetPending.size();
+        if (room < 0) {
+          stop = StopReason.CONTEXT_FULL;
+          break;
+        }
+        int draftRoom = drafter.capacity() - drafter.length() - draftPending.size();
+        int gamma = Math.min(gate.nextGamma(), Math.min(maxTokens - out.size() - 1, room));
+        gamma = Math.min(gamma, draftRoom);
+        if (gamma <= 0) {
+          plainStep();
+        } else {
+          round(gamma);
+        }
+      }
+      SpeculationStats stats =
+          new SpeculationStats(
+              rounds,
+              drafted,
+              accepted,
+              plainSteps,
+              out.size(),
+              draftNanos,
+              verifyNanos,
+              plainNanos,
+              gate.offDecisions(),
+              lastGamma);
+      return new Result(out.toArray(), stop, stats);
+    }
+
+    /** One token from the target alone; the drafter catches up lazily. */
+    private void plainStep() {
+      long t0 = System.nanoTime();
+      float[] logits = target.forward(targetPending.drain(), false);
+      int token = pick(logits, 0, targetHistory);
+      long t = System.nanoTime() - t0;
+      plainNanos += t;
+      plainSteps++;
+      gate.recordPlain(t);
+      commit(token);
+    }
+
+    /** Draft up to {@code gamma} tokens, verify them in one target pass, keep the agreed prefix. */
+    private void round(int gamma) {
+      lastGamma = gamma;
+      int targetBase = target.length();
+      int draftBase = drafter.length();
+      int draftPendingCount = draftPending.size();
+
+      long t0 = System.nanoTime();
+      int[] drafts = new int[gamma];
+      float[][] q = new float[gamma][];
+      float[] logits = drafter.forward(draftPending.drain(), false);
+      int g = 0;
+      while (true) {
+        int x;
+        if (policy.greedy()) {
+          x = RapidMath.argmax(logits, 0, vocab);
+          q[g] = settings.eta() > 0 ? RapidMath.softmax(logits, 0, vocab) : null;
+        } else {
+          q[g] = policy.probabilities(logits, 0, vocab, draftHistory.raw(), draftHistory.size());
+          x = RapidMath.draw(q[g], policy.random());
+        }
+        drafts[g++] = x;
+        draftHistory.add(x);
+        if (g == gamma || stopTokens.contains(x)) {
+          break;
+        }
+        logits = drafter.forward(new int[] {x}, false);
+      }
+      long t1 = System.nanoTime();
+
+      int pendingCount = targetPending.size();
+      int[] verifyInput = new int[pendingCount + g];
+      System.arraycopy(targetPending.drain(), 0, verifyInput, 0, pendingCount);
+      System.arraycopy(drafts, 0, verifyInput, pendingCount, g);
+      float[] p = target.forward(verifyInput, true);
+      long t2 = System.nanoTime();
+
+      int n = 0; // accepted drafts
+      int next = -1; // the replacement or bonus token; -1 when the accepted drafts end in a stop
+      for (; n < g; n++) {
+        int replacement = judge(p, (pendingCount - 1 + n) * vocab, q[n], drafts[n]);
+        if (replacement != ACCEPTED) {
+          next = replacement;
+          break;
+        }
+        targetHistory.add(drafts[n]);
+      }
+      if (n == g && !stopTokens.contains(drafts[g - 1])) {
+        next = pick(p, (pendingCount - 1 + g) * vocab, targetHistory);
+      }
+      draftHistory.truncate(draftHistory.size() - (g - n)); // forget the rejected drafts
+
+      rounds++;
+      drafted += g;
+      accepted += n;
+      draftNanos += t1 - t0;
+      verifyNanos += t2 - t1;
+      gate.recordRound(g, n, t1 - t0, t2 - t1);
+
+      // Cut both caches back to the accepted prefix; what a sequence has not seen becomes pending.
+      target.truncate(targetBase + pendingCount + n);
+      int draftSeen = Math.min(n, g - 1);
+      drafter.truncate(draftBase + draftPendingCount + draftSeen);
+      for (int i = draftSeen; i < n; i++) {
+        draftPending.add(drafts[i]);
+      }
+      for (int i = 0; i < n && stop == null; i++) {
+        emit(drafts[i]);
+      }
+      if (stop == null && next >= 0) {
+        commit(next);
+      }
+    }
+
+    /**
+     * Judges draft {@code x} against the target's logits row: {@link #ACCEPTED}, or the token that
+     * replaces it.
+     */
+    private int judge(float[] logits, int row, float[] q, int x) {
+      if (policy.greedy()) {
+        int choice =
+            settings.eta() == 0f
+                ? RapidMath.argmax(logits, row, vocab)
+                : RapidMath.argmax(
+                    RapidMath.augment(
+                        RapidMath.softmax(logits, row, vocab), q, settings.eta(), settings.alpha()),
+                    0,
+                    vocab);
+        return choice == x ? ACCEPTED : choice;
+      }
+      float[] pt =
+          policy.probabilities(logits, row, vocab, targetHistory.raw(), targetHistory.size());
+      float[] pHat = RapidMath.augment(pt, q, settings.eta(), settings.alpha());
+      if (policy.random().nextDouble() <= pHat[x] / q[x]) {
+        return ACCEPTED;
+      }
+      float[] residual = RapidMath.residual(pt, pHat, q, settings.residual());
+      return RapidMath.draw(residual != null ? residual : pHat, policy.random());
+    }
+
+    /** Plain target choice at a logits row. */
+    private int pick(float[] logits, int off, IntList history) {
+      if (policy.greedy()) {
+        return RapidMath.argmax(logits, off, vocab);
+      }
+      float[] probs = policy.probabilities(logits, off, vocab, history.raw(), history.size());
+      return RapidMath.draw(probs, policy.random());
+    }
+
+    /** A token that ends the round: pending in both sequences. */
+    private void commit(int token) {
+      targetPending.add(token);
+      draftPending.add(token);
+      targetHistory.add(token);
+      draftHistory.add(token);
+      emit(token);
+    }
+
+    /** Hands a token to the caller and decides whether to go on. */
+    private void emit(int token) {
+      out.add(token);
+      if (stopTokens.contains(token)) {
+        stop = StopReason.EOS;
+      } else if (!sink.accept(token)) {
+        stop = StopReason.STOP_STRING;
+      } else if (out.size() >= maxTokens) {
+        stop = StopReason.MAX_TOKENS;
+      }
+    }
+  }
+}
