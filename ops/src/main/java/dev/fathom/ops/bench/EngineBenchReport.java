@@ -147,6 +147,11 @@ public record EngineBenchReport(
           .append(LlamaCppBenchmark.ARTIFACT)
           .append(" on the same file, tokens and threads)\n");
     }
+    if (fractionOfBound() > 1) {
+      b.append(
+          "(a fraction above 1: the weights fit in the CPU caches, so the memory bound does not"
+              + " apply)\n");
+    }
     if (llamaCppError != null) {
       b.append("llama.cpp: not measured: ").append(llamaCppError).append('\n');
     }

@@ -29,8 +29,13 @@ import java.util.stream.Stream;
  * per-token hand-over to Java, which is microseconds against milliseconds of matrix work.
  */
 public final class LlamaCppBenchmark {
-  /** The anchor's coordinates, printed with its numbers. */
-  public static final String ARTIFACT = "de.kherud:llama:4.2.0";
+  /**
+   * The anchor's coordinates, printed with its numbers. Its linux-x86_64 library is llama.cpp build
+   * 4916 (commit c6af2161) compiled for AVX2 + FMA with OpenMP, without AVX-512, as its load log
+   * ({@code system_info}) says; a llama.cpp built with {@code GGML_NATIVE} on an AVX-512 machine can
+   * be faster.
+   */
+  public static final String ARTIFACT = "de.kherud:llama:4.2.0 (llama.cpp b4916, AVX2 build)";
 
   private LlamaCppBenchmark() {}
 
