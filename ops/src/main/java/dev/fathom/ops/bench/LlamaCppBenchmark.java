@@ -152,6 +152,9 @@ public final class LlamaCppBenchmark {
     }
     try {
       Path dir = Files.createTempDirectory("fathom-llamacpp");
+      // Registered before the loader registers its file, so it is deleted after it (last in,
+      // first out) and is empty by then.
+      dir.toFile().deleteOnExit();
       System.setProperty("de.kherud.llama.tmpdir", dir.toString());
       return dir;
     } catch (IOException e) {
@@ -164,7 +167,6 @@ public final class LlamaCppBenchmark {
     if (dir == null) {
       return;
     }
-    dir.toFile().deleteOnExit(); // registered first, so deleted last, once it is empty
     try (Stream<Path> files = Files.list(dir)) {
       files.forEach(f -> f.toFile().deleteOnExit());
     } catch (IOException e) {
