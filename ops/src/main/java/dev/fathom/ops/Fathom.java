@@ -5,6 +5,7 @@ import dev.fathom.ops.cli.BenchCommand;
 import dev.fathom.ops.cli.ErrorHandler;
 import dev.fathom.ops.cli.EvalCommand;
 import dev.fathom.ops.cli.IngestCommand;
+import dev.fathom.ops.cli.ModelCommand;
 import dev.fathom.ops.cli.SearchCommand;
 import dev.fathom.ops.cli.ServeCommand;
 import dev.fathom.ops.cli.TestCommand;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Command;
       EvalCommand.class,
       BenchCommand.class,
       ServeCommand.class,
+      ModelCommand.class,
       TestCommand.class,
       CommandLine.HelpCommand.class
     })

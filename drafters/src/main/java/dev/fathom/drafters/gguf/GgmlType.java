@@ -90,7 +90,7 @@ public enum GgmlType {
 
   /**
    * Bytes taken by {@code elements} elements; {@code elements} must be a multiple of the block
-   * size.
+   * size. Throws {@link ArithmeticException} when the size overflows a long.
    */
   public long byteSize(long elements) {
     if (elements % blockSize != 0) {
@@ -102,6 +102,7 @@ public enum GgmlType {
               + elements
               + " is not a multiple");
     }
-    return elements / blockSize * bytesPerBlock;
+    // multiplyExact: a corrupt tensor shape must not wrap to a small, plausible size.
+    return Math.multiplyExact(elements / blockSize, (long) bytesPerBlock);
   }
 }

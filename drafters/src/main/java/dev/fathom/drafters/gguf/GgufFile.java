@@ -7,6 +7,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -31,6 +32,9 @@ import java.util.Map;
 public final class GgufFile implements AutoCloseable {
   public static final int MAGIC = 0x46554747; // "GGUF" read as a little-endian u32
   public static final int DEFAULT_ALIGNMENT = 32;
+
+  /** Arrays of arrays deeper than this are taken for corruption. */
+  static final int MAX_ARRAY_DEPTH = 64;
 
   private static final ValueLayout.OfInt U32 =
       ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -81,6 +85,15 @@ public final class GgufFile implements AutoCloseable {
       arena.close();
       throw e;
     }
+  }
+
+  /**
+   * Parses a GGUF image already in memory, {@code path} naming it in messages; nothing is mapped,
+   * so {@link #close()} has nothing to release. Lets tests try thousands of corrupt images without
+   * a file and an unmapping each.
+   */
+  static GgufFile parse(Path path, MemorySegment image) {
+    return new Parser(path, image).parse(null);
   }
 
   public Path path() {
@@ -137,13 +150,20 @@ public final class GgufFile implements AutoCloseable {
   /** Unmaps the file; segments returned by {@link #data} must not be used afterwards. */
   @Override
   public void close() {
-    arena.close();
+    if (arena != null) {
+      arena.close();
+    }
   }
 
   /** Reads the header with a cursor; every read checks that the bytes are there. */
   private static final class Parser {
     private final Path path;
     private final MemorySegment file;
+    private final CharsetDecoder utf8 =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     private long pos;
 
     Parser(Path path, MemorySegment file) {
@@ -168,14 +188,17 @@ public final class GgufFile implements AutoCloseable {
       long tensorCount = count(u64("the tensor count"), 8 + 4 + 4 + 8, "tensor count");
       long kvCount = count(u64("the metadata count"), 8 + 4, "metadata count");
 
-      Map<String, Object> kv = new LinkedHashMap<>();
+      Map<String, GgufValue> kv = new LinkedHashMap<>();
       for (long i = 0; i < kvCount; i++) {
         String key = string("metadata key #" + i);
         int type = u32("the type of metadata '" + key + "'");
-        kv.put(key, value(type, key));
+        if (kv.put(key, value(type, key, 0)) != null) {
+          throw fail("metadata key '" + key + "' appears twice");
+        }
       }
-      GgufMetadata metadata = new GgufMetadata(path.toString(), kv);
-      int alignment = alignment(kv.get("general.alignment"));
+      GgufMetadata metadata = GgufMetadata.typed(path.toString(), kv);
+      GgufValue alignmentValue = kv.get("general.alignment");
+      int alignment = alignment(alignmentValue == null ? null : alignmentValue.value());
 
       Map<String, GgufTensorInfo> tensors = new LinkedHashMap<>();
       for (long i = 0; i < tensorCount; i++) {
@@ -186,8 +209,8 @@ public final class GgufFile implements AutoCloseable {
       }
       long dataOffset = align(pos, alignment);
       for (GgufTensorInfo info : tensors.values()) {
-        long end = dataOffset + info.offset() + info.byteSize();
-        if (end > file.byteSize() || end < 0) {
+        long end = end(dataOffset, info);
+        if (end > file.byteSize()) {
           throw fail(
               "tensor '"
                   + info.name()
@@ -209,6 +232,22 @@ public final class GgufFile implements AutoCloseable {
           Collections.unmodifiableMap(tensors),
           alignment,
           dataOffset);
+    }
+
+    /** Where a tensor's bytes end; offsets near 2^63 would wrap, so add with overflow checks. */
+    private long end(long dataOffset, GgufTensorInfo info) {
+      try {
+        return Math.addExact(Math.addExact(dataOffset, info.offset()), info.byteSize());
+      } catch (ArithmeticException e) {
+        throw fail(
+            "tensor '"
+                + info.name()
+                + "' ("
+                + info.describe()
+                + ") at data offset "
+                + info.offset()
+                + " ends beyond any file: corrupt");
+      }
     }
 
     private int alignment(Object value) {
@@ -273,96 +312,113 @@ public final class GgufFile implements AutoCloseable {
       }
     }
 
-    private Object value(int type, String key) {
+    private GgufValue value(int typeId, String key, int depth) {
+      GgufValueType type = GgufValueType.byId(typeId);
+      if (type == null) {
+        throw fail(
+            "metadata '"
+                + key
+                + "' has unknown value type "
+                + Integer.toUnsignedString(typeId)
+                + " (0 to 12 are legal)");
+      }
       return switch (type) {
-        case 0 -> Byte.toUnsignedInt(u8(key));
-        case 1 -> (int) u8(key);
-        case 2 -> Short.toUnsignedInt(u16(key));
-        case 3 -> (int) u16(key);
-        case 4 -> Integer.toUnsignedLong(u32(key));
-        case 5 -> u32(key);
-        case 6 -> f32(key);
-        case 7 -> u8(key) != 0;
-        case 8 -> string(key);
-        case 9 -> array(key);
-        case 10, 11 -> u64(key);
-        case 12 -> f64(key);
-        default -> throw fail("metadata '" + key + "' has unknown value type " + type);
+        case UINT8 -> GgufValue.uint8(Byte.toUnsignedInt(u8(key)));
+        case INT8 -> GgufValue.int8(u8(key));
+        case UINT16 -> GgufValue.uint16(Short.toUnsignedInt(u16(key)));
+        case INT16 -> GgufValue.int16(u16(key));
+        case UINT32 -> GgufValue.uint32(Integer.toUnsignedLong(u32(key)));
+        case INT32 -> GgufValue.int32(u32(key));
+        case FLOAT32 -> GgufValue.float32(f32(key));
+        case BOOL -> GgufValue.bool(u8(key) != 0);
+        case STRING -> GgufValue.string(string(key));
+        case ARRAY -> array(key, depth);
+        case UINT64 -> GgufValue.uint64(u64(key));
+        case INT64 -> GgufValue.int64(u64(key));
+        case FLOAT64 -> GgufValue.float64(f64(key));
       };
     }
 
-    private Object array(String key) {
-      int type = u32("the element type of array '" + key + "'");
-      long n = u64("the length of array '" + key + "'");
-      int minSize =
-          switch (type) {
-            case 0, 1, 7 -> 1;
-            case 2, 3 -> 2;
-            case 4, 5, 6 -> 4;
-            case 8, 10, 11, 12 -> 8;
-            case 9 -> 12;
-            default -> throw fail("array '" + key + "' has unknown element type " + type);
-          };
-      int len = (int) count(n, minSize, "length of array '" + key + "'");
-      String what = "an element of array '" + key + "'";
-      switch (type) {
-        case 8 -> {
-          String[] a = new String[len];
-          for (int i = 0; i < len; i++) {
-            a[i] = string(what);
-          }
-          return a;
-        }
-        case 6 -> {
-          float[] a = new float[len];
-          for (int i = 0; i < len; i++) {
-            a[i] = f32(what);
-          }
-          return a;
-        }
-        case 12 -> {
-          double[] a = new double[len];
-          for (int i = 0; i < len; i++) {
-            a[i] = f64(what);
-          }
-          return a;
-        }
-        case 10, 11 -> {
-          long[] a = new long[len];
-          for (int i = 0; i < len; i++) {
-            a[i] = u64(what);
-          }
-          return a;
-        }
-        case 7 -> {
-          boolean[] a = new boolean[len];
-          for (int i = 0; i < len; i++) {
-            a[i] = u8(what) != 0;
-          }
-          return a;
-        }
-        case 9 -> {
-          Object[] a = new Object[len];
-          for (int i = 0; i < len; i++) {
-            a[i] = array(key + "[" + i + "]");
-          }
-          return a;
-        }
-        default -> {
-          int[] a = new int[len];
-          for (int i = 0; i < len; i++) {
-            a[i] =
-                switch (type) {
-                  case 0 -> Byte.toUnsignedInt(u8(what));
-                  case 1 -> u8(what);
-                  case 2 -> Short.toUnsignedInt(u16(what));
-                  case 3 -> u16(what);
-                  default -> u32(what);
-                };
-          }
-          return a;
-        }
+    private GgufValue array(String key, int depth) {
+      if (depth > MAX_ARRAY_DEPTH) {
+        // Each level costs only 12 bytes, so a corrupt file could otherwise recurse until the
+        // stack overflows; real files nest at most once.
+        throw fail(
+            "array '" + key + "' nests arrays deeper than " + MAX_ARRAY_DEPTH + " levels: corrupt");
       }
+      int typeId = u32("the element type of array '" + key + "'");
+      GgufValueType type = GgufValueType.byId(typeId);
+      if (type == null) {
+        throw fail(
+            "array '"
+                + key
+                + "' has unknown element type "
+                + Integer.toUnsignedString(typeId)
+                + " (0 to 12 are legal)");
+      }
+      long n = u64("the length of array '" + key + "'");
+      int len = (int) count(n, type.minBytes(), "length of array '" + key + "'");
+      String what = "an element of array '" + key + "'";
+      Object values =
+          switch (type) {
+            case STRING -> {
+              String[] a = new String[len];
+              for (int i = 0; i < len; i++) {
+                a[i] = string(what);
+              }
+              yield a;
+            }
+            case FLOAT32 -> {
+              float[] a = new float[len];
+              for (int i = 0; i < len; i++) {
+                a[i] = f32(what);
+              }
+              yield a;
+            }
+            case FLOAT64 -> {
+              double[] a = new double[len];
+              for (int i = 0; i < len; i++) {
+                a[i] = f64(what);
+              }
+              yield a;
+            }
+            case UINT64, INT64 -> {
+              long[] a = new long[len];
+              for (int i = 0; i < len; i++) {
+                a[i] = u64(what);
+              }
+              yield a;
+            }
+            case BOOL -> {
+              boolean[] a = new boolean[len];
+              for (int i = 0; i < len; i++) {
+                a[i] = u8(what) != 0;
+              }
+              yield a;
+            }
+            case ARRAY -> {
+              GgufValue[] a = new GgufValue[len];
+              for (int i = 0; i < len; i++) {
+                a[i] = array(key + "[" + i + "]", depth + 1);
+              }
+              yield a;
+            }
+            case UINT8, INT8, UINT16, INT16, UINT32, INT32 -> {
+              int[] a = new int[len];
+              for (int i = 0; i < len; i++) {
+                a[i] =
+                    switch (type) {
+                      case UINT8 -> Byte.toUnsignedInt(u8(what));
+                      case INT8 -> u8(what);
+                      case UINT16 -> Short.toUnsignedInt(u16(what));
+                      case INT16 -> u16(what);
+                      default -> u32(what);
+                    };
+              }
+              yield a;
+            }
+          };
+      return GgufValue.array(type, values);
     }
 
     /** A count read from the file, checked against the bytes that must follow it. */
@@ -384,7 +440,7 @@ public final class GgufFile implements AutoCloseable {
 
     private String string(String what) {
       long len = u64("the length of " + what);
-      if (len < 0 || len > file.byteSize() - pos) {
+      if (len < 0 || len > file.byteSize() - pos || len > Integer.MAX_VALUE - 8) {
         throw fail(
             "the string for "
                 + what
@@ -399,11 +455,7 @@ public final class GgufFile implements AutoCloseable {
       byte[] bytes = file.asSlice(pos, len).toArray(ValueLayout.JAVA_BYTE);
       pos += len;
       try {
-        return StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .decode(java.nio.ByteBuffer.wrap(bytes))
-            .toString();
+        return utf8.decode(java.nio.ByteBuffer.wrap(bytes)).toString();
       } catch (CharacterCodingException e) {
         // Some converters write raw bytes in token strings; keep them readable rather than fail.
         return new String(bytes, StandardCharsets.UTF_8);

@@ -12,15 +12,54 @@ import java.util.Optional;
  * {@link Long} (uint32, int64, uint64), {@link Float}, {@link Double}, {@link Boolean} or {@link
  * String}. Arrays are {@code String[]}, {@code float[]}, {@code double[]}, {@code int[]} (all
  * integer types up to 32 bits), {@code long[]} (64-bit), {@code boolean[]}, or {@code Object[]} for
- * arrays of arrays.
+ * arrays of arrays. {@link #value(String)} gives the same value with its GGUF type ({@link
+ * GgufValue}), which is what a copy into another file needs.
  */
 public final class GgufMetadata {
   private final String source;
   private final Map<String, Object> values;
+  private final Map<String, GgufValue> typed;
 
+  /**
+   * Metadata from plain Java values; their GGUF types are inferred as {@link GgufValue#of} does (so
+   * a {@code Long} reads back as int64 from {@link #value}).
+   */
   public GgufMetadata(String source, Map<String, Object> values) {
     this.source = source;
     this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    this.typed = null;
+  }
+
+  private GgufMetadata(String source, Map<String, Object> values, Map<String, GgufValue> typed) {
+    this.source = source;
+    this.values = values;
+    this.typed = typed;
+  }
+
+  /** Metadata from typed values, as a GGUF file holds them. */
+  public static GgufMetadata typed(String source, Map<String, GgufValue> typed) {
+    Map<String, Object> raw = new LinkedHashMap<>();
+    typed.forEach((k, v) -> raw.put(k, v.raw()));
+    return new GgufMetadata(
+        source,
+        Collections.unmodifiableMap(raw),
+        Collections.unmodifiableMap(new LinkedHashMap<>(typed)));
+  }
+
+  /** The value of {@code key} with its GGUF type; fails naming the key when it is missing. */
+  public GgufValue value(String key) {
+    Object v = require(key);
+    return typed != null ? typed.get(key) : GgufValue.of(v);
+  }
+
+  /** All entries with their GGUF types, in file order. */
+  public Map<String, GgufValue> entries() {
+    if (typed != null) {
+      return typed;
+    }
+    Map<String, GgufValue> out = new LinkedHashMap<>();
+    values.forEach((k, v) -> out.put(k, GgufValue.of(v)));
+    return Collections.unmodifiableMap(out);
   }
 
   /** All entries in file order. */

@@ -1,0 +1,265 @@
+package dev.fathom.drafters.engine;
+
+import dev.fathom.drafters.lm.Generation;
+import dev.fathom.drafters.lm.Generation.StopReason;
+import dev.fathom.drafters.lm.GenerationSettings;
+import dev.fathom.drafters.lm.LanguageModel;
+import dev.fathom.drafters.lm.TokenListener;
+import dev.fathom.drafters.sampling.Sampler;
+import dev.fathom.drafters.speculative.RapidSettings;
+import dev.fathom.drafters.speculative.SamplerPolicy;
+import dev.fathom.drafters.speculative.SpeculationStats;
+import dev.fathom.drafters.speculative.SpeculativeDecoder;
+import dev.fathom.drafters.tokenizer.ChatMessage;
+import dev.fathom.drafters.tokenizer.ChatTemplate;
+import dev.fathom.drafters.tokenizer.ChatTemplates;
+import dev.fathom.drafters.tokenizer.Tokenizer;
+import dev.fathom.drafters.tokenizer.Tokenizers;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The in-JVM engine as a {@link LanguageModel}: tokenizer and chat template from the GGUF file,
+ * prefill in chunks, sampling, stop tokens and strings, streaming — and speculative decoding with a
+ * drafter (RAPID) when asked.
+ */
+public final class LocalLanguageModel implements LanguageModel {
+  /** Prompt tokens per forward pass during prefill, bounding the activations' memory. */
+  static final int PREFILL_CHUNK = 256;
+
+  private final LlamaEngine engine;
+  private final Tokenizer tokenizer;
+  private final ChatTemplate template;
+  private final String name;
+
+  private LocalLanguageModel(LlamaEngine engine, String name) {
+    this.engine = engine;
+    this.name = name;
+    this.tokenizer = Tokenizers.fromGguf(engine.file().metadata());
+    this.template =
+        ChatTemplates.choose(engine.file().metadata(), engine.settings().chatTemplate());
+  }
+
+  /** Opens a GGUF model; errors name the file and what is wrong with it. */
+  public static LocalLanguageModel open(Path path, EngineSettings settings) throws IOException {
+    LlamaEngine engine = LlamaEngine.open(path, settings);
+    try {
+      return new LocalLanguageModel(engine, path.getFileName().toString());
+    } catch (RuntimeException e) {
+      engine.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public int contextLength() {
+    return engine.model().maxPositions();
+  }
+
+  public LlamaEngine engine() {
+    return engine;
+  }
+
+  public Tokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  public ChatTemplate template() {
+    return template;
+  }
+
+  /** Prompt tokens for plain text: BOS when the model wants it, then the text. */
+  public int[] promptTokens(String prompt) {
+    return withBos(tokenizer.encode(prompt));
+  }
+
+  /** Prompt tokens for a conversation rendered with the chat template. */
+  public int[] chatTokens(List<ChatMessage> messages) {
+    return withBos(tokenizer.encodeWithSpecialTokens(template.render(messages, true)));
+  }
+
+  @Override
+  public Generation complete(String prompt, GenerationSettings settings, TokenListener listener) {
+    return generate(promptTokens(prompt), settings, settings.stop(), listener);
+  }
+
+  @Override
+  public Generation chat(
+      List<ChatMessage> messages, GenerationSettings settings, TokenListener listener) {
+    return generate(chatTokens(messages), settings, chatStops(settings), listener);
+  }
+
+  /** A generation and what speculation did during it. */
+  public record SpeculativeGeneration(Generation generation, SpeculationStats stats) {}
+
+  /**
+   * Answers a conversation with RAPID: this model is the target and reads {@code targetMessages}
+   * (the long context), {@code drafter} (this model again for self-speculation, or another one with
+   * the same vocabulary) reads {@code draftMessages} (the short one).
+   */
+  public SpeculativeGeneration chatSpeculative(
+      List<ChatMessage> targetMessages,
+      LocalLanguageModel drafter,
+      List<ChatMessage> draftMessages,
+      GenerationSettings settings,
+      RapidSettings rapid,
+      TokenListener listener) {
+    return speculate(
+        chatTokens(targetMessages),
+        drafter,
+        drafter.chatTokens(draftMessages),
+        settings,
+        rapid,
+        chatStops(settings),
+        listener);
+  }
+
+  /** RAPID over raw token prompts (used by {@code fathom generate --speculate} and benchmarks). */
+  public SpeculativeGeneration speculate(
+      int[] targetPrompt,
+      LocalLanguageModel drafter,
+      int[] draftPrompt,
+      GenerationSettings settings,
+      RapidSettings rapid,
+      List<String> stopStrings,
+      TokenListener listener) {
+    if (drafter.tokenizer.vocabularySize() != tokenizer.vocabularySize()) {
+      throw new IllegalArgumentException(
+          "the drafter "
+              + drafter.name
+              + " has a vocabulary of "
+              + drafter.tokenizer.vocabularySize()
+              + " tokens, the target "
+              + name
+              + " one of "
+              + tokenizer.vocabularySize()
+              + ": speculative decoding needs the same tokenizer");
+    }
+    checkFits(targetPrompt);
+    TextEmitter emitter =
+        new TextEmitter(tokenizer, startsWithBos(targetPrompt), stopStrings, listener);
+    SpeculativeDecoder decoder =
+        new SpeculativeDecoder(
+            rapid, new SamplerPolicy(new Sampler(settings)), tokenizer.stopTokens());
+    long t0 = System.nanoTime();
+    SpeculativeDecoder.Result r =
+        decoder.generate(
+            engine.newSequence(),
+            targetPrompt,
+            drafter.engine.newSequence(),
+            draftPrompt,
+            settings.maxTokens(),
+            emitter::accept);
+    emitter.finish();
+    long total = System.nanoTime() - t0;
+    Generation g =
+        new Generation(
+            emitter.text(),
+            targetPrompt,
+            r.tokens(),
+            r.stopReason(),
+            targetPrompt.length,
+            0,
+            total);
+    return new SpeculativeGeneration(g, r.stats());
+  }
+
+  /** Plain decoding of the target: prefill, then one token at a time. */
+  public Generation generate(
+      int[] prompt, GenerationSettings settings, List<String> stopStrings, TokenListener listener) {
+    checkFits(prompt);
+    Sampler sampler = new Sampler(settings);
+    TextEmitter emitter = new TextEmitter(tokenizer, startsWithBos(prompt), stopStrings, listener);
+    LlamaSequence seq = engine.newSequence();
+    int vocab = engine.config().vocabularySize();
+    int[] history = Arrays.copyOf(prompt, prompt.length + settings.maxTokens());
+    int historyLength = prompt.length;
+
+    long t0 = System.nanoTime();
+    float[] logits = null;
+    for (int from = 0; from < prompt.length; from += PREFILL_CHUNK) {
+      logits =
+          seq.forward(
+              Arrays.copyOfRange(prompt, from, Math.min(prompt.length, from + PREFILL_CHUNK)),
+              false);
+    }
+    long t1 = System.nanoTime();
+    List<Integer> out = new ArrayList<>();
+    StopReason reason;
+    while (true) {
+      int token = sampler.sample(logits, vocab, history, historyLength);
+      out.add(token);
+      history[historyLength++] = token;
+      if (tokenizer.stopTokens().contains(token)) {
+        reason = StopReason.EOS;
+        break;
+      }
+      if (!emitter.accept(token)) {
+        reason = StopReason.STOP_STRING;
+        break;
+      }
+      if (out.size() >= settings.maxTokens()) {
+        reason = StopReason.MAX_TOKENS;
+        break;
+      }
+      if (seq.length() >= seq.capacity()) {
+        reason = StopReason.CONTEXT_FULL;
+        break;
+      }
+      logits = seq.forward(new int[] {token}, false);
+    }
+    emitter.finish();
+    long t2 = System.nanoTime();
+    int[] tokens = out.stream().mapToInt(Integer::intValue).toArray();
+    return new Generation(emitter.text(), prompt, tokens, reason, prompt.length, t1 - t0, t2 - t1);
+  }
+
+  private List<String> chatStops(GenerationSettings settings) {
+    List<String> stops = new ArrayList<>(settings.stop());
+    stops.addAll(template.stopStrings());
+    return stops;
+  }
+
+  private boolean startsWithBos(int[] prompt) {
+    return prompt.length > 0 && prompt[0] == tokenizer.bos() && prompt.length == 1;
+  }
+
+  private void checkFits(int[] prompt) {
+    if (prompt.length == 0) {
+      throw new IllegalArgumentException("the prompt is empty (and the model adds no BOS)");
+    }
+    if (prompt.length >= contextLength()) {
+      throw new IllegalArgumentException(
+          "the prompt has "
+              + prompt.length
+              + " tokens but the context holds "
+              + contextLength()
+              + " (raise --context up to the model's "
+              + engine.config().contextLength()
+              + ", or shorten the prompt)");
+    }
+  }
+
+  private int[] withBos(int[] tokens) {
+    if (!tokenizer.addBos() || tokenizer.bos() < 0) {
+      return tokens;
+    }
+    int[] out = new int[tokens.length + 1];
+    out[0] = tokenizer.bos();
+    System.arraycopy(tokens, 0, out, 1, tokens.length);
+    return out;
+  }
+
+  @Override
+  public void close() {
+    engine.close();
+  }
+}

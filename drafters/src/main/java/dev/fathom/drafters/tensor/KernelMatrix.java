@@ -1,0 +1,118 @@
+package dev.fathom.drafters.tensor;
+
+import dev.fathom.drafters.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+
+/** A {@link Matrix} whose products run one {@link TypeKernel} per row on a {@link Parallel}. */
+final class KernelMatrix implements Matrix {
+  /** Below this many weights a matvec runs on the caller: waking workers would cost more. */
+  private static final long SERIAL_ELEMENTS = 1 << 15;
+
+  private final GgmlType type;
+  private final MemorySegment data;
+  private final int rows;
+  private final int cols;
+  private final long rowBytes;
+  private final TypeKernel kernel;
+  private final BatchProduct batch;
+  private final Parallel parallel;
+
+  KernelMatrix(
+      GgmlType type,
+      MemorySegment data,
+      int rows,
+      int cols,
+      long rowBytes,
+      TypeKernel kernel,
+      BatchProduct batch,
+      Parallel parallel) {
+    this.type = type;
+    this.data = data;
+    this.rows = rows;
+    this.cols = cols;
+    this.rowBytes = rowBytes;
+    this.kernel = kernel;
+    this.batch = batch;
+    this.parallel = Objects.requireNonNull(parallel, "parallel");
+  }
+
+  @Override
+  public int rows() {
+    return rows;
+  }
+
+  @Override
+  public int cols() {
+    return cols;
+  }
+
+  @Override
+  public GgmlType type() {
+    return type;
+  }
+
+  @Override
+  public MemorySegment data() {
+    return data;
+  }
+
+  @Override
+  public void row(int r, float[] dst, int dstOff) {
+    Objects.checkIndex(r, rows);
+    Objects.checkFromIndexSize(dstOff, cols, dst.length);
+    kernel.dequantize(data, r * rowBytes, dst, dstOff, cols);
+  }
+
+  @Override
+  public void matvec(float[] x, int xOff, float[] out, int outOff) {
+    Objects.checkFromIndexSize(xOff, cols, x.length);
+    Objects.checkFromIndexSize(outOff, rows, out.length);
+    if ((long) rows * cols <= SERIAL_ELEMENTS) {
+      rowsTimes(x, xOff, out, outOff, 0, rows);
+    } else {
+      parallel.forRange(0, rows, (from, to) -> rowsTimes(x, xOff, out, outOff, from, to));
+    }
+  }
+
+  private void rowsTimes(float[] x, int xOff, float[] out, int outOff, int from, int to) {
+    for (int r = from; r < to; r++) {
+      out[outOff + r] = kernel.dot(data, r * rowBytes, x, xOff, cols);
+    }
+  }
+
+  @Override
+  public void matmul(float[] x, int n, float[] out) {
+    if (n < 1) {
+      throw new IllegalArgumentException("matmul of n = " + n + " vectors; n must be >= 1");
+    }
+    Objects.checkFromIndexSize(0, (long) n * cols, x.length);
+    Objects.checkFromIndexSize(0, (long) n * rows, out.length);
+    if (n == 1) {
+      matvec(x, 0, out, 0);
+      return;
+    }
+    int grain = batch.rowGrain();
+    int units = (rows + grain - 1) / grain;
+    parallel.forRange(
+        0,
+        units,
+        (from, to) ->
+            batch.multiply(
+                kernel,
+                data,
+                rowBytes,
+                rows,
+                cols,
+                from * grain,
+                Math.min(to * grain, rows),
+                x,
+                n,
+                out));
+  }
+
+  @Override
+  public String toString() {
+    return type + "[" + rows + "x" + cols + "]";
+  }
+}

@@ -1,0 +1,62 @@
+package dev.fathom.drafters.tensor;
+
+import dev.fathom.drafters.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+
+/** Creates {@link Matrix} views over weight bytes, with the kernels of the start-up backend. */
+public final class Matrices {
+  private Matrices() {}
+
+  /**
+   * A {@code rows x cols} matrix of {@code type} stored row-major in {@code data}, whose products
+   * run on {@code parallel}.
+   *
+   * @throws UnsupportedOperationException when {@code type} has no kernels
+   * @throws IllegalArgumentException when the shape does not match {@code data}
+   */
+  public static Matrix of(
+      GgmlType type, MemorySegment data, int rows, int cols, Parallel parallel) {
+    return of(type, data, rows, cols, parallel, KernelBackend.current());
+  }
+
+  /** As {@link #of(GgmlType, MemorySegment, int, int, Parallel)} on a named backend (tests). */
+  public static Matrix of(
+      GgmlType type,
+      MemorySegment data,
+      int rows,
+      int cols,
+      Parallel parallel,
+      KernelBackend backend) {
+    if (rows < 1 || cols < 1) {
+      throw new IllegalArgumentException(
+          type + " matrix " + rows + "x" + cols + ": rows and cols must be >= 1");
+    }
+    if (cols % type.blockSize() != 0) {
+      throw new IllegalArgumentException(
+          type
+              + " matrix "
+              + rows
+              + "x"
+              + cols
+              + ": cols must be a multiple of the block size "
+              + type.blockSize());
+    }
+    TypeKernel kernel = Kernels.of(type, backend);
+    long rowBytes = type.byteSize(cols);
+    long expected = rowBytes * rows;
+    if (data.byteSize() != expected) {
+      throw new IllegalArgumentException(
+          type
+              + " matrix "
+              + rows
+              + "x"
+              + cols
+              + " needs "
+              + expected
+              + " bytes; data has "
+              + data.byteSize());
+    }
+    return new KernelMatrix(
+        type, data, rows, cols, rowBytes, kernel, BatchProduct.of(backend), parallel);
+  }
+}

@@ -1,0 +1,140 @@
+package dev.fathom.drafters.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fathom.drafters.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class MatricesTest {
+  private static final Parallel PARALLEL = new Parallel(3);
+  private static final int[] ROWS = {1, 13, 37, 207};
+  private static final int[] BATCHES = {2, 5, 6, 7, 13};
+
+  @AfterAll
+  static void closePool() {
+    PARALLEL.close();
+  }
+
+  private static int colsFor(GgmlType type) {
+    return switch (type.blockSize()) {
+      case 1 -> 213; // not a multiple of any vector length
+      case 32 -> 96;
+      default -> 512;
+    };
+  }
+
+  private static float magnitude(Matrix m, float[] x, int xOff, int r) {
+    float[] row = new float[m.cols()];
+    m.row(r, row, 0);
+    float sum = 0f;
+    for (int k = 0; k < m.cols(); k++) {
+      sum += Math.abs(row[k] * x[xOff + k]);
+    }
+    return sum;
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = GgmlType.class,
+      names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q5_K", "Q6_K"})
+  void matvecIsTheKernelDotOfEveryRow(GgmlType type) {
+    int cols = colsFor(type);
+    for (int rows : ROWS) {
+      Random random = new Random(rows);
+      MemorySegment data = RandomWeights.of(type, (long) rows * cols, random);
+      Matrix m = Matrices.of(type, data, rows, cols, PARALLEL);
+      float[] x = RandomWeights.floats(cols + 1, random);
+      float[] out = new float[rows + 2];
+      m.matvec(x, 1, out, 2);
+      TypeKernel kernel = Kernels.of(type);
+      for (int r = 0; r < rows; r++) {
+        assertEquals(kernel.dot(data, r * type.byteSize(cols), x, 1, cols), out[2 + r], 0f);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = GgmlType.class,
+      names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q5_K", "Q6_K"})
+  void matmulEqualsRepeatedMatvecOnBothBackends(GgmlType type) {
+    int cols = colsFor(type);
+    for (KernelBackend backend : KernelBackend.values()) {
+      for (int rows : ROWS) {
+        for (int n : BATCHES) {
+          Random random = new Random(rows * 100L + n);
+          MemorySegment data = RandomWeights.of(type, (long) rows * cols, random);
+          Matrix m = Matrices.of(type, data, rows, cols, PARALLEL, backend);
+          float[] x = RandomWeights.floats(n * cols, random);
+          float[] out = new float[n * rows];
+          m.matmul(x, n, out);
+          float[] one = new float[rows];
+          for (int j = 0; j < n; j++) {
+            m.matvec(x, j * cols, one, 0);
+            for (int r = 0; r < rows; r++) {
+              // Same products, summed in another order (dequantised floats vs block sums): the
+              // bound is a few float roundings of the sum of absolute terms.
+              float tolerance = 1e-5f * magnitude(m, x, j * cols, r) + 1e-6f;
+              assertEquals(
+                  one[r],
+                  out[j * rows + r],
+                  tolerance,
+                  backend + " " + type + " " + rows + "x" + cols + " n=" + n + " j=" + j + " r="
+                      + r);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void rowDequantisesOneRow() {
+    MemorySegment data = RandomWeights.of(GgmlType.Q8_0, 3 * 64, new Random(5));
+    Matrix m = Matrices.of(GgmlType.Q8_0, data, 3, 64, PARALLEL);
+    float[] row = new float[65];
+    m.row(2, row, 1);
+    float[] expected = new float[64];
+    Kernels.of(GgmlType.Q8_0, KernelBackend.SCALAR).dequantize(data, 2 * 68, expected, 0, 64);
+    for (int k = 0; k < 64; k++) {
+      assertEquals(expected[k], row[1 + k], 0f);
+    }
+  }
+
+  @Test
+  void sizeMismatchNamesTypeAndShape() {
+    MemorySegment data = MemorySegment.ofArray(new byte[34 * 3]);
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Matrices.of(GgmlType.Q8_0, data, 2, 64, PARALLEL));
+    assertTrue(e.getMessage().contains("Q8_0 matrix 2x64 needs 136 bytes"), e.getMessage());
+  }
+
+  @Test
+  void colsMustBeWholeBlocks() {
+    MemorySegment data = MemorySegment.ofArray(new byte[1000]);
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Matrices.of(GgmlType.Q4_K, data, 1, 100, PARALLEL));
+    assertTrue(e.getMessage().contains("256"), e.getMessage());
+  }
+
+  @Test
+  void unsupportedTypeIsNamed() {
+    MemorySegment data = MemorySegment.ofArray(new byte[110]);
+    var e =
+        assertThrows(
+            UnsupportedOperationException.class,
+            () -> Matrices.of(GgmlType.Q3_K, data, 1, 256, PARALLEL));
+    assertTrue(e.getMessage().contains("Q3_K"), e.getMessage());
+  }
+}

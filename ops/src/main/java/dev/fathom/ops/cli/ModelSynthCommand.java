@@ -1,0 +1,156 @@
+package dev.fathom.ops.cli;
+
+import dev.fathom.drafters.gguf.GgmlType;
+import dev.fathom.drafters.gguf.GgufFile;
+import dev.fathom.drafters.gguf.GgufFormatException;
+import dev.fathom.drafters.gguf.GgufWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code fathom model synth}: a random-weight llama GGUF of realistic shape, for speed tests. */
+@Command(
+    name = "synth",
+    description = {
+      "Write a llama model with random weights (N(0, 0.02^2), norms 1) and a real tokenizer.",
+      "Speed does not depend on the weights' values, so these stand in for real models in",
+      "benchmarks. tinyllama: dim 2048, ffn 5632, 22 layers, 32 heads, 4 KV heads (1.1B);",
+      "small: dim 256, ffn 768, 2 layers, 8 heads, 4 KV heads. The file appears only when",
+      "complete."
+    })
+public final class ModelSynthCommand implements Callable<Integer> {
+
+  static final String DEFAULT_TOKENIZER =
+      "../shared/models/tiny-random-llama/llama-2-tiny-random.gguf";
+
+  @Option(
+      names = "--shape",
+      required = true,
+      paramLabel = "SHAPE",
+      description = "tinyllama or small.")
+  String shape;
+
+  @Option(
+      names = "--type",
+      required = true,
+      paramLabel = "TYPE",
+      description = "Matrix type: q8_0, q4_0 or q4_k (norms stay f32).")
+  String type;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      description = "Random seed (default: ${DEFAULT-VALUE}).")
+  long seed = 42;
+
+  @Option(
+      names = "--tokenizer-from",
+      paramLabel = "FILE",
+      description =
+          "GGUF whose tokenizer.* metadata is copied (default: "
+              + DEFAULT_TOKENIZER
+              + " under fathom.root or the current directory).")
+  Path tokenizerFrom;
+
+  @Parameters(paramLabel = "OUT.gguf", description = "Where to write the model.")
+  Path out;
+
+  @Override
+  public Integer call() {
+    SyntheticLlama model = new SyntheticLlama(parseShape(shape), parseType(type), seed);
+    Path tokenizer = tokenizerFrom != null ? tokenizerFrom : defaultTokenizer();
+    if (!Files.isRegularFile(tokenizer)) {
+      throw new ErrorHandler.UserError(
+          "tokenizer source " + tokenizer + " does not exist (give one with --tokenizer-from)");
+    }
+    Path target = out.toAbsolutePath().normalize();
+    if (Files.isDirectory(target)) {
+      throw new ErrorHandler.UserError(target + " is a directory; give a file name");
+    }
+    long start = System.nanoTime();
+    Path tmp = null;
+    try (GgufFile source = GgufFile.open(tokenizer)) {
+      if (!source.metadata().contains("tokenizer.ggml.tokens")) {
+        throw new ErrorHandler.UserError(tokenizer + " has no tokenizer.ggml.tokens to copy");
+      }
+      GgufWriter w = model.declare(source.metadata());
+      long total = w.dataSize();
+      Files.createDirectories(target.getParent());
+      // Written beside the target and moved into place at the end, so an interrupted run leaves no
+      // half-written model under the real name.
+      // (not createTempFile: its owner-only permissions would carry over to the model)
+      tmp =
+          target.resolveSibling(
+              target.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".partial");
+      tmp.toFile().deleteOnExit();
+      ProgressBar bar = new ProgressBar("synth");
+      model.write(w, tmp, done -> bar.update(done / (1 << 20), total / (1 << 20), "MiB"));
+      bar.finish();
+      move(tmp, target);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      System.err.printf(
+          Locale.ROOT,
+          "wrote %s: %s %s, %d tensors, %.1f MiB in %.1f s%n",
+          target,
+          shape,
+          type,
+          w.tensors().size(),
+          Files.size(target) / 1048576.0,
+          seconds);
+      return 0;
+    } catch (GgufFormatException e) {
+      throw new ErrorHandler.UserError(e.getMessage());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + target, e);
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // deleteOnExit will try again
+        }
+      }
+    }
+  }
+
+  private static void move(Path tmp, Path target) throws IOException {
+    try {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  static Path defaultTokenizer() {
+    String root = System.getProperty("fathom.root", System.getProperty("fathom.home", "."));
+    return Path.of(root).resolve(DEFAULT_TOKENIZER).normalize();
+  }
+
+  static SyntheticLlama.Shape parseShape(String s) {
+    return switch (s.toLowerCase(Locale.ROOT)) {
+      case "tinyllama" -> SyntheticLlama.Shape.TINYLLAMA;
+      case "small" -> SyntheticLlama.Shape.SMALL;
+      default ->
+          throw new ErrorHandler.UserError(
+              "unknown --shape '" + s + "'; choose tinyllama or small");
+    };
+  }
+
+  static GgmlType parseType(String s) {
+    return switch (s.toLowerCase(Locale.ROOT)) {
+      case "q8_0" -> GgmlType.Q8_0;
+      case "q4_0" -> GgmlType.Q4_0;
+      case "q4_k" -> GgmlType.Q4_K;
+      default ->
+          throw new ErrorHandler.UserError("unknown --type '" + s + "'; choose q8_0, q4_0 or q4_k");
+    };
+  }
+}
