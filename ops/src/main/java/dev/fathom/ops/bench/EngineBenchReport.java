@@ -15,8 +15,8 @@ import java.util.Map;
  * @param fathom Fathom's throughput
  * @param bytesPerToken bytes of weights a decode step reads (every matrix once)
  * @param bandwidth this machine's measured read bandwidth with {@code threads} threads
- * @param llamaCpp llama.cpp's throughput on the same file and tokens, or null when not asked for
- *     or unavailable
+ * @param llamaCpp llama.cpp's throughput on the same file and tokens, or null when not asked for or
+ *     unavailable
  * @param llamaCppError why llama.cpp was asked for but has no numbers, or null
  */
 public record EngineBenchReport(
@@ -131,18 +131,18 @@ public record EngineBenchReport(
             bandwidth.bytes() >> 20));
     b.append(
         String.format(
-            Locale.ROOT, "%-10s %14s %14s %18s%n", "engine", "prefill tok/s", "decode tok/s",
+            Locale.ROOT,
+            "%-10s %14s %14s %18s%n",
+            "engine",
+            "prefill tok/s",
+            "decode tok/s",
             "fraction of bound"));
     row(b, "fathom", fathom);
     if (llamaCpp != null) {
       row(b, "llama.cpp", llamaCpp);
       b.append(
           String.format(
-              Locale.ROOT,
-              "%-10s %14.2f %14.2f%n",
-              "ratio",
-              prefillRatio(),
-              decodeRatio()));
+              Locale.ROOT, "%-10s %14.2f %14.2f%n", "ratio", prefillRatio(), decodeRatio()));
       b.append("(ratio = Fathom ÷ llama.cpp; llama.cpp is ")
           .append(LlamaCppBenchmark.ARTIFACT)
           .append(" on the same file, tokens and threads)\n");

@@ -19,10 +19,11 @@ public final class EngineBenchmark {
   private EngineBenchmark() {}
 
   /**
-   * Times {@code WARMUP_RUNS + timedRuns} generations on {@code sequence}, cut back to empty
-   * before each, so every run reuses the KV cache memory the way llama.cpp reuses its context.
+   * Times {@code WARMUP_RUNS + timedRuns} generations on {@code sequence}, cut back to empty before
+   * each, so every run reuses the KV cache memory the way llama.cpp reuses its context.
    */
-  public static PhaseTimes run(LlamaSequence sequence, int[] prompt, int decodeTokens, int timedRuns) {
+  public static PhaseTimes run(
+      LlamaSequence sequence, int[] prompt, int decodeTokens, int timedRuns) {
     if (prompt.length + decodeTokens > sequence.capacity()) {
       throw new IllegalArgumentException(
           "prompt ("

@@ -16,8 +16,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The anchor of {@code fathom bench engine --vs-llamacpp}: llama.cpp on the same GGUF file, the same
- * prompt token ids and the same thread count, through the prebuilt library bundled in {@code
+ * The anchor of {@code fathom bench engine --vs-llamacpp}: llama.cpp on the same GGUF file, the
+ * same prompt token ids and the same thread count, through the prebuilt library bundled in {@code
  * de.kherud:llama} (java-llama.cpp). Only this class names that library, so its native code is
  * loaded when, and only when, the comparison is asked for.
  *
@@ -32,8 +32,8 @@ public final class LlamaCppBenchmark {
   /**
    * The anchor's coordinates, printed with its numbers. Its linux-x86_64 library is llama.cpp build
    * 4916 (commit c6af2161) compiled for AVX2 + FMA with OpenMP, without AVX-512, as its load log
-   * ({@code system_info}) says; a llama.cpp built with {@code GGML_NATIVE} on an AVX-512 machine can
-   * be faster.
+   * ({@code system_info}) says; a llama.cpp built with {@code GGML_NATIVE} on an AVX-512 machine
+   * can be faster.
    */
   public static final String ARTIFACT = "de.kherud:llama:4.2.0 (llama.cpp b4916, AVX2 build)";
 
@@ -128,7 +128,9 @@ public final class LlamaCppBenchmark {
    */
   private static void setPromptTokens(InferenceParameters p, int[] prompt) {
     String json =
-        Arrays.stream(prompt).mapToObj(Integer::toString).collect(Collectors.joining(",", "[", "]"));
+        Arrays.stream(prompt)
+            .mapToObj(Integer::toString)
+            .collect(Collectors.joining(",", "[", "]"));
     try {
       Field f = InferenceParameters.class.getSuperclass().getDeclaredField("parameters");
       f.setAccessible(true);

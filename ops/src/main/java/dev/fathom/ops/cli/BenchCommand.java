@@ -32,11 +32,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "bench",
     description = "Benchmarks (not tests): they print what they measure on this machine.",
-    subcommands = {
-      BenchCommand.Retrieval.class,
-      BenchServeCommand.class,
-      BenchEngineCommand.class
-    })
+    subcommands = {BenchCommand.Retrieval.class, BenchServeCommand.class, BenchEngineCommand.class})
 public final class BenchCommand implements Runnable {
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -16,8 +16,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code fathom bench engine}: prefill and decode speed of Fathom's in-JVM engine on one GGUF file,
- * set against this machine's memory bandwidth and, with {@code --vs-llamacpp}, against llama.cpp
- * on the same file.
+ * set against this machine's memory bandwidth and, with {@code --vs-llamacpp}, against llama.cpp on
+ * the same file.
  */
 @Command(
     name = "engine",
@@ -27,7 +27,9 @@ import picocli.CommandLine.Option;
           + " the median of 3). Also measures this machine's memory read bandwidth and reports"
           + " the fraction of the bandwidth bound decoding reaches (decode tok/s × bytes of"
           + " weights per token ÷ bandwidth).",
-      "With --vs-llamacpp, runs llama.cpp (" + LlamaCppBenchmark.ARTIFACT + ") on the same file,"
+      "With --vs-llamacpp, runs llama.cpp ("
+          + LlamaCppBenchmark.ARTIFACT
+          + ") on the same file,"
           + " prompt tokens and threads, and prints both side by side."
     })
 final class BenchEngineCommand implements Callable<Integer> {
@@ -102,8 +104,7 @@ final class BenchEngineCommand implements Callable<Integer> {
       try {
         // The only reference to the llama.cpp binding: its native library loads here or never.
         llamaCpp =
-            LlamaCppBenchmark.run(
-                model, threads, prompt, decodeTokens, EngineBenchmark.TIMED_RUNS);
+            LlamaCppBenchmark.run(model, threads, prompt, decodeTokens, EngineBenchmark.TIMED_RUNS);
       } catch (RuntimeException | LinkageError e) {
         llamaCppError = e.getMessage() != null ? e.getMessage() : e.toString();
       }

@@ -12,8 +12,16 @@ class EngineBenchReportTest {
 
   private static EngineBenchReport report(PhaseTimes llamaCpp, String error) {
     return new EngineBenchReport(
-        "m.gguf", "test machine", 2, 128, 64, new PhaseTimes(200, 5, 3), 1_000_000_000L, BANDWIDTH,
-        llamaCpp, error);
+        "m.gguf",
+        "test machine",
+        2,
+        128,
+        64,
+        new PhaseTimes(200, 5, 3),
+        1_000_000_000L,
+        BANDWIDTH,
+        llamaCpp,
+        error);
   }
 
   @Test
