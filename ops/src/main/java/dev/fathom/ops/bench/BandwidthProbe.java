@@ -29,7 +29,8 @@ public final class BandwidthProbe {
   /** 512 MiB: well beyond any last-level cache, so every pass reads DRAM. */
   public static final long DEFAULT_BYTES = 512L << 20;
 
-  public static final int DEFAULT_PASSES = 5;
+  /** Each pass takes tens of milliseconds; the best of ten rides out a noisy, shared machine. */
+  public static final int DEFAULT_PASSES = 10;
 
   private static final VectorSpecies<Long> SPECIES = LongVector.SPECIES_PREFERRED;
   private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;

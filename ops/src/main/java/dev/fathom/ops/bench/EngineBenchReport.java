@@ -53,10 +53,11 @@ public record EngineBenchReport(
     return t.decodeTokensPerSecond() * bytesPerToken / bandwidth.bytesPerSecond();
   }
 
-  /** Medians are over this many runs after one warm-up, the same on both engines. */
+  /** How both engines were timed, printed with the numbers. */
   public String method() {
-    return EngineBenchmark.WARMUP_RUNS
-        + " warm-up run, then the median of "
+    return "warm-up runs for "
+        + EngineBenchmark.WARMUP_SECONDS
+        + " s (at least one), then the median of "
         + fathom.runs()
         + " timed runs; prefill = one forward pass over the prompt, decode = one forward pass"
         + " per greedy token";

@@ -2,16 +2,21 @@ package dev.fathom.ops.bench;
 
 import dev.fathom.drafters.engine.LlamaSequence;
 import dev.fathom.drafters.engine.Sequence;
+import java.util.function.Supplier;
 
 /**
  * Fathom's side of {@code fathom bench engine}: prefill is one {@link Sequence#forward} over the
  * whole prompt, decode is {@code decodeTokens} single-token forward passes, each fed the argmax of
- * the previous logits (greedy). One warm-up run lets the JIT compile the kernels and pages the
- * mapped weights in; the medians of the timed runs are reported.
+ * the previous logits (greedy). Warm-up runs let the JIT compile the kernels and page the mapped
+ * weights in; the medians of the timed runs are reported.
  */
 public final class EngineBenchmark {
-  /** Untimed runs before the timed ones, on both engines. */
-  public static final int WARMUP_RUNS = 1;
+  /**
+   * Untimed runs come first, on both engines: at least one, and more until {@link #WARMUP_SECONDS}
+   * have passed. One run of a gigabyte model is warm-up enough, but on a megabyte-sized model one
+   * run lasts a tenth of a second, before C2 has compiled the kernels.
+   */
+  public static final int WARMUP_SECONDS = 2;
 
   /** Timed runs; the reported throughput is their median. */
   public static final int TIMED_RUNS = 3;
@@ -19,8 +24,8 @@ public final class EngineBenchmark {
   private EngineBenchmark() {}
 
   /**
-   * Times {@code WARMUP_RUNS + timedRuns} generations on {@code sequence}, cut back to empty before
-   * each, so every run reuses the KV cache memory the way llama.cpp reuses its context.
+   * Times generations on {@code sequence} (warm-up, then {@code timedRuns}), cut back to empty
+   * before each, so every run reuses the KV cache memory the way llama.cpp reuses its context.
    */
   public static PhaseTimes run(
       LlamaSequence sequence, int[] prompt, int decodeTokens, int timedRuns) {
@@ -34,24 +39,42 @@ public final class EngineBenchmark {
               + sequence.capacity()
               + " positions");
     }
+    int[] one = new int[1];
+    return measure(
+        prompt.length,
+        decodeTokens,
+        timedRuns,
+        () -> {
+          sequence.truncate(0);
+          long t0 = System.nanoTime();
+          one[0] = argmax(sequence.forward(prompt, false));
+          long t1 = System.nanoTime();
+          for (int i = 0; i < decodeTokens; i++) {
+            one[0] = argmax(sequence.forward(one, false));
+          }
+          return new long[] {t1 - t0, System.nanoTime() - t1};
+        });
+  }
+
+  /**
+   * Warm-up runs of {@code once} (see {@link #WARMUP_SECONDS}), then {@code timedRuns} timed ones.
+   *
+   * @param once one generation; returns its prefill and its decode nanoseconds
+   */
+  static PhaseTimes measure(
+      int promptTokens, int decodeTokens, int timedRuns, Supplier<long[]> once) {
+    long warmupEnd = System.nanoTime() + WARMUP_SECONDS * 1_000_000_000L;
+    do {
+      once.get();
+    } while (System.nanoTime() < warmupEnd);
     long[] prefill = new long[timedRuns];
     long[] decode = new long[timedRuns];
-    int[] one = new int[1];
-    for (int r = -WARMUP_RUNS; r < timedRuns; r++) {
-      sequence.truncate(0);
-      long t0 = System.nanoTime();
-      one[0] = argmax(sequence.forward(prompt, false));
-      long t1 = System.nanoTime();
-      for (int i = 0; i < decodeTokens; i++) {
-        one[0] = argmax(sequence.forward(one, false));
-      }
-      long t2 = System.nanoTime();
-      if (r >= 0) {
-        prefill[r] = t1 - t0;
-        decode[r] = t2 - t1;
-      }
+    for (int r = 0; r < timedRuns; r++) {
+      long[] t = once.get();
+      prefill[r] = t[0];
+      decode[r] = t[1];
     }
-    return PhaseTimes.fromDurations(prompt.length, decodeTokens, prefill, decode);
+    return PhaseTimes.fromDurations(promptTokens, decodeTokens, prefill, decode);
   }
 
   /**

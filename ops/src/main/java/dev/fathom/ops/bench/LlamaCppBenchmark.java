@@ -40,8 +40,9 @@ public final class LlamaCppBenchmark {
   private LlamaCppBenchmark() {}
 
   /**
-   * One warm-up run, then {@code timedRuns} timed runs, each a fresh prefill of {@code prompt}
-   * (prompt caching off) followed by {@code decodeTokens} greedy tokens (end-of-sequence ignored).
+   * Warm-up runs as for Fathom ({@link EngineBenchmark#WARMUP_SECONDS}), then {@code timedRuns}
+   * timed runs, each a fresh prefill of {@code prompt} (prompt caching off) followed by {@code
+   * decodeTokens} greedy tokens (end-of-sequence ignored).
    *
    * @throws IllegalStateException when the native library or the model cannot be loaded, with a
    *     message saying which
@@ -76,16 +77,8 @@ public final class LlamaCppBenchmark {
       deleteOnExit(libDir);
     }
     try (llama) {
-      long[] prefill = new long[timedRuns];
-      long[] decode = new long[timedRuns];
-      for (int r = -1; r < timedRuns; r++) {
-        long[] t = once(llama, prompt, decodeTokens);
-        if (r >= 0) {
-          prefill[r] = t[0];
-          decode[r] = t[1];
-        }
-      }
-      return PhaseTimes.fromDurations(prompt.length, decodeTokens, prefill, decode);
+      return EngineBenchmark.measure(
+          prompt.length, decodeTokens, timedRuns, () -> once(llama, prompt, decodeTokens));
     }
   }
 

@@ -23,8 +23,8 @@ import picocli.CommandLine.Option;
     name = "engine",
     description = {
       "Time Fathom's engine on a GGUF model: prefill of a --prompt-tokens prompt in one forward"
-          + " pass, then --decode-tokens greedy tokens one forward pass each (1 warm-up run, then"
-          + " the median of 3). Also measures this machine's memory read bandwidth and reports"
+          + " pass, then --decode-tokens greedy tokens one forward pass each (warm-up runs for"
+          + " 2 s, at least one, then the median of 3 timed runs). Also measures this machine's memory read bandwidth and reports"
           + " the fraction of the bandwidth bound decoding reaches (decode tok/s × bytes of"
           + " weights per token ÷ bandwidth).",
       "With --vs-llamacpp, runs llama.cpp ("
@@ -91,8 +91,10 @@ final class BenchEngineCommand implements Callable<Integer> {
       prompt = EngineBenchmark.promptTokens(promptTokens, engine.config().vocabularySize());
       bytesPerToken = engine.model().bytesPerToken();
       progress("measuring memory read bandwidth with " + threads + " threads");
-      bandwidth = BandwidthProbe.measure(BandwidthProbe.DEFAULT_BYTES, threads, 5);
-      progress("timing Fathom: 1 warm-up run, then 3 timed runs");
+      bandwidth =
+          BandwidthProbe.measure(
+              BandwidthProbe.DEFAULT_BYTES, threads, BandwidthProbe.DEFAULT_PASSES);
+      progress("timing Fathom: warm-up for 2 s (at least one run), then 3 timed runs");
       fathom =
           EngineBenchmark.run(
               engine.newSequence(), prompt, decodeTokens, EngineBenchmark.TIMED_RUNS);
@@ -100,7 +102,7 @@ final class BenchEngineCommand implements Callable<Integer> {
     PhaseTimes llamaCpp = null;
     String llamaCppError = null;
     if (vsLlamaCpp) {
-      progress("timing llama.cpp: 1 warm-up run, then 3 timed runs");
+      progress("timing llama.cpp: warm-up for 2 s (at least one run), then 3 timed runs");
       try {
         // The only reference to the llama.cpp binding: its native library loads here or never.
         llamaCpp =
