@@ -1,0 +1,178 @@
+package dev.fathom.ops.bench;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * This machine's memory read bandwidth as seen from Java: {@code threads} threads each sum their
+ * own slice of an off-heap region far larger than the last-level cache, and the best of several
+ * passes gives bytes per second. Decoding one token reads every weight once, so this is the ceiling
+ * a memory-bound decoder can approach (the "roofline" of Williams, Waterman and Patterson, CACM
+ * 2009): tokens/s ≤ bandwidth / bytes per token.
+ *
+ * <p>The sum uses the Vector API with four independent accumulators, so the loop is limited by the
+ * loads, not by the latency of one dependent add chain. Longs keep the sum exact, so the vector
+ * kernel can be checked against {@link #sumScalar} bit for bit.
+ */
+public final class BandwidthProbe {
+  /** 512 MiB: well beyond any last-level cache, so every pass reads DRAM. */
+  public static final long DEFAULT_BYTES = 512L << 20;
+
+  /** Each pass takes tens of milliseconds; the best of ten rides out a noisy, shared machine. */
+  public static final int DEFAULT_PASSES = 10;
+
+  private static final VectorSpecies<Long> SPECIES = LongVector.SPECIES_PREFERRED;
+  private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
+
+  /**
+   * One measurement.
+   *
+   * @param bytesPerSecond bytes read per second in the best pass
+   * @param bytes size of the region summed in each pass
+   * @param threads threads that read it together
+   * @param passes passes measured (the best one counts)
+   */
+  public record Result(double bytesPerSecond, long bytes, int threads, int passes) {
+    public Result {
+      if (!(bytesPerSecond > 0)) {
+        throw new IllegalArgumentException("bytesPerSecond must be > 0, got " + bytesPerSecond);
+      }
+    }
+
+    /** Decimal gigabytes per second, the unit memory bandwidth is quoted in. */
+    public double gbPerSecond() {
+      return bytesPerSecond / 1e9;
+    }
+  }
+
+  /** Where sums go so the JIT cannot prove them unused and drop the reads. */
+  private static volatile long blackhole;
+
+  private BandwidthProbe() {}
+
+  /**
+   * Sums a {@code bytes}-sized off-heap region with {@code threads} threads, {@code passes} times,
+   * and returns the best pass's bytes per second.
+   */
+  public static Result measure(long bytes, int threads, int passes) {
+    if (bytes < 1 << 20 || bytes > 64L << 30) {
+      throw new IllegalArgumentException("bytes must be in 1 MiB..64 GiB, got " + bytes);
+    }
+    if (threads < 1 || threads > 256) {
+      throw new IllegalArgumentException("threads must be in 1..256, got " + threads);
+    }
+    if (passes < 1 || passes > 100) {
+      throw new IllegalArgumentException("passes must be in 1..100, got " + passes);
+    }
+    long longs = bytes / Long.BYTES;
+    try (Arena arena = Arena.ofShared();
+        ExecutorService pool = Executors.newFixedThreadPool(threads, BandwidthProbe::daemon)) {
+      MemorySegment region = arena.allocate(longs * Long.BYTES, 64);
+      // Non-zero contents and every page touched before timing: a fresh mapping would otherwise
+      // read the shared zero page, or take page faults inside the timed pass.
+      for (long i = 0; i < longs; i += 512) {
+        region.setAtIndex(ValueLayout.JAVA_LONG, i, i);
+      }
+      // Compile the kernel before timing: an interpreted Vector API loop is 100x slower.
+      MemorySegment warm = region.asSlice(0, 1 << 16);
+      long sink = 0;
+      for (int i = 0; i < 20_000; i++) {
+        sink += sumVector(warm, 0, warm.byteSize() / Long.BYTES);
+      }
+      blackhole = sink;
+      double best = 0;
+      for (int p = 0; p < passes; p++) {
+        best = Math.max(best, onePass(region, threads, pool));
+      }
+      return new Result(best, longs * Long.BYTES, threads, passes);
+    }
+  }
+
+  /** Bytes per second of one pass: all threads start together, the slowest one ends it. */
+  private static double onePass(MemorySegment region, int threads, ExecutorService pool) {
+    long longs = region.byteSize() / Long.BYTES;
+    CyclicBarrier start = new CyclicBarrier(threads + 1);
+    List<Future<Long>> parts = new ArrayList<>(threads);
+    for (int t = 0; t < threads; t++) {
+      long from = longs * t / threads;
+      long to = longs * (t + 1) / threads;
+      parts.add(
+          pool.submit(
+              () -> {
+                start.await();
+                return sumVector(region, from, to);
+              }));
+    }
+    try {
+      start.await();
+      long t0 = System.nanoTime();
+      long sink = 0;
+      for (Future<Long> f : parts) {
+        sink += f.get();
+      }
+      long elapsed = System.nanoTime() - t0;
+      blackhole = sink;
+      return region.byteSize() * 1e9 / Math.max(1, elapsed);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("bandwidth probe interrupted", e);
+    } catch (Exception e) {
+      throw new IllegalStateException("bandwidth probe failed: " + e, e);
+    }
+  }
+
+  /** Sum of the longs at indices {@code from..to-1}, with the Vector API. */
+  static long sumVector(MemorySegment region, long from, long to) {
+    int lanes = SPECIES.length();
+    LongVector a0 = LongVector.zero(SPECIES);
+    LongVector a1 = a0;
+    LongVector a2 = a0;
+    LongVector a3 = a0;
+    long i = from;
+    long step = 4L * lanes;
+    for (; i + step <= to; i += step) {
+      long off = i * Long.BYTES;
+      a0 = a0.add(LongVector.fromMemorySegment(SPECIES, region, off, ByteOrder.nativeOrder()));
+      a1 =
+          a1.add(
+              LongVector.fromMemorySegment(
+                  SPECIES, region, off + (long) lanes * Long.BYTES, ByteOrder.nativeOrder()));
+      a2 =
+          a2.add(
+              LongVector.fromMemorySegment(
+                  SPECIES, region, off + 2L * lanes * Long.BYTES, ByteOrder.nativeOrder()));
+      a3 =
+          a3.add(
+              LongVector.fromMemorySegment(
+                  SPECIES, region, off + 3L * lanes * Long.BYTES, ByteOrder.nativeOrder()));
+    }
+    long sum = a0.add(a1).add(a2).add(a3).reduceLanes(VectorOperators.ADD);
+    return sum + sumScalar(region, i, to);
+  }
+
+  /** The scalar reference of {@link #sumVector}. */
+  static long sumScalar(MemorySegment region, long from, long to) {
+    long sum = 0;
+    for (long i = from; i < to; i++) {
+      sum += region.getAtIndex(LONG, i);
+    }
+    return sum;
+  }
+
+  private static Thread daemon(Runnable r) {
+    Thread t = new Thread(r, "bandwidth-probe");
+    t.setDaemon(true);
+    return t;
+  }
+}

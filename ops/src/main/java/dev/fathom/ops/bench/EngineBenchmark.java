@@ -1,0 +1,107 @@
+package dev.fathom.ops.bench;
+
+import dev.fathom.drafters.engine.LlamaSequence;
+import dev.fathom.drafters.engine.Sequence;
+import java.util.function.Supplier;
+
+/**
+ * Fathom's side of {@code fathom bench engine}: prefill is one {@link Sequence#forward} over the
+ * whole prompt, decode is {@code decodeTokens} single-token forward passes, each fed the argmax of
+ * the previous logits (greedy). Warm-up runs let the JIT compile the kernels and page the mapped
+ * weights in; the medians of the timed runs are reported.
+ */
+public final class EngineBenchmark {
+  /**
+   * Untimed runs come first, on both engines: at least one, and more until {@link #WARMUP_SECONDS}
+   * have passed. One run of a gigabyte model is warm-up enough, but on a megabyte-sized model one
+   * run lasts a tenth of a second, before C2 has compiled the kernels.
+   */
+  public static final int WARMUP_SECONDS = 2;
+
+  /** Timed runs; the reported throughput is their median. */
+  public static final int TIMED_RUNS = 3;
+
+  private EngineBenchmark() {}
+
+  /**
+   * Times generations on {@code sequence} (warm-up, then {@code timedRuns}), cut back to empty
+   * before each, so every run reuses the KV cache memory the way llama.cpp reuses its context.
+   */
+  public static PhaseTimes run(
+      LlamaSequence sequence, int[] prompt, int decodeTokens, int timedRuns) {
+    if (prompt.length + decodeTokens > sequence.capacity()) {
+      throw new IllegalArgumentException(
+          "prompt ("
+              + prompt.length
+              + ") plus decode ("
+              + decodeTokens
+              + ") tokens exceed the sequence's "
+              + sequence.capacity()
+              + " positions");
+    }
+    int[] one = new int[1];
+    return measure(
+        prompt.length,
+        decodeTokens,
+        timedRuns,
+        () -> {
+          sequence.truncate(0);
+          long t0 = System.nanoTime();
+          one[0] = argmax(sequence.forward(prompt, false));
+          long t1 = System.nanoTime();
+          for (int i = 0; i < decodeTokens; i++) {
+            one[0] = argmax(sequence.forward(one, false));
+          }
+          return new long[] {t1 - t0, System.nanoTime() - t1};
+        });
+  }
+
+  /**
+   * Warm-up runs of {@code once} (see {@link #WARMUP_SECONDS}), then {@code timedRuns} timed ones.
+   *
+   * @param once one generation; returns its prefill and its decode nanoseconds
+   */
+  static PhaseTimes measure(
+      int promptTokens, int decodeTokens, int timedRuns, Supplier<long[]> once) {
+    long warmupEnd = System.nanoTime() + WARMUP_SECONDS * 1_000_000_000L;
+    do {
+      once.get();
+    } while (System.nanoTime() < warmupEnd);
+    long[] prefill = new long[timedRuns];
+    long[] decode = new long[timedRuns];
+    for (int r = 0; r < timedRuns; r++) {
+      long[] t = once.get();
+      prefill[r] = t[0];
+      decode[r] = t[1];
+    }
+    return PhaseTimes.fromDurations(promptTokens, decodeTokens, prefill, decode);
+  }
+
+  /**
+   * {@code n} prompt token ids, the same on every run and for both engines: a fixed stride through
+   * ids 3 .. min(vocabulary, 32000) − 1, past the usual unknown/begin/end ids 0–2 and below the
+   * special tokens that larger vocabularies keep at their end. Speed does not depend on which ids
+   * they are.
+   */
+  public static int[] promptTokens(int n, int vocabularySize) {
+    if (vocabularySize < 4) {
+      throw new IllegalArgumentException("vocabularySize must be ≥ 4, got " + vocabularySize);
+    }
+    int span = Math.min(vocabularySize, 32_000) - 3;
+    int[] ids = new int[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = 3 + (int) ((i * 7919L + 13) % span);
+    }
+    return ids;
+  }
+
+  static int argmax(float[] logits) {
+    int best = 0;
+    for (int i = 1; i < logits.length; i++) {
+      if (logits[i] > logits[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+}

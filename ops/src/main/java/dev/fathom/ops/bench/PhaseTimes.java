@@ -1,0 +1,58 @@
+package dev.fathom.ops.bench;
+
+import java.util.Arrays;
+
+/**
+ * Throughput of the two phases of generation, measured the same way for every engine: prefill is
+ * one forward pass over the whole prompt (until the first token's logits), decode is one forward
+ * pass per generated token after that.
+ *
+ * @param prefillTokensPerSecond prompt tokens per second, median over the timed runs
+ * @param decodeTokensPerSecond generated tokens per second, median over the timed runs
+ * @param runs timed runs the medians are taken over (after the warm-up runs)
+ */
+public record PhaseTimes(double prefillTokensPerSecond, double decodeTokensPerSecond, int runs) {
+  public PhaseTimes {
+    if (!(prefillTokensPerSecond > 0) || !(decodeTokensPerSecond > 0)) {
+      throw new IllegalArgumentException(
+          "tokens per second must be > 0, got prefill "
+              + prefillTokensPerSecond
+              + " and decode "
+              + decodeTokensPerSecond);
+    }
+    if (runs < 1) {
+      throw new IllegalArgumentException("runs must be ≥ 1, got " + runs);
+    }
+  }
+
+  /**
+   * Medians of per-run throughputs from per-run durations.
+   *
+   * @param prefillNanos duration of each timed run's prefill
+   * @param decodeNanos duration of each timed run's decode
+   */
+  public static PhaseTimes fromDurations(
+      int promptTokens, int decodeTokens, long[] prefillNanos, long[] decodeNanos) {
+    if (prefillNanos.length == 0 || prefillNanos.length != decodeNanos.length) {
+      throw new IllegalArgumentException(
+          "need one prefill and one decode duration per run, got "
+              + prefillNanos.length
+              + " and "
+              + decodeNanos.length);
+    }
+    double[] prefill = new double[prefillNanos.length];
+    double[] decode = new double[decodeNanos.length];
+    for (int i = 0; i < prefill.length; i++) {
+      prefill[i] = promptTokens * 1e9 / Math.max(1, prefillNanos[i]);
+      decode[i] = decodeTokens * 1e9 / Math.max(1, decodeNanos[i]);
+    }
+    return new PhaseTimes(median(prefill), median(decode), prefill.length);
+  }
+
+  static double median(double[] values) {
+    double[] s = values.clone();
+    Arrays.sort(s);
+    int n = s.length;
+    return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+  }
+}

@@ -1,0 +1,46 @@
+package dev.fathom.ops.bench;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import org.junit.jupiter.api.Test;
+
+class BandwidthProbeTest {
+
+  @Test
+  void vectorSumEqualsScalarSumOnAwkwardRanges() {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment s = arena.allocate(5000L * Long.BYTES, 64);
+      for (long i = 0; i < 5000; i++) {
+        s.setAtIndex(ValueLayout.JAVA_LONG, i, i * 0x9E3779B97F4A7C15L);
+      }
+      long[][] ranges = {{0, 0}, {0, 1}, {0, 13}, {3, 210}, {1, 703}, {0, 4098}, {7, 5000}};
+      for (long[] r : ranges) {
+        assertEquals(
+            BandwidthProbe.sumScalar(s, r[0], r[1]),
+            BandwidthProbe.sumVector(s, r[0], r[1]),
+            "sum of " + r[0] + ".." + r[1]);
+      }
+    }
+  }
+
+  @Test
+  void measuresAPositiveBandwidth() {
+    BandwidthProbe.Result r = BandwidthProbe.measure(8L << 20, 2, 2);
+    assertTrue(r.bytesPerSecond() > 0, "bytes/s " + r.bytesPerSecond());
+    assertEquals(8L << 20, r.bytes());
+    assertEquals(2, r.threads());
+    assertEquals(r.bytesPerSecond() / 1e9, r.gbPerSecond(), 1e-12);
+  }
+
+  @Test
+  void rejectsSettingsOutsideTheirRanges() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> BandwidthProbe.measure(1024, 1, 1));
+    assertTrue(e.getMessage().contains("1 MiB..64 GiB"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> BandwidthProbe.measure(1L << 20, 0, 1));
+    assertThrows(IllegalArgumentException.class, () -> BandwidthProbe.measure(1L << 20, 1, 0));
+  }
+}
