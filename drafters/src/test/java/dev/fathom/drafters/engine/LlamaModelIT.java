@@ -75,4 +75,25 @@ class LlamaModelIT {
       }
     }
   }
+
+  /** The engine on the GGUF and llama2.c's reference forward on stories260K.bin agree. */
+  @Test
+  void logitsEqualLlama2cOnTheBinCheckpoint() throws Exception {
+    Path bin = STORIES.resolveSibling("stories260K.bin");
+    dev.fathom.drafters.llama2c.Llama2cReference ref =
+        new dev.fathom.drafters.llama2c.Llama2cReference(
+            dev.fathom.drafters.llama2c.Llama2cCheckpoint.read(bin));
+    int[] tokens = new int[PROMPT.length + CONTINUATION.length];
+    System.arraycopy(PROMPT, 0, tokens, 0, PROMPT.length);
+    System.arraycopy(CONTINUATION, 0, tokens, PROMPT.length, CONTINUATION.length);
+    int vocab = model.config().vocabularySize();
+    float[] engine = model.forward(model.newCache(), tokens, true, null);
+    for (int pos = 0; pos < tokens.length; pos++) {
+      float[] expected = ref.forward(tokens[pos], pos);
+      for (int j = 0; j < vocab; j++) {
+        org.junit.jupiter.api.Assertions.assertEquals(
+            expected[j], engine[pos * vocab + j], 1e-3f, "position " + pos + " token " + j);
+      }
+    }
+  }
 }
