@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -83,8 +84,20 @@ public final class ExtractiveCompressor implements ContextCompressor {
     return settings;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The evidence carries every retrieved passage too (deduplicated by id, in rank order), the
+   * long context of speculative answering.
+   */
   @Override
   public Evidence compress(String question, List<Hit> hits) {
+    Map<String, Passage> retrieved = new LinkedHashMap<>();
+    for (Hit h : hits) retrieved.putIfAbsent(h.passage().id(), h.passage());
+    return select(question, hits).withPassages(List.copyOf(retrieved.values()));
+  }
+
+  private Evidence select(String question, List<Hit> hits) {
     List<Candidate> candidates = candidates(hits);
     int inputTokens = 0;
     for (Hit h : hits.subList(0, Math.min(settings.topPassages(), hits.size()))) {

@@ -4,6 +4,7 @@ import dev.fathom.ops.cli.AskCommand;
 import dev.fathom.ops.cli.BenchCommand;
 import dev.fathom.ops.cli.ErrorHandler;
 import dev.fathom.ops.cli.EvalCommand;
+import dev.fathom.ops.cli.GenerateCommand;
 import dev.fathom.ops.cli.IngestCommand;
 import dev.fathom.ops.cli.ModelCommand;
 import dev.fathom.ops.cli.SearchCommand;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       AskCommand.class,
       SearchCommand.class,
+      GenerateCommand.class,
       IngestCommand.class,
       EvalCommand.class,
       BenchCommand.class,

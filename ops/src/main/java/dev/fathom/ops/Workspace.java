@@ -1,7 +1,9 @@
 package dev.fathom.ops;
 
+import dev.fathom.actors.PipelineSettings;
 import dev.fathom.actors.QuestionService;
 import dev.fathom.compressors.ExtractiveCompressor;
+import dev.fathom.compressors.answer.Answerer;
 import dev.fathom.compressors.answer.ExtractiveAnswerer;
 import dev.fathom.ops.config.FathomConfig;
 import dev.fathom.retrieval.embed.CachingEmbedder;
@@ -14,6 +16,7 @@ import dev.fathom.retrieval.ingest.IngestReport;
 import dev.fathom.retrieval.ingest.Ingestor;
 import dev.fathom.retrieval.search.HybridRetriever;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -120,6 +123,21 @@ public final class Workspace implements AutoCloseable {
           QuestionService.start(
               retriever(), compressor(), new ExtractiveAnswerer(), config.pipeline(), config.raw());
     }
+    return questions;
+  }
+
+  /**
+   * The actor pipeline with {@code answerer} in place of the extractive one ({@code fathom ask
+   * --model}), one answer at a time (a model serves one request at a time) within {@code timeout}.
+   */
+  public synchronized QuestionService questions(Answerer answerer, Duration timeout) {
+    if (questions != null) {
+      throw new IllegalStateException("the question pipeline of this workspace is already running");
+    }
+    PipelineSettings p = config.pipeline();
+    PipelineSettings settings =
+        new PipelineSettings(p.retrieverParallelism(), p.compressorParallelism(), 1, timeout);
+    questions = QuestionService.start(retriever(), compressor(), answerer, settings, config.raw());
     return questions;
   }
 

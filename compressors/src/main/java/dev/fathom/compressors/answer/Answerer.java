@@ -1,10 +1,11 @@
 package dev.fathom.compressors.answer;
 
 import dev.fathom.compressors.Evidence;
+import java.util.function.Consumer;
 
 /**
- * The answer stage. The default, {@link ExtractiveAnswerer}, needs no generative model; a drafter
- * backed by the in-JVM engine implements the same interface.
+ * The answer stage. The default, {@link ExtractiveAnswerer}, needs no generative model; {@link
+ * GenerativeAnswerer} writes the answer with a language model.
  */
 public interface Answerer {
 
@@ -12,11 +13,12 @@ public interface Answerer {
   Answer answer(String question, Evidence evidence);
 
   /**
-   * Like {@link #answer(String, Evidence)}, handing the text to {@code onText} as it is produced.
-   * The default computes the whole answer, then hands over its text once.
+   * Composes the answer and hands its text to {@code onText} as it is written. This default
+   * computes the answer first and emits its whole text once; a generative answerer emits pieces as
+   * the model produces them. What was emitted may differ from the returned {@link Answer#text()}
+   * where the answerer rewrites text after generation (see {@link GenerativeAnswerer}).
    */
-  default Answer answer(
-      String question, Evidence evidence, java.util.function.Consumer<String> onText) {
+  default Answer answer(String question, Evidence evidence, Consumer<String> onText) {
     Answer a = answer(question, evidence);
     onText.accept(a.text());
     return a;

@@ -1,0 +1,113 @@
+package dev.fathom.ops.cli;
+
+import dev.fathom.drafters.engine.EngineSettings;
+import dev.fathom.drafters.engine.LocalLanguageModel;
+import dev.fathom.drafters.gguf.GgufFormatException;
+import dev.fathom.drafters.speculative.RapidSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Which GGUF model runs, how, and whether a drafter speculates for it (RAPID). */
+public final class EngineOptions {
+
+  @Option(names = "--model", paramLabel = "FILE", description = "A GGUF model file.")
+  Path model;
+
+  @Option(
+      names = "--draft-model",
+      paramLabel = "FILE",
+      description =
+          "A smaller (or larger) GGUF model with the same tokenizer that drafts tokens for"
+              + " --model; implies --speculate.")
+  Path draftModel;
+
+  @Option(
+      names = "--speculate",
+      description =
+          "Speculative decoding (RAPID); without --draft-model the model drafts for itself.")
+  boolean speculate;
+
+  @Option(
+      names = "--eta",
+      paramLabel = "E",
+      defaultValue = "0",
+      description =
+          "RAPID's η: how far the target is pulled toward the drafter; 0 is lossless"
+              + " (default: ${DEFAULT-VALUE}).")
+  float eta;
+
+  @Option(
+      names = "--gamma",
+      paramLabel = "G",
+      defaultValue = "10",
+      description = "Most draft tokens per round (default: ${DEFAULT-VALUE}).")
+  int gamma;
+
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description = "Compute threads (default: the number of processors).")
+  Integer threads;
+
+  @Option(
+      names = "--context",
+      paramLabel = "N",
+      defaultValue = "0",
+      description =
+          "Context positions; 0 means the model's own, capped at 8192 (default: ${DEFAULT-VALUE}).")
+  int context;
+
+  @Option(
+      names = "--chat-template",
+      paramLabel = "NAME",
+      description =
+          "Force a chat template: llama3, chatml, llama2 or mistral (default: from the file).")
+  String chatTemplate;
+
+  boolean speculating() {
+    return speculate || draftModel != null;
+  }
+
+  RapidSettings rapid() {
+    return RapidSettings.DEFAULTS.withEta(eta).withGamma(gamma);
+  }
+
+  EngineSettings engine() {
+    return new EngineSettings(
+        threads == null ? Runtime.getRuntime().availableProcessors() : threads,
+        context,
+        chatTemplate);
+  }
+
+  /** Opens {@code --model}; bad files become one-line errors naming them. */
+  LocalLanguageModel openModel() {
+    if (model == null) {
+      throw new ErrorHandler.UserError("--model FILE.gguf is required");
+    }
+    return open(model);
+  }
+
+  /** Opens {@code --draft-model}, or returns {@code target} itself for self-speculation. */
+  LocalLanguageModel openDrafter(LocalLanguageModel target) {
+    return draftModel == null ? target : open(draftModel);
+  }
+
+  private LocalLanguageModel open(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new ErrorHandler.UserError(file + ": no such model file");
+    }
+    try {
+      return LocalLanguageModel.open(file, engine());
+    } catch (GgufFormatException e) {
+      throw new ErrorHandler.UserError(e.getMessage());
+    } catch (NoSuchFileException e) {
+      throw new ErrorHandler.UserError(file + ": no such model file");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+}
