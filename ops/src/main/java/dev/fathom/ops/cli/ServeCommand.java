@@ -1,5 +1,8 @@
 package dev.fathom.ops.cli;
 
+import dev.fathom.compressors.answer.Answerer;
+import dev.fathom.compressors.answer.GenerativeAnswerer;
+import dev.fathom.drafters.engine.LocalLanguageModel;
 import dev.fathom.ops.config.FathomConfig;
 import dev.fathom.ops.serve.FathomServer;
 import dev.fathom.ops.serve.HttpSettings;
@@ -23,6 +26,10 @@ import picocli.CommandLine.Option;
 public final class ServeCommand implements Callable<Integer> {
 
   @Mixin DataOption data;
+
+  @Mixin EngineOptions engine;
+
+  @Mixin SamplingOptions sampling;
 
   @Option(
       names = "--kafka-port",
@@ -57,7 +64,37 @@ public final class ServeCommand implements Callable<Integer> {
     if (httpPort != null) http = http.withPort(httpPort);
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
-    FathomServer server = FathomServer.start(config, kafka, http, System.out);
+    LocalLanguageModel model = null;
+    LocalLanguageModel drafter = null;
+    Answerer answerer = null;
+    if (engine.model != null || engine.draftModel != null) {
+      model = engine.openModel();
+      drafter = engine.speculating() ? engine.openDrafter(model) : model;
+      answerer =
+          new GenerativeAnswerer(
+              model,
+              drafter,
+              new GenerativeAnswerer.Settings(
+                  sampling.settings(0f), engine.speculating(), engine.rapid()));
+      System.out.println(
+          "Answering with "
+              + model.name()
+              + (engine.speculating() ? " (RAPID, drafter " + drafter.name() + ")" : ""));
+    }
+    FathomServer server;
+    try {
+      server =
+          FathomServer.start(
+              config,
+              kafka,
+              http,
+              answerer,
+              config.raw().getDuration("fathom.ask.model-question-timeout"),
+              System.out);
+    } catch (RuntimeException e) {
+      closeModels(model, drafter);
+      throw e;
+    }
     // SIGTERM and Ctrl-C run shutdown hooks: stop polling, finish and commit the questions in
     // flight, commit and close the index, stop the broker; the JVM waits for this hook.
     Thread hook =
@@ -80,11 +117,17 @@ public final class ServeCommand implements Callable<Integer> {
     } finally {
       Throwable failure = server.failure();
       server.close();
+      closeModels(model, drafter);
       stopped.countDown();
       if (failure != null) {
         throw new ErrorHandler.UserError("serve stopped: " + failure);
       }
     }
     return 0;
+  }
+
+  private static void closeModels(LocalLanguageModel model, LocalLanguageModel drafter) {
+    if (drafter != null && drafter != model) drafter.close();
+    if (model != null) model.close();
   }
 }

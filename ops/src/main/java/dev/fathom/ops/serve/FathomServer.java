@@ -1,5 +1,6 @@
 package dev.fathom.ops.serve;
 
+import dev.fathom.compressors.answer.Answerer;
 import dev.fathom.ops.Workspace;
 import dev.fathom.ops.config.FathomConfig;
 import dev.fathom.retrieval.index.PassageIndex;
@@ -72,6 +73,21 @@ public final class FathomServer implements AutoCloseable {
    */
   public static FathomServer start(
       FathomConfig config, KafkaSettings kafka, HttpSettings httpSettings, PrintStream out) {
+    return start(config, kafka, httpSettings, null, null, out);
+  }
+
+  /**
+   * Starts everything with {@code answerer} (a language model, {@code fathom serve --model}) in
+   * place of the extractive answerer, answering one question at a time within {@code timeout}; a
+   * null answerer keeps the extractive one.
+   */
+  public static FathomServer start(
+      FathomConfig config,
+      KafkaSettings kafka,
+      HttpSettings httpSettings,
+      Answerer answerer,
+      Duration timeout,
+      PrintStream out) {
     EmbeddedKafka broker = null;
     Workspace ws = new Workspace(config);
     try {
@@ -89,6 +105,9 @@ public final class FathomServer implements AutoCloseable {
                   : " (embedded, log in " + config.dataDir().resolve("kafka") + ")"));
       TopicSetup.ensure(bootstrap, kafka);
       PassageIndex index = ws.writableIndex();
+      if (answerer != null) {
+        ws.questions(answerer, timeout); // later ws.questions() calls return this pipeline
+      }
       ServeMetrics metrics = new ServeMetrics(index::passageCount, kafka.topics());
       DocumentIndexer indexer =
           new DocumentIndexer(
@@ -101,7 +120,14 @@ public final class FathomServer implements AutoCloseable {
               bootstrap, kafka.groupId() + "-documents-" + nodeId, kafka, indexer, metrics);
       QuestionStream questions =
           new QuestionStream(
-              bootstrap, nodeId, kafka, ws.questions(), config.mode(), config.k(), metrics);
+              bootstrap,
+              nodeId,
+              kafka,
+              ws.questions(),
+              config.mode(),
+              config.k(),
+              answerer != null ? timeout : config.pipeline().questionTimeout(),
+              metrics);
       FathomServer server = new FathomServer(ws, broker, bootstrap, questions, documents, metrics);
       server.documentThread.start();
       server.questionThread.start();

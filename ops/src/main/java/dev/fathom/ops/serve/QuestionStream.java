@@ -84,13 +84,16 @@ final class QuestionStream implements Runnable {
       QuestionService questions,
       SearchMode defaultMode,
       int defaultK,
+      Duration questionTimeout,
       ServeMetrics metrics) {
     this.settings = settings;
     this.metrics = metrics;
     this.questions = questions;
     this.defaultMode = defaultMode;
     this.defaultK = defaultK;
-    this.consumer = new KafkaConsumer<>(consumerProperties(bootstrapServers, nodeId, settings));
+    this.consumer =
+        new KafkaConsumer<>(
+            consumerProperties(bootstrapServers, nodeId, settings, questionTimeout));
     this.producer =
         new KafkaProducer<>(
             producerProperties(bootstrapServers, settings.groupId() + "-answers-" + nodeId));
@@ -135,7 +138,8 @@ final class QuestionStream implements Runnable {
     };
   }
 
-  private static Properties consumerProperties(String bootstrap, String nodeId, KafkaSettings s) {
+  private static Properties consumerProperties(
+      String bootstrap, String nodeId, KafkaSettings s, Duration questionTimeout) {
     Properties p = new Properties();
     // The embedded broker's address, or fathom.kafka.bootstrap-servers.
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -153,9 +157,13 @@ final class QuestionStream implements Runnable {
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     // The cap on questions in flight: one poll is answered as one transaction.
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(s.maxInFlight()));
-    // A turn lasts at most the question timeout (30 s by default) plus the commit; 5 minutes
-    // leaves room before the group considers this member dead and rebalances.
-    p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "300000");
+    // A turn lasts at most the question timeout plus the commit — with a language model answering
+    // one question at a time, up to max-in-flight question timeouts; past this the group would
+    // consider the member dead and rebalance. At least 5 minutes.
+    long turn = questionTimeout.toMillis() * Math.min(s.maxInFlight(), 1000) + 60_000;
+    p.put(
+        ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
+        Long.toString(Math.min(Integer.MAX_VALUE, Math.max(300_000, turn))));
     // Values are checked by Fathom (size, UTF-8, JSON), so a bad one becomes a dead letter instead
     // of a deserializer exception that would stop the partition.
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
