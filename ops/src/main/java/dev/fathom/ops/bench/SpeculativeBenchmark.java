@@ -19,8 +19,9 @@ import java.util.Set;
  * <p>Only decoding is timed: both runs prefill all prompt tokens but the last untimed, as {@link
  * SpeculativeDecoder} does, so the clock covers the same {@code maxTokens} target steps' worth of
  * output in both. Stop tokens are ignored (as llama-bench does), so every run decodes exactly
- * {@code maxTokens} tokens and short answers do not make the rates noisy. For each prompt the plain
- * run comes right before the speculative one, so both see the same load on a shared machine.
+ * {@code maxTokens} tokens and short answers do not make the rates noisy. For each prompt the two
+ * runs come one right after the other (plain first on even prompts, speculative first on odd ones),
+ * so both see about the same load on a shared machine.
  */
 public final class SpeculativeBenchmark {
   private final LocalLanguageModel target;
@@ -110,8 +111,17 @@ public final class SpeculativeBenchmark {
     long plainStepNanos = 0;
     for (int i = 0; i < prompts.size(); i++) {
       SpeculativeWorkload.Prompt p = prompts.get(i);
-      Timed plain = plain(p, seed + i);
-      Timed spec = speculative(p, rapid, seed + i);
+      // Alternate which run goes first, so a drift in the machine's load or caches between the
+      // two runs of a prompt does not favour either.
+      Timed plain;
+      Timed spec;
+      if (i % 2 == 0) {
+        plain = plain(p, seed + i);
+        spec = speculative(p, rapid, seed + i);
+      } else {
+        spec = speculative(p, rapid, seed + i);
+        plain = plain(p, seed + i);
+      }
       plainTotal += plain.nanos;
       specTotal += spec.nanos;
       speedups[i] = (double) plain.nanos / spec.nanos;
