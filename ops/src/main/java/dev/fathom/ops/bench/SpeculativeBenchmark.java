@@ -88,11 +88,14 @@ public final class SpeculativeBenchmark {
   }
 
   /**
-   * One untimed plain and speculative run on the first prompt, so the JIT has compiled both paths.
+   * Untimed runs on the first prompt, so the JIT has compiled every path: plain, speculative with a
+   * fixed γ (the adaptive gate may run only one round, too few to compile the batched
+   * verification), and speculative as asked.
    */
   public void warmUp(RapidSettings rapid) {
     SpeculativeWorkload.Prompt p = prompts.get(0);
     plain(p, seed);
+    speculative(p, rapid.withAdaptive(false), seed);
     speculative(p, rapid, seed);
   }
 
