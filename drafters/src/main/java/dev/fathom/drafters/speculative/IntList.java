@@ -40,6 +40,14 @@ final class IntList {
   }
 
   /** The contents, leaving the list empty. */
+  /** Drops all but the last {@code n} values (all are kept when there are at most n). */
+  void keepLast(int n) {
+    if (size > n) {
+      System.arraycopy(a, size - n, a, 0, n);
+      size = n;
+    }
+  }
+
   int[] drain() {
     int[] out = toArray();
     size = 0;

@@ -13,10 +13,25 @@ import org.slf4j.LoggerFactory;
  * g+1} positions ({@code t_1} = one plain target step, {@code c} the measured extra per verified
  * position). Plain decoding yields one token per {@code t_1}. The gate picks {@code g ∈ 1..γ}
  * maximising {@code E(g)/cost(g)} and turns speculation off when the best is no faster than plain.
- * While off it probes with one short round after a number of plain tokens that doubles after each
- * probe that does not pay (32, 64, … 1024), so a useless drafter costs little.
  *
- * <p>The first {@link #WARMUP} tokens are decoded plainly to measure {@code t_1}. Estimates are
+ * <p>Why it is off matters for when to look again:
+ *
+ * <ul>
+ *   <li>Acceptance too low: it probes with one short round after a number of plain tokens that
+ *       doubles after each probe that does not pay (32, 64, … 1024), and only once the probe's
+ *       estimated cost — the drafter catching up on the newest tokens (at most {@link
+ *       SpeculativeDecoder#MAX_CATCH_UP}) and a round of {@link #PROBE_GAMMA} — is at most {@link
+ *       #PROBE_SHARE} of the time spent decoding plainly since the last one, so a useless drafter
+ *       costs little.
+ *   <li>Too costly even if every draft were accepted ({@code t_d + c ≥ t_1}, since {@code (g+1) /
+ *       (t_1 + g·(t_d + c)) > 1/t_1} holds exactly when {@code t_1 > t_d + c}): no acceptance can
+ *       help, so it probes again only once plain steps have become {@link #COST_REPROBE} times
+ *       slower (a growing long context slows the target, not a short-context drafter).
+ * </ul>
+ *
+ * <p>The first {@link #WARMUP} tokens are decoded plainly to measure {@code t_1}; the first round
+ * then drafts a single token, since neither {@code t_d} nor the acceptance is known yet and a long
+ * first round of a useless drafter would cost as much as many plain tokens. Estimates are
  * exponential moving averages so they follow changing context lengths.
  */
 final class SpeculationGate {
@@ -25,6 +40,10 @@ final class SpeculationGate {
   private static final double DECAY = 0.3; // weight of the newest measurement
   private static final int FIRST_PROBE_GAP = 32;
   private static final int MAX_PROBE_GAP = 1024;
+  static final int FIRST_GAMMA = 1;
+  static final int PROBE_GAMMA = 2;
+  static final double COST_REPROBE = 1.25;
+  static final double PROBE_SHARE = 0.05;
 
   private final int maxGamma;
   private final boolean adaptive;
@@ -38,6 +57,7 @@ final class SpeculationGate {
   private int probeGap = FIRST_PROBE_GAP;
   private int offDecisions;
   private int plainSteps;
+  private double hopelessAt = Double.NaN; // t_1 when turned off for cost, else NaN
 
   SpeculationGate(int maxGamma, boolean adaptive) {
     this.maxGamma = maxGamma;
@@ -52,13 +72,18 @@ final class SpeculationGate {
     if (plainSteps < WARMUP) {
       return 0;
     }
+    if (Double.isNaN(draftNanos)) {
+      return Math.min(maxGamma, FIRST_GAMMA);
+    }
     if (!on) {
-      if (plainSinceProbe < probeGap) {
+      if (plainSinceProbe < probeGap
+          || plainNanos < COST_REPROBE * hopelessAt // false while hopelessAt is NaN
+          || probeCost() > PROBE_SHARE * plainSinceProbe * plainNanos) {
         return 0;
       }
       plainSinceProbe = 0;
       probeGap = Math.min(MAX_PROBE_GAP, probeGap * 2);
-      return Math.min(maxGamma, 4);
+      return Math.min(maxGamma, PROBE_GAMMA);
     }
     return bestGamma();
   }
@@ -69,12 +94,18 @@ final class SpeculationGate {
     plainNanos = ema(plainNanos, nanos);
   }
 
-  void recordRound(int gamma, int acceptedTokens, long draftTime, long verifyTime) {
+  /**
+   * One round's outcome. {@code draftPositions} counts every position the drafter ran, including
+   * tokens it caught up on after plain steps, so {@code t_d} is the cost of one drafter position
+   * and a catch-up after a long plain stretch does not make the drafter look slower than it is.
+   */
+  void recordRound(
+      int gamma, int acceptedTokens, int draftPositions, long draftTime, long verifyTime) {
     // Per-token acceptance counts only drafts that were judged: those after a rejection were not.
     int judged = acceptedTokens + (acceptedTokens < gamma ? 1 : 0);
     accepted = (1 - DECAY) * accepted + DECAY * acceptedTokens;
     drafted = (1 - DECAY) * drafted + DECAY * judged;
-    draftNanos = ema(draftNanos, (double) draftTime / gamma);
+    draftNanos = ema(draftNanos, (double) draftTime / Math.max(gamma, draftPositions));
     if (!Double.isNaN(plainNanos)) {
       extraVerifyNanos = ema(extraVerifyNanos, Math.max(0, verifyTime - plainNanos) / gamma);
     }
@@ -83,10 +114,12 @@ final class SpeculationGate {
     }
     int best = bestGamma();
     boolean pays = speed(best) > 1.0 / plainNanos;
+    hopelessAt = !pays && draftNanos + extraVerifyNanos >= plainNanos ? plainNanos : Double.NaN;
     if (on && !pays) {
       offDecisions++;
       log.debug(
-          "speculation off: acceptance {} draft {} µs/token, verify extra {} µs/position, plain {} µs/token",
+          "speculation off{}: acceptance {} draft {} µs/token, verify extra {} µs/position, plain {} µs/token",
+          Double.isNaN(hopelessAt) ? "" : " (too costly at any acceptance)",
           String.format("%.2f", acceptance()),
           Math.round(draftNanos / 1000),
           Math.round(extraVerifyNanos / 1000),
@@ -121,6 +154,12 @@ final class SpeculationGate {
       }
     }
     return best;
+  }
+
+  /** Estimated time of a probe round beyond the plain step it replaces. */
+  private double probeCost() {
+    int catchUp = Math.min(plainSinceProbe + 1, SpeculativeDecoder.MAX_CATCH_UP);
+    return (catchUp + PROBE_GAMMA - 1) * draftNanos + PROBE_GAMMA * extraVerifyNanos;
   }
 
   /** Expected tokens per nanosecond of a round of {@code g} drafts. */

@@ -23,6 +23,7 @@ import java.util.Set;
  */
 public final class SpeculativeDecoder {
   private static final int ACCEPTED = -1;
+  static final int MAX_CATCH_UP = 16;
   private final RapidSettings settings;
   private final SamplingPolicy policy;
   private final Set<Integer> stopTokens;
@@ -165,6 +166,11 @@ public final class SpeculativeDecoder {
       lastGamma = gamma;
       int targetBase = target.length();
       int draftBase = drafter.length();
+      // After a plain stretch the drafter reads only the newest tokens: catching up on all of them
+      // would cost about as much as decoding them again where a batched forward is compute-bound
+      // (CPUs). It only drafts, so a gap in what it has read cannot change what the target accepts
+      // at η = 0; it is one more way its context is shorter than the target's.
+      draftPending.keepLast(MAX_CATCH_UP);
       int draftPendingCount = draftPending.size();
 
       long t0 = System.nanoTime();
@@ -217,7 +223,7 @@ public final class SpeculativeDecoder {
       accepted += n;
       draftNanos += t1 - t0;
       verifyNanos += t2 - t1;
-      gate.recordRound(g, n, t1 - t0, t2 - t1);
+      gate.recordRound(g, n, draftPendingCount + g - 1, t1 - t0, t2 - t1);
 
       // Cut both caches back to the accepted prefix; what a sequence has not seen becomes pending.
       target.truncate(targetBase + pendingCount + n);

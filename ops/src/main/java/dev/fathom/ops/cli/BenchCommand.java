@@ -26,13 +26,18 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code fathom bench retrieval}: ingest throughput and query latency, measured here and now; and
- * {@code fathom bench serve} ({@link BenchServeCommand}) and {@code fathom bench engine} ({@link
- * BenchEngineCommand}).
+ * {@code fathom bench serve} ({@link BenchServeCommand}), {@code fathom bench engine} ({@link
+ * BenchEngineCommand}) and {@code fathom bench speculative} ({@link BenchSpeculativeCommand}).
  */
 @Command(
     name = "bench",
     description = "Benchmarks (not tests): they print what they measure on this machine.",
-    subcommands = {BenchCommand.Retrieval.class, BenchServeCommand.class, BenchEngineCommand.class})
+    subcommands = {
+      BenchCommand.Retrieval.class,
+      BenchServeCommand.class,
+      BenchEngineCommand.class,
+      BenchSpeculativeCommand.class
+    })
 public final class BenchCommand implements Runnable {
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -18,7 +18,19 @@ public final class Json {
   private static final ObjectMapper MAPPER =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+  /** Without indentation: one value per line (JSON Lines), for rows a script reads one by one. */
+  private static final ObjectMapper COMPACT = new ObjectMapper();
+
   private Json() {}
+
+  /** {@code value} as JSON on a single line. */
+  public static String line(Object value) {
+    try {
+      return COMPACT.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
+    }
+  }
 
   public static String write(Object value) {
     try {

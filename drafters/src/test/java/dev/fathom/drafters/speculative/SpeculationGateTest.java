@@ -1,0 +1,100 @@
+package dev.fathom.drafters.speculative;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.function.IntUnaryOperator;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The gate's decisions on simulated costs (in arbitrary time units): plain step {@code t1}, drafter
+ * position {@code td}, extra per verified position {@code c}, and how many of {@code γ} drafts are
+ * accepted.
+ */
+class SpeculationGateTest {
+
+  /** Decodes {@code tokens} tokens under the gate; returns the simulated time over plain time. */
+  static double slowdown(
+      SpeculationGate gate, int tokens, long t1, long td, long c, IntUnaryOperator accepted) {
+    long time = 0;
+    int done = 0;
+    int lag = 1; // tokens the drafter has not read, as the decoder's pending list
+    while (done < tokens) {
+      int g = Math.min(gate.nextGamma(), tokens - done - 1);
+      if (g <= 0) {
+        gate.recordPlain(t1);
+        time += t1;
+        done++;
+        lag++;
+      } else {
+        int n = accepted.applyAsInt(g);
+        int positions = Math.min(lag, SpeculativeDecoder.MAX_CATCH_UP) + g - 1;
+        gate.recordRound(g, n, positions, positions * td, t1 + g * c);
+        time += positions * td + t1 + g * c;
+        done += n + 1;
+        lag = 1;
+      }
+    }
+    return (double) time / (tokens * t1);
+  }
+
+  @Test
+  void theFirstRoundAfterWarmUpDraftsASingleToken() {
+    SpeculationGate gate = new SpeculationGate(10, true);
+    for (int i = 0; i < SpeculationGate.WARMUP; i++) {
+      assertEquals(0, gate.nextGamma());
+      gate.recordPlain(100);
+    }
+    assertEquals(SpeculationGate.FIRST_GAMMA, gate.nextGamma());
+  }
+
+  @Test
+  void aFastDrafterThatIsAlwaysRightGetsTheFullGamma() {
+    SpeculationGate gate = new SpeculationGate(10, true);
+    double s = slowdown(gate, 200, 100, 5, 2, g -> g);
+    assertTrue(gate.on());
+    assertEquals(10, gate.nextGamma());
+    assertTrue(s < 0.5, "speculation is more than twice as fast: " + s);
+  }
+
+  @Test
+  void aDrafterTooCostlyAtAnyAcceptanceIsNotProbedAgainWhileCostsStay() {
+    // td + c = 150 ≥ t1 = 100: even perfect acceptance cannot pay.
+    SpeculationGate gate = new SpeculationGate(10, true);
+    double s = slowdown(gate, 64, 100, 60, 90, g -> g);
+    assertFalse(gate.on());
+    assertEquals(1, gate.offDecisions());
+    assertTrue(s <= 1 / 0.95, "at most 5% slower over 64 tokens: " + s);
+    for (int i = 0; i < 2000; i++) {
+      assertEquals(0, gate.nextGamma(), "no probe at an unchanged cost, step " + i);
+      gate.recordPlain(100);
+    }
+    for (int i = 0; i < 20; i++) {
+      gate.recordPlain(200); // the target got slower, e.g. its context grew
+    }
+    assertTrue(gate.nextGamma() > 0, "probes again once plain steps are slower");
+  }
+
+  @Test
+  void aUselessDrafterCostsAtMostFivePercentOnceWarm() {
+    for (long[] costs : new long[][] {{100, 60, 90}, {100, 10, 5}, {100, 40, 30}}) {
+      SpeculationGate gate = new SpeculationGate(10, true);
+      double s = slowdown(gate, 64, costs[0], costs[1], costs[2], g -> 0);
+      assertFalse(gate.on());
+      assertTrue(
+          s <= 1 / 0.95, "over 64 tokens with costs " + costs[1] + "/" + costs[2] + ": " + s);
+      double longRun =
+          slowdown(new SpeculationGate(10, true), 2000, costs[0], costs[1], costs[2], g -> 0);
+      assertTrue(longRun <= 1.03, "over 2000 tokens with costs " + costs[1] + ": " + longRun);
+    }
+  }
+
+  @Test
+  void fixedGammaAlwaysDraftsGamma() {
+    SpeculationGate gate = new SpeculationGate(7, false);
+    assertEquals(7, gate.nextGamma());
+    gate.recordRound(7, 0, 7, 700, 1000);
+    assertEquals(7, gate.nextGamma());
+  }
+}

@@ -1,0 +1,249 @@
+package dev.fathom.ops.bench;
+
+import dev.fathom.drafters.engine.LocalLanguageModel;
+import dev.fathom.drafters.engine.Sequence;
+import dev.fathom.drafters.lm.GenerationSettings;
+import dev.fathom.drafters.sampling.Sampler;
+import dev.fathom.drafters.speculative.RapidSettings;
+import dev.fathom.drafters.speculative.SamplerPolicy;
+import dev.fathom.drafters.speculative.SpeculationStats;
+import dev.fathom.drafters.speculative.SpeculativeDecoder;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Plain decoding of the target against RAPID speculative decoding, on the same prompts with the
+ * same sampler settings and seeds.
+ *
+ * <p>Only decoding is timed: both runs prefill all prompt tokens but the last untimed, as {@link
+ * SpeculativeDecoder} does, so the clock covers the same {@code maxTokens} target steps' worth of
+ * output in both. Stop tokens are ignored (as llama-bench does), so every run decodes exactly
+ * {@code maxTokens} tokens and short answers do not make the rates noisy. For each prompt the two
+ * runs come one right after the other (plain first on even prompts, speculative first on odd ones),
+ * so both see about the same load on a shared machine.
+ */
+public final class SpeculativeBenchmark {
+  private final LocalLanguageModel target;
+  private final LocalLanguageModel drafter;
+  private final List<SpeculativeWorkload.Prompt> prompts;
+  private final int maxTokens;
+  private final float temperature;
+  private final long seed;
+
+  public SpeculativeBenchmark(
+      LocalLanguageModel target,
+      LocalLanguageModel drafter,
+      List<SpeculativeWorkload.Prompt> prompts,
+      int maxTokens,
+      float temperature,
+      long seed) {
+    this.target = target;
+    this.drafter = drafter;
+    this.prompts = List.copyOf(prompts);
+    this.maxTokens = maxTokens;
+    this.temperature = temperature;
+    this.seed = seed;
+  }
+
+  /**
+   * One row: totals over all prompts for one setting. Rates are total tokens over total decoding
+   * seconds; {@code medianSpeedup} is the median of the per-prompt speed-ups.
+   */
+  public record Row(
+      RapidSettings rapid,
+      int prompts,
+      int tokens,
+      long plainNanos,
+      long specNanos,
+      double medianSpeedup,
+      int identical,
+      int rounds,
+      int drafted,
+      int accepted,
+      int plainSteps,
+      int gateOffDecisions,
+      long draftNanos,
+      long verifyNanos,
+      long plainStepNanos) {
+    public double plainTokensPerSecond() {
+      return tokens / (plainNanos / 1e9);
+    }
+
+    public double specTokensPerSecond() {
+      return tokens / (specNanos / 1e9);
+    }
+
+    public double speedup() {
+      return (double) plainNanos / specNanos;
+    }
+
+    public double acceptance() {
+      return drafted == 0 ? 0 : (double) accepted / drafted;
+    }
+
+    public double meanAccepted() {
+      return rounds == 0 ? 0 : (double) accepted / rounds;
+    }
+  }
+
+  /**
+   * Untimed runs on the first prompt, so the JIT has compiled every path: plain, speculative with a
+   * fixed γ (the adaptive gate may run only one round, too few to compile the batched
+   * verification), and speculative as asked.
+   */
+  public void warmUp(RapidSettings rapid) {
+    SpeculativeWorkload.Prompt p = prompts.get(0);
+    plain(p, seed);
+    speculative(p, rapid.withAdaptive(false), seed);
+    speculative(p, rapid, seed);
+  }
+
+  public Row measure(RapidSettings rapid) {
+    long plainTotal = 0;
+    long specTotal = 0;
+    double[] speedups = new double[prompts.size()];
+    int identical = 0;
+    int rounds = 0;
+    int drafted = 0;
+    int accepted = 0;
+    int plainSteps = 0;
+    int offs = 0;
+    long draftNanos = 0;
+    long verifyNanos = 0;
+    long plainStepNanos = 0;
+    for (int i = 0; i < prompts.size(); i++) {
+      SpeculativeWorkload.Prompt p = prompts.get(i);
+      // Alternate which run goes first, so a drift in the machine's load or caches between the
+      // two runs of a prompt does not favour either.
+      Timed plain;
+      Timed spec;
+      if (i % 2 == 0) {
+        plain = plain(p, seed + i);
+        spec = speculative(p, rapid, seed + i);
+      } else {
+        spec = speculative(p, rapid, seed + i);
+        plain = plain(p, seed + i);
+      }
+      plainTotal += plain.nanos;
+      specTotal += spec.nanos;
+      speedups[i] = (double) plain.nanos / spec.nanos;
+      identical += Arrays.equals(plain.tokens, spec.tokens) ? 1 : 0;
+      SpeculationStats s = spec.stats;
+      rounds += s.rounds();
+      drafted += s.drafted();
+      accepted += s.accepted();
+      plainSteps += s.plainSteps();
+      offs += s.gateOffDecisions();
+      draftNanos += s.draftNanos();
+      verifyNanos += s.verifyNanos();
+      plainStepNanos += s.plainNanos();
+    }
+    return new Row(
+        rapid,
+        prompts.size(),
+        prompts.size() * maxTokens,
+        plainTotal,
+        specTotal,
+        median(speedups),
+        identical,
+        rounds,
+        drafted,
+        accepted,
+        plainSteps,
+        offs,
+        draftNanos,
+        verifyNanos,
+        plainStepNanos);
+  }
+
+  private record Timed(int[] tokens, long nanos, SpeculationStats stats) {}
+
+  /** The target alone, exactly the loop of {@link LocalLanguageModel#generate}, minus stops. */
+  private Timed plain(SpeculativeWorkload.Prompt p, long s) {
+    int[] prompt = p.target();
+    Sampler sampler = new Sampler(settings(s));
+    Sequence seq = target.engine().newSequence();
+    int vocab = seq.vocabularySize();
+    int[] history = Arrays.copyOf(prompt, prompt.length + maxTokens);
+    int n = prompt.length;
+    seq.forward(Arrays.copyOf(prompt, prompt.length - 1), false);
+    long t0 = System.nanoTime();
+    float[] logits = seq.forward(new int[] {prompt[prompt.length - 1]}, false);
+    for (int k = 0; k < maxTokens; k++) {
+      int token = sampler.sample(logits, vocab, history, n);
+      history[n++] = token;
+      if (k + 1 < maxTokens) {
+        logits = seq.forward(new int[] {token}, false);
+      }
+    }
+    long nanos = System.nanoTime() - t0;
+    return new Timed(Arrays.copyOfRange(history, prompt.length, n), nanos, null);
+  }
+
+  private Timed speculative(SpeculativeWorkload.Prompt p, RapidSettings rapid, long s) {
+    SpeculativeDecoder decoder =
+        new SpeculativeDecoder(rapid, new SamplerPolicy(new Sampler(settings(s))), Set.of());
+    PrefillClock t = new PrefillClock(target.engine().newSequence());
+    PrefillClock d = new PrefillClock(drafter.engine().newSequence());
+    SpeculativeDecoder.Result r =
+        decoder.generate(t, p.target(), d, p.draft(), maxTokens, x -> true);
+    long end = System.nanoTime();
+    // The decoder prefills the target, then the drafter (when its prompt has more than one token).
+    long decodeStart = p.draft().length > 1 ? d.firstForwardEnd : t.firstForwardEnd;
+    return new Timed(r.tokens(), end - decodeStart, r.stats());
+  }
+
+  private GenerationSettings settings(long s) {
+    return GenerationSettings.GREEDY
+        .withMaxTokens(maxTokens)
+        .withTemperature(temperature)
+        .withSeed(s);
+  }
+
+  static double median(double[] values) {
+    double[] v = values.clone();
+    Arrays.sort(v);
+    int m = v.length / 2;
+    return v.length % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
+  }
+
+  /** A sequence that notes when its first forward pass (the prefill) returned. */
+  private static final class PrefillClock implements Sequence {
+    private final Sequence inner;
+    long firstForwardEnd;
+
+    PrefillClock(Sequence inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public int length() {
+      return inner.length();
+    }
+
+    @Override
+    public int capacity() {
+      return inner.capacity();
+    }
+
+    @Override
+    public int vocabularySize() {
+      return inner.vocabularySize();
+    }
+
+    @Override
+    public float[] forward(int[] tokens, boolean allLogits) {
+      float[] out = inner.forward(tokens, allLogits);
+      if (firstForwardEnd == 0) {
+        firstForwardEnd = System.nanoTime();
+      }
+      return out;
+    }
+
+    @Override
+    public void truncate(int length) {
+      inner.truncate(length);
+    }
+  }
+}

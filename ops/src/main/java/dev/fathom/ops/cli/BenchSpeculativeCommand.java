@@ -1,0 +1,273 @@
+package dev.fathom.ops.cli;
+
+import dev.fathom.drafters.engine.EngineSettings;
+import dev.fathom.drafters.engine.LocalLanguageModel;
+import dev.fathom.drafters.speculative.RapidSettings;
+import dev.fathom.ops.bench.SpeculativeBenchmark;
+import dev.fathom.ops.bench.SpeculativeWorkload;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code fathom bench speculative}: RAPID speculative decoding against plain decoding of the
+ * target, per η, on long-context prompts the model writes itself ({@link SpeculativeWorkload}).
+ */
+@Command(
+    name = "speculative",
+    description = {
+      "Time RAPID speculative decoding (arXiv 2502.20330) against plain decoding of the target on"
+          + " the same prompts: the target reads a long story the model wrote itself, the drafter"
+          + " only the story's last tokens, both then a question. One row per η: acceptance, mean"
+          + " accepted drafts per round, decoding tokens/s with and without speculation, speed-up"
+          + " (totals over all prompts). The drafter is the target itself unless --draft-model is"
+          + " given. The adaptive gate (default) picks γ up to --gamma and turns speculation off"
+          + " when it would be slower; --fixed-gamma always drafts γ tokens."
+    })
+final class BenchSpeculativeCommand implements Callable<Integer> {
+
+  @Option(names = "--model", required = true, paramLabel = "FILE", description = "Target GGUF.")
+  Path model;
+
+  @Option(
+      names = "--draft-model",
+      paramLabel = "FILE",
+      description = "Drafter GGUF with the same vocabulary (default: the target itself).")
+  Path draftModel;
+
+  @Option(
+      names = "--etas",
+      split = ",",
+      paramLabel = "η",
+      description = "RAPID's η values, one row each (default: 0,5,10,20).")
+  List<Float> etas = new ArrayList<>(List.of(0f, 5f, 10f, 20f));
+
+  @Option(
+      names = "--gamma",
+      paramLabel = "N",
+      description = "Most draft tokens per round (default: ${DEFAULT-VALUE}).")
+  int gamma = 10;
+
+  @Option(
+      names = "--temperature",
+      paramLabel = "T",
+      description = "Sampling temperature, 0 = greedy (default: ${DEFAULT-VALUE}).")
+  float temperature = 0f;
+
+  @Option(
+      names = "--max-tokens",
+      paramLabel = "N",
+      description = "Tokens decoded per prompt (default: ${DEFAULT-VALUE}).")
+  int maxTokens = 64;
+
+  @Option(
+      names = "--prompts",
+      paramLabel = "N",
+      description = "Prompts per row (default: ${DEFAULT-VALUE}).")
+  int prompts = 5;
+
+  @Option(
+      names = "--long-context",
+      paramLabel = "N",
+      description = "Story tokens the target reads (default: ${DEFAULT-VALUE}).")
+  int longContext = 448;
+
+  @Option(
+      names = "--short-context",
+      paramLabel = "N",
+      description = "Last story tokens the drafter reads (default: ${DEFAULT-VALUE}).")
+  int shortContext = 48;
+
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description = "Compute threads (default: all cores).")
+  int threads = Runtime.getRuntime().availableProcessors();
+
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      description = "Seed of the stories and samplers (default: ${DEFAULT-VALUE}).")
+  long seed = 42;
+
+  @Option(names = "--fixed-gamma", description = "Turn the adaptive gate off: always draft γ.")
+  boolean fixedGamma;
+
+  @Option(names = "--json", description = "Print one JSON object per row, one per line.")
+  boolean json;
+
+  @Override
+  public Integer call() throws IOException {
+    validate();
+    EngineSettings engine = EngineSettings.defaults().withThreads(threads);
+    try (LocalLanguageModel target = LocalLanguageModel.open(model, engine);
+        LocalLanguageModel other =
+            draftModel == null ? null : LocalLanguageModel.open(draftModel, engine)) {
+      LocalLanguageModel drafter = other == null ? target : other;
+      int needed = 1 + longContext + 32 + maxTokens;
+      if (needed > target.contextLength()) {
+        throw new ErrorHandler.UserError(
+            "--long-context "
+                + longContext
+                + " plus a question and --max-tokens "
+                + maxTokens
+                + " need about "
+                + needed
+                + " positions; "
+                + target.name()
+                + " holds "
+                + target.contextLength());
+      }
+      System.err.printf(
+          "writing %d stories of %d tokens with %s...%n", prompts, longContext, target.name());
+      List<SpeculativeWorkload.Prompt> ps =
+          SpeculativeWorkload.build(target, prompts, longContext, shortContext, seed);
+      SpeculativeBenchmark bench =
+          new SpeculativeBenchmark(target, drafter, ps, maxTokens, temperature, seed);
+      RapidSettings base = RapidSettings.DEFAULTS.withGamma(gamma).withAdaptive(!fixedGamma);
+      bench.warmUp(base.withEta(etas.get(0)));
+      if (!json) {
+        printHeader(target, drafter, ps);
+      }
+      for (float eta : etas) {
+        SpeculativeBenchmark.Row row = bench.measure(base.withEta(eta));
+        Map<String, Object> m = row(row, ps, target, drafter);
+        System.out.println(json ? Json.line(m) : text(m));
+      }
+    }
+    return 0;
+  }
+
+  private void validate() {
+    if (!Files.isRegularFile(model)) throw new ErrorHandler.UserError("no model file at " + model);
+    if (draftModel != null && !Files.isRegularFile(draftModel)) {
+      throw new ErrorHandler.UserError("no draft model file at " + draftModel);
+    }
+    if (etas.isEmpty()) throw new ErrorHandler.UserError("--etas needs at least one value");
+    for (float e : etas) {
+      if (!(e >= 0f && e <= 1000f)) {
+        throw new ErrorHandler.UserError("--etas values must be in 0..1000, got " + e);
+      }
+    }
+    check("--gamma", gamma, 1, 64);
+    check("--max-tokens", maxTokens, 1, 100_000);
+    check("--prompts", prompts, 1, 1000);
+    check("--long-context", longContext, 1, 1_000_000);
+    check("--short-context", shortContext, 1, longContext);
+    check("--threads", threads, 1, 256);
+    if (!(temperature >= 0f && temperature <= 100f)) {
+      throw new ErrorHandler.UserError("--temperature must be in 0..100, got " + temperature);
+    }
+  }
+
+  private static void check(String name, int value, int min, int max) {
+    if (value < min || value > max) {
+      throw new ErrorHandler.UserError(name + " must be in " + min + ".." + max + ", got " + value);
+    }
+  }
+
+  /** The documented row shape of {@code --json}. */
+  Map<String, Object> row(
+      SpeculativeBenchmark.Row r,
+      List<SpeculativeWorkload.Prompt> ps,
+      LocalLanguageModel target,
+      LocalLanguageModel drafter) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("eta", (double) r.rapid().eta());
+    m.put("acceptance", round(r.acceptance(), 3));
+    m.put("mean_accepted", round(r.meanAccepted(), 2));
+    m.put("plain_tok_s", round(r.plainTokensPerSecond(), 1));
+    m.put("spec_tok_s", round(r.specTokensPerSecond(), 1));
+    m.put("speedup", round(r.speedup(), 3));
+    m.put("speedup_median", round(r.medianSpeedup(), 3));
+    m.put("gamma", r.rapid().gamma());
+    m.put("adaptive", r.rapid().adaptive());
+    m.put("drafted", r.drafted());
+    m.put("accepted", r.accepted());
+    m.put("rounds", r.rounds());
+    m.put("plain_steps", r.plainSteps());
+    m.put("gate_off_decisions", r.gateOffDecisions());
+    m.put("draft_ms", round(r.draftNanos() / 1e6, 1));
+    m.put("verify_ms", round(r.verifyNanos() / 1e6, 1));
+    m.put("plain_step_ms", round(r.plainStepNanos() / 1e6, 1));
+    m.put("plain_ms", round(r.plainNanos() / 1e6, 1));
+    m.put("spec_ms", round(r.specNanos() / 1e6, 1));
+    m.put("identical_to_plain", r.identical());
+    m.put("prompts", r.prompts());
+    m.put("tokens", r.tokens());
+    m.put("target_context_tokens", mean(ps, true));
+    m.put("draft_context_tokens", mean(ps, false));
+    m.put("temperature", (double) temperature);
+    m.put("model", target.name());
+    m.put("draft_model", drafter.name());
+    m.put("threads", threads);
+    return m;
+  }
+
+  private void printHeader(
+      LocalLanguageModel target, LocalLanguageModel drafter, List<SpeculativeWorkload.Prompt> ps) {
+    System.out.println("machine: " + BenchCommand.machine());
+    System.out.printf(
+        "target %s reads %d tokens, drafter %s reads %d; %d prompts × %d tokens, temperature %s,"
+            + " γ ≤ %d, %s; rates are totals over all prompts, decoding only%n",
+        target.name(),
+        mean(ps, true),
+        drafter == target ? "(itself)" : drafter.name(),
+        mean(ps, false),
+        prompts,
+        maxTokens,
+        temperature,
+        gamma,
+        fixedGamma ? "fixed γ" : "adaptive gate on");
+    System.out.printf(
+        "%6s %10s %8s %10s %10s %8s %8s %7s %6s %9s %9s%n",
+        "η",
+        "accept",
+        "mean acc",
+        "plain t/s",
+        "spec t/s",
+        "speedup",
+        "median",
+        "rounds",
+        "plain",
+        "gate off",
+        "identical");
+  }
+
+  private static String text(Map<String, Object> m) {
+    return String.format(
+        "%6s %10s %8s %10s %10s %8s %8s %7s %6s %9s %9s",
+        m.get("eta"),
+        m.get("acceptance"),
+        m.get("mean_accepted"),
+        m.get("plain_tok_s"),
+        m.get("spec_tok_s"),
+        m.get("speedup"),
+        m.get("speedup_median"),
+        m.get("rounds"),
+        m.get("plain_steps"),
+        m.get("gate_off_decisions"),
+        m.get("identical_to_plain") + "/" + m.get("prompts"));
+  }
+
+  private static int mean(List<SpeculativeWorkload.Prompt> ps, boolean target) {
+    return (int)
+        Math.round(
+            ps.stream()
+                .mapToInt(p -> target ? p.target().length : p.draft().length)
+                .average()
+                .orElse(0));
+  }
+
+  private static double round(double v, int digits) {
+    double f = Math.pow(10, digits);
+    return Math.round(v * f) / f;
+  }
+}
