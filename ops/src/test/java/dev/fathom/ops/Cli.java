@@ -5,9 +5,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /** Runs the real command line in this JVM and captures what it prints. */
-final class Cli {
+public final class Cli {
 
-  record Result(int exit, String out, String err) {
+  public record Result(int exit, String out, String err) {
     @Override
     public String toString() {
       return "exit=" + exit + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
@@ -16,7 +16,7 @@ final class Cli {
 
   private Cli() {}
 
-  static synchronized Result run(String... args) {
+  public static synchronized Result run(String... args) {
     PrintStream oldOut = System.out;
     PrintStream oldErr = System.err;
     ByteArrayOutputStream out = new ByteArrayOutputStream();

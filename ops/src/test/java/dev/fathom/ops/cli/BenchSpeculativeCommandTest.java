@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fathom.ops.Fathom;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.fathom.ops.Cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,25 +19,6 @@ class BenchSpeculativeCommandTest {
       Path.of(System.getProperty("fathom.root", "."))
           .resolve("../shared/models/stories260K/stories260K.gguf")
           .normalize();
-
-  record Run(int exit, String out, String err) {}
-
-  static synchronized Run run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int exit = Fathom.run(args);
-      return new Run(
-          exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-  }
 
   @ParameterizedTest
   @CsvSource(
@@ -56,14 +34,14 @@ class BenchSpeculativeCommandTest {
       })
   void badOptionsAreRejectedWithTheirLegalRange(String option, String value, String message) {
     assumeTrue(Files.isRegularFile(STORIES), "stories260K is absent at " + STORIES);
-    Run r = run("bench", "speculative", "--model", STORIES.toString(), option, value);
+    Cli.Result r = Cli.run("bench", "speculative", "--model", STORIES.toString(), option, value);
     assertTrue(r.exit() != 0, r.toString());
     assertTrue(r.err().contains(message), r.err());
   }
 
   @Test
   void aMissingModelIsNamed() {
-    Run r = run("bench", "speculative", "--model", "/no/such/model.gguf");
+    Cli.Result r = Cli.run("bench", "speculative", "--model", "/no/such/model.gguf");
     assertTrue(r.exit() != 0);
     assertTrue(r.err().contains("no model file at /no/such/model.gguf"), r.err());
   }
@@ -71,7 +49,8 @@ class BenchSpeculativeCommandTest {
   @Test
   void aLongContextThatDoesNotFitIsRejected() {
     assumeTrue(Files.isRegularFile(STORIES), "stories260K is absent at " + STORIES);
-    Run r = run("bench", "speculative", "--model", STORIES.toString(), "--long-context", "2040");
+    Cli.Result r =
+        Cli.run("bench", "speculative", "--model", STORIES.toString(), "--long-context", "2040");
     assertTrue(r.exit() != 0);
     assertTrue(r.err().contains("stories260K.gguf holds 2048"), r.err());
   }
@@ -79,8 +58,8 @@ class BenchSpeculativeCommandTest {
   @Test
   void jsonPrintsOneRowPerEtaWithTheDocumentedFields() throws Exception {
     assumeTrue(Files.isRegularFile(STORIES), "stories260K is absent at " + STORIES);
-    Run r =
-        run(
+    Cli.Result r =
+        Cli.run(
             "bench",
             "speculative",
             "--model",
