@@ -145,7 +145,7 @@ public final class LocalLanguageModel implements LanguageModel {
     }
     checkFits(targetPrompt);
     TextEmitter emitter =
-        new TextEmitter(tokenizer, startsWithBos(targetPrompt), stopStrings, listener);
+        new TextEmitter(tokenizer, promptIsOnlyBos(targetPrompt), stopStrings, listener);
     SpeculativeDecoder decoder =
         new SpeculativeDecoder(
             rapid, new SamplerPolicy(new Sampler(settings)), tokenizer.stopTokens());
@@ -177,7 +177,8 @@ public final class LocalLanguageModel implements LanguageModel {
       int[] prompt, GenerationSettings settings, List<String> stopStrings, TokenListener listener) {
     checkFits(prompt);
     Sampler sampler = new Sampler(settings);
-    TextEmitter emitter = new TextEmitter(tokenizer, startsWithBos(prompt), stopStrings, listener);
+    TextEmitter emitter =
+        new TextEmitter(tokenizer, promptIsOnlyBos(prompt), stopStrings, listener);
     LlamaSequence seq = engine.newSequence();
     int vocab = engine.config().vocabularySize();
     int[] history = Arrays.copyOf(prompt, prompt.length + settings.maxTokens());
@@ -228,8 +229,9 @@ public final class LocalLanguageModel implements LanguageModel {
     return stops;
   }
 
-  private boolean startsWithBos(int[] prompt) {
-    return prompt.length > 0 && prompt[0] == tokenizer.bos() && prompt.length == 1;
+  /** Whether the text starts right after BOS, where SentencePiece drops its leading space. */
+  private boolean promptIsOnlyBos(int[] prompt) {
+    return prompt.length == 1 && prompt[0] == tokenizer.bos();
   }
 
   private void checkFits(int[] prompt) {
