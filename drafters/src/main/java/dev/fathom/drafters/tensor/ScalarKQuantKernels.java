@@ -118,21 +118,11 @@ enum ScalarKQuantKernels implements TypeKernel {
 
   @Override
   public float dot(MemorySegment w, long byteOffset, float[] x, int xOff, int n) {
-    float[] values = new float[BLOCK];
-    float sum = 0f;
-    for (int b = 0; b < n / BLOCK; b++) {
-      block(w, byteOffset + (long) b * bytesPerBlock, values, 0);
-      for (int i = 0; i < BLOCK; i++) {
-        sum += values[i] * x[xOff + b * BLOCK + i];
-      }
-    }
-    return sum;
+    return ScalarBlocks.dot(this::block, BLOCK, bytesPerBlock, w, byteOffset, x, xOff, n);
   }
 
   @Override
   public void dequantize(MemorySegment w, long byteOffset, float[] dst, int dstOff, int n) {
-    for (int b = 0; b < n / BLOCK; b++) {
-      block(w, byteOffset + (long) b * bytesPerBlock, dst, dstOff + b * BLOCK);
-    }
+    ScalarBlocks.dequantize(this::block, BLOCK, bytesPerBlock, w, byteOffset, dst, dstOff, n);
   }
 }
