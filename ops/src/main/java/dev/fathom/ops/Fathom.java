@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "fathom",
     mixinStandardHelpOptions = true,
+    // --help and --version on every subcommand too (`fathom ask --help`, as the docs show).
+    scope = CommandLine.ScopeType.INHERIT,
     versionProvider = Fathom.Version.class,
     description =
         "Ask questions of your documents: hybrid Lucene retrieval, RECOMP compression,"
