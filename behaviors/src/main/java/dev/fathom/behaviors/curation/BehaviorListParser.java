@@ -56,7 +56,8 @@ public final class BehaviorListParser {
   // "behavior" (or "behaviour"), then the name (letters, digits, _, -, spaces), then a separator.
   private static final Pattern LINE =
       Pattern.compile(
-          "(?i)^behaviou?r([ _-][\\p{L}\\p{N}_ -]*?)\\s*(?::|->|→|=|\\s[—–-]\\s|[—–])\\s*(.*)$");
+          "^(?i:behaviou?r)((?:[ _-]|(?=[A-Z]))[\\p{L}\\p{N}_ -]*?)\\s*"
+              + "(?::|->|→|=|\\s[—–-]\\s|[—–])\\s*(.*)$");
   private static final Pattern NAME_ONLY =
       Pattern.compile("(?i)^behaviou?r([_-][\\p{L}\\p{N}_-]+)$");
   private static final Pattern CAMEL = Pattern.compile("(?<=[a-z0-9])(?=[A-Z])");
@@ -144,7 +145,7 @@ public final class BehaviorListParser {
    * characters one underscore ({@code "Compare Dates"} → {@code behavior_compare_dates}).
    */
   public static String normalizeName(String name) {
-    String s = name.replaceFirst("(?i)^behaviou?r(?=[ _-]|$)", "");
+    String s = name.replaceFirst("^(?i:behaviou?r)(?=[ _-]|$|[A-Z])", "");
     s = CAMEL.matcher(s).replaceAll("_").toLowerCase(Locale.ROOT);
     s = s.replaceAll("[^a-z0-9]+", "_").replaceAll("^_+|_+$", "");
     return s.isEmpty() ? "behavior" : "behavior_" + s;
