@@ -120,7 +120,7 @@ public final class BehaviorCurator {
                         c.name(), c.instruction(), trace.topic(), List.of(trace.requestId()), 0))
             .toList();
     for (String reason : parsed.skipped()) {
-      log.info("trace {}: skipped strategist output {}", trace.requestId(), reason);
+      log.info("trace {}: strategist output skipped: {}", trace.requestId(), reason);
     }
     metrics.mined(behaviors.size());
     return new Proposal(
