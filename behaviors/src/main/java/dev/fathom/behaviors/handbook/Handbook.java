@@ -3,8 +3,6 @@ package dev.fathom.behaviors.handbook;
 import dev.fathom.retrieval.embed.Embedder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -15,16 +13,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
 import org.apache.lucene.document.Document;
-import org.apache.lucene.document.Field;
-import org.apache.lucene.document.KnnFloatVectorField;
-import org.apache.lucene.document.StoredField;
-import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
-import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.MatchAllDocsQuery;
@@ -58,12 +51,6 @@ import org.apache.lucene.util.BytesRef;
  * are lock-free, writes are serialised and committed one by one (durable when the call returns).
  */
 public final class Handbook implements AutoCloseable {
-
-  private static final String NAME = "name";
-  private static final String TOPIC = "topic";
-  private static final String JSON = "json";
-  private static final String STORED_VECTOR = "stored_vector";
-  private static final String VECTOR = "vector";
 
   /**
    * @param mergeSimilarity cosine similarity of instruction embeddings at or above which a new
@@ -212,7 +199,7 @@ public final class Handbook implements AutoCloseable {
   public synchronized boolean remove(String name) {
     if (entries.remove(name) == null) return false;
     try {
-      writer.deleteDocuments(new Term(NAME, name));
+      writer.deleteDocuments(new Term(HandbookDocuments.NAME, name));
       commit();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot remove " + name + " from " + path, e);
@@ -263,16 +250,17 @@ public final class Handbook implements AutoCloseable {
       List<BytesRef> terms = new ArrayList<>();
       terms.add(new BytesRef(""));
       topics.forEach(t -> terms.add(new BytesRef(t.strip())));
-      filter = new TermInSetQuery(TOPIC, terms);
+      filter = new TermInSetQuery(HandbookDocuments.TOPIC, terms);
     }
-    KnnFloatVectorQuery query = new KnnFloatVectorQuery(VECTOR, vector, k, filter);
+    KnnFloatVectorQuery query =
+        new KnnFloatVectorQuery(HandbookDocuments.VECTOR, vector, k, filter);
     try {
       IndexSearcher s = searchers.acquire();
       try {
         List<Scored> out = new ArrayList<>();
         StoredFields stored = s.storedFields();
         for (ScoreDoc sd : s.search(query, k).scoreDocs) {
-          Entry e = entries.get(stored.document(sd.doc).get(NAME));
+          Entry e = entries.get(stored.document(sd.doc).get(HandbookDocuments.NAME));
           // Lucene's DOT_PRODUCT score is (1 + cos) / 2.
           if (e != null) out.add(new Scored(e.behavior(), 2.0 * sd.score - 1.0));
         }
@@ -286,14 +274,9 @@ public final class Handbook implements AutoCloseable {
   }
 
   private void write(Behavior b, float[] vector) {
-    Document d = new Document();
-    d.add(new StringField(NAME, b.name(), Field.Store.YES));
-    d.add(new StringField(TOPIC, b.topic(), Field.Store.NO));
-    d.add(new StoredField(JSON, BehaviorJson.write(b)));
-    d.add(new StoredField(STORED_VECTOR, toBytes(vector)));
-    d.add(new KnnFloatVectorField(VECTOR, vector, VectorSimilarityFunction.DOT_PRODUCT));
+    Document d = HandbookDocuments.of(b, vector);
     try {
-      writer.updateDocument(new Term(NAME, b.name()), d);
+      writer.updateDocument(new Term(HandbookDocuments.NAME, b.name()), d);
       commit();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + b.name() + " to " + path, e);
@@ -314,8 +297,8 @@ public final class Handbook implements AutoCloseable {
       int n = Math.max(1, s.getIndexReader().maxDoc());
       for (ScoreDoc sd : s.search(new MatchAllDocsQuery(), n).scoreDocs) {
         Document d = stored.document(sd.doc);
-        Behavior b = BehaviorJson.read(d.get(JSON));
-        float[] v = fromBytes(d.getBinaryValue(STORED_VECTOR));
+        Behavior b = HandbookDocuments.behavior(d);
+        float[] v = HandbookDocuments.vector(d);
         if (v.length != embedder.dimension()) {
           throw new IllegalStateException(
               "the handbook at "
@@ -331,21 +314,6 @@ public final class Handbook implements AutoCloseable {
     } finally {
       searchers.release(s);
     }
-  }
-
-  private static BytesRef toBytes(float[] v) {
-    ByteBuffer b = ByteBuffer.allocate(v.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-    b.asFloatBuffer().put(v);
-    return new BytesRef(b.array());
-  }
-
-  private static float[] fromBytes(BytesRef r) {
-    float[] v = new float[r.length / Float.BYTES];
-    ByteBuffer.wrap(r.bytes, r.offset, r.length)
-        .order(ByteOrder.LITTLE_ENDIAN)
-        .asFloatBuffer()
-        .get(v);
-    return v;
   }
 
   @Override
