@@ -25,6 +25,12 @@ import java.util.Set;
  * (docs/evaluation.md). Sentences are kept best-first until the token budget or the sentence cap is
  * reached, then put back in the order they have in their sources so the evidence reads naturally.
  *
+ * <p><b>Retrieved text is data.</b> Sentences that address a language model ({@link
+ * ModelDirectedText}: fake role markers, "ignore previous instructions", injected answers) are
+ * demoted: they are kept only when no other sentence is relevant, so an injected sentence that
+ * repeats the question's words cannot push the true answer sentence out (measured in
+ * docs/security.md).
+ *
  * <p><b>Selective augmentation</b> (RECOMP §3.3): when no sentence reaches {@link
  * Settings#threshold()}, the evidence is empty, and the answer says nothing relevant was found
  * rather than quoting noise.
@@ -74,14 +80,29 @@ public final class ExtractiveCompressor implements ContextCompressor {
 
   private final Embedder embedder;
   private final Settings settings;
+  private final boolean demoteModelDirected;
 
   public ExtractiveCompressor(Embedder embedder, Settings settings) {
+    this(embedder, settings, true);
+  }
+
+  /**
+   * @param demoteModelDirected false turns off the demotion of sentences that address the model
+   *     (only for measuring what it is worth)
+   */
+  public ExtractiveCompressor(Embedder embedder, Settings settings, boolean demoteModelDirected) {
     this.embedder = embedder;
     this.settings = settings;
+    this.demoteModelDirected = demoteModelDirected;
   }
 
   public Settings settings() {
     return settings;
+  }
+
+  /** Whether sentences that address the model are demoted ({@link ModelDirectedText}). */
+  public boolean demotes() {
+    return demoteModelDirected;
   }
 
   /**
@@ -118,17 +139,24 @@ public final class ExtractiveCompressor implements ContextCompressor {
       if (!questionTerms.isEmpty()) {
         c.score += (float) (lexical * Terms.overlap(questionTerms, Terms.of(c.text())));
       }
+      c.demoted = demoteModelDirected && ModelDirectedText.addressesTheModel(c.text());
     }
     List<Candidate> best = new ArrayList<>(candidates);
-    best.sort(Comparator.comparingDouble((Candidate c) -> c.score).reversed());
+    best.sort(
+        Comparator.comparing((Candidate c) -> c.demoted)
+            .thenComparing(Comparator.comparingDouble((Candidate c) -> c.score).reversed()));
     boolean anyRelevant = best.stream().anyMatch(c -> c.similarity >= settings.threshold());
     if (!anyRelevant) return Evidence.none(question, inputTokens);
+    boolean relevantPlainText =
+        best.stream().anyMatch(c -> !c.demoted && c.similarity >= settings.threshold());
 
     List<Candidate> kept = new ArrayList<>();
     int tokens = 0;
     for (Candidate c : best) {
       if (kept.size() == settings.maxSentences()) break;
       if (c.similarity < settings.threshold()) continue;
+      // A model-directed sentence fills a slot only when no plain sentence is relevant at all.
+      if (c.demoted && relevantPlainText) continue;
       int t = embedder.countTokens(c.text());
       // A sentence that does not fit is passed over for shorter ones; only the best sentence may
       // exceed the budget, and then by at most half again, so one run-on "sentence" (a table, a
@@ -188,6 +216,7 @@ public final class ExtractiveCompressor implements ContextCompressor {
     final int offset;
     float similarity; // cosine of sentence and question embeddings
     float score; // similarity plus the lexical bonus: the ranking key
+    boolean demoted; // addresses the model: ranked after every plain sentence
 
     Candidate(Passage passage, TextSpan span, String text, int sourceOrder, int offset) {
       this.passage = passage;

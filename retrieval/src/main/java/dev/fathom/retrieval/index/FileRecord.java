@@ -1,5 +1,6 @@
 package dev.fathom.retrieval.index;
 
+import dev.fathom.retrieval.access.AccessList;
 import java.util.Objects;
 
 /**
@@ -10,12 +11,19 @@ import java.util.Objects;
  * @param root the directory given to {@code ingest} that contained it, or the path itself
  * @param sha256 hex SHA-256 of the source bytes
  * @param passages number of passages indexed for it
+ * @param acl who may read it; stored on each of its passages and filtered inside every search
  */
-public record FileRecord(String source, String root, String sha256, int passages) {
+public record FileRecord(String source, String root, String sha256, int passages, AccessList acl) {
   public FileRecord {
+    Objects.requireNonNull(acl, "acl");
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(root, "root");
     Objects.requireNonNull(sha256, "sha256");
     if (passages < 0) throw new IllegalArgumentException("passages must be >= 0, got " + passages);
+  }
+
+  /** A public source (no access list). */
+  public FileRecord(String source, String root, String sha256, int passages) {
+    this(source, root, sha256, passages, AccessList.PUBLIC);
   }
 }

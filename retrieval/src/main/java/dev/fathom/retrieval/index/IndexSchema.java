@@ -8,10 +8,16 @@ final class IndexSchema {
   private IndexSchema() {}
 
   /** Bumped whenever fields or analysis change; an index with another value must be rebuilt. */
-  static final String FORMAT = "1";
+  static final String FORMAT = "2"; // 2: access tokens on every passage and file record
 
   static final String USER_DATA_FORMAT = "fathom.index.format";
   static final String USER_DATA_EMBEDDING = "fathom.embedding";
+
+  /**
+   * Prefix of the commit user-data keys that record applied stream offsets: {@code
+   * fathom.offset:<topic>:<partition>} → next offset (Kafka topic names cannot contain ':').
+   */
+  static final String USER_DATA_OFFSET_PREFIX = "fathom.offset:";
 
   /** "passage" or "file": one index holds both, so they commit together. */
   static final String KIND = "kind";
@@ -28,6 +34,12 @@ final class IndexSchema {
 
   /** Title and text together, English-analysed, for BM25. Not stored. */
   static final String CONTENTS = "contents";
+
+  /**
+   * Access tokens of the document a passage (or file record) belongs to, one exact-match term each
+   * ({@code *}, {@code u:<user>}, {@code g:<group>}); see {@code AccessList#tokens()}.
+   */
+  static final String ACL = "acl";
 
   static final String VECTOR = "vector";
 

@@ -3,6 +3,8 @@ package dev.fathom.retrieval.index;
 import static dev.fathom.retrieval.index.IndexSchema.*;
 
 import dev.fathom.retrieval.Passage;
+import dev.fathom.retrieval.access.AccessFilter;
+import dev.fathom.retrieval.access.Principal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,21 +14,17 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.document.Document;
-import org.apache.lucene.document.Field;
-import org.apache.lucene.document.KnnFloatVectorField;
-import org.apache.lucene.document.StoredField;
-import org.apache.lucene.document.StringField;
-import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
-import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
@@ -46,7 +44,19 @@ import org.apache.lucene.store.FSDirectory;
  * commit intact and consistent.
  *
  * <p>Opened read-only, it takes no lock and sees the last commit. Opened for writing, it holds
- * Lucene's write lock and searches see uncommitted changes (near-real-time).
+ * Lucene's write lock and searches see uncommitted changes (near-real-time). Both opens verify the
+ * checksum of every file of the last commit first ({@link IndexChecks#verifyChecksums}), so flipped
+ * bytes are a clear {@link IndexUnavailableException} at start instead of wrong answers later.
+ *
+ * <p><b>Access control.</b> Every passage carries the access tokens of its source's {@link
+ * dev.fathom.retrieval.access.AccessList}; the search methods that take a {@link Principal} filter
+ * inside the Lucene query. The overloads without one search as {@link Principal#owner()} (the local
+ * CLI user who owns the index files); servers must call the {@code Principal} overloads.
+ *
+ * <p><b>Stream offsets.</b> {@link #commit(Map)} records, in the same Lucene commit as the
+ * documents, the next offset of each document-stream partition applied so far; {@link
+ * #appliedOffsets()} reads them back on open, empty for a new (or deleted) index, so the stream
+ * consumer can seek there and rebuild whatever the index lacks.
  */
 public final class PassageIndex implements AutoCloseable {
 
@@ -59,14 +69,20 @@ public final class PassageIndex implements AutoCloseable {
   private final SearcherManager searchers;
   private final Analyzer analyzer = analyzer();
   private final String embeddingId;
+  private volatile Map<StreamPartition, Long> committedOffsets;
 
   private PassageIndex(
-      Path path, Directory directory, IndexWriter writer, SearcherManager searchers, String emb) {
+      Path path, Directory directory, IndexWriter writer, SearcherManager searchers, String emb)
+      throws IOException {
     this.path = path;
     this.directory = directory;
     this.writer = writer;
     this.searchers = searchers;
     this.embeddingId = emb;
+    this.committedOffsets =
+        DirectoryReader.indexExists(directory)
+            ? IndexChecks.offsets(SegmentInfos.readLatestCommit(directory).getUserData())
+            : Map.of();
   }
 
   /** True when {@code path} holds a committed index. */
@@ -94,6 +110,7 @@ public final class PassageIndex implements AutoCloseable {
     try {
       dir = FSDirectory.open(path);
       IndexChecks.requireCompatible(dir, path, embeddingId);
+      IndexChecks.verifyChecksums(dir);
       return new PassageIndex(path, dir, null, new SearcherManager(dir, null), embeddingId);
     } catch (IOException | RuntimeException e) {
       closeQuietly(dir);
@@ -107,7 +124,10 @@ public final class PassageIndex implements AutoCloseable {
     try {
       Files.createDirectories(path);
       dir = FSDirectory.open(path);
-      if (DirectoryReader.indexExists(dir)) IndexChecks.requireCompatible(dir, path, embeddingId);
+      if (DirectoryReader.indexExists(dir)) {
+        IndexChecks.requireCompatible(dir, path, embeddingId);
+        IndexChecks.verifyChecksums(dir);
+      }
       IndexWriterConfig cfg = new IndexWriterConfig(analyzer());
       cfg.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
       cfg.setRAMBufferSizeMB(64);
@@ -133,8 +153,8 @@ public final class PassageIndex implements AutoCloseable {
   // ---------------------------------------------------------------- writing
 
   /**
-   * Replaces everything indexed for {@code record.source()} with {@code passages}. Not visible to
-   * other processes until {@link #commit()}.
+   * Replaces everything indexed for {@code record.source()} with {@code passages}, each carrying
+   * {@code record.acl()}. Not visible to other processes until {@link #commit()}.
    */
   public void replaceSource(FileRecord record, List<Passage> passages, List<float[]> vectors) {
     requireWritable();
@@ -145,9 +165,9 @@ public final class PassageIndex implements AutoCloseable {
     try {
       writer.deleteDocuments(new Term(SOURCE, record.source()));
       for (int i = 0; i < passages.size(); i++) {
-        writer.addDocument(passageDocument(passages.get(i), vectors.get(i)));
+        writer.addDocument(IndexDocuments.passage(passages.get(i), vectors.get(i), record.acl()));
       }
-      writer.addDocument(fileDocument(record));
+      writer.addDocument(IndexDocuments.file(record));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write to index at " + path, e);
     }
@@ -163,45 +183,56 @@ public final class PassageIndex implements AutoCloseable {
     }
   }
 
-  /** Makes all changes durable and visible; records the format and embedding model. */
+  /**
+   * Makes all changes durable and visible; records the format and embedding model, and keeps the
+   * stream offsets of the previous commit.
+   */
   public void commit() {
+    commit(Map.of());
+  }
+
+  /**
+   * Like {@link #commit()}, and records in the same Lucene commit that the document stream has been
+   * applied up to {@code applied} (partition → next offset to read). Partitions not named keep
+   * their recorded offset. Call it with the offsets of exactly the records whose changes this
+   * commit holds, so a crash can never record an offset ahead of the documents.
+   */
+  public synchronized void commit(Map<StreamPartition, Long> applied) {
     requireWritable();
+    Map<StreamPartition, Long> offsets = new TreeMap<>(IndexChecks.BY_TOPIC_PARTITION);
+    offsets.putAll(committedOffsets);
+    applied.forEach(
+        (tp, offset) -> {
+          if (offset < 0) {
+            throw new IllegalArgumentException("offset of " + tp + " must be >= 0, got " + offset);
+          }
+          offsets.put(tp, offset);
+        });
+    Map<String, String> data = new HashMap<>();
+    data.put(USER_DATA_FORMAT, FORMAT);
+    data.put(USER_DATA_EMBEDDING, embeddingId);
+    offsets.forEach((tp, offset) -> data.put(tp.userDataKey(), Long.toString(offset)));
     try {
-      writer.setLiveCommitData(
-          Map.of(USER_DATA_FORMAT, FORMAT, USER_DATA_EMBEDDING, embeddingId).entrySet());
+      writer.setLiveCommitData(data.entrySet());
       writer.commit();
+      committedOffsets = Map.copyOf(offsets);
       searchers.maybeRefreshBlocking();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot commit index at " + path, e);
     }
   }
 
+  /**
+   * The document-stream offsets recorded by the last commit (partition → next offset to read);
+   * empty for a new or rebuilt index, meaning "read the stream from the beginning". The server's
+   * document consumer seeks each assigned partition here on start.
+   */
+  public Map<StreamPartition, Long> appliedOffsets() {
+    return committedOffsets;
+  }
+
   private void requireWritable() {
     if (writer == null) throw new IllegalStateException("index at " + path + " is read-only");
-  }
-
-  private static Document passageDocument(Passage p, float[] vector) {
-    Document d = new Document();
-    d.add(new StringField(KIND, KIND_PASSAGE, Field.Store.NO));
-    d.add(new StringField(ID, p.id(), Field.Store.YES));
-    d.add(new StringField(SOURCE, p.source(), Field.Store.YES));
-    d.add(new StoredField(TITLE, p.title()));
-    d.add(new StoredField(TEXT, p.text()));
-    d.add(new StoredField(START, p.start()));
-    d.add(new StoredField(END, p.end()));
-    d.add(new TextField(CONTENTS, p.title() + "\n" + p.text(), Field.Store.NO));
-    d.add(new KnnFloatVectorField(VECTOR, vector, VectorSimilarityFunction.DOT_PRODUCT));
-    return d;
-  }
-
-  private static Document fileDocument(FileRecord r) {
-    Document d = new Document();
-    d.add(new StringField(KIND, KIND_FILE, Field.Store.NO));
-    d.add(new StringField(SOURCE, r.source(), Field.Store.YES));
-    d.add(new StringField(ROOT, r.root(), Field.Store.YES));
-    d.add(new StoredField(SHA256, r.sha256()));
-    d.add(new StoredField(PASSAGES, r.passages()));
-    return d;
   }
 
   // ---------------------------------------------------------------- reading
@@ -218,12 +249,7 @@ public final class PassageIndex implements AutoCloseable {
           Map<String, FileRecord> out = new HashMap<>();
           for (ScoreDoc sd : top.scoreDocs) {
             Document d = stored.document(sd.doc);
-            FileRecord r =
-                new FileRecord(
-                    d.get(SOURCE),
-                    d.get(ROOT),
-                    d.get(SHA256),
-                    d.getField(PASSAGES).numericValue().intValue());
+            FileRecord r = IndexDocuments.fileRecord(d);
             out.put(r.source(), r);
           }
           return out;
@@ -235,17 +261,46 @@ public final class PassageIndex implements AutoCloseable {
     return withSearcher(s -> s.count(new TermQuery(new Term(KIND, KIND_PASSAGE))));
   }
 
-  /** BM25 top {@code n} for free text; terms are analysed, never parsed as query syntax. */
+  /** BM25 as the index {@link Principal#owner() owner}: unfiltered. For the local CLI only. */
   public List<ScoredPassage> bm25(String text, int n) {
-    Query q = bm25Query(text);
-    if (q == null) return List.of();
-    return withSearcher(s -> toPassages(s, s.search(q, n)));
+    return bm25(text, n, Principal.owner());
   }
 
-  /** Approximate nearest neighbours of a unit-length query vector (HNSW). */
+  /**
+   * BM25 top {@code n} of the passages {@code caller} may read; terms are analysed, never parsed as
+   * query syntax. The access filter is a non-scoring {@code FILTER} clause of the same query, so
+   * scores are unchanged and the top {@code n} is taken over permitted passages only.
+   */
+  public List<ScoredPassage> bm25(String text, int n, Principal caller) {
+    Query q = bm25Query(text);
+    if (q == null) return List.of();
+    Query filter = AccessFilter.forCaller(ACL, caller);
+    Query restricted =
+        filter == null
+            ? q
+            : new BooleanQuery.Builder()
+                .add(q, BooleanClause.Occur.MUST)
+                .add(filter, BooleanClause.Occur.FILTER)
+                .build();
+    return withSearcher(s -> IndexDocuments.passages(s, s.search(restricted, n)));
+  }
+
+  /** kNN as the index {@link Principal#owner() owner}: unfiltered. For the local CLI only. */
   public List<ScoredPassage> knn(float[] vector, int n) {
-    return withSearcher(
-        s -> toPassages(s, s.search(new KnnFloatVectorQuery(VECTOR, vector, n), n)));
+    return knn(vector, n, Principal.owner());
+  }
+
+  /**
+   * Approximate nearest neighbours of a unit-length query vector (HNSW) among the passages {@code
+   * caller} may read. The access filter is the kNN query's own filter, applied during the graph
+   * search (Lucene explores past forbidden nodes and falls back to exact search when the filter is
+   * very selective), so the result is the n nearest permitted passages — not a post-filtered,
+   * shorter list.
+   */
+  public List<ScoredPassage> knn(float[] vector, int n, Principal caller) {
+    Query filter = AccessFilter.forCaller(ACL, caller);
+    Query q = new KnnFloatVectorQuery(VECTOR, vector, n, filter);
+    return withSearcher(s -> IndexDocuments.passages(s, s.search(q, n)));
   }
 
   Query bm25Query(String text) {
@@ -262,24 +317,6 @@ public final class PassageIndex implements AutoCloseable {
     BooleanQuery.Builder b = new BooleanQuery.Builder();
     for (String t : terms) b.add(new TermQuery(new Term(CONTENTS, t)), BooleanClause.Occur.SHOULD);
     return b.build();
-  }
-
-  private static List<ScoredPassage> toPassages(IndexSearcher s, TopDocs top) throws IOException {
-    StoredFields stored = s.storedFields();
-    ScoredPassage[] out = new ScoredPassage[top.scoreDocs.length];
-    for (int i = 0; i < out.length; i++) {
-      Document d = stored.document(top.scoreDocs[i].doc);
-      Passage p =
-          new Passage(
-              d.get(ID),
-              d.get(SOURCE),
-              d.get(TITLE),
-              d.get(TEXT),
-              d.getField(START).numericValue().intValue(),
-              d.getField(END).numericValue().intValue());
-      out[i] = new ScoredPassage(p, top.scoreDocs[i].score);
-    }
-    return List.of(out);
   }
 
   private interface SearchWork<T> {

@@ -1,6 +1,8 @@
 package dev.fathom.retrieval.ingest;
 
 import dev.fathom.retrieval.Passage;
+import dev.fathom.retrieval.access.AccessList;
+import dev.fathom.retrieval.access.AccessLists;
 import dev.fathom.retrieval.embed.Embedder;
 import dev.fathom.retrieval.index.FileRecord;
 import dev.fathom.retrieval.index.PassageIndex;
@@ -34,6 +36,10 @@ import java.util.stream.Stream;
  *   <li>Files that disappeared from an ingested directory are removed from the index.
  *   <li>Unreadable, binary or malformed files are reported and skipped; the rest goes on, and a
  *       previously indexed version stays.
+ *   <li>Each file's access list is its sidecar {@code <file>.acl} when present, else the default
+ *       given to {@link #ingest(List, IngestListener, AccessList)} (see {@link AccessLists}); a
+ *       changed access list re-indexes the file even when its bytes are unchanged. A malformed
+ *       sidecar fails that file (reported), never silently making it public.
  * </ul>
  *
  * Changes are committed every {@link Settings#commitEveryPassages()} passages and at the end; each
@@ -88,6 +94,16 @@ public final class Ingestor {
    * @throws IllegalArgumentException naming the first path that does not exist, before any change
    */
   public IngestReport ingest(List<Path> paths, IngestListener listener) {
+    return ingest(paths, listener, AccessList.PUBLIC);
+  }
+
+  /**
+   * Ingests {@code paths}, giving files without a sidecar {@code <file>.acl} the access list {@code
+   * defaultAcl} ({@code fathom ingest --acl}).
+   *
+   * @throws IllegalArgumentException naming the first path that does not exist, before any change
+   */
+  public IngestReport ingest(List<Path> paths, IngestListener listener, AccessList defaultAcl) {
     long t0 = System.nanoTime();
     Map<Path, Path> files = collect(paths, listener); // file -> root it was found under
     listener.started(files.size());
@@ -99,20 +115,22 @@ public final class Ingestor {
       Path file = e.getKey();
       String source = file.toString();
       try {
+        AccessList sidecar = AccessLists.sidecar(file);
+        AccessList acl = sidecar != null ? sidecar : defaultAcl;
         byte[] bytes = Files.readAllBytes(file);
         String sha = sha256(bytes);
         FileRecord old = known.get(source);
-        if (old != null && old.sha256().equals(sha)) {
+        if (old != null && old.sha256().equals(sha) && old.acl().equals(acl)) {
           unchanged++;
         } else {
           ParsedDocument doc = DocumentParsers.parse(file.getFileName().toString(), bytes);
           List<Passage> ps = passages(source, doc);
-          batch.add(new FileRecord(source, e.getValue().toString(), sha, ps.size()), ps);
+          batch.add(new FileRecord(source, e.getValue().toString(), sha, ps.size(), acl), ps);
           indexed++;
           passages += ps.size();
           sinceCommit += ps.size();
         }
-      } catch (UnreadableDocumentException ex) {
+      } catch (UnreadableDocumentException | IllegalArgumentException ex) {
         failed++;
         listener.warning(file, ex.getMessage());
       } catch (AccessDeniedException ex) {

@@ -3,6 +3,7 @@ package dev.fathom.retrieval.search;
 import dev.fathom.retrieval.Hit;
 import dev.fathom.retrieval.Passage;
 import dev.fathom.retrieval.SearchMode;
+import dev.fathom.retrieval.access.Principal;
 import dev.fathom.retrieval.embed.Embedder;
 import dev.fathom.retrieval.index.PassageIndex;
 import dev.fathom.retrieval.index.ScoredPassage;
@@ -64,27 +65,41 @@ public final class HybridRetriever implements Retriever {
 
   @Override
   public List<Hit> search(String query, SearchMode mode, int k) {
-    validate(query, k);
-    float[] vector = mode == SearchMode.BM25 ? null : embedder.embed(query);
-    return search(query, vector, mode, k);
+    return search(query, mode, k, Principal.owner());
   }
 
   @Override
   public List<Hit> search(String query, float[] queryVector, SearchMode mode, int k) {
+    return search(query, queryVector, mode, k, Principal.owner());
+  }
+
+  @Override
+  public List<Hit> search(String query, SearchMode mode, int k, Principal caller) {
+    validate(query, k);
+    float[] vector = mode == SearchMode.BM25 ? null : embedder.embed(query);
+    return search(query, vector, mode, k, caller);
+  }
+
+  /**
+   * Each list is filtered to {@code caller}'s passages inside Lucene, before ranking and fusion.
+   */
+  @Override
+  public List<Hit> search(
+      String query, float[] queryVector, SearchMode mode, int k, Principal caller) {
     validate(query, k);
     return switch (mode) {
-      case BM25 -> ranked(index.bm25(query, k), k);
-      case DENSE -> ranked(index.knn(queryVector, Math.max(k, settings.candidates())), k);
-      case HYBRID -> fuse(query, queryVector, k);
+      case BM25 -> ranked(index.bm25(query, k, caller), k);
+      case DENSE -> ranked(index.knn(queryVector, Math.max(k, settings.candidates()), caller), k);
+      case HYBRID -> fuse(query, queryVector, k, caller);
     };
   }
 
-  private List<Hit> fuse(String query, float[] vector, int k) {
+  private List<Hit> fuse(String query, float[] vector, int k, Principal caller) {
     int n = Math.max(k, settings.candidates());
     Map<String, Passage> passages = new HashMap<>();
     Map<String, Double> fused = new LinkedHashMap<>();
-    accumulate(index.bm25(query, n), settings.bm25Weight(), passages, fused);
-    accumulate(index.knn(vector, n), settings.denseWeight(), passages, fused);
+    accumulate(index.bm25(query, n, caller), settings.bm25Weight(), passages, fused);
+    accumulate(index.knn(vector, n, caller), settings.denseWeight(), passages, fused);
     List<Map.Entry<String, Double>> order = new ArrayList<>(fused.entrySet());
     order.sort(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()));
     List<Hit> hits = new ArrayList<>(Math.min(k, order.size()));

@@ -183,7 +183,7 @@ class PassageIndexTest {
     var e =
         assertThrows(IndexUnavailableException.class, () -> PassageIndex.openForWriting(dir, EMB));
     assertTrue(
-        e.getMessage().contains("has format 0 but this Fathom needs format 1"), e.getMessage());
+        e.getMessage().contains("has format 0 but this Fathom needs format 2"), e.getMessage());
     assertTrue(e.getMessage().contains("ingest again"), e.getMessage());
   }
 }

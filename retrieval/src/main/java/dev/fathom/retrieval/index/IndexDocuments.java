@@ -1,0 +1,89 @@
+package dev.fathom.retrieval.index;
+
+import static dev.fathom.retrieval.index.IndexSchema.*;
+
+import dev.fathom.retrieval.Passage;
+import dev.fathom.retrieval.access.AccessList;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.IndexableField;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.TopDocs;
+
+/** Turns passages and source records into Lucene documents and back. */
+final class IndexDocuments {
+  private IndexDocuments() {}
+
+  static Document passage(Passage p, float[] vector, AccessList acl) {
+    Document d = new Document();
+    d.add(new StringField(KIND, KIND_PASSAGE, Field.Store.NO));
+    d.add(new StringField(ID, p.id(), Field.Store.YES));
+    d.add(new StringField(SOURCE, p.source(), Field.Store.YES));
+    d.add(new StoredField(TITLE, p.title()));
+    d.add(new StoredField(TEXT, p.text()));
+    d.add(new StoredField(START, p.start()));
+    d.add(new StoredField(END, p.end()));
+    d.add(new TextField(CONTENTS, p.title() + "\n" + p.text(), Field.Store.NO));
+    d.add(new KnnFloatVectorField(VECTOR, vector, VectorSimilarityFunction.DOT_PRODUCT));
+    addAcl(d, acl);
+    return d;
+  }
+
+  static Document file(FileRecord r) {
+    Document d = new Document();
+    d.add(new StringField(KIND, KIND_FILE, Field.Store.NO));
+    d.add(new StringField(SOURCE, r.source(), Field.Store.YES));
+    d.add(new StringField(ROOT, r.root(), Field.Store.YES));
+    d.add(new StoredField(SHA256, r.sha256()));
+    d.add(new StoredField(PASSAGES, r.passages()));
+    addAcl(d, r.acl());
+    return d;
+  }
+
+  /** Every document carries at least one token ({@code *} when public), never none. */
+  private static void addAcl(Document d, AccessList acl) {
+    for (String t : acl.tokens()) d.add(new StringField(ACL, t, Field.Store.YES));
+  }
+
+  static FileRecord fileRecord(Document d) {
+    return new FileRecord(
+        d.get(SOURCE),
+        d.get(ROOT),
+        d.get(SHA256),
+        d.getField(PASSAGES).numericValue().intValue(),
+        acl(d));
+  }
+
+  static AccessList acl(Document d) {
+    List<String> tokens = new ArrayList<>();
+    for (IndexableField f : d.getFields(ACL)) tokens.add(f.stringValue());
+    return AccessList.fromTokens(tokens);
+  }
+
+  static List<ScoredPassage> passages(IndexSearcher s, TopDocs top) throws IOException {
+    StoredFields stored = s.storedFields();
+    ScoredPassage[] out = new ScoredPassage[top.scoreDocs.length];
+    for (int i = 0; i < out.length; i++) {
+      Document d = stored.document(top.scoreDocs[i].doc);
+      Passage p =
+          new Passage(
+              d.get(ID),
+              d.get(SOURCE),
+              d.get(TITLE),
+              d.get(TEXT),
+              d.getField(START).numericValue().intValue(),
+              d.getField(END).numericValue().intValue());
+      out[i] = new ScoredPassage(p, top.scoreDocs[i].score);
+    }
+    return List.of(out);
+  }
+}
