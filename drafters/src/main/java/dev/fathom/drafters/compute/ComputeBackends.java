@@ -24,6 +24,8 @@ public final class ComputeBackends {
 
   private static final Logger LOG = LoggerFactory.getLogger(ComputeBackends.class);
 
+  private static Choice chosen; // guarded by the class lock
+
   private ComputeBackends() {}
 
   /** The decision and the sentence that explains it. */
@@ -31,7 +33,7 @@ public final class ComputeBackends {
 
   /** A backend of the kind chosen at start-up, computing on {@code threads} threads. */
   public static ComputeBackend open(int threads) {
-    return new CpuBackend(Chosen.CHOICE.kernels(), threads);
+    return new CpuBackend(chosen().kernels(), threads);
   }
 
   /** A CPU backend on named kernels (tests, and comparing the two). */
@@ -39,9 +41,21 @@ public final class ComputeBackends {
     return new CpuBackend(kernels, threads);
   }
 
-  /** The start-up choice (made and logged on first use). */
-  public static Choice chosen() {
-    return Chosen.CHOICE;
+  /**
+   * The start-up choice, made and logged on first use. A bad property value fails every call with
+   * the same message (a static initializer would fail once, then with NoClassDefFoundError).
+   */
+  public static synchronized Choice chosen() {
+    if (chosen == null) {
+      Choice c = choose(System.getProperty(PROPERTY, "auto"));
+      if (c.kernels() == KernelBackend.VECTOR) {
+        LOG.info("Engine backend: cpu (Vector API), because {}", c.reason());
+      } else {
+        LOG.warn("Engine backend: scalar reference kernels (slow), because {}", c.reason());
+      }
+      chosen = c;
+    }
+    return chosen;
   }
 
   /**
@@ -77,19 +91,6 @@ public final class ComputeBackends {
       default ->
           throw new IllegalArgumentException(
               "-D" + PROPERTY + "=" + wanted + " is not one of auto, cpu, scalar");
-    }
-  }
-
-  /** Holder: the property is read and the choice logged once, when a backend is first needed. */
-  private static final class Chosen {
-    static final Choice CHOICE = choose(System.getProperty(PROPERTY, "auto"));
-
-    static {
-      if (CHOICE.kernels() == KernelBackend.VECTOR) {
-        LOG.info("Engine backend: cpu (Vector API), because {}", CHOICE.reason());
-      } else {
-        LOG.warn("Engine backend: scalar reference kernels (slow), because {}", CHOICE.reason());
-      }
     }
   }
 }
