@@ -80,8 +80,9 @@ public interface ComputeBackend extends AutoCloseable {
   /**
    * Causal scaled dot-product attention (Vaswani et al. 2017, eq. 1) of {@code n} query rows at
    * positions {@code start ..} over the cached positions {@code 0 .. start + i}: scores, softmax,
-   * the weighted sum of values into {@code out}. {@code sink} (or null) sees the softmax weights of
-   * the rows it wants.
+   * the weighted sum of values into {@code out}. The softmax is part of the operation, as in fused
+   * attention kernels (FlashAttention, Dao et al. 2022), so scores need not leave the backend;
+   * {@code sink} (or null) sees the softmax weights of the rows it wants.
    */
   void attention(
       KvCache cache,
