@@ -1,21 +1,12 @@
 package dev.fathom.drafters.engine;
 
-/**
- * Receives attention weights during a forward pass, for in-context ranking and KV-cache eviction.
- * Called from several threads at once (one per head range); implementations must copy what they
- * keep and be thread-safe.
- */
-public interface AttentionRecorder {
-  /** Whether weights of batch row {@code index} (0-based within the forward call) are wanted. */
-  boolean wants(int index);
+import dev.fathom.drafters.compute.AttentionSink;
 
-  /**
-   * The softmax weights of one query head over key positions {@code 0 .. length-1}.
-   *
-   * @param layer transformer block
-   * @param head query head
-   * @param index batch row of the query (0-based within the forward call)
-   * @param weights the weights, in {@code weights[0 .. length)}; only valid during the call
-   */
-  void record(int layer, int head, int index, float[] weights, int length);
-}
+/**
+ * Receives attention weights during a forward pass, for in-context ranking and KV-cache eviction:
+ * {@link #wants} picks the batch rows, {@link #record} gets the softmax weights of each of their
+ * query heads over the cached positions. Called from several threads at once (one per head range);
+ * implementations must copy what they keep and be thread-safe. The backend computing the attention
+ * calls it ({@link AttentionSink}).
+ */
+public interface AttentionRecorder extends AttentionSink {}

@@ -1,7 +1,8 @@
 package dev.fathom.drafters.engine;
 
+import dev.fathom.drafters.compute.ComputeBackend;
+import dev.fathom.drafters.compute.ComputeBackends;
 import dev.fathom.drafters.gguf.GgufFile;
-import dev.fathom.drafters.tensor.Parallel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -10,21 +11,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A GGUF model loaded for inference: the mapped file, the transformer, its compute threads. Opening
- * maps the file and reads only the header, norms and biases, so it takes well under a second even
- * for gigabyte files; weights are paged in by the first forward pass.
+ * A GGUF model loaded for inference: the mapped file, the transformer, the compute backend chosen
+ * at start-up ({@link ComputeBackends}) with its threads. Opening maps the file and reads only the
+ * header, norms and biases, so it takes well under a second even for gigabyte files; weights are
+ * paged in by the first forward pass.
  */
 public final class LlamaEngine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LlamaEngine.class);
 
   private final GgufFile file;
-  private final Parallel parallel;
+  private final ComputeBackend backend;
   private final LlamaModel model;
   private final EngineSettings settings;
 
-  private LlamaEngine(GgufFile file, Parallel parallel, LlamaModel model, EngineSettings settings) {
+  private LlamaEngine(
+      GgufFile file, ComputeBackend backend, LlamaModel model, EngineSettings settings) {
     this.file = file;
-    this.parallel = parallel;
+    this.backend = backend;
     this.model = model;
     this.settings = settings;
   }
@@ -36,23 +39,24 @@ public final class LlamaEngine implements AutoCloseable {
     }
     long t0 = System.nanoTime();
     GgufFile file = GgufFile.open(path);
-    Parallel parallel = null;
+    ComputeBackend backend = null;
     try {
       ModelConfig config = ModelConfig.from(file);
-      parallel = new Parallel(settings.threads());
+      backend = ComputeBackends.open(settings.threads());
       LlamaModel model =
-          new LlamaModel(file, config, parallel, settings.positionsFor(config.contextLength()));
+          new LlamaModel(file, config, backend, settings.positionsFor(config.contextLength()));
       log.debug(
-          "Loaded {} ({} layers, dim {}, {} MB of weights per token) in {} ms",
+          "Loaded {} ({} layers, dim {}, {} MB of weights per token) on {} in {} ms",
           path,
           config.layers(),
           config.dim(),
           model.bytesPerToken() >> 20,
+          backend.describe(),
           (System.nanoTime() - t0) / 1_000_000);
-      return new LlamaEngine(file, parallel, model, settings);
+      return new LlamaEngine(file, backend, model, settings);
     } catch (RuntimeException e) {
-      if (parallel != null) {
-        parallel.close();
+      if (backend != null) {
+        backend.close();
       }
       file.close();
       throw e;
@@ -82,7 +86,7 @@ public final class LlamaEngine implements AutoCloseable {
 
   @Override
   public void close() {
-    parallel.close();
+    backend.close();
     file.close();
   }
 }

@@ -2,10 +2,15 @@ package dev.fathom.drafters.engine;
 
 import dev.fathom.memory.KvCache;
 
-/** A {@link Sequence} of a {@link LlamaModel}: the model plus this sequence's own KV cache. */
+/**
+ * A {@link Sequence} of a {@link LlamaModel}: the model plus this sequence's own KV cache and the
+ * activations its forward passes reuse (grown to the largest batch seen, so decoding and repeated
+ * prefill chunks allocate nothing but their logits).
+ */
 public final class LlamaSequence implements Sequence {
   private final LlamaModel model;
   private final KvCache cache;
+  private Workspace workspace;
 
   LlamaSequence(LlamaModel model, KvCache cache) {
     this.model = model;
@@ -29,12 +34,15 @@ public final class LlamaSequence implements Sequence {
 
   @Override
   public float[] forward(int[] tokens, boolean allLogits) {
-    return model.forward(cache, tokens, allLogits, null);
+    return forward(tokens, allLogits, null);
   }
 
   /** Like {@link #forward} and reports attention weights to {@code recorder}. */
   public float[] forward(int[] tokens, boolean allLogits, AttentionRecorder recorder) {
-    return model.forward(cache, tokens, allLogits, recorder);
+    if (workspace == null || workspace.positions < tokens.length) {
+      workspace = model.newWorkspace(Math.max(1, tokens.length));
+    }
+    return model.forward(cache, tokens, allLogits, recorder, workspace);
   }
 
   @Override

@@ -23,13 +23,10 @@ import java.util.List;
 
 /**
  * The in-JVM engine as a {@link LanguageModel}: tokenizer and chat template from the GGUF file,
- * prefill in chunks, sampling, stop tokens and strings, streaming — and speculative decoding with a
- * drafter (RAPID) when asked.
+ * prefill and decoding ({@link Decoding}), sampling, stop tokens and strings, streaming — and
+ * speculative decoding with a drafter (RAPID) when asked.
  */
 public final class LocalLanguageModel implements LanguageModel {
-  /** Prompt tokens per forward pass during prefill, bounding the activations' memory. */
-  static final int PREFILL_CHUNK = 256;
-
   private final LlamaEngine engine;
   private final Tokenizer tokenizer;
   private final ChatTemplate template;
@@ -172,7 +169,7 @@ public final class LocalLanguageModel implements LanguageModel {
     return new SpeculativeGeneration(g, r.stats());
   }
 
-  /** Plain decoding of the target: prefill, then one token at a time. */
+  /** Plain decoding of the target: {@link Decoding#prefill}, then {@link Decoding#decode}. */
   public Generation generate(
       int[] prompt, GenerationSettings settings, List<String> stopStrings, TokenListener listener) {
     checkFits(prompt);
@@ -182,44 +179,27 @@ public final class LocalLanguageModel implements LanguageModel {
     LlamaSequence seq = engine.newSequence();
     int vocab = engine.config().vocabularySize();
     int[] history = Arrays.copyOf(prompt, prompt.length + settings.maxTokens());
-    int historyLength = prompt.length;
+    int[] historyLength = {prompt.length};
 
     long t0 = System.nanoTime();
-    float[] logits = null;
-    for (int from = 0; from < prompt.length; from += PREFILL_CHUNK) {
-      logits =
-          seq.forward(
-              Arrays.copyOfRange(prompt, from, Math.min(prompt.length, from + PREFILL_CHUNK)),
-              false);
-    }
+    float[] logits = Decoding.prefill(seq, prompt);
     long t1 = System.nanoTime();
-    List<Integer> out = new ArrayList<>();
-    StopReason reason;
-    while (true) {
-      int token = sampler.sample(logits, vocab, history, historyLength);
-      out.add(token);
-      history[historyLength++] = token;
-      if (tokenizer.stopTokens().contains(token)) {
-        reason = StopReason.EOS;
-        break;
-      }
-      if (!emitter.accept(token)) {
-        reason = StopReason.STOP_STRING;
-        break;
-      }
-      if (out.size() >= settings.maxTokens()) {
-        reason = StopReason.MAX_TOKENS;
-        break;
-      }
-      if (seq.length() >= seq.capacity()) {
-        reason = StopReason.CONTEXT_FULL;
-        break;
-      }
-      logits = seq.forward(new int[] {token}, false);
-    }
+    StopReason reason =
+        Decoding.decode(
+            seq,
+            logits,
+            settings.maxTokens(),
+            l -> sampler.sample(l, vocab, history, historyLength[0]),
+            token -> {
+              history[historyLength[0]++] = token;
+              if (tokenizer.stopTokens().contains(token)) {
+                return StopReason.EOS;
+              }
+              return emitter.accept(token) ? null : StopReason.STOP_STRING;
+            });
     emitter.finish();
     long t2 = System.nanoTime();
-    int[] tokens = out.stream().mapToInt(Integer::intValue).toArray();
+    int[] tokens = Arrays.copyOfRange(history, prompt.length, historyLength[0]);
     return new Generation(emitter.text(), prompt, tokens, reason, prompt.length, t1 - t0, t2 - t1);
   }
 

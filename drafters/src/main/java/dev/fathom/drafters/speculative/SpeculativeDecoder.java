@@ -1,8 +1,8 @@
 package dev.fathom.drafters.speculative;
 
+import dev.fathom.drafters.engine.Decoding;
 import dev.fathom.drafters.engine.Sequence;
 import dev.fathom.drafters.lm.Generation.StopReason;
-import java.util.Arrays;
 import java.util.Set;
 
 /**
@@ -107,13 +107,14 @@ public final class SpeculativeDecoder {
       this.gate = new SpeculationGate(settings.gamma(), settings.adaptive());
       this.targetHistory = IntList.of(tp);
       this.draftHistory = IntList.of(dp);
-      // Prefill all but the last prompt token; the last one is pending (its logits start decoding).
+      // Prefill all but the last prompt token, in the engine's chunks; the last one is pending
+      // (its logits start decoding).
       if (tp.length > 1) {
-        target.forward(Arrays.copyOf(tp, tp.length - 1), false);
+        Decoding.prefill(target, tp, 0, tp.length - 1);
       }
       targetPending.add(tp[tp.length - 1]);
       if (dp.length > 1) {
-        drafter.forward(Arrays.copyOf(dp, dp.length - 1), false);
+        Decoding.prefill(drafter, dp, 0, dp.length - 1);
       }
       draftPending.add(dp[dp.length - 1]);
     }

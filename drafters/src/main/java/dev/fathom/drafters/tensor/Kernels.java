@@ -2,14 +2,9 @@ package dev.fathom.drafters.tensor;
 
 import dev.fathom.drafters.gguf.GgmlType;
 
-/** The kernels of each weight type, for the backend chosen at start-up or for a named one. */
+/** The kernels of each weight type, on a named backend. */
 public final class Kernels {
   private Kernels() {}
-
-  /** The kernel for {@code type} on {@link KernelBackend#current()}. */
-  public static TypeKernel of(GgmlType type) {
-    return of(type, KernelBackend.current());
-  }
 
   /**
    * The kernel for {@code type} on {@code backend}; the vector classes are only loaded when asked

@@ -3,23 +3,17 @@ package dev.fathom.drafters.tensor;
 import dev.fathom.drafters.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
 
-/** Creates {@link Matrix} views over weight bytes, with the kernels of the start-up backend. */
+/** Creates {@link Matrix} views over weight bytes, with the kernels of a named backend. */
 public final class Matrices {
   private Matrices() {}
 
   /**
    * A {@code rows x cols} matrix of {@code type} stored row-major in {@code data}, whose products
-   * run on {@code parallel}.
+   * run on {@code parallel} with the kernels of {@code backend}.
    *
    * @throws UnsupportedOperationException when {@code type} has no kernels
    * @throws IllegalArgumentException when the shape does not match {@code data}
    */
-  public static Matrix of(
-      GgmlType type, MemorySegment data, int rows, int cols, Parallel parallel) {
-    return of(type, data, rows, cols, parallel, KernelBackend.current());
-  }
-
-  /** As {@link #of(GgmlType, MemorySegment, int, int, Parallel)} on a named backend (tests). */
   public static Matrix of(
       GgmlType type,
       MemorySegment data,

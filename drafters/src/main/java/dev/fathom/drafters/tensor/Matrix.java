@@ -8,8 +8,9 @@ import java.lang.foreign.MemorySegment;
  * (usually a slice of a mapped GGUF file). Row {@code r} holds the {@link #cols()} input weights of
  * output feature {@code r}; in GGUF shape terms a matrix is {@code [cols, rows]}.
  *
- * <p>CONTRACT (implemented by the kernels work): products run on the {@link Parallel} pool given at
- * construction, with the kernels of the backend chosen once at start-up.
+ * <p>Products run on the {@link Parallel} pool given at construction, with the kernels of the
+ * {@link KernelBackend} named then. The engine reaches matrices only through its compute backend
+ * ({@code dev.fathom.drafters.compute.CpuBackend}).
  */
 public interface Matrix {
   int rows();

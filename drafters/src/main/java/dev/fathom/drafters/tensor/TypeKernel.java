@@ -9,7 +9,7 @@ import java.lang.foreign.MemorySegment;
  * a block; callers check ranges once per matrix, not per call.
  *
  * <p>Every type has a scalar reference implementation and a Vector API one; {@link Kernels} picks
- * between them once, by {@link KernelBackend#current()}.
+ * between them by {@link KernelBackend}.
  */
 public interface TypeKernel {
   /** {@code Σ w[i] · x[xOff + i]} over the {@code n} elements stored at {@code byteOffset}. */

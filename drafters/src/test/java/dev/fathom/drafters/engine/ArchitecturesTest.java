@@ -2,11 +2,13 @@ package dev.fathom.drafters.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.fathom.drafters.compute.ComputeBackend;
+import dev.fathom.drafters.compute.ComputeBackends;
 import dev.fathom.drafters.gguf.GgmlType;
 import dev.fathom.drafters.gguf.GgufFile;
 import dev.fathom.drafters.gguf.GgufValue;
 import dev.fathom.drafters.gguf.GgufWriter;
-import dev.fathom.drafters.tensor.Parallel;
+import dev.fathom.drafters.tensor.KernelBackend;
 import dev.fathom.drafters.tensor.Quantizer;
 import dev.fathom.memory.KvCache;
 import java.nio.file.Path;
@@ -19,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The architecture variants the engine claims — Qwen2 (attention biases, RoPE over halves, tied
  * output), Llama 3.1 (rope_freqs factors), linear RoPE scaling, grouped-query attention — each
- * checked against {@link #reference}, a deliberately plain transformer written from the papers'
- * equations, on small random-weight GGUF files written by the project's own writer.
+ * checked on both CPU kernel sets against {@link #reference}, a deliberately plain transformer
+ * written from the papers' equations, on small random-weight GGUF files written by the project's
+ * own writer.
  */
 class ArchitecturesTest {
   @TempDir Path dir;
@@ -115,15 +118,17 @@ class ArchitecturesTest {
     writer.write(file, data);
 
     int[] tokens = {3, 17, 5, 9, 1, 22, 8};
-    try (GgufFile gguf = GgufFile.open(file);
-        Parallel parallel = new Parallel(2)) {
-      ModelConfig config = ModelConfig.from(gguf);
-      LlamaModel model = new LlamaModel(gguf, config, parallel, 64);
-      KvCache cache = model.newCache();
-      float[] engine = model.forward(cache, tokens, true, null);
-      float[] ref = reference(s, w, tokens);
-      for (int i = 0; i < ref.length; i++) {
-        assertEquals(ref[i], engine[i], 2e-4f * (1 + Math.abs(ref[i])), "logit " + i);
+    float[] ref = reference(s, w, tokens);
+    for (KernelBackend kernels : KernelBackend.values()) {
+      try (GgufFile gguf = GgufFile.open(file);
+          ComputeBackend backend = ComputeBackends.open(kernels, 2)) {
+        ModelConfig config = ModelConfig.from(gguf);
+        LlamaModel model = new LlamaModel(gguf, config, backend, 64);
+        KvCache cache = model.newCache();
+        float[] engine = model.forward(cache, tokens, true, null);
+        for (int i = 0; i < ref.length; i++) {
+          assertEquals(ref[i], engine[i], 2e-4f * (1 + Math.abs(ref[i])), kernels + " logit " + i);
+        }
       }
     }
   }

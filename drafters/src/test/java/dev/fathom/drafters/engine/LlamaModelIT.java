@@ -2,8 +2,9 @@ package dev.fathom.drafters.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import dev.fathom.drafters.compute.ComputeBackend;
+import dev.fathom.drafters.compute.ComputeBackends;
 import dev.fathom.drafters.gguf.GgufFile;
-import dev.fathom.drafters.tensor.Parallel;
 import dev.fathom.memory.KvCache;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -21,19 +22,19 @@ class LlamaModelIT {
   };
 
   static GgufFile file;
-  static Parallel parallel;
+  static ComputeBackend backend;
   static LlamaModel model;
 
   @BeforeAll
   static void load() throws Exception {
     file = GgufFile.open(STORIES);
-    parallel = new Parallel(2);
-    model = new LlamaModel(file, ModelConfig.from(file), parallel, 512);
+    backend = ComputeBackends.open(2);
+    model = new LlamaModel(file, ModelConfig.from(file), backend, 512);
   }
 
   @AfterAll
   static void close() {
-    parallel.close();
+    backend.close();
     file.close();
   }
 

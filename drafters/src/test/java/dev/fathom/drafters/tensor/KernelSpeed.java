@@ -21,12 +21,14 @@ import java.util.Random;
  */
 public final class KernelSpeed {
   private static final long WORKING_SET = 256L << 20;
+  private static final KernelBackend BACKEND =
+      KernelBackend.vectorUnavailableReason() == null ? KernelBackend.VECTOR : KernelBackend.SCALAR;
 
   private KernelSpeed() {}
 
   public static void main(String[] args) {
     String what = args.length == 0 ? "matvec,matmul" : String.join(",", args);
-    System.out.println("backend " + KernelBackend.current() + ", " + VectorShapes.F);
+    System.out.println("backend " + BACKEND + ", " + VectorShapes.F);
     int[][] shapes = {{5632, 2048}, {32000, 2048}};
     GgmlType[] types = {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.F16};
     if (what.contains("matvec")) {
@@ -57,7 +59,7 @@ public final class KernelSpeed {
     for (int i = 0; i < count; i++) {
       MemorySegment native_ = Arena.ofAuto().allocate(source.byteSize(), 64);
       native_.copyFrom(source);
-      matrices[i] = Matrices.of(type, native_, rows, cols, parallel);
+      matrices[i] = Matrices.of(type, native_, rows, cols, parallel, BACKEND);
     }
     return matrices;
   }

@@ -49,11 +49,11 @@ class MatricesTest {
     for (int rows : ROWS) {
       Random random = new Random(rows);
       MemorySegment data = RandomWeights.of(type, (long) rows * cols, random);
-      Matrix m = Matrices.of(type, data, rows, cols, PARALLEL);
+      Matrix m = Matrices.of(type, data, rows, cols, PARALLEL, KernelBackend.VECTOR);
       float[] x = RandomWeights.floats(cols + 1, random);
       float[] out = new float[rows + 2];
       m.matvec(x, 1, out, 2);
-      TypeKernel kernel = Kernels.of(type);
+      TypeKernel kernel = Kernels.of(type, KernelBackend.VECTOR);
       for (int r = 0; r < rows; r++) {
         assertEquals(kernel.dot(data, r * type.byteSize(cols), x, 1, cols), out[2 + r], 0f);
       }
@@ -98,7 +98,7 @@ class MatricesTest {
   @Test
   void rowDequantisesOneRow() {
     MemorySegment data = RandomWeights.of(GgmlType.Q8_0, 3 * 64, new Random(5));
-    Matrix m = Matrices.of(GgmlType.Q8_0, data, 3, 64, PARALLEL);
+    Matrix m = Matrices.of(GgmlType.Q8_0, data, 3, 64, PARALLEL, KernelBackend.VECTOR);
     float[] row = new float[65];
     m.row(2, row, 1);
     float[] expected = new float[64];
@@ -114,7 +114,7 @@ class MatricesTest {
     var e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> Matrices.of(GgmlType.Q8_0, data, 2, 64, PARALLEL));
+            () -> Matrices.of(GgmlType.Q8_0, data, 2, 64, PARALLEL, KernelBackend.VECTOR));
     assertTrue(e.getMessage().contains("Q8_0 matrix 2x64 needs 136 bytes"), e.getMessage());
   }
 
@@ -124,7 +124,7 @@ class MatricesTest {
     var e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> Matrices.of(GgmlType.Q4_K, data, 1, 100, PARALLEL));
+            () -> Matrices.of(GgmlType.Q4_K, data, 1, 100, PARALLEL, KernelBackend.VECTOR));
     assertTrue(e.getMessage().contains("256"), e.getMessage());
   }
 
@@ -134,7 +134,7 @@ class MatricesTest {
     var e =
         assertThrows(
             UnsupportedOperationException.class,
-            () -> Matrices.of(GgmlType.Q3_K, data, 1, 256, PARALLEL));
+            () -> Matrices.of(GgmlType.Q3_K, data, 1, 256, PARALLEL, KernelBackend.VECTOR));
     assertTrue(e.getMessage().contains("Q3_K"), e.getMessage());
   }
 }

@@ -59,7 +59,8 @@ public record EngineBenchReport(
         + EngineBenchmark.WARMUP_SECONDS
         + " s (at least one), then the median of "
         + fathom.runs()
-        + " timed runs; prefill = one forward pass over the prompt, decode = one forward pass"
+        + " timed runs; prefill = forward passes of at most 256 positions over the prompt,"
+        + " decode = one forward pass"
         + " per greedy token";
   }
 

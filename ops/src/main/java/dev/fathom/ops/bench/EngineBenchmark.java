@@ -1,14 +1,15 @@
 package dev.fathom.ops.bench;
 
+import dev.fathom.drafters.engine.Decoding;
 import dev.fathom.drafters.engine.LlamaSequence;
-import dev.fathom.drafters.engine.Sequence;
 import java.util.function.Supplier;
 
 /**
- * Fathom's side of {@code fathom bench engine}: prefill is one {@link Sequence#forward} over the
- * whole prompt, decode is {@code decodeTokens} single-token forward passes, each fed the argmax of
- * the previous logits (greedy). Warm-up runs let the JIT compile the kernels and page the mapped
- * weights in; the medians of the timed runs are reported.
+ * Fathom's side of {@code fathom bench engine}: the engine's own prefill and decode loop ({@link
+ * Decoding}) — prefill in forward passes of at most {@link Decoding#PREFILL_CHUNK} positions, then
+ * {@code decodeTokens} single-token forward passes, each fed the argmax of the previous logits
+ * (greedy). Warm-up runs let the JIT compile the kernels and page the mapped weights in; the
+ * medians of the timed runs are reported.
  */
 public final class EngineBenchmark {
   /**
@@ -39,7 +40,6 @@ public final class EngineBenchmark {
               + sequence.capacity()
               + " positions");
     }
-    int[] one = new int[1];
     return measure(
         prompt.length,
         decodeTokens,
@@ -47,11 +47,11 @@ public final class EngineBenchmark {
         () -> {
           sequence.truncate(0);
           long t0 = System.nanoTime();
-          one[0] = argmax(sequence.forward(prompt, false));
+          float[] logits = Decoding.prefill(sequence, prompt);
           long t1 = System.nanoTime();
-          for (int i = 0; i < decodeTokens; i++) {
-            one[0] = argmax(sequence.forward(one, false));
-          }
+          // decodeTokens forward passes: the loop chooses one token more than it runs.
+          Decoding.decode(
+              sequence, logits, decodeTokens + 1, EngineBenchmark::argmax, token -> null);
           return new long[] {t1 - t0, System.nanoTime() - t1};
         });
   }

@@ -57,7 +57,8 @@ public final class LlamaCppBenchmark {
             .setThreads(threads)
             .setThreadsBatch(threads)
             .setCtxSize(context)
-            // The whole prompt in one batch, as Fathom's prefill is one forward pass.
+            // The whole prompt in one batch (Fathom's prefill batches up to 256 positions per
+            // pass).
             .setBatchSize(Math.max(512, prompt.length))
             .setUbatchSize(Math.max(512, prompt.length))
             .setParallel(1)

@@ -3,9 +3,9 @@ package dev.fathom.ops.bench;
 import java.util.Arrays;
 
 /**
- * Throughput of the two phases of generation, measured the same way for every engine: prefill is
- * one forward pass over the whole prompt (until the first token's logits), decode is one forward
- * pass per generated token after that.
+ * Throughput of the two phases of generation, measured the same way for every engine: prefill runs
+ * the whole prompt in batched forward passes (until the first token's logits; Fathom's are at most
+ * 256 positions each), decode is one forward pass per generated token after that.
  *
  * @param prefillTokensPerSecond prompt tokens per second, median over the timed runs
  * @param decodeTokensPerSecond generated tokens per second, median over the timed runs

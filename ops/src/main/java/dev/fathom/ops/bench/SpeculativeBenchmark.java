@@ -1,5 +1,6 @@
 package dev.fathom.ops.bench;
 
+import dev.fathom.drafters.engine.Decoding;
 import dev.fathom.drafters.engine.LocalLanguageModel;
 import dev.fathom.drafters.engine.Sequence;
 import dev.fathom.drafters.lm.GenerationSettings;
@@ -159,38 +160,47 @@ public final class SpeculativeBenchmark {
 
   private record Timed(int[] tokens, long nanos, SpeculationStats stats) {}
 
-  /** The target alone, exactly the loop of {@link LocalLanguageModel#generate}, minus stops. */
+  /**
+   * The target alone, in the engine's decode loop as {@link LocalLanguageModel#generate}, minus
+   * stops.
+   */
   private Timed plain(SpeculativeWorkload.Prompt p, long s) {
     int[] prompt = p.target();
     Sampler sampler = new Sampler(settings(s));
     Sequence seq = target.engine().newSequence();
     int vocab = seq.vocabularySize();
     int[] history = Arrays.copyOf(prompt, prompt.length + maxTokens);
-    int n = prompt.length;
-    seq.forward(Arrays.copyOf(prompt, prompt.length - 1), false);
-    long t0 = System.nanoTime();
-    float[] logits = seq.forward(new int[] {prompt[prompt.length - 1]}, false);
-    for (int k = 0; k < maxTokens; k++) {
-      int token = sampler.sample(logits, vocab, history, n);
-      history[n++] = token;
-      if (k + 1 < maxTokens) {
-        logits = seq.forward(new int[] {token}, false);
-      }
+    int[] n = {prompt.length};
+    if (prompt.length > 1) {
+      Decoding.prefill(seq, prompt, 0, prompt.length - 1);
     }
+    long t0 = System.nanoTime();
+    float[] logits = Decoding.prefill(seq, prompt, prompt.length - 1, prompt.length);
+    Decoding.decode(
+        seq,
+        logits,
+        maxTokens,
+        l -> sampler.sample(l, vocab, history, n[0]),
+        token -> {
+          history[n[0]++] = token;
+          return null;
+        });
     long nanos = System.nanoTime() - t0;
-    return new Timed(Arrays.copyOfRange(history, prompt.length, n), nanos, null);
+    return new Timed(Arrays.copyOfRange(history, prompt.length, n[0]), nanos, null);
   }
 
   private Timed speculative(SpeculativeWorkload.Prompt p, RapidSettings rapid, long s) {
     SpeculativeDecoder decoder =
         new SpeculativeDecoder(rapid, new SamplerPolicy(new Sampler(settings(s))), Set.of());
-    PrefillClock t = new PrefillClock(target.engine().newSequence());
-    PrefillClock d = new PrefillClock(drafter.engine().newSequence());
+    PrefillClock t = new PrefillClock(target.engine().newSequence(), p.target().length - 1);
+    PrefillClock d = new PrefillClock(drafter.engine().newSequence(), p.draft().length - 1);
+    long begin = System.nanoTime();
     SpeculativeDecoder.Result r =
         decoder.generate(t, p.target(), d, p.draft(), maxTokens, x -> true);
     long end = System.nanoTime();
-    // The decoder prefills the target, then the drafter (when its prompt has more than one token).
-    long decodeStart = p.draft().length > 1 ? d.firstForwardEnd : t.firstForwardEnd;
+    // The decoder prefills the target, then the drafter (each only when its prompt has more than
+    // one token), in chunks; decoding starts when the last of them is done.
+    long decodeStart = Math.max(begin, Math.max(t.prefillEnd, d.prefillEnd));
     return new Timed(r.tokens(), end - decodeStart, r.stats());
   }
 
@@ -208,13 +218,18 @@ public final class SpeculativeBenchmark {
     return v.length % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
   }
 
-  /** A sequence that notes when its first forward pass (the prefill) returned. */
+  /**
+   * A sequence that notes when the forward pass completing its prefill returned (never, when there
+   * is nothing to prefill).
+   */
   private static final class PrefillClock implements Sequence {
     private final Sequence inner;
-    long firstForwardEnd;
+    private final int prefillLength;
+    long prefillEnd;
 
-    PrefillClock(Sequence inner) {
+    PrefillClock(Sequence inner, int prefillLength) {
       this.inner = inner;
+      this.prefillLength = prefillLength;
     }
 
     @Override
@@ -235,8 +250,8 @@ public final class SpeculativeBenchmark {
     @Override
     public float[] forward(int[] tokens, boolean allLogits) {
       float[] out = inner.forward(tokens, allLogits);
-      if (firstForwardEnd == 0) {
-        firstForwardEnd = System.nanoTime();
+      if (prefillLength > 0 && prefillEnd == 0 && inner.length() >= prefillLength) {
+        prefillEnd = System.nanoTime();
       }
       return out;
     }

@@ -22,8 +22,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "engine",
     description = {
-      "Time Fathom's engine on a GGUF model: prefill of a --prompt-tokens prompt in one forward"
-          + " pass, then --decode-tokens greedy tokens one forward pass each (warm-up runs for"
+      "Time Fathom's engine on a GGUF model: prefill of a --prompt-tokens prompt (forward"
+          + " passes of at most 256 positions, as in generation), then --decode-tokens greedy tokens one forward pass each (warm-up runs for"
           + " 2 s, at least one, then the median of 3 timed runs). Also measures this machine's memory read bandwidth and reports"
           + " the fraction of the bandwidth bound decoding reaches (decode tok/s × bytes of"
           + " weights per token ÷ bandwidth).",

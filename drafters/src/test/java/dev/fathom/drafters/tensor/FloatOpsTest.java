@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The vector {@link FloatOps} against the scalar ones, and {@link VectorMath} against formulas. */
-class VectorMathTest {
+/** The vector {@link FloatOps} against the scalar ones, over awkward sizes. */
+class FloatOpsTest {
   private static final int[] SIZES = {1, 13, 207, 702, 4098};
   private static final FloatOps SCALAR = new ScalarFloatOps();
   private static final FloatOps VECTOR = new VectorFloatOps();
@@ -86,58 +86,5 @@ class VectorMathTest {
       assertClose(es, ev, "exp");
       assertEquals(sumS, sumV, 1e-6f * (float) Math.sqrt(n) * sumS);
     }
-  }
-
-  @Test
-  void rmsNormDividesByTheRootMeanSquareAndScales() {
-    float[] x = {0f, 3f, 4f}; // from offset 1: mean of squares = 12.5
-    float[] weight = {2f, 0.5f};
-    float[] out = new float[3];
-    VectorMath.rmsNorm(x, 1, weight, out, 1, 2, 0f);
-    float rms = (float) Math.sqrt(12.5);
-    assertEquals(3f / rms * 2f, out[1], 1e-6f);
-    assertEquals(4f / rms * 0.5f, out[2], 1e-6f);
-  }
-
-  @Test
-  void siluMulGatesUp() {
-    float[] gate = {1f, -2f};
-    float[] up = {3f, 5f};
-    VectorMath.siluMul(gate, up, 0, 2);
-    assertEquals(1f / (1f + (float) Math.exp(-1)) * 3f, gate[0], 1e-6f);
-    assertEquals(-2f / (1f + (float) Math.exp(2)) * 5f, gate[1], 1e-6f);
-  }
-
-  @Test
-  void softmaxIsStableForLargeLogits() {
-    for (int n : SIZES) {
-      float[] x = new float[n + 1];
-      for (int i = 0; i < n; i++) {
-        x[1 + i] = 1000f + (i % 7);
-      }
-      VectorMath.softmax(x, 1, n);
-      float sum = 0f;
-      for (int i = 0; i < n; i++) {
-        assertEquals(false, Float.isNaN(x[1 + i]));
-        sum += x[1 + i];
-      }
-      assertEquals(1f, sum, 1e-5f * (float) Math.sqrt(n));
-      assertEquals(0f, x[0], 0f);
-    }
-    float[] two = {1f, 2f};
-    VectorMath.softmax(two, 0, 2);
-    assertEquals(1 / (1 + Math.E), two[0], 1e-6);
-  }
-
-  @Test
-  void dotAndAxpyFollowTheirFormulas() {
-    float[] a = {1f, 2f, 3f};
-    float[] b = {4f, 5f, 6f};
-    assertEquals(32f, VectorMath.dot(a, 0, b, 0, 3), 0f);
-    VectorMath.axpy(2f, a, 0, b, 0, 3);
-    assertEquals(9f, b[1], 0f);
-    VectorMath.add(b, 0, a, 0, 3);
-    assertEquals(7f, b[0], 0f);
-    assertEquals(14f, VectorMath.sumOfSquares(a, 0, 3), 0f);
   }
 }
