@@ -21,7 +21,8 @@ import java.util.Optional;
  * MemoryBudget#verbatimTokens()} (times {@link MemoryBudget#lowWater()}), and the summary is cut to
  * {@link MemoryBudget#summaryTokens()}, so with a subadditive {@link TokenCounter} the whole window
  * stays within {@link MemoryBudget#maxTokens()}. A single turn longer than the verbatim share is
- * folded at once and survives only as summary.
+ * folded at once and survives only as summary. A budget lowered below the length of a summary
+ * already written takes effect at the next fold, which rewrites the summary within the new share.
  */
 public final class MemoryFolder {
 
@@ -67,7 +68,7 @@ public final class MemoryFolder {
       keepFrom++;
     }
     if (keepFrom == 0) keepFrom = 1; // over budget because of the summary alone: fold one turn
-    if (keepFrom > recent.size()) return Optional.empty(); // unreachable: recent is non-empty here
+    if (keepFrom > recent.size()) return Optional.empty(); // no turn to fold: wait for the next
     List<Turn> folded = recent.subList(0, keepFrom);
     String summary =
         clip(summarizer.summarize(transcript.summary(), folded, budget.summaryTokens(), counter));

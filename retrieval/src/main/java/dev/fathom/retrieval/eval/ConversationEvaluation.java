@@ -8,12 +8,15 @@ import dev.fathom.retrieval.SearchMode;
 import dev.fathom.retrieval.conversation.HistoryAwareRetriever;
 import dev.fathom.retrieval.conversation.QueryRewrite;
 import dev.fathom.retrieval.conversation.TurnAnswerer;
+import dev.fathom.retrieval.embed.Embedder;
+import dev.fathom.retrieval.index.PassageIndex;
 import dev.fathom.retrieval.search.Retriever;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 /**
@@ -56,8 +59,8 @@ public final class ConversationEvaluation {
   /** Indexes the corpus, one passage per paragraph, as {@link RetrievalEvaluation#index}. */
   public static void index(
       ConversationDataset dataset,
-      dev.fathom.retrieval.index.PassageIndex index,
-      dev.fathom.retrieval.embed.Embedder embedder,
+      PassageIndex index,
+      Embedder embedder,
       int batch,
       IntConsumer progress) {
     RetrievalEvaluation.index(dataset.beir(), index, embedder, batch, progress);
@@ -74,7 +77,7 @@ public final class ConversationEvaluation {
       Retriever retriever,
       HistoryAwareRetriever session,
       TurnAnswerer answerer,
-      java.util.function.Consumer<Rewritten> rewrites,
+      Consumer<Rewritten> rewrites,
       IntConsumer progress) {
     Objects.requireNonNull(answerer, "answerer");
     Map<String, MetricSummary> summaries = new LinkedHashMap<>();
