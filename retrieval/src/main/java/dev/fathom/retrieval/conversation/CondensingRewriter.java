@@ -6,9 +6,12 @@ import dev.fathom.drafters.lm.LanguageModel;
 import dev.fathom.drafters.lm.TokenListener;
 import dev.fathom.drafters.tokenizer.ChatMessage;
 import dev.fathom.memory.session.MemoryWindow;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -20,8 +23,9 @@ import java.util.regex.Pattern;
  * <p>Small chat models rarely answer with the bare question: they prefix "Standalone question:",
  * quote it, explain themselves, or answer the question instead. The reply is cleaned (labels,
  * quotes and markdown dropped; the first line that reads as a question kept) and rejected when
- * nothing usable is left or it is far longer than a question; then the {@code fallback} rewrite
- * (normally {@link SubjectRewriter}) is used and the method says so.
+ * nothing usable is left, it is far longer than a question, or it keeps none of the question's
+ * content words ({@link #keepsTheQuestion}); then the {@code fallback} rewrite (normally {@link
+ * SubjectRewriter}) is used and the method says so.
  */
 public final class CondensingRewriter implements QueryRewriter {
 
@@ -34,6 +38,13 @@ public final class CondensingRewriter implements QueryRewriter {
       Pattern.compile(
           "^(?:(?:standalone|rewritten|reformulated)\\s+)?(?:question|query|rewrite)\\s*:\\s*",
           Pattern.CASE_INSENSITIVE);
+  private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+");
+  private static final Set<String> FUNCTION =
+      Set.of(
+          "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "does", "did",
+          "was", "were", "are", "the", "and", "for", "from", "with", "its", "they", "them", "their",
+          "his", "her", "she", "this", "that", "these", "those", "can", "could", "will", "would",
+          "should", "has", "have", "had", "about", "into", "than", "then", "there", "been", "you");
   private static final Pattern WRAPPING = Pattern.compile("^[\\s\"'“”‘’*`>#-]+|[\\s\"'“”‘’*`]+$");
 
   private final LanguageModel model;
@@ -58,7 +69,9 @@ public final class CondensingRewriter implements QueryRewriter {
     if (history.isEmpty()) return QueryRewrite.unchanged(question);
     Generation g = model.chat(prompt(question, history), settings, TokenListener.NONE);
     String query = clean(g.text());
-    if (query.isEmpty() || query.length() > 4 * question.length() + 200) {
+    if (query.isEmpty()
+        || query.length() > 4 * question.length() + 200
+        || !keepsTheQuestion(question, query)) {
       QueryRewrite f = fallback.rewrite(question, history);
       return new QueryRewrite(question, f.query(), "subject-fallback");
     }
@@ -74,6 +87,29 @@ public final class CondensingRewriter implements QueryRewriter {
             + question.strip()
             + "\n\nRewrite the last question as a standalone question.";
     return List.of(ChatMessage.system(SYSTEM), ChatMessage.user(user));
+  }
+
+  /**
+   * Whether {@code query} keeps at least one content word of {@code question} (compared on their
+   * first five letters, so "ends" keeps "end"): a rewrite resolves references, it does not drop
+   * what was asked. A reply that shares nothing answered the question or wandered off (a small
+   * model continuing a story does), and is not searched. A question with no content word passes.
+   */
+  static boolean keepsTheQuestion(String question, String query) {
+    Set<String> asked = stems(question);
+    if (asked.isEmpty()) return true;
+    Set<String> kept = stems(query);
+    return asked.stream().anyMatch(kept::contains);
+  }
+
+  private static Set<String> stems(String text) {
+    Set<String> out = new HashSet<>();
+    Matcher m = WORD.matcher(text.toLowerCase(Locale.ROOT));
+    while (m.find()) {
+      String w = m.group();
+      if (w.length() >= 3 && !FUNCTION.contains(w)) out.add(w.length() > 5 ? w.substring(0, 5) : w);
+    }
+    return out;
   }
 
   /** The standalone question inside a model's reply, or empty when there is none. */

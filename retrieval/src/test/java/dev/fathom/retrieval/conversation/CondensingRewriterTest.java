@@ -52,6 +52,21 @@ class CondensingRewriterTest {
         new CondensingRewriter(new ScriptedModel("word ".repeat(200)), new SubjectRewriter())
             .rewrite("Can it be renewed?", LEASE);
     assertEquals("subject-fallback", rambling.method());
+    QueryRewrite story =
+        new CondensingRewriter(new ScriptedModel("and see all them."), new SubjectRewriter())
+            .rewrite("When does it end?", LEASE);
+    assertEquals(
+        "subject-fallback", story.method(), "a reply that drops what was asked is not searched");
+  }
+
+  @Test
+  void aRewriteMustKeepAContentWordOfTheQuestion() {
+    assertTrue(
+        CondensingRewriter.keepsTheQuestion(
+            "When does it end?", "When does the office lease end?"));
+    assertTrue(CondensingRewriter.keepsTheQuestion("Who renewed it?", "Who renews the lease?"));
+    assertFalse(CondensingRewriter.keepsTheQuestion("When does it end?", "On 31 May 2027."));
+    assertTrue(CondensingRewriter.keepsTheQuestion("Why?", "Why was the lease ended?"));
   }
 
   @Test
