@@ -24,11 +24,11 @@ public final class ExtractiveSummarizer implements Summarizer {
   private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+");
   private static final Set<String> STOP =
       Set.of(
-          "a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "for", "with", "by",
-          "from", "as", "is", "are", "was", "were", "be", "been", "it", "its", "this", "that",
-          "these", "those", "he", "she", "they", "his", "her", "their", "what", "which", "who",
-          "when", "where", "why", "how", "did", "do", "does", "asked", "not", "no", "has", "have",
-          "had", "i", "you", "we", "there", "than", "then", "so", "if", "into", "about");
+          ("a an the and or but of to in on at for with by from as is are was "
+                  + "were be been it its this that these those he she they his her their "
+                  + "what which who when where why how did do does asked not no has have "
+                  + "had i you we there than then so if into about")
+              .split(" "));
 
   @Override
   public String name() {

@@ -41,10 +41,11 @@ public final class CondensingRewriter implements QueryRewriter {
   private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+");
   private static final Set<String> FUNCTION =
       Set.of(
-          "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "does", "did",
-          "was", "were", "are", "the", "and", "for", "from", "with", "its", "they", "them", "their",
-          "his", "her", "she", "this", "that", "these", "those", "can", "could", "will", "would",
-          "should", "has", "have", "had", "about", "into", "than", "then", "there", "been", "you");
+          ("what which who whom whose when where why how does did was were are "
+                  + "the and for from with its they them their his her she this that these "
+                  + "those can could will would should has have had about into than then "
+                  + "there been you")
+              .split(" "));
   private static final Pattern WRAPPING = Pattern.compile("^[\\s\"'“”‘’*`>#-]+|[\\s\"'“”‘’*`]+$");
 
   private final LanguageModel model;
