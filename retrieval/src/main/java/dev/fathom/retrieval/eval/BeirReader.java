@@ -34,10 +34,17 @@ final class BeirReader {
   private BeirReader() {}
 
   static BeirDataset read(Path dir) {
+    return read(dir, true);
+  }
+
+  /** The corpus and qrels of a folder that has no queries.jsonl (the queries come elsewhere). */
+  static BeirDataset readCorpusAndQrels(Path dir) {
+    return read(dir, false);
+  }
+
+  private static BeirDataset read(Path dir, boolean withQueries) {
     Path corpusFile =
         require(dir.resolve(BeirDataset.CORPUS), "JSON lines with _id, title and text");
-    Path queriesFile =
-        require(dir.resolve(BeirDataset.QUERIES), "JSON lines with _id, text and optional answers");
     Path qrelsFile =
         require(
             dir.resolve(BeirDataset.QRELS),
@@ -62,6 +69,11 @@ final class BeirReader {
 
     List<Query> queries = new ArrayList<>();
     Map<String, Query> queriesById = new HashMap<>();
+    Path queriesFile =
+        withQueries
+            ? require(
+                dir.resolve(BeirDataset.QUERIES), "JSON lines with _id, text and optional answers")
+            : null;
     eachLine(
         queriesFile,
         (line, lineNo) -> {
@@ -115,6 +127,7 @@ final class BeirReader {
   }
 
   private static void eachLine(Path file, LineHandler handler) {
+    if (file == null) return; // an optional file not asked for
     try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       int lineNo = 0;
       for (String line = reader.readLine(); line != null; line = reader.readLine()) {
