@@ -1,8 +1,8 @@
 package dev.fathom.actors;
 
+import dev.fathom.answer.Answer;
+import dev.fathom.answer.Answerer;
 import dev.fathom.compressors.Evidence;
-import dev.fathom.compressors.answer.Answer;
-import dev.fathom.compressors.answer.Answerer;
 import java.util.Objects;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;

@@ -1,7 +1,7 @@
 package dev.fathom.actors;
 
+import dev.fathom.answer.Answerer;
 import dev.fathom.compressors.ContextCompressor;
-import dev.fathom.compressors.answer.Answerer;
 import dev.fathom.retrieval.search.Retriever;
 import java.time.Duration;
 import java.util.Objects;

@@ -1,7 +1,7 @@
 package dev.fathom.actors;
 
+import dev.fathom.answer.Answer;
 import dev.fathom.compressors.Evidence;
-import dev.fathom.compressors.answer.Answer;
 import dev.fathom.retrieval.Hit;
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -2,8 +2,8 @@ package dev.fathom.actors;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.fathom.answer.Answerer;
 import dev.fathom.compressors.ContextCompressor;
-import dev.fathom.compressors.answer.Answerer;
 import dev.fathom.retrieval.search.Retriever;
 import java.time.Duration;
 import java.util.Objects;

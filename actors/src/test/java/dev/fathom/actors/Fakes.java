@@ -1,11 +1,11 @@
 package dev.fathom.actors;
 
+import dev.fathom.answer.Answer;
+import dev.fathom.answer.Answerer;
+import dev.fathom.answer.Citation;
 import dev.fathom.compressors.ContextCompressor;
 import dev.fathom.compressors.Evidence;
 import dev.fathom.compressors.EvidenceSentence;
-import dev.fathom.compressors.answer.Answer;
-import dev.fathom.compressors.answer.Answerer;
-import dev.fathom.compressors.answer.Citation;
 import dev.fathom.retrieval.Hit;
 import dev.fathom.retrieval.Passage;
 import dev.fathom.retrieval.SearchMode;

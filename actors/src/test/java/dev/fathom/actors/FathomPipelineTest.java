@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fathom.answer.Answerer;
 import dev.fathom.compressors.ContextCompressor;
-import dev.fathom.compressors.answer.Answerer;
 import dev.fathom.retrieval.search.Retriever;
 import java.time.Duration;
 import java.util.HashSet;

@@ -3,8 +3,8 @@ package dev.fathom.actors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fathom.answer.Answer;
 import dev.fathom.compressors.Evidence;
-import dev.fathom.compressors.answer.Answer;
 import dev.fathom.retrieval.Hit;
 import dev.fathom.retrieval.SearchMode;
 import java.util.List;

@@ -4,6 +4,7 @@ import dev.fathom.drafters.gguf.GgmlType;
 import dev.fathom.drafters.gguf.GgufFile;
 import dev.fathom.drafters.gguf.GgufFormatException;
 import dev.fathom.drafters.gguf.GgufWriter;
+import dev.fathom.ops.bench.SyntheticLlama;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;

@@ -1,12 +1,12 @@
 package dev.fathom.ops.cli;
 
-import dev.fathom.compressors.answer.Answerer;
-import dev.fathom.compressors.answer.GenerativeAnswerer;
+import dev.fathom.answer.Answerer;
+import dev.fathom.answer.GenerativeAnswerer;
 import dev.fathom.drafters.engine.LocalLanguageModel;
 import dev.fathom.ops.config.FathomConfig;
-import dev.fathom.ops.serve.FathomServer;
-import dev.fathom.ops.serve.HttpSettings;
-import dev.fathom.ops.serve.KafkaSettings;
+import dev.fathom.ops.server.FathomServer;
+import dev.fathom.ops.server.HttpSettings;
+import dev.fathom.ops.server.KafkaSettings;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;

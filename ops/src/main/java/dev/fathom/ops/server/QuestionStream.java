@@ -1,0 +1,361 @@
+package dev.fathom.ops.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fathom.actors.AnswerStream;
+import dev.fathom.actors.Question;
+import dev.fathom.actors.QuestionResult;
+import dev.fathom.actors.QuestionService;
+import dev.fathom.retrieval.SearchMode;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Questions in, answers out, exactly once: a consumer of {@code fathom.questions} and a
+ * transactional producer on one dedicated thread (Kafka clients block; they never run on a Pekko
+ * dispatcher).
+ *
+ * <p>Each turn polls at most {@code max-in-flight} questions, answers them all concurrently through
+ * the {@link QuestionService}, then in one transaction sends every answer (or dead letter) and
+ * commits the consumer offsets past them ({@code sendOffsetsToTransaction} with the consumer's
+ * group metadata, KIP-447). A {@code read_committed} reader of {@code fathom.answers} therefore
+ * sees each question's answer exactly once: a crash before the commit aborts the answers and the
+ * offsets together, and the questions are answered again by whoever owns the partition next. A
+ * zombie producer is fenced by the group generation in the offsets commit.
+ *
+ * <p>Errors are sorted three ways. <b>Poison</b> (the value cannot be parsed) goes to {@code
+ * fathom.dead-letters} in the same transaction. <b>Retriable</b> (any other {@link KafkaException}
+ * during the transaction) aborts it and rewinds the consumer to the committed offsets, so the same
+ * questions are answered again. <b>Fatal</b> (the producer is fenced or misconfigured, see {@link
+ * KafkaErrors#isFatal}) stops the stream; the serve process then exits non-zero.
+ *
+ * <p>A question the pipeline fails to answer (a stage failed or timed out) is not dropped: it gets
+ * an answer record with {@code "answer": null} and an {@code "error": {"stage","reason"}} object.
+ */
+final class QuestionStream implements Runnable {
+
+  private static final Logger log = LoggerFactory.getLogger(QuestionStream.class);
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final Duration POLL = Duration.ofMillis(200);
+  private static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
+
+  private final KafkaSettings settings;
+  private final ServeMetrics metrics;
+  private final QuestionService questions;
+  private final SearchMode defaultMode;
+  private final int defaultK;
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final KafkaProducer<byte[], byte[]> streamProducer;
+  private final AtomicBoolean running = new AtomicBoolean(true);
+  private final AtomicBoolean assigned = new AtomicBoolean();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile Throwable failure;
+
+  QuestionStream(
+      String bootstrapServers,
+      String nodeId,
+      KafkaSettings settings,
+      QuestionService questions,
+      SearchMode defaultMode,
+      int defaultK,
+      Duration questionTimeout,
+      ServeMetrics metrics) {
+    this.settings = settings;
+    this.metrics = metrics;
+    this.questions = questions;
+    this.defaultMode = defaultMode;
+    this.defaultK = defaultK;
+    this.consumer =
+        new KafkaConsumer<>(
+            consumerProperties(bootstrapServers, nodeId, settings, questionTimeout));
+    this.producer =
+        new KafkaProducer<>(
+            producerProperties(bootstrapServers, settings.groupId() + "-answers-" + nodeId));
+    this.streamProducer = new KafkaProducer<>(streamProducerProperties(bootstrapServers));
+  }
+
+  private static Properties streamProducerProperties(String bootstrap) {
+    Properties p = new Properties();
+    // The embedded broker's address, or fathom.kafka.bootstrap-servers.
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    // Not transactional: pieces must be readable while the answer is generated, long before the
+    // answer's transaction commits. Idempotence still keeps retries from duplicating a piece.
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    // Tokens arrive every few milliseconds: a short linger batches them without visible delay.
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    return p;
+  }
+
+  /**
+   * Publishes each piece of an answer as it is generated, in order ({@code seq} from 0), keyed by
+   * session like the answers, so one partition keeps a session's pieces in order.
+   */
+  private AnswerStream piecesOf(Inbound.QuestionMessage m) {
+    byte[] key = m.sessionId().getBytes(StandardCharsets.UTF_8);
+    java.util.concurrent.atomic.AtomicInteger seq = new java.util.concurrent.atomic.AtomicInteger();
+    return piece -> {
+      Map<String, Object> v = new java.util.LinkedHashMap<>();
+      v.put("requestId", m.requestId());
+      v.put("seq", seq.getAndIncrement());
+      v.put("text", piece);
+      try {
+        streamProducer.send(
+            new ProducerRecord<>(
+                settings.topics().answerStream(), key, MAPPER.writeValueAsBytes(v)));
+      } catch (JsonProcessingException | KafkaException e) {
+        // A lost piece is not a lost answer: the complete answer follows on the answers topic.
+        metrics.error("answer_stream_send");
+      }
+    };
+  }
+
+  private static Properties consumerProperties(
+      String bootstrap, String nodeId, KafkaSettings s, Duration questionTimeout) {
+    Properties p = new Properties();
+    // The embedded broker's address, or fathom.kafka.bootstrap-servers.
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    // All serve processes share the question partitions.
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, s.groupId());
+    // Static membership (KIP-345): a serve process restarted after a crash takes its partitions
+    // back at once instead of waiting for the dead member's session to expire, and a zombie with
+    // the same node id is fenced (FencedInstanceIdException, fatal).
+    p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "fathom-" + nodeId);
+    // Offsets are committed only inside the answer transaction, never on their own.
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    // Questions written by a transactional producer count only once committed.
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    // A new group starts with the oldest question: none is lost because the server started late.
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // The cap on questions in flight: one poll is answered as one transaction.
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(s.maxInFlight()));
+    // A turn lasts at most the question timeout plus the commit — with a language model answering
+    // one question at a time, up to max-in-flight question timeouts; past this the group would
+    // consider the member dead and rebalance. At least 5 minutes.
+    long turn = questionTimeout.toMillis() * Math.min(s.maxInFlight(), 1000) + 60_000;
+    p.put(
+        ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
+        Long.toString(Math.min(Integer.MAX_VALUE, Math.max(300_000, turn))));
+    // Values are checked by Fathom (size, UTF-8, JSON), so a bad one becomes a dead letter instead
+    // of a deserializer exception that would stop the partition.
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    return p;
+  }
+
+  private static Properties producerProperties(String bootstrap, String transactionalId) {
+    Properties p = new Properties();
+    // The embedded broker's address, or fathom.kafka.bootstrap-servers.
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    // Stable per serve process (kept in the data directory): a restarted process fences the
+    // transactions its predecessor left open.
+    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    // Required by transactions; stated for the reader: no duplicates from producer retries.
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    // Answers are sent in bursts of up to max-in-flight at the end of a turn; no need to linger.
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+    // Dead letters carry the original value, which may be as large as the consumer fetched.
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(16 << 20));
+    // Keys and values are bytes: answers are serialized by Fathom, dead letters are copied as-is.
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    return p;
+  }
+
+  /** True once the consumer has been assigned partitions (for readiness). */
+  boolean assigned() {
+    return assigned.get();
+  }
+
+  /** The error that stopped the stream, or null. */
+  Throwable failure() {
+    return failure;
+  }
+
+  @Override
+  public void run() {
+    try {
+      producer.initTransactions();
+      consumer.subscribe(
+          List.of(settings.topics().questions()),
+          new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {}
+
+            @Override
+            public void onPartitionsAssigned(java.util.Collection<TopicPartition> partitions) {
+              assigned.set(true);
+            }
+          });
+      while (running.get()) {
+        ConsumerRecords<byte[], byte[]> batch;
+        try {
+          batch = consumer.poll(POLL);
+        } catch (WakeupException e) {
+          break;
+        }
+        recordLag();
+        if (!batch.isEmpty()) turn(batch);
+      }
+    } catch (Throwable t) {
+      failure = t;
+      metrics.error("stream_stopped");
+      log.error("question stream stopped: {}", t.toString(), t);
+    } finally {
+      closeQuietly();
+      stopped.countDown();
+    }
+  }
+
+  /**
+   * Answers one batch and commits the answers with the offsets; retries after a retriable error.
+   */
+  private void turn(ConsumerRecords<byte[], byte[]> batch) throws InterruptedException {
+    List<CompletableFuture<ProducerRecord<byte[], byte[]>>> out = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> r : batch) out.add(handle(r));
+    CompletableFuture.allOf(out.toArray(CompletableFuture[]::new)).join();
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (TopicPartition tp : batch.partitions()) {
+      List<ConsumerRecord<byte[], byte[]>> rs = batch.records(tp);
+      offsets.put(tp, new OffsetAndMetadata(rs.getLast().offset() + 1));
+    }
+    try {
+      producer.beginTransaction();
+      for (CompletableFuture<ProducerRecord<byte[], byte[]>> f : out) producer.send(f.join());
+      producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+      producer.commitTransaction();
+    } catch (KafkaException e) {
+      if (KafkaErrors.isFatal(e)) throw e;
+      metrics.error("answer_transaction_aborted");
+      log.warn(
+          "answer transaction aborted, the questions will be answered again: {}", e.toString());
+      producer.abortTransaction();
+      rewind(batch.partitions());
+      Thread.sleep(RETRY_BACKOFF);
+    }
+  }
+
+  /** The record to send for one question: its answer, its failure, or a dead letter. */
+  private CompletableFuture<ProducerRecord<byte[], byte[]>> handle(
+      ConsumerRecord<byte[], byte[]> r) {
+    Inbound.QuestionMessage m;
+    Question q;
+    try {
+      m = Inbound.question(r.value(), settings.maxValueBytes());
+      q =
+          new Question(
+              m.requestId(),
+              m.question(),
+              m.mode() == null ? defaultMode : SearchMode.parse(m.mode()),
+              m.k() == null ? defaultK : m.k());
+    } catch (PoisonMessageException | IllegalArgumentException e) {
+      metrics.deadLetter(r.topic(), true);
+      return CompletableFuture.completedFuture(
+          DeadLetters.of(settings.topics().deadLetters(), r, e.getMessage()));
+    }
+    long start = System.nanoTime();
+    return questions
+        .ask(q, piecesOf(m))
+        .toCompletableFuture()
+        .thenApply(
+            result -> {
+              metrics.question("kafka", start, result);
+              return answerRecord(r, m, result);
+            });
+  }
+
+  private ProducerRecord<byte[], byte[]> answerRecord(
+      ConsumerRecord<byte[], byte[]> r, Inbound.QuestionMessage m, QuestionResult result) {
+    byte[] key = m.sessionId().getBytes(StandardCharsets.UTF_8);
+    try {
+      return new ProducerRecord<>(
+          settings.topics().answers(), key, MAPPER.writeValueAsBytes(Outbound.answer(m, result)));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write answer JSON", e);
+    }
+  }
+
+  /**
+   * The lag of this consumer (end offset minus position, summed over its partitions) as the
+   * consumer last learned it from fetch responses; no request to the broker.
+   */
+  private void recordLag() {
+    long lag = 0;
+    for (TopicPartition tp : consumer.assignment()) lag += consumer.currentLag(tp).orElse(0);
+    metrics.questionLag(lag);
+  }
+
+  /** Seeks back to the committed offsets, so an aborted turn is processed again. */
+  private void rewind(Set<TopicPartition> partitions) {
+    Map<TopicPartition, OffsetAndMetadata> committed;
+    try {
+      committed = consumer.committed(partitions);
+    } catch (WakeupException e) {
+      // Stopping: the uncommitted questions are answered by the partition's next owner.
+      running.set(false);
+      return;
+    }
+    for (TopicPartition tp : partitions) {
+      OffsetAndMetadata o = committed.get(tp);
+      if (o == null) consumer.seekToBeginning(List.of(tp));
+      else consumer.seek(tp, o.offset());
+    }
+  }
+
+  /**
+   * Stops polling; the turn in progress (answers being computed) finishes and commits first.
+   * Returns once the clients are closed.
+   */
+  void stop() throws InterruptedException {
+    running.set(false);
+    consumer.wakeup();
+    stopped.await();
+  }
+
+  private void closeQuietly() {
+    try {
+      // A static member stays in the group on close unless told otherwise; on a clean stop it
+      // leaves, so the other serve processes take over its partitions at once.
+      consumer.close(
+          CloseOptions.timeout(Duration.ofSeconds(10))
+              .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+    } catch (RuntimeException e) {
+      log.warn("closing the question consumer: {}", e.toString());
+    }
+    try {
+      producer.close(Duration.ofSeconds(10));
+      streamProducer.close(Duration.ofSeconds(10));
+    } catch (RuntimeException e) {
+      log.warn("closing the answer producer: {}", e.toString());
+    }
+  }
+}
