@@ -1,26 +1,29 @@
 package dev.fathom.answer;
 
 import dev.fathom.compressors.Evidence;
-import java.util.function.Consumer;
+import dev.fathom.drafters.lm.TokenListener;
 
 /**
  * The answer stage. The default, {@link ExtractiveAnswerer}, needs no generative model; {@link
- * GenerativeAnswerer} writes the answer with a language model.
+ * GenerativeAnswerer} writes the answer with a language model. {@link AnswerStage} builds the one
+ * configured.
+ *
+ * <p>Implementations are safe to call from several threads at once: an answerer that wraps a
+ * language model (which serves one call at a time) serialises its own calls.
  */
 public interface Answerer {
 
-  /** Composes the answer to {@code question} from {@code evidence}; timings are left empty. */
-  Answer answer(String question, Evidence evidence);
-
   /**
-   * Composes the answer and hands its text to {@code onText} as it is written. This default
-   * computes the answer first and emits its whole text once; a generative answerer emits pieces as
-   * the model produces them. What was emitted may differ from the returned {@link Answer#text()}
-   * where the answerer rewrites text after generation (see {@link GenerativeAnswerer}).
+   * Composes the answer to {@code question} from {@code evidence} and hands its text to {@code
+   * listener} as it is written: a generative answerer emits pieces as the model produces them, the
+   * extractive one its whole text once. What was streamed may differ from the returned {@link
+   * Answer#text()} where the answerer rewrites text after generation (see {@link
+   * GenerativeAnswerer}). Timings are left empty.
    */
-  default Answer answer(String question, Evidence evidence, Consumer<String> onText) {
-    Answer a = answer(question, evidence);
-    onText.accept(a.text());
-    return a;
+  Answer answer(String question, Evidence evidence, TokenListener listener);
+
+  /** Composes the answer without streaming it. */
+  default Answer answer(String question, Evidence evidence) {
+    return answer(question, evidence, TokenListener.NONE);
   }
 }

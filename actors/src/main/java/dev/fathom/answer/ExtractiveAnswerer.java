@@ -2,6 +2,7 @@ package dev.fathom.answer;
 
 import dev.fathom.compressors.Evidence;
 import dev.fathom.compressors.EvidenceSentence;
+import dev.fathom.drafters.lm.TokenListener;
 import dev.fathom.retrieval.Passage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,7 +21,13 @@ public final class ExtractiveAnswerer implements Answerer {
       "Nothing relevant was found in the indexed documents for this question.";
 
   @Override
-  public Answer answer(String question, Evidence evidence) {
+  public Answer answer(String question, Evidence evidence, TokenListener listener) {
+    Answer a = compose(question, evidence);
+    listener.onText(a.text());
+    return a;
+  }
+
+  private static Answer compose(String question, Evidence evidence) {
     if (evidence.isEmpty()) {
       return new Answer(question, NOTHING_FOUND, List.of(), Map.of());
     }

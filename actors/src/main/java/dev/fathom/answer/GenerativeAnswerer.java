@@ -7,6 +7,7 @@ import dev.fathom.drafters.engine.LocalLanguageModel.SpeculativeGeneration;
 import dev.fathom.drafters.lm.Generation;
 import dev.fathom.drafters.lm.GenerationSettings;
 import dev.fathom.drafters.lm.LanguageModel;
+import dev.fathom.drafters.lm.TokenListener;
 import dev.fathom.drafters.speculative.RapidSettings;
 import dev.fathom.drafters.speculative.SpeculationStats;
 import dev.fathom.drafters.tokenizer.ChatMessage;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,15 +25,16 @@ import org.slf4j.LoggerFactory;
  * sources ({@code [n] Title: sentences…}, numbered as {@link ExtractiveAnswerer} numbers its
  * citations), then the question last, as RAPID's and RECOMP's prompts do. The model's {@code [n]}
  * markers are then parsed: the answer cites the sources it actually used, renumbered in order of
- * first use, and markers naming no source are removed (and counted in {@link Run#droppedMarkers}).
- * An answer that cites nothing lists every source of the evidence, numbered as in the prompt, so
- * {@link Answer#foundNothing()} keeps meaning "the evidence was empty".
+ * first use, and markers naming no source are removed (and counted in {@link
+ * GenerationReport#droppedMarkers}). An answer that cites nothing lists every source of the
+ * evidence, numbered as in the prompt, so {@link Answer#foundNothing()} keeps meaning "the evidence
+ * was empty".
  *
- * <p><b>Streaming.</b> {@link #answer(String, Evidence, Consumer)} emits text as the model writes
- * it, so it carries the model's own numbering; the returned answer's markers are renumbered after
- * generation. The prompt numbers sources in the order the evidence reads, so a model that cites in
- * reading order streams the final numbers already; {@link Run#streamedCitations()} lists the
- * sources by the numbers that were streamed.
+ * <p><b>Streaming.</b> {@link #answer(String, Evidence, TokenListener)} emits text as the model
+ * writes it, so it carries the model's own numbering; the returned answer's markers are renumbered
+ * after generation. The prompt numbers sources in the order the evidence reads, so a model that
+ * cites in reading order streams the final numbers already; {@link
+ * GenerationReport#streamedCitations()} lists the sources by the numbers that were streamed.
  *
  * <p><b>Speculation</b> (RAPID, Chen et al., arXiv 2502.20330): with {@link Settings#speculate()},
  * the target model reads the long context, every retrieved passage in full ({@link
@@ -41,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * the in-JVM engine ({@link LocalLanguageModel}) for both; with any other model the answerer logs
  * why and generates plainly.
  *
- * <p>Models are called from one thread at a time (the {@link LanguageModel} contract): answers are
- * serialised. The caller closes the models.
+ * <p>Models are called from one thread at a time (the {@link LanguageModel} contract): this
+ * answerer serialises its own calls, so it may be called from any number of threads. The caller
+ * closes the models.
  */
 public final class GenerativeAnswerer implements Answerer {
 
@@ -70,45 +72,11 @@ public final class GenerativeAnswerer implements Answerer {
     }
   }
 
-  /**
-   * What the last answer's generation did, for callers that print speeds (the answer's own timings
-   * are the pipeline's stage timings).
-   *
-   * @param model the target model's name
-   * @param rawText the generated text as the model wrote it (and as it was streamed)
-   * @param given the sources as the prompt numbered them (the target's prompt when speculating)
-   * @param fallback the sources listed when the text cites none: the evidence's
-   * @param generation the generation (null when the evidence was empty and no model ran)
-   * @param speculation what RAPID did (null without speculation)
-   * @param droppedMarkers markers naming no source, removed from the answer
-   */
-  public record Run(
-      String model,
-      String rawText,
-      List<Citation> given,
-      List<Citation> fallback,
-      Generation generation,
-      SpeculationStats speculation,
-      int droppedMarkers) {
-    public Run {
-      given = List.copyOf(given);
-      fallback = List.copyOf(fallback);
-    }
-
-    /** The cited sources numbered as streamed: the prompt's numbers, in order of first use. */
-    public List<Citation> streamedCitations() {
-      List<Integer> cited = CitationMarkers.cited(rawText, given.size());
-      if (cited.isEmpty()) return fallback;
-      return cited.stream().map(n -> given.get(n - 1)).toList();
-    }
-  }
-
   private final LanguageModel model;
   private final LanguageModel drafter;
   private final Settings settings;
   private final boolean speculating;
   private final Object lock = new Object();
-  private volatile Run lastRun;
 
   /** Answers with {@code model}; speculation, if asked for, is self-speculation. */
   public GenerativeAnswerer(LanguageModel model, Settings settings) {
@@ -140,28 +108,22 @@ public final class GenerativeAnswerer implements Answerer {
     return model;
   }
 
-  /** What the last answer's generation did; null before the first answer. */
-  public Run lastRun() {
-    return lastRun;
-  }
-
   @Override
-  public Answer answer(String question, Evidence evidence) {
-    return answer(question, evidence, text -> {});
-  }
-
-  @Override
-  public Answer answer(String question, Evidence evidence, Consumer<String> onText) {
+  public Answer answer(String question, Evidence evidence, TokenListener listener) {
     if (evidence.isEmpty()) {
-      lastRun = new Run(model.name(), "", List.of(), List.of(), null, null, 0);
-      onText.accept(ExtractiveAnswerer.NOTHING_FOUND);
-      return new Answer(question, ExtractiveAnswerer.NOTHING_FOUND, List.of(), Map.of());
+      listener.onText(ExtractiveAnswerer.NOTHING_FOUND);
+      GenerationReport none =
+          new GenerationReport(
+              model.name(), draftName(), temperature(), 0, 0, null, 0, 0, null, 0, List.of());
+      return new Answer(question, ExtractiveAnswerer.NOTHING_FOUND, List.of(), Map.of(), none);
     }
     List<Source> evidenceSources = NumberedSources.ofEvidence(evidence);
     List<ChatMessage> shortPrompt = messages(question, evidenceSources);
     List<Source> given = evidenceSources;
     Generation generation;
     SpeculationStats stats = null;
+    // The LanguageModel contract: one call at a time. The lock is this answerer's own, so callers
+    // may answer from any number of threads.
     synchronized (lock) {
       if (speculating) {
         given = NumberedSources.ofPassages(evidence);
@@ -173,11 +135,11 @@ public final class GenerativeAnswerer implements Answerer {
                     shortPrompt,
                     settings.generation(),
                     settings.rapid(),
-                    onText::accept);
+                    listener);
         generation = sg.generation();
         stats = sg.stats();
       } else {
-        generation = model.chat(shortPrompt, settings.generation(), onText::accept);
+        generation = model.chat(shortPrompt, settings.generation(), listener);
       }
     }
     CitationMarkers.Rewrite rewrite = CitationMarkers.rewrite(generation.text(), given.size());
@@ -196,17 +158,44 @@ public final class GenerativeAnswerer implements Answerer {
           new Citation(
               citations.size() + 1, c.source(), c.title(), c.start(), c.end(), c.passage()));
     }
-    lastRun =
-        new Run(
+    GenerationReport report =
+        new GenerationReport(
             model.name(),
-            generation.text(),
-            given.stream().map(Source::citation).toList(),
-            fallback,
-            generation,
+            draftName(),
+            temperature(),
+            generation.promptTokenCount(),
+            generation.generatedTokenCount(),
+            generation.stopReason(),
+            generation.prefillNanos(),
+            generation.decodeNanos(),
             stats,
-            rewrite.dropped());
+            rewrite.dropped(),
+            streamedCitations(generation.text(), given, fallback));
     return new Answer(
-        question, rewrite.text().strip(), citations.isEmpty() ? fallback : citations, Map.of());
+        question,
+        rewrite.text().strip(),
+        citations.isEmpty() ? fallback : citations,
+        Map.of(),
+        report);
+  }
+
+  /**
+   * The cited sources numbered as streamed: the prompt's numbers, in order of first use; the
+   * fallback list when the text cites none.
+   */
+  private static List<Citation> streamedCitations(
+      String rawText, List<Source> given, List<Citation> fallback) {
+    List<Integer> cited = CitationMarkers.cited(rawText, given.size());
+    if (cited.isEmpty()) return fallback;
+    return cited.stream().map(n -> given.get(n - 1).citation()).toList();
+  }
+
+  private String draftName() {
+    return speculating && drafter != model ? drafter.name() : null;
+  }
+
+  private float temperature() {
+    return settings.generation().temperature();
   }
 
   /** System: the instructions; user: the numbered sources, then the question last. */

@@ -60,7 +60,8 @@ final class Fakes {
   }
 
   static Answerer answerer() {
-    return (question, evidence) -> answer(question, evidence.sentences().getFirst().passage());
+    return (question, evidence, listener) ->
+        answer(question, evidence.sentences().getFirst().passage());
   }
 
   static Answer answer(String question, Passage p) {

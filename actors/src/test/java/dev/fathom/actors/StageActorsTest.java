@@ -83,7 +83,7 @@ class StageActorsTest {
     ok.tell(new AnswererActor.Compose("sky?", evidence, reply.ref()));
     assertEquals(Fakes.ANSWER_TEXT, reply.receiveMessage().getValue().text());
 
-    var broken = testKit.spawn(AnswererActor.create((question, ev) -> null));
+    var broken = testKit.spawn(AnswererActor.create((question, ev, listener) -> null));
     broken.tell(new AnswererActor.Compose("sky?", evidence, reply.ref()));
     assertTrue(reply.receiveMessage().getError().getMessage().contains("stage returned null"));
   }

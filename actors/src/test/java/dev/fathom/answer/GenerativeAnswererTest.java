@@ -44,10 +44,10 @@ class GenerativeAnswererTest {
     assertEquals(
         List.of("/b.md", "/a.md"), ans.citations().stream().map(Citation::source).toList());
     assertEquals(List.of(1, 2), ans.citations().stream().map(Citation::n).toList());
-    assertEquals(1, answerer.lastRun().droppedMarkers());
+    assertEquals(1, ans.generation().droppedMarkers());
     // Streamed text kept the model's numbers; the streamed citation list follows them.
     assertEquals(
-        List.of(2, 1), answerer.lastRun().streamedCitations().stream().map(Citation::n).toList());
+        List.of(2, 1), ans.generation().streamedCitations().stream().map(Citation::n).toList());
   }
 
   @Test
@@ -103,8 +103,9 @@ class GenerativeAnswererTest {
             GenerativeAnswerer.Settings.defaults().rapid());
     var answerer = new GenerativeAnswerer(m, settings);
     assertFalse(answerer.speculating());
-    assertEquals("One [1].", answerer.answer("q?", evidence()).text());
-    assertNull(answerer.lastRun().speculation());
+    Answer ans = answerer.answer("q?", evidence());
+    assertEquals("One [1].", ans.text());
+    assertNull(ans.generation().speculation());
   }
 
   @Test

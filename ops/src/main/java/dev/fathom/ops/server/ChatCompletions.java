@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fathom.actors.QuestionResult;
 import dev.fathom.answer.Answer;
 import dev.fathom.answer.Citation;
+import dev.fathom.answer.GenerationReport;
+import dev.fathom.ops.intake.IntakeException;
+import dev.fathom.ops.intake.QuestionIntake;
 import dev.fathom.ops.json.Json;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,26 +33,16 @@ final class ChatCompletions {
 
   private ChatCompletions() {}
 
-  /** A parsed request: the question and whether to stream. */
-  record Request(String question, boolean stream) {}
-
   /**
-   * Reads a chat-completions request body.
+   * Reads a chat-completions request body: the last user message is the question, validated by
+   * {@code intake} like every other question.
    *
    * @throws IllegalArgumentException naming what is wrong
    */
-  static Request parse(String body) {
-    JsonNode j;
-    try {
-      j = MAPPER.readTree(body);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("the body is not JSON: " + e.getOriginalMessage());
-    }
-    if (j == null || !j.isObject())
-      throw new IllegalArgumentException("the body is not a JSON object");
+  static QuestionIntake.Accepted parse(JsonNode j, QuestionIntake intake) {
     JsonNode messages = j.get("messages");
     if (messages == null || !messages.isArray() || messages.isEmpty()) {
-      throw new IllegalArgumentException("field \"messages\" must be a non-empty array");
+      throw new IntakeException("field \"messages\" must be a non-empty array");
     }
     String question = null;
     for (JsonNode m : messages) {
@@ -58,9 +51,9 @@ final class ChatCompletions {
       }
     }
     if (question == null || question.isBlank()) {
-      throw new IllegalArgumentException("no message with role \"user\" and text content");
+      throw new IntakeException("no message with role \"user\" and text content");
     }
-    return new Request(question, j.path("stream").asBoolean(false));
+    return intake.fromChat(question, QuestionIntake.flag(j, "stream"));
   }
 
   /** The {@code chat.completion} object for an answer. */
@@ -71,11 +64,20 @@ final class ChatCompletions {
     Map<String, Object> choice = new LinkedHashMap<>();
     choice.put("index", 0);
     choice.put("message", message);
-    choice.put("finish_reason", "stop");
+    choice.put("finish_reason", finishReason(a));
     Map<String, Object> m = header(id, "chat.completion", created);
     m.put("choices", List.of(choice));
     m.put("citations", Json.answer(a.answer()).get("citations"));
     return m;
+  }
+
+  /**
+   * {@code length} when the model stopped at its token or context limit, {@code stop} otherwise
+   * (and for extractive answers), as the OpenAI API reports it.
+   */
+  private static String finishReason(QuestionResult.Answered a) {
+    GenerationReport g = a.answer().generation();
+    return g == null ? "stop" : g.finishReason();
   }
 
   /** The first event of a streamed answer: the assistant role. */
@@ -99,7 +101,9 @@ final class ChatCompletions {
       out.append(event(chunk(id, created, Map.of("content", sources), null, null)));
     }
     out.append(
-        event(chunk(id, created, Map.of(), "stop", Json.answer(a.answer()).get("citations"))));
+        event(
+            chunk(
+                id, created, Map.of(), finishReason(a), Json.answer(a.answer()).get("citations"))));
     return out.append("data: [DONE]\n\n").toString();
   }
 

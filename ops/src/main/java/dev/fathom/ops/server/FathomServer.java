@@ -1,7 +1,8 @@
 package dev.fathom.ops.server;
 
-import dev.fathom.answer.Answerer;
+import dev.fathom.answer.AnswerStage;
 import dev.fathom.ops.config.FathomConfig;
+import dev.fathom.ops.intake.QuestionIntake;
 import dev.fathom.ops.workspace.Workspace;
 import dev.fathom.retrieval.index.PassageIndex;
 import java.io.IOException;
@@ -73,20 +74,18 @@ public final class FathomServer implements AutoCloseable {
    */
   public static FathomServer start(
       FathomConfig config, KafkaSettings kafka, HttpSettings httpSettings, PrintStream out) {
-    return start(config, kafka, httpSettings, null, null, out);
+    return start(config, kafka, httpSettings, AnswerStage.extractive(), out);
   }
 
   /**
-   * Starts everything with {@code answerer} (a language model, {@code fathom serve --model}) in
-   * place of the extractive answerer, answering one question at a time within {@code timeout}; a
-   * null answerer keeps the extractive one.
+   * Starts everything with {@code stage} answering (a language model with {@code fathom serve
+   * --model}); the caller closes the stage after the server.
    */
   public static FathomServer start(
       FathomConfig config,
       KafkaSettings kafka,
       HttpSettings httpSettings,
-      Answerer answerer,
-      Duration timeout,
+      AnswerStage stage,
       PrintStream out) {
     EmbeddedKafka broker = null;
     Workspace ws = new Workspace(config);
@@ -105,9 +104,8 @@ public final class FathomServer implements AutoCloseable {
                   : " (embedded, log in " + config.dataDir().resolve("kafka") + ")"));
       TopicSetup.ensure(bootstrap, kafka);
       PassageIndex index = ws.writableIndex();
-      if (answerer != null) {
-        ws.questions(answerer, timeout); // later ws.questions() calls return this pipeline
-      }
+      ws.questions(stage); // later ws.questions() calls return this pipeline
+      QuestionIntake intake = new QuestionIntake(QuestionIntake.Settings.of(config));
       ServeMetrics metrics = new ServeMetrics(index::passageCount, kafka.topics());
       DocumentIndexer indexer =
           new DocumentIndexer(
@@ -124,9 +122,10 @@ public final class FathomServer implements AutoCloseable {
               nodeId,
               kafka,
               ws.questions(),
-              config.mode(),
-              config.k(),
-              answerer != null ? timeout : config.pipeline().questionTimeout(),
+              intake,
+              stage.generative()
+                  ? config.modelQuestionTimeout()
+                  : config.pipeline().questionTimeout(),
               metrics);
       FathomServer server = new FathomServer(ws, broker, bootstrap, questions, documents, metrics);
       server.documentThread.start();
@@ -139,9 +138,7 @@ public final class FathomServer implements AutoCloseable {
                 ws.retriever(),
                 server.publisher,
                 kafka.maxValueBytes(),
-                config.mode(),
-                config.k(),
-                config.maxQuestionChars(),
+                intake,
                 server::ready,
                 metrics,
                 httpSettings.apiKey());

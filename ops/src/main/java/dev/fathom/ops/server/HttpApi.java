@@ -3,19 +3,18 @@ package dev.fathom.ops.server;
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fathom.actors.FathomPipeline;
 import dev.fathom.actors.Question;
 import dev.fathom.actors.QuestionResult;
 import dev.fathom.actors.QuestionService;
+import dev.fathom.ops.intake.QuestionIntake;
+import dev.fathom.ops.intake.StrictJson;
 import dev.fathom.ops.json.Json;
-import dev.fathom.retrieval.SearchMode;
-import dev.fathom.retrieval.search.HybridRetriever;
+import dev.fathom.retrieval.search.Retriever;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -68,11 +67,9 @@ final class HttpApi {
               false));
 
   private final QuestionService questions;
-  private final SearchMode defaultMode;
-  private final int defaultK;
-  private final int maxQuestionChars;
+  private final QuestionIntake intake;
   private final BooleanSupplier ready;
-  private final HybridRetriever retriever;
+  private final Retriever retriever;
   private final DocumentPublisher documents;
   private final int maxValueBytes;
   private final Executor blocking;
@@ -81,12 +78,10 @@ final class HttpApi {
 
   HttpApi(
       QuestionService questions,
-      HybridRetriever retriever,
+      Retriever retriever,
       DocumentPublisher documents,
       int maxValueBytes,
-      SearchMode defaultMode,
-      int defaultK,
-      int maxQuestionChars,
+      QuestionIntake intake,
       BooleanSupplier ready,
       ServeMetrics metrics,
       String apiKey) {
@@ -103,9 +98,7 @@ final class HttpApi {
             .system()
             .dispatchers()
             .lookup(DispatcherSelector.fromConfig(FathomPipeline.BLOCKING_DISPATCHER));
-    this.defaultMode = defaultMode;
-    this.defaultK = defaultK;
-    this.maxQuestionChars = maxQuestionChars;
+    this.intake = intake;
     this.ready = ready;
   }
 
@@ -202,37 +195,45 @@ final class HttpApi {
 
   private Route v1Routes() {
     return concat(
-        path(
-            PathMatchers.segment("ask"),
-            () -> post(() -> entity(Unmarshaller.entityToString(), this::ask))),
+        path(PathMatchers.segment("ask"), () -> post(() -> jsonBody(this::ask))),
         path(
             PathMatchers.segment("chat").slash("completions"),
-            () -> post(() -> entity(Unmarshaller.entityToString(), this::chat))),
+            () -> post(() -> jsonBody(this::chat))),
         path(PathMatchers.segment("search"), () -> get(() -> parameterMap(this::search))),
-        path(
-            PathMatchers.segment("documents"),
-            () -> post(() -> entity(Unmarshaller.entityToString(), this::addDocument))),
+        path(PathMatchers.segment("documents"), () -> post(() -> jsonBody(this::addDocument))),
         path(
             PathMatchers.segment("documents").slash(PathMatchers.segment()),
             id -> delete(() -> deleteDocument(id))));
   }
 
-  private Route chat(String body) {
-    ChatCompletions.Request req;
-    Question q;
+  /**
+   * The body of a POST, as raw bytes, when it is {@code application/json} (415 otherwise); {@code
+   * inner} receives the bytes and decodes them strictly (see {@link StrictJson}).
+   */
+  private Route jsonBody(java.util.function.Function<byte[], Route> inner) {
+    return extractRequest(
+        request -> {
+          var type = request.entity().getContentType().mediaType();
+          if (!type.equals(MediaTypes.APPLICATION_JSON)) {
+            return json(
+                StatusCodes.UNSUPPORTED_MEDIA_TYPE,
+                Map.of(
+                    "error",
+                    "the body must be application/json (Content-Type: application/json), got "
+                        + type));
+          }
+          return entity(Unmarshaller.entityToByteArray(), inner);
+        });
+  }
+
+  private Route chat(byte[] body) {
+    QuestionIntake.Accepted req;
     try {
-      req = ChatCompletions.parse(body);
-      if (req.question().length() > maxQuestionChars) {
-        throw new IllegalArgumentException(
-            "the question has "
-                + req.question().length()
-                + " characters, more than "
-                + maxQuestionChars);
-      }
-      q = new Question("chatcmpl-" + UUID.randomUUID(), req.question(), defaultMode, defaultK);
+      req = ChatCompletions.parse(StrictJson.object(body, maxValueBytes, "body"), intake);
     } catch (IllegalArgumentException e) {
       return openAiError(StatusCodes.BAD_REQUEST, "invalid_request_error", e.getMessage());
     }
+    Question q = req.question();
     long created = System.currentTimeMillis() / 1000;
     long start = System.nanoTime();
     if (req.stream()) {
@@ -278,31 +279,20 @@ final class HttpApi {
   }
 
   private Route search(Map<String, String> params) {
-    String query = params.getOrDefault("q", "");
-    SearchMode mode;
-    int k;
+    QuestionIntake.Search s;
     try {
-      if (query.isBlank()) throw new IllegalArgumentException("parameter q is missing");
-      if (query.length() > maxQuestionChars) {
-        throw new IllegalArgumentException(
-            "the query has " + query.length() + " characters, more than " + maxQuestionChars);
-      }
-      mode = params.containsKey("mode") ? SearchMode.parse(params.get("mode")) : defaultMode;
-      k = params.containsKey("k") ? Integer.parseInt(params.get("k")) : defaultK;
-      if (k < 1 || k > Question.MAX_K) {
-        throw new IllegalArgumentException("k must be in 1.." + Question.MAX_K + ", got " + k);
-      }
+      s = intake.search(params);
     } catch (IllegalArgumentException e) {
       return json(StatusCodes.BAD_REQUEST, Map.of("error", e.getMessage()));
     }
     return onSuccess(
         CompletableFuture.supplyAsync(
-            () -> Json.search(query, mode, retriever.search(query, mode, k)), blocking),
+            () -> Json.search(s.query(), s.mode(), retriever.search(s.query(), s.mode(), s.k())),
+            blocking),
         body -> json(StatusCodes.OK, body));
   }
 
-  private Route addDocument(String body) {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+  private Route addDocument(byte[] bytes) {
     Inbound.DocumentMessage d;
     try {
       d = Inbound.document(bytes, maxValueBytes);
@@ -334,42 +324,17 @@ final class HttpApi {
                     Map.of("id", id, "error", "not written to Kafka: " + t.failed().get())));
   }
 
-  private Route ask(String body) {
-    Question q;
-    String sessionId;
-    boolean stream;
+  private Route ask(byte[] body) {
+    QuestionIntake.Accepted accepted;
     try {
-      JsonNode j = MAPPER.readTree(body);
-      if (j == null || !j.isObject())
-        throw new IllegalArgumentException("the body is not a JSON object");
-      JsonNode text = j.get("question");
-      if (text == null || !text.isTextual()) {
-        throw new IllegalArgumentException("field \"question\" is missing or not a string");
-      }
-      if (text.asText().length() > maxQuestionChars) {
-        throw new IllegalArgumentException(
-            "the question has "
-                + text.asText().length()
-                + " characters, more than "
-                + maxQuestionChars);
-      }
-      sessionId = j.hasNonNull("sessionId") ? j.get("sessionId").asText() : "http";
-      stream = j.path("stream").asBoolean(false);
-      q =
-          new Question(
-              UUID.randomUUID().toString(),
-              text.asText(),
-              j.hasNonNull("mode") ? SearchMode.parse(j.get("mode").asText()) : defaultMode,
-              j.hasNonNull("k") ? j.get("k").asInt() : defaultK);
-    } catch (JsonProcessingException e) {
-      return json(
-          StatusCodes.BAD_REQUEST,
-          Map.of("error", "the body is not JSON: " + e.getOriginalMessage()));
+      accepted = intake.fromHttp(StrictJson.object(body, maxValueBytes, "body"));
     } catch (IllegalArgumentException e) {
       return json(StatusCodes.BAD_REQUEST, Map.of("error", e.getMessage()));
     }
-    Inbound.QuestionMessage m =
-        new Inbound.QuestionMessage(q.requestId(), sessionId, q.text(), null, null);
+    Question q = accepted.question();
+    String sessionId = accepted.sessionId();
+    boolean stream = accepted.stream();
+    Inbound.QuestionMessage m = Inbound.QuestionMessage.of(accepted);
     long start = System.nanoTime();
     if (stream) {
       // Headers go out now; partial events follow the answer's text as it is generated, and the

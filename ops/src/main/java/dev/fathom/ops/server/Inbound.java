@@ -1,12 +1,10 @@
 package dev.fathom.ops.server;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import dev.fathom.ops.intake.IntakeException;
+import dev.fathom.ops.intake.QuestionIntake;
+import dev.fathom.ops.intake.StrictJson;
 
 /**
  * The JSON values that arrive on Fathom's input topics, parsed strictly: anything that does not fit
@@ -19,11 +17,14 @@ final class Inbound {
   private Inbound() {}
 
   /**
-   * A value of {@code fathom.questions}: {@code {"requestId","sessionId","question"}}, optionally
-   * {@code "mode"} (bm25, dense, hybrid) and {@code "k"}.
+   * A question as the answers and answer-stream topics echo it (parsed and validated by {@link
+   * dev.fathom.ops.intake.QuestionIntake}, whatever door it came through).
    */
-  record QuestionMessage(
-      String requestId, String sessionId, String question, String mode, Integer k) {}
+  record QuestionMessage(String requestId, String sessionId, String question) {
+    static QuestionMessage of(QuestionIntake.Accepted a) {
+      return new QuestionMessage(a.question().requestId(), a.sessionId(), a.question().text());
+    }
+  }
 
   /**
    * A value of {@code fathom.documents}: {@code {"id","title","text"}}, {@code {"id","path"}} (a
@@ -35,22 +36,6 @@ final class Inbound {
    * @param path null unless the document is a file
    */
   record DocumentMessage(String id, String title, String text, String path, boolean deleted) {}
-
-  static QuestionMessage question(byte[] value, int maxBytes) {
-    JsonNode j = object(value, maxBytes);
-    Integer k = null;
-    if (j.hasNonNull("k")) {
-      if (!j.get("k").canConvertToInt())
-        throw new PoisonMessageException("\"k\" is not an integer");
-      k = j.get("k").asInt();
-    }
-    return new QuestionMessage(
-        text(j, "requestId"),
-        text(j, "sessionId"),
-        text(j, "question"),
-        j.hasNonNull("mode") ? j.get("mode").asText() : null,
-        k);
-  }
 
   static DocumentMessage document(byte[] value, int maxBytes) {
     JsonNode j = object(value, maxBytes);
@@ -69,41 +54,18 @@ final class Inbound {
   }
 
   private static JsonNode object(byte[] value, int maxBytes) {
-    if (value == null) throw new PoisonMessageException("the value is empty (null)");
-    if (value.length > maxBytes) {
-      throw new PoisonMessageException(
-          "the value has " + value.length + " bytes, more than the limit of " + maxBytes);
-    }
-    String s;
     try {
-      s =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(value))
-              .toString();
-    } catch (CharacterCodingException e) {
-      throw new PoisonMessageException("the value is not valid UTF-8: " + e.getMessage());
+      return StrictJson.object(value, maxBytes, "value");
+    } catch (IntakeException e) {
+      throw new PoisonMessageException(e.getMessage());
     }
-    JsonNode j;
-    try {
-      j = MAPPER.readTree(s);
-    } catch (JsonProcessingException e) {
-      throw new PoisonMessageException("the value is not JSON: " + e.getOriginalMessage());
-    }
-    if (j == null || !j.isObject()) {
-      throw new PoisonMessageException("the value is not a JSON object");
-    }
-    return j;
   }
 
   private static String text(JsonNode j, String field) {
-    JsonNode v = j.get(field);
-    if (v == null || v.isNull())
-      throw new PoisonMessageException("field \"" + field + "\" is missing");
-    if (!v.isTextual()) throw new PoisonMessageException("field \"" + field + "\" is not a string");
-    if (v.asText().isBlank()) throw new PoisonMessageException("field \"" + field + "\" is blank");
-    return v.asText();
+    try {
+      return StrictJson.requiredText(j, field);
+    } catch (IntakeException e) {
+      throw new PoisonMessageException(e.getMessage());
+    }
   }
 }

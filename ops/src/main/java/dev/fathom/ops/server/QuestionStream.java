@@ -2,11 +2,12 @@ package dev.fathom.ops.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fathom.actors.AnswerStream;
 import dev.fathom.actors.Question;
 import dev.fathom.actors.QuestionResult;
 import dev.fathom.actors.QuestionService;
-import dev.fathom.retrieval.SearchMode;
+import dev.fathom.drafters.lm.TokenListener;
+import dev.fathom.ops.intake.QuestionIntake;
+import dev.fathom.ops.intake.StrictJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,8 +68,7 @@ final class QuestionStream implements Runnable {
   private final KafkaSettings settings;
   private final ServeMetrics metrics;
   private final QuestionService questions;
-  private final SearchMode defaultMode;
-  private final int defaultK;
+  private final QuestionIntake intake;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final KafkaProducer<byte[], byte[]> producer;
   private final KafkaProducer<byte[], byte[]> streamProducer;
@@ -82,15 +82,13 @@ final class QuestionStream implements Runnable {
       String nodeId,
       KafkaSettings settings,
       QuestionService questions,
-      SearchMode defaultMode,
-      int defaultK,
+      QuestionIntake intake,
       Duration questionTimeout,
       ServeMetrics metrics) {
     this.settings = settings;
     this.metrics = metrics;
     this.questions = questions;
-    this.defaultMode = defaultMode;
-    this.defaultK = defaultK;
+    this.intake = intake;
     this.consumer =
         new KafkaConsumer<>(
             consumerProperties(bootstrapServers, nodeId, settings, questionTimeout));
@@ -119,7 +117,7 @@ final class QuestionStream implements Runnable {
    * Publishes each piece of an answer as it is generated, in order ({@code seq} from 0), keyed by
    * session like the answers, so one partition keeps a session's pieces in order.
    */
-  private AnswerStream piecesOf(Inbound.QuestionMessage m) {
+  private TokenListener piecesOf(Inbound.QuestionMessage m) {
     byte[] key = m.sessionId().getBytes(StandardCharsets.UTF_8);
     java.util.concurrent.atomic.AtomicInteger seq = new java.util.concurrent.atomic.AtomicInteger();
     return piece -> {
@@ -270,14 +268,11 @@ final class QuestionStream implements Runnable {
     Inbound.QuestionMessage m;
     Question q;
     try {
-      m = Inbound.question(r.value(), settings.maxValueBytes());
-      q =
-          new Question(
-              m.requestId(),
-              m.question(),
-              m.mode() == null ? defaultMode : SearchMode.parse(m.mode()),
-              m.k() == null ? defaultK : m.k());
-    } catch (PoisonMessageException | IllegalArgumentException e) {
+      QuestionIntake.Accepted a =
+          intake.fromKafka(StrictJson.object(r.value(), settings.maxValueBytes(), "value"));
+      m = Inbound.QuestionMessage.of(a);
+      q = a.question();
+    } catch (IllegalArgumentException e) {
       metrics.deadLetter(r.topic(), true);
       return CompletableFuture.completedFuture(
           DeadLetters.of(settings.topics().deadLetters(), r, e.getMessage()));

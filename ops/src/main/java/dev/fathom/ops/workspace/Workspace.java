@@ -2,6 +2,7 @@ package dev.fathom.ops.workspace;
 
 import dev.fathom.actors.PipelineSettings;
 import dev.fathom.actors.QuestionService;
+import dev.fathom.answer.AnswerStage;
 import dev.fathom.answer.Answerer;
 import dev.fathom.answer.ExtractiveAnswerer;
 import dev.fathom.compressors.ExtractiveCompressor;
@@ -116,27 +117,31 @@ public final class Workspace implements AutoCloseable {
     return new ExtractiveCompressor(embedder(), config.compression());
   }
 
-  /** The actor pipeline answering questions over this workspace's index. */
+  /** The actor pipeline answering questions over this workspace's index, extractively. */
   public synchronized QuestionService questions() {
-    if (questions == null) {
-      questions =
-          QuestionService.start(
-              retriever(), compressor(), new ExtractiveAnswerer(), config.pipeline(), config.raw());
-    }
+    if (questions == null) questions(new ExtractiveAnswerer(), config.pipeline().questionTimeout());
     return questions;
   }
 
   /**
-   * The actor pipeline with {@code answerer} in place of the extractive one ({@code fathom ask
-   * --model}), one answer at a time (a model serves one request at a time) within {@code timeout}.
+   * Starts the actor pipeline with the answer stage's answerer ({@code fathom ask --model}, {@code
+   * fathom serve --model}); a generative stage gets {@code fathom.ask.model-question-timeout} per
+   * question. Later {@link #questions()} calls return this pipeline.
    */
-  public synchronized QuestionService questions(Answerer answerer, Duration timeout) {
+  public synchronized QuestionService questions(AnswerStage stage) {
+    return questions(
+        stage.answerer(),
+        stage.generative() ? config.modelQuestionTimeout() : config.pipeline().questionTimeout());
+  }
+
+  private QuestionService questions(Answerer answerer, Duration timeout) {
     if (questions != null) {
       throw new IllegalStateException("the question pipeline of this workspace is already running");
     }
     PipelineSettings p = config.pipeline();
     PipelineSettings settings =
-        new PipelineSettings(p.retrieverParallelism(), p.compressorParallelism(), 1, timeout);
+        new PipelineSettings(
+            p.retrieverParallelism(), p.compressorParallelism(), p.answererParallelism(), timeout);
     questions = QuestionService.start(retriever(), compressor(), answerer, settings, config.raw());
     return questions;
   }

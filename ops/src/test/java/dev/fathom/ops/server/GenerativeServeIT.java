@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fathom.answer.GenerativeAnswerer;
+import dev.fathom.answer.AnswerStage;
 import dev.fathom.drafters.engine.EngineSettings;
-import dev.fathom.drafters.engine.LocalLanguageModel;
 import dev.fathom.drafters.lm.GenerationSettings;
 import dev.fathom.drafters.speculative.RapidSettings;
 import dev.fathom.ops.config.FathomConfig;
@@ -48,7 +47,7 @@ class GenerativeServeIT {
           .resolve("../shared/models/stories260K/stories260K.gguf");
 
   @TempDir static Path tmp;
-  static LocalLanguageModel model;
+  static AnswerStage stage;
   static FathomServer server;
   static KafkaSettings kafka;
 
@@ -57,20 +56,21 @@ class GenerativeServeIT {
     FathomConfig config = FathomConfig.load().withDataDir(tmp.resolve("data"));
     KafkaSettings defaults = KafkaSettings.fromConfig(config.raw());
     kafka = new KafkaSettings("", 0, "fathom-gen-it", defaults.topics(), 1, 4, 64 * 1024);
-    model = LocalLanguageModel.open(STORIES, new EngineSettings(2, 0, null));
-    GenerativeAnswerer answerer =
-        new GenerativeAnswerer(
-            model,
-            model,
-            new GenerativeAnswerer.Settings(
-                GenerationSettings.GREEDY.withMaxTokens(24), true, RapidSettings.DEFAULTS));
+    stage =
+        AnswerStage.open(
+            new AnswerStage.Settings(
+                STORIES,
+                null,
+                true,
+                new EngineSettings(2, 0, null),
+                GenerationSettings.GREEDY.withMaxTokens(24),
+                RapidSettings.DEFAULTS));
     server =
         FathomServer.start(
             config,
             kafka,
             HttpSettings.loopback(0),
-            answerer,
-            Duration.ofMinutes(2),
+            stage,
             new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     HttpResponse<String> added =
         post(
@@ -88,7 +88,7 @@ class GenerativeServeIT {
   @AfterAll
   static void stop() {
     if (server != null) server.close();
-    if (model != null) model.close();
+    if (stage != null) stage.close();
   }
 
   @Test

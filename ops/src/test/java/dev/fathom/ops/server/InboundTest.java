@@ -16,52 +16,16 @@ class InboundTest {
   }
 
   @Test
-  void aQuestionHasItsThreeFieldsAndOptionalModeAndK() {
-    var q =
-        Inbound.question(
-            utf8(
-                "{\"requestId\":\"r\",\"sessionId\":\"s\",\"question\":\"why?\",\"k\":3,\"mode\":\"bm25\"}"),
-            1000);
-    assertEquals(new Inbound.QuestionMessage("r", "s", "why?", "bm25", 3), q);
-    var plain =
-        Inbound.question(
-            utf8("{\"requestId\":\"r\",\"sessionId\":\"s\",\"question\":\"q\"}"), 1000);
-    assertNull(plain.mode());
-    assertNull(plain.k());
-  }
-
-  @Test
-  void badQuestionValuesArePoisonWithTheReason() {
-    assertTrue(poison(() -> Inbound.question(null, 100)).contains("empty"));
-    assertTrue(poison(() -> Inbound.question(utf8("{oops"), 100)).contains("not JSON"));
-    assertTrue(poison(() -> Inbound.question(utf8("[1]"), 100)).contains("not a JSON object"));
+  void badDocumentValuesArePoisonWithTheReason() {
+    assertTrue(poison(() -> Inbound.document(null, 100)).contains("empty"));
+    assertTrue(poison(() -> Inbound.document(utf8("{oops"), 100)).contains("not JSON"));
     assertTrue(
-        poison(() -> Inbound.question(utf8("{\"requestId\":\"r\",\"sessionId\":\"s\"}"), 100))
-            .contains("\"question\" is missing"));
-    assertTrue(
-        poison(
-                () ->
-                    Inbound.question(
-                        utf8("{\"requestId\":7,\"sessionId\":\"s\",\"question\":\"q\"}"), 100))
-            .contains("\"requestId\" is not a string"));
-    assertTrue(
-        poison(
-                () ->
-                    Inbound.question(
-                        utf8("{\"requestId\":\" \",\"sessionId\":\"s\",\"question\":\"q\"}"), 100))
-            .contains("\"requestId\" is blank"));
-    assertTrue(
-        poison(() -> Inbound.question(new byte[] {'{', (byte) 0xFF, '}'}, 100))
+        poison(() -> Inbound.document(new byte[] {'{', (byte) 0xFF, '}'}, 100))
             .contains("not valid UTF-8"));
-    assertTrue(poison(() -> Inbound.question(new byte[101], 100)).contains("101 bytes"));
+    assertTrue(poison(() -> Inbound.document(new byte[101], 100)).contains("101 bytes"));
     assertTrue(
-        poison(
-                () ->
-                    Inbound.question(
-                        utf8(
-                            "{\"requestId\":\"r\",\"sessionId\":\"s\",\"question\":\"q\",\"k\":\"x\"}"),
-                        100))
-            .contains("\"k\""));
+        poison(() -> Inbound.document(utf8("{\"id\":7,\"text\":\"t\"}"), 100))
+            .contains("\"id\" is not a string"));
   }
 
   @Test

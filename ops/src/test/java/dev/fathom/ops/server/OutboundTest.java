@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class OutboundTest {
 
   private static final Inbound.QuestionMessage Q =
-      new Inbound.QuestionMessage("r-1", "s-1", "How tall?", null, null);
+      new Inbound.QuestionMessage("r-1", "s-1", "How tall?");
 
   @Test
   void anAnswerIsTheAskJsonWithRequestAndSessionIds() {

@@ -1,6 +1,6 @@
 package dev.fathom.ops.cli;
 
-import dev.fathom.drafters.lm.Generation;
+import dev.fathom.answer.GenerationReport;
 import dev.fathom.drafters.speculative.SpeculationStats;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -10,18 +10,18 @@ import java.util.Map;
  * What a generation did, as the lines {@code generate} and {@code ask --model} print on stderr and
  * as the objects of their {@code --json} output.
  */
-final class GenerationReport {
+final class GenerationLines {
 
-  private GenerationReport() {}
+  private GenerationLines() {}
 
   /**
    * {@code {"prompt_tokens", "generated_tokens", "prefill_ms", "decode_ms", "prefill_tok_s",
    * "decode_tok_s"}}; with speculation, prefill is counted in decode (0 here).
    */
-  static Map<String, Object> timings(Generation g) {
+  static Map<String, Object> timings(GenerationReport g) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("prompt_tokens", g.promptTokenCount());
-    m.put("generated_tokens", g.generatedTokenCount());
+    m.put("prompt_tokens", g.promptTokens());
+    m.put("generated_tokens", g.completionTokens());
     m.put("prefill_ms", g.prefillNanos() / 1e6);
     m.put("decode_ms", g.decodeNanos() / 1e6);
     m.put("prefill_tok_s", g.prefillTokensPerSecond());
@@ -50,14 +50,10 @@ final class GenerationReport {
     return m;
   }
 
-  static String stopReason(Generation g) {
-    return g.stopReason().name().toLowerCase(Locale.ROOT);
-  }
-
   /**
    * {@code 5 prompt tokens, prefill 812.3 tok/s; 16 tokens, decode 95.1 tok/s; stop: max_tokens}.
    */
-  static String speedLine(Generation g) {
+  static String speedLine(GenerationReport g) {
     String prefill =
         g.prefillNanos() == 0
             ? "prefill in decode"
@@ -65,11 +61,11 @@ final class GenerationReport {
     return String.format(
         Locale.ROOT,
         "%d prompt tokens, %s; %d tokens, decode %.1f tok/s; stop: %s",
-        g.promptTokenCount(),
+        g.promptTokens(),
         prefill,
-        g.generatedTokenCount(),
+        g.completionTokens(),
         g.decodeTokensPerSecond(),
-        stopReason(g));
+        g.stopReasonName());
   }
 
   /** {@code speculation: 34/40 drafts accepted (85%), 3.40 per round, 10 rounds, …}. */
