@@ -14,25 +14,19 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,27 +84,10 @@ final class QuestionStream implements Runnable {
     this.questions = questions;
     this.intake = intake;
     this.consumer =
-        new KafkaConsumer<>(
-            consumerProperties(bootstrapServers, nodeId, settings, questionTimeout));
+        KafkaClients.questionConsumer(bootstrapServers, nodeId, settings, questionTimeout);
     this.producer =
-        new KafkaProducer<>(
-            producerProperties(bootstrapServers, settings.groupId() + "-answers-" + nodeId));
-    this.streamProducer = new KafkaProducer<>(streamProducerProperties(bootstrapServers));
-  }
-
-  private static Properties streamProducerProperties(String bootstrap) {
-    Properties p = new Properties();
-    // The embedded broker's address, or fathom.kafka.bootstrap-servers.
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    // Not transactional: pieces must be readable while the answer is generated, long before the
-    // answer's transaction commits. Idempotence still keeps retries from duplicating a piece.
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    // Tokens arrive every few milliseconds: a short linger batches them without visible delay.
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    return p;
+        KafkaClients.answerProducer(bootstrapServers, settings.groupId() + "-answers-" + nodeId);
+    this.streamProducer = KafkaClients.answerStreamProducer(bootstrapServers);
   }
 
   /**
@@ -136,59 +113,6 @@ final class QuestionStream implements Runnable {
     };
   }
 
-  private static Properties consumerProperties(
-      String bootstrap, String nodeId, KafkaSettings s, Duration questionTimeout) {
-    Properties p = new Properties();
-    // The embedded broker's address, or fathom.kafka.bootstrap-servers.
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    // All serve processes share the question partitions.
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, s.groupId());
-    // Static membership (KIP-345): a serve process restarted after a crash takes its partitions
-    // back at once instead of waiting for the dead member's session to expire, and a zombie with
-    // the same node id is fenced (FencedInstanceIdException, fatal).
-    p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "fathom-" + nodeId);
-    // Offsets are committed only inside the answer transaction, never on their own.
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    // Questions written by a transactional producer count only once committed.
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    // A new group starts with the oldest question: none is lost because the server started late.
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    // The cap on questions in flight: one poll is answered as one transaction.
-    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(s.maxInFlight()));
-    // A turn lasts at most the question timeout plus the commit — with a language model answering
-    // one question at a time, up to max-in-flight question timeouts; past this the group would
-    // consider the member dead and rebalance. At least 5 minutes.
-    long turn = questionTimeout.toMillis() * Math.min(s.maxInFlight(), 1000) + 60_000;
-    p.put(
-        ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
-        Long.toString(Math.min(Integer.MAX_VALUE, Math.max(300_000, turn))));
-    // Values are checked by Fathom (size, UTF-8, JSON), so a bad one becomes a dead letter instead
-    // of a deserializer exception that would stop the partition.
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    return p;
-  }
-
-  private static Properties producerProperties(String bootstrap, String transactionalId) {
-    Properties p = new Properties();
-    // The embedded broker's address, or fathom.kafka.bootstrap-servers.
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    // Stable per serve process (kept in the data directory): a restarted process fences the
-    // transactions its predecessor left open.
-    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-    // Required by transactions; stated for the reader: no duplicates from producer retries.
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    // Answers are sent in bursts of up to max-in-flight at the end of a turn; no need to linger.
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-    // Dead letters carry the original value, which may be as large as the consumer fetched.
-    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(16 << 20));
-    // Keys and values are bytes: answers are serialized by Fathom, dead letters are copied as-is.
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    return p;
-  }
-
   /** True once the consumer has been assigned partitions (for readiness). */
   boolean assigned() {
     return assigned.get();
@@ -203,17 +127,7 @@ final class QuestionStream implements Runnable {
   public void run() {
     try {
       producer.initTransactions();
-      consumer.subscribe(
-          List.of(settings.topics().questions()),
-          new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
-            @Override
-            public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {}
-
-            @Override
-            public void onPartitionsAssigned(java.util.Collection<TopicPartition> partitions) {
-              assigned.set(true);
-            }
-          });
+      KafkaClients.subscribe(consumer, settings.topics().questions(), assigned);
       while (running.get()) {
         ConsumerRecords<byte[], byte[]> batch;
         try {
@@ -337,20 +251,8 @@ final class QuestionStream implements Runnable {
   }
 
   private void closeQuietly() {
-    try {
-      // A static member stays in the group on close unless told otherwise; on a clean stop it
-      // leaves, so the other serve processes take over its partitions at once.
-      consumer.close(
-          CloseOptions.timeout(Duration.ofSeconds(10))
-              .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
-    } catch (RuntimeException e) {
-      log.warn("closing the question consumer: {}", e.toString());
-    }
-    try {
-      producer.close(Duration.ofSeconds(10));
-      streamProducer.close(Duration.ofSeconds(10));
-    } catch (RuntimeException e) {
-      log.warn("closing the answer producer: {}", e.toString());
-    }
+    KafkaClients.leaveAndClose(consumer, "question consumer");
+    KafkaClients.close(producer, "answer producer");
+    KafkaClients.close(streamProducer, "answer-stream producer");
   }
 }
