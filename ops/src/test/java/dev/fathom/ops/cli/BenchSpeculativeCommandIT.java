@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class BenchSpeculativeCommandTest {
+class BenchSpeculativeCommandIT {
   static final Path STORIES =
       Path.of(System.getProperty("fathom.root", "."))
           .resolve("../shared/models/stories260K/stories260K.gguf")

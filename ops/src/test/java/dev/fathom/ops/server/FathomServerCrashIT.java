@@ -88,9 +88,13 @@ class FathomServerCrashIT {
             + " answers written (committed or not)");
 
     serve = startServe(data, "second");
-    Map<String, Integer> after = committedAnswers(c -> c.size() >= QUESTIONS);
-    Thread.sleep(1500); // a duplicate would be committed by now
-    after = committedAnswers(c -> c.size() >= QUESTIONS);
+    committedAnswers(c -> c.size() >= QUESTIONS);
+    // Once every question is committed, no second answer can appear: count all there is.
+    CommittedRead.awaitConsumed(broker.bootstrapServers(), "fathom", "fathom.questions", WAIT);
+    Map<String, Integer> after = new java.util.HashMap<>();
+    for (var r : CommittedRead.readToEnd(broker.bootstrapServers(), ANSWERS)) {
+      after.merge(JSON.readTree(r.value()).get("requestId").asText(), 1, Integer::sum);
+    }
     assertEquals(QUESTIONS, after.size(), "questions answered");
     for (var e : after.entrySet()) assertEquals(1, e.getValue(), "answers to " + e.getKey());
   }

@@ -71,8 +71,13 @@ class FathomServerRestartIT {
       server = FathomServer.start(config, kafka, quiet);
       askAndAwait(bootstrap, kafka, "after-serve-restart", asked);
 
-      Thread.sleep(1500); // a duplicate would be committed by now
-      Map<String, Integer> counts = awaitAnswers(bootstrap, kafka, asked);
+      awaitAnswers(bootstrap, kafka, asked);
+      // Once every question is committed, no second answer can appear: count all there is.
+      CommittedRead.awaitConsumed(bootstrap, kafka.groupId(), kafka.topics().questions(), WAIT);
+      Map<String, Integer> counts = new HashMap<>();
+      for (var r : CommittedRead.readToEnd(bootstrap, kafka.topics().answers())) {
+        counts.merge(JSON.readTree(r.value()).get("requestId").asText(), 1, Integer::sum);
+      }
       assertEquals(Set.copyOf(asked), counts.keySet());
       for (var e : counts.entrySet()) assertEquals(1, e.getValue(), "answers to " + e.getKey());
     } finally {
