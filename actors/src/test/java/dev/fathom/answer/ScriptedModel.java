@@ -6,12 +6,19 @@ import dev.fathom.drafters.lm.LanguageModel;
 import dev.fathom.drafters.lm.TokenListener;
 import dev.fathom.drafters.tokenizer.ChatMessage;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-/** A language model that writes a fixed reply, word by word, and records what it was asked. */
+/**
+ * A language model that writes a fixed reply, word by word, and records what it was asked. Like
+ * every {@link LanguageModel} it serves one call at a time: a concurrent call fails, so a test
+ * notices a caller that does not serialise.
+ */
 final class ScriptedModel implements LanguageModel {
   final String reply;
-  final List<List<ChatMessage>> chats = new ArrayList<>();
+  final List<List<ChatMessage>> chats = Collections.synchronizedList(new ArrayList<>());
+  private final AtomicBoolean busy = new AtomicBoolean();
 
   ScriptedModel(String reply) {
     this.reply = reply;
@@ -35,8 +42,18 @@ final class ScriptedModel implements LanguageModel {
   @Override
   public Generation chat(
       List<ChatMessage> messages, GenerationSettings settings, TokenListener listener) {
-    chats.add(messages);
-    for (String piece : reply.split("(?<= )")) listener.onText(piece);
+    if (!busy.compareAndSet(false, true)) {
+      throw new IllegalStateException("the model was called while it was generating");
+    }
+    try {
+      chats.add(messages);
+      for (String piece : reply.split("(?<= )")) {
+        listener.onText(piece);
+        Thread.onSpinWait(); // widen the window a concurrent caller would hit
+      }
+    } finally {
+      busy.set(false);
+    }
     return new Generation(
         reply, new int[0], new int[0], Generation.StopReason.EOS, 10, 1_000_000, 2_000_000);
   }
