@@ -7,7 +7,10 @@ import dev.fathom.drafters.gguf.GgufValue;
 import dev.fathom.drafters.gguf.GgufWriter;
 import dev.fathom.drafters.tensor.Quantizer;
 import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -71,6 +74,42 @@ public record SyntheticLlama(Shape shape, GgmlType type, long seed) {
       case Q4_K -> 14; // LLAMA_FTYPE_MOSTLY_Q4_K_S
       default -> throw new IllegalArgumentException("no synthetic models of type " + type);
     };
+  }
+
+  /** Progress of {@link #writeFile}: bytes of tensor data written so far, of the total. */
+  @FunctionalInterface
+  public interface Progress {
+    void update(long doneBytes, long totalBytes);
+  }
+
+  /**
+   * Writes the whole model to {@code target} with {@code tokenizer}'s {@code tokenizer.*} entries.
+   * The file is written beside the target under a temporary name and moved into place when
+   * complete, so an interrupted run leaves no half-written model under the real name. (Not {@code
+   * createTempFile}: its owner-only permissions would carry over to the model.)
+   *
+   * @return the number of tensors written
+   */
+  public int writeFile(GgufMetadata tokenizer, Path target, Progress progress) throws IOException {
+    GgufWriter w = declare(tokenizer);
+    long total = w.dataSize();
+    Files.createDirectories(target.getParent());
+    Path tmp =
+        target.resolveSibling(
+            target.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".partial");
+    tmp.toFile().deleteOnExit();
+    try {
+      write(w, tmp, done -> progress.update(done, total));
+      try {
+        Files.move(
+            tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+      return w.tensors().size();
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
   }
 
   /** Declares metadata and tensors; the tokenizer's {@code tokenizer.*} entries are copied. */
