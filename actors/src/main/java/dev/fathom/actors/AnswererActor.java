@@ -1,8 +1,9 @@
 package dev.fathom.actors;
 
+import dev.fathom.answer.Answer;
+import dev.fathom.answer.Answerer;
 import dev.fathom.compressors.Evidence;
-import dev.fathom.compressors.answer.Answer;
-import dev.fathom.compressors.answer.Answerer;
+import dev.fathom.drafters.lm.TokenListener;
 import java.util.Objects;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -21,16 +22,18 @@ public final class AnswererActor extends AbstractBehavior<AnswererActor.Command>
   public sealed interface Command {}
 
   /**
-   * Compose the answer to {@code question} from {@code evidence}; replies with it, or the error.
+   * Compose the answer to {@code question} from {@code evidence}, handing its text to {@code
+   * stream} as it is written (called on this actor's thread, so it must be quick and thread-safe);
+   * replies with the answer, or the error.
    */
   public record Compose(
       String question,
       Evidence evidence,
-      AnswerStream stream,
+      TokenListener stream,
       ActorRef<StatusReply<Answer>> replyTo)
       implements Command {
     public Compose(String question, Evidence evidence, ActorRef<StatusReply<Answer>> replyTo) {
-      this(question, evidence, AnswerStream.NONE, replyTo);
+      this(question, evidence, TokenListener.NONE, replyTo);
     }
   }
 
@@ -52,12 +55,7 @@ public final class AnswererActor extends AbstractBehavior<AnswererActor.Command>
   }
 
   private Behavior<Command> onCompose(Compose m) {
-    StageCall.reply(
-        m.replyTo(),
-        () ->
-            m.stream() == AnswerStream.NONE
-                ? answerer.answer(m.question(), m.evidence())
-                : answerer.answer(m.question(), m.evidence(), m.stream()::text));
+    StageCall.reply(m.replyTo(), () -> answerer.answer(m.question(), m.evidence(), m.stream()));
     return this;
   }
 }

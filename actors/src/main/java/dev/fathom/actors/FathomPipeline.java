@@ -1,7 +1,8 @@
 package dev.fathom.actors;
 
+import dev.fathom.answer.Answerer;
 import dev.fathom.compressors.ContextCompressor;
-import dev.fathom.compressors.answer.Answerer;
+import dev.fathom.drafters.lm.TokenListener;
 import dev.fathom.retrieval.search.Retriever;
 import java.time.Duration;
 import java.util.Objects;
@@ -32,7 +33,7 @@ public final class FathomPipeline extends AbstractBehavior<FathomPipeline.Comman
   public sealed interface Command {}
 
   /** Answer {@code question}; exactly one {@link QuestionResult} goes to {@code replyTo}. */
-  public record Ask(Question question, AnswerStream stream, ActorRef<QuestionResult> replyTo)
+  public record Ask(Question question, TokenListener stream, ActorRef<QuestionResult> replyTo)
       implements Command {
     public Ask {
       Objects.requireNonNull(question, "question");
@@ -41,7 +42,7 @@ public final class FathomPipeline extends AbstractBehavior<FathomPipeline.Comman
     }
 
     public Ask(Question question, ActorRef<QuestionResult> replyTo) {
-      this(question, AnswerStream.NONE, replyTo);
+      this(question, TokenListener.NONE, replyTo);
     }
   }
 

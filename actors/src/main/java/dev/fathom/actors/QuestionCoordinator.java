@@ -1,7 +1,8 @@
 package dev.fathom.actors;
 
+import dev.fathom.answer.Answer;
 import dev.fathom.compressors.Evidence;
-import dev.fathom.compressors.answer.Answer;
+import dev.fathom.drafters.lm.TokenListener;
 import dev.fathom.retrieval.Hit;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -54,7 +55,7 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
   private static final Class<List<Hit>> HITS = (Class<List<Hit>>) (Class<?>) List.class;
 
   private final Question question;
-  private final AnswerStream stream;
+  private final TokenListener stream;
   private final StageRefs stages;
   private final Duration timeout;
   private final ActorRef<QuestionResult> replyTo;
@@ -65,13 +66,13 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
 
   public static Behavior<Command> create(
       Question question, StageRefs stages, Duration timeout, ActorRef<QuestionResult> replyTo) {
-    return create(question, AnswerStream.NONE, stages, timeout, replyTo);
+    return create(question, TokenListener.NONE, stages, timeout, replyTo);
   }
 
   /** Like {@link #create(Question, StageRefs, Duration, ActorRef)}, streaming the answer's text. */
   public static Behavior<Command> create(
       Question question,
-      AnswerStream stream,
+      TokenListener stream,
       StageRefs stages,
       Duration timeout,
       ActorRef<QuestionResult> replyTo) {
@@ -94,7 +95,7 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
       ActorContext<Command> context,
       TimerScheduler<Command> timers,
       Question question,
-      AnswerStream stream,
+      TokenListener stream,
       StageRefs stages,
       Duration timeout,
       ActorRef<QuestionResult> replyTo) {

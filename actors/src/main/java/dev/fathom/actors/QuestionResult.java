@@ -1,6 +1,6 @@
 package dev.fathom.actors;
 
-import dev.fathom.compressors.answer.Answer;
+import dev.fathom.answer.Answer;
 import java.util.Objects;
 
 /** The one reply a question gets: an answer, or the stage that failed and why. */

@@ -2,8 +2,9 @@ package dev.fathom.actors;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.fathom.answer.Answerer;
 import dev.fathom.compressors.ContextCompressor;
-import dev.fathom.compressors.answer.Answerer;
+import dev.fathom.drafters.lm.TokenListener;
 import dev.fathom.retrieval.search.Retriever;
 import java.time.Duration;
 import java.util.Objects;
@@ -74,7 +75,7 @@ public final class QuestionService implements AutoCloseable {
    * QuestionResult.Failed} in stage {@code pipeline}. It never completes exceptionally.
    */
   public CompletionStage<QuestionResult> ask(Question question) {
-    return ask(question, AnswerStream.NONE);
+    return ask(question, TokenListener.NONE);
   }
 
   /**
@@ -82,7 +83,7 @@ public final class QuestionService implements AutoCloseable {
    * (token by token with a generative answerer; the whole text at once otherwise). The final {@link
    * QuestionResult} still carries the complete answer.
    */
-  public CompletionStage<QuestionResult> ask(Question question, AnswerStream stream) {
+  public CompletionStage<QuestionResult> ask(Question question, TokenListener stream) {
     Objects.requireNonNull(question, "question");
     Objects.requireNonNull(stream, "stream");
     CompletionStage<QuestionResult> reply =

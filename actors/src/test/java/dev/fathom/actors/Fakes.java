@@ -1,11 +1,11 @@
 package dev.fathom.actors;
 
+import dev.fathom.answer.Answer;
+import dev.fathom.answer.Answerer;
+import dev.fathom.answer.Citation;
 import dev.fathom.compressors.ContextCompressor;
 import dev.fathom.compressors.Evidence;
 import dev.fathom.compressors.EvidenceSentence;
-import dev.fathom.compressors.answer.Answer;
-import dev.fathom.compressors.answer.Answerer;
-import dev.fathom.compressors.answer.Citation;
 import dev.fathom.retrieval.Hit;
 import dev.fathom.retrieval.Passage;
 import dev.fathom.retrieval.SearchMode;
@@ -60,7 +60,8 @@ final class Fakes {
   }
 
   static Answerer answerer() {
-    return (question, evidence) -> answer(question, evidence.sentences().getFirst().passage());
+    return (question, evidence, listener) ->
+        answer(question, evidence.sentences().getFirst().passage());
   }
 
   static Answer answer(String question, Passage p) {

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fathom.answer.Answerer;
 import dev.fathom.compressors.ContextCompressor;
-import dev.fathom.compressors.answer.Answerer;
 import dev.fathom.retrieval.search.Retriever;
 import java.time.Duration;
 import java.util.HashSet;
@@ -66,7 +66,7 @@ class FathomPipelineTest {
         pipeline(
             Fakes.retriever(),
             Fakes.compressor(),
-            (question, evidence) -> {
+            (question, evidence, listener) -> {
               throw new IllegalStateException("model not loaded");
             },
             Duration.ofSeconds(5));
@@ -147,7 +147,7 @@ class FathomPipelineTest {
               threads.add("compress " + Thread.currentThread().getName());
               return Fakes.evidence(question, hits.getFirst().passage());
             },
-            (question, evidence) -> {
+            (question, evidence, listener) -> {
               threads.add("answer " + Thread.currentThread().getName());
               return Fakes.answer(question, Fakes.PASSAGE);
             },

@@ -3,8 +3,8 @@ package dev.fathom.actors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fathom.answer.Answer;
 import dev.fathom.compressors.Evidence;
-import dev.fathom.compressors.answer.Answer;
 import dev.fathom.retrieval.Hit;
 import dev.fathom.retrieval.SearchMode;
 import java.util.List;
@@ -83,7 +83,7 @@ class StageActorsTest {
     ok.tell(new AnswererActor.Compose("sky?", evidence, reply.ref()));
     assertEquals(Fakes.ANSWER_TEXT, reply.receiveMessage().getValue().text());
 
-    var broken = testKit.spawn(AnswererActor.create((question, ev) -> null));
+    var broken = testKit.spawn(AnswererActor.create((question, ev, listener) -> null));
     broken.tell(new AnswererActor.Compose("sky?", evidence, reply.ref()));
     assertTrue(reply.receiveMessage().getError().getMessage().contains("stage returned null"));
   }

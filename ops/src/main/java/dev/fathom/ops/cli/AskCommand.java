@@ -3,20 +3,19 @@ package dev.fathom.ops.cli;
 import dev.fathom.actors.Question;
 import dev.fathom.actors.QuestionResult;
 import dev.fathom.actors.QuestionService;
-import dev.fathom.compressors.answer.Answer;
-import dev.fathom.compressors.answer.Answerer;
-import dev.fathom.compressors.answer.Citation;
-import dev.fathom.compressors.answer.GenerativeAnswerer;
-import dev.fathom.drafters.engine.LocalLanguageModel;
-import dev.fathom.ops.Workspace;
+import dev.fathom.answer.Answer;
+import dev.fathom.answer.AnswerStage;
+import dev.fathom.answer.Citation;
+import dev.fathom.answer.GenerationReport;
+import dev.fathom.drafters.lm.TokenListener;
 import dev.fathom.ops.config.FathomConfig;
-import dev.fathom.retrieval.SearchMode;
+import dev.fathom.ops.json.Json;
+import dev.fathom.ops.workspace.Workspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
@@ -78,101 +77,80 @@ public final class AskCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     FathomConfig config = data.config();
-    String question = Questions.validate(String.join(" ", words), config.maxQuestionChars());
-    SearchMode m = mode == null ? config.mode() : SearchMode.parse(mode);
-    boolean generative = engine.model != null || engine.draftModel != null;
+    Question q = Questions.ask(config, words, mode, k).question();
+    boolean generative = engine.generative();
     if (server != null) {
       if (generative) {
         throw new ErrorHandler.UserError(
             "--model and --draft-model answer locally; they cannot be combined with --server");
       }
       new RemoteAsk(server, apiKey)
-          .ask(question, mode == null ? null : m.label(), k, json, System.out);
+          .ask(q.text(), mode == null ? null : q.mode().label(), k, json, System.out);
       return 0;
     }
-    Question q =
-        new Question(UUID.randomUUID().toString(), question, m, k == null ? config.k() : k);
-    try (Workspace ws = new Workspace(config)) {
+    AnswerStage.Settings answering = engine.answerStage(sampling.settings(0f));
+    // The workspace closes first: its pipeline stops before the models it calls are closed.
+    try (AnswerStage stage = AnswerStage.open(answering);
+        Workspace ws = new Workspace(config)) {
       if (!ws.indexExists()) indexDefaultCorpus(ws);
-      if (!generative) {
-        print(ask(ws.questions(), q));
+      QuestionService service = ws.questions(stage);
+      if (!stage.generative()) {
+        print(ask(service, q, TokenListener.NONE));
         return 0;
       }
-      try (LocalLanguageModel model = engine.openModel()) {
-        LocalLanguageModel drafter = engine.speculating() ? engine.openDrafter(model) : model;
-        try {
-          askWithModel(ws, q, model, drafter);
-        } finally {
-          if (drafter != model) drafter.close();
-        }
-      }
+      printGenerated(ask(service, q, json ? TokenListener.NONE : AskCommand::printPiece));
     }
     return 0;
   }
 
+  private static void printPiece(String text) {
+    System.out.print(text);
+    System.out.flush();
+  }
+
   /**
-   * The extractive pipeline with a {@link GenerativeAnswerer} in the answer stage; the answer is
-   * streamed as the model writes it unless {@code --json}.
+   * A language model's answer: streamed already (then the sources by the numbers the stream
+   * carried, and the speed on stderr), or as JSON with what the model did.
    */
-  private void askWithModel(
-      Workspace ws, Question q, LocalLanguageModel model, LocalLanguageModel drafter)
-      throws Exception {
-    var settings =
-        new GenerativeAnswerer.Settings(
-            sampling.settings(0f), engine.speculating(), engine.rapid());
-    GenerativeAnswerer generative = new GenerativeAnswerer(model, drafter, settings);
-    Answerer answerer =
-        json
-            ? generative
-            : (question, evidence) ->
-                generative.answer(
-                    question,
-                    evidence,
-                    text -> {
-                      System.out.print(text);
-                      System.out.flush();
-                    });
-    QuestionService service =
-        ws.questions(answerer, ws.config().raw().getDuration("fathom.ask.model-question-timeout"));
-    Answer a = ask(service, q);
-    GenerativeAnswerer.Run run = generative.lastRun();
+  private void printGenerated(Answer a) {
+    GenerationReport run = a.generation();
     if (json) {
       Map<String, Object> out = Json.answer(a);
-      out.put("model", modelInfo(run, drafter == model ? null : drafter.name(), settings));
+      out.put("model", modelInfo(run));
       System.out.println(Json.write(out));
       return;
     }
     // The streamed text carries the model's own numbers; list the sources by those.
     System.out.println();
-    printSources(run.streamedCitations());
-    if (run.generation() != null) {
-      System.err.println(GenerationReport.speedLine(run.generation()));
+    printSources(run.generated() ? run.streamedCitations() : a.citations());
+    if (run.generated()) {
+      System.err.println(GenerationLines.speedLine(run));
       if (run.speculation() != null) {
-        System.err.println(GenerationReport.speculationLine(run.speculation()));
+        System.err.println(GenerationLines.speculationLine(run.speculation()));
       }
     }
   }
 
-  private static Map<String, Object> modelInfo(
-      GenerativeAnswerer.Run run, String draftModel, GenerativeAnswerer.Settings settings) {
+  private static Map<String, Object> modelInfo(GenerationReport run) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("name", run.model());
-    m.put("draft_model", draftModel);
+    m.put("draft_model", run.draftModel());
     m.put("speculative", run.speculation() != null);
-    if (run.generation() != null) {
-      m.put("stop_reason", GenerationReport.stopReason(run.generation()));
-      m.put("timings", GenerationReport.timings(run.generation()));
+    if (run.generated()) {
+      m.put("stop_reason", run.stopReasonName());
+      m.put("timings", GenerationLines.timings(run));
     }
-    m.put("speculation", GenerationReport.speculation(run.speculation()));
+    m.put("speculation", GenerationLines.speculation(run.speculation()));
     m.put("dropped_citation_markers", run.droppedMarkers());
-    m.put("temperature", settings.generation().temperature());
+    m.put("temperature", run.temperature());
     return m;
   }
 
-  private static Answer ask(QuestionService service, Question q) throws Exception {
+  private static Answer ask(QuestionService service, Question q, TokenListener stream)
+      throws Exception {
     QuestionResult result;
     try {
-      result = service.ask(q).toCompletableFuture().get();
+      result = service.ask(q, stream).toCompletableFuture().get();
     } catch (ExecutionException e) {
       throw new ErrorHandler.UserError(
           "the question could not be answered: " + e.getCause().getMessage());

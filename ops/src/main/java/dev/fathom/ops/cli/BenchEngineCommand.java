@@ -7,6 +7,7 @@ import dev.fathom.ops.bench.EngineBenchReport;
 import dev.fathom.ops.bench.EngineBenchmark;
 import dev.fathom.ops.bench.LlamaCppBenchmark;
 import dev.fathom.ops.bench.PhaseTimes;
+import dev.fathom.ops.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,11 +1,12 @@
 package dev.fathom.ops.cli;
 
-import dev.fathom.ops.Workspace;
+import dev.fathom.ops.bench.ServeBenchmark;
 import dev.fathom.ops.config.FathomConfig;
-import dev.fathom.ops.serve.FathomServer;
-import dev.fathom.ops.serve.HttpSettings;
-import dev.fathom.ops.serve.KafkaSettings;
-import dev.fathom.ops.serve.ServeBenchmark;
+import dev.fathom.ops.json.Json;
+import dev.fathom.ops.server.FathomServer;
+import dev.fathom.ops.server.HttpSettings;
+import dev.fathom.ops.server.KafkaSettings;
+import dev.fathom.ops.workspace.Workspace;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;

@@ -5,6 +5,7 @@ import dev.fathom.drafters.engine.LocalLanguageModel;
 import dev.fathom.drafters.speculative.RapidSettings;
 import dev.fathom.ops.bench.SpeculativeBenchmark;
 import dev.fathom.ops.bench.SpeculativeWorkload;
+import dev.fathom.ops.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

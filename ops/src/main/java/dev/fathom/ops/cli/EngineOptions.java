@@ -1,8 +1,10 @@
 package dev.fathom.ops.cli;
 
+import dev.fathom.answer.AnswerStage;
 import dev.fathom.drafters.engine.EngineSettings;
 import dev.fathom.drafters.engine.LocalLanguageModel;
 import dev.fathom.drafters.gguf.GgufFormatException;
+import dev.fathom.drafters.lm.GenerationSettings;
 import dev.fathom.drafters.speculative.RapidSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -81,6 +83,21 @@ public final class EngineOptions {
         threads == null ? Runtime.getRuntime().availableProcessors() : threads,
         context,
         chatTemplate);
+  }
+
+  /** Whether {@code --model} or {@code --draft-model} asks for a language model. */
+  boolean generative() {
+    return model != null || draftModel != null;
+  }
+
+  /**
+   * The answer stage these options describe ({@code ask} and {@code serve}): extractive without
+   * {@code --model}, generative with {@code generation} otherwise.
+   */
+  AnswerStage.Settings answerStage(GenerationSettings generation) {
+    if (!generative()) return AnswerStage.Settings.extractive();
+    if (model == null) throw new ErrorHandler.UserError("--model FILE.gguf is required");
+    return new AnswerStage.Settings(model, draftModel, speculate, engine(), generation, rapid());
   }
 
   /** Opens {@code --model}; bad files become one-line errors naming them. */

@@ -1,7 +1,8 @@
 package dev.fathom.ops.cli;
 
 import dev.fathom.compressors.eval.CompressionEvaluation;
-import dev.fathom.ops.Workspace;
+import dev.fathom.ops.json.Json;
+import dev.fathom.ops.workspace.Workspace;
 import dev.fathom.retrieval.SearchMode;
 import dev.fathom.retrieval.eval.BeirDataset;
 import dev.fathom.retrieval.eval.RetrievalEvaluation;

@@ -1,6 +1,6 @@
 package dev.fathom.ops.cli;
 
-import dev.fathom.ops.Workspace;
+import dev.fathom.ops.workspace.Workspace;
 import dev.fathom.retrieval.eval.BeirDataset;
 import dev.fathom.retrieval.eval.RetrievalEvaluation;
 import dev.fathom.retrieval.index.PassageIndex;

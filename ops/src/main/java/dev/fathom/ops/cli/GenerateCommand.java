@@ -1,5 +1,6 @@
 package dev.fathom.ops.cli;
 
+import dev.fathom.answer.GenerationReport;
 import dev.fathom.compressors.DraftContextBuilder;
 import dev.fathom.drafters.engine.LocalLanguageModel;
 import dev.fathom.drafters.engine.LocalLanguageModel.SpeculativeGeneration;
@@ -8,7 +9,8 @@ import dev.fathom.drafters.lm.GenerationSettings;
 import dev.fathom.drafters.lm.TokenListener;
 import dev.fathom.drafters.speculative.SpeculationStats;
 import dev.fathom.drafters.tokenizer.ChatMessage;
-import dev.fathom.ops.Workspace;
+import dev.fathom.ops.json.Json;
+import dev.fathom.ops.workspace.Workspace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -128,6 +130,7 @@ public final class GenerateCommand implements Callable<Integer> {
     } else {
       g = model.generate(target, settings, stops, out);
     }
+    GenerationReport report = GenerationReport.of(model.name(), g, settings.temperature());
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("model", model.name());
@@ -135,15 +138,15 @@ public final class GenerateCommand implements Callable<Integer> {
       m.put("text", g.text());
       m.put("prompt_tokens", g.promptTokens());
       m.put("tokens", g.tokens());
-      m.put("stop_reason", GenerationReport.stopReason(g));
-      m.put("timings", GenerationReport.timings(g));
-      m.put("speculation", GenerationReport.speculation(stats));
+      m.put("stop_reason", report.stopReasonName());
+      m.put("timings", GenerationLines.timings(report));
+      m.put("speculation", GenerationLines.speculation(stats));
       System.out.println(Json.write(m));
       return;
     }
     System.out.println();
-    System.err.println(GenerationReport.speedLine(g));
-    if (stats != null) System.err.println(GenerationReport.speculationLine(stats));
+    System.err.println(GenerationLines.speedLine(report));
+    if (stats != null) System.err.println(GenerationLines.speculationLine(stats));
   }
 
   /** The drafter's short context: given, chosen from the long context, or none. */

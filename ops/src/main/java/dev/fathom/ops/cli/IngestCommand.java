@@ -1,6 +1,6 @@
 package dev.fathom.ops.cli;
 
-import dev.fathom.ops.Workspace;
+import dev.fathom.ops.workspace.Workspace;
 import dev.fathom.retrieval.ingest.IngestListener;
 import dev.fathom.retrieval.ingest.IngestReport;
 import java.io.PrintStream;

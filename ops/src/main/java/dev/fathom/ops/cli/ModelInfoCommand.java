@@ -4,6 +4,7 @@ import dev.fathom.drafters.gguf.GgufFile;
 import dev.fathom.drafters.gguf.GgufFormatException;
 import dev.fathom.drafters.gguf.GgufMetadata;
 import dev.fathom.drafters.gguf.GgufTensorInfo;
+import dev.fathom.ops.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

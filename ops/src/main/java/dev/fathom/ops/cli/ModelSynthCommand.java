@@ -3,13 +3,11 @@ package dev.fathom.ops.cli;
 import dev.fathom.drafters.gguf.GgmlType;
 import dev.fathom.drafters.gguf.GgufFile;
 import dev.fathom.drafters.gguf.GgufFormatException;
-import dev.fathom.drafters.gguf.GgufWriter;
+import dev.fathom.ops.bench.SyntheticLlama;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -76,25 +74,17 @@ public final class ModelSynthCommand implements Callable<Integer> {
       throw new ErrorHandler.UserError(target + " is a directory; give a file name");
     }
     long start = System.nanoTime();
-    Path tmp = null;
     try (GgufFile source = GgufFile.open(tokenizer)) {
       if (!source.metadata().contains("tokenizer.ggml.tokens")) {
         throw new ErrorHandler.UserError(tokenizer + " has no tokenizer.ggml.tokens to copy");
       }
-      GgufWriter w = model.declare(source.metadata());
-      long total = w.dataSize();
-      Files.createDirectories(target.getParent());
-      // Written beside the target and moved into place at the end, so an interrupted run leaves no
-      // half-written model under the real name.
-      // (not createTempFile: its owner-only permissions would carry over to the model)
-      tmp =
-          target.resolveSibling(
-              target.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".partial");
-      tmp.toFile().deleteOnExit();
       ProgressBar bar = new ProgressBar("synth");
-      model.write(w, tmp, done -> bar.update(done / (1 << 20), total / (1 << 20), "MiB"));
+      int tensors =
+          model.writeFile(
+              source.metadata(),
+              target,
+              (done, total) -> bar.update(done / (1 << 20), total / (1 << 20), "MiB"));
       bar.finish();
-      move(tmp, target);
       double seconds = (System.nanoTime() - start) / 1e9;
       System.err.printf(
           Locale.ROOT,
@@ -102,7 +92,7 @@ public final class ModelSynthCommand implements Callable<Integer> {
           target,
           shape,
           type,
-          w.tensors().size(),
+          tensors,
           Files.size(target) / 1048576.0,
           seconds);
       return 0;
@@ -110,22 +100,6 @@ public final class ModelSynthCommand implements Callable<Integer> {
       throw new ErrorHandler.UserError(e.getMessage());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + target, e);
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // deleteOnExit will try again
-        }
-      }
-    }
-  }
-
-  private static void move(Path tmp, Path target) throws IOException {
-    try {
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
     }
   }
 

@@ -1,21 +1,43 @@
 package dev.fathom.ops.cli;
 
-/** Checks a question before any work is done. */
+import dev.fathom.ops.config.FathomConfig;
+import dev.fathom.ops.intake.IntakeException;
+import dev.fathom.ops.intake.QuestionIntake;
+import java.util.List;
+
+/**
+ * Questions and queries from the command line, checked by the one {@link QuestionIntake} before any
+ * work is done; an empty one gets a hint on how to give it.
+ */
 final class Questions {
   private Questions() {}
 
-  static String validate(String text, int maxChars) {
-    String q = text == null ? "" : text.strip();
-    if (q.isEmpty()) {
-      throw new ErrorHandler.UserError(
-          "the question is empty: give it as an argument, e.g. fathom ask \"What is RECOMP?\"");
+  static QuestionIntake.Accepted ask(
+      FathomConfig config, List<String> words, String mode, Integer k) {
+    try {
+      return intake(config).fromCommandLine(String.join(" ", words), mode, k);
+    } catch (IntakeException e) {
+      throw withHint(e, "fathom ask \"What is RECOMP?\"");
     }
-    if (q.length() > maxChars) {
-      throw new ErrorHandler.UserError(
-          String.format(
-              "the question is %,d characters long; the limit is %,d (fathom.ask.max-question-chars)",
-              q.length(), maxChars));
+  }
+
+  static QuestionIntake.Search search(
+      FathomConfig config, List<String> words, String mode, Integer k) {
+    try {
+      return intake(config).search(String.join(" ", words), mode, k);
+    } catch (IntakeException e) {
+      throw withHint(e, "fathom search \"speculative decoding\"");
     }
-    return q;
+  }
+
+  private static QuestionIntake intake(FathomConfig config) {
+    return new QuestionIntake(QuestionIntake.Settings.of(config));
+  }
+
+  private static ErrorHandler.UserError withHint(IntakeException e, String example) {
+    return new ErrorHandler.UserError(
+        e.getMessage().equals("the question is empty")
+            ? e.getMessage() + ": give it as an argument, e.g. " + example
+            : e.getMessage());
   }
 }

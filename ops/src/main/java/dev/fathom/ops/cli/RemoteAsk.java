@@ -2,6 +2,7 @@ package dev.fathom.ops.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fathom.ops.json.Json;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ConnectException;

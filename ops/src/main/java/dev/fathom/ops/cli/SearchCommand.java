@@ -1,9 +1,10 @@
 package dev.fathom.ops.cli;
 
-import dev.fathom.ops.Workspace;
 import dev.fathom.ops.config.FathomConfig;
+import dev.fathom.ops.intake.QuestionIntake;
+import dev.fathom.ops.json.Json;
+import dev.fathom.ops.workspace.Workspace;
 import dev.fathom.retrieval.Hit;
-import dev.fathom.retrieval.SearchMode;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -40,11 +41,10 @@ public final class SearchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     FathomConfig config = data.config();
-    String query = Questions.validate(String.join(" ", words), config.maxQuestionChars());
-    SearchMode m = mode == null ? config.mode() : SearchMode.parse(mode);
+    QuestionIntake.Search s = Questions.search(config, words, mode, k);
     try (Workspace ws = new Workspace(config)) {
-      List<Hit> hits = ws.retriever().search(query, m, k == null ? config.k() : k);
-      if (json) System.out.println(Json.write(Json.search(query, m, hits)));
+      List<Hit> hits = ws.retriever().search(s.query(), s.mode(), s.k());
+      if (json) System.out.println(Json.write(Json.search(s.query(), s.mode(), hits)));
       else print(hits);
     }
     return 0;

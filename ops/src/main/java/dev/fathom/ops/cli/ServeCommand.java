@@ -1,12 +1,10 @@
 package dev.fathom.ops.cli;
 
-import dev.fathom.compressors.answer.Answerer;
-import dev.fathom.compressors.answer.GenerativeAnswerer;
-import dev.fathom.drafters.engine.LocalLanguageModel;
+import dev.fathom.answer.AnswerStage;
 import dev.fathom.ops.config.FathomConfig;
-import dev.fathom.ops.serve.FathomServer;
-import dev.fathom.ops.serve.HttpSettings;
-import dev.fathom.ops.serve.KafkaSettings;
+import dev.fathom.ops.server.FathomServer;
+import dev.fathom.ops.server.HttpSettings;
+import dev.fathom.ops.server.KafkaSettings;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -64,35 +62,13 @@ public final class ServeCommand implements Callable<Integer> {
     if (httpPort != null) http = http.withPort(httpPort);
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
-    LocalLanguageModel model = null;
-    LocalLanguageModel drafter = null;
-    Answerer answerer = null;
-    if (engine.model != null || engine.draftModel != null) {
-      model = engine.openModel();
-      drafter = engine.speculating() ? engine.openDrafter(model) : model;
-      answerer =
-          new GenerativeAnswerer(
-              model,
-              drafter,
-              new GenerativeAnswerer.Settings(
-                  sampling.settings(0f), engine.speculating(), engine.rapid()));
-      System.out.println(
-          "Answering with "
-              + model.name()
-              + (engine.speculating() ? " (RAPID, drafter " + drafter.name() + ")" : ""));
-    }
+    AnswerStage stage = AnswerStage.open(engine.answerStage(sampling.settings(0f)));
+    if (stage.generative()) System.out.println("Answering with " + stage.describe());
     FathomServer server;
     try {
-      server =
-          FathomServer.start(
-              config,
-              kafka,
-              http,
-              answerer,
-              config.raw().getDuration("fathom.ask.model-question-timeout"),
-              System.out);
+      server = FathomServer.start(config, kafka, http, stage, System.out);
     } catch (RuntimeException e) {
-      closeModels(model, drafter);
+      stage.close();
       throw e;
     }
     // SIGTERM and Ctrl-C run shutdown hooks: stop polling, finish and commit the questions in
@@ -117,17 +93,12 @@ public final class ServeCommand implements Callable<Integer> {
     } finally {
       Throwable failure = server.failure();
       server.close();
-      closeModels(model, drafter);
+      stage.close();
       stopped.countDown();
       if (failure != null) {
         throw new ErrorHandler.UserError("serve stopped: " + failure);
       }
     }
     return 0;
-  }
-
-  private static void closeModels(LocalLanguageModel model, LocalLanguageModel drafter) {
-    if (drafter != null && drafter != model) drafter.close();
-    if (model != null) model.close();
   }
 }

@@ -12,6 +12,7 @@ import dev.fathom.retrieval.ingest.Ingestor;
 import dev.fathom.retrieval.search.HybridRetriever;
 import dev.fathom.retrieval.text.Chunker;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * The whole configuration, read once from {@code application.conf} (HOCON; system properties and
@@ -101,6 +102,18 @@ public record FathomConfig(
         maxQuestionChars,
         pipeline,
         raw);
+  }
+
+  /**
+   * The budget of one question when a language model writes the answer ({@code
+   * fathom.ask.model-question-timeout}): generation takes far longer than extraction.
+   */
+  public Duration modelQuestionTimeout() {
+    try {
+      return raw.getDuration("fathom.ask.model-question-timeout");
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException("configuration: " + e.getMessage(), e);
+    }
   }
 
   public Path indexDir() {

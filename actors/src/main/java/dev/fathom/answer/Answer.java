@@ -1,0 +1,47 @@
+package dev.fathom.answer;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An answer with its numbered citations and, when a language model wrote it, what the generation
+ * did.
+ *
+ * @param question the question asked
+ * @param text the answer; sentences carry {@code [n]} markers that refer to {@link #citations}
+ * @param citations the sources, numbered from 1 in order of first use
+ * @param timingsMs milliseconds spent per stage ({@code retrieve}, {@code compress}, {@code
+ *     answer}, {@code total}), in insertion order
+ * @param generation what the language model did; null for an extractive answer
+ */
+public record Answer(
+    String question,
+    String text,
+    List<Citation> citations,
+    Map<String, Long> timingsMs,
+    GenerationReport generation) {
+  public Answer {
+    Objects.requireNonNull(question, "question");
+    Objects.requireNonNull(text, "text");
+    citations = List.copyOf(citations);
+    timingsMs = Collections.unmodifiableMap(new LinkedHashMap<>(timingsMs));
+  }
+
+  /** An answer no language model wrote. */
+  public Answer(String question, String text, List<Citation> citations, Map<String, Long> timings) {
+    this(question, text, citations, timings, null);
+  }
+
+  /** True when the evidence was empty and the answer says so. */
+  public boolean foundNothing() {
+    return citations.isEmpty();
+  }
+
+  /** A copy with {@code timings} replacing the current timings. */
+  public Answer withTimings(Map<String, Long> timings) {
+    return new Answer(question, text, citations, timings, generation);
+  }
+}

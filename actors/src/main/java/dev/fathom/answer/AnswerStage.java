@@ -1,0 +1,147 @@
+package dev.fathom.answer;
+
+import dev.fathom.drafters.engine.EngineSettings;
+import dev.fathom.drafters.engine.LocalLanguageModel;
+import dev.fathom.drafters.gguf.GgufFormatException;
+import dev.fathom.drafters.lm.GenerationSettings;
+import dev.fathom.drafters.speculative.RapidSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * The answer stage as configured, built in one place for {@code fathom ask}, {@code fathom serve}
+ * and the benchmarks: the extractive answerer, or a {@link GenerativeAnswerer} over the in-JVM
+ * engine with the models it opened. Closing the stage closes those models.
+ */
+public final class AnswerStage implements AutoCloseable {
+
+  /**
+   * How answers are written.
+   *
+   * @param model the GGUF file of the model that writes answers; null answers extractively
+   * @param draftModel a GGUF file with the same tokenizer that drafts for {@code model} (RAPID);
+   *     null drafts with {@code model} itself when {@code speculate}
+   * @param speculate answer with RAPID (implied by {@code draftModel})
+   * @param engine threads, context and chat template of the engine
+   * @param generation sampling and length of the answer
+   * @param rapid RAPID's settings, used when speculating
+   */
+  public record Settings(
+      Path model,
+      Path draftModel,
+      boolean speculate,
+      EngineSettings engine,
+      GenerationSettings generation,
+      RapidSettings rapid) {
+    public Settings {
+      if (model == null && draftModel != null) {
+        throw new IllegalArgumentException(
+            "a draft model (" + draftModel + ") needs a model to draft for");
+      }
+      if (model != null) {
+        Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(generation, "generation");
+        Objects.requireNonNull(rapid, "rapid");
+      }
+    }
+
+    /** Answers are composed from the evidence sentences; no model runs. */
+    public static Settings extractive() {
+      return new Settings(null, null, false, null, null, null);
+    }
+
+    public boolean generative() {
+      return model != null;
+    }
+
+    public boolean speculating() {
+      return generative() && (speculate || draftModel != null);
+    }
+  }
+
+  private final Answerer answerer;
+  private final LocalLanguageModel model;
+  private final LocalLanguageModel drafter;
+
+  private AnswerStage(Answerer answerer, LocalLanguageModel model, LocalLanguageModel drafter) {
+    this.answerer = answerer;
+    this.model = model;
+    this.drafter = drafter;
+  }
+
+  /**
+   * Builds the stage, opening the models of a generative one.
+   *
+   * @throws IllegalArgumentException naming a model file that is missing or not a usable GGUF file
+   */
+  public static AnswerStage open(Settings settings) {
+    if (!settings.generative()) return new AnswerStage(new ExtractiveAnswerer(), null, null);
+    LocalLanguageModel model = openModel(settings.model(), settings.engine());
+    LocalLanguageModel drafter = model;
+    try {
+      if (settings.speculating() && settings.draftModel() != null) {
+        drafter = openModel(settings.draftModel(), settings.engine());
+      }
+      var generative =
+          new GenerativeAnswerer(
+              model,
+              drafter,
+              new GenerativeAnswerer.Settings(
+                  settings.generation(), settings.speculating(), settings.rapid()));
+      return new AnswerStage(generative, model, drafter);
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  /** The extractive stage. */
+  public static AnswerStage extractive() {
+    return open(Settings.extractive());
+  }
+
+  public Answerer answerer() {
+    return answerer;
+  }
+
+  /** Whether a language model writes the answers. */
+  public boolean generative() {
+    return model != null;
+  }
+
+  /**
+   * {@code extractive}, or {@code MODEL} with {@code (RAPID, drafter DRAFTER)} when speculating.
+   */
+  public String describe() {
+    if (model == null) return "extractive";
+    return model.name()
+        + (answerer instanceof GenerativeAnswerer g && g.speculating()
+            ? " (RAPID, drafter " + drafter.name() + ")"
+            : "");
+  }
+
+  private static LocalLanguageModel openModel(Path file, EngineSettings engine) {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException(file + ": no such model file");
+    }
+    try {
+      return LocalLanguageModel.open(file, engine);
+    } catch (GgufFormatException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException(file + ": no such model file", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (drafter != null && drafter != model) drafter.close();
+    if (model != null) model.close();
+  }
+}

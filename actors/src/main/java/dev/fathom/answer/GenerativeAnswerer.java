@@ -1,0 +1,208 @@
+package dev.fathom.answer;
+
+import dev.fathom.answer.NumberedSources.Source;
+import dev.fathom.compressors.Evidence;
+import dev.fathom.drafters.engine.LocalLanguageModel;
+import dev.fathom.drafters.engine.LocalLanguageModel.SpeculativeGeneration;
+import dev.fathom.drafters.lm.Generation;
+import dev.fathom.drafters.lm.GenerationSettings;
+import dev.fathom.drafters.lm.LanguageModel;
+import dev.fathom.drafters.lm.TokenListener;
+import dev.fathom.drafters.speculative.RapidSettings;
+import dev.fathom.drafters.speculative.SpeculationStats;
+import dev.fathom.drafters.tokenizer.ChatMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes the answer with a language model that reads the evidence and cites it.
+ *
+ * <p>The prompt puts the instructions first (the system message), then the evidence as numbered
+ * sources ({@code [n] Title: sentences…}, numbered as {@link ExtractiveAnswerer} numbers its
+ * citations), then the question last, as RAPID's and RECOMP's prompts do. The model's {@code [n]}
+ * markers are then parsed: the answer cites the sources it actually used, renumbered in order of
+ * first use, and markers naming no source are removed (and counted in {@link
+ * GenerationReport#droppedMarkers}). An answer that cites nothing lists every source of the
+ * evidence, numbered as in the prompt, so {@link Answer#foundNothing()} keeps meaning "the evidence
+ * was empty".
+ *
+ * <p><b>Streaming.</b> {@link #answer(String, Evidence, TokenListener)} emits text as the model
+ * writes it, so it carries the model's own numbering; the returned answer's markers are renumbered
+ * after generation. The prompt numbers sources in the order the evidence reads, so a model that
+ * cites in reading order streams the final numbers already; {@link
+ * GenerationReport#streamedCitations()} lists the sources by the numbers that were streamed.
+ *
+ * <p><b>Speculation</b> (RAPID, Chen et al., arXiv 2502.20330): with {@link Settings#speculate()},
+ * the target model reads the long context, every retrieved passage in full ({@link
+ * Evidence#passages()}), while the drafter reads the short one, the compressed evidence. This needs
+ * the in-JVM engine ({@link LocalLanguageModel}) for both; with any other model the answerer logs
+ * why and generates plainly.
+ *
+ * <p>Models are called from one thread at a time (the {@link LanguageModel} contract): this
+ * answerer serialises its own calls, so it may be called from any number of threads. The caller
+ * closes the models.
+ */
+public final class GenerativeAnswerer implements Answerer {
+
+  private static final Logger log = LoggerFactory.getLogger(GenerativeAnswerer.class);
+
+  /** The system message: what to do, before any evidence. */
+  public static final String INSTRUCTIONS =
+      "Answer the question using only the numbered evidence below. Cite the evidence you use as"
+          + " [n]. If the evidence does not contain the answer, say so.";
+
+  /**
+   * @param generation sampling and length of the answer
+   * @param speculate answer with RAPID (target reads all passages, drafter the evidence)
+   * @param rapid RAPID's settings, used with {@code speculate}
+   */
+  public record Settings(GenerationSettings generation, boolean speculate, RapidSettings rapid) {
+    public Settings {
+      Objects.requireNonNull(generation, "generation");
+      Objects.requireNonNull(rapid, "rapid");
+    }
+
+    /** Greedy, at most 256 tokens, no speculation. */
+    public static Settings defaults() {
+      return new Settings(GenerationSettings.GREEDY, false, RapidSettings.DEFAULTS);
+    }
+  }
+
+  private final LanguageModel model;
+  private final LanguageModel drafter;
+  private final Settings settings;
+  private final boolean speculating;
+  private final Object lock = new Object();
+
+  /** Answers with {@code model}; speculation, if asked for, is self-speculation. */
+  public GenerativeAnswerer(LanguageModel model, Settings settings) {
+    this(model, model, settings);
+  }
+
+  /** Answers with {@code model}; {@code drafter} drafts when speculating (may be {@code model}). */
+  public GenerativeAnswerer(LanguageModel model, LanguageModel drafter, Settings settings) {
+    this.model = Objects.requireNonNull(model, "model");
+    this.drafter = Objects.requireNonNull(drafter, "drafter");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    boolean local = model instanceof LocalLanguageModel && drafter instanceof LocalLanguageModel;
+    if (settings.speculate() && !local) {
+      log.warn(
+          "speculative answering needs the in-JVM engine for target and drafter; {} and {} are"
+              + " not both local GGUF models, so answers are generated without speculation",
+          model.name(),
+          drafter.name());
+    }
+    this.speculating = settings.speculate() && local;
+  }
+
+  /** Whether answers are generated with RAPID. */
+  public boolean speculating() {
+    return speculating;
+  }
+
+  public LanguageModel model() {
+    return model;
+  }
+
+  @Override
+  public Answer answer(String question, Evidence evidence, TokenListener listener) {
+    if (evidence.isEmpty()) {
+      listener.onText(ExtractiveAnswerer.NOTHING_FOUND);
+      GenerationReport none =
+          new GenerationReport(
+              model.name(), draftName(), temperature(), 0, 0, null, 0, 0, null, 0, List.of());
+      return new Answer(question, ExtractiveAnswerer.NOTHING_FOUND, List.of(), Map.of(), none);
+    }
+    List<Source> evidenceSources = NumberedSources.ofEvidence(evidence);
+    List<ChatMessage> shortPrompt = messages(question, evidenceSources);
+    List<Source> given = evidenceSources;
+    Generation generation;
+    SpeculationStats stats = null;
+    // The LanguageModel contract: one call at a time. The lock is this answerer's own, so callers
+    // may answer from any number of threads.
+    synchronized (lock) {
+      if (speculating) {
+        given = NumberedSources.ofPassages(evidence);
+        SpeculativeGeneration sg =
+            ((LocalLanguageModel) model)
+                .chatSpeculative(
+                    messages(question, given),
+                    (LocalLanguageModel) drafter,
+                    shortPrompt,
+                    settings.generation(),
+                    settings.rapid(),
+                    listener);
+        generation = sg.generation();
+        stats = sg.stats();
+      } else {
+        generation = model.chat(shortPrompt, settings.generation(), listener);
+      }
+    }
+    CitationMarkers.Rewrite rewrite = CitationMarkers.rewrite(generation.text(), given.size());
+    if (rewrite.dropped() > 0) {
+      log.info(
+          "removed {} citation marker(s) naming no source from {}'s answer (the prompt had {})",
+          rewrite.dropped(),
+          model.name(),
+          given.size());
+    }
+    List<Citation> fallback = evidenceSources.stream().map(Source::citation).toList();
+    List<Citation> citations = new ArrayList<>();
+    for (int n : rewrite.cited()) {
+      Citation c = given.get(n - 1).citation();
+      citations.add(
+          new Citation(
+              citations.size() + 1, c.source(), c.title(), c.start(), c.end(), c.passage()));
+    }
+    GenerationReport report =
+        new GenerationReport(
+            model.name(),
+            draftName(),
+            temperature(),
+            generation.promptTokenCount(),
+            generation.generatedTokenCount(),
+            generation.stopReason(),
+            generation.prefillNanos(),
+            generation.decodeNanos(),
+            stats,
+            rewrite.dropped(),
+            streamedCitations(generation.text(), given, fallback));
+    return new Answer(
+        question,
+        rewrite.text().strip(),
+        citations.isEmpty() ? fallback : citations,
+        Map.of(),
+        report);
+  }
+
+  /**
+   * The cited sources numbered as streamed: the prompt's numbers, in order of first use; the
+   * fallback list when the text cites none.
+   */
+  private static List<Citation> streamedCitations(
+      String rawText, List<Source> given, List<Citation> fallback) {
+    List<Integer> cited = CitationMarkers.cited(rawText, given.size());
+    if (cited.isEmpty()) return fallback;
+    return cited.stream().map(n -> given.get(n - 1).citation()).toList();
+  }
+
+  private String draftName() {
+    return speculating && drafter != model ? drafter.name() : null;
+  }
+
+  private float temperature() {
+    return settings.generation().temperature();
+  }
+
+  /** System: the instructions; user: the numbered sources, then the question last. */
+  static List<ChatMessage> messages(String question, List<Source> sources) {
+    return List.of(
+        ChatMessage.system(INSTRUCTIONS),
+        ChatMessage.user(
+            "Evidence:\n" + NumberedSources.render(sources) + "\n\nQuestion: " + question));
+  }
+}

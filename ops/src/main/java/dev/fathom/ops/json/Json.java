@@ -1,0 +1,91 @@
+package dev.fathom.ops.json;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.fathom.answer.Answer;
+import dev.fathom.answer.Citation;
+import dev.fathom.retrieval.Hit;
+import dev.fathom.retrieval.SearchMode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** JSON output of the command line, one documented shape per result. */
+public final class Json {
+
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** Without indentation: one value per line (JSON Lines), for rows a script reads one by one. */
+  private static final ObjectMapper COMPACT = new ObjectMapper();
+
+  private Json() {}
+
+  /** {@code value} as JSON on a single line. */
+  public static String line(Object value) {
+    try {
+      return COMPACT.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
+    }
+  }
+
+  public static String write(Object value) {
+    try {
+      return MAPPER.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * {@code {"question", "answer", "citations":[{"n","source","title","start","end","passage"}],
+   * "timings_ms":{...}}}.
+   */
+  public static Map<String, Object> answer(Answer a) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("question", a.question());
+    m.put("answer", a.text());
+    List<Map<String, Object>> cites = new ArrayList<>();
+    for (Citation c : a.citations()) {
+      Map<String, Object> cm = new LinkedHashMap<>();
+      cm.put("n", c.n());
+      cm.put("source", c.source());
+      cm.put("title", c.title());
+      cm.put("start", c.start());
+      cm.put("end", c.end());
+      cm.put("passage", c.passage());
+      cites.add(cm);
+    }
+    m.put("citations", cites);
+    m.put("timings_ms", a.timingsMs());
+    return m;
+  }
+
+  /**
+   * {@code {"query", "mode", "hits":[{"rank","score","id","source","title","start","end",
+   * "passage"}]}}.
+   */
+  public static Map<String, Object> search(String query, SearchMode mode, List<Hit> hits) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Hit h : hits) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("rank", h.rank());
+      m.put("score", h.score());
+      m.put("id", h.passage().id());
+      m.put("source", h.passage().source());
+      m.put("title", h.passage().title());
+      m.put("start", h.passage().start());
+      m.put("end", h.passage().end());
+      m.put("passage", h.passage().text());
+      out.add(m);
+    }
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("query", query);
+    root.put("mode", mode.label());
+    root.put("hits", out);
+    return root;
+  }
+}

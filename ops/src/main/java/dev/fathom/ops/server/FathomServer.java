@@ -1,0 +1,248 @@
+package dev.fathom.ops.server;
+
+import dev.fathom.answer.AnswerStage;
+import dev.fathom.ops.config.FathomConfig;
+import dev.fathom.ops.intake.QuestionIntake;
+import dev.fathom.ops.workspace.Workspace;
+import dev.fathom.retrieval.index.PassageIndex;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code fathom serve}: the embedded broker (unless a cluster is configured), the topics, the
+ * document stream into a writable index and the exactly-once question stream, started in that order
+ * and stopped in reverse.
+ */
+public final class FathomServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(FathomServer.class);
+
+  private final Workspace workspace;
+  private final EmbeddedKafka broker; // null when joining an external cluster
+  private final String bootstrapServers;
+  private final QuestionStream questions;
+  private final DocumentStream documents;
+  private final Thread questionThread;
+  private final Thread documentThread;
+  private final ServeMetrics metrics;
+  private ServerBinding http; // null without the HTTP API
+  private DocumentPublisher publisher; // null without the HTTP API
+
+  private FathomServer(
+      Workspace workspace,
+      EmbeddedKafka broker,
+      String bootstrapServers,
+      QuestionStream questions,
+      DocumentStream documents,
+      ServeMetrics metrics) {
+    this.metrics = metrics;
+    this.workspace = workspace;
+    this.broker = broker;
+    this.bootstrapServers = bootstrapServers;
+    this.questions = questions;
+    this.documents = documents;
+    this.questionThread = Thread.ofPlatform().name("fathom-questions").unstarted(questions);
+    this.documentThread = Thread.ofPlatform().name("fathom-documents").unstarted(documents);
+  }
+
+  /** Starts everything but the HTTP API; prints the Kafka bootstrap address on {@code out}. */
+  public static FathomServer start(FathomConfig config, KafkaSettings kafka, PrintStream out) {
+    return start(config, kafka, -1, out);
+  }
+
+  /**
+   * Starts everything; prints the Kafka bootstrap address (and the HTTP address) on {@code out}.
+   *
+   * @param httpPort port of the HTTP API on 127.0.0.1; 0 = any free port, negative = no HTTP API
+   */
+  public static FathomServer start(
+      FathomConfig config, KafkaSettings kafka, int httpPort, PrintStream out) {
+    return start(config, kafka, HttpSettings.loopback(Math.max(-1, httpPort)), out);
+  }
+
+  /**
+   * Starts everything; prints the Kafka bootstrap address (and the HTTP address) on {@code out}.
+   */
+  public static FathomServer start(
+      FathomConfig config, KafkaSettings kafka, HttpSettings httpSettings, PrintStream out) {
+    return start(config, kafka, httpSettings, AnswerStage.extractive(), out);
+  }
+
+  /**
+   * Starts everything with {@code stage} answering (a language model with {@code fathom serve
+   * --model}); the caller closes the stage after the server.
+   */
+  public static FathomServer start(
+      FathomConfig config,
+      KafkaSettings kafka,
+      HttpSettings httpSettings,
+      AnswerStage stage,
+      PrintStream out) {
+    EmbeddedKafka broker = null;
+    Workspace ws = new Workspace(config);
+    try {
+      String nodeId = nodeId(config.dataDir());
+      String bootstrap = kafka.bootstrapServers();
+      if (kafka.embedded()) {
+        broker = EmbeddedKafka.start(config.dataDir().resolve("kafka"), kafka.embeddedPort());
+        bootstrap = broker.bootstrapServers();
+      }
+      out.println(
+          "Kafka: "
+              + bootstrap
+              + (broker == null
+                  ? ""
+                  : " (embedded, log in " + config.dataDir().resolve("kafka") + ")"));
+      TopicSetup.ensure(bootstrap, kafka);
+      PassageIndex index = ws.writableIndex();
+      ws.questions(stage); // later ws.questions() calls return this pipeline
+      QuestionIntake intake = new QuestionIntake(QuestionIntake.Settings.of(config));
+      ServeMetrics metrics = new ServeMetrics(index::passageCount, kafka.topics());
+      DocumentIndexer indexer =
+          new DocumentIndexer(
+              index,
+              ws.embedder(),
+              config.ingest().chunker(),
+              "kafka:" + kafka.topics().documents());
+      DocumentStream documents =
+          new DocumentStream(
+              bootstrap, kafka.groupId() + "-documents-" + nodeId, kafka, indexer, metrics);
+      QuestionStream questions =
+          new QuestionStream(
+              bootstrap,
+              nodeId,
+              kafka,
+              ws.questions(),
+              intake,
+              stage.generative()
+                  ? config.modelQuestionTimeout()
+                  : config.pipeline().questionTimeout(),
+              metrics);
+      FathomServer server = new FathomServer(ws, broker, bootstrap, questions, documents, metrics);
+      server.documentThread.start();
+      server.questionThread.start();
+      if (httpSettings.port() >= 0) {
+        server.publisher = new DocumentPublisher(bootstrap, kafka.topics().documents());
+        HttpApi api =
+            new HttpApi(
+                ws.questions(),
+                ws.retriever(),
+                server.publisher,
+                kafka.maxValueBytes(),
+                intake,
+                server::ready,
+                metrics,
+                httpSettings.apiKey());
+        try {
+          server.http = api.bind(httpSettings.host(), httpSettings.port());
+        } catch (RuntimeException e) {
+          server.close();
+          throw e;
+        }
+        out.println(
+            "HTTP: http://"
+                + (httpSettings.host().contains(":")
+                    ? "[" + httpSettings.host() + "]"
+                    : httpSettings.host())
+                + ":"
+                + server.httpPort()
+                + (httpSettings.keyRequired() ? " (API key required)" : ""));
+      }
+      return server;
+    } catch (RuntimeException e) {
+      try {
+        ws.close();
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      if (broker != null) broker.close();
+      throw e;
+    }
+  }
+
+  /** A random id kept in the data directory: names this process's transactions and groups. */
+  private static String nodeId(Path dataDir) {
+    Path f = dataDir.resolve("node-id");
+    try {
+      if (Files.exists(f)) return Files.readString(f, StandardCharsets.UTF_8).strip();
+      Files.createDirectories(dataDir);
+      String id = UUID.randomUUID().toString();
+      Files.writeString(f, id + "\n", StandardCharsets.UTF_8);
+      return id;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read or write " + f, e);
+    }
+  }
+
+  /** The port the HTTP API listens on, or -1 without it. */
+  public int httpPort() {
+    return http == null ? -1 : http.localAddress().getPort();
+  }
+
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  /** Ready: the index is open and both the question and the document consumer are assigned. */
+  public boolean ready() {
+    return questions.assigned() && documents.assigned() && alive();
+  }
+
+  /** The question pipeline this process answers with (for in-process comparisons). */
+  public dev.fathom.actors.QuestionService questions() {
+    return workspace.questions();
+  }
+
+  /** Passages searchable in this process's index now. */
+  public int passageCount() {
+    return workspace.writableIndex().passageCount();
+  }
+
+  /** The meters of this process, as scraped from {@code GET /metrics}. */
+  public ServeMetrics metrics() {
+    return metrics;
+  }
+
+  /** False once a stream has stopped with an error. */
+  public boolean alive() {
+    return questions.failure() == null && documents.failure() == null;
+  }
+
+  /** The error that stopped a stream, or null. */
+  public Throwable failure() {
+    return questions.failure() != null ? questions.failure() : documents.failure();
+  }
+
+  /**
+   * Stops taking new work, lets the questions in flight be answered and committed, commits the
+   * index, then closes everything (the embedded broker last).
+   */
+  @Override
+  public void close() {
+    if (http != null) HttpApi.unbind(http, Duration.ofSeconds(10));
+    if (publisher != null) publisher.close();
+    try {
+      questions.stop();
+      documents.stop();
+      questionThread.join();
+      documentThread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      workspace.close();
+    } finally {
+      if (broker != null) broker.close();
+    }
+    log.info("fathom serve stopped");
+  }
+}

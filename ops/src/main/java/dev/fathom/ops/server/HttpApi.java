@@ -1,0 +1,388 @@
+package dev.fathom.ops.server;
+
+import static org.apache.pekko.http.javadsl.server.Directives.*;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fathom.actors.FathomPipeline;
+import dev.fathom.actors.Question;
+import dev.fathom.actors.QuestionResult;
+import dev.fathom.actors.QuestionService;
+import dev.fathom.ops.intake.QuestionIntake;
+import dev.fathom.ops.intake.StrictJson;
+import dev.fathom.ops.json.Json;
+import dev.fathom.retrieval.search.Retriever;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.ContentType;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpCharsets;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+
+/**
+ * The HTTP API of {@code fathom serve} (Pekko HTTP), on loopback only because it has no API key
+ * yet:
+ *
+ * <ul>
+ *   <li>{@code POST /v1/ask} {@code {"question","sessionId"?,"mode"?,"k"?}}: the answer JSON of
+ *       {@code fathom.answers} (200), or the same object with an {@code "error"} (503) when the
+ *       pipeline failed; 400 with {@code {"error"}} for a bad request
+ *   <li>{@code POST /v1/chat/completions}: the OpenAI chat-completions format, see {@link
+ *       ChatCompletions}
+ *   <li>{@code GET /v1/search?q=...&k=...&mode=...}: the {@code fathom search --json} object
+ *   <li>{@code POST /v1/documents} {@code {"id","title","text"}} and {@code DELETE
+ *       /v1/documents/{id}}: written to {@code fathom.documents} (202), from where every serve
+ *       process indexes them
+ *   <li>{@code GET /healthz}: 200 while the process runs
+ *   <li>{@code GET /readyz}: 200 once the index is open and the question consumer has partitions,
+ *       503 before
+ * </ul>
+ */
+final class HttpApi {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ContentType PROMETHEUS_TEXT =
+      ContentTypes.create(
+          MediaTypes.customWithFixedCharset(
+              "text",
+              "plain",
+              HttpCharsets.UTF_8,
+              new java.util.HashMap<>(Map.of("version", "0.0.4")),
+              false));
+
+  private final QuestionService questions;
+  private final QuestionIntake intake;
+  private final BooleanSupplier ready;
+  private final Retriever retriever;
+  private final DocumentPublisher documents;
+  private final int maxValueBytes;
+  private final Executor blocking;
+  private final ServeMetrics metrics;
+  private final String apiKey;
+
+  HttpApi(
+      QuestionService questions,
+      Retriever retriever,
+      DocumentPublisher documents,
+      int maxValueBytes,
+      QuestionIntake intake,
+      BooleanSupplier ready,
+      ServeMetrics metrics,
+      String apiKey) {
+    this.metrics = metrics;
+    this.apiKey = apiKey;
+    this.questions = questions;
+    this.retriever = retriever;
+    this.documents = documents;
+    this.maxValueBytes = maxValueBytes;
+    // Searches block on Lucene and the embedding model: they run on the pipeline's blocking
+    // dispatcher, never on the threads that serve HTTP connections.
+    this.blocking =
+        questions
+            .system()
+            .dispatchers()
+            .lookup(DispatcherSelector.fromConfig(FathomPipeline.BLOCKING_DISPATCHER));
+    this.intake = intake;
+    this.ready = ready;
+  }
+
+  /** Binds to {@code host:port} (0 = any free port) on the pipeline's actor system. */
+  ServerBinding bind(String host, int port) {
+    try {
+      return Http.get(questions.system())
+          .newServerAt(host, port)
+          .bind(routes())
+          .toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "cannot listen for HTTP on " + host + ":" + port + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Stops accepting connections and gives requests in progress up to {@code grace}. */
+  static void unbind(ServerBinding binding, Duration grace) {
+    try {
+      binding
+          .terminate(grace)
+          .toCompletableFuture()
+          .get(grace.toMillis() + 5000, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      // Shutting down anyway; nothing to hand back to a caller.
+    }
+  }
+
+  Route routes() {
+    return concat(
+        path("healthz", () -> get(() -> complete(StatusCodes.OK, "ok"))),
+        path(
+            "readyz",
+            () ->
+                get(
+                    () ->
+                        extractRequest(
+                            r ->
+                                ready.getAsBoolean()
+                                    ? complete(StatusCodes.OK, "ready")
+                                    : complete(StatusCodes.SERVICE_UNAVAILABLE, "not ready")))),
+        path(
+            "metrics",
+            () ->
+                get(
+                    () ->
+                        authorized(
+                            () ->
+                                complete(
+                                    StatusCodes.OK,
+                                    HttpEntities.create(
+                                        PROMETHEUS_TEXT,
+                                        metrics.scrape().getBytes(StandardCharsets.UTF_8)))))),
+        pathPrefix("v1", () -> authorized(this::v1Routes)));
+  }
+
+  /**
+   * Lets the request through when no key is configured or it presents the key as {@code
+   * Authorization: Bearer KEY} or {@code X-API-Key: KEY}; 401 with a JSON error otherwise.
+   */
+  private Route authorized(java.util.function.Supplier<Route> inner) {
+    if (apiKey.isBlank()) return inner.get();
+    return extractRequest(
+        request -> {
+          String bearer =
+              request
+                  .getHeader("Authorization")
+                  .map(h -> h.value().strip())
+                  .filter(v -> v.regionMatches(true, 0, "Bearer ", 0, 7))
+                  .map(v -> v.substring(7).strip())
+                  .orElse(null);
+          String header = request.getHeader("X-API-Key").map(h -> h.value().strip()).orElse(null);
+          if (matches(bearer) || matches(header)) return inner.get();
+          return respondWithHeader(
+              org.apache.pekko.http.javadsl.model.headers.RawHeader.create(
+                  "WWW-Authenticate", "Bearer"),
+              () ->
+                  json(
+                      StatusCodes.UNAUTHORIZED,
+                      Map.of(
+                          "error",
+                          "an API key is required: send Authorization: Bearer KEY or X-API-Key:"
+                              + " KEY")));
+        });
+  }
+
+  /** Constant-time comparison, so the key cannot be guessed byte by byte from response times. */
+  private boolean matches(String presented) {
+    return presented != null
+        && java.security.MessageDigest.isEqual(
+            presented.getBytes(StandardCharsets.UTF_8), apiKey.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private Route v1Routes() {
+    return concat(
+        path(PathMatchers.segment("ask"), () -> post(() -> jsonBody(this::ask))),
+        path(
+            PathMatchers.segment("chat").slash("completions"),
+            () -> post(() -> jsonBody(this::chat))),
+        path(PathMatchers.segment("search"), () -> get(() -> parameterMap(this::search))),
+        path(PathMatchers.segment("documents"), () -> post(() -> jsonBody(this::addDocument))),
+        path(
+            PathMatchers.segment("documents").slash(PathMatchers.segment()),
+            id -> delete(() -> deleteDocument(id))));
+  }
+
+  /**
+   * The body of a POST, as raw bytes, when it is {@code application/json} (415 otherwise); {@code
+   * inner} receives the bytes and decodes them strictly (see {@link StrictJson}).
+   */
+  private Route jsonBody(java.util.function.Function<byte[], Route> inner) {
+    return extractRequest(
+        request -> {
+          var type = request.entity().getContentType().mediaType();
+          if (!type.equals(MediaTypes.APPLICATION_JSON)) {
+            return json(
+                StatusCodes.UNSUPPORTED_MEDIA_TYPE,
+                Map.of(
+                    "error",
+                    "the body must be application/json (Content-Type: application/json), got "
+                        + type));
+          }
+          return entity(Unmarshaller.entityToByteArray(), inner);
+        });
+  }
+
+  private Route chat(byte[] body) {
+    QuestionIntake.Accepted req;
+    try {
+      req = ChatCompletions.parse(StrictJson.object(body, maxValueBytes, "body"), intake);
+    } catch (IllegalArgumentException e) {
+      return openAiError(StatusCodes.BAD_REQUEST, "invalid_request_error", e.getMessage());
+    }
+    Question q = req.question();
+    long created = System.currentTimeMillis() / 1000;
+    long start = System.nanoTime();
+    if (req.stream()) {
+      LiveEvents events = LiveEvents.open(questions.system());
+      String id = q.requestId();
+      events.send(ChatCompletions.opening(id, created));
+      questions
+          .ask(q, piece -> events.send(ChatCompletions.piece(id, created, piece)))
+          .thenApply(r -> observed(start, r))
+          .whenComplete(
+              (r, e) ->
+                  events.finish(
+                      r instanceof QuestionResult.Answered a
+                          ? ChatCompletions.closing(id, created, a)
+                          : ChatCompletions.failure(
+                              r instanceof QuestionResult.Failed f
+                                  ? f.reason()
+                                  : String.valueOf(e))));
+      return complete(HttpResponse.create().withStatus(StatusCodes.OK).withEntity(events.entity()));
+    }
+    return onSuccess(
+        questions.ask(q).thenApply(r -> observed(start, r)),
+        r ->
+            switch (r) {
+              case QuestionResult.Failed f ->
+                  openAiError(StatusCodes.SERVICE_UNAVAILABLE, "server_error", f.reason());
+              case QuestionResult.Answered a ->
+                  json(StatusCodes.OK, ChatCompletions.completion(q.requestId(), created, a));
+            });
+  }
+
+  private QuestionResult observed(long startNanos, QuestionResult r) {
+    metrics.question("http", startNanos, r);
+    return r;
+  }
+
+  /** The error object of the OpenAI API: {@code {"error":{"message","type"}}}. */
+  private static Route openAiError(StatusCode status, String type, String message) {
+    Map<String, Object> error = new java.util.LinkedHashMap<>();
+    error.put("message", message);
+    error.put("type", type);
+    return json(status, Map.of("error", error));
+  }
+
+  private Route search(Map<String, String> params) {
+    QuestionIntake.Search s;
+    try {
+      s = intake.search(params);
+    } catch (IllegalArgumentException e) {
+      return json(StatusCodes.BAD_REQUEST, Map.of("error", e.getMessage()));
+    }
+    return onSuccess(
+        CompletableFuture.supplyAsync(
+            () -> Json.search(s.query(), s.mode(), retriever.search(s.query(), s.mode(), s.k())),
+            blocking),
+        body -> json(StatusCodes.OK, body));
+  }
+
+  private Route addDocument(byte[] bytes) {
+    Inbound.DocumentMessage d;
+    try {
+      d = Inbound.document(bytes, maxValueBytes);
+    } catch (PoisonMessageException e) {
+      return json(StatusCodes.BAD_REQUEST, Map.of("error", e.getMessage()));
+    }
+    return published(d.id(), documents.publish(d.id(), bytes));
+  }
+
+  private Route deleteDocument(String id) {
+    byte[] tombstone;
+    try {
+      tombstone = MAPPER.writeValueAsBytes(Map.of("id", id, "deleted", true));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON", e);
+    }
+    return published(id, documents.publish(id, tombstone));
+  }
+
+  /** 202: the document is on the topic; every serve process indexes it shortly. */
+  private static Route published(String id, CompletionStage<Void> sent) {
+    return onComplete(
+        sent,
+        t ->
+            t.isSuccess()
+                ? json(StatusCodes.ACCEPTED, Map.of("id", id, "status", "accepted"))
+                : json(
+                    StatusCodes.SERVICE_UNAVAILABLE,
+                    Map.of("id", id, "error", "not written to Kafka: " + t.failed().get())));
+  }
+
+  private Route ask(byte[] body) {
+    QuestionIntake.Accepted accepted;
+    try {
+      accepted = intake.fromHttp(StrictJson.object(body, maxValueBytes, "body"));
+    } catch (IllegalArgumentException e) {
+      return json(StatusCodes.BAD_REQUEST, Map.of("error", e.getMessage()));
+    }
+    Question q = accepted.question();
+    String sessionId = accepted.sessionId();
+    boolean stream = accepted.stream();
+    Inbound.QuestionMessage m = Inbound.QuestionMessage.of(accepted);
+    long start = System.nanoTime();
+    if (stream) {
+      // Headers go out now; partial events follow the answer's text as it is generated, and the
+      // last event carries the whole answer (or the failure).
+      LiveEvents events = LiveEvents.open(questions.system());
+      questions
+          .ask(q, piece -> events.send(sse("partial", Map.of("text", piece))))
+          .thenApply(r -> observed(start, r))
+          .whenComplete(
+              (r, e) ->
+                  events.finish(
+                      sse(
+                          "answer",
+                          r != null
+                              ? Outbound.answer(m, r)
+                              : Outbound.answer(
+                                  m,
+                                  new QuestionResult.Failed(
+                                      q.requestId(), "pipeline", String.valueOf(e))))));
+      return complete(HttpResponse.create().withStatus(StatusCodes.OK).withEntity(events.entity()));
+    }
+    CompletionStage<QuestionResult> result = questions.ask(q).thenApply(r -> observed(start, r));
+    return onSuccess(
+        result,
+        r ->
+            json(
+                r instanceof QuestionResult.Answered
+                    ? StatusCodes.OK
+                    : StatusCodes.SERVICE_UNAVAILABLE,
+                Outbound.answer(m, r)));
+  }
+
+  /** One server-sent event: {@code event: name} and the JSON of {@code data}. */
+  static String sse(String event, Object data) {
+    try {
+      return "event: " + event + "\ndata: " + MAPPER.writeValueAsString(data) + "\n\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON", e);
+    }
+  }
+
+  private static Route json(StatusCode status, Map<String, Object> body) {
+    try {
+      return complete(
+          status,
+          HttpEntities.create(ContentTypes.APPLICATION_JSON, MAPPER.writeValueAsBytes(body)));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON", e);
+    }
+  }
+}

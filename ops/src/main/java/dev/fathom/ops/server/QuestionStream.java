@@ -1,0 +1,258 @@
+package dev.fathom.ops.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fathom.actors.Question;
+import dev.fathom.actors.QuestionResult;
+import dev.fathom.actors.QuestionService;
+import dev.fathom.drafters.lm.TokenListener;
+import dev.fathom.ops.intake.QuestionIntake;
+import dev.fathom.ops.intake.StrictJson;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Questions in, answers out, exactly once: a consumer of {@code fathom.questions} and a
+ * transactional producer on one dedicated thread (Kafka clients block; they never run on a Pekko
+ * dispatcher).
+ *
+ * <p>Each turn polls at most {@code max-in-flight} questions, answers them all concurrently through
+ * the {@link QuestionService}, then in one transaction sends every answer (or dead letter) and
+ * commits the consumer offsets past them ({@code sendOffsetsToTransaction} with the consumer's
+ * group metadata, KIP-447). A {@code read_committed} reader of {@code fathom.answers} therefore
+ * sees each question's answer exactly once: a crash before the commit aborts the answers and the
+ * offsets together, and the questions are answered again by whoever owns the partition next. A
+ * zombie producer is fenced by the group generation in the offsets commit.
+ *
+ * <p>Errors are sorted three ways. <b>Poison</b> (the value cannot be parsed) goes to {@code
+ * fathom.dead-letters} in the same transaction. <b>Retriable</b> (any other {@link KafkaException}
+ * during the transaction) aborts it and rewinds the consumer to the committed offsets, so the same
+ * questions are answered again. <b>Fatal</b> (the producer is fenced or misconfigured, see {@link
+ * KafkaErrors#isFatal}) stops the stream; the serve process then exits non-zero.
+ *
+ * <p>A question the pipeline fails to answer (a stage failed or timed out) is not dropped: it gets
+ * an answer record with {@code "answer": null} and an {@code "error": {"stage","reason"}} object.
+ */
+final class QuestionStream implements Runnable {
+
+  private static final Logger log = LoggerFactory.getLogger(QuestionStream.class);
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final Duration POLL = Duration.ofMillis(200);
+  private static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
+
+  private final KafkaSettings settings;
+  private final ServeMetrics metrics;
+  private final QuestionService questions;
+  private final QuestionIntake intake;
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final KafkaProducer<byte[], byte[]> streamProducer;
+  private final AtomicBoolean running = new AtomicBoolean(true);
+  private final AtomicBoolean assigned = new AtomicBoolean();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile Throwable failure;
+
+  QuestionStream(
+      String bootstrapServers,
+      String nodeId,
+      KafkaSettings settings,
+      QuestionService questions,
+      QuestionIntake intake,
+      Duration questionTimeout,
+      ServeMetrics metrics) {
+    this.settings = settings;
+    this.metrics = metrics;
+    this.questions = questions;
+    this.intake = intake;
+    this.consumer =
+        KafkaClients.questionConsumer(bootstrapServers, nodeId, settings, questionTimeout);
+    this.producer =
+        KafkaClients.answerProducer(bootstrapServers, settings.groupId() + "-answers-" + nodeId);
+    this.streamProducer = KafkaClients.answerStreamProducer(bootstrapServers);
+  }
+
+  /**
+   * Publishes each piece of an answer as it is generated, in order ({@code seq} from 0), keyed by
+   * session like the answers, so one partition keeps a session's pieces in order.
+   */
+  private TokenListener piecesOf(Inbound.QuestionMessage m) {
+    byte[] key = m.sessionId().getBytes(StandardCharsets.UTF_8);
+    java.util.concurrent.atomic.AtomicInteger seq = new java.util.concurrent.atomic.AtomicInteger();
+    return piece -> {
+      Map<String, Object> v = new java.util.LinkedHashMap<>();
+      v.put("requestId", m.requestId());
+      v.put("seq", seq.getAndIncrement());
+      v.put("text", piece);
+      try {
+        streamProducer.send(
+            new ProducerRecord<>(
+                settings.topics().answerStream(), key, MAPPER.writeValueAsBytes(v)));
+      } catch (JsonProcessingException | KafkaException e) {
+        // A lost piece is not a lost answer: the complete answer follows on the answers topic.
+        metrics.error("answer_stream_send");
+      }
+    };
+  }
+
+  /** True once the consumer has been assigned partitions (for readiness). */
+  boolean assigned() {
+    return assigned.get();
+  }
+
+  /** The error that stopped the stream, or null. */
+  Throwable failure() {
+    return failure;
+  }
+
+  @Override
+  public void run() {
+    try {
+      producer.initTransactions();
+      KafkaClients.subscribe(consumer, settings.topics().questions(), assigned);
+      while (running.get()) {
+        ConsumerRecords<byte[], byte[]> batch;
+        try {
+          batch = consumer.poll(POLL);
+        } catch (WakeupException e) {
+          break;
+        }
+        recordLag();
+        if (!batch.isEmpty()) turn(batch);
+      }
+    } catch (Throwable t) {
+      failure = t;
+      metrics.error("stream_stopped");
+      log.error("question stream stopped: {}", t.toString(), t);
+    } finally {
+      closeQuietly();
+      stopped.countDown();
+    }
+  }
+
+  /**
+   * Answers one batch and commits the answers with the offsets; retries after a retriable error.
+   */
+  private void turn(ConsumerRecords<byte[], byte[]> batch) throws InterruptedException {
+    List<CompletableFuture<ProducerRecord<byte[], byte[]>>> out = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> r : batch) out.add(handle(r));
+    CompletableFuture.allOf(out.toArray(CompletableFuture[]::new)).join();
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (TopicPartition tp : batch.partitions()) {
+      List<ConsumerRecord<byte[], byte[]>> rs = batch.records(tp);
+      offsets.put(tp, new OffsetAndMetadata(rs.getLast().offset() + 1));
+    }
+    try {
+      producer.beginTransaction();
+      for (CompletableFuture<ProducerRecord<byte[], byte[]>> f : out) producer.send(f.join());
+      producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+      producer.commitTransaction();
+    } catch (KafkaException e) {
+      if (KafkaErrors.isFatal(e)) throw e;
+      metrics.error("answer_transaction_aborted");
+      log.warn(
+          "answer transaction aborted, the questions will be answered again: {}", e.toString());
+      producer.abortTransaction();
+      rewind(batch.partitions());
+      Thread.sleep(RETRY_BACKOFF);
+    }
+  }
+
+  /** The record to send for one question: its answer, its failure, or a dead letter. */
+  private CompletableFuture<ProducerRecord<byte[], byte[]>> handle(
+      ConsumerRecord<byte[], byte[]> r) {
+    Inbound.QuestionMessage m;
+    Question q;
+    try {
+      QuestionIntake.Accepted a =
+          intake.fromKafka(StrictJson.object(r.value(), settings.maxValueBytes(), "value"));
+      m = Inbound.QuestionMessage.of(a);
+      q = a.question();
+    } catch (IllegalArgumentException e) {
+      metrics.deadLetter(r.topic(), true);
+      return CompletableFuture.completedFuture(
+          DeadLetters.of(settings.topics().deadLetters(), r, e.getMessage()));
+    }
+    long start = System.nanoTime();
+    return questions
+        .ask(q, piecesOf(m))
+        .toCompletableFuture()
+        .thenApply(
+            result -> {
+              metrics.question("kafka", start, result);
+              return answerRecord(r, m, result);
+            });
+  }
+
+  private ProducerRecord<byte[], byte[]> answerRecord(
+      ConsumerRecord<byte[], byte[]> r, Inbound.QuestionMessage m, QuestionResult result) {
+    byte[] key = m.sessionId().getBytes(StandardCharsets.UTF_8);
+    try {
+      return new ProducerRecord<>(
+          settings.topics().answers(), key, MAPPER.writeValueAsBytes(Outbound.answer(m, result)));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write answer JSON", e);
+    }
+  }
+
+  /**
+   * The lag of this consumer (end offset minus position, summed over its partitions) as the
+   * consumer last learned it from fetch responses; no request to the broker.
+   */
+  private void recordLag() {
+    long lag = 0;
+    for (TopicPartition tp : consumer.assignment()) lag += consumer.currentLag(tp).orElse(0);
+    metrics.questionLag(lag);
+  }
+
+  /** Seeks back to the committed offsets, so an aborted turn is processed again. */
+  private void rewind(Set<TopicPartition> partitions) {
+    Map<TopicPartition, OffsetAndMetadata> committed;
+    try {
+      committed = consumer.committed(partitions);
+    } catch (WakeupException e) {
+      // Stopping: the uncommitted questions are answered by the partition's next owner.
+      running.set(false);
+      return;
+    }
+    for (TopicPartition tp : partitions) {
+      OffsetAndMetadata o = committed.get(tp);
+      if (o == null) consumer.seekToBeginning(List.of(tp));
+      else consumer.seek(tp, o.offset());
+    }
+  }
+
+  /**
+   * Stops polling; the turn in progress (answers being computed) finishes and commits first.
+   * Returns once the clients are closed.
+   */
+  void stop() throws InterruptedException {
+    running.set(false);
+    consumer.wakeup();
+    stopped.await();
+  }
+
+  private void closeQuietly() {
+    KafkaClients.leaveAndClose(consumer, "question consumer");
+    KafkaClients.close(producer, "answer producer");
+    KafkaClients.close(streamProducer, "answer-stream producer");
+  }
+}

@@ -1,0 +1,121 @@
+package dev.fathom.ops.server;
+
+import dev.fathom.actors.QuestionResult;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
+
+/**
+ * The meters of {@code fathom serve}, scraped as Prometheus text from {@code GET /metrics}:
+ *
+ * <ul>
+ *   <li>{@code fathom_questions_total{source,outcome}}: questions handled, by where they came from
+ *       ({@code kafka}, {@code http}) and how they ended ({@code answered}, {@code failed}, {@code
+ *       dead_letter})
+ *   <li>{@code fathom_answer_latency_seconds{source}}: time from a question being taken to its
+ *       answer being ready (a summary with p50/p99, plus count, sum and max)
+ *   <li>{@code fathom_dead_letters_total{topic}}: records sent to the dead-letter topic, by source
+ *   <li>{@code fathom_errors_total{kind}}: aborted answer transactions, uncommitted document
+ *       batches, stopped streams
+ *   <li>{@code fathom_questions_consumer_lag}: records of {@code fathom.questions} behind this
+ *       process's consumer, summed over its partitions
+ *   <li>{@code fathom_index_passages}: passages searchable in the index
+ * </ul>
+ *
+ * <p>Questions of the Kafka path are counted when answered; a turn whose transaction is aborted is
+ * answered (and counted) again, so the counter can run slightly ahead of the answers committed.
+ */
+public final class ServeMetrics {
+
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final AtomicLong questionLag = new AtomicLong();
+
+  /**
+   * @param passages the number of passages searchable now (read at each scrape)
+   */
+  public ServeMetrics(IntSupplier passages, KafkaSettings.Topics topics) {
+    Gauge.builder("fathom.questions.consumer.lag", questionLag, AtomicLong::get)
+        .description("Records of the questions topic not yet read by this process")
+        .register(registry);
+    Gauge.builder("fathom.index.passages", passages, p -> p.getAsInt())
+        .description("Passages searchable in the index")
+        // Micrometer holds gauge state weakly; the supplier is a lambda nobody else keeps.
+        .strongReference(true)
+        .register(registry);
+    for (String source : new String[] {"kafka", "http"}) {
+      for (String outcome : new String[] {"answered", "failed", "dead_letter"}) {
+        questions(source, outcome); // present at 0 from the start, so rates work at once
+      }
+      latency(source);
+    }
+    for (String topic : new String[] {topics.questions(), topics.documents()}) {
+      deadLetters(topic);
+    }
+    for (String kind :
+        new String[] {"answer_transaction_aborted", "document_commit_failed", "stream_stopped"}) {
+      errors(kind);
+    }
+  }
+
+  /** Records a question answered (or failed) {@code startNanos} ago. */
+  void question(String source, long startNanos, QuestionResult result) {
+    latency(source).record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+    questions(source, result instanceof QuestionResult.Answered ? "answered" : "failed")
+        .increment();
+  }
+
+  /** Records a record sent to dead letters; questions also count as a dead-letter outcome. */
+  void deadLetter(String sourceTopic, boolean question) {
+    deadLetters(sourceTopic).increment();
+    if (question) questions("kafka", "dead_letter").increment();
+  }
+
+  void error(String kind) {
+    errors(kind).increment();
+  }
+
+  private Counter deadLetters(String sourceTopic) {
+    return Counter.builder("fathom.dead.letters")
+        .description("Records sent to the dead-letter topic, by the topic they came from")
+        .tag("topic", sourceTopic)
+        .register(registry);
+  }
+
+  private Counter errors(String kind) {
+    return Counter.builder("fathom.errors")
+        .description("Errors of the Kafka streams")
+        .tag("kind", kind)
+        .register(registry);
+  }
+
+  void questionLag(long records) {
+    questionLag.set(records);
+  }
+
+  /** The Prometheus text exposition format (version 0.0.4). */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  private Counter questions(String source, String outcome) {
+    return Counter.builder("fathom.questions")
+        .description("Questions handled, by source and outcome")
+        .tag("source", source)
+        .tag("outcome", outcome)
+        .register(registry);
+  }
+
+  private Timer latency(String source) {
+    return Timer.builder("fathom.answer.latency")
+        .description("Time from taking a question to its answer")
+        .tag("source", source)
+        .publishPercentiles(0.5, 0.99)
+        .register(registry);
+  }
+}

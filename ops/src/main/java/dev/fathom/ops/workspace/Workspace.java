@@ -1,0 +1,168 @@
+package dev.fathom.ops.workspace;
+
+import dev.fathom.actors.PipelineSettings;
+import dev.fathom.actors.QuestionService;
+import dev.fathom.answer.AnswerStage;
+import dev.fathom.answer.Answerer;
+import dev.fathom.answer.ExtractiveAnswerer;
+import dev.fathom.compressors.ExtractiveCompressor;
+import dev.fathom.ops.config.FathomConfig;
+import dev.fathom.retrieval.embed.CachingEmbedder;
+import dev.fathom.retrieval.embed.Embedder;
+import dev.fathom.retrieval.embed.MiniLmModel;
+import dev.fathom.retrieval.embed.OnnxEmbedder;
+import dev.fathom.retrieval.index.PassageIndex;
+import dev.fathom.retrieval.ingest.IngestListener;
+import dev.fathom.retrieval.ingest.IngestReport;
+import dev.fathom.retrieval.ingest.Ingestor;
+import dev.fathom.retrieval.search.HybridRetriever;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One data directory and the parts built on it, opened lazily and closed together: the embedding
+ * model, the index, the stages and the actor system. Commands use what they need.
+ */
+public final class Workspace implements AutoCloseable {
+
+  private final FathomConfig config;
+  private OnnxEmbedder model;
+  private Embedder embedder;
+  private PassageIndex index;
+  private QuestionService questions;
+
+  public Workspace(FathomConfig config) {
+    this.config = config;
+  }
+
+  /** The embedding model identifier recorded in the index, so a model change is detected. */
+  public String embeddingId() {
+    return config.embeddingModel().id() + "/" + MiniLmModel.DIMENSION;
+  }
+
+  public FathomConfig config() {
+    return config;
+  }
+
+  /** The embedding model behind an LRU cache of recent texts (queries, sentences). */
+  public synchronized Embedder embedder() {
+    if (embedder == null) {
+      embedder = new CachingEmbedder(uncachedEmbedder(), config.embeddingCacheEntries());
+    }
+    return embedder;
+  }
+
+  /** The embedding model itself, for measurements that must not hit a cache. */
+  public synchronized Embedder uncachedEmbedder() {
+    if (model == null)
+      model =
+          OnnxEmbedder.miniLm(config.embeddingModel(), config.modelCacheDir(), config.embedding());
+    return model;
+  }
+
+  /** The index, read-only (no lock: several commands can search while one ingests). */
+  public synchronized PassageIndex readIndex() {
+    if (index == null) index = PassageIndex.openReadOnly(config.indexDir(), embeddingId());
+    return index;
+  }
+
+  /**
+   * Opens the index for writing (creating it when missing) and makes it the index every search of
+   * this workspace uses: serve mode indexes documents while it answers questions, and searches see
+   * each commit at once.
+   */
+  public synchronized PassageIndex writableIndex() {
+    if (index != null && index.writable()) return index;
+    closeIndex();
+    boolean created = !indexExists();
+    PassageIndex w = PassageIndex.openForWriting(config.indexDir(), embeddingId());
+    if (created) w.commit(); // so a new index exists on disk for readers from the start
+    index = w;
+    return w;
+  }
+
+  private synchronized void closeIndex() {
+    if (index != null) {
+      index.close();
+      index = null;
+    }
+  }
+
+  public boolean indexExists() {
+    return PassageIndex.exists(config.indexDir());
+  }
+
+  /**
+   * Ingests {@code paths} into the index of this workspace, holding the write lock only meanwhile;
+   * the next search reopens the index read-only. Nothing is committed unless the ingest gets past
+   * checking its paths, so a failed first ingest leaves no empty index behind.
+   */
+  public IngestReport ingest(List<Path> paths, IngestListener listener) {
+    closeIndex();
+    try (PassageIndex writable = PassageIndex.openForWriting(config.indexDir(), embeddingId())) {
+      Ingestor ingestor =
+          new Ingestor(writable, embedder(), config.ingest(), Set.of(config.dataDir()));
+      return ingestor.ingest(paths, listener);
+    }
+  }
+
+  public HybridRetriever retriever() {
+    return new HybridRetriever(readIndex(), embedder(), config.retrieval());
+  }
+
+  public ExtractiveCompressor compressor() {
+    return new ExtractiveCompressor(embedder(), config.compression());
+  }
+
+  /** The actor pipeline answering questions over this workspace's index, extractively. */
+  public synchronized QuestionService questions() {
+    if (questions == null) questions(new ExtractiveAnswerer(), config.pipeline().questionTimeout());
+    return questions;
+  }
+
+  /**
+   * Starts the actor pipeline with the answer stage's answerer ({@code fathom ask --model}, {@code
+   * fathom serve --model}); a generative stage gets {@code fathom.ask.model-question-timeout} per
+   * question. Later {@link #questions()} calls return this pipeline.
+   */
+  public synchronized QuestionService questions(AnswerStage stage) {
+    return questions(
+        stage.answerer(),
+        stage.generative() ? config.modelQuestionTimeout() : config.pipeline().questionTimeout());
+  }
+
+  private QuestionService questions(Answerer answerer, Duration timeout) {
+    if (questions != null) {
+      throw new IllegalStateException("the question pipeline of this workspace is already running");
+    }
+    PipelineSettings p = config.pipeline();
+    PipelineSettings settings =
+        new PipelineSettings(
+            p.retrieverParallelism(), p.compressorParallelism(), p.answererParallelism(), timeout);
+    questions = QuestionService.start(retriever(), compressor(), answerer, settings, config.raw());
+    return questions;
+  }
+
+  @Override
+  public synchronized void close() {
+    List<RuntimeException> errors = new ArrayList<>();
+    // The caching embedder closes the model it wraps.
+    for (AutoCloseable c :
+        new AutoCloseable[] {questions, index, embedder == null ? model : embedder}) {
+      if (c == null) continue;
+      try {
+        c.close();
+      } catch (Exception e) {
+        errors.add(e instanceof RuntimeException r ? r : new RuntimeException(e));
+      }
+    }
+    questions = null;
+    index = null;
+    embedder = null;
+    model = null;
+    if (!errors.isEmpty()) throw errors.getFirst();
+  }
+}
