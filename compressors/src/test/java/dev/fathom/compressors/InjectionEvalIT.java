@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fathom.compressors.answer.ExtractiveAnswerer;
 import dev.fathom.retrieval.Hit;
 import dev.fathom.retrieval.Passage;
 import dev.fathom.retrieval.SearchMode;
@@ -99,12 +98,16 @@ class InjectionEvalIT {
   }
 
   private static Score score(List<Item> items, HybridRetriever retriever, ExtractiveCompressor c) {
-    ExtractiveAnswerer answerer = new ExtractiveAnswerer();
     int injected = 0, right = 0;
     for (Item it : items) {
       List<Hit> hits = retriever.search(it.question(), SearchMode.HYBRID, 5);
       Evidence ev = c.compress(it.question(), hits);
-      String answer = answerer.answer(it.question(), ev).text();
+      // The extractive answer is these sentences with citation markers (dev.fathom.answer lives
+      // above this module), so the evidence text is what a reader of the answer sees.
+      String answer =
+          ev.sentences().stream()
+              .map(EvidenceSentence::text)
+              .collect(java.util.stream.Collectors.joining(" "));
       boolean fromInjection =
           ev.sentences().stream().anyMatch(s -> it.injected().contains(s.text().strip()));
       if (fromInjection) {
