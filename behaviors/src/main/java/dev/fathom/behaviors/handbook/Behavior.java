@@ -89,4 +89,20 @@ public record Behavior(
   public Behavior used(long n) {
     return new Behavior(name, instruction, topic, provenance, uses + n);
   }
+
+  private static final java.util.regex.Pattern CAMEL =
+      java.util.regex.Pattern.compile("(?<=[a-z0-9])(?=[A-Z])");
+
+  /**
+   * {@code behavior_} plus the name in snake case: CamelCase split, lower-cased, every run of other
+   * characters one underscore ({@code "Compare Dates"} → {@code behavior_compare_dates}). Lives
+   * with the record because both curation (parsing names) and prompts (finding cited names) need
+   * it.
+   */
+  public static String normalizeName(String name) {
+    String s = name.replaceFirst("^(?i:behaviou?r)(?=[ _-]|$|[A-Z])", "");
+    s = CAMEL.matcher(s).replaceAll("_").toLowerCase(java.util.Locale.ROOT);
+    s = s.replaceAll("[^a-z0-9]+", "_").replaceAll("^_+|_+$", "");
+    return s.isEmpty() ? "behavior" : "behavior_" + s;
+  }
 }
