@@ -2,12 +2,12 @@ package dev.fathom.answer;
 
 import dev.fathom.answer.NumberedSources.Source;
 import dev.fathom.compressors.Evidence;
-import dev.fathom.drafters.engine.LocalLanguageModel;
-import dev.fathom.drafters.engine.LocalLanguageModel.SpeculativeGeneration;
 import dev.fathom.drafters.lm.Generation;
 import dev.fathom.drafters.lm.GenerationSettings;
 import dev.fathom.drafters.lm.LanguageModel;
 import dev.fathom.drafters.lm.TokenListener;
+import dev.fathom.drafters.local.LocalLanguageModel;
+import dev.fathom.drafters.local.LocalLanguageModel.SpeculativeGeneration;
 import dev.fathom.drafters.speculative.RapidSettings;
 import dev.fathom.drafters.speculative.SpeculationStats;
 import dev.fathom.drafters.tokenizer.ChatMessage;

@@ -4,10 +4,10 @@ import dev.fathom.drafters.lm.Generation.StopReason;
 import java.util.Arrays;
 
 /**
- * The engine's one prefill and one decode loop, shared by plain generation ({@link
- * LocalLanguageModel#generate}), speculative decoding (which prefills its prompts here and then
- * runs its own draft-and-verify rounds) and the benchmarks, so all of them chunk prompts and stop
- * the same way.
+ * The engine's one prefill and one decode loop, shared by plain generation ({@code
+ * dev.fathom.drafters.local.LocalLanguageModel#generate}), speculative decoding (which prefills its
+ * prompts here and then runs its own draft-and-verify rounds) and the benchmarks, so all of them
+ * chunk prompts and stop the same way.
  */
 public final class Decoding {
   /**

@@ -1,9 +1,9 @@
 package dev.fathom.ops.bench;
 
 import dev.fathom.drafters.engine.Decoding;
-import dev.fathom.drafters.engine.LocalLanguageModel;
 import dev.fathom.drafters.engine.Sequence;
 import dev.fathom.drafters.lm.GenerationSettings;
+import dev.fathom.drafters.local.LocalLanguageModel;
 import dev.fathom.drafters.sampling.Sampler;
 import dev.fathom.drafters.speculative.RapidSettings;
 import dev.fathom.drafters.speculative.SamplerPolicy;

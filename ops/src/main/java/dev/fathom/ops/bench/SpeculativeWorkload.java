@@ -1,8 +1,8 @@
 package dev.fathom.ops.bench;
 
-import dev.fathom.drafters.engine.LocalLanguageModel;
 import dev.fathom.drafters.engine.Sequence;
 import dev.fathom.drafters.lm.GenerationSettings;
+import dev.fathom.drafters.local.LocalLanguageModel;
 import dev.fathom.drafters.sampling.Sampler;
 import java.util.ArrayList;
 import java.util.Arrays;

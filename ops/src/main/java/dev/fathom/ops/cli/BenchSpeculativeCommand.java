@@ -1,7 +1,7 @@
 package dev.fathom.ops.cli;
 
 import dev.fathom.drafters.engine.EngineSettings;
-import dev.fathom.drafters.engine.LocalLanguageModel;
+import dev.fathom.drafters.local.LocalLanguageModel;
 import dev.fathom.drafters.speculative.RapidSettings;
 import dev.fathom.ops.bench.SpeculativeBenchmark;
 import dev.fathom.ops.bench.SpeculativeWorkload;

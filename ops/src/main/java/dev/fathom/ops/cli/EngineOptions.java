@@ -2,9 +2,9 @@ package dev.fathom.ops.cli;
 
 import dev.fathom.answer.AnswerStage;
 import dev.fathom.drafters.engine.EngineSettings;
-import dev.fathom.drafters.engine.LocalLanguageModel;
 import dev.fathom.drafters.gguf.GgufFormatException;
 import dev.fathom.drafters.lm.GenerationSettings;
+import dev.fathom.drafters.local.LocalLanguageModel;
 import dev.fathom.drafters.speculative.RapidSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;

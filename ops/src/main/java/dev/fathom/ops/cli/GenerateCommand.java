@@ -2,11 +2,11 @@ package dev.fathom.ops.cli;
 
 import dev.fathom.answer.GenerationReport;
 import dev.fathom.compressors.DraftContextBuilder;
-import dev.fathom.drafters.engine.LocalLanguageModel;
-import dev.fathom.drafters.engine.LocalLanguageModel.SpeculativeGeneration;
 import dev.fathom.drafters.lm.Generation;
 import dev.fathom.drafters.lm.GenerationSettings;
 import dev.fathom.drafters.lm.TokenListener;
+import dev.fathom.drafters.local.LocalLanguageModel;
+import dev.fathom.drafters.local.LocalLanguageModel.SpeculativeGeneration;
 import dev.fathom.drafters.speculative.SpeculationStats;
 import dev.fathom.drafters.tokenizer.ChatMessage;
 import dev.fathom.ops.json.Json;

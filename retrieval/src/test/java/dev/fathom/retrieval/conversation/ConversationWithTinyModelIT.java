@@ -5,7 +5,7 @@ import static dev.fathom.retrieval.conversation.Turns.window;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.fathom.drafters.engine.EngineSettings;
-import dev.fathom.drafters.engine.LocalLanguageModel;
+import dev.fathom.drafters.local.LocalLanguageModel;
 import dev.fathom.memory.session.MemoryBudget;
 import dev.fathom.memory.session.MemoryFolder;
 import dev.fathom.memory.session.SessionEvent;

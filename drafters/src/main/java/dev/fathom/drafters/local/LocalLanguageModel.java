@@ -1,5 +1,9 @@
-package dev.fathom.drafters.engine;
+package dev.fathom.drafters.local;
 
+import dev.fathom.drafters.engine.Decoding;
+import dev.fathom.drafters.engine.EngineSettings;
+import dev.fathom.drafters.engine.LlamaEngine;
+import dev.fathom.drafters.engine.LlamaSequence;
 import dev.fathom.drafters.lm.Generation;
 import dev.fathom.drafters.lm.Generation.StopReason;
 import dev.fathom.drafters.lm.GenerationSettings;

@@ -1,4 +1,4 @@
-package dev.fathom.drafters.engine;
+package dev.fathom.drafters.local;
 
 import dev.fathom.drafters.lm.StopStrings;
 import dev.fathom.drafters.lm.TokenListener;

@@ -1,10 +1,11 @@
-package dev.fathom.drafters.engine;
+package dev.fathom.drafters.local;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fathom.drafters.engine.EngineSettings;
 import dev.fathom.drafters.lm.Generation;
 import dev.fathom.drafters.lm.Generation.StopReason;
 import dev.fathom.drafters.lm.GenerationSettings;
