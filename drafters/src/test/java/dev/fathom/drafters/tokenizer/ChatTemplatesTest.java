@@ -105,13 +105,6 @@ class ChatTemplatesTest {
   }
 
   @Test
-  void theStoriesModelGetsLlama2() {
-    assertSame(
-        ChatTemplate.LLAMA2,
-        ChatTemplates.choose(TestVocabularies.sharedModel(TestVocabularies.STORIES), null));
-  }
-
-  @Test
   void renderedChatsEncodeWithTheirSpecialTokens() {
     var t =
         Tokenizers.fromGguf(

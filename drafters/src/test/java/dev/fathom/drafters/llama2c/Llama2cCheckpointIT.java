@@ -14,7 +14,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class Llama2cCheckpointTest {
+class Llama2cCheckpointIT {
 
   @TempDir Path dir;
 

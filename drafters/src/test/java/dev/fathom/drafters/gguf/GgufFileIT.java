@@ -7,7 +7,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import org.junit.jupiter.api.Test;
 
-class GgufFileTest {
+class GgufFileIT {
 
   @Test
   void readsStories260k() throws Exception {

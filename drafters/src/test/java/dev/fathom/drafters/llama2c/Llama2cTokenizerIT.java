@@ -7,7 +7,7 @@ import dev.fathom.drafters.gguf.GgufFile;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-class Llama2cTokenizerTest {
+class Llama2cTokenizerIT {
 
   @Test
   void readsTok512AndAgreesWithTheGgufVocabulary() throws Exception {

@@ -6,7 +6,7 @@ import dev.fathom.drafters.TestModels;
 import org.junit.jupiter.api.Test;
 
 /** The published llama2.c behaviour of stories260K (../shared/models/README.md). */
-class Llama2cReferenceTest {
+class Llama2cReferenceIT {
 
   @Test
   void greedyContinuationOfOnceUponATimeMatchesLlama2c() throws Exception {
