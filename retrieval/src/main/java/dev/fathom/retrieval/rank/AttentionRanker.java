@@ -85,8 +85,9 @@ public final class AttentionRanker implements Ranker {
   /** Runs the passes and returns the raw per-head attention (for analysis and tests). */
   public AttentionScores score(String question, List<String> passages) {
     int[] header = model.promptTokens(INSTRUCTION);
-    int[] q = model.tokenizer().encode(QUESTION + " " + question.strip());
-    int[] na = model.tokenizer().encode(QUESTION + " " + AttentionSettings.CONTENT_FREE);
+    int[] lead = model.tokenizer().encode(QUESTION);
+    int[] q = concat(lead, List.of(model.tokenizer().encode(question.strip())));
+    int[] na = concat(lead, List.of(model.tokenizer().encode(AttentionSettings.CONTENT_FREE)));
     LlamaSequence seq = model.engine().newSequence();
     int room = seq.capacity() - header.length - Math.max(q.length, na.length) - 1;
     int perPassage = Math.min(settings.passageTokens(), room / Math.max(1, passages.size()));
@@ -113,26 +114,29 @@ public final class AttentionRanker implements Ranker {
     int[] prefix = concat(header, blocks);
     seq.forward(prefix, false);
     int end = seq.length();
-    float[][][] query = pass(seq, q, header.length, region);
+    float[][][] query = pass(seq, q, lead.length, header.length, region);
     float[][][] free = null;
     if (settings.calibrate()) {
       seq.truncate(end);
-      free = pass(seq, na, header.length, region);
+      free = pass(seq, na, lead.length, header.length, region);
     }
     return new AttentionScores(query, free, starts, ends);
   }
 
-  /** Forwards {@code tokens} and returns the mean attention of their rows on the region. */
-  private float[][][] pass(LlamaSequence seq, int[] tokens, int from, int region) {
+  /**
+   * Forwards {@code tokens} and returns the mean attention of their rows from {@code firstRow} on
+   * (the question's own tokens, after the fixed lead-in) over the region.
+   */
+  private float[][][] pass(LlamaSequence seq, int[] tokens, int firstRow, int from, int region) {
     int layers = model.engine().config().layers();
     int heads = model.engine().config().heads();
     float[][][] acc = new float[layers][heads][region];
-    float share = 1f / tokens.length;
+    float share = 1f / (tokens.length - firstRow);
     AttentionRecorder recorder =
         new AttentionRecorder() {
           @Override
           public boolean wants(int index) {
-            return true;
+            return index >= firstRow;
           }
 
           @Override

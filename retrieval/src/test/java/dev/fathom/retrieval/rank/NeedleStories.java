@@ -74,7 +74,7 @@ final class NeedleStories {
             "The " + pick(r, THINGS) + " was very " + pick(r, ADJECTIVES) + ".");
     List<String> out = new ArrayList<>(all);
     java.util.Collections.shuffle(out, r);
-    return out.subList(0, 3);
+    return out.subList(0, 2);
   }
 
   private static String pick(Random r, String[] words) {
