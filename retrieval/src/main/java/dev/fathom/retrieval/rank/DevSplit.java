@@ -10,6 +10,18 @@ public final class DevSplit {
 
   /** Whether the query with this id is in the held-out (evaluation) half. */
   public static boolean heldOut(String queryId) {
+    return (mix(queryId) & 1) == 1;
+  }
+
+  /**
+   * The query's fold (0 or 1) for choosing settings by cross-validation inside the training half,
+   * independent of {@link #heldOut} (another bit of the same hash).
+   */
+  public static int fold(String queryId) {
+    return (mix(queryId) >>> 1) & 1;
+  }
+
+  private static int mix(String queryId) {
     // String.hashCode is specified by the JLS, so this is stable across JVMs; the mix (the
     // murmur3 finaliser) spreads ids that differ only in their last character.
     int h = queryId.hashCode();
@@ -18,7 +30,7 @@ public final class DevSplit {
     h ^= h >>> 13;
     h *= 0xc2b2ae35;
     h ^= h >>> 16;
-    return (h & 1) == 1;
+    return h;
   }
 
   /** Whether the query with this id is in the training half. */

@@ -66,6 +66,9 @@ public final class FusionModel implements AutoCloseable {
                 + expected
                 + "]; retrain it with `fathom train ranker`");
       }
+      // One thread: a question's 20–100 rows are too few to share, and OpenMP's thread start-up
+      // and spinning cost more than the prediction (13 ms instead of well under 1 on a busy box).
+      b.setParam("nthread", "1");
       return new FusionModel(b);
     } catch (XGBoostError e) {
       throw new IllegalArgumentException("unreadable fusion model " + file + ": " + e, e);

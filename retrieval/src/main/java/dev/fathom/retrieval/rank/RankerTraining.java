@@ -32,8 +32,10 @@ public final class RankerTraining {
    * @param maxDepth depth of each tree
    * @param holdOut train on the {@link DevSplit} training half only
    * @param seed XGBoost's seed (row and column subsampling)
+   * @param linear fit a linear model ({@code gblinear}) instead of trees; {@code maxDepth} unused
    */
-  public record Settings(int rounds, double eta, int maxDepth, boolean holdOut, long seed) {
+  public record Settings(
+      int rounds, double eta, int maxDepth, boolean holdOut, long seed, boolean linear) {
     public Settings {
       if (rounds < 1 || rounds > 10_000) {
         throw new IllegalArgumentException("rounds must be in [1, 10000], got " + rounds);
@@ -48,7 +50,7 @@ public final class RankerTraining {
 
     /** The defaults (chosen on the dev sets' training halves only). */
     public static Settings defaults() {
-      return new Settings(200, 0.05, 4, true, 42);
+      return new Settings(200, 0.05, 4, true, 42, false);
     }
   }
 
@@ -64,11 +66,24 @@ public final class RankerTraining {
    */
   public static Report train(
       List<PreparedDataset> datasets, Path dataDir, Settings settings, Consumer<String> progress) {
+    return train(datasets, dataDir, settings, q -> true, progress);
+  }
+
+  /**
+   * As {@link #train(List, Path, Settings, Consumer)} on the questions that pass {@code which} (and
+   * the {@link DevSplit} training half when {@link Settings#holdOut()}); for cross-validation.
+   */
+  public static Report train(
+      List<PreparedDataset> datasets,
+      Path dataDir,
+      Settings settings,
+      Predicate<BeirDataset.Query> which,
+      Consumer<String> progress) {
     if (datasets.isEmpty()) {
       throw new IllegalArgumentException("at least one dataset is needed to train a ranker");
     }
     Predicate<BeirDataset.Query> use =
-        settings.holdOut() ? q -> DevSplit.training(q.id()) : q -> true;
+        settings.holdOut() ? which.and(q -> DevSplit.training(q.id())) : which;
     FusionFeatures features = new FusionFeatures();
     List<float[]> xs = new ArrayList<>();
     List<float[]> ys = new ArrayList<>();
@@ -137,9 +152,14 @@ public final class RankerTraining {
       params.put("objective", "rank:ndcg");
       params.put("eval_metric", "ndcg@10");
       params.put("eta", s.eta());
-      params.put("max_depth", s.maxDepth());
-      params.put("subsample", 0.8);
-      params.put("colsample_bytree", 0.8);
+      if (s.linear()) {
+        params.put("booster", "gblinear");
+        params.put("lambda", 1.0);
+      } else {
+        params.put("max_depth", s.maxDepth());
+        params.put("subsample", 0.8);
+        params.put("colsample_bytree", 0.8);
+      }
       params.put("seed", s.seed());
       // Two threads: the machines this runs on are small and shared; the fit takes seconds.
       params.put("nthread", 2);

@@ -157,21 +157,17 @@ class AttentionRankerIT {
       double[] rawB = unshuffle(b.passageScores(AttentionScores.HeadFilter.ALL, false), perm);
       double[] calA = a.passageScores(AttentionScores.HeadFilter.ALL, true);
       double[] calB = unshuffle(b.passageScores(AttentionScores.HeadFilter.ALL, true), perm);
-      rawChange += relativeChange(rawA, rawB);
-      calChange += relativeChange(calA, calB);
-      if (argmax(calA) == t.needle()) {
-        needleWasFirst++;
-        if (argmax(calB) == t.needle()) needleStaysFirst++;
-      }
+      // Both changes in units of the raw attention mass, so they compare.
+      rawChange += change(rawA, rawB) / mass(rawA);
+      calChange += change(calA, calB) / mass(rawA);
     }
     System.out.printf(
-        "shuffle: mean relative change of passage scores raw %.3f, calibrated %.3f; needle first"
-            + " in both orders %d of %d%n",
-        rawChange / trials, calChange / trials, needleStaysFirst, needleWasFirst);
+        "shuffle: mean change of passage scores, relative to the raw mass: raw %.3f, calibrated"
+            + " %.3f%n",
+        rawChange / trials, calChange / trials);
     assertTrue(
-        calChange < rawChange,
-        "calibration removes position bias: " + calChange + " vs " + rawChange);
-    assertTrue(needleStaysFirst >= 0.8 * needleWasFirst, "the needle stays first after shuffling");
+        calChange < 0.75 * rawChange,
+        "calibration removes much of the position bias: " + calChange + " vs " + rawChange);
   }
 
   /** scores[j] belongs to original passage perm[j]; returns them in original order. */
