@@ -1,0 +1,162 @@
+package dev.fathom.retrieval.rank;
+
+import dev.fathom.retrieval.Hit;
+import dev.fathom.retrieval.Passage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+
+/**
+ * The per-candidate features of the fusion ranker, all cheap (no model call): what BM25 and the
+ * dense index said, where hybrid fusion put it, and lexical matches of the question's analysed
+ * terms (English stemming and stop words, as the BM25 field) against the title, the text and its
+ * best sentence. Score features also come normalised by the question's best score, since raw BM25
+ * and cosine scales differ from question to question and a tree model splits on absolute values.
+ *
+ * <p>The feature list is stored with the trained model; a model trained on another list is refused
+ * at load time.
+ */
+public final class FusionFeatures {
+
+  /** Feature names, in column order. */
+  public static final List<String> NAMES =
+      List.of(
+          "bm25",
+          "bm25_norm",
+          "bm25_rr",
+          "dense",
+          "dense_gap",
+          "dense_rr",
+          "in_both",
+          "hybrid_rr",
+          "hybrid_norm",
+          "title_match",
+          "term_coverage",
+          "sentence_max_coverage",
+          "log_words",
+          "log_position",
+          "query_terms");
+
+  private static final Pattern SENTENCE = Pattern.compile("(?<=[.!?])\\s+");
+  private static final Pattern WORD = Pattern.compile("\\s+");
+
+  /** Passages whose analysed terms are kept: re-analysing text is most of the features' cost. */
+  private static final int CACHED_PASSAGES = 20_000;
+
+  private final Analyzer analyzer = new EnglishAnalyzer();
+  private final Map<String, PassageTerms> cache =
+      new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, PassageTerms> eldest) {
+          return size() > CACHED_PASSAGES;
+        }
+      };
+
+  /** A passage's analysed terms: all, per sentence, of the title; and its length in words. */
+  private record PassageTerms(
+      Set<String> text, List<Set<String>> sentences, Set<String> title, int words) {}
+
+  /** Number of features per candidate. */
+  public static int count() {
+    return NAMES.size();
+  }
+
+  /**
+   * Features of every candidate, row-major ({@code candidates.size() × count()}).
+   *
+   * @param candidates hybrid retrieval's hits (their score is the fused RRF score)
+   */
+  public float[] extract(String question, List<Hit> candidates, CandidateSignals signals) {
+    int f = count();
+    float[] x = new float[candidates.size() * f];
+    Map<String, CandidateSignals.Entry> bm25 = CandidateSignals.byId(signals.bm25());
+    Map<String, CandidateSignals.Entry> dense = CandidateSignals.byId(signals.dense());
+    float maxBm25 = signals.bm25().isEmpty() ? 0 : signals.bm25().getFirst().score();
+    float maxDense = signals.dense().isEmpty() ? 0 : signals.dense().getFirst().score();
+    // A passage the dense list did not return is at most as similar as its last entry.
+    float minDense = signals.dense().isEmpty() ? 0 : signals.dense().getLast().score();
+    float maxHybrid = 0;
+    for (Hit h : candidates) maxHybrid = Math.max(maxHybrid, h.score());
+    Set<String> terms = terms(question);
+    for (int i = 0; i < candidates.size(); i++) {
+      Hit h = candidates.get(i);
+      Passage p = h.passage();
+      CandidateSignals.Entry b = bm25.get(p.id());
+      CandidateSignals.Entry d = dense.get(p.id());
+      int o = i * f;
+      x[o] = b == null ? 0 : b.score();
+      x[o + 1] = b == null || maxBm25 <= 0 ? 0 : b.score() / maxBm25;
+      x[o + 2] = b == null ? 0 : 1f / b.rank();
+      x[o + 3] = d == null ? minDense : d.score();
+      x[o + 4] = (d == null ? minDense : d.score()) - maxDense;
+      x[o + 5] = d == null ? 0 : 1f / d.rank();
+      x[o + 6] = b != null && d != null ? 1 : 0;
+      x[o + 7] = 1f / h.rank();
+      x[o + 8] = maxHybrid <= 0 ? 0 : h.score() / maxHybrid;
+      PassageTerms pt = passageTerms(p);
+      x[o + 9] = coverage(terms, pt.title());
+      x[o + 10] = coverage(terms, pt.text());
+      float best = 0;
+      for (Set<String> sentence : pt.sentences()) best = Math.max(best, coverage(terms, sentence));
+      x[o + 11] = best;
+      x[o + 12] = (float) Math.log1p(pt.words());
+      x[o + 13] = (float) Math.log1p(p.start());
+      x[o + 14] = terms.size();
+    }
+    return x;
+  }
+
+  /** Fraction of the question's terms that occur in {@code text}; 0 for a question without any. */
+  static float coverage(Set<String> question, Set<String> text) {
+    if (question.isEmpty()) return 0;
+    int hit = 0;
+    for (String t : question) if (text.contains(t)) hit++;
+    return (float) hit / question.size();
+  }
+
+  private PassageTerms passageTerms(Passage p) {
+    String key = p.id() + '\u0000' + p.text().hashCode() + '\u0000' + p.title().hashCode();
+    synchronized (cache) {
+      PassageTerms cached = cache.get(key);
+      if (cached != null) return cached;
+    }
+    List<Set<String>> sentences = new ArrayList<>();
+    Set<String> all = new HashSet<>();
+    for (String s : SENTENCE.split(p.text())) {
+      Set<String> t = terms(s);
+      sentences.add(t);
+      all.addAll(t);
+    }
+    String stripped = p.text().strip();
+    int words = stripped.isEmpty() ? 0 : WORD.split(stripped).length;
+    PassageTerms pt = new PassageTerms(all, List.copyOf(sentences), terms(p.title()), words);
+    synchronized (cache) {
+      cache.put(key, pt);
+    }
+    return pt;
+  }
+
+  /** The distinct analysed terms of {@code text}, as the BM25 field sees them. */
+  Set<String> terms(String text) {
+    Set<String> out = new HashSet<>();
+    try (TokenStream ts = analyzer.tokenStream("f", text)) {
+      CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+      ts.reset();
+      while (ts.incrementToken()) out.add(term.toString());
+      ts.end();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+}

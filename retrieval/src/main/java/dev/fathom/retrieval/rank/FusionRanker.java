@@ -1,0 +1,100 @@
+package dev.fathom.retrieval.rank;
+
+import dev.fathom.retrieval.Hit;
+import dev.fathom.retrieval.embed.Embedder;
+import dev.fathom.retrieval.index.PassageIndex;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Learned fusion: LambdaMART trees (Burges, "From RankNet to LambdaRank to LambdaMART", MSR-TR
+ * 2010; XGBoost's {@code rank:ndcg}) over {@link FusionFeatures} replace reciprocal rank fusion's
+ * fixed formula with one learned from judged questions ({@link RankerTraining}).
+ *
+ * <p>Cost per question: BM25 and kNN lists of {@code depth} (the query vector comes from the
+ * caching embedder the retriever already filled), lexical features, one batched tree prediction.
+ */
+public final class FusionRanker implements Ranker {
+
+  private final PassageIndex index;
+  private final Embedder embedder;
+  private final FusionModel model;
+  private final int depth;
+  private final FusionFeatures features = new FusionFeatures();
+
+  /**
+   * @param depth how deep the BM25 and dense lists are read for features; use the retriever's
+   *     {@code candidates} setting (100 by default) so the features match the ones trained on
+   */
+  public FusionRanker(PassageIndex index, Embedder embedder, FusionModel model, int depth) {
+    this.index = Objects.requireNonNull(index, "index");
+    this.embedder = Objects.requireNonNull(embedder, "embedder");
+    this.model = Objects.requireNonNull(model, "model");
+    if (depth < 1 || depth > 10_000) {
+      throw new IllegalArgumentException("depth must be in [1, 10000], got " + depth);
+    }
+    this.depth = depth;
+  }
+
+  @Override
+  public RankerKind kind() {
+    return RankerKind.FUSION;
+  }
+
+  @Override
+  public Ranking rank(String question, List<Hit> candidates) {
+    return rank(question, embedder.embed(question), candidates);
+  }
+
+  /** As {@link #rank(String, List)} with the question's vector already computed. */
+  public Ranking rank(String question, float[] vector, List<Hit> candidates) {
+    Ranking.requireQuestion(question);
+    if (candidates.isEmpty()) return Ranking.retrievalOrder(candidates, "fusion: no candidates");
+    return rank(
+        question,
+        candidates,
+        new CandidateSignals(index.bm25(question, depth), index.knn(vector, depth)));
+  }
+
+  /**
+   * As {@link #rank(String, List)} with the BM25 and dense lists hybrid retrieval already fetched
+   * (of this ranker's depth): saves the two index lookups, most of the ranker's cost.
+   */
+  public Ranking rank(String question, List<Hit> candidates, CandidateSignals signals) {
+    Ranking.requireQuestion(question);
+    if (candidates.isEmpty()) return Ranking.retrievalOrder(candidates, "fusion: no candidates");
+    float[] x = features.extract(question, candidates, signals);
+    double[] scores = model.predict(x, candidates.size());
+    for (double v : scores) {
+      if (!Double.isFinite(v)) {
+        return Ranking.retrievalOrder(
+            candidates, "fusion: the model predicted " + v + "; retrieval order kept");
+      }
+    }
+    return Ranking.byScore(
+        candidates,
+        scores,
+        notes(x, candidates.size()),
+        "fusion: LambdaMART over retrieval signals");
+  }
+
+  private static List<String> notes(float[] x, int rows) {
+    int f = FusionFeatures.count();
+    List<String> out = new ArrayList<>(rows);
+    for (int i = 0; i < rows; i++) {
+      out.add(
+          "bm25_rr="
+              + x[i * f + 2]
+              + " dense="
+              + x[i * f + 3]
+              + " title="
+              + x[i * f + 9]
+              + " coverage="
+              + x[i * f + 10]
+              + " best_sentence="
+              + x[i * f + 11]);
+    }
+    return out;
+  }
+}

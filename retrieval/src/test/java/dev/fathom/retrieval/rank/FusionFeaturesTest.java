@@ -1,0 +1,91 @@
+package dev.fathom.retrieval.rank;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.fathom.retrieval.Hit;
+import dev.fathom.retrieval.Passage;
+import dev.fathom.retrieval.index.ScoredPassage;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class FusionFeaturesTest {
+
+  static Passage passage(String id, String title, String text, int start) {
+    return new Passage(id, id, title, text, start, start + text.length());
+  }
+
+  final Passage wings =
+      passage("a", "Wing flutter", "Flutter of swept wings is studied. Nothing else here.", 0);
+  final Passage heat = passage("b", "Heat transfer", "Heat moves through the boundary layer.", 500);
+  final Passage noise = passage("c", "", "Unrelated text about jets", 0);
+
+  float[] extract() {
+    List<Hit> hits =
+        List.of(new Hit(wings, 0.05f, 1), new Hit(heat, 0.025f, 2), new Hit(noise, 0.01f, 3));
+    CandidateSignals s =
+        new CandidateSignals(
+            List.of(new ScoredPassage(wings, 8f), new ScoredPassage(heat, 2f)),
+            List.of(
+                new ScoredPassage(heat, 0.7f),
+                new ScoredPassage(noise, 0.5f),
+                new ScoredPassage(wings, 0.4f)));
+    return new FusionFeatures().extract("flutter of swept wings", hits, s);
+  }
+
+  static float f(float[] x, int row, String name) {
+    return x[row * FusionFeatures.count() + FusionFeatures.NAMES.indexOf(name)];
+  }
+
+  @Test
+  void retrievalSignalsPerCandidate() {
+    float[] x = extract();
+    assertEquals(3 * FusionFeatures.count(), x.length);
+    assertEquals(8f, f(x, 0, "bm25"));
+    assertEquals(1f, f(x, 0, "bm25_norm"));
+    assertEquals(0.25f, f(x, 1, "bm25_norm"));
+    assertEquals(0.5f, f(x, 1, "bm25_rr"));
+    assertEquals(0f, f(x, 2, "bm25"), "not in the BM25 list");
+    assertEquals(0.4f, f(x, 0, "dense"));
+    assertEquals(0.4f - 0.7f, f(x, 0, "dense_gap"), 1e-6);
+    assertEquals(1f / 3, f(x, 0, "dense_rr"), 1e-6);
+    assertEquals(1f, f(x, 0, "in_both"));
+    assertEquals(0f, f(x, 2, "in_both"));
+    assertEquals(1f / 3, f(x, 2, "hybrid_rr"), 1e-6);
+    assertEquals(0.5f, f(x, 1, "hybrid_norm"), 1e-6);
+  }
+
+  @Test
+  void lexicalMatchesUseStemmedTermsWithoutStopWords() {
+    float[] x = extract();
+    // "flutter of swept wings" → {flutter, swept, wing}: the title has flutter and wing.
+    assertEquals(2f / 3, f(x, 0, "title_match"), 1e-6);
+    assertEquals(1f, f(x, 0, "term_coverage"));
+    assertEquals(1f, f(x, 0, "sentence_max_coverage"));
+    assertEquals(0f, f(x, 1, "term_coverage"));
+    assertEquals(3f, f(x, 0, "query_terms"));
+    assertEquals((float) Math.log1p(9), f(x, 0, "log_words"), 1e-6);
+    assertEquals((float) Math.log1p(500), f(x, 1, "log_position"), 1e-6);
+    assertEquals(0f, f(x, 0, "log_position"));
+  }
+
+  @Test
+  void bestSentenceIsNotTheWholeText() {
+    Passage split = passage("d", "", "Swept things. Wings flutter.", 0);
+    float[] x =
+        new FusionFeatures()
+            .extract(
+                "swept wings",
+                List.of(new Hit(split, 1, 1)),
+                new CandidateSignals(List.of(), List.of()));
+    assertEquals(1f, f(x, 0, "term_coverage"));
+    assertEquals(0.5f, f(x, 0, "sentence_max_coverage"));
+    assertEquals(0f, f(x, 0, "dense"), "no dense list: 0");
+  }
+
+  @Test
+  void coverageOfAnEmptyQuestionIsZero() {
+    assertEquals(0f, FusionFeatures.coverage(Set.of(), Set.of("a")));
+    assertEquals(Set.of("wing", "swept"), new FusionFeatures().terms("The swept Wings"));
+  }
+}
