@@ -66,7 +66,7 @@ final class DocumentStream implements Runnable {
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile Throwable failure;
-  private volatile long batchStartedNanos; // 0 while no batch is in progress
+  private final ProgressWatchdog progress = new ProgressWatchdog();
 
   DocumentStream(
       String bootstrapServers,
@@ -92,8 +92,7 @@ final class DocumentStream implements Runnable {
 
   /** True while a batch has been in progress for longer than {@code limit}. */
   boolean stalled(Duration limit) {
-    long started = batchStartedNanos;
-    return started != 0 && System.nanoTime() - started > limit.toNanos();
+    return progress.stalled(limit);
   }
 
   @Override
@@ -108,11 +107,11 @@ final class DocumentStream implements Runnable {
           break;
         }
         if (batch.isEmpty()) continue;
-        batchStartedNanos = System.nanoTime();
+        progress.started();
         try {
           turn(batch);
         } finally {
-          batchStartedNanos = 0;
+          progress.finished();
         }
       }
     } catch (Throwable t) {

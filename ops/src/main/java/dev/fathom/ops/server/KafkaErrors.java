@@ -1,5 +1,6 @@
 package dev.fathom.ops.server;
 
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -7,7 +8,9 @@ import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TransactionAbortedException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.slf4j.Logger;
 
 /**
  * Which Kafka client errors end a stream. Everything else that a transaction throws is retriable:
@@ -31,5 +34,26 @@ final class KafkaErrors {
         || e instanceof AuthenticationException
         || e instanceof UnsupportedVersionException
         || e instanceof InvalidConfigurationException;
+  }
+
+  /**
+   * The innermost cause of {@code e}. A transaction that failed on one send later throws only
+   * "Cannot execute transactional method because we are in an error state"; the reason (e.g. a
+   * record too large for the topic) is its cause.
+   */
+  static Throwable rootCause(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+    return t;
+  }
+
+  /**
+   * A send callback that logs why a record could not be sent (the first error of a transaction).
+   */
+  static Callback logFailure(Logger log) {
+    return (metadata, e) -> {
+      if (e != null && !(e instanceof TransactionAbortedException))
+        log.warn("a record could not be sent: {}", rootCause(e).toString());
+    };
   }
 }

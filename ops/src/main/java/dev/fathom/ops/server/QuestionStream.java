@@ -162,14 +162,18 @@ final class QuestionStream implements Runnable {
     }
     try {
       producer.beginTransaction();
-      for (CompletableFuture<ProducerRecord<byte[], byte[]>> f : out) producer.send(f.join());
+      for (CompletableFuture<ProducerRecord<byte[], byte[]>> f : out) {
+        producer.send(f.join(), KafkaErrors.logFailure(log));
+      }
       producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
       producer.commitTransaction();
     } catch (KafkaException e) {
       if (KafkaErrors.isFatal(e)) throw e;
       metrics.error("answer_transaction_aborted");
       log.warn(
-          "answer transaction aborted, the questions will be answered again: {}", e.toString());
+          "answer transaction aborted, the questions will be answered again: {} (root cause: {})",
+          e.toString(),
+          KafkaErrors.rootCause(e).toString());
       producer.abortTransaction();
       rewind(batch.partitions());
       Thread.sleep(RETRY_BACKOFF);
