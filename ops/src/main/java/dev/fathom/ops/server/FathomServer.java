@@ -94,11 +94,21 @@ public final class FathomServer implements AutoCloseable {
     Workspace ws = new Workspace(config);
     try {
       DocumentSettings documentSettings = DocumentSettings.fromConfig(config.raw());
-      String nodeId = nodeId(config.dataDir());
+      // The node id plus a secret suffix: transactional ids and group names nobody can derive
+      // from what a client can list.
+      String nodeId = nodeId(config.dataDir()) + "-" + KafkaSecurity.nodeSecret(config.dataDir());
       String bootstrap = kafka.bootstrapServers();
+      boolean secured = false;
       if (kafka.embedded()) {
-        broker = EmbeddedKafka.start(config.dataDir().resolve("kafka"), kafka.embeddedPort());
+        secured = KafkaSecurity.embeddedSecured(config.raw(), httpSettings);
+        broker =
+            EmbeddedKafka.start(
+                config.dataDir().resolve("kafka"),
+                kafka.embeddedPort(),
+                secured ? EmbeddedCredentials.loadOrCreate(config.dataDir()) : null);
         bootstrap = broker.bootstrapServers();
+      } else {
+        ClientProperties.register(bootstrap, KafkaSecurity.externalClientProperties(config.raw()));
       }
       out.println(
           "Kafka: "
@@ -107,6 +117,12 @@ public final class FathomServer implements AutoCloseable {
                   ? ""
                   : " (embedded, log in " + config.dataDir().resolve("kafka") + ")"));
       TopicSetup.ensure(bootstrap, kafka);
+      if (secured) {
+        EmbeddedSecurity.grantTopics(bootstrap, kafka.topics());
+        out.println(
+            "Kafka clients need SASL/SCRAM credentials: "
+                + config.dataDir().resolve(EmbeddedCredentials.CLIENT_FILE));
+      }
       PassageIndex index = ws.writableIndex();
       ws.questions(stage); // later ws.questions() calls return this pipeline
       QuestionIntake intake = new QuestionIntake(QuestionIntake.Settings.of(config));

@@ -6,6 +6,7 @@ import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TransactionAbortedException;
@@ -34,6 +35,22 @@ final class KafkaErrors {
         || e instanceof AuthenticationException
         || e instanceof UnsupportedVersionException
         || e instanceof InvalidConfigurationException;
+  }
+
+  /**
+   * Fenced: another producer with this node's transactional id, or another consumer with its group
+   * instance id, took over (anywhere in the cause chain). The stream restarts instead of stopping,
+   * so fencing cannot be used to stop the server.
+   */
+  static boolean fenced(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof ProducerFencedException
+          || t instanceof InvalidProducerEpochException
+          || t instanceof FencedInstanceIdException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
