@@ -61,7 +61,12 @@ class FathomServerIT {
         FathomConfig.from(
                 com.typesafe.config.ConfigFactory.parseMap(
                         java.util.Map.of(
-                            "fathom.documents.path.allowed-roots", List.of(tmp.toString())))
+                            "fathom.documents.path.allowed-roots",
+                            List.of(tmp.toString()),
+                            // The HTTP API key would secure the broker; KafkaSecurityIT tests
+                            // that, the clients here are plain.
+                            "fathom.kafka.security",
+                            "off"))
                     .withFallback(com.typesafe.config.ConfigFactory.load()))
             .withDataDir(tmp.resolve("data"));
     KafkaSettings defaults = KafkaSettings.fromConfig(config.raw());
