@@ -187,6 +187,43 @@ class DocumentStreamIT {
     }
   }
 
+  /** Finding 6: bytes flipped in the index are one clear error at start, not wrong answers. */
+  @Test
+  void aCorruptIndexIsOneClearErrorAtStart() throws Exception {
+    FathomConfig config = FathomConfig.load().withDataDir(tmp.resolve("data"));
+    KafkaSettings kafka = kafka();
+    try (FathomServer server = FathomServer.start(config, kafka, QUIET)) {
+      send(server, kafka, "walrus", Map.of("id", "walrus", "text", "Walruses haul out on ice."));
+      awaitSearchable(config, "walruses ice", "walrus");
+    }
+    Path victim;
+    try (var files = Files.list(config.indexDir())) {
+      victim =
+          files
+              .filter(f -> !f.getFileName().toString().startsWith("segments"))
+              .filter(f -> !f.getFileName().toString().equals("write.lock"))
+              .max(java.util.Comparator.comparingLong(f -> f.toFile().length()))
+              .orElseThrow();
+    }
+    try (var ch =
+        java.nio.channels.FileChannel.open(
+            victim,
+            java.nio.file.StandardOpenOption.READ,
+            java.nio.file.StandardOpenOption.WRITE)) {
+      long at = ch.size() / 2;
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8);
+      ch.read(b, at);
+      for (int i = 0; i < 8; i++) b.put(i, (byte) ~b.get(i));
+      b.rewind();
+      ch.write(b, at);
+    }
+    var e =
+        assertThrows(
+            dev.fathom.retrieval.index.IndexUnavailableException.class,
+            () -> FathomServer.start(config, kafka, QUIET));
+    assertTrue(e.getMessage().contains("is corrupt"), e.getMessage());
+  }
+
   /** Finding 7: a stream document cannot replace or delete an ingested file, nor the reverse. */
   @Test
   void streamDocumentsAndIngestedFilesCannotOverwriteEachOther() throws Exception {
