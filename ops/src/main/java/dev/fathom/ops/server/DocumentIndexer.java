@@ -4,23 +4,31 @@ import dev.fathom.retrieval.Passage;
 import dev.fathom.retrieval.embed.Embedder;
 import dev.fathom.retrieval.index.FileRecord;
 import dev.fathom.retrieval.index.PassageIndex;
-import dev.fathom.retrieval.parse.DocumentParsers;
+import dev.fathom.retrieval.index.StreamPartition;
 import dev.fathom.retrieval.parse.ParsedDocument;
+import dev.fathom.retrieval.parse.PathDocumentPolicy;
 import dev.fathom.retrieval.parse.UnreadableDocumentException;
 import dev.fathom.retrieval.text.Chunker;
 import dev.fathom.retrieval.text.TextSpan;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Puts documents that arrive as JSON (not files) into the index the way {@code fathom ingest} does:
  * cut into passages on sentence boundaries, each embedded as title + text, all replacing what the
  * index held for the same id. The document id is the passage source, so citations name it.
+ *
+ * <p><b>Namespaces.</b> Stream documents are recorded with the root {@code kafka:<topic>} ({@link
+ * FileRecord#STREAM_ROOT_PREFIX}); an id that names a document ingested from files is refused (dead
+ * letter), and {@code fathom ingest} refuses to replace a stream document, so neither door can
+ * overwrite or delete what came through the other.
+ *
+ * <p><b>Path documents</b> are read only through the {@link PathDocumentPolicy} (off by default).
  */
 final class DocumentIndexer {
 
@@ -28,15 +36,23 @@ final class DocumentIndexer {
   private final Embedder embedder;
   private final Chunker chunker;
   private final String root;
+  private final PathDocumentPolicy paths;
 
   /**
-   * @param root what the index records as the document's origin (the topic name)
+   * @param topic the document topic: the index records {@code kafka:<topic>} as the origin
+   * @param paths which path documents may be read
    */
-  DocumentIndexer(PassageIndex index, Embedder embedder, Chunker chunker, String root) {
+  DocumentIndexer(
+      PassageIndex index,
+      Embedder embedder,
+      Chunker chunker,
+      String topic,
+      PathDocumentPolicy paths) {
     this.index = index;
     this.embedder = embedder;
     this.chunker = chunker;
-    this.root = root;
+    this.root = FileRecord.STREAM_ROOT_PREFIX + topic;
+    this.paths = paths;
   }
 
   /**
@@ -45,16 +61,22 @@ final class DocumentIndexer {
    * @throws UnreadableDocumentException when a document given by path cannot be read or parsed
    */
   void apply(Inbound.DocumentMessage d) {
+    requireOwnNamespace(d.id());
     if (d.deleted()) {
       index.deleteSource(d.id());
       return;
     }
     if (d.path() != null) {
-      // A file, parsed by extension exactly as `fathom ingest` parses it.
-      ParsedDocument parsed = DocumentParsers.parse(Path.of(d.path()));
+      // A file, checked by the policy, then parsed by extension as `fathom ingest` parses it.
+      ParsedDocument parsed = paths.read(d.path());
       d =
           new Inbound.DocumentMessage(
-              d.id(), d.title() != null ? d.title() : parsed.title(), parsed.text(), null, false);
+              d.id(),
+              d.title() != null ? d.title() : parsed.title(),
+              parsed.text(),
+              null,
+              false,
+              d.acl());
     }
     List<TextSpan> spans = chunker.chunk(d.text());
     List<Passage> passages = new ArrayList<>(spans.size());
@@ -68,15 +90,36 @@ final class DocumentIndexer {
     }
     List<float[]> vectors = texts.isEmpty() ? List.of() : embedder.embedAll(texts);
     index.replaceSource(
-        new FileRecord(d.id(), root, sha256(d.text()), passages.size()), passages, vectors);
+        new FileRecord(d.id(), root, sha256(d.text()), passages.size(), d.acl()),
+        passages,
+        vectors);
   }
 
+  /** Deletes the stream document {@code id} (a compaction tombstone). */
   void delete(String id) {
+    requireOwnNamespace(id);
     index.deleteSource(id);
   }
 
-  void commit() {
-    index.commit();
+  /** Commits the changes so far together with the stream offsets they cover. */
+  void commit(Map<StreamPartition, Long> applied) {
+    index.commit(applied);
+  }
+
+  /** Where the index says each document partition was applied up to (empty: from the start). */
+  Map<StreamPartition, Long> appliedOffsets() {
+    return index.appliedOffsets();
+  }
+
+  private void requireOwnNamespace(String id) {
+    FileRecord existing = index.fileRecord(id);
+    if (existing != null && !existing.fromStream()) {
+      throw new PoisonMessageException(
+          "id '"
+              + id
+              + "' names a document ingested from files (fathom ingest); documents sent over"
+              + " Kafka or HTTP cannot replace or delete it: choose another id");
+    }
   }
 
   private static String sha256(String text) {

@@ -1,17 +1,25 @@
 package dev.fathom.ops.server;
 
+import dev.fathom.retrieval.index.StreamPartition;
 import dev.fathom.retrieval.parse.UnreadableDocumentException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -24,11 +32,24 @@ import org.slf4j.LoggerFactory;
  * index.
  *
  * <p>At least once, which is exactly the right result here: indexing a document replaces whatever
- * the index held for its id, so a batch replayed after a crash ends in the same index. Each batch
- * is committed to Lucene first, then its offsets to Kafka. Unparseable values go to {@code
- * fathom.dead-letters} (flushed before the offsets are committed; a crash in between can repeat a
- * dead letter, never lose one). A {@code null} value (a compaction tombstone) deletes the document
- * named by the key.
+ * the index held for its id, so a batch replayed after a crash ends in the same index.
+ *
+ * <p><b>The index is the source of truth for where to read.</b> Each batch is committed to Lucene
+ * together with the next offset of every partition it covers ({@link
+ * dev.fathom.retrieval.index.PassageIndex#commit(Map)}); when partitions are assigned, the consumer
+ * seeks each to the offset the index recorded, or to the beginning when the index records none (a
+ * new, deleted or rebuilt index). Deleting {@code index/} therefore rebuilds it from the compacted
+ * topic. The offsets are also committed to Kafka afterwards, for lag monitoring only.
+ *
+ * <p><b>One record never stops the stream.</b> Any failure of one record (bad JSON, a refused or
+ * unreadable path, a parser bug, a {@link RuntimeException} or {@link Error} of any kind short of a
+ * {@link VirtualMachineError}) becomes a record on {@code fathom.dead-letters} with the reason,
+ * flushed before the index commit (a crash in between can repeat a dead letter, never lose one). A
+ * {@code null} value (a compaction tombstone) deletes the document named by the key.
+ *
+ * <p><b>Progress watchdog.</b> The start of the batch in progress is kept; {@link
+ * #stalled(Duration)} is true when one has run longer than the limit (a read that blocks, a model
+ * that hangs), and {@code /readyz} then reports the server not ready.
  */
 final class DocumentStream implements Runnable {
 
@@ -45,6 +66,7 @@ final class DocumentStream implements Runnable {
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile Throwable failure;
+  private final ProgressWatchdog progress = new ProgressWatchdog();
 
   DocumentStream(
       String bootstrapServers,
@@ -68,10 +90,15 @@ final class DocumentStream implements Runnable {
     return failure;
   }
 
+  /** True while a batch has been in progress for longer than {@code limit}. */
+  boolean stalled(Duration limit) {
+    return progress.stalled(limit);
+  }
+
   @Override
   public void run() {
     try {
-      KafkaClients.subscribe(consumer, settings.topics().documents(), assigned);
+      consumer.subscribe(List.of(settings.topics().documents()), new SeekToApplied());
       while (running.get()) {
         ConsumerRecords<byte[], byte[]> batch;
         try {
@@ -79,7 +106,13 @@ final class DocumentStream implements Runnable {
         } catch (WakeupException e) {
           break;
         }
-        if (!batch.isEmpty()) turn(batch);
+        if (batch.isEmpty()) continue;
+        progress.started();
+        try {
+          turn(batch);
+        } finally {
+          progress.finished();
+        }
       }
     } catch (Throwable t) {
       failure = t;
@@ -94,6 +127,8 @@ final class DocumentStream implements Runnable {
 
   private void turn(ConsumerRecords<byte[], byte[]> batch) throws InterruptedException {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    Map<StreamPartition, Long> applied = new HashMap<>();
+    List<Future<RecordMetadata>> sent = new ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> r : batch) {
       try {
         if (r.value() == null && r.key() != null) {
@@ -101,25 +136,75 @@ final class DocumentStream implements Runnable {
         } else {
           indexer.apply(Inbound.document(r.value(), settings.maxValueBytes()));
         }
-      } catch (PoisonMessageException | IllegalArgumentException | UnreadableDocumentException e) {
+      } catch (VirtualMachineError e) {
+        throw e; // the JVM itself is failing: nothing here can be trusted to go on
+      } catch (Throwable e) {
         metrics.deadLetter(r.topic(), false);
-        deadLetters.send(DeadLetters.of(settings.topics().deadLetters(), r, e.getMessage()));
+        sent.add(deadLetters.send(DeadLetters.of(settings.topics().deadLetters(), r, reason(e))));
       }
       offsets.put(
           new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+      applied.put(new StreamPartition(r.topic(), r.partition()), r.offset() + 1);
     }
-    indexer.commit();
     deadLetters.flush();
+    for (Future<RecordMetadata> f : sent) awaitDeadLetter(f);
+    indexer.commit(applied);
     try {
       consumer.commitSync(offsets);
     } catch (WakeupException e) {
-      running.set(false); // stopping; the batch is indexed, a replay would only repeat it
+      running.set(false); // stopping; the batch is indexed and its offsets are in the index
     } catch (KafkaException e) {
       if (KafkaErrors.isFatal(e)) throw e;
-      // Retriable (e.g. a rebalance): the documents are indexed; a replay re-indexes them.
+      // Only lag monitoring reads these offsets: the index holds the ones that count.
       metrics.error("document_commit_failed");
-      log.warn("document offsets not committed, the batch may be indexed again: {}", e.toString());
+      log.warn("document offsets not committed to Kafka (the index has them): {}", e.toString());
       Thread.sleep(RETRY_BACKOFF);
+    }
+  }
+
+  /**
+   * The dead-letter reason for {@code e}: the message of the errors that describe bad input, the
+   * type and message (and a log line with the stack) of anything else, which is a bug.
+   */
+  private static String reason(Throwable e) {
+    if (e instanceof PoisonMessageException
+        || e instanceof IllegalArgumentException
+        || e instanceof UnreadableDocumentException) {
+      return String.valueOf(e.getMessage());
+    }
+    log.warn("a document failed with an unexpected error; it goes to the dead letters", e);
+    return "unexpected error: " + e;
+  }
+
+  private void awaitDeadLetter(Future<RecordMetadata> f) throws InterruptedException {
+    try {
+      f.get();
+    } catch (ExecutionException e) {
+      // Not retried: a dead letter that cannot be written would stop every document behind it.
+      metrics.error("dead_letter_failed");
+      log.error("a document dead letter could not be written: {}", e.getCause().toString());
+    }
+  }
+
+  /** Positions each assigned partition where the index says it was applied up to. */
+  private final class SeekToApplied implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      Map<StreamPartition, Long> recorded = indexer.appliedOffsets();
+      for (TopicPartition tp : partitions) {
+        Long next = recorded.get(new StreamPartition(tp.topic(), tp.partition()));
+        if (next == null) consumer.seekToBeginning(List.of(tp));
+        else consumer.seek(tp, next);
+      }
+      log.info(
+          "document partitions {} start at the offsets recorded in the index {} (absent: from the"
+              + " beginning)",
+          partitions,
+          recorded);
+      assigned.set(true);
     }
   }
 

@@ -46,6 +46,17 @@ public final class EmbeddedKafka implements AutoCloseable {
    * @param port the client port on localhost; 0 picks a free one
    */
   public static EmbeddedKafka start(Path logDir, int port) {
+    return start(logDir, port, null);
+  }
+
+  /**
+   * Like {@link #start(Path, int)}; with {@code credentials} non-null the broker is secured: SASL
+   * on every listener (SCRAM-SHA-512 for clients, PLAIN with a password from the data directory for
+   * the broker's own connections and the controller), the KRaft {@code StandardAuthorizer} with
+   * Fathom's principal as the only super user and no access for anyone else unless an ACL grants it
+   * (see {@link EmbeddedSecurity}). Fathom's clients of this broker log in as Fathom.
+   */
+  public static EmbeddedKafka start(Path logDir, int port, EmbeddedCredentials credentials) {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("kafka port must be in 0..65535, got " + port);
     }
@@ -56,11 +67,26 @@ public final class EmbeddedKafka implements AutoCloseable {
       // port on every start is fine and avoids clashing with another broker on this machine.
       int controllerPort = freePort();
       Properties p = properties(logDir, clientPort, controllerPort);
+      if (credentials != null) EmbeddedSecurity.secure(p, credentials);
       if (!Files.exists(logDir.resolve("meta.properties"))) format(logDir, p);
       KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(p, false), Time.SYSTEM);
       server.startup();
       String bootstrap = "localhost:" + clientPort;
-      log.info("embedded Kafka broker listening on {} (log {})", bootstrap, logDir);
+      if (credentials != null) {
+        try {
+          EmbeddedSecurity.provision(bootstrap, credentials);
+        } catch (RuntimeException e) {
+          server.shutdown();
+          server.awaitShutdown();
+          throw e;
+        }
+        ClientProperties.register(bootstrap, credentials.fathomClientProperties());
+      }
+      log.info(
+          "embedded Kafka broker listening on {} (log {}){}",
+          bootstrap,
+          logDir,
+          credentials == null ? "" : ", SASL/SCRAM and ACLs required");
       return new EmbeddedKafka(server, bootstrap);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the embedded Kafka broker in " + logDir, e);
@@ -77,6 +103,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   public void close() {
     server.shutdown();
     server.awaitShutdown();
+    ClientProperties.unregister(bootstrapServers);
   }
 
   private static Properties properties(Path logDir, int clientPort, int controllerPort) {

@@ -34,6 +34,7 @@ public final class FathomServer implements AutoCloseable {
   private final Thread questionThread;
   private final Thread documentThread;
   private final ServeMetrics metrics;
+  private final Duration stallAfter;
   private ServerBinding http; // null without the HTTP API
   private DocumentPublisher publisher; // null without the HTTP API
 
@@ -43,8 +44,10 @@ public final class FathomServer implements AutoCloseable {
       String bootstrapServers,
       QuestionStream questions,
       DocumentStream documents,
-      ServeMetrics metrics) {
+      ServeMetrics metrics,
+      Duration stallAfter) {
     this.metrics = metrics;
+    this.stallAfter = stallAfter;
     this.workspace = workspace;
     this.broker = broker;
     this.bootstrapServers = bootstrapServers;
@@ -90,11 +93,22 @@ public final class FathomServer implements AutoCloseable {
     EmbeddedKafka broker = null;
     Workspace ws = new Workspace(config);
     try {
-      String nodeId = nodeId(config.dataDir());
+      DocumentSettings documentSettings = DocumentSettings.fromConfig(config.raw());
+      // The node id plus a secret suffix: transactional ids and group names nobody can derive
+      // from what a client can list.
+      String nodeId = nodeId(config.dataDir()) + "-" + KafkaSecurity.nodeSecret(config.dataDir());
       String bootstrap = kafka.bootstrapServers();
+      boolean secured = false;
       if (kafka.embedded()) {
-        broker = EmbeddedKafka.start(config.dataDir().resolve("kafka"), kafka.embeddedPort());
+        secured = KafkaSecurity.embeddedSecured(config.raw(), httpSettings);
+        broker =
+            EmbeddedKafka.start(
+                config.dataDir().resolve("kafka"),
+                kafka.embeddedPort(),
+                secured ? EmbeddedCredentials.loadOrCreate(config.dataDir()) : null);
         bootstrap = broker.bootstrapServers();
+      } else {
+        ClientProperties.register(bootstrap, KafkaSecurity.externalClientProperties(config.raw()));
       }
       out.println(
           "Kafka: "
@@ -103,6 +117,12 @@ public final class FathomServer implements AutoCloseable {
                   ? ""
                   : " (embedded, log in " + config.dataDir().resolve("kafka") + ")"));
       TopicSetup.ensure(bootstrap, kafka);
+      if (secured) {
+        EmbeddedSecurity.grantTopics(bootstrap, kafka.topics());
+        out.println(
+            "Kafka clients need SASL/SCRAM credentials: "
+                + config.dataDir().resolve(EmbeddedCredentials.CLIENT_FILE));
+      }
       PassageIndex index = ws.writableIndex();
       ws.questions(stage); // later ws.questions() calls return this pipeline
       QuestionIntake intake = new QuestionIntake(QuestionIntake.Settings.of(config));
@@ -112,7 +132,8 @@ public final class FathomServer implements AutoCloseable {
               index,
               ws.embedder(),
               config.ingest().chunker(),
-              "kafka:" + kafka.topics().documents());
+              kafka.topics().documents(),
+              documentSettings.paths());
       DocumentStream documents =
           new DocumentStream(
               bootstrap, kafka.groupId() + "-documents-" + nodeId, kafka, indexer, metrics);
@@ -127,7 +148,9 @@ public final class FathomServer implements AutoCloseable {
                   ? config.modelQuestionTimeout()
                   : config.pipeline().questionTimeout(),
               metrics);
-      FathomServer server = new FathomServer(ws, broker, bootstrap, questions, documents, metrics);
+      FathomServer server =
+          new FathomServer(
+              ws, broker, bootstrap, questions, documents, metrics, documentSettings.stallAfter());
       server.documentThread.start();
       server.questionThread.start();
       if (httpSettings.port() >= 0) {
@@ -192,9 +215,17 @@ public final class FathomServer implements AutoCloseable {
     return bootstrapServers;
   }
 
-  /** Ready: the index is open and both the question and the document consumer are assigned. */
+  /**
+   * Ready: the index is open, both the question and the document consumer are assigned, and no
+   * document batch has been stuck for longer than {@code fathom.documents.stall-after}.
+   */
   public boolean ready() {
-    return questions.assigned() && documents.assigned() && alive();
+    return questions.assigned() && documents.assigned() && alive() && !documentsStalled();
+  }
+
+  /** True while a document batch has made no progress for {@code fathom.documents.stall-after}. */
+  public boolean documentsStalled() {
+    return documents.stalled(stallAfter);
   }
 
   /** The question pipeline this process answers with (for in-process comparisons). */

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fathom.ops.intake.IntakeException;
 import dev.fathom.ops.intake.QuestionIntake;
 import dev.fathom.ops.intake.StrictJson;
+import dev.fathom.retrieval.access.AccessList;
+import dev.fathom.retrieval.access.AccessLists;
 
 /**
  * The JSON values that arrive on Fathom's input topics, parsed strictly: anything that does not fit
@@ -34,23 +36,39 @@ final class Inbound {
    * @param title null for a path without a title: the parsed document's title is used
    * @param text null for a path
    * @param path null unless the document is a file
+   * @param acl who may read the document: field {@code "acl"} ({@code ["user:alice","group:hr"]},
+   *     absent or null = public), read by {@link AccessLists#fromJson}
    */
-  record DocumentMessage(String id, String title, String text, String path, boolean deleted) {}
+  record DocumentMessage(
+      String id, String title, String text, String path, boolean deleted, AccessList acl) {
+    DocumentMessage(String id, String title, String text, String path, boolean deleted) {
+      this(id, title, text, path, deleted, AccessList.PUBLIC);
+    }
+  }
 
   static DocumentMessage document(byte[] value, int maxBytes) {
     JsonNode j = object(value, maxBytes);
     String id = text(j, "id");
     if (j.path("deleted").asBoolean(false)) return new DocumentMessage(id, "", "", null, true);
+    AccessList acl = acl(j);
     if (j.hasNonNull("path") && !j.hasNonNull("text")) {
       String title = j.hasNonNull("title") ? j.get("title").asText() : null;
-      return new DocumentMessage(id, title, null, text(j, "path"), false);
+      return new DocumentMessage(id, title, null, text(j, "path"), false, acl);
     }
     if (!j.hasNonNull("text")) {
       throw new PoisonMessageException(
           "field \"text\" is missing (or give \"path\", a file the server can read)");
     }
     String title = j.hasNonNull("title") ? j.get("title").asText() : id;
-    return new DocumentMessage(id, title, text(j, "text"), null, false);
+    return new DocumentMessage(id, title, text(j, "text"), null, false, acl);
+  }
+
+  private static AccessList acl(JsonNode j) {
+    try {
+      return AccessLists.fromJson(j.get("acl"));
+    } catch (IllegalArgumentException e) {
+      throw new PoisonMessageException(e.getMessage());
+    }
   }
 
   private static JsonNode object(byte[] value, int maxBytes) {

@@ -80,7 +80,9 @@ final class KafkaClients {
   }
 
   private static Properties consumerBase(String bootstrap) {
-    Properties p = new Properties();
+    // SASL/TLS settings of this cluster: Fathom's credentials (secured embedded broker) or
+    // fathom.kafka.client-properties (an external cluster).
+    Properties p = ClientProperties.addTo(bootstrap, new Properties());
     // The embedded broker's address, or fathom.kafka.bootstrap-servers.
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     // Offsets are committed by Fathom only: after the index commit (documents) or inside the
@@ -141,7 +143,8 @@ final class KafkaClients {
   }
 
   private static Properties producerBase(String bootstrap) {
-    Properties p = new Properties();
+    // SASL/TLS settings of this cluster, as for consumers.
+    Properties p = ClientProperties.addTo(bootstrap, new Properties());
     // The embedded broker's address, or fathom.kafka.bootstrap-servers.
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     // No duplicates (or reordered versions of a document) from the producer's own retries;

@@ -46,8 +46,10 @@ import org.slf4j.LoggerFactory;
  * <p>Errors are sorted three ways. <b>Poison</b> (the value cannot be parsed) goes to {@code
  * fathom.dead-letters} in the same transaction. <b>Retriable</b> (any other {@link KafkaException}
  * during the transaction) aborts it and rewinds the consumer to the committed offsets, so the same
- * questions are answered again. <b>Fatal</b> (the producer is fenced or misconfigured, see {@link
- * KafkaErrors#isFatal}) stops the stream; the serve process then exits non-zero.
+ * questions are answered again. <b>Fenced</b> (another producer took this node's transactional id)
+ * restarts the stream with new clients, which fence the intruder in turn, and logs why.
+ * <b>Fatal</b> (misconfigured, refused, see {@link KafkaErrors#isFatal}) stops the stream; the
+ * serve process then exits non-zero.
  *
  * <p>A question the pipeline fails to answer (a stage failed or timed out) is not dropped: it gets
  * an answer record with {@code "answer": null} and an {@code "error": {"stage","reason"}} object.
@@ -63,9 +65,13 @@ final class QuestionStream implements Runnable {
   private final ServeMetrics metrics;
   private final QuestionService questions;
   private final QuestionIntake intake;
-  private final KafkaConsumer<byte[], byte[]> consumer;
-  private final KafkaProducer<byte[], byte[]> producer;
-  private final KafkaProducer<byte[], byte[]> streamProducer;
+  private final String bootstrapServers;
+  private final String nodeId;
+  private final Duration questionTimeout;
+  // Replaced when the stream restarts after being fenced (see run).
+  private volatile KafkaConsumer<byte[], byte[]> consumer;
+  private volatile KafkaProducer<byte[], byte[]> producer;
+  private volatile KafkaProducer<byte[], byte[]> streamProducer;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final AtomicBoolean assigned = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -83,6 +89,13 @@ final class QuestionStream implements Runnable {
     this.metrics = metrics;
     this.questions = questions;
     this.intake = intake;
+    this.bootstrapServers = bootstrapServers;
+    this.nodeId = nodeId;
+    this.questionTimeout = questionTimeout;
+    openClients();
+  }
+
+  private void openClients() {
     this.consumer =
         KafkaClients.questionConsumer(bootstrapServers, nodeId, settings, questionTimeout);
     this.producer =
@@ -126,17 +139,23 @@ final class QuestionStream implements Runnable {
   @Override
   public void run() {
     try {
-      producer.initTransactions();
-      KafkaClients.subscribe(consumer, settings.topics().questions(), assigned);
       while (running.get()) {
-        ConsumerRecords<byte[], byte[]> batch;
         try {
-          batch = consumer.poll(POLL);
-        } catch (WakeupException e) {
-          break;
+          serve();
+        } catch (KafkaException e) {
+          if (!KafkaErrors.fenced(e) || !running.get()) throw e;
+          // Another producer took this node's transactional id (or consumer its instance id).
+          // The transaction in flight is aborted by the broker; opening new clients fences the
+          // intruder in turn and answers the uncommitted questions again. Exiting would let
+          // whoever can fence us stop the server.
+          metrics.error("question_stream_restarted");
+          log.warn(
+              "question stream fenced ({}); restarting it with new clients",
+              KafkaErrors.rootCause(e).toString());
+          closeQuietly();
+          Thread.sleep(RETRY_BACKOFF);
+          openClients();
         }
-        recordLag();
-        if (!batch.isEmpty()) turn(batch);
       }
     } catch (Throwable t) {
       failure = t;
@@ -145,6 +164,22 @@ final class QuestionStream implements Runnable {
     } finally {
       closeQuietly();
       stopped.countDown();
+    }
+  }
+
+  /** Polls and answers until stopped; throws what ends or restarts the stream. */
+  private void serve() throws InterruptedException {
+    producer.initTransactions();
+    KafkaClients.subscribe(consumer, settings.topics().questions(), assigned);
+    while (running.get()) {
+      ConsumerRecords<byte[], byte[]> batch;
+      try {
+        batch = consumer.poll(POLL);
+      } catch (WakeupException e) {
+        return;
+      }
+      recordLag();
+      if (!batch.isEmpty()) turn(batch);
     }
   }
 
@@ -162,14 +197,18 @@ final class QuestionStream implements Runnable {
     }
     try {
       producer.beginTransaction();
-      for (CompletableFuture<ProducerRecord<byte[], byte[]>> f : out) producer.send(f.join());
+      for (CompletableFuture<ProducerRecord<byte[], byte[]>> f : out) {
+        producer.send(f.join(), KafkaErrors.logFailure(log));
+      }
       producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
       producer.commitTransaction();
     } catch (KafkaException e) {
-      if (KafkaErrors.isFatal(e)) throw e;
+      if (KafkaErrors.isFatal(e) || KafkaErrors.fenced(e)) throw e;
       metrics.error("answer_transaction_aborted");
       log.warn(
-          "answer transaction aborted, the questions will be answered again: {}", e.toString());
+          "answer transaction aborted, the questions will be answered again: {} (root cause: {})",
+          e.toString(),
+          KafkaErrors.rootCause(e).toString());
       producer.abortTransaction();
       rewind(batch.partitions());
       Thread.sleep(RETRY_BACKOFF);

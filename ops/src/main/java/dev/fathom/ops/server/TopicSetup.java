@@ -24,7 +24,8 @@ final class TopicSetup {
   private TopicSetup() {}
 
   static void ensure(String bootstrapServers, KafkaSettings s) {
-    Properties p = new Properties();
+    // SASL/TLS settings of this cluster (see ClientProperties).
+    Properties p = ClientProperties.addTo(bootstrapServers, new Properties());
     // The embedded broker's address, or fathom.kafka.bootstrap-servers.
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     // Fail start-up within a minute when the cluster cannot be reached, instead of waiting forever.

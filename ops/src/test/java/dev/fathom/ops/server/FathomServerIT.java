@@ -56,7 +56,19 @@ class FathomServerIT {
 
   @BeforeAll
   static void startServerAndIndexOneDocument() throws Exception {
-    config = FathomConfig.load().withDataDir(tmp.resolve("data"));
+    // Path documents are off by default; this test's files live under tmp.
+    config =
+        FathomConfig.from(
+                com.typesafe.config.ConfigFactory.parseMap(
+                        java.util.Map.of(
+                            "fathom.documents.path.allowed-roots",
+                            List.of(tmp.toString()),
+                            // The HTTP API key would secure the broker; KafkaSecurityIT tests
+                            // that, the clients here are plain.
+                            "fathom.kafka.security",
+                            "off"))
+                    .withFallback(com.typesafe.config.ConfigFactory.load()))
+            .withDataDir(tmp.resolve("data"));
     KafkaSettings defaults = KafkaSettings.fromConfig(config.raw());
     kafka = new KafkaSettings("", 0, "fathom-it", defaults.topics(), 2, 8, MAX_VALUE_BYTES);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -215,7 +227,7 @@ class FathomServerIT {
         dead.stream().filter(r -> "doc-missing".equals(keyOf(r))).findFirst().orElseThrow();
     assertEquals(kafka.topics().documents(), header(d, DeadLetters.TOPIC));
     String error = header(d, DeadLetters.ERROR);
-    assertTrue(error.contains(missing) && error.contains("no such file"), error);
+    assertTrue(error.contains(missing) && error.contains("not found or not allowed"), error);
   }
 
   @Test

@@ -22,6 +22,18 @@ public record FileRecord(String source, String root, String sha256, int passages
     if (passages < 0) throw new IllegalArgumentException("passages must be >= 0, got " + passages);
   }
 
+  /**
+   * Prefix of the {@link #root} of documents that came through a document stream (Kafka or HTTP)
+   * rather than from files: the two namespaces are kept apart by it, so neither can replace or
+   * delete the other's documents.
+   */
+  public static final String STREAM_ROOT_PREFIX = "kafka:";
+
+  /** True when this source came through a document stream, not from {@code fathom ingest}. */
+  public boolean fromStream() {
+    return root.startsWith(STREAM_ROOT_PREFIX);
+  }
+
   /** A public source (no access list). */
   public FileRecord(String source, String root, String sha256, int passages) {
     this(source, root, sha256, passages, AccessList.PUBLIC);

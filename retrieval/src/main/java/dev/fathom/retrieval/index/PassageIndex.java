@@ -256,6 +256,22 @@ public final class PassageIndex implements AutoCloseable {
         });
   }
 
+  /** The committed record of {@code source}, or null when the index holds none. */
+  public FileRecord fileRecord(String source) {
+    return withSearcher(
+        s -> {
+          Query q =
+              new BooleanQuery.Builder()
+                  .add(new TermQuery(new Term(KIND, KIND_FILE)), BooleanClause.Occur.FILTER)
+                  .add(new TermQuery(new Term(SOURCE, source)), BooleanClause.Occur.FILTER)
+                  .build();
+          TopDocs top = s.search(q, 1);
+          return top.scoreDocs.length == 0
+              ? null
+              : IndexDocuments.fileRecord(s.storedFields().document(top.scoreDocs[0].doc));
+        });
+  }
+
   /** Number of passages searchable now. */
   public int passageCount() {
     return withSearcher(s -> s.count(new TermQuery(new Term(KIND, KIND_PASSAGE))));

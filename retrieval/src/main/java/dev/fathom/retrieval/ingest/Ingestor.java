@@ -120,6 +120,13 @@ public final class Ingestor {
         byte[] bytes = Files.readAllBytes(file);
         String sha = sha256(bytes);
         FileRecord old = known.get(source);
+        if (old != null && old.fromStream()) {
+          // Namespaces: a document posted over Kafka/HTTP with this id is not ours to replace.
+          throw new IllegalArgumentException(
+              file
+                  + ": a document with this id came through the document stream (Kafka/HTTP);"
+                  + " ingest does not replace it (delete it there first)");
+        }
         if (old != null && old.sha256().equals(sha) && old.acl().equals(acl)) {
           unchanged++;
         } else {
@@ -176,6 +183,7 @@ public final class Ingestor {
       Path root = p.toAbsolutePath().normalize();
       if (!Files.isDirectory(root)) continue;
       for (FileRecord r : known.values()) {
+        if (r.fromStream()) continue; // not a file: the document stream owns it
         Path source = Path.of(r.source());
         if (source.startsWith(root) && !present.contains(source) && !Files.isRegularFile(source)) {
           index.deleteSource(r.source());
