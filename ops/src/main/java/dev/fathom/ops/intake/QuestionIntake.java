@@ -202,7 +202,12 @@ public final class QuestionIntake {
         throw new IntakeException("field \"principal\" has an unknown field \"" + n + "\"");
       }
     }
-    String user = StrictJson.requiredText(claim, "user");
+    String user;
+    try {
+      user = StrictJson.requiredText(claim, "user");
+    } catch (IntakeException e) {
+      throw new IntakeException("field \"principal\": " + e.getMessage());
+    }
     java.util.Set<String> groups = new java.util.LinkedHashSet<>();
     JsonNode g = claim.get("groups");
     if (g != null && !g.isNull()) {

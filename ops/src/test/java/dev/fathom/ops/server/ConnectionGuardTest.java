@@ -133,7 +133,7 @@ class ConnectionGuardTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode());
         long ms = (System.nanoTime() - start) / 1_000_000;
-        assertTrue(ms < 1000, "/healthz took " + ms + " ms while slow clients were held");
+        assertTrue(ms < 3000, "/healthz took " + ms + " ms while slow clients were held");
         Thread.sleep(200);
       }
     }
