@@ -200,6 +200,41 @@ class AccessControlServeIT {
     assertOnly(ALICE_SEES, answerText(answers.get("k-alice")), "kafka alice");
     assertOnly(ANONYMOUS_SEES, answerText(answers.get("k-anon")), "kafka anonymous");
     assertFalse(markers(answerText(answers.get("k-bob"))).isEmpty(), "bob got no passage");
+    // The answers' streamed pieces on the answer-stream topic are built from the same passages.
+    Map<String, StringBuilder> pieces = readStream(Set.of("k-bob", "k-alice", "k-anon"));
+    assertOnly(BOB_SEES, pieces.get("k-bob").toString(), "stream bob");
+    assertOnly(ALICE_SEES, pieces.get("k-alice").toString(), "stream alice");
+    assertOnly(ANONYMOUS_SEES, pieces.get("k-anon").toString(), "stream anonymous");
+  }
+
+  private static Map<String, StringBuilder> readStream(Set<String> ids) throws Exception {
+    Map<String, StringBuilder> text = new java.util.HashMap<>();
+    try (var consumer = new KafkaConsumer<byte[], byte[]>(readerProps("acl-it-stream"))) {
+      consumer.subscribe(List.of(kafka.topics().answerStream()));
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (!text.keySet().containsAll(ids)) {
+        assertTrue(System.nanoTime() < deadline, "pieces missing; got " + text.keySet());
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+          JsonNode p = JSON.readTree(r.value());
+          String id = p.path("requestId").asText();
+          if (ids.contains(id)) {
+            text.computeIfAbsent(id, x -> new StringBuilder()).append(p.path("text").asText());
+          }
+        }
+      }
+    }
+    return text;
+  }
+
+  private static Properties readerProps(String group) {
+    Properties c = new Properties();
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, server.bootstrapServers());
+    c.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    return c;
   }
 
   // ---- helpers ----
@@ -224,15 +259,8 @@ class AccessControlServeIT {
   }
 
   private static Map<String, JsonNode> readAnswers(Set<String> ids) throws Exception {
-    Properties c = new Properties();
-    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, server.bootstrapServers());
-    c.put(ConsumerConfig.GROUP_ID_CONFIG, "acl-it-reader");
-    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     Map<String, JsonNode> found = new java.util.HashMap<>();
-    try (var consumer = new KafkaConsumer<byte[], byte[]>(c)) {
+    try (var consumer = new KafkaConsumer<byte[], byte[]>(readerProps("acl-it-reader"))) {
       consumer.subscribe(List.of(kafka.topics().answers()));
       long deadline = System.nanoTime() + WAIT.toNanos();
       while (!found.keySet().containsAll(ids)) {
