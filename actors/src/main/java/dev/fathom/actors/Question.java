@@ -1,6 +1,7 @@
 package dev.fathom.actors;
 
 import dev.fathom.retrieval.SearchMode;
+import dev.fathom.retrieval.access.Principal;
 import java.util.Objects;
 
 /**
@@ -10,8 +11,10 @@ import java.util.Objects;
  * @param text the question, not blank, at most {@value #MAX_TEXT_CHARS} characters
  * @param mode how passages are retrieved for it
  * @param k passages to retrieve, 1..{@value #MAX_K}
+ * @param asker who asks: the retriever returns only passages this principal may read (see {@code
+ *     docs/security.md}); set by the door the question came through, never by its text
  */
-public record Question(String requestId, String text, SearchMode mode, int k) {
+public record Question(String requestId, String text, SearchMode mode, int k, Principal asker) {
 
   /** Longest question accepted, in characters. */
   public static final int MAX_TEXT_CHARS = 10_000;
@@ -23,6 +26,7 @@ public record Question(String requestId, String text, SearchMode mode, int k) {
     Objects.requireNonNull(requestId, "requestId");
     Objects.requireNonNull(text, "text");
     Objects.requireNonNull(mode, "mode");
+    Objects.requireNonNull(asker, "asker");
     if (requestId.isBlank()) {
       throw new IllegalArgumentException("requestId must not be blank");
     }
@@ -36,5 +40,14 @@ public record Question(String requestId, String text, SearchMode mode, int k) {
     if (k < 1 || k > MAX_K) {
       throw new IllegalArgumentException("k must be in 1.." + MAX_K + ", got " + k);
     }
+  }
+
+  /**
+   * A question asked by {@link Principal#anonymous()}: it sees public documents only. Fail-closed
+   * default for code that has no caller to name; a door that authenticates its caller passes the
+   * principal explicitly.
+   */
+  public Question(String requestId, String text, SearchMode mode, int k) {
+    this(requestId, text, mode, k, Principal.anonymous());
   }
 }

@@ -110,7 +110,9 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
         RETRIEVE,
         stages.retriever(),
         HITS,
-        r -> new RetrieverActor.Search(question.text(), question.mode(), question.k(), r),
+        r ->
+            new RetrieverActor.Search(
+                question.text(), question.mode(), question.k(), question.asker(), r),
         Retrieved::new);
   }
 

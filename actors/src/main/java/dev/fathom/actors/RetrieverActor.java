@@ -2,6 +2,7 @@ package dev.fathom.actors;
 
 import dev.fathom.retrieval.Hit;
 import dev.fathom.retrieval.SearchMode;
+import dev.fathom.retrieval.access.Principal;
 import dev.fathom.retrieval.search.Retriever;
 import java.util.List;
 import java.util.Objects;
@@ -21,10 +22,26 @@ public final class RetrieverActor extends AbstractBehavior<RetrieverActor.Comman
 
   public sealed interface Command {}
 
-  /** Search for {@code query}; replies with at most {@code k} hits, or the retriever's error. */
+  /**
+   * Search for {@code query} among the passages {@code caller} may read; replies with at most
+   * {@code k} hits, or the retriever's error.
+   */
   public record Search(
-      String query, SearchMode mode, int k, ActorRef<StatusReply<List<Hit>>> replyTo)
-      implements Command {}
+      String query,
+      SearchMode mode,
+      int k,
+      Principal caller,
+      ActorRef<StatusReply<List<Hit>>> replyTo)
+      implements Command {
+    public Search {
+      Objects.requireNonNull(caller, "caller");
+    }
+
+    /** A search as {@link Principal#anonymous()}: public passages only. */
+    public Search(String query, SearchMode mode, int k, ActorRef<StatusReply<List<Hit>>> replyTo) {
+      this(query, mode, k, Principal.anonymous(), replyTo);
+    }
+  }
 
   private final Retriever retriever;
 
@@ -44,7 +61,7 @@ public final class RetrieverActor extends AbstractBehavior<RetrieverActor.Comman
   }
 
   private Behavior<Command> onSearch(Search m) {
-    StageCall.reply(m.replyTo(), () -> retriever.search(m.query(), m.mode(), m.k()));
+    StageCall.reply(m.replyTo(), () -> retriever.search(m.query(), m.mode(), m.k(), m.caller()));
     return this;
   }
 }

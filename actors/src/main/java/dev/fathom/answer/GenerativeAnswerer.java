@@ -2,6 +2,7 @@ package dev.fathom.answer;
 
 import dev.fathom.answer.NumberedSources.Source;
 import dev.fathom.compressors.Evidence;
+import dev.fathom.compressors.EvidenceFence;
 import dev.fathom.drafters.lm.Generation;
 import dev.fathom.drafters.lm.GenerationSettings;
 import dev.fathom.drafters.lm.LanguageModel;
@@ -53,7 +54,9 @@ public final class GenerativeAnswerer implements Answerer {
   /** The system message: what to do, before any evidence. */
   public static final String INSTRUCTIONS =
       "Answer the question using only the numbered evidence below. Cite the evidence you use as"
-          + " [n]. If the evidence does not contain the answer, say so.";
+          + " [n], n being the number of its evidence block. If the evidence does not contain the"
+          + " answer, say so. "
+          + EvidenceFence.INSTRUCTION;
 
   /**
    * @param generation sampling and length of the answer

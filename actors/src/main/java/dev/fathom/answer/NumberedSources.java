@@ -1,6 +1,7 @@
 package dev.fathom.answer;
 
 import dev.fathom.compressors.Evidence;
+import dev.fathom.compressors.EvidenceFence;
 import dev.fathom.compressors.EvidenceSentence;
 import dev.fathom.retrieval.Passage;
 import java.util.ArrayList;
@@ -55,13 +56,19 @@ final class NumberedSources {
     return out;
   }
 
-  /** {@code [n] Title: text}, one source per line. */
+  /**
+   * Each source fenced and labelled as quoted material ({@link EvidenceFence}: {@code <<<evidence n
+   * source="Title">>>} … {@code <<<end evidence n>>>}), numbered as cited, separated by blank
+   * lines. Retrieved text is data: a sentence inside cannot close its fence or pose as an
+   * instruction (indirect prompt injection, Greshake et al., AISec 2023; spotlighting, Hines et
+   * al., arXiv 2403.14720).
+   */
   static String render(List<Source> sources) {
     StringBuilder b = new StringBuilder();
     for (Source s : sources) {
-      if (!b.isEmpty()) b.append('\n');
+      if (!b.isEmpty()) b.append("\n\n");
       Citation c = s.citation();
-      b.append('[').append(c.n()).append("] ").append(c.title()).append(": ").append(s.text());
+      b.append(EvidenceFence.quote(c.n(), c.title(), s.text()));
     }
     return b.toString();
   }

@@ -39,6 +39,12 @@ final class Fakes {
       public List<Hit> search(String query, float[] queryVector, SearchMode mode, int k) {
         return search.search(query, mode, k);
       }
+
+      @Override
+      public List<Hit> search(
+          String query, SearchMode mode, int k, dev.fathom.retrieval.access.Principal caller) {
+        return search.search(query, mode, k);
+      }
     };
   }
 

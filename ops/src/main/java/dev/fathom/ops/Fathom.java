@@ -5,6 +5,7 @@ import dev.fathom.ops.cli.BenchCommand;
 import dev.fathom.ops.cli.ErrorHandler;
 import dev.fathom.ops.cli.EvalCommand;
 import dev.fathom.ops.cli.GenerateCommand;
+import dev.fathom.ops.cli.IndexCommand;
 import dev.fathom.ops.cli.IngestCommand;
 import dev.fathom.ops.cli.ModelCommand;
 import dev.fathom.ops.cli.SearchCommand;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       ServeCommand.class,
       ModelCommand.class,
+      IndexCommand.class,
       TestCommand.class,
       CommandLine.HelpCommand.class
     })

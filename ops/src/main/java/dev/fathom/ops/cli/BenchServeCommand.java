@@ -1,6 +1,8 @@
 package dev.fathom.ops.cli;
 
+import com.typesafe.config.ConfigFactory;
 import dev.fathom.ops.bench.ServeBenchmark;
+import dev.fathom.ops.bench.ServeSoak;
 import dev.fathom.ops.config.FathomConfig;
 import dev.fathom.ops.json.Json;
 import dev.fathom.ops.server.FathomServer;
@@ -10,9 +12,11 @@ import dev.fathom.ops.workspace.Workspace;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -59,6 +63,15 @@ final class BenchServeCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the results as JSON.")
   boolean json;
 
+  @Option(
+      names = "--duration",
+      paramLabel = "D",
+      description = {
+        "Soak instead: hold --concurrency HTTP questions in flight and a document write every",
+        "second for D (e.g. 3m, 90s); report questions, errors and resident memory."
+      })
+  String duration;
+
   @Override
   public Integer call() throws Exception {
     if (questions < 1 || questions > 100_000) {
@@ -97,6 +110,13 @@ final class BenchServeCommand implements Callable<Integer> {
         }
         readySeconds = (System.nanoTime() - t0) / 1e9;
         passages = server.passageCount();
+        if (duration != null) {
+          URI base = URI.create("http://127.0.0.1:" + server.httpPort());
+          ServeSoak.Result r =
+              new ServeSoak(base, asked, concurrency).run(soakDuration(), Duration.ofSeconds(1));
+          printSoak(docs, passages, r);
+          return 0;
+        }
         results =
             new ServeBenchmark(server, kafka, config.mode(), config.k()).run(asked, concurrency);
       }
@@ -105,6 +125,43 @@ final class BenchServeCommand implements Callable<Integer> {
       TempDirs.delete(tmp);
     }
     return 0;
+  }
+
+  private Duration soakDuration() {
+    Duration d;
+    try {
+      d = ConfigFactory.parseString("d = \"" + duration.strip() + "\"").getDuration("d");
+    } catch (RuntimeException e) {
+      throw new ErrorHandler.UserError("--duration must be like 90s or 3m, got '" + duration + "'");
+    }
+    if (d.toSeconds() < 1 || d.toHours() > 24) {
+      throw new ErrorHandler.UserError("--duration must be in 1s..24h, got " + duration);
+    }
+    return d;
+  }
+
+  private void printSoak(Path docs, int passages, ServeSoak.Result r) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("machine", BenchCommand.machine());
+    out.put("corpus", docs.toString());
+    out.put("passages", passages);
+    out.put("concurrency", concurrency);
+    out.put("seconds", round(r.seconds()));
+    out.put("questions", r.questions());
+    out.put("questions_per_s", round(r.questions() / r.seconds()));
+    out.put("documents", r.documents());
+    out.put("errors", r.errors());
+    out.put("rss_start_mb", r.rssStartMb());
+    out.put("rss_end_mb", r.rssEndMb());
+    out.put("rss_peak_mb", r.rssPeakMb());
+    out.put("rss_every_minute_mb", r.rssEveryMinuteMb());
+    out.put("heap_start_mb", r.heapStartMb());
+    out.put("heap_end_mb", r.heapEndMb());
+    if (json) {
+      System.out.println(Json.write(out));
+    } else {
+      out.forEach((k, v) -> System.out.println(k + ": " + v));
+    }
   }
 
   private void print(

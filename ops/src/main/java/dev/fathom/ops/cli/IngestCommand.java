@@ -1,6 +1,8 @@
 package dev.fathom.ops.cli;
 
 import dev.fathom.ops.workspace.Workspace;
+import dev.fathom.retrieval.access.AccessList;
+import dev.fathom.retrieval.access.AccessLists;
 import dev.fathom.retrieval.ingest.IngestListener;
 import dev.fathom.retrieval.ingest.IngestReport;
 import java.io.PrintStream;
@@ -9,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code fathom ingest PATH...}: incremental indexing of files and directories. */
@@ -26,15 +29,30 @@ public final class IngestCommand implements Callable<Integer> {
   @Parameters(paramLabel = "PATH", arity = "1..*", description = "Files or directories.")
   List<Path> paths;
 
+  @Option(
+      names = "--acl",
+      paramLabel = "LIST",
+      description = {
+        "Who may read the files without a FILE.acl sidecar when the server answers:",
+        "e.g. \"user:alice,group:eng\", or public (default). See docs/security.md."
+      })
+  String acl;
+
   @Override
   public Integer call() {
+    AccessList defaultAcl = acl == null ? AccessList.PUBLIC : AccessLists.parse(acl);
     try (Workspace ws = new Workspace(data.config())) {
-      runIngest(ws, paths, System.out);
+      runIngest(ws, paths, defaultAcl, System.out);
     }
     return 0;
   }
 
   static IngestReport runIngest(Workspace ws, List<Path> paths, PrintStream summary) {
+    return runIngest(ws, paths, AccessList.PUBLIC, summary);
+  }
+
+  static IngestReport runIngest(
+      Workspace ws, List<Path> paths, AccessList defaultAcl, PrintStream summary) {
     ProgressBar bar = new ProgressBar("ingest");
     IngestReport report =
         ws.ingest(
@@ -49,7 +67,8 @@ public final class IngestCommand implements Callable<Integer> {
               public void warning(Path file, String reason) {
                 bar.message("warning: skipped " + reason);
               }
-            });
+            },
+            defaultAcl);
     bar.finish();
     summary.println(report.summary());
     return report;

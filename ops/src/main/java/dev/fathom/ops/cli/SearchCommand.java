@@ -5,6 +5,7 @@ import dev.fathom.ops.intake.QuestionIntake;
 import dev.fathom.ops.json.Json;
 import dev.fathom.ops.workspace.Workspace;
 import dev.fathom.retrieval.Hit;
+import dev.fathom.retrieval.access.Principal;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -43,7 +44,7 @@ public final class SearchCommand implements Callable<Integer> {
     FathomConfig config = data.config();
     QuestionIntake.Search s = Questions.search(config, words, mode, k);
     try (Workspace ws = new Workspace(config)) {
-      List<Hit> hits = ws.retriever().search(s.query(), s.mode(), s.k());
+      List<Hit> hits = ws.retriever().search(s.query(), s.mode(), s.k(), Principal.owner());
       if (json) System.out.println(Json.write(Json.search(s.query(), s.mode(), hits)));
       else print(hits);
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fathom.actors.Question;
 import dev.fathom.ops.config.FathomConfig;
 import dev.fathom.retrieval.SearchMode;
+import dev.fathom.retrieval.access.Principal;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -58,7 +59,15 @@ public final class QuestionIntake {
    * @param sessionId the conversation it belongs to
    * @param stream whether the caller asked for the answer's text as it is written
    */
-  public record Accepted(Question question, String sessionId, boolean stream) {}
+  public record Accepted(Question question, String sessionId, boolean stream) {
+
+    /** The same question asked by {@code asker}: the door that authenticated the caller sets it. */
+    public Accepted askedBy(Principal asker) {
+      Question q = question;
+      return new Accepted(
+          new Question(q.requestId(), q.text(), q.mode(), q.k(), asker), sessionId, stream);
+    }
+  }
 
   /** A validated search: what {@code GET /v1/search} and {@code fathom search} run. */
   public record Search(String query, SearchMode mode, int k) {}
@@ -124,9 +133,13 @@ public final class QuestionIntake {
 
   // ---- the doors ----
 
-  /** A command-line question ({@code fathom ask WORDS [-k N] [--mode M]}). */
+  /**
+   * A command-line question ({@code fathom ask WORDS [-k N] [--mode M]}), asked by the {@link
+   * Principal#owner() owner}: the local CLI user can read the index files, and so every passage.
+   */
   public Accepted fromCommandLine(String text, String mode, Integer k) {
-    return accepted(UUID.randomUUID().toString(), text(text), mode(mode), k(k), "cli", false);
+    return accepted(UUID.randomUUID().toString(), text(text), mode(mode), k(k), "cli", false)
+        .askedBy(Principal.owner());
   }
 
   /**
@@ -142,14 +155,77 @@ public final class QuestionIntake {
 
   /**
    * A value of {@code fathom.questions}: {@code {"requestId", "sessionId", "question", "mode"?,
-   * "k"?}}; both ids required.
+   * "k"?}}; both ids required. Asked by {@link Principal#anonymous()}; a value that claims a {@code
+   * "principal"} is refused (see {@link #fromKafka(JsonNode, boolean)}).
    */
   public Accepted fromKafka(JsonNode value) {
-    return fromJson(
-        value,
-        StrictJson.requiredText(value, "requestId"),
-        StrictJson.requiredText(value, "sessionId"),
-        false);
+    return fromKafka(value, false);
+  }
+
+  /**
+   * A value of {@code fathom.questions}, with an optional {@code "principal": {"user":"alice",
+   * "groups":["eng"]}} naming who asks (absent or null: anonymous).
+   *
+   * @param trustClaims whether a producer on the topic may name the asking principal ({@code
+   *     fathom.kafka.principal-claims}); when false a value that names one is refused rather than
+   *     answered as someone else
+   */
+  public Accepted fromKafka(JsonNode value, boolean trustClaims) {
+    Accepted a =
+        fromJson(
+            value,
+            StrictJson.requiredText(value, "requestId"),
+            StrictJson.requiredText(value, "sessionId"),
+            false);
+    JsonNode claim = value.get("principal");
+    if (claim == null || claim.isNull()) return a;
+    if (!trustClaims) {
+      throw new IntakeException(
+          "field \"principal\" is not accepted: principal claims on Kafka questions are off"
+              + " (fathom.kafka.principal-claims = false)");
+    }
+    return a.askedBy(principal(claim));
+  }
+
+  /** {@code {"user":"alice","groups":["eng","hr"]?}} as a user principal; strict types. */
+  public static Principal principal(JsonNode claim) {
+    if (!claim.isObject()) {
+      throw new IntakeException(
+          "field \"principal\" must be an object like {\"user\":\"alice\",\"groups\":[\"eng\"]},"
+              + " got "
+              + claim);
+    }
+    java.util.Iterator<String> names = claim.fieldNames();
+    while (names.hasNext()) {
+      String n = names.next();
+      if (!n.equals("user") && !n.equals("groups")) {
+        throw new IntakeException("field \"principal\" has an unknown field \"" + n + "\"");
+      }
+    }
+    String user;
+    try {
+      user = StrictJson.requiredText(claim, "user");
+    } catch (IntakeException e) {
+      throw new IntakeException("field \"principal\": " + e.getMessage());
+    }
+    java.util.Set<String> groups = new java.util.LinkedHashSet<>();
+    JsonNode g = claim.get("groups");
+    if (g != null && !g.isNull()) {
+      if (!g.isArray()) {
+        throw new IntakeException("\"principal.groups\" must be an array of names, got " + g);
+      }
+      for (JsonNode e : g) {
+        if (!e.isTextual()) {
+          throw new IntakeException("\"principal.groups\" must hold strings, got " + e);
+        }
+        groups.add(e.asText());
+      }
+    }
+    try {
+      return Principal.user(user, groups);
+    } catch (IllegalArgumentException e) {
+      throw new IntakeException("field \"principal\": " + e.getMessage());
+    }
   }
 
   /** The last user message of {@code POST /v1/chat/completions}, with the default mode and k. */

@@ -27,6 +27,10 @@ public final class FathomServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FathomServer.class);
 
   private final Workspace workspace;
+
+  /** Whether Kafka questions may name their asking principal; see docs/security.md. */
+  static final String PRINCIPAL_CLAIMS = "fathom.kafka.principal-claims";
+
   private final EmbeddedKafka broker; // null when joining an external cluster
   private final String bootstrapServers;
   private final QuestionStream questions;
@@ -148,6 +152,8 @@ public final class FathomServer implements AutoCloseable {
                   ? config.modelQuestionTimeout()
                   : config.pipeline().questionTimeout(),
               metrics);
+      questions.acceptPrincipalClaims(
+          config.raw().hasPath(PRINCIPAL_CLAIMS) && config.raw().getBoolean(PRINCIPAL_CLAIMS));
       FathomServer server =
           new FathomServer(
               ws, broker, bootstrap, questions, documents, metrics, documentSettings.stallAfter());
@@ -164,9 +170,11 @@ public final class FathomServer implements AutoCloseable {
                 intake,
                 server::ready,
                 metrics,
-                httpSettings.apiKey());
+                httpSettings.apiKeys());
         try {
-          server.http = api.bind(httpSettings.host(), httpSettings.port());
+          server.http =
+              api.bind(
+                  httpSettings.host(), httpSettings.port(), HttpLimits.fromConfig(config.raw()));
         } catch (RuntimeException e) {
           server.close();
           throw e;

@@ -11,6 +11,7 @@ import dev.fathom.actors.QuestionService;
 import dev.fathom.ops.intake.QuestionIntake;
 import dev.fathom.ops.intake.StrictJson;
 import dev.fathom.ops.json.Json;
+import dev.fathom.retrieval.access.Principal;
 import dev.fathom.retrieval.search.Retriever;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -74,8 +75,9 @@ final class HttpApi {
   private final int maxValueBytes;
   private final Executor blocking;
   private final ServeMetrics metrics;
-  private final String apiKey;
+  private final ApiKeys keys;
 
+  /** With at most the single key {@code apiKey} (blank = none). */
   HttpApi(
       QuestionService questions,
       Retriever retriever,
@@ -85,8 +87,32 @@ final class HttpApi {
       BooleanSupplier ready,
       ServeMetrics metrics,
       String apiKey) {
+    this(
+        questions,
+        retriever,
+        documents,
+        maxValueBytes,
+        intake,
+        ready,
+        metrics,
+        ApiKeys.of(apiKey, java.util.List.of()));
+  }
+
+  /**
+   * Every {@code /v1/*} request presents one of {@code keys} and is answered as its principal; with
+   * no keys every request is {@link Principal#anonymous()}.
+   */
+  HttpApi(
+      QuestionService questions,
+      Retriever retriever,
+      DocumentPublisher documents,
+      int maxValueBytes,
+      QuestionIntake intake,
+      BooleanSupplier ready,
+      ServeMetrics metrics,
+      ApiKeys keys) {
     this.metrics = metrics;
-    this.apiKey = apiKey;
+    this.keys = java.util.Objects.requireNonNull(keys, "keys");
     this.questions = questions;
     this.retriever = retriever;
     this.documents = documents;
@@ -104,10 +130,23 @@ final class HttpApi {
 
   /** Binds to {@code host:port} (0 = any free port) on the pipeline's actor system. */
   ServerBinding bind(String host, int port) {
+    return bind(host, port, HttpLimits.defaults());
+  }
+
+  /**
+   * Binds to {@code host:port}, each connection behind a {@link ConnectionGuard} enforcing {@code
+   * limits}.
+   */
+  ServerBinding bind(String host, int port, HttpLimits limits) {
+    var open = new java.util.concurrent.atomic.AtomicInteger();
     try {
       return Http.get(questions.system())
           .newServerAt(host, port)
-          .bind(routes())
+          // Pekko's own accept limit sits above ours, so a connection over the limit is accepted,
+          // counted and closed at once instead of waiting unseen in the kernel's backlog.
+          .adaptSettings(s -> s.withMaxConnections(limits.maxConnections() + 64))
+          .bindFlow(
+              ConnectionGuard.create(limits, open, metrics).join(routes().flow(questions.system())))
           .toCompletableFuture()
           .get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -147,7 +186,7 @@ final class HttpApi {
                 get(
                     () ->
                         authorized(
-                            () ->
+                            caller ->
                                 complete(
                                     StatusCodes.OK,
                                     HttpEntities.create(
@@ -157,11 +196,12 @@ final class HttpApi {
   }
 
   /**
-   * Lets the request through when no key is configured or it presents the key as {@code
-   * Authorization: Bearer KEY} or {@code X-API-Key: KEY}; 401 with a JSON error otherwise.
+   * Lets the request through, as the principal it authenticates, when no key is configured
+   * (anonymous) or it presents a known key as {@code Authorization: Bearer KEY} or {@code
+   * X-API-Key: KEY}; 401 with a JSON error otherwise.
    */
-  private Route authorized(java.util.function.Supplier<Route> inner) {
-    if (apiKey.isBlank()) return inner.get();
+  private Route authorized(java.util.function.Function<Principal, Route> inner) {
+    if (keys.isEmpty()) return inner.apply(Principal.anonymous());
     return extractRequest(
         request -> {
           String bearer =
@@ -172,7 +212,8 @@ final class HttpApi {
                   .map(v -> v.substring(7).strip())
                   .orElse(null);
           String header = request.getHeader("X-API-Key").map(h -> h.value().strip()).orElse(null);
-          if (matches(bearer) || matches(header)) return inner.get();
+          var caller = keys.principalOf(bearer).or(() -> keys.principalOf(header));
+          if (caller.isPresent()) return inner.apply(caller.get());
           return respondWithHeader(
               org.apache.pekko.http.javadsl.model.headers.RawHeader.create(
                   "WWW-Authenticate", "Bearer"),
@@ -186,20 +227,14 @@ final class HttpApi {
         });
   }
 
-  /** Constant-time comparison, so the key cannot be guessed byte by byte from response times. */
-  private boolean matches(String presented) {
-    return presented != null
-        && java.security.MessageDigest.isEqual(
-            presented.getBytes(StandardCharsets.UTF_8), apiKey.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private Route v1Routes() {
+  /** The routes under {@code /v1}, each answering as {@code caller}. */
+  private Route v1Routes(Principal caller) {
     return concat(
-        path(PathMatchers.segment("ask"), () -> post(() -> jsonBody(this::ask))),
+        path(PathMatchers.segment("ask"), () -> post(() -> jsonBody(b -> ask(b, caller)))),
         path(
             PathMatchers.segment("chat").slash("completions"),
-            () -> post(() -> jsonBody(this::chat))),
-        path(PathMatchers.segment("search"), () -> get(() -> parameterMap(this::search))),
+            () -> post(() -> jsonBody(b -> chat(b, caller)))),
+        path(PathMatchers.segment("search"), () -> get(() -> parameterMap(p -> search(p, caller)))),
         path(PathMatchers.segment("documents"), () -> post(() -> jsonBody(this::addDocument))),
         path(
             PathMatchers.segment("documents").slash(PathMatchers.segment()),
@@ -226,10 +261,12 @@ final class HttpApi {
         });
   }
 
-  private Route chat(byte[] body) {
+  private Route chat(byte[] body, Principal caller) {
     QuestionIntake.Accepted req;
     try {
-      req = ChatCompletions.parse(StrictJson.object(body, maxValueBytes, "body"), intake);
+      req =
+          ChatCompletions.parse(StrictJson.object(body, maxValueBytes, "body"), intake)
+              .askedBy(caller);
     } catch (IllegalArgumentException e) {
       return openAiError(StatusCodes.BAD_REQUEST, "invalid_request_error", e.getMessage());
     }
@@ -278,7 +315,7 @@ final class HttpApi {
     return json(status, Map.of("error", error));
   }
 
-  private Route search(Map<String, String> params) {
+  private Route search(Map<String, String> params, Principal caller) {
     QuestionIntake.Search s;
     try {
       s = intake.search(params);
@@ -287,7 +324,9 @@ final class HttpApi {
     }
     return onSuccess(
         CompletableFuture.supplyAsync(
-            () -> Json.search(s.query(), s.mode(), retriever.search(s.query(), s.mode(), s.k())),
+            () ->
+                Json.search(
+                    s.query(), s.mode(), retriever.search(s.query(), s.mode(), s.k(), caller)),
             blocking),
         body -> json(StatusCodes.OK, body));
   }
@@ -324,10 +363,10 @@ final class HttpApi {
                     Map.of("id", id, "error", "not written to Kafka: " + t.failed().get())));
   }
 
-  private Route ask(byte[] body) {
+  private Route ask(byte[] body, Principal caller) {
     QuestionIntake.Accepted accepted;
     try {
-      accepted = intake.fromHttp(StrictJson.object(body, maxValueBytes, "body"));
+      accepted = intake.fromHttp(StrictJson.object(body, maxValueBytes, "body")).askedBy(caller);
     } catch (IllegalArgumentException e) {
       return json(StatusCodes.BAD_REQUEST, Map.of("error", e.getMessage()));
     }

@@ -76,6 +76,7 @@ final class QuestionStream implements Runnable {
   private final AtomicBoolean assigned = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile Throwable failure;
+  private volatile boolean principalClaims;
 
   QuestionStream(
       String bootstrapServers,
@@ -127,6 +128,14 @@ final class QuestionStream implements Runnable {
   }
 
   /** True once the consumer has been assigned partitions (for readiness). */
+  /**
+   * Whether a question may name its asking principal ({@code fathom.kafka.principal-claims}); set
+   * before the stream starts. Off: such questions become dead letters.
+   */
+  void acceptPrincipalClaims(boolean accept) {
+    this.principalClaims = accept;
+  }
+
   boolean assigned() {
     return assigned.get();
   }
@@ -222,7 +231,8 @@ final class QuestionStream implements Runnable {
     Question q;
     try {
       QuestionIntake.Accepted a =
-          intake.fromKafka(StrictJson.object(r.value(), settings.maxValueBytes(), "value"));
+          intake.fromKafka(
+              StrictJson.object(r.value(), settings.maxValueBytes(), "value"), principalClaims);
       m = Inbound.QuestionMessage.of(a);
       q = a.question();
     } catch (IllegalArgumentException e) {

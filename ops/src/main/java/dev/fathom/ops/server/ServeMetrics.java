@@ -61,6 +61,24 @@ public final class ServeMetrics {
         new String[] {"answer_transaction_aborted", "document_commit_failed", "stream_stopped"}) {
       errors(kind);
     }
+    for (String reason : new String[] {"header_timeout", "body_timeout", "connection_limit"}) {
+      connectionsCut(reason);
+    }
+  }
+
+  /**
+   * Records an HTTP connection closed by {@link ConnectionGuard}: {@code header_timeout}, {@code
+   * body_timeout} or {@code connection_limit}.
+   */
+  void httpConnectionCut(String reason) {
+    connectionsCut(reason).increment();
+  }
+
+  private Counter connectionsCut(String reason) {
+    return Counter.builder("fathom.http.connections.cut")
+        .description("HTTP connections closed for a slow client or over the connection limit")
+        .tag("reason", reason)
+        .register(registry);
   }
 
   /** Records a question answered (or failed) {@code startNanos} ago. */

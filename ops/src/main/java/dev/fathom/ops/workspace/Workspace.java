@@ -101,11 +101,22 @@ public final class Workspace implements AutoCloseable {
    * checking its paths, so a failed first ingest leaves no empty index behind.
    */
   public IngestReport ingest(List<Path> paths, IngestListener listener) {
+    return ingest(paths, listener, dev.fathom.retrieval.access.AccessList.PUBLIC);
+  }
+
+  /**
+   * Like {@link #ingest(List, IngestListener)}, {@code defaultAcl} being the access list of files
+   * without a {@code .acl} sidecar ({@code fathom ingest --acl}).
+   */
+  public IngestReport ingest(
+      List<Path> paths,
+      IngestListener listener,
+      dev.fathom.retrieval.access.AccessList defaultAcl) {
     closeIndex();
     try (PassageIndex writable = PassageIndex.openForWriting(config.indexDir(), embeddingId())) {
       Ingestor ingestor =
           new Ingestor(writable, embedder(), config.ingest(), Set.of(config.dataDir()));
-      return ingestor.ingest(paths, listener);
+      return ingestor.ingest(paths, listener, defaultAcl);
     }
   }
 

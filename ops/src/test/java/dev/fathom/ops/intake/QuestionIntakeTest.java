@@ -94,6 +94,37 @@ class QuestionIntakeTest {
   }
 
   @Test
+  void kafkaPrincipalClaimsAreRefusedUnlessTrustedAndParsedStrictly() {
+    String claim =
+        "{\"requestId\":\"r\",\"sessionId\":\"s\",\"question\":\"q\","
+            + "\"principal\":{\"user\":\"alice\",\"groups\":[\"eng\"]}}";
+    assertTrue(refused(() -> intake.fromKafka(json(claim))).contains("principal-claims"));
+    assertEquals(
+        dev.fathom.retrieval.access.Principal.user("alice", java.util.Set.of("eng")),
+        intake.fromKafka(json(claim), true).question().asker());
+    assertEquals(
+        dev.fathom.retrieval.access.Principal.anonymous(),
+        intake
+            .fromKafka(json("{\"requestId\":\"r\",\"sessionId\":\"s\",\"question\":\"q\"}"), true)
+            .question()
+            .asker());
+    for (String bad :
+        new String[] {
+          "\"alice\"",
+          "{\"user\":\"\"}",
+          "{\"user\":\"a\",\"groups\":\"eng\"}",
+          "{\"user\":\"a\",\"role\":\"owner\"}",
+          "{\"user\":\"a\",\"groups\":[1]}"
+        }) {
+      String v =
+          "{\"requestId\":\"r\",\"sessionId\":\"s\",\"question\":\"q\",\"principal\":" + bad + "}";
+      assertTrue(refused(() -> intake.fromKafka(json(v), true)).contains("principal"), bad);
+    }
+    // The command line is the owner of its local index; HTTP sets the asker from its key.
+    assertTrue(intake.fromCommandLine("q", null, null).question().asker().unrestricted());
+  }
+
+  @Test
   void kafkaQuestionsNeedBothIds() {
     var a = intake.fromKafka(json("{\"requestId\":\"r\",\"sessionId\":\"s\",\"question\":\"q\"}"));
     assertEquals("r", a.question().requestId());

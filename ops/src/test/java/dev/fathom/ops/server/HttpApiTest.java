@@ -55,6 +55,12 @@ class HttpApiTest {
           public List<Hit> search(String query, float[] vector, SearchMode mode, int k) {
             return search(query, mode, k);
           }
+
+          @Override
+          public List<Hit> search(
+              String query, SearchMode mode, int k, dev.fathom.retrieval.access.Principal caller) {
+            return search(query, mode, k);
+          }
         };
     var config = ConfigFactory.load();
     questions =

@@ -66,6 +66,12 @@ class QuestionStreamIT {
           public List<Hit> search(String query, float[] vector, SearchMode mode, int k) {
             return search(query, mode, k);
           }
+
+          @Override
+          public List<Hit> search(
+              String query, SearchMode mode, int k, dev.fathom.retrieval.access.Principal caller) {
+            return search(query, mode, k);
+          }
         };
     questions =
         QuestionService.start(
