@@ -10,8 +10,11 @@ import java.util.Objects;
  * @param text the question, not blank, at most {@value #MAX_TEXT_CHARS} characters
  * @param mode how passages are retrieved for it
  * @param k passages to retrieve, 1..{@value #MAX_K}
+ * @param searchQuery what the retriever searches; the text itself when null. A session turn sets it
+ *     to the follow-up rewritten to stand alone ("When does the lease end?" for "When does it
+ *     end?"), while compression and the answer still see the user's own words.
  */
-public record Question(String requestId, String text, SearchMode mode, int k) {
+public record Question(String requestId, String text, SearchMode mode, int k, String searchQuery) {
 
   /** Longest question accepted, in characters. */
   public static final int MAX_TEXT_CHARS = 10_000;
@@ -36,5 +39,18 @@ public record Question(String requestId, String text, SearchMode mode, int k) {
     if (k < 1 || k > MAX_K) {
       throw new IllegalArgumentException("k must be in 1.." + MAX_K + ", got " + k);
     }
+    if (searchQuery == null) searchQuery = text;
+    if (searchQuery.isBlank() || searchQuery.length() > MAX_TEXT_CHARS) {
+      throw new IllegalArgumentException(
+          "searchQuery must be non-blank and at most "
+              + MAX_TEXT_CHARS
+              + " characters, got "
+              + searchQuery.length());
+    }
+  }
+
+  /** A question searched by its own text. */
+  public Question(String requestId, String text, SearchMode mode, int k) {
+    this(requestId, text, mode, k, null);
   }
 }

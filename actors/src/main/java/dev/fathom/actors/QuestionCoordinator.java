@@ -110,7 +110,7 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
         RETRIEVE,
         stages.retriever(),
         HITS,
-        r -> new RetrieverActor.Search(question.text(), question.mode(), question.k(), r),
+        r -> new RetrieverActor.Search(question.searchQuery(), question.mode(), question.k(), r),
         Retrieved::new);
   }
 

@@ -1,0 +1,153 @@
+package dev.fathom.actors.session;
+
+import com.typesafe.config.Config;
+import dev.fathom.actors.QuestionResult;
+import dev.fathom.drafters.lm.TokenListener;
+import dev.fathom.memory.session.Transcript;
+import dev.fathom.retrieval.SearchMode;
+import dev.fathom.retrieval.conversation.QueryRewrite;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sessions for callers that do not use actors: starts the {@code fathom-sessions} actor system (a
+ * Pekko cluster node; it joins itself unless seed nodes are configured), creates the journal's
+ * tables, and runs every session as a Cluster Sharding entity ({@link SessionActor}), so a session
+ * lives on one node at a time and moves, recovered from the journal, when its node goes.
+ */
+public final class SessionService implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(SessionService.class);
+  private static final Duration STARTUP = Duration.ofSeconds(30);
+  private static final String PREFIX = SessionActor.TYPE_KEY.name() + "|";
+
+  private final ActorSystem<Void> system;
+  private final ClusterSharding sharding;
+  private final Duration turnTimeout;
+
+  private SessionService(ActorSystem<Void> system, Duration turnTimeout) {
+    this.system = system;
+    this.sharding = ClusterSharding.get(system);
+    this.turnTimeout = turnTimeout;
+  }
+
+  /**
+   * Starts a node with {@code config} (see {@link SessionJournal#config}) whose sessions ask {@code
+   * deps.pipeline()}.
+   */
+  public static SessionService start(SessionActor.Deps deps, Config config) {
+    Objects.requireNonNull(deps, "deps");
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "fathom-sessions", config);
+    try {
+      SessionJournal.createTables(system, STARTUP);
+      Cluster cluster = Cluster.get(system);
+      if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+        cluster.manager().tell(Join.create(cluster.selfMember().address()));
+      }
+      ClusterSharding.get(system)
+          .init(
+              Entity.of(SessionActor.TYPE_KEY, ctx -> SessionActor.create(ctx.getEntityId(), deps))
+                  .withStopMessage(SessionActor.Passivate.INSTANCE));
+      log.info("session node {} started", cluster.selfMember().address());
+      return new SessionService(system, deps.settings().turnTimeout());
+    } catch (RuntimeException e) {
+      system.terminate();
+      throw e;
+    }
+  }
+
+  /**
+   * Asks {@code question} as the next turn of session {@code sessionId} (created by its first
+   * question). Never completes exceptionally: a turn that gets no reply completes with a {@link
+   * QuestionResult.Failed} in stage {@code session}.
+   */
+  public CompletionStage<TurnResult> ask(
+      String sessionId,
+      String requestId,
+      String question,
+      SearchMode mode,
+      int k,
+      TokenListener stream) {
+    requireId(sessionId);
+    CompletionStage<TurnResult> reply =
+        sharding
+            .entityRefFor(SessionActor.TYPE_KEY, sessionId)
+            .ask(
+                replyTo -> new SessionActor.Ask(requestId, question, mode, k, stream, replyTo),
+                turnTimeout);
+    return reply.exceptionally(
+        e ->
+            new TurnResult(
+                sessionId,
+                1,
+                QueryRewrite.unchanged(question),
+                new QuestionResult.Failed(
+                    requestId, "session", "no reply from the session: " + e)));
+  }
+
+  /** The transcript of {@code sessionId}; empty for a session that never was. */
+  public CompletionStage<Transcript> history(String sessionId) {
+    requireId(sessionId);
+    return sharding
+        .entityRefFor(SessionActor.TYPE_KEY, sessionId)
+        .ask(SessionActor.GetHistory::new, turnTimeout);
+  }
+
+  /** The ids of every session in the journal, sorted. */
+  public CompletionStage<List<String>> list() {
+    JdbcReadJournal journal =
+        PersistenceQuery.get(system)
+            .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
+    return journal
+        .currentPersistenceIds()
+        .filter(id -> id.startsWith(PREFIX))
+        .map(id -> id.substring(PREFIX.length()))
+        .runWith(Sink.seq(), system)
+        .thenApply(ids -> ids.stream().sorted().toList());
+  }
+
+  /** The actor system sessions run in. */
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  static void requireId(String sessionId) {
+    if (sessionId == null || !sessionId.matches("[A-Za-z0-9_.:-]{1,128}")) {
+      throw new IllegalArgumentException(
+          "session id must be 1..128 characters of letters, digits, _ . : -, got '"
+              + sessionId
+              + "'");
+    }
+  }
+
+  /** Leaves the cluster and terminates the system, waiting up to 30 s. */
+  @Override
+  public void close() {
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      log.warn("session system did not terminate within 30 s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      log.warn("session system terminated with an error", e.getCause());
+    }
+  }
+}

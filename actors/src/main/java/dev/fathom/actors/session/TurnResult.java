@@ -1,0 +1,22 @@
+package dev.fathom.actors.session;
+
+import dev.fathom.actors.QuestionResult;
+import dev.fathom.retrieval.conversation.QueryRewrite;
+import java.util.Objects;
+
+/**
+ * The reply to one turn of a session.
+ *
+ * @param sessionId the session
+ * @param turn the turn's number in the session, from 1
+ * @param rewrite how the question was rewritten into the query that was searched
+ * @param result the pipeline's answer or failure
+ */
+public record TurnResult(String sessionId, int turn, QueryRewrite rewrite, QuestionResult result) {
+  public TurnResult {
+    Objects.requireNonNull(sessionId, "sessionId");
+    if (turn < 1) throw new IllegalArgumentException("turn number is 1-based, got " + turn);
+    Objects.requireNonNull(rewrite, "rewrite");
+    Objects.requireNonNull(result, "result");
+  }
+}
