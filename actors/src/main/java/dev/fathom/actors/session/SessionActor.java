@@ -89,6 +89,9 @@ public final class SessionActor
     INSTANCE
   }
 
+  /** Stop after the turn in flight, then reply (before the session's journal is deleted). */
+  public record Close(ActorRef<org.apache.pekko.Done> replyTo) implements Command {}
+
   private record Rewritten(Ask ask, QueryRewrite rewrite) implements Command {}
 
   private record Answered(
@@ -161,6 +164,14 @@ public final class SessionActor
         .onCommand(Answered.class, this::onAnswered)
         .onCommand(GetHistory.class, (s, m) -> Effect().reply(m.replyTo(), s))
         .onCommand(Passivate.class, (s, m) -> inFlight ? Effect().stash() : Effect().stop())
+        .onCommand(
+            Close.class,
+            (s, m) ->
+                inFlight
+                    ? Effect().stash()
+                    : Effect()
+                        .stop()
+                        .thenRun(x -> m.replyTo().tell(org.apache.pekko.Done.getInstance())))
         .build();
   }
 

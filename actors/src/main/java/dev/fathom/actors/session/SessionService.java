@@ -19,9 +19,6 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
-import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
-import org.apache.pekko.persistence.query.PersistenceQuery;
-import org.apache.pekko.stream.javadsl.Sink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,14 +32,15 @@ public final class SessionService implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SessionService.class);
   private static final Duration STARTUP = Duration.ofSeconds(30);
-  private static final String PREFIX = SessionActor.TYPE_KEY.name() + "|";
 
   private final ActorSystem<Void> system;
   private final ClusterSharding sharding;
   private final Duration turnTimeout;
+  private final SessionStore store;
 
   private SessionService(ActorSystem<Void> system, Duration turnTimeout) {
     this.system = system;
+    this.store = new SessionStore(system);
     this.sharding = ClusterSharding.get(system);
     this.turnTimeout = turnTimeout;
   }
@@ -111,15 +109,25 @@ public final class SessionService implements AutoCloseable {
 
   /** The ids of every session in the journal, sorted. */
   public CompletionStage<List<String>> list() {
-    JdbcReadJournal journal =
-        PersistenceQuery.get(system)
-            .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
-    return journal
-        .currentPersistenceIds()
-        .filter(id -> id.startsWith(PREFIX))
-        .map(id -> id.substring(PREFIX.length()))
-        .runWith(Sink.seq(), system)
-        .thenApply(ids -> ids.stream().sorted().toList());
+    return store.list();
+  }
+
+  /**
+   * Stops session {@code sessionId} if it runs here and deletes its journal; a question that
+   * arrives meanwhile starts it afresh.
+   *
+   * @return whether the session existed
+   */
+  public CompletionStage<Boolean> delete(String sessionId) {
+    requireId(sessionId);
+    return sharding
+        .entityRefFor(SessionActor.TYPE_KEY, sessionId)
+        .ask(SessionActor.Close::new, turnTimeout)
+        .thenApplyAsync(
+            done -> store.delete(sessionId),
+            system
+                .dispatchers()
+                .lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking()));
   }
 
   /** The actor system sessions run in. */
