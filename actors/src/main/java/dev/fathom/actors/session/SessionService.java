@@ -37,9 +37,14 @@ public final class SessionService implements AutoCloseable {
   private final ClusterSharding sharding;
   private final Duration turnTimeout;
   private final SessionStore store;
+  private final dev.fathom.retrieval.conversation.HistoryAwareRetriever rewriter;
 
-  private SessionService(ActorSystem<Void> system, Duration turnTimeout) {
+  private SessionService(
+      ActorSystem<Void> system,
+      Duration turnTimeout,
+      dev.fathom.retrieval.conversation.HistoryAwareRetriever rewriter) {
     this.system = system;
+    this.rewriter = rewriter;
     this.store = new SessionStore(system);
     this.sharding = ClusterSharding.get(system);
     this.turnTimeout = turnTimeout;
@@ -63,7 +68,7 @@ public final class SessionService implements AutoCloseable {
               Entity.of(SessionActor.TYPE_KEY, ctx -> SessionActor.create(ctx.getEntityId(), deps))
                   .withStopMessage(SessionActor.Passivate.INSTANCE));
       log.info("session node {} started", cluster.selfMember().address());
-      return new SessionService(system, deps.settings().turnTimeout());
+      return new SessionService(system, deps.settings().turnTimeout(), deps.rewriter());
     } catch (RuntimeException e) {
       system.terminate();
       throw e;
@@ -130,12 +135,18 @@ public final class SessionService implements AutoCloseable {
                 .lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking()));
   }
 
+  /** The rewrite sessions use, for stateless callers with their own history (chat completions). */
+  public dev.fathom.retrieval.conversation.HistoryAwareRetriever rewriter() {
+    return rewriter;
+  }
+
   /** The actor system sessions run in. */
   public ActorSystem<Void> system() {
     return system;
   }
 
-  static void requireId(String sessionId) {
+  /** Checks a session id: 1..128 letters, digits, _ . : - (it becomes a journal key). */
+  public static void requireId(String sessionId) {
     if (sessionId == null || !sessionId.matches("[A-Za-z0-9_.:-]{1,128}")) {
       throw new IllegalArgumentException(
           "session id must be 1..128 characters of letters, digits, _ . : -, got '"

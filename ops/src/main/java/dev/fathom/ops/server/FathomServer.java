@@ -36,6 +36,7 @@ public final class FathomServer implements AutoCloseable {
   private final ServeMetrics metrics;
   private ServerBinding http; // null without the HTTP API
   private DocumentPublisher publisher; // null without the HTTP API
+  private dev.fathom.actors.session.SessionService sessions; // this process's session node
 
   private FathomServer(
       Workspace workspace,
@@ -128,6 +129,13 @@ public final class FathomServer implements AutoCloseable {
                   : config.pipeline().questionTimeout(),
               metrics);
       FathomServer server = new FathomServer(ws, broker, bootstrap, questions, documents, metrics);
+      server.sessions =
+          dev.fathom.ops.sessions.SessionNode.start(
+              config.raw(),
+              config.dataDir(),
+              ws.retriever(),
+              ws.questions(),
+              stage.languageModel());
       server.documentThread.start();
       server.questionThread.start();
       if (httpSettings.port() >= 0) {
@@ -142,6 +150,7 @@ public final class FathomServer implements AutoCloseable {
                 server::ready,
                 metrics,
                 httpSettings.apiKey());
+        api.withSessions(server.sessions);
         try {
           server.http = api.bind(httpSettings.host(), httpSettings.port());
         } catch (RuntimeException e) {
@@ -202,6 +211,11 @@ public final class FathomServer implements AutoCloseable {
     return workspace.questions();
   }
 
+  /** This process's session node (sessions are Cluster Sharding entities). */
+  public dev.fathom.actors.session.SessionService sessions() {
+    return sessions;
+  }
+
   /** Passages searchable in this process's index now. */
   public int passageCount() {
     return workspace.writableIndex().passageCount();
@@ -238,6 +252,8 @@ public final class FathomServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    // Sessions ask the pipeline: they stop (turns in flight finish or time out) before it does.
+    if (sessions != null) sessions.close();
     try {
       workspace.close();
     } finally {
