@@ -120,6 +120,19 @@ public final class SessionActor
   private final Executor blocking;
   private boolean inFlight;
 
+  /**
+   * Results of the latest turns by request id: a question delivered again (a Kafka batch whose
+   * transaction aborted) gets the same answer instead of becoming a second turn. Kept in memory
+   * only, so it covers redelivery while the session lives, not across a crash (docs/sessions.md).
+   */
+  private final Map<String, TurnResult> recent =
+      new LinkedHashMap<>(64, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, TurnResult> e) {
+          return size() > 256;
+        }
+      };
+
   public static Behavior<Command> create(String sessionId, Deps deps) {
     return Behaviors.setup(context -> new SessionActor(sessionId, deps, context));
   }
@@ -176,6 +189,8 @@ public final class SessionActor
   }
 
   private Effect<SessionEvent, Transcript> onAsk(Transcript state, Ask m) {
+    TurnResult done = recent.get(m.requestId());
+    if (done != null) return Effect().reply(m.replyTo(), done);
     if (inFlight) return Effect().stash();
     inFlight = true;
     context.pipeToSelf(
@@ -242,7 +257,9 @@ public final class SessionActor
         .thenRun(
             s -> {
               inFlight = false;
-              m.ask().replyTo().tell(new TurnResult(sessionId, m.turn(), m.rewrite(), m.result()));
+              TurnResult r = new TurnResult(sessionId, m.turn(), m.rewrite(), m.result());
+              recent.put(m.ask().requestId(), r);
+              m.ask().replyTo().tell(r);
             })
         .thenUnstashAll();
   }

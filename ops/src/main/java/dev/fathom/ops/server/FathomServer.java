@@ -136,6 +136,9 @@ public final class FathomServer implements AutoCloseable {
               ws.retriever(),
               ws.questions(),
               stage.languageModel());
+      if (config.raw().getBoolean("fathom.sessions.kafka-turns")) {
+        questions.withSessions(server.sessions);
+      }
       server.documentThread.start();
       server.questionThread.start();
       if (httpSettings.port() >= 0) {

@@ -32,13 +32,18 @@ class SessionServeIT {
   @TempDir static Path tmp;
   static FathomServer server;
   static String base;
+  static KafkaSettings kafka;
 
   @BeforeAll
   static void start() throws Exception {
+    // Kafka questions are session turns in this server (off by default).
+    System.setProperty("fathom.sessions.kafka-turns", "true");
+    com.typesafe.config.ConfigFactory.invalidateCaches();
     FathomConfig config = FathomConfig.load().withDataDir(tmp.resolve("data"));
+    System.clearProperty("fathom.sessions.kafka-turns");
+    com.typesafe.config.ConfigFactory.invalidateCaches();
     KafkaSettings defaults = KafkaSettings.fromConfig(config.raw());
-    KafkaSettings kafka =
-        new KafkaSettings("", 0, "fathom-session-it", defaults.topics(), 2, 8, 64 * 1024);
+    kafka = new KafkaSettings("", 0, "fathom-session-it", defaults.topics(), 2, 8, 64 * 1024);
     server =
         FathomServer.start(
             config,
@@ -124,6 +129,48 @@ class SessionServeIT {
 
     assertEquals(200, send("DELETE", "/sessions/" + id).statusCode());
     assertEquals(404, send("GET", "/sessions/" + id).statusCode());
+  }
+
+  @Test
+  void aKafkaQuestionWithASessionIdIsATurnOfThatSession() throws Exception {
+    java.util.Properties p = new java.util.Properties();
+    p.put("bootstrap.servers", server.bootstrapServers());
+    p.put("key.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName());
+    p.put(
+        "value.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName());
+    try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(p)) {
+      producer.send(
+          new org.apache.kafka.clients.producer.ProducerRecord<>(
+              kafka.topics().questions(),
+              "k-lease",
+              "{\"requestId\":\"k-1\",\"sessionId\":\"k-lease\","
+                  + "\"question\":\"When does the office lease start?\"}"));
+      producer.send(
+          new org.apache.kafka.clients.producer.ProducerRecord<>(
+              kafka.topics().questions(),
+              "k-lease",
+              "{\"requestId\":\"k-2\",\"sessionId\":\"k-lease\","
+                  + "\"question\":\"When does it end?\"}"));
+    }
+    CommittedRead.awaitConsumed(
+        server.bootstrapServers(),
+        kafka.groupId(),
+        kafka.topics().questions(),
+        Duration.ofSeconds(90));
+    var answers = CommittedRead.readToEnd(server.bootstrapServers(), kafka.topics().answers());
+    JsonNode second = null;
+    int k2 = 0;
+    for (var r : answers) {
+      JsonNode a = JSON.readTree(r.value());
+      if (a.path("requestId").asText().equals("k-2")) {
+        second = a;
+        k2++;
+      }
+    }
+    assertEquals(1, k2, "exactly one answer to k-2");
+    assertEquals("doc-lease", second.at("/citations/0/source").asText(), second.toString());
+    HttpResponse<String> history = send("GET", "/sessions/k-lease");
+    assertEquals(2, JSON.readTree(history.body()).get("turns").size(), history.body());
   }
 
   @Test
