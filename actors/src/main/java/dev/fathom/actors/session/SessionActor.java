@@ -62,20 +62,23 @@ public final class SessionActor
 
   public sealed interface Command {}
 
-  /** Answer {@code question} as the session's next turn; one {@link TurnResult} goes back. */
+  /**
+   * Answer {@code question} as the session's next turn; one {@link TurnResult} goes back. The
+   * {@code stream} callback does not cross nodes: a session on another node answers whole.
+   */
   public record Ask(
       String requestId,
       String question,
       SearchMode mode,
       int k,
-      TokenListener stream,
+      @com.fasterxml.jackson.annotation.JsonIgnore TokenListener stream,
       ActorRef<TurnResult> replyTo)
       implements Command {
     public Ask {
       Objects.requireNonNull(requestId, "requestId");
       Objects.requireNonNull(question, "question");
       Objects.requireNonNull(mode, "mode");
-      Objects.requireNonNull(stream, "stream");
+      if (stream == null) stream = TokenListener.NONE; // sent from another node
       Objects.requireNonNull(replyTo, "replyTo");
       new Question(requestId, question, mode, k); // validates text and k as a question does
     }

@@ -12,7 +12,14 @@ import java.util.Objects;
  * @param rewrite how the question was rewritten into the query that was searched
  * @param result the pipeline's answer or failure
  */
-public record TurnResult(String sessionId, int turn, QueryRewrite rewrite, QuestionResult result) {
+public record TurnResult(
+    String sessionId,
+    int turn,
+    QueryRewrite rewrite,
+    // The reply crosses nodes when the session lives elsewhere: name the result's class.
+    @com.fasterxml.jackson.annotation.JsonTypeInfo(
+            use = com.fasterxml.jackson.annotation.JsonTypeInfo.Id.CLASS)
+        QuestionResult result) {
   public TurnResult {
     Objects.requireNonNull(sessionId, "sessionId");
     if (turn < 1) throw new IllegalArgumentException("turn number is 1-based, got " + turn);
