@@ -98,7 +98,7 @@ public final class SessionService implements AutoCloseable {
         e ->
             new TurnResult(
                 sessionId,
-                1,
+                0,
                 QueryRewrite.unchanged(question),
                 new QuestionResult.Failed(
                     requestId, "session", "no reply from the session: " + e)));

@@ -8,7 +8,8 @@ import java.util.Objects;
  * The reply to one turn of a session.
  *
  * @param sessionId the session
- * @param turn the turn's number in the session, from 1
+ * @param turn the turn's number in the session, from 1; 0 when the session did not reply (the
+ *     result is then a {@link QuestionResult.Failed} in stage {@code session})
  * @param rewrite how the question was rewritten into the query that was searched
  * @param result the pipeline's answer or failure
  */
@@ -22,7 +23,7 @@ public record TurnResult(
         QuestionResult result) {
   public TurnResult {
     Objects.requireNonNull(sessionId, "sessionId");
-    if (turn < 1) throw new IllegalArgumentException("turn number is 1-based, got " + turn);
+    if (turn < 0) throw new IllegalArgumentException("turn must be >= 0, got " + turn);
     Objects.requireNonNull(rewrite, "rewrite");
     Objects.requireNonNull(result, "result");
   }
