@@ -2,10 +2,13 @@ package dev.fathom.actors;
 
 import dev.fathom.retrieval.SearchMode;
 import dev.fathom.retrieval.access.Principal;
+import dev.fathom.retrieval.rank.RankerKind;
 import java.util.Objects;
 
 /**
- * One question to answer.
+ * One question to answer. Built by the one intake ({@code ops.intake.QuestionIntake}) or a session;
+ * the optional parts have fail-closed or neutral defaults and are set with the {@code with…}
+ * methods.
  *
  * @param requestId caller-chosen id, echoed in the {@link QuestionResult}; not blank
  * @param text the question, not blank, at most {@value #MAX_TEXT_CHARS} characters
@@ -13,8 +16,20 @@ import java.util.Objects;
  * @param k passages to retrieve, 1..{@value #MAX_K}
  * @param asker who asks: the retriever returns only passages this principal may read (see {@code
  *     docs/security.md}); set by the door the question came through, never by its text
+ * @param rerank the ranker that reorders the retrieved passages before compression ({@code none}
+ *     keeps the retrieval order)
+ * @param searchQuery what the retriever searches; the text itself when null. A session turn sets it
+ *     to the follow-up rewritten to stand alone ("When does the lease end?" for "When does it
+ *     end?"), while compression and the answer still see the user's own words.
  */
-public record Question(String requestId, String text, SearchMode mode, int k, Principal asker) {
+public record Question(
+    String requestId,
+    String text,
+    SearchMode mode,
+    int k,
+    Principal asker,
+    RankerKind rerank,
+    String searchQuery) {
 
   /** Longest question accepted, in characters. */
   public static final int MAX_TEXT_CHARS = 10_000;
@@ -27,6 +42,7 @@ public record Question(String requestId, String text, SearchMode mode, int k, Pr
     Objects.requireNonNull(text, "text");
     Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(asker, "asker");
+    Objects.requireNonNull(rerank, "rerank");
     if (requestId.isBlank()) {
       throw new IllegalArgumentException("requestId must not be blank");
     }
@@ -40,14 +56,37 @@ public record Question(String requestId, String text, SearchMode mode, int k, Pr
     if (k < 1 || k > MAX_K) {
       throw new IllegalArgumentException("k must be in 1.." + MAX_K + ", got " + k);
     }
+    if (searchQuery == null) searchQuery = text;
+    if (searchQuery.isBlank() || searchQuery.length() > MAX_TEXT_CHARS) {
+      throw new IllegalArgumentException(
+          "searchQuery must be non-blank and at most "
+              + MAX_TEXT_CHARS
+              + " characters, got "
+              + searchQuery.length());
+    }
   }
 
   /**
-   * A question asked by {@link Principal#anonymous()}: it sees public documents only. Fail-closed
-   * default for code that has no caller to name; a door that authenticates its caller passes the
-   * principal explicitly.
+   * A question asked by {@link Principal#anonymous()} (it sees public documents only: the
+   * fail-closed default for code that has no caller to name), searched by its own text, in
+   * retrieval order.
    */
   public Question(String requestId, String text, SearchMode mode, int k) {
-    this(requestId, text, mode, k, Principal.anonymous());
+    this(requestId, text, mode, k, Principal.anonymous(), RankerKind.NONE, null);
+  }
+
+  /** This question asked by {@code asker}. */
+  public Question withAsker(Principal asker) {
+    return new Question(requestId, text, mode, k, asker, rerank, searchQuery);
+  }
+
+  /** This question with its passages reordered by {@code rerank}. */
+  public Question withRerank(RankerKind rerank) {
+    return new Question(requestId, text, mode, k, asker, rerank, searchQuery);
+  }
+
+  /** This question searched by {@code searchQuery} (a rewritten follow-up). */
+  public Question withSearchQuery(String searchQuery) {
+    return new Question(requestId, text, mode, k, asker, rerank, searchQuery);
   }
 }

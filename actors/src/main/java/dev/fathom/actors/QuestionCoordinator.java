@@ -112,7 +112,7 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
         HITS,
         r ->
             new RetrieverActor.Search(
-                question.text(), question.mode(), question.k(), question.asker(), r),
+                question.searchQuery(), question.mode(), question.k(), question.asker(), r),
         Retrieved::new);
   }
 

@@ -108,6 +108,14 @@ public final class AnswerStage implements AutoCloseable {
     return answerer;
   }
 
+  /**
+   * The language model that writes answers, for other uses of the same model (a session's
+   * condensing rewrite and summaries); empty for an extractive stage.
+   */
+  public java.util.Optional<dev.fathom.drafters.lm.LanguageModel> languageModel() {
+    return java.util.Optional.ofNullable(model);
+  }
+
   /** Whether a language model writes the answers. */
   public boolean generative() {
     return model != null;

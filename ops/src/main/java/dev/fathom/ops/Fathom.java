@@ -2,6 +2,7 @@ package dev.fathom.ops;
 
 import dev.fathom.ops.cli.AskCommand;
 import dev.fathom.ops.cli.BenchCommand;
+import dev.fathom.ops.cli.ChatCommand;
 import dev.fathom.ops.cli.ErrorHandler;
 import dev.fathom.ops.cli.EvalCommand;
 import dev.fathom.ops.cli.GenerateCommand;
@@ -10,6 +11,7 @@ import dev.fathom.ops.cli.IngestCommand;
 import dev.fathom.ops.cli.ModelCommand;
 import dev.fathom.ops.cli.SearchCommand;
 import dev.fathom.ops.cli.ServeCommand;
+import dev.fathom.ops.cli.SessionsCommand;
 import dev.fathom.ops.cli.TestCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,6 +28,8 @@ import picocli.CommandLine.Command;
             + " cited answers, coordinated by Pekko actors.",
     subcommands = {
       AskCommand.class,
+      ChatCommand.class,
+      SessionsCommand.class,
       SearchCommand.class,
       GenerateCommand.class,
       IngestCommand.class,

@@ -63,9 +63,7 @@ public final class QuestionIntake {
 
     /** The same question asked by {@code asker}: the door that authenticated the caller sets it. */
     public Accepted askedBy(Principal asker) {
-      Question q = question;
-      return new Accepted(
-          new Question(q.requestId(), q.text(), q.mode(), q.k(), asker), sessionId, stream);
+      return new Accepted(question.withAsker(asker), sessionId, stream);
     }
   }
 

@@ -44,12 +44,7 @@ final class ChatCompletions {
     if (messages == null || !messages.isArray() || messages.isEmpty()) {
       throw new IntakeException("field \"messages\" must be a non-empty array");
     }
-    String question = null;
-    for (JsonNode m : messages) {
-      if ("user".equals(m.path("role").asText()) && m.path("content").isTextual()) {
-        question = m.get("content").asText();
-      }
-    }
+    String question = ChatHistory.lastUser(ChatHistory.messages(messages));
     if (question == null || question.isBlank()) {
       throw new IntakeException("no message with role \"user\" and text content");
     }

@@ -41,6 +41,7 @@ public final class FathomServer implements AutoCloseable {
   private final Duration stallAfter;
   private ServerBinding http; // null without the HTTP API
   private DocumentPublisher publisher; // null without the HTTP API
+  private dev.fathom.actors.session.SessionService sessions; // this process's session node
 
   private FathomServer(
       Workspace workspace,
@@ -157,6 +158,16 @@ public final class FathomServer implements AutoCloseable {
       FathomServer server =
           new FathomServer(
               ws, broker, bootstrap, questions, documents, metrics, documentSettings.stallAfter());
+      server.sessions =
+          dev.fathom.ops.sessions.SessionNode.start(
+              config.raw(),
+              config.dataDir(),
+              ws.retriever(),
+              ws.questions(),
+              stage.languageModel());
+      if (config.raw().getBoolean("fathom.sessions.kafka-turns")) {
+        questions.withSessions(server.sessions);
+      }
       server.documentThread.start();
       server.questionThread.start();
       if (httpSettings.port() >= 0) {
@@ -171,6 +182,7 @@ public final class FathomServer implements AutoCloseable {
                 server::ready,
                 metrics,
                 httpSettings.apiKeys());
+        api.withSessions(server.sessions);
         try {
           server.http =
               api.bind(
@@ -241,6 +253,11 @@ public final class FathomServer implements AutoCloseable {
     return workspace.questions();
   }
 
+  /** This process's session node (sessions are Cluster Sharding entities). */
+  public dev.fathom.actors.session.SessionService sessions() {
+    return sessions;
+  }
+
   /** Passages searchable in this process's index now. */
   public int passageCount() {
     return workspace.writableIndex().passageCount();
@@ -277,6 +294,8 @@ public final class FathomServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    // Sessions ask the pipeline: they stop (turns in flight finish or time out) before it does.
+    if (sessions != null) sessions.close();
     try {
       workspace.close();
     } finally {

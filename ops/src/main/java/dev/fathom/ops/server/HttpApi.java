@@ -15,6 +15,7 @@ import dev.fathom.retrieval.access.Principal;
 import dev.fathom.retrieval.search.Retriever;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -76,6 +77,7 @@ final class HttpApi {
   private final Executor blocking;
   private final ServeMetrics metrics;
   private final ApiKeys keys;
+  private SessionRoutes sessionRoutes; // null: no sessions on this server
 
   /** With at most the single key {@code apiKey} (blank = none). */
   HttpApi(
@@ -126,6 +128,12 @@ final class HttpApi {
             .lookup(DispatcherSelector.fromConfig(FathomPipeline.BLOCKING_DISPATCHER));
     this.intake = intake;
     this.ready = ready;
+  }
+
+  /** Serves the {@code /v1/sessions} endpoints (and history in chat completions) from {@code s}. */
+  HttpApi withSessions(dev.fathom.actors.session.SessionService s) {
+    this.sessionRoutes = new SessionRoutes(s, intake, maxValueBytes);
+    return this;
   }
 
   /** Binds to {@code host:port} (0 = any free port) on the pipeline's actor system. */
@@ -238,7 +246,8 @@ final class HttpApi {
         path(PathMatchers.segment("documents"), () -> post(() -> jsonBody(this::addDocument))),
         path(
             PathMatchers.segment("documents").slash(PathMatchers.segment()),
-            id -> delete(() -> deleteDocument(id))));
+            id -> delete(() -> deleteDocument(id))),
+        sessionRoutes == null ? reject() : sessionRoutes.route(caller));
   }
 
   /**
@@ -270,6 +279,26 @@ final class HttpApi {
     } catch (IllegalArgumentException e) {
       return openAiError(StatusCodes.BAD_REQUEST, "invalid_request_error", e.getMessage());
     }
+    if (sessionRoutes != null) {
+      List<ChatHistory.Message> messages =
+          ChatHistory.messages(StrictJson.object(body, maxValueBytes, "body").get("messages"));
+      if (ChatHistory.hasHistory(messages)) {
+        // Earlier turns: search the last question rewritten with them, as a session turn does.
+        Question asked = req.question();
+        QuestionIntake.Accepted plain = req;
+        return onSuccess(
+            CompletableFuture.supplyAsync(
+                () -> ChatHistory.rewrite(messages, sessionRoutes.rewriter()), blocking),
+            rw ->
+                chat(
+                    new QuestionIntake.Accepted(
+                        asked.withSearchQuery(rw.query()), plain.sessionId(), plain.stream())));
+      }
+    }
+    return chat(req);
+  }
+
+  private Route chat(QuestionIntake.Accepted req) {
     Question q = req.question();
     long created = System.currentTimeMillis() / 1000;
     long start = System.nanoTime();

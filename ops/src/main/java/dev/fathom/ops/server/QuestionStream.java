@@ -73,6 +73,7 @@ final class QuestionStream implements Runnable {
   private volatile KafkaProducer<byte[], byte[]> producer;
   private volatile KafkaProducer<byte[], byte[]> streamProducer;
   private final AtomicBoolean running = new AtomicBoolean(true);
+  private dev.fathom.actors.session.SessionService sessions; // null: questions are not turns
   private final AtomicBoolean assigned = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile Throwable failure;
@@ -241,14 +242,33 @@ final class QuestionStream implements Runnable {
           DeadLetters.of(settings.topics().deadLetters(), r, e.getMessage()));
     }
     long start = System.nanoTime();
-    return questions
-        .ask(q, piecesOf(m))
+    return ask(q, m)
         .toCompletableFuture()
         .thenApply(
             result -> {
               metrics.question("kafka", start, result);
               return answerRecord(r, m, result);
             });
+  }
+
+  /**
+   * Makes every question a turn of the session its {@code sessionId} names (when sessions are on
+   * and the id is a valid session id): rewritten with that session's history, in order with its
+   * other turns, wherever in the cluster the session lives.
+   */
+  QuestionStream withSessions(dev.fathom.actors.session.SessionService s) {
+    this.sessions = s;
+    return this;
+  }
+
+  private java.util.concurrent.CompletionStage<QuestionResult> ask(
+      Question q, Inbound.QuestionMessage m) {
+    if (sessions != null && m.sessionId().matches("[A-Za-z0-9_.:-]{1,128}")) {
+      return sessions
+          .ask(m.sessionId(), q.requestId(), q.text(), q.mode(), q.k(), q.asker(), piecesOf(m))
+          .thenApply(dev.fathom.actors.session.TurnResult::result);
+    }
+    return questions.ask(q, piecesOf(m));
   }
 
   private ProducerRecord<byte[], byte[]> answerRecord(

@@ -1,0 +1,309 @@
+package dev.fathom.actors.session;
+
+import dev.fathom.actors.Question;
+import dev.fathom.actors.QuestionResult;
+import dev.fathom.drafters.lm.TokenListener;
+import dev.fathom.memory.session.Citation;
+import dev.fathom.memory.session.MemoryFolder;
+import dev.fathom.memory.session.SessionEvent;
+import dev.fathom.memory.session.SessionEvent.SummaryUpdated;
+import dev.fathom.memory.session.SessionEvent.TurnAnswered;
+import dev.fathom.memory.session.SessionEvent.TurnAsked;
+import dev.fathom.memory.session.Transcript;
+import dev.fathom.memory.session.Turn;
+import dev.fathom.retrieval.SearchMode;
+import dev.fathom.retrieval.access.Principal;
+import dev.fathom.retrieval.conversation.HistoryAwareRetriever;
+import dev.fathom.retrieval.conversation.QueryRewrite;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * One conversation, event-sourced: its state is the memory module's {@link Transcript}, its events
+ * the {@link SessionEvent}s, and {@link Transcript#apply} is the event handler, so a session
+ * recovered from the journal (after passivation, a restart or on another node) has the same history
+ * and the same memory window it had.
+ *
+ * <p>A turn: rewrite the question with the window ({@link HistoryAwareRetriever#rewrite}, off the
+ * actor's thread because a condensing rewrite runs a model), persist {@code TurnAsked}, ask the
+ * pipeline with the rewritten query as the search query (the question text stays the user's), then
+ * persist {@code TurnAnswered} and the {@link MemoryFolder}'s {@code SummaryUpdated} if the window
+ * went over budget. Turns of one session are answered one at a time in arrival order: questions
+ * that arrive while a turn is in flight are stashed. A session recovered with a turn asked but not
+ * answered (its node died mid-turn) answers that turn first, so no turn is lost.
+ */
+public final class SessionActor
+    extends EventSourcedBehavior<SessionActor.Command, SessionEvent, Transcript> {
+
+  /** The Cluster Sharding entity type of sessions. */
+  public static final EntityTypeKey<Command> TYPE_KEY =
+      EntityTypeKey.create(Command.class, "Session");
+
+  public sealed interface Command {}
+
+  /**
+   * Answer {@code question} as the session's next turn; one {@link TurnResult} goes back. The
+   * {@code stream} callback does not cross nodes: a session on another node answers whole.
+   */
+  public record Ask(
+      String requestId,
+      String question,
+      SearchMode mode,
+      int k,
+      Principal asker,
+      @com.fasterxml.jackson.annotation.JsonIgnore TokenListener stream,
+      ActorRef<TurnResult> replyTo)
+      implements Command {
+    public Ask {
+      Objects.requireNonNull(requestId, "requestId");
+      Objects.requireNonNull(question, "question");
+      Objects.requireNonNull(mode, "mode");
+      Objects.requireNonNull(asker, "asker");
+      if (stream == null) stream = TokenListener.NONE; // sent from another node
+      Objects.requireNonNull(replyTo, "replyTo");
+      new Question(requestId, question, mode, k); // validates text and k as a question does
+    }
+  }
+
+  /** Reply with the session's transcript (empty for a session never asked anything). */
+  public record GetHistory(ActorRef<Transcript> replyTo) implements Command {}
+
+  /** Stop (passivation by Cluster Sharding); the journal keeps everything. */
+  public enum Passivate implements Command {
+    INSTANCE
+  }
+
+  /** Stop after the turn in flight, then reply (before the session's journal is deleted). */
+  public record Close(ActorRef<org.apache.pekko.Done> replyTo) implements Command {}
+
+  private record Rewritten(Ask ask, QueryRewrite rewrite) implements Command {}
+
+  private record Answered(
+      Ask ask, QueryRewrite rewrite, int turn, QuestionResult result, List<SessionEvent> events)
+      implements Command {}
+
+  /** What every session shares. */
+  public record Deps(
+      SessionPipeline pipeline,
+      HistoryAwareRetriever rewriter,
+      MemoryFolder folder,
+      SessionSettings settings,
+      Clock clock) {
+    public Deps {
+      Objects.requireNonNull(pipeline, "pipeline");
+      Objects.requireNonNull(rewriter, "rewriter");
+      Objects.requireNonNull(folder, "folder");
+      Objects.requireNonNull(settings, "settings");
+      Objects.requireNonNull(clock, "clock");
+    }
+  }
+
+  private final String sessionId;
+  private final Deps deps;
+  private final ActorContext<Command> context;
+  private final Executor blocking;
+  private boolean inFlight;
+
+  /**
+   * Results of the latest turns by request id: a question delivered again (a Kafka batch whose
+   * transaction aborted) gets the same answer instead of becoming a second turn. Kept in memory
+   * only, so it covers redelivery while the session lives, not across a crash (docs/sessions.md).
+   */
+  private final Map<String, TurnResult> recent =
+      new LinkedHashMap<>(64, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, TurnResult> e) {
+          return size() > 256;
+        }
+      };
+
+  public static Behavior<Command> create(String sessionId, Deps deps) {
+    return Behaviors.setup(context -> new SessionActor(sessionId, deps, context));
+  }
+
+  private SessionActor(String sessionId, Deps deps, ActorContext<Command> context) {
+    super(
+        PersistenceId.of(TYPE_KEY.name(), sessionId),
+        SupervisorStrategy.restartWithBackoff(
+            java.time.Duration.ofMillis(200), java.time.Duration.ofSeconds(10), 0.2));
+    this.sessionId = sessionId;
+    this.deps = deps;
+    this.context = context;
+    this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
+  }
+
+  @Override
+  public Transcript emptyState() {
+    return Transcript.EMPTY;
+  }
+
+  @Override
+  public EventHandler<Transcript, SessionEvent> eventHandler() {
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(Transcript::apply);
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(deps.settings().snapshotEvery(), 2);
+  }
+
+  @Override
+  public SignalHandler<Transcript> signalHandler() {
+    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.class, this::onRecovered).build();
+  }
+
+  @Override
+  public CommandHandler<Command, SessionEvent, Transcript> commandHandler() {
+    return newCommandHandlerBuilder()
+        .forAnyState()
+        .onCommand(Ask.class, this::onAsk)
+        .onCommand(Rewritten.class, this::onRewritten)
+        .onCommand(Answered.class, this::onAnswered)
+        .onCommand(GetHistory.class, (s, m) -> Effect().reply(m.replyTo(), s))
+        .onCommand(Passivate.class, (s, m) -> inFlight ? Effect().stash() : Effect().stop())
+        .onCommand(
+            Close.class,
+            (s, m) ->
+                inFlight
+                    ? Effect().stash()
+                    : Effect()
+                        .stop()
+                        .thenRun(x -> m.replyTo().tell(org.apache.pekko.Done.getInstance())))
+        .build();
+  }
+
+  private Effect<SessionEvent, Transcript> onAsk(Transcript state, Ask m) {
+    TurnResult done = recent.get(m.requestId());
+    if (done != null) return Effect().reply(m.replyTo(), done);
+    if (inFlight) return Effect().stash();
+    inFlight = true;
+    context.pipeToSelf(
+        CompletableFuture.supplyAsync(
+            () -> deps.rewriter().rewrite(m.question(), state.window()), blocking),
+        (rewrite, failure) -> {
+          if (failure == null) return new Rewritten(m, rewrite);
+          context.getLog().warn("rewrite failed, searching the question as asked", failure);
+          return new Rewritten(m, QueryRewrite.unchanged(m.question()));
+        });
+    return Effect().none();
+  }
+
+  private Effect<SessionEvent, Transcript> onRewritten(Transcript state, Rewritten m) {
+    TurnAsked asked =
+        new TurnAsked(
+            state.nextTurn(), m.ask().question(), m.rewrite().query(), deps.clock().instant());
+    return Effect().persist(asked).thenRun(s -> runTurn(s, m.ask(), m.rewrite()));
+  }
+
+  /** Asks the pipeline for the pending turn of {@code state}. */
+  private void runTurn(Transcript state, Ask ask, QueryRewrite rewrite) {
+    Turn pending = state.pending().orElseThrow();
+    Question q =
+        new Question(ask.requestId(), ask.question(), ask.mode(), ask.k())
+            .withAsker(ask.asker())
+            .withSearchQuery(rewrite.query());
+    context.pipeToSelf(
+        deps.pipeline()
+            .ask(q, ask.stream())
+            .thenApplyAsync(
+                r -> new Answered(ask, rewrite, pending.number(), r, events(state, pending, r)),
+                blocking),
+        (answered, failure) -> {
+          if (failure == null) return answered;
+          QuestionResult r =
+              new QuestionResult.Failed(ask.requestId(), "session", "turn failed: " + failure);
+          return new Answered(ask, rewrite, pending.number(), r, events(state, pending, r));
+        });
+  }
+
+  /** {@code TurnAnswered} for {@code result}, then a fold if the window is over budget. */
+  private List<SessionEvent> events(Transcript state, Turn pending, QuestionResult result) {
+    TurnAnswered answered =
+        switch (result) {
+          case QuestionResult.Answered a ->
+              new TurnAnswered(
+                  pending.number(),
+                  a.answer().text(),
+                  citations(a.answer().citations()),
+                  List.of(),
+                  deps.clock().instant());
+          case QuestionResult.Failed f ->
+              new TurnAnswered(pending.number(), "", List.of(), List.of(), deps.clock().instant());
+        };
+    List<SessionEvent> events = new ArrayList<>(List.of(answered));
+    Optional<SummaryUpdated> fold =
+        deps.folder().fold(state.apply(answered), deps.clock().instant());
+    fold.ifPresent(events::add);
+    return events;
+  }
+
+  private Effect<SessionEvent, Transcript> onAnswered(Transcript state, Answered m) {
+    return Effect()
+        .persist(m.events())
+        .thenRun(
+            s -> {
+              inFlight = false;
+              TurnResult r = new TurnResult(sessionId, m.turn(), m.rewrite(), m.result());
+              recent.put(m.ask().requestId(), r);
+              m.ask().replyTo().tell(r);
+            })
+        .thenUnstashAll();
+  }
+
+  /** A session that died mid-turn answers that turn before any new question. */
+  private void onRecovered(Transcript state, RecoveryCompleted signal) {
+    state
+        .pending()
+        .ifPresent(
+            t -> {
+              inFlight = true;
+              context
+                  .getLog()
+                  .info("session {}: answering turn {} left pending", sessionId, t.number());
+              Ask resumed =
+                  new Ask(
+                      sessionId + "-turn-" + t.number(),
+                      t.question(),
+                      SearchMode.HYBRID,
+                      10,
+                      // The journal does not record who asked: a recovered turn searches as
+                      // anonymous (public documents only), failing closed.
+                      Principal.anonymous(),
+                      TokenListener.NONE,
+                      context.getSystem().ignoreRef());
+              runTurn(
+                  state, resumed, new QueryRewrite(t.question(), t.rewrittenQuery(), "recovered"));
+            });
+  }
+
+  private static List<Citation> citations(List<dev.fathom.answer.Citation> cited) {
+    Map<String, Citation> bySource = new LinkedHashMap<>();
+    for (dev.fathom.answer.Citation c : cited) {
+      bySource.putIfAbsent(
+          c.source(), new Citation(c.source(), c.title() == null ? "" : c.title()));
+    }
+    return List.copyOf(bySource.values());
+  }
+}
