@@ -1,6 +1,7 @@
 package dev.fathom.actors;
 
 import dev.fathom.retrieval.SearchMode;
+import dev.fathom.retrieval.rank.RankerKind;
 import java.util.Objects;
 
 /**
@@ -10,8 +11,10 @@ import java.util.Objects;
  * @param text the question, not blank, at most {@value #MAX_TEXT_CHARS} characters
  * @param mode how passages are retrieved for it
  * @param k passages to retrieve, 1..{@value #MAX_K}
+ * @param rerank the ranker that reorders the retrieved passages before compression ({@code none}
+ *     keeps the retrieval order)
  */
-public record Question(String requestId, String text, SearchMode mode, int k) {
+public record Question(String requestId, String text, SearchMode mode, int k, RankerKind rerank) {
 
   /** Longest question accepted, in characters. */
   public static final int MAX_TEXT_CHARS = 10_000;
@@ -23,6 +26,7 @@ public record Question(String requestId, String text, SearchMode mode, int k) {
     Objects.requireNonNull(requestId, "requestId");
     Objects.requireNonNull(text, "text");
     Objects.requireNonNull(mode, "mode");
+    Objects.requireNonNull(rerank, "rerank");
     if (requestId.isBlank()) {
       throw new IllegalArgumentException("requestId must not be blank");
     }
@@ -36,5 +40,10 @@ public record Question(String requestId, String text, SearchMode mode, int k) {
     if (k < 1 || k > MAX_K) {
       throw new IllegalArgumentException("k must be in 1.." + MAX_K + ", got " + k);
     }
+  }
+
+  /** A question whose passages keep the retrieval order. */
+  public Question(String requestId, String text, SearchMode mode, int k) {
+    this(requestId, text, mode, k, RankerKind.NONE);
   }
 }
