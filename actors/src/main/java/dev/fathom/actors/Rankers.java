@@ -1,8 +1,11 @@
 package dev.fathom.actors;
 
+import dev.fathom.retrieval.Hit;
 import dev.fathom.retrieval.rank.Ranker;
 import dev.fathom.retrieval.rank.RankerKind;
+import dev.fathom.retrieval.rank.Ranking;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -33,7 +36,11 @@ public final class Rankers {
     return none("this pipeline was started without rankers");
   }
 
-  /** A copy that runs {@code ranker} for its kind. */
+  /**
+   * A copy that runs {@code ranker} for its kind. The ranker must be safe to call from as many
+   * threads as the ranking stage has routees; {@link #with(Ranker, Object)} serialises one that is
+   * not.
+   */
   public Rankers with(Ranker ranker) {
     Objects.requireNonNull(ranker, "ranker");
     Rankers r = copy();
@@ -49,6 +56,31 @@ public final class Rankers {
     r.available.remove(kind);
     r.missing.put(kind, Objects.requireNonNull(reason, "reason"));
     return r;
+  }
+
+  /**
+   * A copy that runs {@code ranker} for its kind, one call at a time under {@code lock}: rankers
+   * are called from one thread at a time, and a ranker that calls a language model must also wait
+   * for the answerer using the same model (which locks on the model, see {@code
+   * GenerativeAnswerer}).
+   */
+  public Rankers with(Ranker ranker, Object lock) {
+    Objects.requireNonNull(ranker, "ranker");
+    Objects.requireNonNull(lock, "lock");
+    return with(
+        new Ranker() {
+          @Override
+          public RankerKind kind() {
+            return ranker.kind();
+          }
+
+          @Override
+          public Ranking rank(String question, List<Hit> candidates) {
+            synchronized (lock) {
+              return ranker.rank(question, candidates);
+            }
+          }
+        });
   }
 
   /** Whether {@code kind} can run. */
