@@ -10,6 +10,7 @@ import dev.fathom.ops.cli.ModelCommand;
 import dev.fathom.ops.cli.SearchCommand;
 import dev.fathom.ops.cli.ServeCommand;
 import dev.fathom.ops.cli.TestCommand;
+import dev.fathom.ops.cli.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -30,6 +31,7 @@ import picocli.CommandLine.Command;
       IngestCommand.class,
       EvalCommand.class,
       BenchCommand.class,
+      TrainCommand.class,
       ServeCommand.class,
       ModelCommand.class,
       TestCommand.class,
