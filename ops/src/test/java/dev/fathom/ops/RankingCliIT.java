@@ -141,6 +141,7 @@ class RankingCliIT {
     assertEquals(0, ask.exit(), ask.toString());
     JsonNode a = JSON.readTree(ask.out());
     assertTrue(a.get("timings_ms").has("rerank"), ask.toString());
+    assertFalse(ask.err().contains("keeping the retrieval order"), ask.toString());
     assertTrue(a.get("answer").asText().contains("117 kilometres"), ask.toString());
 
     Cli.Result search =
@@ -202,5 +203,62 @@ class RankingCliIT {
     }
     assertEquals(List.of("none@20", "fusion@20", "none@50", "fusion@50"), seen);
     assertFalse(Files.list(data).anyMatch(p -> p.getFileName().toString().startsWith("rank-")));
+  }
+
+  @Test
+  @Order(1)
+  void commandsRefuseWhatTheyCannotRunWithOneLine() {
+    Cli.Result noDataset = Cli.run("train", "ranker", "--data", data.toString());
+    assertEquals(2, noDataset.exit(), noDataset.toString());
+    assertTrue(noDataset.err().contains("--dataset"), noDataset.toString());
+    Cli.Result listwise =
+        Cli.run(
+            "eval",
+            "retrieval",
+            "--rerank",
+            "listwise",
+            "--data",
+            data.toString(),
+            "--dataset",
+            dataset.toString());
+    assertEquals(1, listwise.exit(), listwise.toString());
+    assertTrue(
+        listwise.err().contains("listwise ranking needs a language model: add --model FILE.gguf"),
+        listwise.toString());
+    Cli.Result search =
+        Cli.run("search", "--rerank", "attention", "--data", data.toString(), "river");
+    assertEquals(1, search.exit(), search.toString());
+    assertTrue(search.err().contains("add --model FILE.gguf"), search.toString());
+  }
+
+  /** The in-context rankers on real weights through the pipeline: machinery, not quality. */
+  @Test
+  @Order(3)
+  void listwiseAndAttentionRunOnTheLocalModel() throws Exception {
+    Path model =
+        Path.of(System.getProperty("fathom.root", "."))
+            .resolve("../shared/models/stories260K/stories260K.gguf");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(model), model + " missing");
+    for (String ranker : new String[] {"attention", "listwise"}) {
+      Cli.Result r =
+          Cli.run(
+              "ask",
+              "--json",
+              "--rerank",
+              ranker,
+              "--model",
+              model.toString(),
+              "--threads",
+              "1",
+              "--max-tokens",
+              "8",
+              "--data",
+              data.toString(),
+              "How long is the Amber river?");
+      assertEquals(0, r.exit(), r.toString());
+      assertTrue(JSON.readTree(r.out()).get("timings_ms").has("rerank"), r.toString());
+      // A fallback logs "…; keeping the retrieval order" on stderr: the ranker really ran.
+      assertFalse(r.err().contains("keeping the retrieval order"), r.toString());
+    }
   }
 }
