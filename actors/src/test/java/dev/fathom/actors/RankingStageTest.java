@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fathom.drafters.lm.TokenListener;
 import dev.fathom.retrieval.Hit;
 import dev.fathom.retrieval.Passage;
 import dev.fathom.retrieval.SearchMode;
@@ -86,7 +87,7 @@ class RankingStageTest {
     return testKit.spawn(
         QuestionCoordinator.create(
             q,
-            dev.fathom.drafters.lm.TokenListener.NONE,
+            TokenListener.NONE,
             stages,
             new RankingStage(ranker, rankTimeout),
             Duration.ofSeconds(10),

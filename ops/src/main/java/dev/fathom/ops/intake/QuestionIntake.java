@@ -238,23 +238,11 @@ public final class QuestionIntake {
     String rerank = null;
     if (j.hasNonNull("rerank")) {
       JsonNode r = j.get("rerank");
-      if (!r.isTextual()) {
-        // The same text as a string that names no ranker.
-        throw new IntakeException(rerankError(r.toString()));
-      }
-      rerank = r.asText();
+      // A non-string gets the text of a string naming no ranker (parse refuses it).
+      rerank = r.isTextual() ? r.asText() : r.toString();
     }
     return accepted(
         requestId, text(q.asText()), mode(mode), k(k), rerank(rerank), sessionId, stream);
-  }
-
-  private static String rerankError(String got) {
-    try {
-      RankerKind.parse(got);
-      throw new IllegalStateException("not reached: " + got);
-    } catch (IllegalArgumentException e) {
-      return e.getMessage();
-    }
   }
 
   /**
