@@ -49,14 +49,31 @@ public final class RankerSet implements AutoCloseable {
           r.without(RankerKind.LISTWISE, NEEDS_MODEL_LISTWISE)
               .without(RankerKind.ATTENTION, NEEDS_MODEL_ATTENTION);
     }
-    if (FusionModel.exists(dataDir)) {
-      fusionModel = FusionModel.load(dataDir);
-      FusionRanker fusion = new FusionRanker(index, embedder, fusionModel, depth);
-      r = r.with(fusion, fusion); // one question at a time: its feature caches are not shared
-    } else {
-      fusionModel = null;
+    FusionModel loaded = null;
+    if (!FusionModel.exists(dataDir)) {
       r = r.without(RankerKind.FUSION, missingFusionModel(dataDir));
+    } else {
+      try {
+        loaded = FusionModel.load(dataDir);
+        FusionRanker fusion = new FusionRanker(index, embedder, loaded, depth);
+        r = r.with(fusion, fusion); // one question at a time: its feature caches are not shared
+      } catch (RuntimeException e) {
+        // A stale or broken model must not stop questions that ask for no fusion ranking.
+        if (loaded != null) loaded.close();
+        loaded = null;
+        r =
+            r.without(
+                RankerKind.FUSION,
+                "fusion ranking cannot load "
+                    + FusionModel.path(dataDir)
+                    + " ("
+                    + e.getMessage()
+                    + "): run `fathom train ranker --dataset DIR --data "
+                    + dataDir
+                    + "` again");
+      }
     }
+    fusionModel = loaded;
     this.rankers = r;
   }
 
