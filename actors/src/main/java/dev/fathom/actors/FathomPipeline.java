@@ -47,6 +47,7 @@ public final class FathomPipeline extends AbstractBehavior<FathomPipeline.Comman
   }
 
   private final StageRefs stages;
+  private final RankingStage ranking;
   private final Duration questionTimeout;
   private long questionsStarted;
 
@@ -55,7 +56,25 @@ public final class FathomPipeline extends AbstractBehavior<FathomPipeline.Comman
       ContextCompressor compressor,
       Answerer answerer,
       PipelineSettings settings) {
+    return create(
+        retriever, compressor, answerer, settings, Rankers.none(), RankingSettings.defaults());
+  }
+
+  /**
+   * Like {@link #create(Retriever, ContextCompressor, Answerer, PipelineSettings)}, with a ranking
+   * stage of {@code rankers} between retrieval and compression (a router of {@link
+   * RankingSettings#parallelism()} {@link RankerActor}s).
+   */
+  public static Behavior<Command> create(
+      Retriever retriever,
+      ContextCompressor compressor,
+      Answerer answerer,
+      PipelineSettings settings,
+      Rankers rankers,
+      RankingSettings rankingSettings) {
     Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(rankingSettings, "rankingSettings");
+    Behavior<RankerActor.Command> rankerStage = RankerActor.create(rankers);
     Behavior<RetrieverActor.Command> retrieverStage = RetrieverActor.create(retriever);
     Behavior<CompressorActor.Command> compressorStage = CompressorActor.create(compressor);
     Behavior<AnswererActor.Command> answererStage = AnswererActor.create(answerer);
@@ -69,13 +88,20 @@ public final class FathomPipeline extends AbstractBehavior<FathomPipeline.Comman
                     spawnStage(
                         context, "compressor", settings.compressorParallelism(), compressorStage),
                     spawnStage(context, "answerer", settings.answererParallelism(), answererStage)),
+                new RankingStage(
+                    spawnStage(context, "ranker", rankingSettings.parallelism(), rankerStage),
+                    rankingSettings.timeout()),
                 settings.questionTimeout()));
   }
 
   private FathomPipeline(
-      ActorContext<Command> context, StageRefs stages, Duration questionTimeout) {
+      ActorContext<Command> context,
+      StageRefs stages,
+      RankingStage ranking,
+      Duration questionTimeout) {
     super(context);
     this.stages = stages;
+    this.ranking = ranking;
     this.questionTimeout = questionTimeout;
   }
 
@@ -88,7 +114,7 @@ public final class FathomPipeline extends AbstractBehavior<FathomPipeline.Comman
     getContext()
         .spawn(
             QuestionCoordinator.create(
-                m.question(), m.stream(), stages, questionTimeout, m.replyTo()),
+                m.question(), m.stream(), stages, ranking, questionTimeout, m.replyTo()),
             childName(m.question().requestId()));
     return this;
   }

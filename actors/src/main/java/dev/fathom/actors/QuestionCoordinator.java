@@ -4,6 +4,8 @@ import dev.fathom.answer.Answer;
 import dev.fathom.compressors.Evidence;
 import dev.fathom.drafters.lm.TokenListener;
 import dev.fathom.retrieval.Hit;
+import dev.fathom.retrieval.rank.RankerKind;
+import dev.fathom.retrieval.rank.Ranking;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +24,13 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.pattern.StatusReply;
 
 /**
- * Sees one question through retrieve → compress → answer, then replies exactly once and stops.
+ * Sees one question through retrieve → rerank → compress → answer, then replies exactly once and
+ * stops.
+ *
+ * <p>Ranking is optional and never fails a question: when the question asks for a ranker ({@link
+ * Question#rerank()}), the ranking stage gets the smaller of its own budget and what is left of the
+ * question's; when the ranker fails or runs out of time, the reason is logged and the question goes
+ * on with the retrieval order.
  *
  * <p>Each stage is asked with a timeout equal to what is left of the overall budget, and a timer
  * fires when the budget runs out; whichever comes first produces the same "timed out" failure. The
@@ -35,6 +43,10 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
   public sealed interface Command {}
 
   private record Retrieved(List<Hit> hits) implements Command {}
+
+  private record Ranked(Ranking ranking) implements Command {}
+
+  private record RankFailed(List<Hit> retrieved, Throwable cause) implements Command {}
 
   private record Compressed(Evidence evidence) implements Command {}
 
@@ -49,6 +61,9 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
   /** Stage names, also the keys of {@link Answer#timingsMs()}. */
   public static final String RETRIEVE = "retrieve", COMPRESS = "compress", ANSWER = "answer";
 
+  /** The ranking stage's key in {@link Answer#timingsMs()}, present when a ranker was asked. */
+  public static final String RERANK = "rerank";
+
   public static final String TOTAL = "total";
 
   @SuppressWarnings("unchecked")
@@ -57,6 +72,7 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
   private final Question question;
   private final TokenListener stream;
   private final StageRefs stages;
+  private final RankingStage ranking;
   private final Duration timeout;
   private final ActorRef<QuestionResult> replyTo;
   private final long startNanos = System.nanoTime();
@@ -76,6 +92,21 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
       StageRefs stages,
       Duration timeout,
       ActorRef<QuestionResult> replyTo) {
+    return create(question, stream, stages, null, timeout, replyTo);
+  }
+
+  /**
+   * Like {@link #create(Question, TokenListener, StageRefs, Duration, ActorRef)}, with a ranking
+   * stage between retrieval and compression; {@code ranking} null means there is none, and a
+   * question asking for a ranker keeps the retrieval order (logged).
+   */
+  public static Behavior<Command> create(
+      Question question,
+      TokenListener stream,
+      StageRefs stages,
+      RankingStage ranking,
+      Duration timeout,
+      ActorRef<QuestionResult> replyTo) {
     Objects.requireNonNull(question, "question");
     Objects.requireNonNull(stream, "stream");
     Objects.requireNonNull(stages, "stages");
@@ -88,7 +119,7 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
             Behaviors.withTimers(
                 timers ->
                     new QuestionCoordinator(
-                        context, timers, question, stream, stages, timeout, replyTo)));
+                        context, timers, question, stream, stages, ranking, timeout, replyTo)));
   }
 
   private QuestionCoordinator(
@@ -97,9 +128,11 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
       Question question,
       TokenListener stream,
       StageRefs stages,
+      RankingStage ranking,
       Duration timeout,
       ActorRef<QuestionResult> replyTo) {
     super(context);
+    this.ranking = ranking;
     this.question = question;
     this.stream = stream;
     this.stages = stages;
@@ -120,6 +153,8 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Retrieved.class, this::onRetrieved)
+        .onMessage(Ranked.class, this::onRanked)
+        .onMessage(RankFailed.class, this::onRankFailed)
         .onMessage(Compressed.class, this::onCompressed)
         .onMessage(Composed.class, this::onComposed)
         .onMessage(StageFailed.class, this::onStageFailed)
@@ -128,11 +163,62 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
   }
 
   private Behavior<Command> onRetrieved(Retrieved m) {
+    RankerKind kind = question.rerank();
+    if (kind == RankerKind.NONE) return compress(m.hits());
+    if (ranking == null) {
+      getContext()
+          .getLog()
+          .warn(
+              "{}: {} ranking asked for but this pipeline has no ranking stage;"
+                  + " keeping the retrieval order",
+              question.requestId(),
+              kind.id());
+      return compress(m.hits());
+    }
+    endStage();
+    stage = RERANK;
+    stageStartNanos = System.nanoTime();
+    Duration budget = remaining();
+    if (ranking.timeout().compareTo(budget) < 0) budget = ranking.timeout();
+    List<Hit> retrieved = m.hits();
+    getContext()
+        .askWithStatus(
+            Ranking.class,
+            ranking.ranker(),
+            budget,
+            r -> new RankerActor.Rank(question.searchQuery(), retrieved, kind, r),
+            (result, error) ->
+                error == null ? new Ranked(result) : new RankFailed(retrieved, error));
+    return this;
+  }
+
+  private Behavior<Command> onRanked(Ranked m) {
+    getContext().getLog().debug("{}: {}", question.requestId(), m.ranking().explanation());
+    return compress(m.ranking().hits());
+  }
+
+  /** The ranker failed or ran out of its budget: go on with the retrieval order, saying why. */
+  private Behavior<Command> onRankFailed(RankFailed m) {
+    String why =
+        m.cause() instanceof TimeoutException
+            ? "timed out after " + millisSince(stageStartNanos) + " ms"
+            : "failed: " + message(m.cause());
+    getContext()
+        .getLog()
+        .warn(
+            "{}: {} ranking {}; keeping the retrieval order",
+            question.requestId(),
+            question.rerank().id(),
+            why);
+    return compress(m.retrieved());
+  }
+
+  private Behavior<Command> compress(List<Hit> hits) {
     return askStage(
         COMPRESS,
         stages.compressor(),
         Evidence.class,
-        r -> new CompressorActor.Compress(question.text(), m.hits(), r),
+        r -> new CompressorActor.Compress(question.text(), hits, r),
         Compressed::new);
   }
 

@@ -25,8 +25,9 @@ public sealed interface QuestionResult {
   /**
    * The question was not answered.
    *
-   * @param stage the stage that failed or ran out of time ({@code retrieve}, {@code compress},
-   *     {@code answer}), or {@code pipeline} when no stage was reached
+   * @param stage the stage that failed or ran out of time ({@code retrieve}, {@code rerank} — only
+   *     when the question's own budget ends during ranking, since a failing ranker falls back —
+   *     {@code compress}, {@code answer}), or {@code pipeline} when no stage was reached
    * @param reason what went wrong, naming the stage
    */
   record Failed(String requestId, String stage, String reason) implements QuestionResult {

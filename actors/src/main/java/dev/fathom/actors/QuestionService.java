@@ -62,10 +62,35 @@ public final class QuestionService implements AutoCloseable {
       Answerer answerer,
       PipelineSettings settings,
       Config config) {
+    return start(
+        retriever,
+        compressor,
+        answerer,
+        settings,
+        Rankers.none(),
+        RankingSettings.fromConfig(config),
+        config);
+  }
+
+  /**
+   * Like {@link #start(Retriever, ContextCompressor, Answerer, PipelineSettings, Config)}, with
+   * rankers.
+   */
+  public static QuestionService start(
+      Retriever retriever,
+      ContextCompressor compressor,
+      Answerer answerer,
+      PipelineSettings settings,
+      Rankers rankers,
+      RankingSettings rankingSettings,
+      Config config) {
     Objects.requireNonNull(config, "config");
     ActorSystem<FathomPipeline.Command> system =
         ActorSystem.create(
-            FathomPipeline.create(retriever, compressor, answerer, settings), "fathom", config);
+            FathomPipeline.create(
+                retriever, compressor, answerer, settings, rankers, rankingSettings),
+            "fathom",
+            config);
     return new QuestionService(system, settings.questionTimeout());
   }
 

@@ -116,6 +116,14 @@ public final class AnswerStage implements AutoCloseable {
     return java.util.Optional.ofNullable(model);
   }
 
+  /**
+   * The in-JVM model that writes the answers, for the rankers that use a language model (listwise,
+   * attention); null for the extractive stage. The stage still owns and closes it.
+   */
+  public LocalLanguageModel model() {
+    return model;
+  }
+
   /** Whether a language model writes the answers. */
   public boolean generative() {
     return model != null;

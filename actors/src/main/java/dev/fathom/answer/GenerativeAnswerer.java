@@ -79,7 +79,9 @@ public final class GenerativeAnswerer implements Answerer {
   private final LanguageModel drafter;
   private final Settings settings;
   private final boolean speculating;
-  private final Object lock = new Object();
+
+  /** The model itself: the rankers that call it (listwise, attention) lock on it too. */
+  private final Object lock;
 
   /** Answers with {@code model}; speculation, if asked for, is self-speculation. */
   public GenerativeAnswerer(LanguageModel model, Settings settings) {
@@ -89,6 +91,7 @@ public final class GenerativeAnswerer implements Answerer {
   /** Answers with {@code model}; {@code drafter} drafts when speculating (may be {@code model}). */
   public GenerativeAnswerer(LanguageModel model, LanguageModel drafter, Settings settings) {
     this.model = Objects.requireNonNull(model, "model");
+    this.lock = model;
     this.drafter = Objects.requireNonNull(drafter, "drafter");
     this.settings = Objects.requireNonNull(settings, "settings");
     boolean local = model instanceof LocalLanguageModel && drafter instanceof LocalLanguageModel;
@@ -125,8 +128,8 @@ public final class GenerativeAnswerer implements Answerer {
     List<Source> given = evidenceSources;
     Generation generation;
     SpeculationStats stats = null;
-    // The LanguageModel contract: one call at a time. The lock is this answerer's own, so callers
-    // may answer from any number of threads.
+    // The LanguageModel contract: one call at a time. The lock is the model, shared with the
+    // rankers that call it, so callers may answer from any number of threads.
     synchronized (lock) {
       if (speculating) {
         given = NumberedSources.ofPassages(evidence);

@@ -13,6 +13,7 @@ import dev.fathom.ops.cli.SearchCommand;
 import dev.fathom.ops.cli.ServeCommand;
 import dev.fathom.ops.cli.SessionsCommand;
 import dev.fathom.ops.cli.TestCommand;
+import dev.fathom.ops.cli.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -35,6 +36,7 @@ import picocli.CommandLine.Command;
       IngestCommand.class,
       EvalCommand.class,
       BenchCommand.class,
+      TrainCommand.class,
       ServeCommand.class,
       ModelCommand.class,
       IndexCommand.class,

@@ -10,6 +10,7 @@ import dev.fathom.answer.GenerationReport;
 import dev.fathom.drafters.lm.TokenListener;
 import dev.fathom.ops.config.FathomConfig;
 import dev.fathom.ops.json.Json;
+import dev.fathom.ops.workspace.RankerSet;
 import dev.fathom.ops.workspace.Workspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +55,15 @@ public final class AskCommand implements Callable<Integer> {
   Integer k;
 
   @Option(
+      names = "--rerank",
+      paramLabel = "R",
+      description =
+          "Reorder the retrieved passages before compression: none, listwise, attention (both"
+              + " need --model) or fusion (needs `fathom train ranker`); default:"
+              + " fathom.rerank.default.")
+  String rerank;
+
+  @Option(
       names = "--server",
       paramLabel = "URL",
       description =
@@ -77,7 +87,7 @@ public final class AskCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     FathomConfig config = data.config();
-    Question q = Questions.ask(config, words, mode, k).question();
+    Question q = Questions.ask(config, words, mode, k, rerank).question();
     boolean generative = engine.generative();
     if (server != null) {
       if (generative) {
@@ -85,10 +95,15 @@ public final class AskCommand implements Callable<Integer> {
             "--model and --draft-model answer locally; they cannot be combined with --server");
       }
       new RemoteAsk(server, apiKey)
-          .ask(q.text(), mode == null ? null : q.mode().label(), k, json, System.out);
+          .ask(q.text(), mode == null ? null : q.mode().label(), k, rerank, json, System.out);
       return 0;
     }
     AnswerStage.Settings answering = engine.answerStage(sampling.settings(0f));
+    try {
+      RankerSet.check(q.rerank(), answering.generative(), config.dataDir());
+    } catch (IllegalArgumentException e) {
+      throw new ErrorHandler.UserError(e.getMessage());
+    }
     // The workspace closes first: its pipeline stops before the models it calls are closed.
     try (AnswerStage stage = AnswerStage.open(answering);
         Workspace ws = new Workspace(config)) {

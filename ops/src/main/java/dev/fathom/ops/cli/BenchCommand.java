@@ -37,7 +37,8 @@ import picocli.CommandLine.Option;
       BenchCommand.Retrieval.class,
       BenchServeCommand.class,
       BenchEngineCommand.class,
-      BenchSpeculativeCommand.class
+      BenchSpeculativeCommand.class,
+      BenchRerankCommand.class
     })
 public final class BenchCommand implements Runnable {
 

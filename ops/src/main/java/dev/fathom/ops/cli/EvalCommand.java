@@ -1,13 +1,19 @@
 package dev.fathom.ops.cli;
 
 import dev.fathom.compressors.eval.CompressionEvaluation;
+import dev.fathom.drafters.local.LocalLanguageModel;
 import dev.fathom.ops.json.Json;
+import dev.fathom.ops.workspace.RankerSet;
 import dev.fathom.ops.workspace.Workspace;
 import dev.fathom.retrieval.SearchMode;
 import dev.fathom.retrieval.eval.BeirDataset;
 import dev.fathom.retrieval.eval.RetrievalEvaluation;
+import dev.fathom.retrieval.index.PassageIndex;
+import dev.fathom.retrieval.rank.RankerKind;
+import dev.fathom.retrieval.rank.RerankEvaluation;
 import dev.fathom.retrieval.search.HybridRetriever;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,24 +42,48 @@ public final class EvalCommand implements Runnable {
       name = "retrieval",
       description = {
         "Index the corpus in a temporary index; report ndcg@10, mrr@10, recall@5/10/100",
-        "for bm25, dense and hybrid (nDCG with linear gain, as trec_eval and BEIR)."
+        "for bm25, dense and hybrid (nDCG with linear gain, as trec_eval and BEIR).",
+        "With --rerank R, one more row: hybrid's top candidates reordered by ranker R."
       })
   static final class Retrieval implements Callable<Integer> {
     @Mixin DataOption data;
     @Mixin DatasetOption dataset;
+    @Mixin RerankOptions ranking;
+
+    @Option(
+        names = "--rerank",
+        paramLabel = "R",
+        description =
+            "Add a row for hybrid's top fathom.retrieval.candidates reordered by R: listwise,"
+                + " attention (both need --model) or fusion (needs `fathom train ranker`).")
+    String rerank;
 
     @Option(
         names = "--json",
-        description = "Print {\"bm25\":{...},\"dense\":{...},\"hybrid\":{...}}.")
+        description =
+            "Print {\"bm25\":{...},\"dense\":{...},\"hybrid\":{...}}, with --rerank R also"
+                + " \"R\":{...}.")
     boolean json;
 
     @Override
     public Integer call() {
       BeirDataset ds = dataset.load(null);
-      try (Workspace ws = new Workspace(data.config());
-          EvalIndex ei = EvalIndex.build(ws, ds)) {
+      RankerKind kind = rerank == null ? RankerKind.NONE : RerankOptions.kind(rerank);
+      boolean reranking = kind != RankerKind.NONE;
+      boolean needsModel = kind == RankerKind.LISTWISE || kind == RankerKind.ATTENTION;
+      try {
+        RankerSet.check(kind, ranking.model != null, data.config().dataDir());
+      } catch (IllegalArgumentException e) {
+        throw new ErrorHandler.UserError(e.getMessage());
+      }
+      // A ranking index keeps what the rankers need (query vectors, the retriever's depth).
+      try (LocalLanguageModel model = needsModel ? ranking.openModel() : null;
+          Workspace ws = new Workspace(data.config());
+          EvalIndex ei = reranking ? null : EvalIndex.build(ws, ds);
+          RankingIndex ri = reranking ? RankingIndex.build(ws, ds, dataset.name()) : null) {
+        PassageIndex index = reranking ? ri.data.index() : ei.index;
         HybridRetriever retriever =
-            new HybridRetriever(ei.index, ws.uncachedEmbedder(), ws.config().retrieval());
+            new HybridRetriever(index, ws.uncachedEmbedder(), ws.config().retrieval());
         ProgressBar bar = new ProgressBar("query ");
         int total = ds.queries().size();
         Map<SearchMode, Map<String, Double>> results =
@@ -62,6 +92,7 @@ public final class EvalCommand implements Runnable {
         bar.finish();
         Map<String, Map<String, Double>> byLabel = new LinkedHashMap<>();
         results.forEach((m, v) -> byLabel.put(m.label(), v));
+        if (reranking) byLabel.putAll(rerankRow(ws, model, ri, kind));
         if (json) {
           System.out.println(Json.write(byLabel));
         } else {
@@ -79,6 +110,33 @@ public final class EvalCommand implements Runnable {
         }
       }
       return 0;
+    }
+  }
+
+  /** The reranked row, keyed by the ranker's name; its median time per question on stderr. */
+  private static Map<String, Map<String, Double>> rerankRow(
+      Workspace ws, LocalLanguageModel model, RankingIndex ri, RankerKind kind) {
+    try (RankerSet set =
+        new RankerSet(
+            model,
+            ri.data.index(),
+            ws.uncachedEmbedder(),
+            ws.config().dataDir(),
+            ri.data.depth())) {
+      ProgressBar bar = new ProgressBar(kind.id() + " ");
+      int total = ri.data.dataset().queries().size();
+      RerankEvaluation.Result r =
+          RerankEvaluation.run(
+              ri.data, RerankOptions.ranker(set, kind), n -> bar.update(n, total, "queries"));
+      bar.finish();
+      System.err.printf(
+          Locale.ROOT,
+          "%s reordered hybrid's top %d: p50 %.1f ms, p95 %.1f ms per question%n",
+          r.ranker(),
+          ri.data.depth(),
+          r.p50Millis(),
+          r.p95Millis());
+      return Map.of(r.ranker(), r.reranked());
     }
   }
 

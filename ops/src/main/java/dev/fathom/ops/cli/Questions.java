@@ -14,8 +14,13 @@ final class Questions {
 
   static QuestionIntake.Accepted ask(
       FathomConfig config, List<String> words, String mode, Integer k) {
+    return ask(config, words, mode, k, null);
+  }
+
+  static QuestionIntake.Accepted ask(
+      FathomConfig config, List<String> words, String mode, Integer k, String rerank) {
     try {
-      return intake(config).fromCommandLine(String.join(" ", words), mode, k);
+      return intake(config).fromCommandLine(String.join(" ", words), mode, k, rerank);
     } catch (IntakeException e) {
       throw withHint(e, "fathom ask \"What is RECOMP?\"");
     }
@@ -23,8 +28,13 @@ final class Questions {
 
   static QuestionIntake.Search search(
       FathomConfig config, List<String> words, String mode, Integer k) {
+    return search(config, words, mode, k, null);
+  }
+
+  static QuestionIntake.Search search(
+      FathomConfig config, List<String> words, String mode, Integer k, String rerank) {
     try {
-      return intake(config).search(String.join(" ", words), mode, k);
+      return intake(config).search(String.join(" ", words), mode, k, rerank);
     } catch (IntakeException e) {
       throw withHint(e, "fathom search \"speculative decoding\"");
     }

@@ -53,11 +53,18 @@ final class RemoteAsk {
   /** Asks and prints; a failure is a one-line {@link ErrorHandler.UserError}. */
   void ask(String question, String mode, Integer k, boolean json, PrintStream out)
       throws InterruptedException {
+    ask(question, mode, k, null, json, out);
+  }
+
+  /** Like {@link #ask(String, String, Integer, boolean, PrintStream)}, naming a ranker. */
+  void ask(String question, String mode, Integer k, String rerank, boolean json, PrintStream out)
+      throws InterruptedException {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("question", question);
     body.put("sessionId", "cli");
     if (mode != null) body.put("mode", mode);
     if (k != null) body.put("k", k);
+    if (rerank != null) body.put("rerank", rerank);
     HttpRequest.Builder request =
         HttpRequest.newBuilder(endpoint)
             .timeout(REQUEST_TIMEOUT)

@@ -1,11 +1,13 @@
 package dev.fathom.ops.cli;
 
+import dev.fathom.drafters.local.LocalLanguageModel;
 import dev.fathom.ops.config.FathomConfig;
 import dev.fathom.ops.intake.QuestionIntake;
 import dev.fathom.ops.json.Json;
 import dev.fathom.ops.workspace.Workspace;
 import dev.fathom.retrieval.Hit;
 import dev.fathom.retrieval.access.Principal;
+import dev.fathom.retrieval.rank.RankerKind;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,6 +22,15 @@ public final class SearchCommand implements Callable<Integer> {
   private static final int SNIPPET_CHARS = 240;
 
   @Mixin DataOption data;
+  @Mixin RerankOptions ranking;
+
+  @Option(
+      names = "--rerank",
+      paramLabel = "R",
+      description =
+          "Reorder the passages: none, listwise, attention (both need --model) or fusion"
+              + " (needs `fathom train ranker`); default: fathom.rerank.default.")
+  String rerank;
 
   @Option(
       names = "--mode",
@@ -42,9 +53,14 @@ public final class SearchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     FathomConfig config = data.config();
-    QuestionIntake.Search s = Questions.search(config, words, mode, k);
-    try (Workspace ws = new Workspace(config)) {
+    QuestionIntake.Search s = Questions.search(config, words, mode, k, rerank);
+    boolean withModel = s.rerank() == RankerKind.LISTWISE || s.rerank() == RankerKind.ATTENTION;
+    try (LocalLanguageModel model = withModel ? ranking.openModel() : null;
+        Workspace ws = new Workspace(config)) {
       List<Hit> hits = ws.retriever().search(s.query(), s.mode(), s.k(), Principal.owner());
+      if (s.rerank() != RankerKind.NONE) {
+        hits = RerankOptions.ranker(ws.rankers(model), s.rerank()).rank(s.query(), hits).hits();
+      }
       if (json) System.out.println(Json.write(Json.search(s.query(), s.mode(), hits)));
       else print(hits);
     }

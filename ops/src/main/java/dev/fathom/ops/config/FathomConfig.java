@@ -4,11 +4,13 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import dev.fathom.actors.PipelineSettings;
+import dev.fathom.actors.RankingSettings;
 import dev.fathom.compressors.ExtractiveCompressor;
 import dev.fathom.retrieval.SearchMode;
 import dev.fathom.retrieval.embed.MiniLmModel;
 import dev.fathom.retrieval.embed.OnnxEmbedder;
 import dev.fathom.retrieval.ingest.Ingestor;
+import dev.fathom.retrieval.rank.RankerKind;
 import dev.fathom.retrieval.search.HybridRetriever;
 import dev.fathom.retrieval.text.Chunker;
 import java.nio.file.Path;
@@ -111,6 +113,29 @@ public record FathomConfig(
   public Duration modelQuestionTimeout() {
     try {
       return raw.getDuration("fathom.ask.model-question-timeout");
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException("configuration: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The ranker of questions that name none ({@code fathom.rerank.default}).
+   *
+   * @throws IllegalArgumentException naming the setting and the legal values
+   */
+  public RankerKind rerankDefault() {
+    try {
+      return RankerKind.parse(raw.getString("fathom.rerank.default"));
+    } catch (ConfigException | IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "configuration: fathom.rerank.default: " + e.getMessage(), e);
+    }
+  }
+
+  /** How the ranking stage runs ({@code fathom.rerank.parallelism} and {@code .timeout}). */
+  public RankingSettings ranking() {
+    try {
+      return RankingSettings.fromConfig(raw);
     } catch (ConfigException e) {
       throw new IllegalArgumentException("configuration: " + e.getMessage(), e);
     }

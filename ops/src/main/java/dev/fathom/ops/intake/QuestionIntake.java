@@ -5,6 +5,7 @@ import dev.fathom.actors.Question;
 import dev.fathom.ops.config.FathomConfig;
 import dev.fathom.retrieval.SearchMode;
 import dev.fathom.retrieval.access.Principal;
+import dev.fathom.retrieval.rank.RankerKind;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -14,8 +15,8 @@ import java.util.UUID;
  * The one parser and validator of questions, whatever door they come through: {@code fathom ask}
  * and {@code fathom search}, {@code POST /v1/ask}, {@code POST /v1/chat/completions}, {@code GET
  * /v1/search} and the {@code fathom.questions} topic. Every path applies the same rules (length,
- * {@code k} range, {@code mode}, types, defaults, session id) and refuses with the same {@link
- * IntakeException} text, so a question one door accepts no other door refuses.
+ * {@code k} range, {@code mode}, {@code rerank}, types, defaults, session id) and refuses with the
+ * same {@link IntakeException} text, so a question one door accepts no other door refuses.
  *
  * <p>Types are strict: {@code "k":"7"} and {@code "k":2.9} are refused, not coerced; a non-string
  * {@code sessionId} is refused, not stringified.
@@ -30,8 +31,10 @@ public final class QuestionIntake {
    *     fathom.ask.max-question-chars})
    * @param defaultMode retrieval mode of questions that name none ({@code fathom.retrieval.mode})
    * @param defaultK passages of questions that name no {@code k} ({@code fathom.retrieval.k})
+   * @param defaultRerank ranker of questions that name none ({@code fathom.rerank.default})
    */
-  public record Settings(int maxQuestionChars, SearchMode defaultMode, int defaultK) {
+  public record Settings(
+      int maxQuestionChars, SearchMode defaultMode, int defaultK, RankerKind defaultRerank) {
     public Settings {
       if (maxQuestionChars < 1 || maxQuestionChars > Question.MAX_TEXT_CHARS) {
         throw new IllegalArgumentException(
@@ -45,10 +48,17 @@ public final class QuestionIntake {
         throw new IllegalArgumentException(
             "fathom.retrieval.k must be in 1.." + Question.MAX_K + ", got " + defaultK);
       }
+      Objects.requireNonNull(defaultRerank, "defaultRerank");
+    }
+
+    /** Questions that name no ranker keep the retrieval order. */
+    public Settings(int maxQuestionChars, SearchMode defaultMode, int defaultK) {
+      this(maxQuestionChars, defaultMode, defaultK, RankerKind.NONE);
     }
 
     public static Settings of(FathomConfig config) {
-      return new Settings(config.maxQuestionChars(), config.mode(), config.k());
+      return new Settings(
+          config.maxQuestionChars(), config.mode(), config.k(), config.rerankDefault());
     }
   }
 
@@ -68,7 +78,12 @@ public final class QuestionIntake {
   }
 
   /** A validated search: what {@code GET /v1/search} and {@code fathom search} run. */
-  public record Search(String query, SearchMode mode, int k) {}
+  public record Search(String query, SearchMode mode, int k, RankerKind rerank) {
+    /** A search in the retrieval order. */
+    public Search(String query, SearchMode mode, int k) {
+      this(query, mode, k, RankerKind.NONE);
+    }
+  }
 
   private final Settings settings;
 
@@ -108,6 +123,16 @@ public final class QuestionIntake {
     }
   }
 
+  /** The ranker: the default when null, else none, listwise, attention or fusion. */
+  public RankerKind rerank(String raw) {
+    if (raw == null) return settings.defaultRerank();
+    try {
+      return RankerKind.parse(raw);
+    } catch (IllegalArgumentException e) {
+      throw new IntakeException(e.getMessage());
+    }
+  }
+
   /** Passages to retrieve: the default when null, else 1..{@value Question#MAX_K}. */
   public int k(Integer raw) {
     if (raw == null) return settings.defaultK();
@@ -136,12 +161,25 @@ public final class QuestionIntake {
    * Principal#owner() owner}: the local CLI user can read the index files, and so every passage.
    */
   public Accepted fromCommandLine(String text, String mode, Integer k) {
-    return accepted(UUID.randomUUID().toString(), text(text), mode(mode), k(k), "cli", false)
+    return fromCommandLine(text, mode, k, null);
+  }
+
+  /** A command-line question with {@code --rerank R} (null: the configured default). */
+  public Accepted fromCommandLine(String text, String mode, Integer k, String rerank) {
+    return accepted(
+            UUID.randomUUID().toString(),
+            text(text),
+            mode(mode),
+            k(k),
+            rerank(rerank),
+            "cli",
+            false)
         .askedBy(Principal.owner());
   }
 
   /**
-   * The body of {@code POST /v1/ask}: {@code {"question", "sessionId"?, "mode"?, "k"?, "stream"?}}.
+   * The body of {@code POST /v1/ask}: {@code {"question", "sessionId"?, "mode"?, "k"?, "rerank"?,
+   * "stream"?}}.
    */
   public Accepted fromHttp(JsonNode body) {
     String session = HTTP_SESSION;
@@ -153,8 +191,8 @@ public final class QuestionIntake {
 
   /**
    * A value of {@code fathom.questions}: {@code {"requestId", "sessionId", "question", "mode"?,
-   * "k"?}}; both ids required. Asked by {@link Principal#anonymous()}; a value that claims a {@code
-   * "principal"} is refused (see {@link #fromKafka(JsonNode, boolean)}).
+   * "k"?, "rerank"?}}; both ids required. Asked by {@link Principal#anonymous()}; a value that
+   * claims a {@code "principal"} is refused (see {@link #fromKafka(JsonNode, boolean)}).
    */
   public Accepted fromKafka(JsonNode value) {
     return fromKafka(value, false);
@@ -233,6 +271,7 @@ public final class QuestionIntake {
         text(text),
         settings.defaultMode(),
         settings.defaultK(),
+        settings.defaultRerank(),
         HTTP_SESSION,
         stream);
   }
@@ -242,12 +281,18 @@ public final class QuestionIntake {
     if (!params.containsKey("q") || params.get("q").isBlank()) {
       throw new IntakeException("parameter q is missing");
     }
+    // No rerank here: /v1/search returns retrieval's order (ranking runs in the /v1/ask path).
     return new Search(text(params.get("q")), mode(params.get("mode")), k(params.get("k")));
   }
 
   /** A command-line search ({@code fathom search WORDS [-k N] [--mode M]}). */
   public Search search(String query, String mode, Integer k) {
-    return new Search(text(query), mode(mode), k(k));
+    return search(query, mode, k, null);
+  }
+
+  /** A command-line search with {@code --rerank R} (null: the configured default). */
+  public Search search(String query, String mode, Integer k, String rerank) {
+    return new Search(text(query), mode(mode), k(k), rerank(rerank));
   }
 
   private Accepted fromJson(JsonNode j, String requestId, String sessionId, boolean stream) {
@@ -270,7 +315,14 @@ public final class QuestionIntake {
       if (!n.isIntegralNumber() || !n.canConvertToInt()) throw badK(n.toString());
       k = n.intValue();
     }
-    return accepted(requestId, text(q.asText()), mode(mode), k(k), sessionId, stream);
+    String rerank = null;
+    if (j.hasNonNull("rerank")) {
+      JsonNode r = j.get("rerank");
+      // A non-string gets the text of a string naming no ranker (parse refuses it).
+      rerank = r.isTextual() ? r.asText() : r.toString();
+    }
+    return accepted(
+        requestId, text(q.asText()), mode(mode), k(k), rerank(rerank), sessionId, stream);
   }
 
   /**
@@ -286,7 +338,14 @@ public final class QuestionIntake {
   }
 
   private static Accepted accepted(
-      String requestId, String text, SearchMode mode, int k, String sessionId, boolean stream) {
-    return new Accepted(new Question(requestId, text, mode, k), sessionId, stream);
+      String requestId,
+      String text,
+      SearchMode mode,
+      int k,
+      RankerKind rerank,
+      String sessionId,
+      boolean stream) {
+    return new Accepted(
+        new Question(requestId, text, mode, k).withRerank(rerank), sessionId, stream);
   }
 }

@@ -6,6 +6,7 @@ import dev.fathom.answer.AnswerStage;
 import dev.fathom.answer.Answerer;
 import dev.fathom.answer.ExtractiveAnswerer;
 import dev.fathom.compressors.ExtractiveCompressor;
+import dev.fathom.drafters.local.LocalLanguageModel;
 import dev.fathom.ops.config.FathomConfig;
 import dev.fathom.retrieval.embed.CachingEmbedder;
 import dev.fathom.retrieval.embed.Embedder;
@@ -33,6 +34,7 @@ public final class Workspace implements AutoCloseable {
   private Embedder embedder;
   private PassageIndex index;
   private QuestionService questions;
+  private final List<RankerSet> rankerSets = new ArrayList<>();
 
   public Workspace(FathomConfig config) {
     this.config = config;
@@ -130,7 +132,9 @@ public final class Workspace implements AutoCloseable {
 
   /** The actor pipeline answering questions over this workspace's index, extractively. */
   public synchronized QuestionService questions() {
-    if (questions == null) questions(new ExtractiveAnswerer(), config.pipeline().questionTimeout());
+    if (questions == null) {
+      questions(new ExtractiveAnswerer(), null, config.pipeline().questionTimeout());
+    }
     return questions;
   }
 
@@ -142,10 +146,11 @@ public final class Workspace implements AutoCloseable {
   public synchronized QuestionService questions(AnswerStage stage) {
     return questions(
         stage.answerer(),
+        stage.model(),
         stage.generative() ? config.modelQuestionTimeout() : config.pipeline().questionTimeout());
   }
 
-  private QuestionService questions(Answerer answerer, Duration timeout) {
+  private QuestionService questions(Answerer answerer, LocalLanguageModel model, Duration timeout) {
     if (questions != null) {
       throw new IllegalStateException("the question pipeline of this workspace is already running");
     }
@@ -153,8 +158,34 @@ public final class Workspace implements AutoCloseable {
     PipelineSettings settings =
         new PipelineSettings(
             p.retrieverParallelism(), p.compressorParallelism(), p.answererParallelism(), timeout);
-    questions = QuestionService.start(retriever(), compressor(), answerer, settings, config.raw());
+    questions =
+        QuestionService.start(
+            retriever(),
+            compressor(),
+            answerer,
+            settings,
+            rankers(model).rankers(),
+            config.ranking(),
+            config.raw());
     return questions;
+  }
+
+  /**
+   * The rankers this workspace can run over its index: listwise and attention over {@code model}
+   * (null: none loaded, so those two are refused naming {@code --model}), fusion when a model
+   * trained by {@code fathom train ranker} is in the data directory. Closed with the workspace.
+   */
+  public synchronized RankerSet rankers(LocalLanguageModel model) {
+    RankerSet set =
+        new RankerSet(
+            model, readIndex(), embedder(), config.dataDir(), config.retrieval().candidates());
+    rankerSets.add(set);
+    return set;
+  }
+
+  private void closeRankers() {
+    rankerSets.forEach(RankerSet::close);
+    rankerSets.clear();
   }
 
   @Override
@@ -162,7 +193,9 @@ public final class Workspace implements AutoCloseable {
     List<RuntimeException> errors = new ArrayList<>();
     // The caching embedder closes the model it wraps.
     for (AutoCloseable c :
-        new AutoCloseable[] {questions, index, embedder == null ? model : embedder}) {
+        new AutoCloseable[] {
+          questions, this::closeRankers, index, embedder == null ? model : embedder
+        }) {
       if (c == null) continue;
       try {
         c.close();

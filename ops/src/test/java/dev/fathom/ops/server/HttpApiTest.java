@@ -143,6 +143,19 @@ class HttpApiTest {
   }
 
   @Test
+  void rerankIsReadByTheIntakeAndAnUnavailableRankerKeepsTheRetrievalOrder() throws Exception {
+    HttpResponse<String> bad = ask("{\"question\":\"q\",\"rerank\":\"bm25\"}");
+    assertEquals(400, bad.statusCode(), bad.body());
+    assertEquals("rerank must be one of none|listwise|attention|fusion, got 'bm25'", error(bad));
+    // This pipeline has no fusion model: the question is answered in the retrieval order.
+    HttpResponse<String> r = ask("{\"question\":\"How tall is the tower?\",\"rerank\":\"fusion\"}");
+    assertEquals(200, r.statusCode(), r.body());
+    JsonNode j = JSON.readTree(r.body());
+    assertTrue(j.get("answer").asText().contains("330 metres"), r.body());
+    assertTrue(j.get("timings_ms").has("rerank"), r.body());
+  }
+
+  @Test
   void aBodyThatIsNotJsonIs415() throws Exception {
     HttpResponse<String> r =
         post("/v1/ask", "text/plain", "{\"question\":\"q\"}".getBytes(StandardCharsets.UTF_8));

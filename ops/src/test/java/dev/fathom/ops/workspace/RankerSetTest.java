@@ -1,0 +1,91 @@
+package dev.fathom.ops.workspace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fathom.retrieval.embed.Embedder;
+import dev.fathom.retrieval.index.PassageIndex;
+import dev.fathom.retrieval.rank.FusionModel;
+import dev.fathom.retrieval.rank.Ranker;
+import dev.fathom.retrieval.rank.RankerKind;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Which rankers a data directory can run, and the sentences for the ones it cannot. */
+class RankerSetTest {
+
+  @TempDir Path dir;
+
+  /** Never called: no ranker here embeds anything. */
+  private static final Embedder NO_EMBEDDER =
+      new Embedder() {
+        @Override
+        public int dimension() {
+          return 384;
+        }
+
+        @Override
+        public List<float[]> embedAll(List<String> texts) {
+          throw new AssertionError("not expected to embed");
+        }
+
+        @Override
+        public int countTokens(String text) {
+          return 0;
+        }
+
+        @Override
+        public void close() {}
+      };
+
+  private static String refused(RankerSet set, RankerKind kind) {
+    return assertThrows(IllegalArgumentException.class, () -> set.get(kind)).getMessage();
+  }
+
+  @Test
+  void withoutModelsOnlyNoneRunsAndEachRefusalSaysWhatIsMissing() {
+    try (PassageIndex index = PassageIndex.openForWriting(dir.resolve("index"), "test/384");
+        RankerSet set = new RankerSet(null, index, NO_EMBEDDER, dir, 100)) {
+      assertEquals(List.of(RankerKind.NONE), set.available().stream().map(Ranker::kind).toList());
+      assertEquals(
+          "listwise ranking needs a language model: add --model FILE.gguf",
+          refused(set, RankerKind.LISTWISE));
+      assertTrue(refused(set, RankerKind.ATTENTION).contains("needs the in-JVM engine"));
+      assertEquals(
+          "fusion ranking needs a trained model at "
+              + FusionModel.path(dir)
+              + ": run `fathom train ranker --dataset DIR --data "
+              + dir
+              + "` first",
+          refused(set, RankerKind.FUSION));
+    }
+  }
+
+  @Test
+  void aBrokenFusionModelRefusesFusionButNotTheOthers() throws Exception {
+    Files.writeString(FusionModel.path(dir), "{not a model");
+    try (PassageIndex index = PassageIndex.openForWriting(dir.resolve("index"), "test/384");
+        RankerSet set = new RankerSet(null, index, NO_EMBEDDER, dir, 100)) {
+      assertEquals(RankerKind.NONE, set.get(RankerKind.NONE).kind());
+      String why = refused(set, RankerKind.FUSION);
+      assertTrue(why.startsWith("fusion ranking cannot load " + FusionModel.path(dir)), why);
+      assertTrue(why.endsWith("again"), why);
+    }
+  }
+
+  @Test
+  void checkRefusesBeforeAnythingStarts() {
+    RankerSet.check(RankerKind.NONE, false, dir);
+    RankerSet.check(RankerKind.LISTWISE, true, dir);
+    var e =
+        assertThrows(
+            IllegalArgumentException.class, () -> RankerSet.check(RankerKind.FUSION, true, dir));
+    assertTrue(e.getMessage().contains("fathom train ranker"), e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class, () -> RankerSet.check(RankerKind.ATTENTION, false, dir));
+  }
+}
