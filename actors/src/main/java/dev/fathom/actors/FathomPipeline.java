@@ -55,6 +55,19 @@ public final class FathomPipeline extends AbstractBehavior<FathomPipeline.Comman
       ContextCompressor compressor,
       Answerer answerer,
       PipelineSettings settings) {
+    return create(retriever, compressor, answerer, settings, null);
+  }
+
+  /**
+   * Like {@link #create(Retriever, ContextCompressor, Answerer, PipelineSettings)}, with a behavior
+   * stage between compression and answering; {@code behaviors} null leaves it out.
+   */
+  public static Behavior<Command> create(
+      Retriever retriever,
+      ContextCompressor compressor,
+      Answerer answerer,
+      PipelineSettings settings,
+      BehaviorStage behaviors) {
     Objects.requireNonNull(settings, "settings");
     Behavior<RetrieverActor.Command> retrieverStage = RetrieverActor.create(retriever);
     Behavior<CompressorActor.Command> compressorStage = CompressorActor.create(compressor);
@@ -68,7 +81,15 @@ public final class FathomPipeline extends AbstractBehavior<FathomPipeline.Comman
                         context, "retriever", settings.retrieverParallelism(), retrieverStage),
                     spawnStage(
                         context, "compressor", settings.compressorParallelism(), compressorStage),
-                    spawnStage(context, "answerer", settings.answererParallelism(), answererStage)),
+                    spawnStage(context, "answerer", settings.answererParallelism(), answererStage),
+                    behaviors == null
+                        ? null
+                        : spawnStage(
+                            context,
+                            "behaviors",
+                            behaviors.parallelism(),
+                            BehaviorLibrarian.create(behaviors.library(), behaviors.traces())),
+                    behaviors == null ? Duration.ofSeconds(1) : behaviors.timeout()),
                 settings.questionTimeout()));
   }
 

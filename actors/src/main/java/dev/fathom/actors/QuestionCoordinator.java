@@ -1,6 +1,7 @@
 package dev.fathom.actors;
 
 import dev.fathom.answer.Answer;
+import dev.fathom.behaviors.prompt.BehaviorLibrary;
 import dev.fathom.compressors.Evidence;
 import dev.fathom.drafters.lm.TokenListener;
 import dev.fathom.retrieval.Hit;
@@ -22,7 +23,14 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.pattern.StatusReply;
 
 /**
- * Sees one question through retrieve → compress → answer, then replies exactly once and stops.
+ * Sees one question through retrieve → compress → behaviors → answer, then replies exactly once and
+ * stops.
+ *
+ * <p>The behavior stage (present when the handbook is on) offers the handbook's behaviors for the
+ * question; it is asked with its own short timeout, and when it fails or times out the answer goes
+ * ahead without behaviors and the reason is logged: behaviors may improve an answer, never block
+ * it. After replying, the coordinator tells the behavior stage what was answered, so use counts and
+ * the trace are recorded off the critical path.
  *
  * <p>Each stage is asked with a timeout equal to what is left of the overall budget, and a timer
  * fires when the budget runs out; whichever comes first produces the same "timed out" failure. The
@@ -38,6 +46,10 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
 
   private record Compressed(Evidence evidence) implements Command {}
 
+  private record Offered(BehaviorLibrary.Offer offer) implements Command {}
+
+  private record NotOffered(Throwable cause) implements Command {}
+
   private record Composed(Answer answer) implements Command {}
 
   private record StageFailed(String stage, Throwable cause) implements Command {}
@@ -48,6 +60,9 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
 
   /** Stage names, also the keys of {@link Answer#timingsMs()}. */
   public static final String RETRIEVE = "retrieve", COMPRESS = "compress", ANSWER = "answer";
+
+  /** The behavior stage's key in {@link Answer#timingsMs()}. */
+  public static final String BEHAVIORS = "behaviors";
 
   public static final String TOTAL = "total";
 
@@ -62,6 +77,8 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
   private final long startNanos = System.nanoTime();
   private final Map<String, Long> timingsMs = new LinkedHashMap<>();
   private String stage;
+  private Evidence evidence;
+  private BehaviorLibrary.Offer offer = BehaviorLibrary.Offer.NONE;
   private long stageStartNanos;
 
   public static Behavior<Command> create(
@@ -119,6 +136,8 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
     return newReceiveBuilder()
         .onMessage(Retrieved.class, this::onRetrieved)
         .onMessage(Compressed.class, this::onCompressed)
+        .onMessage(Offered.class, this::onOffered)
+        .onMessage(NotOffered.class, this::onNotOffered)
         .onMessage(Composed.class, this::onComposed)
         .onMessage(StageFailed.class, this::onStageFailed)
         .onMessageEquals(Deadline.INSTANCE, this::onDeadline)
@@ -135,15 +154,55 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
   }
 
   private Behavior<Command> onCompressed(Compressed m) {
+    evidence = m.evidence();
+    if (stages.librarian() == null || evidence.isEmpty()) return askAnswerer();
+    endStage();
+    stage = BEHAVIORS;
+    stageStartNanos = System.nanoTime();
+    Duration budget = remaining();
+    if (budget.compareTo(stages.behaviorTimeout()) > 0) budget = stages.behaviorTimeout();
+    getContext()
+        .askWithStatus(
+            BehaviorLibrary.Offer.class,
+            stages.librarian(),
+            budget,
+            r -> new BehaviorLibrarian.Offer(question.text(), r),
+            (offered, error) -> error == null ? new Offered(offered) : new NotOffered(error));
+    return this;
+  }
+
+  private Behavior<Command> onOffered(Offered m) {
+    offer = m.offer();
+    return askAnswerer();
+  }
+
+  private Behavior<Command> onNotOffered(NotOffered m) {
+    getContext()
+        .getLog()
+        .warn(
+            "request {}: answering without behaviors, the behavior stage {}",
+            question.requestId(),
+            m.cause() instanceof TimeoutException
+                ? "took longer than " + stages.behaviorTimeout().toMillis() + " ms"
+                : "failed: " + message(m.cause()));
+    return askAnswerer();
+  }
+
+  private Behavior<Command> askAnswerer() {
     return askStage(
         ANSWER,
         stages.answerer(),
         Answer.class,
-        r -> new AnswererActor.Compose(question.text(), m.evidence(), stream, r),
+        r -> new AnswererActor.Compose(question.text(), evidence, offer, stream, r),
         Composed::new);
   }
 
   private Behavior<Command> onComposed(Composed m) {
+    if (stages.librarian() != null) {
+      stages
+          .librarian()
+          .tell(new BehaviorLibrarian.Record(question.requestId(), evidence, offer, m.answer()));
+    }
     return reply(new QuestionResult.Answered(question.requestId(), withTimings(m.answer())));
   }
 

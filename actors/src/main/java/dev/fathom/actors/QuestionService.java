@@ -62,10 +62,23 @@ public final class QuestionService implements AutoCloseable {
       Answerer answerer,
       PipelineSettings settings,
       Config config) {
+    return start(retriever, compressor, answerer, settings, null, config);
+  }
+
+  /** Like the above, with a behavior stage ({@code behaviors} null leaves it out). */
+  public static QuestionService start(
+      Retriever retriever,
+      ContextCompressor compressor,
+      Answerer answerer,
+      PipelineSettings settings,
+      BehaviorStage behaviors,
+      Config config) {
     Objects.requireNonNull(config, "config");
     ActorSystem<FathomPipeline.Command> system =
         ActorSystem.create(
-            FathomPipeline.create(retriever, compressor, answerer, settings), "fathom", config);
+            FathomPipeline.create(retriever, compressor, answerer, settings, behaviors),
+            "fathom",
+            config);
     return new QuestionService(system, settings.questionTimeout());
   }
 

@@ -1,6 +1,9 @@
 package dev.fathom.answer;
 
 import dev.fathom.answer.NumberedSources.Source;
+import dev.fathom.behaviors.prompt.BehaviorCitations;
+import dev.fathom.behaviors.prompt.BehaviorLibrary;
+import dev.fathom.behaviors.prompt.BehaviorPrompt;
 import dev.fathom.compressors.Evidence;
 import dev.fathom.drafters.engine.LocalLanguageModel;
 import dev.fathom.drafters.engine.LocalLanguageModel.SpeculativeGeneration;
@@ -110,6 +113,18 @@ public final class GenerativeAnswerer implements Answerer {
 
   @Override
   public Answer answer(String question, Evidence evidence, TokenListener listener) {
+    return answer(question, evidence, BehaviorLibrary.Offer.NONE, listener);
+  }
+
+  /**
+   * With the handbook's behaviors after the instructions and before the evidence, the question last
+   * ({@link BehaviorPrompt#systemMessage}); the answer lists the behaviors offered and those its
+   * text names ({@link BehaviorCitations}).
+   */
+  @Override
+  public Answer answer(
+      String question, Evidence evidence, BehaviorLibrary.Offer offer, TokenListener listener) {
+    Objects.requireNonNull(offer, "offer");
     if (evidence.isEmpty()) {
       listener.onText(ExtractiveAnswerer.NOTHING_FOUND);
       GenerationReport none =
@@ -118,7 +133,7 @@ public final class GenerativeAnswerer implements Answerer {
       return new Answer(question, ExtractiveAnswerer.NOTHING_FOUND, List.of(), Map.of(), none);
     }
     List<Source> evidenceSources = NumberedSources.ofEvidence(evidence);
-    List<ChatMessage> shortPrompt = messages(question, evidenceSources);
+    List<ChatMessage> shortPrompt = messages(question, evidenceSources, offer);
     List<Source> given = evidenceSources;
     Generation generation;
     SpeculationStats stats = null;
@@ -130,7 +145,7 @@ public final class GenerativeAnswerer implements Answerer {
         SpeculativeGeneration sg =
             ((LocalLanguageModel) model)
                 .chatSpeculative(
-                    messages(question, given),
+                    messages(question, given, offer),
                     (LocalLanguageModel) drafter,
                     shortPrompt,
                     settings.generation(),
@@ -171,12 +186,18 @@ public final class GenerativeAnswerer implements Answerer {
             stats,
             rewrite.dropped(),
             streamedCitations(generation.text(), given, fallback));
+    BehaviorsUsed used =
+        offer.behaviors().isEmpty()
+            ? null
+            : new BehaviorsUsed(
+                offer.names(), BehaviorCitations.cited(offer.names(), generation.text()));
     return new Answer(
         question,
         rewrite.text().strip(),
         citations.isEmpty() ? fallback : citations,
         Map.of(),
-        report);
+        report,
+        used);
   }
 
   /**
@@ -198,10 +219,14 @@ public final class GenerativeAnswerer implements Answerer {
     return settings.generation().temperature();
   }
 
-  /** System: the instructions; user: the numbered sources, then the question last. */
-  static List<ChatMessage> messages(String question, List<Source> sources) {
+  /**
+   * System: the instructions, then the offered behaviors (a stable prefix); user: the numbered
+   * sources, then the question last.
+   */
+  static List<ChatMessage> messages(
+      String question, List<Source> sources, BehaviorLibrary.Offer offer) {
     return List.of(
-        ChatMessage.system(INSTRUCTIONS),
+        ChatMessage.system(BehaviorPrompt.systemMessage(INSTRUCTIONS, offer)),
         ChatMessage.user(
             "Evidence:\n" + NumberedSources.render(sources) + "\n\nQuestion: " + question));
   }
