@@ -108,6 +108,11 @@ public final class AnswerStage implements AutoCloseable {
     return answerer;
   }
 
+  /** The model that writes the answers; null for the extractive stage. */
+  public LocalLanguageModel languageModel() {
+    return model;
+  }
+
   /** Whether a language model writes the answers. */
   public boolean generative() {
     return model != null;

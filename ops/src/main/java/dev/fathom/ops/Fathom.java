@@ -1,9 +1,11 @@
 package dev.fathom.ops;
 
 import dev.fathom.ops.cli.AskCommand;
+import dev.fathom.ops.cli.BehaviorsCommand;
 import dev.fathom.ops.cli.BenchCommand;
 import dev.fathom.ops.cli.ErrorHandler;
 import dev.fathom.ops.cli.EvalCommand;
+import dev.fathom.ops.cli.FeedbackCommand;
 import dev.fathom.ops.cli.GenerateCommand;
 import dev.fathom.ops.cli.IngestCommand;
 import dev.fathom.ops.cli.ModelCommand;
@@ -32,6 +34,8 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       ServeCommand.class,
       ModelCommand.class,
+      BehaviorsCommand.class,
+      FeedbackCommand.class,
       TestCommand.class,
       CommandLine.HelpCommand.class
     })

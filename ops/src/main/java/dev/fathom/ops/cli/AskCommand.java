@@ -74,6 +74,9 @@ public final class AskCommand implements Callable<Integer> {
       description = "The question (quotes optional).")
   List<String> words = List.of();
 
+  /** The id of the question asked: its trace's id, for {@code fathom feedback}. */
+  private String requestId;
+
   @Override
   public Integer call() throws Exception {
     FathomConfig config = data.config();
@@ -98,6 +101,7 @@ public final class AskCommand implements Callable<Integer> {
         print(ask(service, q, TokenListener.NONE));
         return 0;
       }
+      requestId = q.requestId();
       printGenerated(ask(service, q, json ? TokenListener.NONE : AskCommand::printPiece));
     }
     return 0;
@@ -116,6 +120,7 @@ public final class AskCommand implements Callable<Integer> {
     GenerationReport run = a.generation();
     if (json) {
       Map<String, Object> out = Json.answer(a);
+      out.put("request_id", requestId);
       out.put("model", modelInfo(run));
       System.out.println(Json.write(out));
       return;
@@ -123,7 +128,15 @@ public final class AskCommand implements Callable<Integer> {
     // The streamed text carries the model's own numbers; list the sources by those.
     System.out.println();
     printSources(run.generated() ? run.streamedCitations() : a.citations());
+    if (a.behaviors() != null) {
+      System.err.println(
+          "Behaviors offered: "
+              + a.behaviors().offered().size()
+              + ", cited: "
+              + (a.behaviors().cited().isEmpty() ? "none" : a.behaviors().cited()));
+    }
     if (run.generated()) {
+      System.err.println("Request id: " + requestId + " (for `fathom feedback`)");
       System.err.println(GenerationLines.speedLine(run));
       if (run.speculation() != null) {
         System.err.println(GenerationLines.speculationLine(run.speculation()));

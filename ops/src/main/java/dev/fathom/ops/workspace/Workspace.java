@@ -1,11 +1,15 @@
 package dev.fathom.ops.workspace;
 
+import dev.fathom.actors.BehaviorStage;
 import dev.fathom.actors.PipelineSettings;
 import dev.fathom.actors.QuestionService;
 import dev.fathom.answer.AnswerStage;
 import dev.fathom.answer.Answerer;
 import dev.fathom.answer.ExtractiveAnswerer;
+import dev.fathom.answer.TraceSink;
+import dev.fathom.behaviors.BehaviorModule;
 import dev.fathom.compressors.ExtractiveCompressor;
+import dev.fathom.ops.config.BehaviorsConfig;
 import dev.fathom.ops.config.FathomConfig;
 import dev.fathom.retrieval.embed.CachingEmbedder;
 import dev.fathom.retrieval.embed.Embedder;
@@ -33,6 +37,7 @@ public final class Workspace implements AutoCloseable {
   private Embedder embedder;
   private PassageIndex index;
   private QuestionService questions;
+  private BehaviorModule behaviors;
 
   public Workspace(FathomConfig config) {
     this.config = config;
@@ -129,12 +134,48 @@ public final class Workspace implements AutoCloseable {
    * question. Later {@link #questions()} calls return this pipeline.
    */
   public synchronized QuestionService questions(AnswerStage stage) {
+    return questions(stage, null);
+  }
+
+  /**
+   * Like {@link #questions(AnswerStage)}; a generative stage with the handbook on ({@code
+   * fathom.behaviors.enabled}) gets the behavior stage, its traces going to {@code traces}, or to
+   * the data directory's trace store when null.
+   */
+  public synchronized QuestionService questions(AnswerStage stage, TraceSink traces) {
+    BehaviorsConfig b = BehaviorsConfig.from(config.raw());
+    BehaviorStage behaviorStage = null;
+    if (stage.generative() && b.enabled()) {
+      BehaviorModule module = behaviors(stage.languageModel().contextLength());
+      TraceSink sink = traces != null ? traces : (trace, updated) -> module.traces().append(trace);
+      behaviorStage = new BehaviorStage(module.library(), sink, b.parallelism(), b.timeout());
+    }
     return questions(
         stage.answerer(),
-        stage.generative() ? config.modelQuestionTimeout() : config.pipeline().questionTimeout());
+        stage.generative() ? config.modelQuestionTimeout() : config.pipeline().questionTimeout(),
+        behaviorStage);
+  }
+
+  /**
+   * The behavior handbook and traces of this data directory (docs/behaviors.md), opened on first
+   * use for an answer model of {@code contextTokens} context.
+   */
+  public synchronized BehaviorModule behaviors(int contextTokens) {
+    if (behaviors == null) {
+      behaviors =
+          BehaviorModule.open(
+              BehaviorsConfig.from(config.raw()).module(config.dataDir(), contextTokens),
+              embedder());
+    }
+    return behaviors;
   }
 
   private QuestionService questions(Answerer answerer, Duration timeout) {
+    return questions(answerer, timeout, null);
+  }
+
+  private QuestionService questions(
+      Answerer answerer, Duration timeout, BehaviorStage behaviorStage) {
     if (questions != null) {
       throw new IllegalStateException("the question pipeline of this workspace is already running");
     }
@@ -142,7 +183,9 @@ public final class Workspace implements AutoCloseable {
     PipelineSettings settings =
         new PipelineSettings(
             p.retrieverParallelism(), p.compressorParallelism(), p.answererParallelism(), timeout);
-    questions = QuestionService.start(retriever(), compressor(), answerer, settings, config.raw());
+    questions =
+        QuestionService.start(
+            retriever(), compressor(), answerer, settings, behaviorStage, config.raw());
     return questions;
   }
 
@@ -151,7 +194,7 @@ public final class Workspace implements AutoCloseable {
     List<RuntimeException> errors = new ArrayList<>();
     // The caching embedder closes the model it wraps.
     for (AutoCloseable c :
-        new AutoCloseable[] {questions, index, embedder == null ? model : embedder}) {
+        new AutoCloseable[] {questions, behaviors, index, embedder == null ? model : embedder}) {
       if (c == null) continue;
       try {
         c.close();
@@ -160,6 +203,7 @@ public final class Workspace implements AutoCloseable {
       }
     }
     questions = null;
+    behaviors = null;
     index = null;
     embedder = null;
     model = null;
