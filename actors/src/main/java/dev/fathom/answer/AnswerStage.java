@@ -113,6 +113,14 @@ public final class AnswerStage implements AutoCloseable {
     return model;
   }
 
+  /**
+   * The answer model, its calls serialised with the answers (see {@link
+   * GenerativeAnswerer#sharedModel()}); null for the extractive stage.
+   */
+  public dev.fathom.drafters.lm.LanguageModel sharedModel() {
+    return answerer instanceof GenerativeAnswerer g ? g.sharedModel() : null;
+  }
+
   /** Whether a language model writes the answers. */
   public boolean generative() {
     return model != null;

@@ -111,6 +111,44 @@ public final class GenerativeAnswerer implements Answerer {
     return model;
   }
 
+  /**
+   * The answer model for other users in the same process (the behavior strategist in serve mode):
+   * its calls take this answerer's lock, so they never overlap an answer (the {@link LanguageModel}
+   * contract: one call at a time). Closing the view does not close the model.
+   */
+  public LanguageModel sharedModel() {
+    return new LanguageModel() {
+      @Override
+      public String name() {
+        return model.name();
+      }
+
+      @Override
+      public int contextLength() {
+        return model.contextLength();
+      }
+
+      @Override
+      public Generation complete(
+          String prompt, GenerationSettings settings, TokenListener listener) {
+        synchronized (lock) {
+          return model.complete(prompt, settings, listener);
+        }
+      }
+
+      @Override
+      public Generation chat(
+          List<ChatMessage> messages, GenerationSettings settings, TokenListener listener) {
+        synchronized (lock) {
+          return model.chat(messages, settings, listener);
+        }
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
   @Override
   public Answer answer(String question, Evidence evidence, TokenListener listener) {
     return answer(question, evidence, BehaviorLibrary.Offer.NONE, listener);

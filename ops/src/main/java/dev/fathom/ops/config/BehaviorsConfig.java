@@ -26,7 +26,6 @@ import java.util.Objects;
  * @param tracesTopic topic of answer traces (serve mode)
  * @param behaviorsTopic compacted topic of the shared handbook (serve mode)
  * @param feedbackTopic topic of feedback on answers (serve mode)
- * @param curatorInFlight traces the curator works on at once (one strategist), 1..64
  */
 public record BehaviorsConfig(
     boolean enabled,
@@ -39,8 +38,7 @@ public record BehaviorsConfig(
     int parallelism,
     String tracesTopic,
     String behaviorsTopic,
-    String feedbackTopic,
-    int curatorInFlight) {
+    String feedbackTopic) {
 
   public BehaviorsConfig {
     Objects.requireNonNull(timeout, "timeout");
@@ -51,10 +49,6 @@ public record BehaviorsConfig(
     if (parallelism < 1 || parallelism > 1024) {
       throw new IllegalArgumentException(
           "fathom.behaviors.parallelism must be in 1..1024, got " + parallelism);
-    }
-    if (curatorInFlight < 1 || curatorInFlight > 64) {
-      throw new IllegalArgumentException(
-          "fathom.behaviors.curator-in-flight must be in 1..64, got " + curatorInFlight);
     }
     if (promptsDir != null && !Files.isDirectory(promptsDir)) {
       throw new IllegalArgumentException(
@@ -82,8 +76,7 @@ public record BehaviorsConfig(
           b.getInt("parallelism"),
           t.getString("traces"),
           t.getString("behaviors"),
-          t.getString("feedback"),
-          b.getInt("curator-in-flight"));
+          t.getString("feedback"));
     } catch (ConfigException e) {
       throw new IllegalArgumentException("configuration: " + e.getMessage(), e);
     }

@@ -1,6 +1,8 @@
 package dev.fathom.ops.server;
 
 import dev.fathom.answer.AnswerStage;
+import dev.fathom.drafters.lm.GenerationSettings;
+import dev.fathom.ops.config.BehaviorsConfig;
 import dev.fathom.ops.config.FathomConfig;
 import dev.fathom.ops.intake.QuestionIntake;
 import dev.fathom.ops.workspace.Workspace;
@@ -36,6 +38,7 @@ public final class FathomServer implements AutoCloseable {
   private final ServeMetrics metrics;
   private ServerBinding http; // null without the HTTP API
   private DocumentPublisher publisher; // null without the HTTP API
+  private BehaviorLoop behaviorLoop; // null with fathom.behaviors.enabled = false
 
   private FathomServer(
       Workspace workspace,
@@ -88,6 +91,7 @@ public final class FathomServer implements AutoCloseable {
       AnswerStage stage,
       PrintStream out) {
     EmbeddedKafka broker = null;
+    BehaviorLoop loop = null;
     Workspace ws = new Workspace(config);
     try {
       String nodeId = nodeId(config.dataDir());
@@ -104,9 +108,30 @@ public final class FathomServer implements AutoCloseable {
                   : " (embedded, log in " + config.dataDir().resolve("kafka") + ")"));
       TopicSetup.ensure(bootstrap, kafka);
       PassageIndex index = ws.writableIndex();
-      ws.questions(stage); // later ws.questions() calls return this pipeline
+      BehaviorsConfig behaviorsConfig = BehaviorsConfig.from(config.raw());
+      loop =
+          behaviorsConfig.enabled()
+              ? BehaviorLoop.start(
+                  bootstrap,
+                  kafka,
+                  behaviorsConfig,
+                  ws.behaviors(
+                      stage.generative()
+                          ? stage.languageModel().contextLength()
+                          : NO_MODEL_CONTEXT))
+              : null;
+      // Later ws.questions() calls return this pipeline; its traces go to fathom.traces.
+      ws.questions(stage, loop == null ? null : loop.publisher());
+      if (loop != null && stage.generative()) {
+        loop.startCuration(
+            ws.questions().system(),
+            stage.sharedModel(),
+            GenerationSettings.GREEDY,
+            kafka.groupId() + "-curator");
+      }
       QuestionIntake intake = new QuestionIntake(QuestionIntake.Settings.of(config));
       ServeMetrics metrics = new ServeMetrics(index::passageCount, kafka.topics());
+      if (loop != null) metrics.behaviors(loop.module().metrics());
       DocumentIndexer indexer =
           new DocumentIndexer(
               index,
@@ -128,6 +153,8 @@ public final class FathomServer implements AutoCloseable {
                   : config.pipeline().questionTimeout(),
               metrics);
       FathomServer server = new FathomServer(ws, broker, bootstrap, questions, documents, metrics);
+      server.behaviorLoop = loop;
+      loop = null; // the server closes it now
       server.documentThread.start();
       server.questionThread.start();
       if (httpSettings.port() >= 0) {
@@ -142,6 +169,9 @@ public final class FathomServer implements AutoCloseable {
                 server::ready,
                 metrics,
                 httpSettings.apiKey());
+        if (server.behaviorLoop != null) {
+          api.behaviors(server.behaviorLoop.module(), server.behaviorLoop.publisher());
+        }
         try {
           server.http = api.bind(httpSettings.host(), httpSettings.port());
         } catch (RuntimeException e) {
@@ -159,6 +189,7 @@ public final class FathomServer implements AutoCloseable {
       }
       return server;
     } catch (RuntimeException e) {
+      if (loop != null) loop.close();
       try {
         ws.close();
       } catch (RuntimeException suppressed) {
@@ -167,6 +198,16 @@ public final class FathomServer implements AutoCloseable {
       if (broker != null) broker.close();
       throw e;
     }
+  }
+
+  /** Context length the behavior library assumes when no language model answers. */
+  private static final int NO_MODEL_CONTEXT = 4096;
+
+  /**
+   * The behavior handbook of this process, or null when {@code fathom.behaviors.enabled} is off.
+   */
+  public dev.fathom.behaviors.BehaviorModule behaviors() {
+    return behaviorLoop == null ? null : behaviorLoop.module();
   }
 
   /** A random id kept in the data directory: names this process's transactions and groups. */
@@ -194,7 +235,10 @@ public final class FathomServer implements AutoCloseable {
 
   /** Ready: the index is open and both the question and the document consumer are assigned. */
   public boolean ready() {
-    return questions.assigned() && documents.assigned() && alive();
+    return questions.assigned()
+        && documents.assigned()
+        && (behaviorLoop == null || behaviorLoop.caughtUp())
+        && alive();
   }
 
   /** The question pipeline this process answers with (for in-process comparisons). */
@@ -214,12 +258,16 @@ public final class FathomServer implements AutoCloseable {
 
   /** False once a stream has stopped with an error. */
   public boolean alive() {
-    return questions.failure() == null && documents.failure() == null;
+    return questions.failure() == null
+        && documents.failure() == null
+        && (behaviorLoop == null || behaviorLoop.failure() == null);
   }
 
   /** The error that stopped a stream, or null. */
   public Throwable failure() {
-    return questions.failure() != null ? questions.failure() : documents.failure();
+    if (questions.failure() != null) return questions.failure();
+    if (documents.failure() != null) return documents.failure();
+    return behaviorLoop == null ? null : behaviorLoop.failure();
   }
 
   /**
@@ -238,6 +286,7 @@ public final class FathomServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    if (behaviorLoop != null) behaviorLoop.close();
     try {
       workspace.close();
     } finally {

@@ -75,6 +75,7 @@ final class HttpApi {
   private final Executor blocking;
   private final ServeMetrics metrics;
   private final String apiKey;
+  private BehaviorRoutes behaviorRoutes; // null without the behavior handbook
 
   HttpApi(
       QuestionService questions,
@@ -100,6 +101,14 @@ final class HttpApi {
             .lookup(DispatcherSelector.fromConfig(FathomPipeline.BLOCKING_DISPATCHER));
     this.intake = intake;
     this.ready = ready;
+  }
+
+  /**
+   * Serves the behavior handbook and answer feedback under {@code /v1} (see {@link
+   * BehaviorRoutes}).
+   */
+  void behaviors(dev.fathom.behaviors.BehaviorModule module, BehaviorPublisher publisher) {
+    behaviorRoutes = new BehaviorRoutes(module.handbook(), publisher, blocking);
   }
 
   /** Binds to {@code host:port} (0 = any free port) on the pipeline's actor system. */
@@ -203,7 +212,8 @@ final class HttpApi {
         path(PathMatchers.segment("documents"), () -> post(() -> jsonBody(this::addDocument))),
         path(
             PathMatchers.segment("documents").slash(PathMatchers.segment()),
-            id -> delete(() -> deleteDocument(id))));
+            id -> delete(() -> deleteDocument(id))),
+        behaviorRoutes == null ? reject() : behaviorRoutes.routes());
   }
 
   /**
