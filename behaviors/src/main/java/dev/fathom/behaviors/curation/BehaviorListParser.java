@@ -60,7 +60,6 @@ public final class BehaviorListParser {
               + "(?::|->|→|=|\\s[—–-]\\s|[—–])\\s*(.*)$");
   private static final Pattern NAME_ONLY =
       Pattern.compile("(?i)^behaviou?r([_-][\\p{L}\\p{N}_-]+)$");
-  private static final Pattern CAMEL = Pattern.compile("(?<=[a-z0-9])(?=[A-Z])");
 
   private BehaviorListParser() {}
 
@@ -145,10 +144,7 @@ public final class BehaviorListParser {
    * characters one underscore ({@code "Compare Dates"} → {@code behavior_compare_dates}).
    */
   public static String normalizeName(String name) {
-    String s = name.replaceFirst("^(?i:behaviou?r)(?=[ _-]|$|[A-Z])", "");
-    s = CAMEL.matcher(s).replaceAll("_").toLowerCase(Locale.ROOT);
-    s = s.replaceAll("[^a-z0-9]+", "_").replaceAll("^_+|_+$", "");
-    return s.isEmpty() ? "behavior" : "behavior_" + s;
+    return Behavior.normalizeName(name);
   }
 
   private static String clean(String line) {

@@ -1,6 +1,6 @@
 package dev.fathom.behaviors.prompt;
 
-import dev.fathom.behaviors.curation.BehaviorListParser;
+import dev.fathom.behaviors.handbook.Behavior;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -41,7 +41,7 @@ public final class BehaviorCitations {
     Map<Integer, String> byPosition = new TreeMap<>();
     Matcher full = FULL.matcher(text);
     while (full.find()) {
-      String n = BehaviorListParser.normalizeName(full.group().toLowerCase(Locale.ROOT));
+      String n = Behavior.normalizeName(full.group().toLowerCase(Locale.ROOT));
       if (names.contains(n)) byPosition.putIfAbsent(full.start(), n);
     }
     Matcher snake = SNAKE.matcher(text);

@@ -14,11 +14,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code fathom eval retrieval|compression --dataset DIR}. */
+/** {@code fathom eval retrieval|compression|behaviors --dataset DIR}. */
 @Command(
     name = "eval",
-    description = "Evaluate retrieval or compression on a BEIR-layout dataset.",
-    subcommands = {EvalCommand.Retrieval.class, EvalCommand.Compression.class})
+    description =
+        "Evaluate retrieval, compression or the behavior handbook on a BEIR-layout dataset.",
+    subcommands = {
+      EvalCommand.Retrieval.class,
+      EvalCommand.Compression.class,
+      EvalBehaviorsCommand.class
+    })
 public final class EvalCommand implements Runnable {
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
