@@ -138,6 +138,46 @@ class BehaviorsCliIT {
     assertTrue(mine.out().contains("mined 1 traces"), mine.toString());
   }
 
+  @Test
+  void evalBehaviorsAnswersBothArmsWithStories() throws Exception {
+    Path p =
+        Path.of(System.getProperty("fathom.root", "."))
+            .resolve("../shared/models/stories260K/stories260K.gguf");
+    assumeTrue(Files.isRegularFile(p), "stories260K.gguf not found at " + p);
+    String data = tmp.resolve("data").toString();
+    Path ds = Files.createDirectories(tmp.resolve("ds/qrels"));
+    Files.writeString(
+        ds.resolveSibling("corpus.jsonl"),
+        "{\"_id\":\"d1\",\"title\":\"Tower\",\"text\":\"The tower is 330 metres tall.\"}\n");
+    Files.writeString(
+        ds.resolveSibling("queries.jsonl"),
+        "{\"_id\":\"q1\",\"text\":\"How tall is the tower?\",\"answers\":[\"330 metres\"]}\n");
+    Files.writeString(ds.resolve("test.tsv"), "query-id\tcorpus-id\tscore\nq1\td1\t1\n");
+    assertEquals(
+        0, run("behaviors", "add", "--data", data, "behavior_quote_span", "Quote it.").exit());
+    Cli.Result r =
+        run(
+            "eval",
+            "behaviors",
+            "--data",
+            data,
+            "--dataset",
+            ds.getParent().toString(),
+            "--model",
+            p.toString(),
+            "--threads",
+            "1",
+            "--max-tokens",
+            "12",
+            "--json");
+    assertEquals(0, r.exit(), r.toString());
+    JsonNode j = JSON.readTree(r.out());
+    assertEquals(1, j.get("without").get("questions").asInt());
+    assertEquals(0, j.get("without").get("offered").asInt());
+    assertEquals(1, j.get("with").get("offered").asInt());
+    assertTrue(j.get("with").get("mean_completion_tokens").asDouble() > 0, r.out());
+  }
+
   private static List<String> names(JsonNode array) {
     return java.util.stream.StreamSupport.stream(array.spliterator(), false)
         .map(JsonNode::asText)
