@@ -4,10 +4,12 @@ import dev.fathom.answer.Answer;
 import dev.fathom.answer.AnswerTraces;
 import dev.fathom.answer.TraceSink;
 import dev.fathom.behaviors.prompt.BehaviorLibrary;
+import dev.fathom.behaviors.trace.Trace;
 import dev.fathom.compressors.Evidence;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -41,7 +43,11 @@ public final class BehaviorLibrarian extends AbstractBehavior<BehaviorLibrarian.
    * its prompt: count the uses of the behaviors it cites and record its trace. No reply.
    */
   public record Record(
-      String requestId, Evidence evidence, BehaviorLibrary.Offer offer, Answer answer)
+      String requestId,
+      Evidence evidence,
+      BehaviorLibrary.Offer offer,
+      Answer answer,
+      boolean countUses)
       implements Command {
     public Record {
       Objects.requireNonNull(requestId, "requestId");
@@ -49,22 +55,57 @@ public final class BehaviorLibrarian extends AbstractBehavior<BehaviorLibrarian.
       Objects.requireNonNull(offer, "offer");
       Objects.requireNonNull(answer, "answer");
     }
+
+    /** An answer offered the handbook's behaviors: their uses are counted. */
+    public Record(String requestId, Evidence evidence, BehaviorLibrary.Offer offer, Answer answer) {
+      this(requestId, evidence, offer, answer, true);
+    }
+  }
+
+  /**
+   * Extract behaviors from the first answer to request {@code requestId} and reply with them as an
+   * offer for answering again ({@link BehaviorLibrary.Offer#NONE} when none were extracted);
+   * behavior-guided self-improvement (arXiv 2509.13237 §5). The handbook is not changed.
+   */
+  public record Improve(
+      String requestId,
+      Evidence evidence,
+      Answer first,
+      ActorRef<StatusReply<BehaviorLibrary.Offer>> replyTo)
+      implements Command {
+    public Improve {
+      Objects.requireNonNull(requestId, "requestId");
+      Objects.requireNonNull(evidence, "evidence");
+      Objects.requireNonNull(first, "first");
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
   }
 
   private final BehaviorLibrary library;
   private final TraceSink traces;
+  private final Function<Trace, BehaviorLibrary.Offer> improver;
 
   public static Behavior<Command> create(BehaviorLibrary library, TraceSink traces) {
+    return create(library, traces, null);
+  }
+
+  /** With {@code improver} for {@link Improve} (null: self-improvement is refused). */
+  public static Behavior<Command> create(
+      BehaviorLibrary library, TraceSink traces, Function<Trace, BehaviorLibrary.Offer> improver) {
     Objects.requireNonNull(library, "library");
     Objects.requireNonNull(traces, "traces");
-    return Behaviors.setup(context -> new BehaviorLibrarian(context, library, traces));
+    return Behaviors.setup(context -> new BehaviorLibrarian(context, library, traces, improver));
   }
 
   private BehaviorLibrarian(
-      ActorContext<Command> context, BehaviorLibrary library, TraceSink traces) {
+      ActorContext<Command> context,
+      BehaviorLibrary library,
+      TraceSink traces,
+      Function<Trace, BehaviorLibrary.Offer> improver) {
     super(context);
     this.library = library;
     this.traces = traces;
+    this.improver = improver;
   }
 
   @Override
@@ -72,6 +113,7 @@ public final class BehaviorLibrarian extends AbstractBehavior<BehaviorLibrarian.
     return newReceiveBuilder()
         .onMessage(Offer.class, this::onOffer)
         .onMessage(Record.class, this::onRecord)
+        .onMessage(Improve.class, this::onImprove)
         .build();
   }
 
@@ -80,11 +122,23 @@ public final class BehaviorLibrarian extends AbstractBehavior<BehaviorLibrarian.
     return this;
   }
 
+  private Behavior<Command> onImprove(Improve m) {
+    StageCall.reply(
+        m.replyTo(),
+        () -> {
+          if (improver == null) {
+            throw new IllegalStateException("self-improvement needs a strategist model");
+          }
+          return improver.apply(AnswerTraces.of(m.requestId(), m.evidence(), m.first()));
+        });
+    return this;
+  }
+
   /** Nobody waits for this: a failure is logged with the request id and the answer stands. */
   private Behavior<Command> onRecord(Record m) {
     try {
       List<dev.fathom.behaviors.handbook.Behavior> updated =
-          m.offer().behaviors().isEmpty()
+          m.offer().behaviors().isEmpty() || !m.countUses()
               ? List.of()
               : library.recordAnswer(m.offer(), m.answer().text()).updated();
       if (m.answer().generation() != null) {

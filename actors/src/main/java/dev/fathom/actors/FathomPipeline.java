@@ -88,7 +88,8 @@ public final class FathomPipeline extends AbstractBehavior<FathomPipeline.Comman
                             context,
                             "behaviors",
                             behaviors.parallelism(),
-                            BehaviorLibrarian.create(behaviors.library(), behaviors.traces())),
+                            BehaviorLibrarian.create(
+                                behaviors.library(), behaviors.traces(), behaviors.improver())),
                     behaviors == null ? Duration.ofSeconds(1) : behaviors.timeout()),
                 settings.questionTimeout()));
   }

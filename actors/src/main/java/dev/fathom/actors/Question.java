@@ -10,8 +10,21 @@ import java.util.Objects;
  * @param text the question, not blank, at most {@value #MAX_TEXT_CHARS} characters
  * @param mode how passages are retrieved for it
  * @param k passages to retrieve, 1..{@value #MAX_K}
+ * @param selfImprove answer, extract behaviors from that answer, answer again with them
+ *     (behavior-guided self-improvement, arXiv 2509.13237 §5); only with a language model and the
+ *     behavior handbook on
  */
-public record Question(String requestId, String text, SearchMode mode, int k) {
+public record Question(String requestId, String text, SearchMode mode, int k, boolean selfImprove) {
+
+  /** A question answered once. */
+  public Question(String requestId, String text, SearchMode mode, int k) {
+    this(requestId, text, mode, k, false);
+  }
+
+  /** A copy with {@code selfImprove} set. */
+  public Question withSelfImprove(boolean on) {
+    return new Question(requestId, text, mode, k, on);
+  }
 
   /** Longest question accepted, in characters. */
   public static final int MAX_TEXT_CHARS = 10_000;

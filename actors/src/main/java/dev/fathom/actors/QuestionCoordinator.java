@@ -52,6 +52,10 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
 
   private record Composed(Answer answer) implements Command {}
 
+  private record Improved(BehaviorLibrary.Offer offer) implements Command {}
+
+  private record NotImproved(Throwable cause) implements Command {}
+
   private record StageFailed(String stage, Throwable cause) implements Command {}
 
   private enum Deadline implements Command {
@@ -63,6 +67,15 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
 
   /** The behavior stage's key in {@link Answer#timingsMs()}. */
   public static final String BEHAVIORS = "behaviors";
+
+  /**
+   * Self-improvement's keys in {@link Answer#timingsMs()}: extracting behaviors from the first
+   * answer, and answering again with them.
+   */
+  public static final String IMPROVE = "improve", REANSWER = "reanswer";
+
+  /** Suffix of the request id under which a self-improved question's first answer is traced. */
+  public static final String FIRST_ANSWER_SUFFIX = "#first";
 
   public static final String TOTAL = "total";
 
@@ -79,6 +92,7 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
   private String stage;
   private Evidence evidence;
   private BehaviorLibrary.Offer offer = BehaviorLibrary.Offer.NONE;
+  private Answer firstAnswer; // set while self-improving
   private long stageStartNanos;
 
   public static Behavior<Command> create(
@@ -139,6 +153,8 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
         .onMessage(Offered.class, this::onOffered)
         .onMessage(NotOffered.class, this::onNotOffered)
         .onMessage(Composed.class, this::onComposed)
+        .onMessage(Improved.class, this::onImproved)
+        .onMessage(NotImproved.class, this::onNotImproved)
         .onMessage(StageFailed.class, this::onStageFailed)
         .onMessageEquals(Deadline.INSTANCE, this::onDeadline)
         .build();
@@ -198,12 +214,81 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
   }
 
   private Behavior<Command> onComposed(Composed m) {
+    if (firstAnswer == null
+        && question.selfImprove()
+        && stages.librarian() != null
+        && m.answer().generation() != null) {
+      return improve(m.answer());
+    }
     if (stages.librarian() != null) {
       stages
           .librarian()
-          .tell(new BehaviorLibrarian.Record(question.requestId(), evidence, offer, m.answer()));
+          .tell(
+              new BehaviorLibrarian.Record(
+                  question.requestId(), evidence, offer, m.answer(), firstAnswer == null));
     }
     return reply(new QuestionResult.Answered(question.requestId(), withTimings(m.answer())));
+  }
+
+  /**
+   * Behavior-guided self-improvement (arXiv 2509.13237 §5): behaviors are extracted from the first
+   * answer and the question is answered again with them, the first answer then traced under {@code
+   * requestId#first}; without any behaviors, or when extraction fails, the first answer is the
+   * reply and is traced under the request id.
+   */
+  private Behavior<Command> improve(Answer first) {
+    firstAnswer = first;
+    endStage();
+    stage = IMPROVE;
+    stageStartNanos = System.nanoTime();
+    getContext()
+        .askWithStatus(
+            BehaviorLibrary.Offer.class,
+            stages.librarian(),
+            remaining(),
+            r -> new BehaviorLibrarian.Improve(question.requestId(), evidence, first, r),
+            (improved, error) -> error == null ? new Improved(improved) : new NotImproved(error));
+    return this;
+  }
+
+  private Behavior<Command> onImproved(Improved m) {
+    if (m.offer().behaviors().isEmpty()) {
+      getContext()
+          .getLog()
+          .info(
+              "request {}: no behaviors extracted; the first answer stands", question.requestId());
+      return firstAnswerStands();
+    }
+    stages
+        .librarian()
+        .tell(
+            new BehaviorLibrarian.Record(
+                question.requestId() + FIRST_ANSWER_SUFFIX, evidence, offer, firstAnswer));
+    offer = m.offer();
+    return askStage(
+        REANSWER,
+        stages.answerer(),
+        Answer.class,
+        r -> new AnswererActor.Compose(question.text(), evidence, offer, stream, r),
+        Composed::new);
+  }
+
+  private Behavior<Command> onNotImproved(NotImproved m) {
+    if (m.cause() instanceof TimeoutException) return reply(timedOut());
+    getContext()
+        .getLog()
+        .warn(
+            "request {}: self-improvement failed, the first answer stands: {}",
+            question.requestId(),
+            message(m.cause()));
+    return firstAnswerStands();
+  }
+
+  private Behavior<Command> firstAnswerStands() {
+    stages
+        .librarian()
+        .tell(new BehaviorLibrarian.Record(question.requestId(), evidence, offer, firstAnswer));
+    return reply(new QuestionResult.Answered(question.requestId(), withTimings(firstAnswer)));
   }
 
   private Behavior<Command> onStageFailed(StageFailed m) {

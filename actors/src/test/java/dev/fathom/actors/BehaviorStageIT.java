@@ -136,4 +136,51 @@ class BehaviorStageIT {
       assertEquals(GenerativeAnswerer.INSTRUCTIONS, model.chats.getFirst().get(0).content());
     }
   }
+
+  @Test
+  void selfImprovementAnswersAgainWithTheExtractedBehaviorsAndTracesBoth() throws Exception {
+    ScriptedModel model = new ScriptedModel("The sky is blue [1]. (behavior_quote_span)");
+    List<Trace> traces = new CopyOnWriteArrayList<>();
+    Behavior extracted = Behavior.of("behavior_quote_span", "Quote the sentence.", "");
+    BehaviorLibrary.Offer improved =
+        new BehaviorLibrary.Offer(List.of(extracted), "Behaviors:\nbehavior_quote_span: Quote.");
+    try (BehaviorModule module =
+        BehaviorModule.open(BehaviorModule.Settings.defaults(dir, 4096), TestEmbedder.shared())) {
+      try (QuestionService service =
+          QuestionService.start(
+              Fakes.retriever(),
+              Fakes.compressor(),
+              new GenerativeAnswerer(model, GenerativeAnswerer.Settings.defaults()),
+              SETTINGS,
+              new BehaviorStage(
+                  module.library(),
+                  (t, u) -> traces.add(t),
+                  1,
+                  Duration.ofSeconds(30),
+                  trace -> {
+                    assertEquals("si", trace.requestId());
+                    return improved;
+                  }),
+              ConfigFactory.load())) {
+        QuestionResult r =
+            service.ask(Fakes.question("si").withSelfImprove(true)).toCompletableFuture().join();
+        Answer answer = ((QuestionResult.Answered) r).answer();
+        assertEquals(2, model.chats.size());
+        assertEquals(GenerativeAnswerer.INSTRUCTIONS, model.chats.get(0).get(0).content());
+        assertTrue(
+            model.chats.get(1).get(0).content().contains("behavior_quote_span: Quote."),
+            model.chats.get(1).get(0).content());
+        assertEquals(List.of("behavior_quote_span"), answer.behaviors().cited());
+        assertTrue(answer.timingsMs().containsKey(QuestionCoordinator.IMPROVE));
+        assertTrue(answer.timingsMs().containsKey(QuestionCoordinator.REANSWER));
+        long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (traces.size() < 2 && System.nanoTime() < until) Thread.sleep(20);
+        assertEquals(
+            Set.of("si" + QuestionCoordinator.FIRST_ANSWER_SUFFIX, "si"),
+            Set.copyOf(traces.stream().map(Trace::requestId).toList()));
+        // The extracted behavior is not in the handbook, so no use is counted.
+        assertEquals(0, module.handbook().size());
+      }
+    }
+  }
 }

@@ -115,6 +115,25 @@ class BehaviorsCliIT {
     assertTrue(traces.contains("\"requestId\":\"" + id + "\""), traces);
     assertTrue(traces.contains("\"behaviorsOffered\":[\"behavior_quote_span\"]"), traces);
 
+    // Self-improvement: stories260K's extraction yields no behaviors, so the first answer stands.
+    Cli.Result improved =
+        run(
+            "ask",
+            "--data",
+            data,
+            "--model",
+            model,
+            "--threads",
+            "1",
+            "--max-tokens",
+            "16",
+            "--self-improve",
+            "--json",
+            "How tall is the Eiffel Tower?");
+    assertEquals(0, improved.exit(), improved.toString());
+    assertTrue(JSON.readTree(improved.out()).get("timings_ms").has("improve"), improved.out());
+    assertNotEquals(0, run("ask", "--data", data, "--self-improve", "tall?").exit());
+
     Cli.Result fb = run("feedback", "--data", data, id, "--rating", "2", "--comment", "a story");
     assertEquals(0, fb.exit(), fb.toString());
     assertNotEquals(0, run("feedback", "--data", data, "no-such-id", "--rating", "2").exit());
@@ -135,7 +154,8 @@ class BehaviorsCliIT {
             "--max-tokens",
             "16");
     assertEquals(0, mine.exit(), mine.toString());
-    assertTrue(mine.out().contains("mined 1 traces"), mine.toString());
+    // The plain answer and the self-improved question's (its first answer stood).
+    assertTrue(mine.out().contains("mined 2 traces"), mine.toString());
   }
 
   @Test

@@ -42,6 +42,13 @@ public final class AskCommand implements Callable<Integer> {
   boolean json;
 
   @Option(
+      names = "--self-improve",
+      description =
+          "With --model: answer, extract behaviors from that answer, answer again with them"
+              + " (behavior-guided self-improvement; docs/behaviors.md).")
+  boolean selfImprove;
+
+  @Option(
       names = "--mode",
       paramLabel = "MODE",
       description = "Retrieval mode: bm25, dense or hybrid (default: fathom.retrieval.mode).")
@@ -82,6 +89,9 @@ public final class AskCommand implements Callable<Integer> {
     FathomConfig config = data.config();
     Question q = Questions.ask(config, words, mode, k).question();
     boolean generative = engine.generative();
+    if (selfImprove && !generative) {
+      throw new ErrorHandler.UserError("--self-improve needs --model FILE.gguf");
+    }
     if (server != null) {
       if (generative) {
         throw new ErrorHandler.UserError(
@@ -102,6 +112,20 @@ public final class AskCommand implements Callable<Integer> {
         return 0;
       }
       requestId = q.requestId();
+      if (selfImprove) {
+        // Two answers are generated; only the second is shown, so nothing is streamed.
+        Answer a = ask(service, q.withSelfImprove(true), TokenListener.NONE);
+        if (json) {
+          printGenerated(a);
+        } else {
+          print(a); // the text with its renumbered markers, then its sources
+          if (a.behaviors() != null) {
+            System.err.println(
+                "Behaviors (extracted from the first answer): " + a.behaviors().offered());
+          }
+        }
+        return 0;
+      }
       printGenerated(ask(service, q, json ? TokenListener.NONE : AskCommand::printPiece));
     }
     return 0;

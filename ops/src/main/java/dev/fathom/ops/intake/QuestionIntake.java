@@ -196,7 +196,16 @@ public final class QuestionIntake {
       if (!n.isIntegralNumber() || !n.canConvertToInt()) throw badK(n.toString());
       k = n.intValue();
     }
-    return accepted(requestId, text(q.asText()), mode(mode), k(k), sessionId, stream);
+    Accepted a = accepted(requestId, text(q.asText()), mode(mode), k(k), sessionId, stream);
+    // Behavior-guided self-improvement (docs/behaviors.md): answer, extract, answer again.
+    if (j.hasNonNull("selfImprove")) {
+      JsonNode b = j.get("selfImprove");
+      if (!b.isBoolean()) {
+        throw new IntakeException("field \"selfImprove\" must be true or false, got " + b);
+      }
+      a = new Accepted(a.question().withSelfImprove(b.booleanValue()), a.sessionId(), a.stream());
+    }
+    return a;
   }
 
   /**

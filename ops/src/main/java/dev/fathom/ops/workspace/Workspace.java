@@ -8,7 +8,13 @@ import dev.fathom.answer.Answerer;
 import dev.fathom.answer.ExtractiveAnswerer;
 import dev.fathom.answer.TraceSink;
 import dev.fathom.behaviors.BehaviorModule;
+import dev.fathom.behaviors.curation.BehaviorCurator;
+import dev.fathom.behaviors.handbook.Behavior;
+import dev.fathom.behaviors.prompt.BehaviorLibrary;
+import dev.fathom.behaviors.prompt.BehaviorPrompt;
+import dev.fathom.behaviors.trace.Trace;
 import dev.fathom.compressors.ExtractiveCompressor;
+import dev.fathom.drafters.lm.GenerationSettings;
 import dev.fathom.ops.config.BehaviorsConfig;
 import dev.fathom.ops.config.FathomConfig;
 import dev.fathom.retrieval.embed.CachingEmbedder;
@@ -25,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * One data directory and the parts built on it, opened lazily and closed together: the embedding
@@ -148,12 +155,30 @@ public final class Workspace implements AutoCloseable {
     if (stage.generative() && b.enabled()) {
       BehaviorModule module = behaviors(stage.languageModel().contextLength());
       TraceSink sink = traces != null ? traces : (trace, updated) -> module.traces().append(trace);
-      behaviorStage = new BehaviorStage(module.library(), sink, b.parallelism(), b.timeout());
+      behaviorStage =
+          new BehaviorStage(
+              module.library(), sink, b.parallelism(), b.timeout(), improver(module, stage));
     }
     return questions(
         stage.answerer(),
         stage.generative() ? config.modelQuestionTimeout() : config.pipeline().questionTimeout(),
         behaviorStage);
+  }
+
+  /**
+   * Self-improvement's second step: the behaviors the answer model, as strategist, extracts from a
+   * first answer's trace, as an offer for answering again (the handbook is not changed).
+   */
+  private static Function<Trace, BehaviorLibrary.Offer> improver(
+      BehaviorModule module, AnswerStage stage) {
+    BehaviorCurator curator = module.curator(stage.sharedModel(), GenerationSettings.GREEDY);
+    BehaviorPrompt prompt = module.prompt();
+    return trace -> {
+      List<Behavior> ordered = BehaviorPrompt.promptOrder(curator.propose(trace).behaviors());
+      return ordered.isEmpty()
+          ? BehaviorLibrary.Offer.NONE
+          : new BehaviorLibrary.Offer(ordered, prompt.section(ordered));
+    };
   }
 
   /**
