@@ -2,6 +2,7 @@ package dev.fathom.actors;
 
 import dev.fathom.answer.Answer;
 import dev.fathom.answer.Answerer;
+import dev.fathom.behaviors.prompt.BehaviorLibrary;
 import dev.fathom.compressors.Evidence;
 import dev.fathom.drafters.lm.TokenListener;
 import java.util.Objects;
@@ -23,15 +24,28 @@ public final class AnswererActor extends AbstractBehavior<AnswererActor.Command>
 
   /**
    * Compose the answer to {@code question} from {@code evidence}, handing its text to {@code
-   * stream} as it is written (called on this actor's thread, so it must be quick and thread-safe);
-   * replies with the answer, or the error.
+   * stream} as it is written (called on this actor's thread, so it must be quick and thread-safe),
+   * with the handbook's {@code offer} in the prompt; replies with the answer, or the error.
    */
   public record Compose(
       String question,
       Evidence evidence,
+      BehaviorLibrary.Offer offer,
       TokenListener stream,
       ActorRef<StatusReply<Answer>> replyTo)
       implements Command {
+    public Compose {
+      Objects.requireNonNull(offer, "offer");
+    }
+
+    public Compose(
+        String question,
+        Evidence evidence,
+        TokenListener stream,
+        ActorRef<StatusReply<Answer>> replyTo) {
+      this(question, evidence, BehaviorLibrary.Offer.NONE, stream, replyTo);
+    }
+
     public Compose(String question, Evidence evidence, ActorRef<StatusReply<Answer>> replyTo) {
       this(question, evidence, TokenListener.NONE, replyTo);
     }
@@ -55,7 +69,8 @@ public final class AnswererActor extends AbstractBehavior<AnswererActor.Command>
   }
 
   private Behavior<Command> onCompose(Compose m) {
-    StageCall.reply(m.replyTo(), () -> answerer.answer(m.question(), m.evidence(), m.stream()));
+    StageCall.reply(
+        m.replyTo(), () -> answerer.answer(m.question(), m.evidence(), m.offer(), m.stream()));
     return this;
   }
 }

@@ -57,7 +57,13 @@ public final class FathomPipeline extends AbstractBehavior<FathomPipeline.Comman
       Answerer answerer,
       PipelineSettings settings) {
     return create(
-        retriever, compressor, answerer, settings, Rankers.none(), RankingSettings.defaults());
+        retriever,
+        compressor,
+        answerer,
+        settings,
+        Rankers.none(),
+        RankingSettings.defaults(),
+        null);
   }
 
   /**
@@ -72,6 +78,42 @@ public final class FathomPipeline extends AbstractBehavior<FathomPipeline.Comman
       PipelineSettings settings,
       Rankers rankers,
       RankingSettings rankingSettings) {
+    return create(retriever, compressor, answerer, settings, rankers, rankingSettings, null);
+  }
+
+  /**
+   * Like {@link #create(Retriever, ContextCompressor, Answerer, PipelineSettings)}, with a behavior
+   * stage between compression and answering; {@code behaviors} null leaves it out.
+   */
+  public static Behavior<Command> create(
+      Retriever retriever,
+      ContextCompressor compressor,
+      Answerer answerer,
+      PipelineSettings settings,
+      BehaviorStage behaviors) {
+    return create(
+        retriever,
+        compressor,
+        answerer,
+        settings,
+        Rankers.none(),
+        RankingSettings.defaults(),
+        behaviors);
+  }
+
+  /**
+   * The pipeline with every optional stage: ranking between retrieval and compression ({@code
+   * rankers}), behaviors between compression and answering ({@code behaviors}, null to leave it
+   * out).
+   */
+  public static Behavior<Command> create(
+      Retriever retriever,
+      ContextCompressor compressor,
+      Answerer answerer,
+      PipelineSettings settings,
+      Rankers rankers,
+      RankingSettings rankingSettings,
+      BehaviorStage behaviors) {
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(rankingSettings, "rankingSettings");
     Behavior<RankerActor.Command> rankerStage = RankerActor.create(rankers);
@@ -87,7 +129,16 @@ public final class FathomPipeline extends AbstractBehavior<FathomPipeline.Comman
                         context, "retriever", settings.retrieverParallelism(), retrieverStage),
                     spawnStage(
                         context, "compressor", settings.compressorParallelism(), compressorStage),
-                    spawnStage(context, "answerer", settings.answererParallelism(), answererStage)),
+                    spawnStage(context, "answerer", settings.answererParallelism(), answererStage),
+                    behaviors == null
+                        ? null
+                        : spawnStage(
+                            context,
+                            "behaviors",
+                            behaviors.parallelism(),
+                            BehaviorLibrarian.create(
+                                behaviors.library(), behaviors.traces(), behaviors.improver())),
+                    behaviors == null ? Duration.ofSeconds(1) : behaviors.timeout()),
                 new RankingStage(
                     spawnStage(context, "ranker", rankingSettings.parallelism(), rankerStage),
                     rankingSettings.timeout()),

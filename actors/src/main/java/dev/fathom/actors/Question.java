@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param searchQuery what the retriever searches; the text itself when null. A session turn sets it
  *     to the follow-up rewritten to stand alone ("When does the lease end?" for "When does it
  *     end?"), while compression and the answer still see the user's own words.
+ * @param selfImprove answer, extract behaviors from that answer, answer again with them (the
+ *     behavior handbook's self-improvement, Didolkar et al. §5); needs a language model
  */
 public record Question(
     String requestId,
@@ -29,7 +31,8 @@ public record Question(
     int k,
     Principal asker,
     RankerKind rerank,
-    String searchQuery) {
+    String searchQuery,
+    boolean selfImprove) {
 
   /** Longest question accepted, in characters. */
   public static final int MAX_TEXT_CHARS = 10_000;
@@ -72,21 +75,26 @@ public record Question(
    * retrieval order.
    */
   public Question(String requestId, String text, SearchMode mode, int k) {
-    this(requestId, text, mode, k, Principal.anonymous(), RankerKind.NONE, null);
+    this(requestId, text, mode, k, Principal.anonymous(), RankerKind.NONE, null, false);
   }
 
   /** This question asked by {@code asker}. */
   public Question withAsker(Principal asker) {
-    return new Question(requestId, text, mode, k, asker, rerank, searchQuery);
+    return new Question(requestId, text, mode, k, asker, rerank, searchQuery, selfImprove);
   }
 
   /** This question with its passages reordered by {@code rerank}. */
   public Question withRerank(RankerKind rerank) {
-    return new Question(requestId, text, mode, k, asker, rerank, searchQuery);
+    return new Question(requestId, text, mode, k, asker, rerank, searchQuery, selfImprove);
   }
 
   /** This question searched by {@code searchQuery} (a rewritten follow-up). */
   public Question withSearchQuery(String searchQuery) {
-    return new Question(requestId, text, mode, k, asker, rerank, searchQuery);
+    return new Question(requestId, text, mode, k, asker, rerank, searchQuery, selfImprove);
+  }
+
+  /** This question answered with behavior-guided self-improvement when {@code selfImprove}. */
+  public Question withSelfImprove(boolean selfImprove) {
+    return new Question(requestId, text, mode, k, asker, rerank, searchQuery, selfImprove);
   }
 }

@@ -1,6 +1,7 @@
 package dev.fathom.actors;
 
 import dev.fathom.answer.Answer;
+import dev.fathom.behaviors.prompt.BehaviorLibrary;
 import dev.fathom.compressors.Evidence;
 import dev.fathom.drafters.lm.TokenListener;
 import dev.fathom.retrieval.Hit;
@@ -24,13 +25,19 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.pattern.StatusReply;
 
 /**
- * Sees one question through retrieve → rerank → compress → answer, then replies exactly once and
- * stops.
+ * Sees one question through retrieve → rerank → compress → behaviors → answer, then replies exactly
+ * once and stops.
  *
  * <p>Ranking is optional and never fails a question: when the question asks for a ranker ({@link
  * Question#rerank()}), the ranking stage gets the smaller of its own budget and what is left of the
  * question's; when the ranker fails or runs out of time, the reason is logged and the question goes
  * on with the retrieval order.
+ *
+ * <p>The behavior stage (present when the handbook is on) offers the handbook's behaviors for the
+ * question; it is asked with its own short timeout, and when it fails or times out the answer goes
+ * ahead without behaviors and the reason is logged: behaviors may improve an answer, never block
+ * it. After replying, the coordinator tells the behavior stage what was answered, so use counts and
+ * the trace are recorded off the critical path.
  *
  * <p>Each stage is asked with a timeout equal to what is left of the overall budget, and a timer
  * fires when the budget runs out; whichever comes first produces the same "timed out" failure. The
@@ -50,7 +57,15 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
 
   private record Compressed(Evidence evidence) implements Command {}
 
+  private record Offered(BehaviorLibrary.Offer offer) implements Command {}
+
+  private record NotOffered(Throwable cause) implements Command {}
+
   private record Composed(Answer answer) implements Command {}
+
+  private record Improved(BehaviorLibrary.Offer offer) implements Command {}
+
+  private record NotImproved(Throwable cause) implements Command {}
 
   private record StageFailed(String stage, Throwable cause) implements Command {}
 
@@ -63,6 +78,18 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
 
   /** The ranking stage's key in {@link Answer#timingsMs()}, present when a ranker was asked. */
   public static final String RERANK = "rerank";
+
+  /** The behavior stage's key in {@link Answer#timingsMs()}. */
+  public static final String BEHAVIORS = "behaviors";
+
+  /**
+   * Self-improvement's keys in {@link Answer#timingsMs()}: extracting behaviors from the first
+   * answer, and answering again with them.
+   */
+  public static final String IMPROVE = "improve", REANSWER = "reanswer";
+
+  /** Suffix of the request id under which a self-improved question's first answer is traced. */
+  public static final String FIRST_ANSWER_SUFFIX = "#first";
 
   public static final String TOTAL = "total";
 
@@ -78,6 +105,9 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
   private final long startNanos = System.nanoTime();
   private final Map<String, Long> timingsMs = new LinkedHashMap<>();
   private String stage;
+  private Evidence evidence;
+  private BehaviorLibrary.Offer offer = BehaviorLibrary.Offer.NONE;
+  private Answer firstAnswer; // set while self-improving
   private long stageStartNanos;
 
   public static Behavior<Command> create(
@@ -156,7 +186,11 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
         .onMessage(Ranked.class, this::onRanked)
         .onMessage(RankFailed.class, this::onRankFailed)
         .onMessage(Compressed.class, this::onCompressed)
+        .onMessage(Offered.class, this::onOffered)
+        .onMessage(NotOffered.class, this::onNotOffered)
         .onMessage(Composed.class, this::onComposed)
+        .onMessage(Improved.class, this::onImproved)
+        .onMessage(NotImproved.class, this::onNotImproved)
         .onMessage(StageFailed.class, this::onStageFailed)
         .onMessageEquals(Deadline.INSTANCE, this::onDeadline)
         .build();
@@ -223,16 +257,125 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
   }
 
   private Behavior<Command> onCompressed(Compressed m) {
+    evidence = m.evidence();
+    if (stages.librarian() == null || evidence.isEmpty()) return askAnswerer();
+    endStage();
+    stage = BEHAVIORS;
+    stageStartNanos = System.nanoTime();
+    Duration budget = remaining();
+    if (budget.compareTo(stages.behaviorTimeout()) > 0) budget = stages.behaviorTimeout();
+    getContext()
+        .askWithStatus(
+            BehaviorLibrary.Offer.class,
+            stages.librarian(),
+            budget,
+            r -> new BehaviorLibrarian.Offer(question.searchQuery(), r),
+            (offered, error) -> error == null ? new Offered(offered) : new NotOffered(error));
+    return this;
+  }
+
+  private Behavior<Command> onOffered(Offered m) {
+    offer = m.offer();
+    return askAnswerer();
+  }
+
+  private Behavior<Command> onNotOffered(NotOffered m) {
+    getContext()
+        .getLog()
+        .warn(
+            "request {}: answering without behaviors, the behavior stage {}",
+            question.requestId(),
+            m.cause() instanceof TimeoutException
+                ? "took longer than " + stages.behaviorTimeout().toMillis() + " ms"
+                : "failed: " + message(m.cause()));
+    return askAnswerer();
+  }
+
+  private Behavior<Command> askAnswerer() {
     return askStage(
         ANSWER,
         stages.answerer(),
         Answer.class,
-        r -> new AnswererActor.Compose(question.text(), m.evidence(), stream, r),
+        r -> new AnswererActor.Compose(question.text(), evidence, offer, stream, r),
         Composed::new);
   }
 
   private Behavior<Command> onComposed(Composed m) {
+    if (firstAnswer == null
+        && question.selfImprove()
+        && stages.librarian() != null
+        && m.answer().generation() != null) {
+      return improve(m.answer());
+    }
+    if (stages.librarian() != null) {
+      stages
+          .librarian()
+          .tell(
+              new BehaviorLibrarian.Record(
+                  question.requestId(), evidence, offer, m.answer(), firstAnswer == null));
+    }
     return reply(new QuestionResult.Answered(question.requestId(), withTimings(m.answer())));
+  }
+
+  /**
+   * Behavior-guided self-improvement (arXiv 2509.13237 §5): behaviors are extracted from the first
+   * answer and the question is answered again with them, the first answer then traced under {@code
+   * requestId#first}; without any behaviors, or when extraction fails, the first answer is the
+   * reply and is traced under the request id.
+   */
+  private Behavior<Command> improve(Answer first) {
+    firstAnswer = first;
+    endStage();
+    stage = IMPROVE;
+    stageStartNanos = System.nanoTime();
+    getContext()
+        .askWithStatus(
+            BehaviorLibrary.Offer.class,
+            stages.librarian(),
+            remaining(),
+            r -> new BehaviorLibrarian.Improve(question.requestId(), evidence, first, r),
+            (improved, error) -> error == null ? new Improved(improved) : new NotImproved(error));
+    return this;
+  }
+
+  private Behavior<Command> onImproved(Improved m) {
+    if (m.offer().behaviors().isEmpty()) {
+      getContext()
+          .getLog()
+          .info(
+              "request {}: no behaviors extracted; the first answer stands", question.requestId());
+      return firstAnswerStands();
+    }
+    stages
+        .librarian()
+        .tell(
+            new BehaviorLibrarian.Record(
+                question.requestId() + FIRST_ANSWER_SUFFIX, evidence, offer, firstAnswer));
+    offer = m.offer();
+    return askStage(
+        REANSWER,
+        stages.answerer(),
+        Answer.class,
+        r -> new AnswererActor.Compose(question.text(), evidence, offer, stream, r),
+        Composed::new);
+  }
+
+  private Behavior<Command> onNotImproved(NotImproved m) {
+    if (m.cause() instanceof TimeoutException) return reply(timedOut());
+    getContext()
+        .getLog()
+        .warn(
+            "request {}: self-improvement failed, the first answer stands: {}",
+            question.requestId(),
+            message(m.cause()));
+    return firstAnswerStands();
+  }
+
+  private Behavior<Command> firstAnswerStands() {
+    stages
+        .librarian()
+        .tell(new BehaviorLibrarian.Record(question.requestId(), evidence, offer, firstAnswer));
+    return reply(new QuestionResult.Answered(question.requestId(), withTimings(firstAnswer)));
   }
 
   private Behavior<Command> onStageFailed(StageFailed m) {

@@ -69,13 +69,11 @@ public final class QuestionService implements AutoCloseable {
         settings,
         Rankers.none(),
         RankingSettings.fromConfig(config),
+        null,
         config);
   }
 
-  /**
-   * Like {@link #start(Retriever, ContextCompressor, Answerer, PipelineSettings, Config)}, with
-   * rankers.
-   */
+  /** Like the full {@code start}, with rankers and no behavior stage. */
   public static QuestionService start(
       Retriever retriever,
       ContextCompressor compressor,
@@ -84,11 +82,46 @@ public final class QuestionService implements AutoCloseable {
       Rankers rankers,
       RankingSettings rankingSettings,
       Config config) {
+    return start(retriever, compressor, answerer, settings, rankers, rankingSettings, null, config);
+  }
+
+  /** Like the full {@code start}, with a behavior stage and no rankers. */
+  public static QuestionService start(
+      Retriever retriever,
+      ContextCompressor compressor,
+      Answerer answerer,
+      PipelineSettings settings,
+      BehaviorStage behaviors,
+      Config config) {
+    return start(
+        retriever,
+        compressor,
+        answerer,
+        settings,
+        Rankers.none(),
+        RankingSettings.fromConfig(config),
+        behaviors,
+        config);
+  }
+
+  /**
+   * Like {@link #start(Retriever, ContextCompressor, Answerer, PipelineSettings, Config)}, with
+   * rankers and a behavior stage ({@code behaviors} null leaves it out).
+   */
+  public static QuestionService start(
+      Retriever retriever,
+      ContextCompressor compressor,
+      Answerer answerer,
+      PipelineSettings settings,
+      Rankers rankers,
+      RankingSettings rankingSettings,
+      BehaviorStage behaviors,
+      Config config) {
     Objects.requireNonNull(config, "config");
     ActorSystem<FathomPipeline.Command> system =
         ActorSystem.create(
             FathomPipeline.create(
-                retriever, compressor, answerer, settings, rankers, rankingSettings),
+                retriever, compressor, answerer, settings, rankers, rankingSettings, behaviors),
             "fathom",
             config);
     return new QuestionService(system, settings.questionTimeout());

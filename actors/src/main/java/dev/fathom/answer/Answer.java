@@ -16,18 +16,30 @@ import java.util.Objects;
  * @param timingsMs milliseconds spent per stage ({@code retrieve}, {@code compress}, {@code
  *     answer}, {@code total}), in insertion order
  * @param generation what the language model did; null for an extractive answer
+ * @param behaviors the handbook behaviors offered and cited; null when none were offered
  */
 public record Answer(
     String question,
     String text,
     List<Citation> citations,
     Map<String, Long> timingsMs,
-    GenerationReport generation) {
+    GenerationReport generation,
+    BehaviorsUsed behaviors) {
   public Answer {
     Objects.requireNonNull(question, "question");
     Objects.requireNonNull(text, "text");
     citations = List.copyOf(citations);
     timingsMs = Collections.unmodifiableMap(new LinkedHashMap<>(timingsMs));
+  }
+
+  /** An answer without behaviors. */
+  public Answer(
+      String question,
+      String text,
+      List<Citation> citations,
+      Map<String, Long> timingsMs,
+      GenerationReport generation) {
+    this(question, text, citations, timingsMs, generation, null);
   }
 
   /** An answer no language model wrote. */
@@ -42,6 +54,11 @@ public record Answer(
 
   /** A copy with {@code timings} replacing the current timings. */
   public Answer withTimings(Map<String, Long> timings) {
-    return new Answer(question, text, citations, timings, generation);
+    return new Answer(question, text, citations, timings, generation, behaviors);
+  }
+
+  /** A copy with {@code used} as its behaviors. */
+  public Answer withBehaviors(BehaviorsUsed used) {
+    return new Answer(question, text, citations, timingsMs, generation, used);
   }
 }

@@ -109,19 +109,29 @@ public final class AnswerStage implements AutoCloseable {
   }
 
   /**
-   * The language model that writes answers, for other uses of the same model (a session's
-   * condensing rewrite and summaries); empty for an extractive stage.
+   * The language model that writes answers, its calls serialised with the answers (see {@link
+   * GenerativeAnswerer#sharedModel()}), for other uses of the same model (a session's condensing
+   * rewrite and summaries, behavior curation); empty for an extractive stage.
    */
   public java.util.Optional<dev.fathom.drafters.lm.LanguageModel> languageModel() {
-    return java.util.Optional.ofNullable(model);
+    return java.util.Optional.ofNullable(sharedModel());
   }
 
   /**
    * The in-JVM model that writes the answers, for the rankers that use a language model (listwise,
-   * attention); null for the extractive stage. The stage still owns and closes it.
+   * attention; they lock on it as the answerer does); null for the extractive stage. The stage
+   * still owns and closes it.
    */
   public LocalLanguageModel model() {
     return model;
+  }
+
+  /**
+   * The answer model, its calls serialised with the answers (see {@link
+   * GenerativeAnswerer#sharedModel()}); null for the extractive stage.
+   */
+  public dev.fathom.drafters.lm.LanguageModel sharedModel() {
+    return answerer instanceof GenerativeAnswerer g ? g.sharedModel() : null;
   }
 
   /** Whether a language model writes the answers. */

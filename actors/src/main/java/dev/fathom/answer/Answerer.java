@@ -1,5 +1,6 @@
 package dev.fathom.answer;
 
+import dev.fathom.behaviors.prompt.BehaviorLibrary;
 import dev.fathom.compressors.Evidence;
 import dev.fathom.drafters.lm.TokenListener;
 
@@ -25,5 +26,14 @@ public interface Answerer {
   /** Composes the answer without streaming it. */
   default Answer answer(String question, Evidence evidence) {
     return answer(question, evidence, TokenListener.NONE);
+  }
+
+  /**
+   * Composes the answer with the handbook's {@code offer} in the prompt (behavior-conditioned
+   * inference). Answerers that write no prompt, like the extractive one, ignore the offer.
+   */
+  default Answer answer(
+      String question, Evidence evidence, BehaviorLibrary.Offer offer, TokenListener listener) {
+    return answer(question, evidence, listener);
   }
 }

@@ -1,6 +1,9 @@
 package dev.fathom.answer;
 
 import dev.fathom.answer.NumberedSources.Source;
+import dev.fathom.behaviors.prompt.BehaviorCitations;
+import dev.fathom.behaviors.prompt.BehaviorLibrary;
+import dev.fathom.behaviors.prompt.BehaviorPrompt;
 import dev.fathom.compressors.Evidence;
 import dev.fathom.compressors.EvidenceFence;
 import dev.fathom.drafters.lm.Generation;
@@ -114,8 +117,58 @@ public final class GenerativeAnswerer implements Answerer {
     return model;
   }
 
+  /**
+   * The answer model for other users in the same process (the behavior strategist in serve mode):
+   * its calls take this answerer's lock, so they never overlap an answer (the {@link LanguageModel}
+   * contract: one call at a time). Closing the view does not close the model.
+   */
+  public LanguageModel sharedModel() {
+    return new LanguageModel() {
+      @Override
+      public String name() {
+        return model.name();
+      }
+
+      @Override
+      public int contextLength() {
+        return model.contextLength();
+      }
+
+      @Override
+      public Generation complete(
+          String prompt, GenerationSettings settings, TokenListener listener) {
+        synchronized (lock) {
+          return model.complete(prompt, settings, listener);
+        }
+      }
+
+      @Override
+      public Generation chat(
+          List<ChatMessage> messages, GenerationSettings settings, TokenListener listener) {
+        synchronized (lock) {
+          return model.chat(messages, settings, listener);
+        }
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
   @Override
   public Answer answer(String question, Evidence evidence, TokenListener listener) {
+    return answer(question, evidence, BehaviorLibrary.Offer.NONE, listener);
+  }
+
+  /**
+   * With the handbook's behaviors after the instructions and before the evidence, the question last
+   * ({@link BehaviorPrompt#systemMessage}); the answer lists the behaviors offered and those its
+   * text names ({@link BehaviorCitations}).
+   */
+  @Override
+  public Answer answer(
+      String question, Evidence evidence, BehaviorLibrary.Offer offer, TokenListener listener) {
+    Objects.requireNonNull(offer, "offer");
     if (evidence.isEmpty()) {
       listener.onText(ExtractiveAnswerer.NOTHING_FOUND);
       GenerationReport none =
@@ -124,7 +177,7 @@ public final class GenerativeAnswerer implements Answerer {
       return new Answer(question, ExtractiveAnswerer.NOTHING_FOUND, List.of(), Map.of(), none);
     }
     List<Source> evidenceSources = NumberedSources.ofEvidence(evidence);
-    List<ChatMessage> shortPrompt = messages(question, evidenceSources);
+    List<ChatMessage> shortPrompt = messages(question, evidenceSources, offer);
     List<Source> given = evidenceSources;
     Generation generation;
     SpeculationStats stats = null;
@@ -136,7 +189,7 @@ public final class GenerativeAnswerer implements Answerer {
         SpeculativeGeneration sg =
             ((LocalLanguageModel) model)
                 .chatSpeculative(
-                    messages(question, given),
+                    messages(question, given, offer),
                     (LocalLanguageModel) drafter,
                     shortPrompt,
                     settings.generation(),
@@ -177,12 +230,18 @@ public final class GenerativeAnswerer implements Answerer {
             stats,
             rewrite.dropped(),
             streamedCitations(generation.text(), given, fallback));
+    BehaviorsUsed used =
+        offer.behaviors().isEmpty()
+            ? null
+            : new BehaviorsUsed(
+                offer.names(), BehaviorCitations.cited(offer.names(), generation.text()));
     return new Answer(
         question,
         rewrite.text().strip(),
         citations.isEmpty() ? fallback : citations,
         Map.of(),
-        report);
+        report,
+        used);
   }
 
   /**
@@ -204,10 +263,14 @@ public final class GenerativeAnswerer implements Answerer {
     return settings.generation().temperature();
   }
 
-  /** System: the instructions; user: the numbered sources, then the question last. */
-  static List<ChatMessage> messages(String question, List<Source> sources) {
+  /**
+   * System: the instructions, then the offered behaviors (a stable prefix); user: the numbered
+   * sources, then the question last.
+   */
+  static List<ChatMessage> messages(
+      String question, List<Source> sources, BehaviorLibrary.Offer offer) {
     return List.of(
-        ChatMessage.system(INSTRUCTIONS),
+        ChatMessage.system(BehaviorPrompt.systemMessage(INSTRUCTIONS, offer)),
         ChatMessage.user(
             "Evidence:\n" + NumberedSources.render(sources) + "\n\nQuestion: " + question));
   }

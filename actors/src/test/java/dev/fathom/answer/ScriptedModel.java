@@ -15,12 +15,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * every {@link LanguageModel} it serves one call at a time: a concurrent call fails, so a test
  * notices a caller that does not serialise.
  */
-final class ScriptedModel implements LanguageModel {
+public final class ScriptedModel implements LanguageModel {
   final String reply;
-  final List<List<ChatMessage>> chats = Collections.synchronizedList(new ArrayList<>());
+  public final List<List<ChatMessage>> chats = Collections.synchronizedList(new ArrayList<>());
   private final AtomicBoolean busy = new AtomicBoolean();
 
-  ScriptedModel(String reply) {
+  public ScriptedModel(String reply) {
     this.reply = reply;
   }
 

@@ -1,10 +1,12 @@
 package dev.fathom.ops;
 
 import dev.fathom.ops.cli.AskCommand;
+import dev.fathom.ops.cli.BehaviorsCommand;
 import dev.fathom.ops.cli.BenchCommand;
 import dev.fathom.ops.cli.ChatCommand;
 import dev.fathom.ops.cli.ErrorHandler;
 import dev.fathom.ops.cli.EvalCommand;
+import dev.fathom.ops.cli.FeedbackCommand;
 import dev.fathom.ops.cli.GenerateCommand;
 import dev.fathom.ops.cli.IndexCommand;
 import dev.fathom.ops.cli.IngestCommand;
@@ -40,6 +42,8 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       ModelCommand.class,
       IndexCommand.class,
+      BehaviorsCommand.class,
+      FeedbackCommand.class,
       TestCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -65,6 +65,19 @@ public record Behavior(
   }
 
   /** A new behavior, mined from no trace yet, never used. */
+  /**
+   * {@code behavior_} plus the name in snake case: CamelCase split, lower-cased, every run of other
+   * characters one underscore ({@code "Compare Dates"} → {@code behavior_compare_dates}).
+   */
+  public static String normalizeName(String name) {
+    String s = name.replaceFirst("^(?i:behaviou?r)(?=[ _-]|$|[A-Z])", "");
+    s = CAMEL_CASE.matcher(s).replaceAll("_").toLowerCase(java.util.Locale.ROOT);
+    s = s.replaceAll("[^a-z0-9]+", "_").replaceAll("^_+|_+$", "");
+    return s.isEmpty() ? "behavior" : "behavior_" + s;
+  }
+
+  private static final Pattern CAMEL_CASE = Pattern.compile("(?<=[a-z0-9])(?=[A-Z])");
+
   public static Behavior of(String name, String instruction, String topic) {
     return new Behavior(name, instruction, topic, List.of(), 0);
   }
@@ -88,21 +101,5 @@ public record Behavior(
   /** This behavior cited {@code n} more times. */
   public Behavior used(long n) {
     return new Behavior(name, instruction, topic, provenance, uses + n);
-  }
-
-  private static final java.util.regex.Pattern CAMEL =
-      java.util.regex.Pattern.compile("(?<=[a-z0-9])(?=[A-Z])");
-
-  /**
-   * {@code behavior_} plus the name in snake case: CamelCase split, lower-cased, every run of other
-   * characters one underscore ({@code "Compare Dates"} → {@code behavior_compare_dates}). Lives
-   * with the record because both curation (parsing names) and prompts (finding cited names) need
-   * it.
-   */
-  public static String normalizeName(String name) {
-    String s = name.replaceFirst("^(?i:behaviou?r)(?=[ _-]|$|[A-Z])", "");
-    s = CAMEL.matcher(s).replaceAll("_").toLowerCase(java.util.Locale.ROOT);
-    s = s.replaceAll("[^a-z0-9]+", "_").replaceAll("^_+|_+$", "");
-    return s.isEmpty() ? "behavior" : "behavior_" + s;
   }
 }

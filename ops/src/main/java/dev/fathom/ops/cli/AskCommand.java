@@ -43,6 +43,13 @@ public final class AskCommand implements Callable<Integer> {
   boolean json;
 
   @Option(
+      names = "--self-improve",
+      description =
+          "With --model: answer, extract behaviors from that answer, answer again with them"
+              + " (behavior-guided self-improvement; docs/behaviors.md).")
+  boolean selfImprove;
+
+  @Option(
       names = "--mode",
       paramLabel = "MODE",
       description = "Retrieval mode: bm25, dense or hybrid (default: fathom.retrieval.mode).")
@@ -84,11 +91,17 @@ public final class AskCommand implements Callable<Integer> {
       description = "The question (quotes optional).")
   List<String> words = List.of();
 
+  /** The id of the question asked: its trace's id, for {@code fathom feedback}. */
+  private String requestId;
+
   @Override
   public Integer call() throws Exception {
     FathomConfig config = data.config();
     Question q = Questions.ask(config, words, mode, k, rerank).question();
     boolean generative = engine.generative();
+    if (selfImprove && !generative) {
+      throw new ErrorHandler.UserError("--self-improve needs --model FILE.gguf");
+    }
     if (server != null) {
       if (generative) {
         throw new ErrorHandler.UserError(
@@ -113,6 +126,21 @@ public final class AskCommand implements Callable<Integer> {
         print(ask(service, q, TokenListener.NONE));
         return 0;
       }
+      requestId = q.requestId();
+      if (selfImprove) {
+        // Two answers are generated; only the second is shown, so nothing is streamed.
+        Answer a = ask(service, q.withSelfImprove(true), TokenListener.NONE);
+        if (json) {
+          printGenerated(a);
+        } else {
+          print(a); // the text with its renumbered markers, then its sources
+          if (a.behaviors() != null) {
+            System.err.println(
+                "Behaviors (extracted from the first answer): " + a.behaviors().offered());
+          }
+        }
+        return 0;
+      }
       printGenerated(ask(service, q, json ? TokenListener.NONE : AskCommand::printPiece));
     }
     return 0;
@@ -131,6 +159,7 @@ public final class AskCommand implements Callable<Integer> {
     GenerationReport run = a.generation();
     if (json) {
       Map<String, Object> out = Json.answer(a);
+      out.put("request_id", requestId);
       out.put("model", modelInfo(run));
       System.out.println(Json.write(out));
       return;
@@ -138,7 +167,15 @@ public final class AskCommand implements Callable<Integer> {
     // The streamed text carries the model's own numbers; list the sources by those.
     System.out.println();
     printSources(run.generated() ? run.streamedCitations() : a.citations());
+    if (a.behaviors() != null) {
+      System.err.println(
+          "Behaviors offered: "
+              + a.behaviors().offered().size()
+              + ", cited: "
+              + (a.behaviors().cited().isEmpty() ? "none" : a.behaviors().cited()));
+    }
     if (run.generated()) {
+      System.err.println("Request id: " + requestId + " (for `fathom feedback`)");
       System.err.println(GenerationLines.speedLine(run));
       if (run.speculation() != null) {
         System.err.println(GenerationLines.speculationLine(run.speculation()));

@@ -20,14 +20,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code fathom eval retrieval|compression|conversation --dataset DIR}. */
+/** {@code fathom eval retrieval|compression|conversation|behaviors --dataset DIR}. */
 @Command(
     name = "eval",
-    description = "Evaluate retrieval or compression on a BEIR-layout dataset.",
+    description =
+        "Evaluate retrieval, compression, conversations or the behavior handbook on a dataset.",
     subcommands = {
       EvalCommand.Retrieval.class,
       EvalCommand.Compression.class,
-      ConversationEvalCommand.class
+      ConversationEvalCommand.class,
+      EvalBehaviorsCommand.class
     })
 public final class EvalCommand implements Runnable {
 

@@ -321,8 +321,17 @@ public final class QuestionIntake {
       // A non-string gets the text of a string naming no ranker (parse refuses it).
       rerank = r.isTextual() ? r.asText() : r.toString();
     }
-    return accepted(
-        requestId, text(q.asText()), mode(mode), k(k), rerank(rerank), sessionId, stream);
+    Accepted a =
+        accepted(requestId, text(q.asText()), mode(mode), k(k), rerank(rerank), sessionId, stream);
+    // Behavior-guided self-improvement (docs/behaviors.md): answer, extract, answer again.
+    if (j.hasNonNull("selfImprove")) {
+      JsonNode b = j.get("selfImprove");
+      if (!b.isBoolean()) {
+        throw new IntakeException("field \"selfImprove\" must be true or false, got " + b);
+      }
+      a = new Accepted(a.question().withSelfImprove(b.booleanValue()), a.sessionId(), a.stream());
+    }
+    return a;
   }
 
   /**

@@ -42,7 +42,8 @@ public final class Json {
 
   /**
    * {@code {"question", "answer", "citations":[{"n","source","title","start","end","passage"}],
-   * "timings_ms":{...}}}.
+   * "timings_ms":{...}}}, and {@code "behaviors":{"offered":[...],"cited":[...]}} when the handbook
+   * offered behaviors.
    */
   public static Map<String, Object> answer(Answer a) {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -61,6 +62,11 @@ public final class Json {
     }
     m.put("citations", cites);
     m.put("timings_ms", a.timingsMs());
+    if (a.behaviors() != null) {
+      // The handbook's behaviors in the prompt and those the answer named (docs/behaviors.md).
+      m.put(
+          "behaviors", Map.of("offered", a.behaviors().offered(), "cited", a.behaviors().cited()));
+    }
     return m;
   }
 

@@ -1,6 +1,8 @@
 package dev.fathom.ops.server;
 
 import dev.fathom.answer.AnswerStage;
+import dev.fathom.drafters.lm.GenerationSettings;
+import dev.fathom.ops.config.BehaviorsConfig;
 import dev.fathom.ops.config.FathomConfig;
 import dev.fathom.ops.intake.QuestionIntake;
 import dev.fathom.ops.workspace.Workspace;
@@ -42,6 +44,7 @@ public final class FathomServer implements AutoCloseable {
   private ServerBinding http; // null without the HTTP API
   private DocumentPublisher publisher; // null without the HTTP API
   private dev.fathom.actors.session.SessionService sessions; // this process's session node
+  private BehaviorLoop behaviorLoop; // null with fathom.behaviors.enabled = false
 
   private FathomServer(
       Workspace workspace,
@@ -96,6 +99,7 @@ public final class FathomServer implements AutoCloseable {
       AnswerStage stage,
       PrintStream out) {
     EmbeddedKafka broker = null;
+    BehaviorLoop loop = null;
     Workspace ws = new Workspace(config);
     try {
       DocumentSettings documentSettings = DocumentSettings.fromConfig(config.raw());
@@ -129,9 +133,28 @@ public final class FathomServer implements AutoCloseable {
                 + config.dataDir().resolve(EmbeddedCredentials.CLIENT_FILE));
       }
       PassageIndex index = ws.writableIndex();
-      ws.questions(stage); // later ws.questions() calls return this pipeline
+      BehaviorsConfig behaviorsConfig = BehaviorsConfig.from(config.raw());
+      loop =
+          behaviorsConfig.enabled()
+              ? BehaviorLoop.start(
+                  bootstrap,
+                  kafka,
+                  behaviorsConfig,
+                  ws.behaviors(
+                      stage.generative() ? stage.model().contextLength() : NO_MODEL_CONTEXT))
+              : null;
+      // Later ws.questions() calls return this pipeline; its traces go to fathom.traces.
+      ws.questions(stage, loop == null ? null : loop.publisher());
+      if (loop != null && stage.generative()) {
+        loop.startCuration(
+            ws.questions().system(),
+            stage.sharedModel(),
+            GenerationSettings.GREEDY,
+            kafka.groupId() + "-curator");
+      }
       QuestionIntake intake = new QuestionIntake(QuestionIntake.Settings.of(config));
       ServeMetrics metrics = new ServeMetrics(index::passageCount, kafka.topics());
+      if (loop != null) metrics.behaviors(loop.module().metrics());
       DocumentIndexer indexer =
           new DocumentIndexer(
               index,
@@ -168,6 +191,8 @@ public final class FathomServer implements AutoCloseable {
       if (config.raw().getBoolean("fathom.sessions.kafka-turns")) {
         questions.withSessions(server.sessions);
       }
+      server.behaviorLoop = loop;
+      loop = null; // the server closes it now
       server.documentThread.start();
       server.questionThread.start();
       if (httpSettings.port() >= 0) {
@@ -183,6 +208,9 @@ public final class FathomServer implements AutoCloseable {
                 metrics,
                 httpSettings.apiKeys());
         api.withSessions(server.sessions);
+        if (server.behaviorLoop != null) {
+          api.behaviors(server.behaviorLoop.module(), server.behaviorLoop.publisher());
+        }
         try {
           server.http =
               api.bind(
@@ -202,6 +230,7 @@ public final class FathomServer implements AutoCloseable {
       }
       return server;
     } catch (RuntimeException e) {
+      if (loop != null) loop.close();
       try {
         ws.close();
       } catch (RuntimeException suppressed) {
@@ -210,6 +239,16 @@ public final class FathomServer implements AutoCloseable {
       if (broker != null) broker.close();
       throw e;
     }
+  }
+
+  /** Context length the behavior library assumes when no language model answers. */
+  private static final int NO_MODEL_CONTEXT = 4096;
+
+  /**
+   * The behavior handbook of this process, or null when {@code fathom.behaviors.enabled} is off.
+   */
+  public dev.fathom.behaviors.BehaviorModule behaviors() {
+    return behaviorLoop == null ? null : behaviorLoop.module();
   }
 
   /** A random id kept in the data directory: names this process's transactions and groups. */
@@ -240,7 +279,11 @@ public final class FathomServer implements AutoCloseable {
    * document batch has been stuck for longer than {@code fathom.documents.stall-after}.
    */
   public boolean ready() {
-    return questions.assigned() && documents.assigned() && alive() && !documentsStalled();
+    return questions.assigned()
+        && documents.assigned()
+        && (behaviorLoop == null || behaviorLoop.caughtUp())
+        && alive()
+        && !documentsStalled();
   }
 
   /** True while a document batch has made no progress for {@code fathom.documents.stall-after}. */
@@ -270,12 +313,16 @@ public final class FathomServer implements AutoCloseable {
 
   /** False once a stream has stopped with an error. */
   public boolean alive() {
-    return questions.failure() == null && documents.failure() == null;
+    return questions.failure() == null
+        && documents.failure() == null
+        && (behaviorLoop == null || behaviorLoop.failure() == null);
   }
 
   /** The error that stopped a stream, or null. */
   public Throwable failure() {
-    return questions.failure() != null ? questions.failure() : documents.failure();
+    if (questions.failure() != null) return questions.failure();
+    if (documents.failure() != null) return documents.failure();
+    return behaviorLoop == null ? null : behaviorLoop.failure();
   }
 
   /**
@@ -296,6 +343,7 @@ public final class FathomServer implements AutoCloseable {
     }
     // Sessions ask the pipeline: they stop (turns in flight finish or time out) before it does.
     if (sessions != null) sessions.close();
+    if (behaviorLoop != null) behaviorLoop.close();
     try {
       workspace.close();
     } finally {

@@ -78,6 +78,7 @@ final class HttpApi {
   private final ServeMetrics metrics;
   private final ApiKeys keys;
   private SessionRoutes sessionRoutes; // null: no sessions on this server
+  private BehaviorRoutes behaviorRoutes; // null without the behavior handbook
 
   /** With at most the single key {@code apiKey} (blank = none). */
   HttpApi(
@@ -134,6 +135,14 @@ final class HttpApi {
   HttpApi withSessions(dev.fathom.actors.session.SessionService s) {
     this.sessionRoutes = new SessionRoutes(s, intake, maxValueBytes);
     return this;
+  }
+
+  /**
+   * Serves the behavior handbook and answer feedback under {@code /v1} (see {@link
+   * BehaviorRoutes}).
+   */
+  void behaviors(dev.fathom.behaviors.BehaviorModule module, BehaviorPublisher publisher) {
+    behaviorRoutes = new BehaviorRoutes(module.handbook(), publisher, blocking);
   }
 
   /** Binds to {@code host:port} (0 = any free port) on the pipeline's actor system. */
@@ -247,7 +256,8 @@ final class HttpApi {
         path(
             PathMatchers.segment("documents").slash(PathMatchers.segment()),
             id -> delete(() -> deleteDocument(id))),
-        sessionRoutes == null ? reject() : sessionRoutes.route(caller));
+        sessionRoutes == null ? reject() : sessionRoutes.route(caller),
+        behaviorRoutes == null ? reject() : behaviorRoutes.routes());
   }
 
   /**

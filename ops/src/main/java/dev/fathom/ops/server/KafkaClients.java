@@ -79,6 +79,37 @@ final class KafkaClients {
     return new KafkaConsumer<>(p);
   }
 
+  /**
+   * The reader of the shared handbook ({@code fathom.behaviors}): no group and no commits, since
+   * every start reads the compacted topic from the beginning into the node's handbook.
+   */
+  static KafkaConsumer<byte[], byte[]> handbookConsumer(String bootstrap) {
+    // Partitions are assigned by hand and read from the beginning on every start (see
+    // HandbookStream): no group id, so nothing is committed. Behaviors are sent without
+    // transactions, so read_committed (consumerBase) sees each at once.
+    return new KafkaConsumer<>(consumerBase(bootstrap));
+  }
+
+  /**
+   * The curator's consumer of {@code fathom.traces} and {@code fathom.feedback}: one group for the
+   * whole cluster ({@code groupId}), so each trace is curated once; offsets are committed after the
+   * behaviors it gave are on {@code fathom.behaviors} (at least once: a crash may curate a trace
+   * again, and merging by name makes that harmless).
+   */
+  static KafkaConsumer<byte[], byte[]> curationConsumer(String bootstrap, String groupId) {
+    Properties p = consumerBase(bootstrap);
+    // Shared by every serve process: each trace is curated by one of them.
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    // A new cluster curates the traces written before its curator started.
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // One trace takes two strategist generations (seconds to minutes on a CPU): poll few at a time.
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "4");
+    // Four traces of two generations each may take a while on a CPU; past this the group would
+    // consider the curator dead and rebalance.
+    p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Integer.toString(30 * 60_000));
+    return new KafkaConsumer<>(p);
+  }
+
   private static Properties consumerBase(String bootstrap) {
     // SASL/TLS settings of this cluster: Fathom's credentials (secured embedded broker) or
     // fathom.kafka.client-properties (an external cluster).
@@ -139,6 +170,18 @@ final class KafkaClients {
     Properties p = producerBase(bootstrap);
     // A document body may be as large as the topic accepts.
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(TopicSetup.MAX_MESSAGE_BYTES));
+    return new KafkaProducer<>(p);
+  }
+
+  /**
+   * The producer of the behavior loop: traces ({@code fathom.traces}), behaviors ({@code
+   * fathom.behaviors}) and feedback ({@code fathom.feedback}). Not transactional: a trace is sent
+   * after its answer was given, and behaviors are idempotent records keyed by name.
+   */
+  static KafkaProducer<byte[], byte[]> behaviorProducer(String bootstrap) {
+    Properties p = producerBase(bootstrap);
+    // Traces follow answers one by one: a short linger batches a burst without visible delay.
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     return new KafkaProducer<>(p);
   }
 

@@ -116,6 +116,29 @@ public final class ServeMetrics {
     questionLag.set(records);
   }
 
+  /**
+   * Counts of the behavior handbook ({@code fathom_behaviors_total{event=mined|merged|offered|
+   * cited}}), read from {@code counts} at each scrape.
+   */
+  void behaviors(dev.fathom.behaviors.eval.BehaviorMetrics counts) {
+    java.util.Map<
+            String, java.util.function.ToDoubleFunction<dev.fathom.behaviors.eval.BehaviorMetrics>>
+        events =
+            java.util.Map.of(
+                "mined", m -> m.snapshot().mined(),
+                "merged", m -> m.snapshot().merged(),
+                "offered", m -> m.snapshot().offered(),
+                "cited", m -> m.snapshot().cited());
+    events.forEach(
+        (event, read) ->
+            io.micrometer.core.instrument.FunctionCounter.builder("fathom.behaviors", counts, read)
+                .description(
+                    "Behaviors mined from traces, merged into existing ones, offered in prompts"
+                        + " and cited by answers")
+                .tag("event", event)
+                .register(registry));
+  }
+
   /** The Prometheus text exposition format (version 0.0.4). */
   public String scrape() {
     return registry.scrape();

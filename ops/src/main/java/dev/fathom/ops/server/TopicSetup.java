@@ -76,4 +76,46 @@ final class TopicSetup {
       throw new IllegalStateException("interrupted while creating topics", e);
     }
   }
+
+  /**
+   * Creates the behavior loop's topics when missing (docs/behaviors.md): traces and feedback as
+   * plain topics, the shared handbook compacted (key = behavior name, the latest version wins, a
+   * null value removes it), so a new node rebuilds the whole handbook from it.
+   */
+  static void ensureBehaviorTopics(
+      String bootstrapServers, KafkaSettings s, dev.fathom.ops.config.BehaviorsConfig b) {
+    Properties p = new Properties();
+    // The embedded broker's address, or fathom.kafka.bootstrap-servers.
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    // Fail start-up within a minute when the cluster cannot be reached, instead of waiting forever.
+    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "60000");
+    try (Admin admin = Admin.create(p)) {
+      Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+      Optional<Short> rf = Optional.empty();
+      Optional<Integer> n = Optional.of(s.partitions());
+      List<NewTopic> missing = new ArrayList<>();
+      for (String name : List.of(b.tracesTopic(), b.feedbackTopic())) {
+        if (!existing.contains(name)) missing.add(new NewTopic(name, n, rf));
+      }
+      if (!existing.contains(b.behaviorsTopic())) {
+        missing.add(
+            new NewTopic(b.behaviorsTopic(), n, rf)
+                .configs(
+                    Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+      }
+      if (missing.isEmpty()) return;
+      try {
+        admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        // Another serve process created it first: fine.
+        if (!(e.getCause() instanceof TopicExistsException)) throw e;
+      }
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException(
+          "cannot create the behavior topics on " + bootstrapServers + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topics", e);
+    }
+  }
 }

@@ -1,12 +1,22 @@
 package dev.fathom.ops.workspace;
 
+import dev.fathom.actors.BehaviorStage;
 import dev.fathom.actors.PipelineSettings;
 import dev.fathom.actors.QuestionService;
 import dev.fathom.answer.AnswerStage;
 import dev.fathom.answer.Answerer;
 import dev.fathom.answer.ExtractiveAnswerer;
+import dev.fathom.answer.TraceSink;
+import dev.fathom.behaviors.BehaviorModule;
+import dev.fathom.behaviors.curation.BehaviorCurator;
+import dev.fathom.behaviors.handbook.Behavior;
+import dev.fathom.behaviors.prompt.BehaviorLibrary;
+import dev.fathom.behaviors.prompt.BehaviorPrompt;
+import dev.fathom.behaviors.trace.Trace;
 import dev.fathom.compressors.ExtractiveCompressor;
+import dev.fathom.drafters.lm.GenerationSettings;
 import dev.fathom.drafters.local.LocalLanguageModel;
+import dev.fathom.ops.config.BehaviorsConfig;
 import dev.fathom.ops.config.FathomConfig;
 import dev.fathom.retrieval.embed.CachingEmbedder;
 import dev.fathom.retrieval.embed.Embedder;
@@ -22,6 +32,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * One data directory and the parts built on it, opened lazily and closed together: the embedding
@@ -35,6 +46,7 @@ public final class Workspace implements AutoCloseable {
   private PassageIndex index;
   private QuestionService questions;
   private final List<RankerSet> rankerSets = new ArrayList<>();
+  private BehaviorModule behaviors;
 
   public Workspace(FathomConfig config) {
     this.config = config;
@@ -144,13 +156,71 @@ public final class Workspace implements AutoCloseable {
    * question. Later {@link #questions()} calls return this pipeline.
    */
   public synchronized QuestionService questions(AnswerStage stage) {
+    return questions(stage, null);
+  }
+
+  /**
+   * Like {@link #questions(AnswerStage)}; a generative stage with the handbook on ({@code
+   * fathom.behaviors.enabled}) gets the behavior stage, its traces going to {@code traces}, or to
+   * the data directory's trace store when null.
+   */
+  public synchronized QuestionService questions(AnswerStage stage, TraceSink traces) {
+    BehaviorsConfig b = BehaviorsConfig.from(config.raw());
+    BehaviorStage behaviorStage = null;
+    if (stage.generative() && b.enabled()) {
+      BehaviorModule module = behaviors(stage.model().contextLength());
+      TraceSink sink = traces != null ? traces : (trace, updated) -> module.traces().append(trace);
+      behaviorStage =
+          new BehaviorStage(
+              module.library(), sink, b.parallelism(), b.timeout(), improver(module, stage));
+    }
     return questions(
         stage.answerer(),
         stage.model(),
-        stage.generative() ? config.modelQuestionTimeout() : config.pipeline().questionTimeout());
+        stage.generative() ? config.modelQuestionTimeout() : config.pipeline().questionTimeout(),
+        behaviorStage);
+  }
+
+  /**
+   * Self-improvement's second step: the behaviors the answer model, as strategist, extracts from a
+   * first answer's trace, as an offer for answering again (the handbook is not changed).
+   */
+  private static Function<Trace, BehaviorLibrary.Offer> improver(
+      BehaviorModule module, AnswerStage stage) {
+    BehaviorCurator curator = module.curator(stage.sharedModel(), GenerationSettings.GREEDY);
+    BehaviorPrompt prompt = module.prompt();
+    return trace -> {
+      List<Behavior> ordered = BehaviorPrompt.promptOrder(curator.propose(trace).behaviors());
+      return ordered.isEmpty()
+          ? BehaviorLibrary.Offer.NONE
+          : new BehaviorLibrary.Offer(ordered, prompt.section(ordered));
+    };
+  }
+
+  /**
+   * The behavior handbook and traces of this data directory (docs/behaviors.md), opened on first
+   * use for an answer model of {@code contextTokens} context.
+   */
+  public synchronized BehaviorModule behaviors(int contextTokens) {
+    if (behaviors == null) {
+      behaviors =
+          BehaviorModule.open(
+              BehaviorsConfig.from(config.raw()).module(config.dataDir(), contextTokens),
+              embedder());
+    }
+    return behaviors;
+  }
+
+  private QuestionService questions(Answerer answerer, Duration timeout) {
+    return questions(answerer, null, timeout, null);
   }
 
   private QuestionService questions(Answerer answerer, LocalLanguageModel model, Duration timeout) {
+    return questions(answerer, model, timeout, null);
+  }
+
+  private QuestionService questions(
+      Answerer answerer, LocalLanguageModel model, Duration timeout, BehaviorStage behaviorStage) {
     if (questions != null) {
       throw new IllegalStateException("the question pipeline of this workspace is already running");
     }
@@ -166,6 +236,7 @@ public final class Workspace implements AutoCloseable {
             settings,
             rankers(model).rankers(),
             config.ranking(),
+            behaviorStage,
             config.raw());
     return questions;
   }
@@ -194,7 +265,7 @@ public final class Workspace implements AutoCloseable {
     // The caching embedder closes the model it wraps.
     for (AutoCloseable c :
         new AutoCloseable[] {
-          questions, this::closeRankers, index, embedder == null ? model : embedder
+          questions, behaviors, this::closeRankers, index, embedder == null ? model : embedder
         }) {
       if (c == null) continue;
       try {
@@ -204,6 +275,7 @@ public final class Workspace implements AutoCloseable {
       }
     }
     questions = null;
+    behaviors = null;
     index = null;
     embedder = null;
     model = null;

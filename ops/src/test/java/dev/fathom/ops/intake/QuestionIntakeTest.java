@@ -40,6 +40,19 @@ class QuestionIntakeTest {
   }
 
   @Test
+  void selfImproveIsAnOptionalBoolean() {
+    assertFalse(intake.fromHttp(json("{\"question\":\"q\"}")).question().selfImprove());
+    assertTrue(
+        intake
+            .fromHttp(json("{\"question\":\"q\",\"selfImprove\":true}"))
+            .question()
+            .selfImprove());
+    assertEquals(
+        "field \"selfImprove\" must be true or false, got \"yes\"",
+        refused(() -> intake.fromHttp(json("{\"question\":\"q\",\"selfImprove\":\"yes\"}"))));
+  }
+
+  @Test
   void kMustBeAJsonIntegerInRange() {
     String range = "k must be an integer in 1..1000, got ";
     assertEquals(range + "0", refused(() -> intake.fromHttp(json("{\"question\":\"q\",\"k\":0}"))));
