@@ -1,9 +1,9 @@
 package dev.fathom.answer;
 
 import dev.fathom.compressors.Evidence;
-import dev.fathom.compressors.EvidenceFence;
 import dev.fathom.compressors.EvidenceSentence;
 import dev.fathom.retrieval.Passage;
+import dev.fathom.retrieval.text.EvidenceFence;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -3,10 +3,10 @@ package dev.fathom.answer;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.fathom.compressors.Evidence;
-import dev.fathom.compressors.EvidenceFence;
 import dev.fathom.compressors.EvidenceSentence;
 import dev.fathom.drafters.tokenizer.ChatMessage;
 import dev.fathom.retrieval.Passage;
+import dev.fathom.retrieval.text.EvidenceFence;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

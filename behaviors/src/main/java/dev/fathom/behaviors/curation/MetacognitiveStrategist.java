@@ -6,6 +6,7 @@ import dev.fathom.drafters.lm.Generation;
 import dev.fathom.drafters.lm.GenerationSettings;
 import dev.fathom.drafters.lm.LanguageModel;
 import dev.fathom.drafters.tokenizer.ChatMessage;
+import dev.fathom.retrieval.text.EvidenceFence;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -81,17 +82,24 @@ public final class MetacognitiveStrategist {
   public Output run(Trace trace) {
     int budget = Math.max(400, (model.contextLength() - settings.generation().maxTokens()) * 2);
     int free = Math.max(200, budget - reflect.text().length());
+    // Retrieved text is data: each source fenced and labelled (EvidenceFence), its text clipped
+    // before fencing so a clip never cuts a fence open.
+    int perSource = Math.max(80, free / 2 / Math.max(1, trace.evidence().size()));
     String evidence =
-        trace.evidence().stream()
-            .map(s -> "[" + s.number() + "] " + s.title() + ": " + s.text())
-            .collect(Collectors.joining("\n"));
+        trace.evidence().isEmpty()
+            ? ""
+            : EvidenceFence.INSTRUCTION
+                + "\n"
+                + trace.evidence().stream()
+                    .map(s -> EvidenceFence.quote(s.number(), s.title(), clip(s.text(), perSource)))
+                    .collect(Collectors.joining("\n"));
     String feedback = trace.feedback() == null ? "none" : trace.feedback().describe();
     Generation reflection =
         ask(
             reflect.render(
                 Map.of(
                     "question", clip(trace.question(), free / 8),
-                    "evidence", clip(evidence.isEmpty() ? "(none)" : evidence, free / 2),
+                    "evidence", evidence.isEmpty() ? "(none)" : evidence,
                     "answer", clip(trace.text(), free / 4),
                     "feedback", clip(feedback, free / 8))));
     free = Math.max(200, budget - extract.text().length());

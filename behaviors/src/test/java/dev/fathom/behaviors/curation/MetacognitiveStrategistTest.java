@@ -1,6 +1,7 @@
 package dev.fathom.behaviors.curation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fathom.behaviors.testing.ScriptedLanguageModel;
@@ -44,7 +45,13 @@ class MetacognitiveStrategistTest {
     assertEquals(2, model.prompts.size());
     String reflect = model.prompts.get(0);
     assertTrue(reflect.contains("Question: When did the war end?"), reflect);
-    assertTrue(reflect.contains("[1] War: The war ended in 1871."), reflect);
+    // The trace's evidence is retrieved text: fenced and labelled as data, never bare.
+    assertTrue(
+        reflect.contains(
+            dev.fathom.retrieval.text.EvidenceFence.quote(1, "War", "The war ended in 1871.")),
+        reflect);
+    assertTrue(reflect.contains(dev.fathom.retrieval.text.EvidenceFence.INSTRUCTION), reflect);
+    assertFalse(reflect.contains("[1] War: The war ended in 1871."), reflect);
     assertTrue(reflect.contains("It ended in 1870 [1]."), reflect);
     assertTrue(reflect.contains("rating 1/5, marked wrong: the source says 1871"), reflect);
     assertTrue(model.prompts.get(1).contains("The answer misread the year."), model.prompts.get(1));

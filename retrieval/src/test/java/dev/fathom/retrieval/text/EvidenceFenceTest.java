@@ -1,4 +1,4 @@
-package dev.fathom.compressors;
+package dev.fathom.retrieval.text;
 
 import static org.junit.jupiter.api.Assertions.*;
 

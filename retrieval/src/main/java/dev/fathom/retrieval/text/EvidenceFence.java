@@ -1,4 +1,4 @@
-package dev.fathom.compressors;
+package dev.fathom.retrieval.text;
 
 import java.util.List;
 import java.util.Objects;
