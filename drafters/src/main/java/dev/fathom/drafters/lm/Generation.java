@@ -10,6 +10,9 @@ package dev.fathom.drafters.lm;
  * @param promptTokenCount number of prompt tokens
  * @param prefillNanos time to process the prompt
  * @param decodeNanos time spent generating after the prompt
+ * @param completionTokenCount tokens generated: {@code tokens.length} for the engine, the server's
+ *     reported {@code usage.completion_tokens} for an OpenAI-compatible server (which sends text,
+ *     not token ids), 0 when a server reports nothing
  */
 public record Generation(
     String text,
@@ -18,7 +21,35 @@ public record Generation(
     StopReason stopReason,
     int promptTokenCount,
     long prefillNanos,
-    long decodeNanos) {
+    long decodeNanos,
+    int completionTokenCount) {
+
+  public Generation {
+    if (completionTokenCount < 0) {
+      throw new IllegalArgumentException(
+          "completionTokenCount must be >= 0, got " + completionTokenCount);
+    }
+  }
+
+  /** A generation whose token ids are known: its completion count is {@code tokens.length}. */
+  public Generation(
+      String text,
+      int[] promptTokens,
+      int[] tokens,
+      StopReason stopReason,
+      int promptTokenCount,
+      long prefillNanos,
+      long decodeNanos) {
+    this(
+        text,
+        promptTokens,
+        tokens,
+        stopReason,
+        promptTokenCount,
+        prefillNanos,
+        decodeNanos,
+        tokens.length);
+  }
 
   /** Why a generation ended. */
   public enum StopReason {
@@ -33,7 +64,7 @@ public record Generation(
   }
 
   public int generatedTokenCount() {
-    return tokens.length;
+    return completionTokenCount;
   }
 
   public double prefillTokensPerSecond() {
@@ -41,6 +72,6 @@ public record Generation(
   }
 
   public double decodeTokensPerSecond() {
-    return decodeNanos == 0 ? 0 : tokens.length * 1e9 / decodeNanos;
+    return decodeNanos == 0 ? 0 : completionTokenCount * 1e9 / decodeNanos;
   }
 }

@@ -202,7 +202,8 @@ final class ReplyReader {
         reason,
         Math.max(promptTokens, 0),
         first - startNanos,
-        end - first);
+        end - first,
+        Math.max(completionTokens, 0));
   }
 
   OpenAiReply reply() {
