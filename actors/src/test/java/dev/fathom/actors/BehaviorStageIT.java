@@ -85,7 +85,12 @@ class BehaviorStageIT {
             system.indexOf("behavior_quote_span: Quote the sentence")
                 > GenerativeAnswerer.INSTRUCTIONS.length(),
             system);
-        assertTrue(user.startsWith("Evidence:\n[1] Sky: The sky is blue."), user);
+        // Evidence is fenced as quoted material (EvidenceFence), after the behaviors.
+        assertTrue(
+            user.startsWith(
+                "Evidence:\n"
+                    + dev.fathom.retrieval.text.EvidenceFence.quote(1, "Sky", "The sky is blue.")),
+            user);
         assertTrue(user.endsWith("Question: " + Fakes.question("bci").text()), user);
 
         // Recorded after the reply, off the critical path.
