@@ -144,13 +144,24 @@ final class EmbeddedSecurity {
 
   /** Topic grants of the client principal for Fathom's topics named in {@code topics}. */
   static void grantTopics(String bootstrap, KafkaSettings.Topics topics) {
+    grant(
+        bootstrap,
+        List.of(topics.questions(), topics.documents()),
+        List.of(topics.answers(), topics.answerStream(), topics.deadLetters()));
+  }
+
+  /**
+   * Lets the client principal write (and describe) {@code writable} and read (and describe) {@code
+   * readable}: e.g. the behavior loop's feedback topic and the shared handbook.
+   */
+  static void grant(String bootstrap, List<String> writable, List<String> readable) {
     String principal = "User:" + EmbeddedCredentials.CLIENT_USER;
     List<AclBinding> acls = new ArrayList<>();
-    for (String t : List.of(topics.questions(), topics.documents())) {
+    for (String t : writable) {
       acls.add(allow(ResourceType.TOPIC, t, PatternType.LITERAL, AclOperation.WRITE, principal));
       acls.add(allow(ResourceType.TOPIC, t, PatternType.LITERAL, AclOperation.DESCRIBE, principal));
     }
-    for (String t : List.of(topics.answers(), topics.answerStream(), topics.deadLetters())) {
+    for (String t : readable) {
       acls.add(allow(ResourceType.TOPIC, t, PatternType.LITERAL, AclOperation.READ, principal));
       acls.add(allow(ResourceType.TOPIC, t, PatternType.LITERAL, AclOperation.DESCRIBE, principal));
     }

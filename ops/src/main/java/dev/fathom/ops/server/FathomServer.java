@@ -143,6 +143,13 @@ public final class FathomServer implements AutoCloseable {
                   ws.behaviors(
                       stage.generative() ? stage.model().contextLength() : NO_MODEL_CONTEXT))
               : null;
+      if (secured && loop != null) {
+        // Clients may send feedback and read the shared handbook; traces stay Fathom's own.
+        EmbeddedSecurity.grant(
+            bootstrap,
+            java.util.List.of(behaviorsConfig.feedbackTopic()),
+            java.util.List.of(behaviorsConfig.behaviorsTopic()));
+      }
       // Later ws.questions() calls return this pipeline; its traces go to fathom.traces.
       ws.questions(stage, loop == null ? null : loop.publisher());
       if (loop != null && stage.generative()) {

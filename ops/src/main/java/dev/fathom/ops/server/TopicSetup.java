@@ -84,7 +84,8 @@ final class TopicSetup {
    */
   static void ensureBehaviorTopics(
       String bootstrapServers, KafkaSettings s, dev.fathom.ops.config.BehaviorsConfig b) {
-    Properties p = new Properties();
+    // SASL/TLS settings of this cluster, as for every other client (see ClientProperties).
+    Properties p = ClientProperties.addTo(bootstrapServers, new Properties());
     // The embedded broker's address, or fathom.kafka.bootstrap-servers.
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     // Fail start-up within a minute when the cluster cannot be reached, instead of waiting forever.
