@@ -5,6 +5,7 @@ import static dev.fathom.retrieval.conversation.Turns.window;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.fathom.memory.session.MemoryWindow;
+import dev.fathom.retrieval.testing.ScriptedChatModel;
 import org.junit.jupiter.api.Test;
 
 class CondensingRewriterTest {
@@ -14,7 +15,7 @@ class CondensingRewriterTest {
 
   @Test
   void theModelsQuestionIsSearchedAndThePromptFencesTheHistory() {
-    ScriptedModel model = new ScriptedModel("Can the office lease be renewed?");
+    ScriptedChatModel model = new ScriptedChatModel("Can the office lease be renewed?");
     QueryRewrite r =
         new CondensingRewriter(model, new SubjectRewriter()).rewrite("Can it be renewed?", LEASE);
     assertEquals("Can the office lease be renewed?", r.query());
@@ -44,16 +45,16 @@ class CondensingRewriterTest {
   @Test
   void anUnusableReplyFallsBackToTheSubjectRewrite() {
     QueryRewrite empty =
-        new CondensingRewriter(new ScriptedModel("  "), new SubjectRewriter())
+        new CondensingRewriter(new ScriptedChatModel("  "), new SubjectRewriter())
             .rewrite("Can it be renewed?", LEASE);
     assertEquals("subject-fallback", empty.method());
     assertEquals("Can Office lease be renewed?", empty.query());
     QueryRewrite rambling =
-        new CondensingRewriter(new ScriptedModel("word ".repeat(200)), new SubjectRewriter())
+        new CondensingRewriter(new ScriptedChatModel("word ".repeat(200)), new SubjectRewriter())
             .rewrite("Can it be renewed?", LEASE);
     assertEquals("subject-fallback", rambling.method());
     QueryRewrite story =
-        new CondensingRewriter(new ScriptedModel("and see all them."), new SubjectRewriter())
+        new CondensingRewriter(new ScriptedChatModel("and see all them."), new SubjectRewriter())
             .rewrite("When does it end?", LEASE);
     assertEquals(
         "subject-fallback", story.method(), "a reply that drops what was asked is not searched");
@@ -71,7 +72,7 @@ class CondensingRewriterTest {
 
   @Test
   void withoutHistoryTheModelIsNotAsked() {
-    ScriptedModel model = new ScriptedModel("x?");
+    ScriptedChatModel model = new ScriptedChatModel("x?");
     assertEquals(
         "unchanged",
         new CondensingRewriter(model, new SubjectRewriter())

@@ -8,6 +8,7 @@ import dev.fathom.memory.session.MemoryFolder;
 import dev.fathom.memory.session.SessionEvent;
 import dev.fathom.memory.session.TokenCounter;
 import dev.fathom.memory.session.Transcript;
+import dev.fathom.retrieval.testing.ScriptedChatModel;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -16,8 +17,8 @@ class LanguageModelSummarizerTest {
 
   @Test
   void theModelWritesTheSummaryFromThePreviousOneAndTheFoldedTurns() {
-    ScriptedModel model =
-        new ScriptedModel("The user asked about the office lease; it ends on 31 May 2027.");
+    ScriptedChatModel model =
+        new ScriptedChatModel("The user asked about the office lease; it ends on 31 May 2027.");
     String s =
         new LanguageModelSummarizer(model)
             .summarize(
@@ -36,7 +37,7 @@ class LanguageModelSummarizerTest {
   void anEmptyReplyKeepsThePreviousSummary() {
     assertEquals(
         "kept",
-        new LanguageModelSummarizer(new ScriptedModel(" "))
+        new LanguageModelSummarizer(new ScriptedChatModel(" "))
             .summarize("kept", List.of(answered(1, "q?", "a")), 50, TokenCounter.estimate()));
   }
 
@@ -45,7 +46,7 @@ class LanguageModelSummarizerTest {
     MemoryFolder folder =
         new MemoryFolder(
             new MemoryBudget(64, 0.25, 0.5),
-            new LanguageModelSummarizer(new ScriptedModel("long ".repeat(100))),
+            new LanguageModelSummarizer(new ScriptedChatModel("long ".repeat(100))),
             TokenCounter.estimate());
     Transcript t = Transcript.EMPTY;
     for (int i = 1; i <= 5; i++) {

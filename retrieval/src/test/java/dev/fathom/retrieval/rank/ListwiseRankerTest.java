@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.fathom.drafters.tokenizer.ChatMessage;
 import dev.fathom.retrieval.Hit;
 import dev.fathom.retrieval.Passage;
+import dev.fathom.retrieval.testing.ScriptedChatModel;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -54,11 +55,11 @@ class ListwiseRankerTest {
   void slidingWindowsBringTheTopTenUpFromTheBottom() {
     // 50 candidates, retrieval got them exactly backwards: relevance 0 first, 49 last.
     List<Hit> candidates = hits(IntStream.range(0, 50).toArray());
-    ScriptedModel model = new ScriptedModel(100_000, ListwiseRankerTest::oracle);
+    ScriptedChatModel model = new ScriptedChatModel(100_000, ListwiseRankerTest::oracle);
     Ranking r = new ListwiseRanker(model, ListwiseSettings.defaults()).rank("q", candidates);
 
     // Windows [30,50), [20,40), [10,30), [0,20): four prompts of 20 passages each.
-    assertEquals(4, model.calls.size());
+    assertEquals(4, model.chats.size());
     List<Integer> top = r.hits().stream().limit(10).map(ListwiseRankerTest::relevance).toList();
     assertEquals(List.of(49, 48, 47, 46, 45, 44, 43, 42, 41, 40), top);
     assertEquals(50, r.ranked().size());
@@ -69,18 +70,18 @@ class ListwiseRankerTest {
   @Test
   void lastWindowReachesTheTopWhenTheListIsNotAMultipleOfTheStep() {
     List<Hit> candidates = hits(IntStream.range(0, 25).toArray());
-    ScriptedModel model = new ScriptedModel(100_000, ListwiseRankerTest::oracle);
+    ScriptedChatModel model = new ScriptedChatModel(100_000, ListwiseRankerTest::oracle);
     Ranking r = new ListwiseRanker(model, ListwiseSettings.defaults()).rank("q", candidates);
     // [5,25) then [0,15): the best passage is first even though 25 - 20 = 5 is not a step of 10.
-    assertEquals(2, model.calls.size());
+    assertEquals(2, model.chats.size());
     assertEquals(24, relevance(r.hits().getFirst()));
   }
 
   @Test
   void eachWindowIsOnePromptWithNumberedPassagesAndTheQuestionTwice() {
-    ScriptedModel model = new ScriptedModel(100_000, ListwiseRankerTest::oracle);
+    ScriptedChatModel model = new ScriptedChatModel(100_000, ListwiseRankerTest::oracle);
     new ListwiseRanker(model, new ListwiseSettings(3, 2, 300)).rank("what is up", hits(0, 1, 2));
-    List<ChatMessage> m = model.calls.getFirst();
+    List<ChatMessage> m = model.chats.getFirst();
     assertEquals("system", m.getFirst().role());
     assertTrue(m.get(1).content().endsWith("query: what is up"));
     assertEquals("[2] passage of relevance 1.", m.get(5).content());
@@ -92,8 +93,8 @@ class ListwiseRankerTest {
   void nonsenseAndFailuresKeepEveryCandidateAndSaySo() {
     List<Hit> candidates = hits(IntStream.range(0, 30).toArray());
     int[] call = {0};
-    ScriptedModel model =
-        new ScriptedModel(
+    ScriptedChatModel model =
+        new ScriptedChatModel(
             100_000,
             msgs -> {
               call[0]++;
@@ -111,15 +112,15 @@ class ListwiseRankerTest {
 
   @Test
   void tinyListsAndSmallContexts() {
-    ScriptedModel model = new ScriptedModel(512, ListwiseRankerTest::oracle);
+    ScriptedChatModel model = new ScriptedChatModel(512, ListwiseRankerTest::oracle);
     ListwiseRanker ranker = new ListwiseRanker(model, ListwiseSettings.defaults());
     assertEquals(0, ranker.rank("q", List.of()).ranked().size());
     assertEquals(1, ranker.rank("q", hits(3)).ranked().size());
-    assertEquals(0, model.calls.size(), "nothing to order, no model call");
+    assertEquals(0, model.chats.size(), "nothing to order, no model call");
     assertEquals(8, ranker.wordsPerPassage(20), "a 512-token context gets the minimum");
     assertEquals(
         300,
-        new ListwiseRanker(new ScriptedModel(1 << 20, x -> ""), ListwiseSettings.defaults())
+        new ListwiseRanker(new ScriptedChatModel(1 << 20, x -> ""), ListwiseSettings.defaults())
             .wordsPerPassage(20));
     assertThrows(IllegalArgumentException.class, () -> ranker.rank(" ", hits(1, 2)));
   }

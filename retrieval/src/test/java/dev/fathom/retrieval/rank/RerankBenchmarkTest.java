@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.fathom.retrieval.Hit;
 import dev.fathom.retrieval.SearchMode;
 import dev.fathom.retrieval.search.Retriever;
+import dev.fathom.retrieval.testing.ScriptedChatModel;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +29,7 @@ class RerankBenchmarkTest {
 
   @Test
   void oneRowPerRankerAndCandidateCount() {
-    ScriptedModel model = new ScriptedModel(100_000, ListwiseRankerTest::oracle);
+    ScriptedChatModel model = new ScriptedChatModel(100_000, ListwiseRankerTest::oracle);
     List<RerankBenchmark.Row> rows =
         RerankBenchmark.run(
             List.of("a", "b", "c", "d"),
@@ -41,7 +42,7 @@ class RerankBenchmarkTest {
         rows.stream().map(r -> r.ranker() + " " + r.candidates()).toList());
     assertTrue(rows.stream().allMatch(r -> r.questions() == 3 && r.p95Millis() >= r.p50Millis()));
     // 4 questions × (1 window at 20 + 4 windows at 50).
-    assertEquals(4 * (1 + 4), model.calls.size());
+    assertEquals(4 * (1 + 4), model.chats.size());
   }
 
   @Test
