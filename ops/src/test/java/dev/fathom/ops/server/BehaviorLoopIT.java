@@ -154,6 +154,7 @@ class BehaviorLoopIT {
 
           // Use counts raised by an answer travel too.
           Behavior used = a.handbook().recordUses(List.of("behavior_compare_dates")).getFirst();
+          int promptsBefore = strategist.prompts.size();
           nodeA
               .publisher()
               .record(
@@ -164,6 +165,12 @@ class BehaviorLoopIT {
               "the use count on node B",
               () -> b.handbook().get(used.name()).map(x -> x.uses() >= 1).orElse(false));
 
+          // The curator reflects on req-3 too and republishes what it extracts; remove only after
+          // that has settled on both nodes, or its republication could follow the removal.
+          await(
+              "req-3 curated",
+              () -> strategist.prompts.size() >= promptsBefore + 2 && curationSettled(a, b));
+
           nodeA.publisher().remove("behavior_compare_dates");
           await("the removal on node B", () -> b.handbook().size() == 0);
           await("the removal on node A", () -> a.handbook().size() == 0);
@@ -171,6 +178,18 @@ class BehaviorLoopIT {
       }
     } finally {
       system.terminate();
+    }
+  }
+
+  /** Both handbooks hold the same behaviors, and stay so for a moment (no update in flight). */
+  private static boolean curationSettled(BehaviorModule a, BehaviorModule b) {
+    try {
+      if (!a.handbook().list().equals(b.handbook().list())) return false;
+      Thread.sleep(500);
+      return a.handbook().list().equals(b.handbook().list());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 }
