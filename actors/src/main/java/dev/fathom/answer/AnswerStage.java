@@ -66,11 +66,35 @@ public final class AnswerStage implements AutoCloseable {
   private final Answerer answerer;
   private final LocalLanguageModel model;
   private final LocalLanguageModel drafter;
+  private final dev.fathom.drafters.lm.LanguageModel remote; // a model server's client, or null
 
   private AnswerStage(Answerer answerer, LocalLanguageModel model, LocalLanguageModel drafter) {
+    this(answerer, model, drafter, null);
+  }
+
+  private AnswerStage(
+      Answerer answerer,
+      LocalLanguageModel model,
+      LocalLanguageModel drafter,
+      dev.fathom.drafters.lm.LanguageModel remote) {
     this.answerer = answerer;
     this.model = model;
     this.drafter = drafter;
+    this.remote = remote;
+  }
+
+  /**
+   * A stage whose answers {@code server} writes: a client of an OpenAI-compatible model server
+   * (Ollama, vLLM, llama.cpp server). No speculation (RAPID needs the in-JVM engine for both
+   * models). The stage owns and closes the client.
+   */
+  public static AnswerStage remote(
+      dev.fathom.drafters.lm.LanguageModel server, GenerationSettings generation) {
+    Objects.requireNonNull(server, "server");
+    var generative =
+        new GenerativeAnswerer(
+            server, new GenerativeAnswerer.Settings(generation, false, RapidSettings.DEFAULTS));
+    return new AnswerStage(generative, null, null, server);
   }
 
   /**
@@ -136,13 +160,27 @@ public final class AnswerStage implements AutoCloseable {
 
   /** Whether a language model writes the answers. */
   public boolean generative() {
-    return model != null;
+    return model != null || remote != null;
+  }
+
+  /**
+   * The model that writes the answers, in-JVM or on a server, for the rankers that call it (they
+   * lock on it as the answerer does); null for the extractive stage. The stage owns and closes it.
+   */
+  public dev.fathom.drafters.lm.LanguageModel answerModel() {
+    return model != null ? model : remote;
+  }
+
+  /** Whether a model server (not the in-JVM engine) writes the answers. */
+  public boolean remote() {
+    return remote != null;
   }
 
   /**
    * {@code extractive}, or {@code MODEL} with {@code (RAPID, drafter DRAFTER)} when speculating.
    */
   public String describe() {
+    if (remote != null) return remote.name() + " (model server)";
     if (model == null) return "extractive";
     return model.name()
         + (answerer instanceof GenerativeAnswerer g && g.speculating()
@@ -169,5 +207,6 @@ public final class AnswerStage implements AutoCloseable {
   public void close() {
     if (drafter != null && drafter != model) drafter.close();
     if (model != null) model.close();
+    if (remote != null) remote.close();
   }
 }

@@ -12,6 +12,7 @@ import dev.fathom.ops.config.FathomConfig;
 import dev.fathom.ops.json.Json;
 import dev.fathom.ops.workspace.RankerSet;
 import dev.fathom.ops.workspace.Workspace;
+import dev.fathom.retrieval.rank.RankerKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -99,26 +100,29 @@ public final class AskCommand implements Callable<Integer> {
     FathomConfig config = data.config();
     Question q = Questions.ask(config, words, mode, k, rerank).question();
     boolean generative = engine.generative();
-    if (selfImprove && !generative) {
-      throw new ErrorHandler.UserError("--self-improve needs --model FILE.gguf");
+    if (selfImprove && !engine.answersWithModel(config)) {
+      throw new ErrorHandler.UserError("--self-improve needs --model FILE.gguf or --llm URL");
     }
     if (server != null) {
-      if (generative) {
+      if (generative || engine.llm != null) {
         throw new ErrorHandler.UserError(
-            "--model and --draft-model answer locally; they cannot be combined with --server");
+            "--model, --draft-model and --llm choose how this process answers; they cannot be"
+                + " combined with --server");
       }
       new RemoteAsk(server, apiKey)
           .ask(q.text(), mode == null ? null : q.mode().label(), k, rerank, json, System.out);
       return 0;
     }
-    AnswerStage.Settings answering = engine.answerStage(sampling.settings(0f));
     try {
-      RankerSet.check(q.rerank(), answering.generative(), config.dataDir());
+      // Attention ranking reads the in-JVM engine's attention; a model server exposes none.
+      boolean ranks =
+          q.rerank() == RankerKind.ATTENTION ? generative : engine.answersWithModel(config);
+      RankerSet.check(q.rerank(), ranks, config.dataDir());
     } catch (IllegalArgumentException e) {
       throw new ErrorHandler.UserError(e.getMessage());
     }
     // The workspace closes first: its pipeline stops before the models it calls are closed.
-    try (AnswerStage stage = AnswerStage.open(answering);
+    try (AnswerStage stage = engine.openStage(config, sampling.settings(0f));
         Workspace ws = new Workspace(config)) {
       if (!ws.indexExists()) indexDefaultCorpus(ws);
       QuestionService service = ws.questions(stage);

@@ -65,8 +65,7 @@ public final class ChatCommand implements Callable<Integer> {
     FathomConfig config = data.config();
     String id = session != null ? session : "chat-" + UUID.randomUUID().toString().substring(0, 8);
     QuestionIntake intake = new QuestionIntake(QuestionIntake.Settings.of(config));
-    AnswerStage.Settings answering = engine.answerStage(sampling.settings(0f));
-    try (AnswerStage stage = AnswerStage.open(answering);
+    try (AnswerStage stage = engine.openStage(config, sampling.settings(0f));
         Workspace ws = new Workspace(config)) {
       if (!ws.indexExists()) {
         throw new ErrorHandler.UserError(

@@ -6,6 +6,8 @@ import dev.fathom.drafters.gguf.GgufFormatException;
 import dev.fathom.drafters.lm.GenerationSettings;
 import dev.fathom.drafters.local.LocalLanguageModel;
 import dev.fathom.drafters.speculative.RapidSettings;
+import dev.fathom.ops.config.FathomConfig;
+import dev.fathom.ops.config.LlmConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -70,6 +72,15 @@ public final class EngineOptions {
           "Force a chat template: llama3, chatml, llama2 or mistral (default: from the file).")
   String chatTemplate;
 
+  @Option(
+      names = "--llm",
+      paramLabel = "URL",
+      description =
+          "Write answers with the model on an OpenAI-compatible server (Ollama, vLLM, llama.cpp"
+              + " server), e.g. http://127.0.0.1:11434/v1; model id, API key, timeout and retries"
+              + " from fathom.llm.* (default: fathom.llm.url, blank = none).")
+  String llm;
+
   boolean speculating() {
     return speculate || draftModel != null;
   }
@@ -98,6 +109,48 @@ public final class EngineOptions {
     if (!generative()) return AnswerStage.Settings.extractive();
     if (model == null) throw new ErrorHandler.UserError("--model FILE.gguf is required");
     return new AnswerStage.Settings(model, draftModel, speculate, engine(), generation, rapid());
+  }
+
+  /**
+   * Opens the answer stage: the GGUF model of {@code --model}; else the model server of {@code
+   * --llm} or {@code fathom.llm.url}; else the extractive answerer.
+   */
+  AnswerStage openStage(FathomConfig config, GenerationSettings generation) {
+    if (generative()) {
+      if (llm != null) {
+        throw new ErrorHandler.UserError(
+            "--model and --llm both choose the model that answers: give one of them");
+      }
+      try {
+        return AnswerStage.open(answerStage(generation));
+      } catch (IllegalArgumentException e) {
+        throw new ErrorHandler.UserError(e.getMessage());
+      }
+    }
+    LlmConfig server = llmConfig(config);
+    return server.configured()
+        ? AnswerStage.remote(server.open(), generation)
+        : AnswerStage.extractive();
+  }
+
+  /** {@code fathom.llm.*} with {@code --llm} applied; its errors are one-line user errors. */
+  LlmConfig llmConfig(FathomConfig config) {
+    try {
+      LlmConfig c = LlmConfig.from(config.raw());
+      if (llm != null) {
+        if (llm.isBlank()) throw new IllegalArgumentException("--llm needs a URL, got ''");
+        c = c.withUrl(llm);
+        c.settings(c.url(), java.util.Map.of()); // a bad URL fails here, before anything starts
+      }
+      return c;
+    } catch (IllegalArgumentException e) {
+      throw new ErrorHandler.UserError(e.getMessage());
+    }
+  }
+
+  /** Whether a model writes answers: {@code --model}, {@code --llm} or {@code fathom.llm.url}. */
+  boolean answersWithModel(FathomConfig config) {
+    return generative() || llmConfig(config).configured();
   }
 
   /** Opens {@code --model}; bad files become one-line errors naming them. */

@@ -62,7 +62,7 @@ public final class ServeCommand implements Callable<Integer> {
     if (httpPort != null) http = http.withPort(httpPort);
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
-    AnswerStage stage = AnswerStage.open(engine.answerStage(sampling.settings(0f)));
+    AnswerStage stage = engine.openStage(config, sampling.settings(0f));
     if (stage.generative()) System.out.println("Answering with " + stage.describe());
     FathomServer server;
     try {

@@ -141,7 +141,7 @@ public final class FathomServer implements AutoCloseable {
                   kafka,
                   behaviorsConfig,
                   ws.behaviors(
-                      stage.generative() ? stage.model().contextLength() : NO_MODEL_CONTEXT))
+                      stage.generative() ? stage.sharedModel().contextLength() : NO_MODEL_CONTEXT))
               : null;
       if (secured && loop != null) {
         // Clients may send feedback and read the shared handbook; traces stay Fathom's own.

@@ -1,6 +1,7 @@
 package dev.fathom.ops.workspace;
 
 import dev.fathom.actors.Rankers;
+import dev.fathom.drafters.lm.LanguageModel;
 import dev.fathom.drafters.local.LocalLanguageModel;
 import dev.fathom.retrieval.embed.Embedder;
 import dev.fathom.retrieval.index.PassageIndex;
@@ -29,21 +30,25 @@ public final class RankerSet implements AutoCloseable {
   private final Rankers rankers;
 
   /**
-   * @param model the in-JVM model for listwise and attention ranking; null when none is loaded
+   * @param model the model for listwise ranking, and for attention ranking when it is the in-JVM
+   *     engine; null when none is loaded
    * @param index the index the candidates come from (fusion looks their BM25 and dense scores up)
    * @param embedder the embedder of {@code index}
    * @param dataDir where the trained fusion model is looked for
    * @param depth how deep fusion reads each retrieval list (the retriever's candidates)
    */
   public RankerSet(
-      LocalLanguageModel model, PassageIndex index, Embedder embedder, Path dataDir, int depth) {
+      LanguageModel model, PassageIndex index, Embedder embedder, Path dataDir, int depth) {
     Objects.requireNonNull(index, "index");
     Objects.requireNonNull(embedder, "embedder");
     Rankers r = Rankers.none();
     if (model != null) {
       // Both call the same model as the answerer, which locks on it.
       r = r.with(new ListwiseRanker(model, ListwiseSettings.defaults()), model);
-      r = r.with(new AttentionRanker(model, AttentionSettings.defaults()), model);
+      r =
+          model instanceof LocalLanguageModel local
+              ? r.with(new AttentionRanker(local, AttentionSettings.defaults()), model)
+              : r.without(RankerKind.ATTENTION, NEEDS_MODEL_ATTENTION);
     } else {
       r =
           r.without(RankerKind.LISTWISE, NEEDS_MODEL_LISTWISE)
@@ -78,7 +83,7 @@ public final class RankerSet implements AutoCloseable {
   }
 
   static final String NEEDS_MODEL_LISTWISE =
-      "listwise ranking needs a language model: add --model FILE.gguf";
+      "listwise ranking needs a language model: add --model FILE.gguf or --llm URL";
   static final String NEEDS_MODEL_ATTENTION =
       "attention ranking needs the in-JVM engine: add --model FILE.gguf"
           + " (a remote model exposes no attention weights)";

@@ -15,7 +15,7 @@ import dev.fathom.behaviors.prompt.BehaviorPrompt;
 import dev.fathom.behaviors.trace.Trace;
 import dev.fathom.compressors.ExtractiveCompressor;
 import dev.fathom.drafters.lm.GenerationSettings;
-import dev.fathom.drafters.local.LocalLanguageModel;
+import dev.fathom.drafters.lm.LanguageModel;
 import dev.fathom.ops.config.BehaviorsConfig;
 import dev.fathom.ops.config.FathomConfig;
 import dev.fathom.retrieval.embed.CachingEmbedder;
@@ -168,7 +168,7 @@ public final class Workspace implements AutoCloseable {
     BehaviorsConfig b = BehaviorsConfig.from(config.raw());
     BehaviorStage behaviorStage = null;
     if (stage.generative() && b.enabled()) {
-      BehaviorModule module = behaviors(stage.model().contextLength());
+      BehaviorModule module = behaviors(stage.sharedModel().contextLength());
       TraceSink sink = traces != null ? traces : (trace, updated) -> module.traces().append(trace);
       behaviorStage =
           new BehaviorStage(
@@ -176,7 +176,7 @@ public final class Workspace implements AutoCloseable {
     }
     return questions(
         stage.answerer(),
-        stage.model(),
+        stage.answerModel(),
         stage.generative() ? config.modelQuestionTimeout() : config.pipeline().questionTimeout(),
         behaviorStage);
   }
@@ -215,12 +215,12 @@ public final class Workspace implements AutoCloseable {
     return questions(answerer, null, timeout, null);
   }
 
-  private QuestionService questions(Answerer answerer, LocalLanguageModel model, Duration timeout) {
+  private QuestionService questions(Answerer answerer, LanguageModel model, Duration timeout) {
     return questions(answerer, model, timeout, null);
   }
 
   private QuestionService questions(
-      Answerer answerer, LocalLanguageModel model, Duration timeout, BehaviorStage behaviorStage) {
+      Answerer answerer, LanguageModel model, Duration timeout, BehaviorStage behaviorStage) {
     if (questions != null) {
       throw new IllegalStateException("the question pipeline of this workspace is already running");
     }
@@ -246,7 +246,7 @@ public final class Workspace implements AutoCloseable {
    * (null: none loaded, so those two are refused naming {@code --model}), fusion when a model
    * trained by {@code fathom train ranker} is in the data directory. Closed with the workspace.
    */
-  public synchronized RankerSet rankers(LocalLanguageModel model) {
+  public synchronized RankerSet rankers(LanguageModel model) {
     RankerSet set =
         new RankerSet(
             model, readIndex(), embedder(), config.dataDir(), config.retrieval().candidates());
