@@ -4,7 +4,7 @@ import dev.fathom.behaviors.BehaviorModule;
 import dev.fathom.behaviors.curation.BehaviorCurator;
 import dev.fathom.behaviors.handbook.Handbook;
 import dev.fathom.behaviors.trace.Trace;
-import dev.fathom.drafters.local.LocalLanguageModel;
+import dev.fathom.drafters.lm.LanguageModel;
 import dev.fathom.ops.workspace.Workspace;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -41,7 +41,7 @@ public final class BehaviorsMineCommand implements Callable<Integer> {
     if (limit != null && limit < 1) {
       throw new ErrorHandler.UserError("--limit must be at least 1, got " + limit);
     }
-    try (LocalLanguageModel model = engine.openModel();
+    try (LanguageModel model = engine.openAnyModel(data.config());
         Workspace ws = new Workspace(data.config())) {
       BehaviorModule module = ws.behaviors(model.contextLength());
       List<Trace> traces = module.traces().readAll();

@@ -1,6 +1,6 @@
 package dev.fathom.ops.cli;
 
-import dev.fathom.drafters.local.LocalLanguageModel;
+import dev.fathom.drafters.lm.LanguageModel;
 import dev.fathom.ops.config.FathomConfig;
 import dev.fathom.ops.json.Json;
 import dev.fathom.ops.workspace.RankerSet;
@@ -70,7 +70,7 @@ final class BenchRerankCommand implements Callable<Integer> {
     }
     List<RerankBenchmark.Row> rows;
     String name = dataset.name().isEmpty() ? "squad-dev" : dataset.name();
-    try (LocalLanguageModel model = ranking.openModel();
+    try (LanguageModel model = ranking.openModel(config);
         Workspace ws = new Workspace(config);
         RankingIndex ri = RankingIndex.build(ws, ds, name);
         RankerSet set =

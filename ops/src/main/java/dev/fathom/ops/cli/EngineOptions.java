@@ -153,6 +153,20 @@ public final class EngineOptions {
     return generative() || llmConfig(config).configured();
   }
 
+  /**
+   * Opens {@code --model}, else the model server of {@code --llm} or {@code fathom.llm.url} (for
+   * the commands that only call a model: behavior mining and evaluation).
+   */
+  dev.fathom.drafters.lm.LanguageModel openAnyModel(FathomConfig config) {
+    if (!generative()) {
+      LlmConfig server = llmConfig(config);
+      if (server.configured()) return server.open();
+    } else if (llm != null) {
+      throw new ErrorHandler.UserError("--model and --llm both choose the model: give one of them");
+    }
+    return openModel();
+  }
+
   /** Opens {@code --model}; bad files become one-line errors naming them. */
   LocalLanguageModel openModel() {
     if (model == null) {

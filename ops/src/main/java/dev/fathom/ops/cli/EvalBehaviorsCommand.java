@@ -5,8 +5,8 @@ import dev.fathom.answer.GenerativeAnswerer;
 import dev.fathom.behaviors.eval.BehaviorEvaluation;
 import dev.fathom.behaviors.prompt.BehaviorLibrary;
 import dev.fathom.compressors.Evidence;
+import dev.fathom.drafters.lm.LanguageModel;
 import dev.fathom.drafters.lm.TokenListener;
-import dev.fathom.drafters.local.LocalLanguageModel;
 import dev.fathom.ops.json.Json;
 import dev.fathom.ops.workspace.Workspace;
 import dev.fathom.retrieval.SearchMode;
@@ -66,7 +66,7 @@ final class EvalBehaviorsCommand implements Callable<Integer> {
     BeirDataset ds = dataset.load(null);
     List<BeirDataset.Query> queries = ds.queries();
     if (limit != null && queries.size() > limit) queries = queries.subList(0, limit);
-    try (LocalLanguageModel model = engine.openModel();
+    try (LanguageModel model = engine.openAnyModel(data.config());
         Workspace ws = new Workspace(data.config());
         EvalIndex ei = EvalIndex.build(ws, ds)) {
       SearchMode m = mode == null ? ws.config().mode() : SearchMode.parse(mode);

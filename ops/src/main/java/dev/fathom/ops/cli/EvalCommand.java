@@ -1,7 +1,7 @@
 package dev.fathom.ops.cli;
 
 import dev.fathom.compressors.eval.CompressionEvaluation;
-import dev.fathom.drafters.local.LocalLanguageModel;
+import dev.fathom.drafters.lm.LanguageModel;
 import dev.fathom.ops.json.Json;
 import dev.fathom.ops.workspace.RankerSet;
 import dev.fathom.ops.workspace.Workspace;
@@ -74,12 +74,12 @@ public final class EvalCommand implements Runnable {
       boolean reranking = kind != RankerKind.NONE;
       boolean needsModel = kind == RankerKind.LISTWISE || kind == RankerKind.ATTENTION;
       try {
-        RankerSet.check(kind, ranking.model != null, data.config().dataDir());
+        RankerSet.check(kind, ranking.hasModelFor(kind), data.config().dataDir());
       } catch (IllegalArgumentException e) {
         throw new ErrorHandler.UserError(e.getMessage());
       }
       // A ranking index keeps what the rankers need (query vectors, the retriever's depth).
-      try (LocalLanguageModel model = needsModel ? ranking.openModel() : null;
+      try (LanguageModel model = needsModel ? ranking.openModel(data.config()) : null;
           Workspace ws = new Workspace(data.config());
           EvalIndex ei = reranking ? null : EvalIndex.build(ws, ds);
           RankingIndex ri = reranking ? RankingIndex.build(ws, ds, dataset.name()) : null) {
@@ -117,7 +117,7 @@ public final class EvalCommand implements Runnable {
 
   /** The reranked row, keyed by the ranker's name; its median time per question on stderr. */
   private static Map<String, Map<String, Double>> rerankRow(
-      Workspace ws, LocalLanguageModel model, RankingIndex ri, RankerKind kind) {
+      Workspace ws, LanguageModel model, RankingIndex ri, RankerKind kind) {
     try (RankerSet set =
         new RankerSet(
             model,

@@ -1,6 +1,7 @@
 package dev.fathom.ops.cli;
 
-import dev.fathom.drafters.local.LocalLanguageModel;
+import dev.fathom.drafters.lm.LanguageModel;
+import dev.fathom.ops.config.FathomConfig;
 import dev.fathom.ops.workspace.RankerSet;
 import dev.fathom.retrieval.rank.Ranker;
 import dev.fathom.retrieval.rank.RankerKind;
@@ -19,12 +20,35 @@ final class RerankOptions {
       description = "A GGUF model for --rerank listwise or attention (the in-JVM engine).")
   Path model;
 
-  /** Opens {@code --model}, or returns null when none is given; bad files are one-line errors. */
-  LocalLanguageModel openModel() {
-    if (model == null) return null;
+  @Option(
+      names = "--llm",
+      paramLabel = "URL",
+      description =
+          "An OpenAI-compatible model server for --rerank listwise (fathom.llm.* for the model id,"
+              + " key and retries); attention ranking needs --model.")
+  String llm;
+
+  /**
+   * Opens {@code --model}, else the server of {@code --llm}, or returns null when neither is given;
+   * bad files and URLs are one-line errors.
+   */
+  LanguageModel openModel(FathomConfig config) {
     EngineOptions engine = new EngineOptions();
+    engine.llm = llm;
+    if (model == null) {
+      if (llm == null) return null;
+      return engine.llmConfig(config).open();
+    }
+    if (llm != null) {
+      throw new ErrorHandler.UserError("--model and --llm both choose the ranking model: give one");
+    }
     engine.model = model;
     return engine.openModel();
+  }
+
+  /** Whether {@code kind} has the model it needs (attention: the in-JVM engine only). */
+  boolean hasModelFor(RankerKind kind) {
+    return kind == RankerKind.ATTENTION ? model != null : model != null || llm != null;
   }
 
   /** The ranker of {@code kind} in {@code set}; what is missing to run it is a user error. */

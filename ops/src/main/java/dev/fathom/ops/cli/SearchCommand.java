@@ -1,6 +1,6 @@
 package dev.fathom.ops.cli;
 
-import dev.fathom.drafters.local.LocalLanguageModel;
+import dev.fathom.drafters.lm.LanguageModel;
 import dev.fathom.ops.config.FathomConfig;
 import dev.fathom.ops.intake.QuestionIntake;
 import dev.fathom.ops.json.Json;
@@ -55,7 +55,7 @@ public final class SearchCommand implements Callable<Integer> {
     FathomConfig config = data.config();
     QuestionIntake.Search s = Questions.search(config, words, mode, k, rerank);
     boolean withModel = s.rerank() == RankerKind.LISTWISE || s.rerank() == RankerKind.ATTENTION;
-    try (LocalLanguageModel model = withModel ? ranking.openModel() : null;
+    try (LanguageModel model = withModel ? ranking.openModel(config) : null;
         Workspace ws = new Workspace(config)) {
       List<Hit> hits = ws.retriever().search(s.query(), s.mode(), s.k(), Principal.owner());
       if (s.rerank() != RankerKind.NONE) {
