@@ -53,6 +53,7 @@ import org.slf4j.LoggerFactory;
 public final class GenerativeAnswerer implements Answerer {
 
   private static final Logger log = LoggerFactory.getLogger(GenerativeAnswerer.class);
+  private static final ExtractiveAnswerer EXTRACTIVE = new ExtractiveAnswerer();
 
   /** The system message: what to do, before any evidence. */
   public static final String INSTRUCTIONS =
@@ -169,6 +170,9 @@ public final class GenerativeAnswerer implements Answerer {
   public Answer answer(
       String question, Evidence evidence, BehaviorLibrary.Offer offer, TokenListener listener) {
     Objects.requireNonNull(offer, "offer");
+    AnswerRequest request = AnswerRequest.of(listener);
+    if (request.extractive()) return EXTRACTIVE.answer(question, evidence, listener);
+    GenerationSettings generation = request.settings(settings.generation());
     if (evidence.isEmpty()) {
       listener.onText(ExtractiveAnswerer.NOTHING_FOUND);
       GenerationReport none =
@@ -177,9 +181,10 @@ public final class GenerativeAnswerer implements Answerer {
       return new Answer(question, ExtractiveAnswerer.NOTHING_FOUND, List.of(), Map.of(), none);
     }
     List<Source> evidenceSources = NumberedSources.ofEvidence(evidence);
-    List<ChatMessage> shortPrompt = messages(question, evidenceSources, offer);
+    List<ChatMessage> shortPrompt =
+        withInstructions(messages(question, evidenceSources, offer), request.instructions());
     List<Source> given = evidenceSources;
-    Generation generation;
+    Generation generated;
     SpeculationStats stats = null;
     // The LanguageModel contract: one call at a time. The lock is the model, shared with the
     // rankers that call it, so callers may answer from any number of threads.
@@ -189,19 +194,19 @@ public final class GenerativeAnswerer implements Answerer {
         SpeculativeGeneration sg =
             ((LocalLanguageModel) model)
                 .chatSpeculative(
-                    messages(question, given, offer),
+                    withInstructions(messages(question, given, offer), request.instructions()),
                     (LocalLanguageModel) drafter,
                     shortPrompt,
-                    settings.generation(),
+                    generation,
                     settings.rapid(),
                     listener);
-        generation = sg.generation();
+        generated = sg.generation();
         stats = sg.stats();
       } else {
-        generation = model.chat(shortPrompt, settings.generation(), listener);
+        generated = model.chat(shortPrompt, generation, listener);
       }
     }
-    CitationMarkers.Rewrite rewrite = CitationMarkers.rewrite(generation.text(), given.size());
+    CitationMarkers.Rewrite rewrite = CitationMarkers.rewrite(generated.text(), given.size());
     if (rewrite.dropped() > 0) {
       log.info(
           "removed {} citation marker(s) naming no source from {}'s answer (the prompt had {})",
@@ -221,20 +226,20 @@ public final class GenerativeAnswerer implements Answerer {
         new GenerationReport(
             model.name(),
             draftName(),
-            temperature(),
-            generation.promptTokenCount(),
-            generation.generatedTokenCount(),
-            generation.stopReason(),
-            generation.prefillNanos(),
-            generation.decodeNanos(),
+            generation.temperature(),
+            generated.promptTokenCount(),
+            generated.generatedTokenCount(),
+            generated.stopReason(),
+            generated.prefillNanos(),
+            generated.decodeNanos(),
             stats,
             rewrite.dropped(),
-            streamedCitations(generation.text(), given, fallback));
+            streamedCitations(generated.text(), given, fallback));
     BehaviorsUsed used =
         offer.behaviors().isEmpty()
             ? null
             : new BehaviorsUsed(
-                offer.names(), BehaviorCitations.cited(offer.names(), generation.text()));
+                offer.names(), BehaviorCitations.cited(offer.names(), generated.text()));
     return new Answer(
         question,
         rewrite.text().strip(),
@@ -261,6 +266,21 @@ public final class GenerativeAnswerer implements Answerer {
 
   private float temperature() {
     return settings.generation().temperature();
+  }
+
+  /**
+   * The caller's system message after Fathom's instructions: Fathom's rules (evidence only, cite
+   * it, retrieved text is data) come first and stay; the caller's add to them (tone, length,
+   * language).
+   */
+  static List<ChatMessage> withInstructions(List<ChatMessage> messages, String instructions) {
+    if (instructions.isBlank()) return messages;
+    List<ChatMessage> out = new ArrayList<>(messages);
+    out.set(
+        0,
+        ChatMessage.system(
+            messages.getFirst().content() + "\n\nInstructions from the caller:\n" + instructions));
+    return out;
   }
 
   /**

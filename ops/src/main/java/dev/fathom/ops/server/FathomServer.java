@@ -33,6 +33,8 @@ public final class FathomServer implements AutoCloseable {
   /** Whether Kafka questions may name their asking principal; see docs/security.md. */
   static final String PRINCIPAL_CLAIMS = "fathom.kafka.principal-claims";
 
+  private static final String SSE_KEEP_ALIVE = "fathom.http.sse-keep-alive";
+
   private final EmbeddedKafka broker; // null when joining an external cluster
   private final String bootstrapServers;
   private final QuestionStream questions;
@@ -215,6 +217,11 @@ public final class FathomServer implements AutoCloseable {
                 metrics,
                 httpSettings.apiKeys());
         api.withSessions(server.sessions);
+        api.openAi(
+            stage.generative() ? stage.sharedModel().name() : null,
+            config.raw().hasPath(SSE_KEEP_ALIVE)
+                ? config.raw().getDuration(SSE_KEEP_ALIVE)
+                : java.time.Duration.ofSeconds(15));
         if (server.behaviorLoop != null) {
           api.behaviors(server.behaviorLoop.module(), server.behaviorLoop.publisher());
         }

@@ -15,7 +15,6 @@ import dev.fathom.retrieval.access.Principal;
 import dev.fathom.retrieval.search.Retriever;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -45,8 +44,8 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  *   <li>{@code POST /v1/ask} {@code {"question","sessionId"?,"mode"?,"k"?}}: the answer JSON of
  *       {@code fathom.answers} (200), or the same object with an {@code "error"} (503) when the
  *       pipeline failed; 400 with {@code {"error"}} for a bad request
- *   <li>{@code POST /v1/chat/completions}: the OpenAI chat-completions format, see {@link
- *       ChatCompletions}
+ *   <li>{@code POST /v1/chat/completions}, {@code GET /v1/models}: the OpenAI API, see {@link
+ *       OpenAiRoutes}
  *   <li>{@code GET /v1/search?q=...&k=...&mode=...}: the {@code fathom search --json} object
  *   <li>{@code POST /v1/documents} {@code {"id","title","text"}} and {@code DELETE
  *       /v1/documents/{id}}: written to {@code fathom.documents} (202), from where every serve
@@ -77,6 +76,7 @@ final class HttpApi {
   private final Executor blocking;
   private final ServeMetrics metrics;
   private final ApiKeys keys;
+  private final OpenAiRoutes openAi;
   private SessionRoutes sessionRoutes; // null: no sessions on this server
   private BehaviorRoutes behaviorRoutes; // null without the behavior handbook
 
@@ -129,11 +129,23 @@ final class HttpApi {
             .lookup(DispatcherSelector.fromConfig(FathomPipeline.BLOCKING_DISPATCHER));
     this.intake = intake;
     this.ready = ready;
+    this.openAi = new OpenAiRoutes(questions, intake, maxValueBytes, blocking, metrics);
+  }
+
+  /**
+   * The OpenAI routes answer with {@code generativeModel} (its name; null: extractively) and send a
+   * keep-alive comment on a silent stream every {@code keepAlive}.
+   */
+  HttpApi openAi(String generativeModel, Duration keepAlive) {
+    openAi.generativeModel(generativeModel);
+    openAi.keepAlive(keepAlive);
+    return this;
   }
 
   /** Serves the {@code /v1/sessions} endpoints (and history in chat completions) from {@code s}. */
   HttpApi withSessions(dev.fathom.actors.session.SessionService s) {
     this.sessionRoutes = new SessionRoutes(s, intake, maxValueBytes);
+    openAi.sessions(sessionRoutes);
     return this;
   }
 
@@ -231,6 +243,19 @@ final class HttpApi {
           String header = request.getHeader("X-API-Key").map(h -> h.value().strip()).orElse(null);
           var caller = keys.principalOf(bearer).or(() -> keys.principalOf(header));
           if (caller.isPresent()) return inner.apply(caller.get());
+          if (OpenAiRoutes.owns(request.getUri().path())) {
+            return respondWithHeader(
+                org.apache.pekko.http.javadsl.model.headers.RawHeader.create(
+                    "WWW-Authenticate", "Bearer"),
+                () ->
+                    OpenAiRoutes.error(
+                        new OpenAiError(
+                            401,
+                            "an API key is required: send Authorization: Bearer KEY",
+                            "invalid_request_error",
+                            null,
+                            "invalid_api_key")));
+          }
           return respondWithHeader(
               org.apache.pekko.http.javadsl.model.headers.RawHeader.create(
                   "WWW-Authenticate", "Bearer"),
@@ -248,9 +273,7 @@ final class HttpApi {
   private Route v1Routes(Principal caller) {
     return concat(
         path(PathMatchers.segment("ask"), () -> post(() -> jsonBody(b -> ask(b, caller)))),
-        path(
-            PathMatchers.segment("chat").slash("completions"),
-            () -> post(() -> jsonBody(b -> chat(b, caller)))),
+        openAi.route(caller),
         path(PathMatchers.segment("search"), () -> get(() -> parameterMap(p -> search(p, caller)))),
         path(PathMatchers.segment("documents"), () -> post(() -> jsonBody(this::addDocument))),
         path(
@@ -280,78 +303,9 @@ final class HttpApi {
         });
   }
 
-  private Route chat(byte[] body, Principal caller) {
-    QuestionIntake.Accepted req;
-    try {
-      req =
-          ChatCompletions.parse(StrictJson.object(body, maxValueBytes, "body"), intake)
-              .askedBy(caller);
-    } catch (IllegalArgumentException e) {
-      return openAiError(StatusCodes.BAD_REQUEST, "invalid_request_error", e.getMessage());
-    }
-    if (sessionRoutes != null) {
-      List<ChatHistory.Message> messages =
-          ChatHistory.messages(StrictJson.object(body, maxValueBytes, "body").get("messages"));
-      if (ChatHistory.hasHistory(messages)) {
-        // Earlier turns: search the last question rewritten with them, as a session turn does.
-        Question asked = req.question();
-        QuestionIntake.Accepted plain = req;
-        return onSuccess(
-            CompletableFuture.supplyAsync(
-                () -> ChatHistory.rewrite(messages, sessionRoutes.rewriter()), blocking),
-            rw ->
-                chat(
-                    new QuestionIntake.Accepted(
-                        asked.withSearchQuery(rw.query()), plain.sessionId(), plain.stream())));
-      }
-    }
-    return chat(req);
-  }
-
-  private Route chat(QuestionIntake.Accepted req) {
-    Question q = req.question();
-    long created = System.currentTimeMillis() / 1000;
-    long start = System.nanoTime();
-    if (req.stream()) {
-      LiveEvents events = LiveEvents.open(questions.system());
-      String id = q.requestId();
-      events.send(ChatCompletions.opening(id, created));
-      questions
-          .ask(q, piece -> events.send(ChatCompletions.piece(id, created, piece)))
-          .thenApply(r -> observed(start, r))
-          .whenComplete(
-              (r, e) ->
-                  events.finish(
-                      r instanceof QuestionResult.Answered a
-                          ? ChatCompletions.closing(id, created, a)
-                          : ChatCompletions.failure(
-                              r instanceof QuestionResult.Failed f
-                                  ? f.reason()
-                                  : String.valueOf(e))));
-      return complete(HttpResponse.create().withStatus(StatusCodes.OK).withEntity(events.entity()));
-    }
-    return onSuccess(
-        questions.ask(q).thenApply(r -> observed(start, r)),
-        r ->
-            switch (r) {
-              case QuestionResult.Failed f ->
-                  openAiError(StatusCodes.SERVICE_UNAVAILABLE, "server_error", f.reason());
-              case QuestionResult.Answered a ->
-                  json(StatusCodes.OK, ChatCompletions.completion(q.requestId(), created, a));
-            });
-  }
-
   private QuestionResult observed(long startNanos, QuestionResult r) {
     metrics.question("http", startNanos, r);
     return r;
-  }
-
-  /** The error object of the OpenAI API: {@code {"error":{"message","type"}}}. */
-  private static Route openAiError(StatusCode status, String type, String message) {
-    Map<String, Object> error = new java.util.LinkedHashMap<>();
-    error.put("message", message);
-    error.put("type", type);
-    return json(status, Map.of("error", error));
   }
 
   private Route search(Map<String, String> params, Principal caller) {

@@ -57,6 +57,16 @@ final class LiveEvents {
     return dropped;
   }
 
+  /**
+   * The chunked {@code text/event-stream} entity with {@code comment} (an SSE comment line and its
+   * blank line) sent whenever nothing else was for {@code interval}.
+   */
+  ResponseEntity entity(java.time.Duration interval, String comment) {
+    ByteString keepAlive = ByteString.fromString(comment, StandardCharsets.UTF_8);
+    return HttpEntities.create(
+        MediaTypes.TEXT_EVENT_STREAM.toContentType(), source.keepAlive(interval, () -> keepAlive));
+  }
+
   /** The chunked {@code text/event-stream} entity. */
   ResponseEntity entity() {
     return HttpEntities.create(MediaTypes.TEXT_EVENT_STREAM.toContentType(), source);
