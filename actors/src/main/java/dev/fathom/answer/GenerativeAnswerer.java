@@ -168,10 +168,12 @@ public final class GenerativeAnswerer implements Answerer {
    */
   @Override
   public Answer answer(
-      String question, Evidence evidence, BehaviorLibrary.Offer offer, TokenListener listener) {
+      String question, Evidence evidence, BehaviorLibrary.Offer offer, TokenListener caller) {
     Objects.requireNonNull(offer, "offer");
-    AnswerRequest request = AnswerRequest.of(listener);
-    if (request.extractive()) return EXTRACTIVE.answer(question, evidence, listener);
+    AnswerRequest request = AnswerRequest.of(caller);
+    if (request.extractive()) return EXTRACTIVE.answer(question, evidence, request.stream());
+    // The model gets the caller's own listener: NONE lets a model server reply whole.
+    TokenListener listener = caller instanceof AnswerRequest r ? r.stream() : caller;
     GenerationSettings generation = request.settings(settings.generation());
     if (evidence.isEmpty()) {
       listener.onText(ExtractiveAnswerer.NOTHING_FOUND);

@@ -62,6 +62,64 @@ public final class FakeModelServer implements AutoCloseable {
     json(x, 200, body);
   }
 
+  /**
+   * A chat completion of {@code text} as an OpenAI server writes it for {@code request}: streamed
+   * (word by word, then a usage chunk) when it asks to stream, whole otherwise; cut after {@code
+   * max_tokens} words with finish reason {@code length}. Usage: 40 prompt tokens, one per word.
+   */
+  public static void reply(HttpExchange x, JsonNode request, String text) throws IOException {
+    String[] words = text.split("(?<= )");
+    int max = request.path("max_tokens").asInt(Integer.MAX_VALUE);
+    int n = Math.min(words.length, max);
+    String finish = n < words.length ? "length" : "stop";
+    String usage =
+        "{\"prompt_tokens\":40,\"completion_tokens\":" + n + ",\"total_tokens\":" + (40 + n) + "}";
+    if (!request.path("stream").asBoolean()) {
+      String said = String.join("", java.util.Arrays.copyOf(words, n));
+      json(
+          x,
+          200,
+          "{\"id\":\"c1\",\"object\":\"chat.completion\",\"model\":\"m\",\"choices\":[{"
+              + "\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
+              + JSON.writeValueAsString(said)
+              + "},\"finish_reason\":\""
+              + finish
+              + "\"}],\"usage\":"
+              + usage
+              + "}");
+      return;
+    }
+    x.getResponseHeaders().set("Content-Type", "text/event-stream");
+    x.sendResponseHeaders(200, 0);
+    var out = x.getResponseBody();
+    for (int i = 0; i < n; i++) {
+      event(
+          out,
+          "{\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{"
+              + "\"content\":"
+              + JSON.writeValueAsString(words[i])
+              + "},\"finish_reason\":null}]}");
+    }
+    event(
+        out,
+        "{\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{},"
+            + "\"finish_reason\":\""
+            + finish
+            + "\"}]}");
+    event(out, "{\"object\":\"chat.completion.chunk\",\"choices\":[],\"usage\":" + usage + "}");
+    event(out, "[DONE]");
+  }
+
+  private static void event(java.io.OutputStream out, String data) throws IOException {
+    out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+    out.flush();
+  }
+
+  /** The last request received. */
+  public JsonNode last() {
+    return requests.getLast();
+  }
+
   public static void json(HttpExchange x, int status, String body) throws IOException {
     byte[] b = body.getBytes(StandardCharsets.UTF_8);
     x.getResponseHeaders().set("Content-Type", "application/json");
