@@ -161,6 +161,8 @@ public final class EngineOptions {
     if (!generative()) {
       LlmConfig server = llmConfig(config);
       if (server.configured()) return server.open();
+      throw new ErrorHandler.UserError(
+          "a language model is required: --model FILE.gguf or --llm URL");
     } else if (llm != null) {
       throw new ErrorHandler.UserError("--model and --llm both choose the model: give one of them");
     }
@@ -169,6 +171,10 @@ public final class EngineOptions {
 
   /** Opens {@code --model}; bad files become one-line errors naming them. */
   LocalLanguageModel openModel() {
+    if (llm != null) {
+      throw new ErrorHandler.UserError(
+          "--llm is not for this command: it runs the in-JVM engine on --model FILE.gguf");
+    }
     if (model == null) {
       throw new ErrorHandler.UserError("--model FILE.gguf is required");
     }

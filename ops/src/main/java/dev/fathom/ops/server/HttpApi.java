@@ -251,7 +251,9 @@ final class HttpApi {
                     OpenAiRoutes.error(
                         new OpenAiError(
                             401,
-                            "an API key is required: send Authorization: Bearer KEY",
+                            bearer == null && header == null
+                                ? "an API key is required: send Authorization: Bearer KEY"
+                                : "the API key is not valid on this server",
                             "invalid_request_error",
                             null,
                             "invalid_api_key")));

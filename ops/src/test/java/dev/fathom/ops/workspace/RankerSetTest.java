@@ -52,7 +52,7 @@ class RankerSetTest {
         RankerSet set = new RankerSet(null, index, NO_EMBEDDER, dir, 100)) {
       assertEquals(List.of(RankerKind.NONE), set.available().stream().map(Ranker::kind).toList());
       assertEquals(
-          "listwise ranking needs a language model: add --model FILE.gguf",
+          "listwise ranking needs a language model: add --model FILE.gguf or --llm URL",
           refused(set, RankerKind.LISTWISE));
       assertTrue(refused(set, RankerKind.ATTENTION).contains("needs the in-JVM engine"));
       assertEquals(
