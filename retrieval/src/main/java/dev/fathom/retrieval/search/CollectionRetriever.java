@@ -13,14 +13,15 @@ import java.util.function.Function;
 /**
  * The retriever over several collections, each its own {@link PassageIndex}: a scoped search runs
  * {@link HybridRetriever} on the index of the scope's collection; the searches without a scope use
- * the {@code home} collection (the one a command was started with).
+ * the {@code home} scope (the collection and filter a command was started with: {@code fathom chat
+ * --collection C --filter F} reaches the session's searches this way).
  */
 public final class CollectionRetriever implements Retriever {
 
   private final Function<CollectionName, PassageIndex> indexes;
   private final Embedder embedder;
   private final HybridRetriever.Settings settings;
-  private final CollectionName home;
+  private final SearchScope home;
 
   /**
    * @param indexes the index of a collection, opened on demand; throws {@link
@@ -31,7 +32,7 @@ public final class CollectionRetriever implements Retriever {
       Function<CollectionName, PassageIndex> indexes,
       Embedder embedder,
       HybridRetriever.Settings settings,
-      CollectionName home) {
+      SearchScope home) {
     this.indexes = Objects.requireNonNull(indexes, "indexes");
     this.embedder = Objects.requireNonNull(embedder, "embedder");
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -43,25 +44,30 @@ public final class CollectionRetriever implements Retriever {
     return new HybridRetriever(indexes.apply(collection), embedder, settings);
   }
 
+  /** The scope of the searches that name none. */
+  public SearchScope home() {
+    return home;
+  }
+
   @Override
   public List<Hit> search(String query, SearchMode mode, int k) {
-    return of(home).search(query, mode, k);
+    return search(query, mode, k, Principal.owner());
   }
 
   @Override
   public List<Hit> search(String query, float[] queryVector, SearchMode mode, int k) {
-    return of(home).search(query, queryVector, mode, k);
+    return search(query, queryVector, mode, k, Principal.owner());
   }
 
   @Override
   public List<Hit> search(String query, SearchMode mode, int k, Principal caller) {
-    return of(home).search(query, mode, k, caller);
+    return search(query, mode, k, caller, home);
   }
 
   @Override
   public List<Hit> search(
       String query, float[] queryVector, SearchMode mode, int k, Principal caller) {
-    return of(home).search(query, queryVector, mode, k, caller);
+    return of(home.collection()).search(query, queryVector, mode, k, caller, home.filter());
   }
 
   @Override
