@@ -162,9 +162,12 @@ public final class FathomServer implements AutoCloseable {
       QuestionIntake intake = new QuestionIntake(QuestionIntake.Settings.of(config));
       ServeMetrics metrics = new ServeMetrics(index::passageCount, kafka.topics());
       if (loop != null) metrics.behaviors(loop.module().metrics());
+      // Documents naming a collection go to its own index (created on first use).
       DocumentIndexer indexer =
           new DocumentIndexer(
               index,
+              ws::writableIndex,
+              () -> ws.openCollections().values(),
               ws.embedder(),
               config.ingest().chunker(),
               kafka.topics().documents(),
@@ -215,6 +218,8 @@ public final class FathomServer implements AutoCloseable {
                 metrics,
                 httpSettings.apiKeys());
         api.withSessions(server.sessions);
+        api.withCollections(
+            new CollectionRoutes(ws, server.publisher, api.blocking(), kafka.maxValueBytes()));
         if (server.behaviorLoop != null) {
           api.behaviors(server.behaviorLoop.module(), server.behaviorLoop.publisher());
         }
