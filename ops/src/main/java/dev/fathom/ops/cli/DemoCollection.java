@@ -24,11 +24,23 @@ final class DemoCollection {
    * demo collection (told on {@code err}).
    */
   static CollectionName choose(FathomConfig config, ScopeOptions scope, PrintStream err) {
+    return choose(config, scope, err, true);
+  }
+
+  /**
+   * Like {@link #choose(FathomConfig, ScopeOptions, PrintStream)}; with {@code create} false the
+   * demo collection is chosen only when it exists already ({@code fathom search} never indexes the
+   * bundled docs itself).
+   */
+  static CollectionName choose(
+      FathomConfig config, ScopeOptions scope, PrintStream err, boolean create) {
     CollectionName named = scope.collection();
     if (scope.named()) return named;
-    if (new CollectionStore(config.dataDir()).exists(CollectionName.DEFAULT)) return named;
+    CollectionStore store = new CollectionStore(config.dataDir());
+    if (store.exists(CollectionName.DEFAULT)) return named;
+    if (!create && !store.exists(CollectionName.DEMO)) return named;
     err.println(
-        "fathom: you have ingested nothing yet, so this answer comes from the demo collection '"
+        "fathom: you have ingested nothing yet, so this comes from the demo collection '"
             + CollectionName.DEMO
             + "' (Fathom's own docs). `fathom ingest PATH...` adds your documents to the"
             + " 'default' collection, which is used from then on.");

@@ -65,10 +65,10 @@ public final class SearchCommand implements Callable<Integer> {
     QuestionIntake.Search s = Questions.search(config, words, mode, k, rerank);
     boolean withModel = s.rerank() == RankerKind.LISTWISE || s.rerank() == RankerKind.ATTENTION;
     SearchScope named = scope.scope();
-    SearchScope where = DemoCollection.in(DemoCollection.choose(config, scope, System.err), named);
+    SearchScope where =
+        DemoCollection.in(DemoCollection.choose(config, scope, System.err, false), named);
     try (LocalLanguageModel model = withModel ? ranking.openModel() : null;
         Workspace ws = new Workspace(config, where)) {
-      DemoCollection.ensureIndexed(ws);
       List<Hit> hits = ws.retriever().search(s.query(), s.mode(), s.k(), Principal.owner(), where);
       // Relevance of the retrieval itself: a ranker reorders, it does not rescore on this scale.
       Map<String, Double> relevance = Relevance.of(hits, s.mode(), config.retrieval());

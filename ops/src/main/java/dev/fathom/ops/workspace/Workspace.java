@@ -173,11 +173,11 @@ public final class Workspace implements AutoCloseable {
 
   private IndexUnavailableException noCollection(CollectionName name) {
     return new IndexUnavailableException(
-        "no collection '"
+        "no index at "
+            + collections.indexDir(name)
+            + " (collection '"
             + name
-            + "' in "
-            + config.dataDir()
-            + ": run `fathom ingest"
+            + "'): run `fathom ingest"
             + (name.equals(CollectionName.DEFAULT) ? "" : " --collection " + name)
             + " PATH...` first (`fathom collections list` shows those there are)");
   }
