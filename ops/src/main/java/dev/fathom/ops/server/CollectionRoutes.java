@@ -75,6 +75,14 @@ final class CollectionRoutes {
     return Relevance.of(hits, mode, ws.config().retrieval());
   }
 
+  /** Why a question of {@code scope} cannot be answered here (no such collection), or null. */
+  String missing(dev.fathom.retrieval.search.SearchScope scope) {
+    CollectionName c = scope.collection();
+    return ws.collections().exists(c)
+        ? null
+        : "no collection '" + c + "' on this server (GET /v1/collections lists them)";
+  }
+
   Route route(Principal caller) {
     return pathPrefix(
         "collections",

@@ -437,6 +437,9 @@ final class HttpApi {
       return json(StatusCodes.BAD_REQUEST, Map.of("error", e.getMessage()));
     }
     Question q = accepted.question();
+    if (collectionRoutes != null && collectionRoutes.missing(q.scope()) != null) {
+      return json(StatusCodes.NOT_FOUND, Map.of("error", collectionRoutes.missing(q.scope())));
+    }
     String sessionId = accepted.sessionId();
     boolean stream = accepted.stream();
     Inbound.QuestionMessage m = Inbound.QuestionMessage.of(accepted);

@@ -10,15 +10,16 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Collections, metadata filters and readable citations through the real command line: a real Lucene
  * index per collection on disk, the real ONNX embedder.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the demo test needs a data dir without input
+@TestMethodOrder(
+    MethodOrderer.OrderAnnotation.class) // the demo test needs a data dir without input
 class CollectionsCliIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
