@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.fathom.answer.Answer;
 import dev.fathom.answer.Citation;
-import dev.fathom.ops.cli.Sources;
 import dev.fathom.retrieval.Hit;
 import dev.fathom.retrieval.SearchMode;
 import java.util.ArrayList;
@@ -60,7 +59,7 @@ public final class Json {
       Map<String, Object> gm = new LinkedHashMap<>();
       gm.put("n", g.n());
       gm.put("source", g.source());
-      gm.put("path", Sources.display(g.source()));
+      gm.put("path", SourcePaths.display(g.source()));
       gm.put("title", g.title());
       List<Map<String, Object>> ps = new ArrayList<>();
       for (Citation c : g.passages()) {
@@ -81,7 +80,7 @@ public final class Json {
       cm.put("n", c.n());
       cm.put("source_n", sourceOf.get(c.n()));
       cm.put("source", c.source());
-      cm.put("path", Sources.display(c.source()));
+      cm.put("path", SourcePaths.display(c.source()));
       cm.put("title", c.title());
       cm.put("start", c.start());
       cm.put("end", c.end());
@@ -121,7 +120,7 @@ public final class Json {
       m.put("score", h.score());
       m.put("id", h.passage().id());
       m.put("source", h.passage().source());
-      if (relevance != null) m.put("path", Sources.display(h.passage().source()));
+      if (relevance != null) m.put("path", SourcePaths.display(h.passage().source()));
       m.put("title", h.passage().title());
       m.put("start", h.passage().start());
       m.put("end", h.passage().end());

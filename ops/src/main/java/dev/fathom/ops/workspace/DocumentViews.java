@@ -1,6 +1,6 @@
 package dev.fathom.ops.workspace;
 
-import dev.fathom.ops.cli.Sources;
+import dev.fathom.ops.json.SourcePaths;
 import dev.fathom.retrieval.filter.MetadataFilter;
 import dev.fathom.retrieval.filter.SearchFilter;
 import dev.fathom.retrieval.index.FileRecord;
@@ -48,10 +48,10 @@ public final class DocumentViews {
   public static Map<String, Object> row(FileRecord r) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", r.source());
-    m.put("path", Sources.display(r.source()));
+    m.put("path", SourcePaths.display(r.source()));
     m.put("title", r.title() == null ? "" : r.title());
     m.put("passages", r.passages());
-    m.put("origin", r.fromStream() ? r.root() : Sources.display(r.root()));
+    m.put("origin", r.fromStream() ? r.root() : SourcePaths.display(r.root()));
     m.put("acl", r.acl().tokens());
     m.put("metadata", r.metadata().fields());
     return m;
