@@ -3,6 +3,7 @@ package dev.fathom.actors;
 import dev.fathom.retrieval.SearchMode;
 import dev.fathom.retrieval.access.Principal;
 import dev.fathom.retrieval.rank.RankerKind;
+import dev.fathom.retrieval.search.SearchScope;
 import java.util.Objects;
 
 /**
@@ -23,6 +24,8 @@ import java.util.Objects;
  *     end?"), while compression and the answer still see the user's own words.
  * @param selfImprove answer, extract behaviors from that answer, answer again with them (the
  *     behavior handbook's self-improvement, Didolkar et al. §5); needs a language model
+ * @param scope the collection searched and the metadata filter its passages must match ({@link
+ *     SearchScope#DEFAULT}: the whole default collection)
  */
 public record Question(
     String requestId,
@@ -32,7 +35,8 @@ public record Question(
     Principal asker,
     RankerKind rerank,
     String searchQuery,
-    boolean selfImprove) {
+    boolean selfImprove,
+    SearchScope scope) {
 
   /** Longest question accepted, in characters. */
   public static final int MAX_TEXT_CHARS = 10_000;
@@ -59,6 +63,7 @@ public record Question(
     if (k < 1 || k > MAX_K) {
       throw new IllegalArgumentException("k must be in 1.." + MAX_K + ", got " + k);
     }
+    if (scope == null) scope = SearchScope.DEFAULT;
     if (searchQuery == null) searchQuery = text;
     if (searchQuery.isBlank() || searchQuery.length() > MAX_TEXT_CHARS) {
       throw new IllegalArgumentException(
@@ -67,6 +72,19 @@ public record Question(
               + " characters, got "
               + searchQuery.length());
     }
+  }
+
+  /** A question of the whole default collection. */
+  public Question(
+      String requestId,
+      String text,
+      SearchMode mode,
+      int k,
+      Principal asker,
+      RankerKind rerank,
+      String searchQuery,
+      boolean selfImprove) {
+    this(requestId, text, mode, k, asker, rerank, searchQuery, selfImprove, SearchScope.DEFAULT);
   }
 
   /**
@@ -80,21 +98,26 @@ public record Question(
 
   /** This question asked by {@code asker}. */
   public Question withAsker(Principal asker) {
-    return new Question(requestId, text, mode, k, asker, rerank, searchQuery, selfImprove);
+    return new Question(requestId, text, mode, k, asker, rerank, searchQuery, selfImprove, scope);
   }
 
   /** This question with its passages reordered by {@code rerank}. */
   public Question withRerank(RankerKind rerank) {
-    return new Question(requestId, text, mode, k, asker, rerank, searchQuery, selfImprove);
+    return new Question(requestId, text, mode, k, asker, rerank, searchQuery, selfImprove, scope);
   }
 
   /** This question searched by {@code searchQuery} (a rewritten follow-up). */
   public Question withSearchQuery(String searchQuery) {
-    return new Question(requestId, text, mode, k, asker, rerank, searchQuery, selfImprove);
+    return new Question(requestId, text, mode, k, asker, rerank, searchQuery, selfImprove, scope);
   }
 
   /** This question answered with behavior-guided self-improvement when {@code selfImprove}. */
   public Question withSelfImprove(boolean selfImprove) {
-    return new Question(requestId, text, mode, k, asker, rerank, searchQuery, selfImprove);
+    return new Question(requestId, text, mode, k, asker, rerank, searchQuery, selfImprove, scope);
+  }
+
+  /** This question searched in {@code scope} (a collection and a metadata filter). */
+  public Question withScope(SearchScope scope) {
+    return new Question(requestId, text, mode, k, asker, rerank, searchQuery, selfImprove, scope);
   }
 }

@@ -175,7 +175,12 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
         HITS,
         r ->
             new RetrieverActor.Search(
-                question.searchQuery(), question.mode(), question.k(), question.asker(), r),
+                question.searchQuery(),
+                question.mode(),
+                question.k(),
+                question.asker(),
+                question.scope(),
+                r),
         Retrieved::new);
   }
 

@@ -4,6 +4,7 @@ import dev.fathom.retrieval.Hit;
 import dev.fathom.retrieval.SearchMode;
 import dev.fathom.retrieval.access.Principal;
 import dev.fathom.retrieval.search.Retriever;
+import dev.fathom.retrieval.search.SearchScope;
 import java.util.List;
 import java.util.Objects;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -31,10 +32,22 @@ public final class RetrieverActor extends AbstractBehavior<RetrieverActor.Comman
       SearchMode mode,
       int k,
       Principal caller,
+      SearchScope scope,
       ActorRef<StatusReply<List<Hit>>> replyTo)
       implements Command {
     public Search {
       Objects.requireNonNull(caller, "caller");
+      Objects.requireNonNull(scope, "scope");
+    }
+
+    /** A search of the whole default collection. */
+    public Search(
+        String query,
+        SearchMode mode,
+        int k,
+        Principal caller,
+        ActorRef<StatusReply<List<Hit>>> replyTo) {
+      this(query, mode, k, caller, SearchScope.DEFAULT, replyTo);
     }
 
     /** A search as {@link Principal#anonymous()}: public passages only. */
@@ -61,7 +74,13 @@ public final class RetrieverActor extends AbstractBehavior<RetrieverActor.Comman
   }
 
   private Behavior<Command> onSearch(Search m) {
-    StageCall.reply(m.replyTo(), () -> retriever.search(m.query(), m.mode(), m.k(), m.caller()));
+    // The scope-less call for the default scope keeps retrievers that cannot filter working.
+    StageCall.reply(
+        m.replyTo(),
+        () ->
+            m.scope().equals(SearchScope.DEFAULT)
+                ? retriever.search(m.query(), m.mode(), m.k(), m.caller())
+                : retriever.search(m.query(), m.mode(), m.k(), m.caller(), m.scope()));
     return this;
   }
 }

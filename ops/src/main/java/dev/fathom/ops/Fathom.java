@@ -4,6 +4,8 @@ import dev.fathom.ops.cli.AskCommand;
 import dev.fathom.ops.cli.BehaviorsCommand;
 import dev.fathom.ops.cli.BenchCommand;
 import dev.fathom.ops.cli.ChatCommand;
+import dev.fathom.ops.cli.CollectionsCommand;
+import dev.fathom.ops.cli.DocumentsCommand;
 import dev.fathom.ops.cli.ErrorHandler;
 import dev.fathom.ops.cli.EvalCommand;
 import dev.fathom.ops.cli.FeedbackCommand;
@@ -36,6 +38,8 @@ import picocli.CommandLine.Command;
       SearchCommand.class,
       GenerateCommand.class,
       IngestCommand.class,
+      CollectionsCommand.class,
+      DocumentsCommand.class,
       EvalCommand.class,
       BenchCommand.class,
       TrainCommand.class,

@@ -5,7 +5,6 @@ import dev.fathom.actors.QuestionResult;
 import dev.fathom.actors.QuestionService;
 import dev.fathom.answer.Answer;
 import dev.fathom.answer.AnswerStage;
-import dev.fathom.answer.Citation;
 import dev.fathom.answer.GenerationReport;
 import dev.fathom.drafters.lm.TokenListener;
 import dev.fathom.ops.config.FathomConfig;
@@ -15,6 +14,7 @@ import dev.fathom.ops.workspace.Workspace;
 import dev.fathom.retrieval.rank.RankerKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.fathom.retrieval.search.SearchScope;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +30,8 @@ import picocli.CommandLine.Parameters;
     name = "ask",
     description = {
       "Answer a question from the indexed documents, with numbered citations.",
-      "On first use (no index yet) Fathom indexes its own docs/ folder.",
+      "Until you ingest documents, it answers from the demo collection fathom-docs",
+      "(Fathom's own docs/ folder, indexed on first use) and says so on stderr.",
       "With --server URL the question goes to a running `fathom serve` instead.",
       "With --model FILE.gguf a language model writes the answer from the evidence."
     })
@@ -39,6 +40,7 @@ public final class AskCommand implements Callable<Integer> {
   @Mixin DataOption data;
   @Mixin EngineOptions engine;
   @Mixin SamplingOptions sampling;
+  @Mixin ScopeOptions scope;
 
   @Option(names = "--json", description = "Print the answer as JSON.")
   boolean json;
@@ -99,6 +101,7 @@ public final class AskCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     FathomConfig config = data.config();
     Question q = Questions.ask(config, words, mode, k, rerank).question();
+    SearchScope named = scope.scope(); // bad --collection/--filter: refused before any work
     boolean generative = engine.generative();
     if (selfImprove && !engine.answersWithModel(config)) {
       throw new ErrorHandler.UserError("--self-improve needs --model FILE.gguf or --llm URL");
@@ -110,6 +113,7 @@ public final class AskCommand implements Callable<Integer> {
                 + " combined with --server");
       }
       new RemoteAsk(server, apiKey)
+          .scope(scope.named() ? named.collection().value() : null, scope.filters)
           .ask(q.text(), mode == null ? null : q.mode().label(), k, rerank, json, System.out);
       return 0;
     }
@@ -122,9 +126,11 @@ public final class AskCommand implements Callable<Integer> {
       throw new ErrorHandler.UserError(e.getMessage());
     }
     // The workspace closes first: its pipeline stops before the models it calls are closed.
+    SearchScope where = DemoCollection.in(DemoCollection.choose(config, scope, System.err), named);
+    q = q.withScope(where);
     try (AnswerStage stage = engine.openStage(config, sampling.settings(0f));
-        Workspace ws = new Workspace(config)) {
-      if (!ws.indexExists()) indexDefaultCorpus(ws);
+        Workspace ws = new Workspace(config, where)) {
+      DemoCollection.ensureIndexed(ws);
       QuestionService service = ws.questions(stage);
       if (!stage.generative()) {
         print(ask(service, q, TokenListener.NONE));
@@ -170,7 +176,8 @@ public final class AskCommand implements Callable<Integer> {
     }
     // The streamed text carries the model's own numbers; list the sources by those.
     System.out.println();
-    printSources(run.generated() ? run.streamedCitations() : a.citations());
+    SourceLines.printStreamed(
+        run.generated() ? run.streamedCitations() : a.citations(), System.out);
     if (a.behaviors() != null) {
       System.err.println(
           "Behaviors offered: "
@@ -223,36 +230,6 @@ public final class AskCommand implements Callable<Integer> {
       System.out.println(Json.write(Json.answer(a)));
       return;
     }
-    System.out.println(a.text());
-    printSources(a.citations());
-  }
-
-  private static void printSources(List<Citation> citations) {
-    if (citations.isEmpty()) return;
-    System.out.println();
-    System.out.println("Sources:");
-    for (Citation c : citations) {
-      System.out.println("[" + c.n() + "] " + Sources.display(c.source()) + " \u2014 " + c.title());
-    }
-  }
-
-  private static void indexDefaultCorpus(Workspace ws) {
-    Path home = Path.of(System.getProperty("fathom.home", ".")).toAbsolutePath().normalize();
-    Path corpus = home.resolve(ws.config().defaultCorpus());
-    if (!Files.isDirectory(corpus)) {
-      throw new ErrorHandler.UserError(
-          "no index at "
-              + ws.config().indexDir()
-              + " and no default corpus at "
-              + corpus
-              + ": run `fathom ingest PATH...` first");
-    }
-    System.err.println(
-        "First use: indexing "
-            + Sources.display(corpus.toString())
-            + " into "
-            + ws.config().indexDir()
-            + " ...");
-    IngestCommand.runIngest(ws, List.of(corpus), System.err);
+    SourceLines.printAnswer(a, System.out);
   }
 }

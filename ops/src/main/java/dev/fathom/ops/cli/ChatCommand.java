@@ -4,7 +4,6 @@ import dev.fathom.actors.QuestionResult;
 import dev.fathom.actors.QuestionService;
 import dev.fathom.actors.session.SessionService;
 import dev.fathom.actors.session.TurnResult;
-import dev.fathom.answer.Answer;
 import dev.fathom.answer.AnswerStage;
 import dev.fathom.drafters.lm.TokenListener;
 import dev.fathom.memory.session.Transcript;
@@ -17,7 +16,6 @@ import dev.fathom.ops.workspace.Workspace;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,6 +40,7 @@ public final class ChatCommand implements Callable<Integer> {
   @Mixin DataOption data;
   @Mixin EngineOptions engine;
   @Mixin SamplingOptions sampling;
+  @Mixin ScopeOptions scope;
 
   @Option(
       names = "--session",
@@ -66,10 +65,15 @@ public final class ChatCommand implements Callable<Integer> {
     String id = session != null ? session : "chat-" + UUID.randomUUID().toString().substring(0, 8);
     QuestionIntake intake = new QuestionIntake(QuestionIntake.Settings.of(config));
     try (AnswerStage stage = engine.openStage(config, sampling.settings(0f));
-        Workspace ws = new Workspace(config)) {
+        // Every turn's search goes to this collection, filtered (the workspace's home scope).
+        Workspace ws = new Workspace(config, scope.scope())) {
       if (!ws.indexExists()) {
         throw new ErrorHandler.UserError(
-            "no index at " + config.indexDir() + ": run `fathom ingest PATH...` first");
+            "no collection '"
+                + ws.home().collection()
+                + "' at "
+                + ws.indexDir()
+                + ": run `fathom ingest PATH...` first");
       }
       QuestionService questions = ws.questions(stage);
       try (SessionService sessions =
@@ -140,21 +144,15 @@ public final class ChatCommand implements Callable<Integer> {
     }
     switch (r.result()) {
       case QuestionResult.Answered a -> {
-        if (streamed) System.out.println();
-        else System.out.println(a.answer().text());
-        printSources(a.answer());
+        if (streamed) {
+          System.out.println();
+          SourceLines.printStreamed(a.answer().citations(), System.out);
+        } else {
+          SourceLines.printAnswer(a.answer(), System.out);
+        }
+        System.out.println();
       }
       case QuestionResult.Failed f -> System.err.println("fathom: not answered: " + f.reason());
     }
-  }
-
-  private static void printSources(Answer a) {
-    List<dev.fathom.answer.Citation> cs = a.citations();
-    if (cs.isEmpty()) return;
-    System.out.println("Sources:");
-    for (dev.fathom.answer.Citation c : cs) {
-      System.out.println("[" + c.n() + "] " + Sources.display(c.source()) + " \u2014 " + c.title());
-    }
-    System.out.println();
   }
 }

@@ -3,10 +3,14 @@ package dev.fathom.ops.cli;
 import dev.fathom.ops.workspace.Workspace;
 import dev.fathom.retrieval.access.AccessList;
 import dev.fathom.retrieval.access.AccessLists;
+import dev.fathom.retrieval.collection.CollectionName;
 import dev.fathom.retrieval.ingest.IngestListener;
 import dev.fathom.retrieval.ingest.IngestReport;
+import dev.fathom.retrieval.meta.DocumentMetadata;
+import dev.fathom.retrieval.search.SearchScope;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -18,7 +22,8 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "ingest",
     description = {
-      "Index files and directories (.txt, .md, .html, .pdf).",
+      "Index files and directories (.txt, .md, .html, .pdf) into a collection (--collection,",
+      "default: default).",
       "Unchanged files are skipped, changed files replaced, and files gone from an ingested",
       "directory removed. Unreadable files are reported and skipped."
     })
@@ -38,11 +43,35 @@ public final class IngestCommand implements Callable<Integer> {
       })
   String acl;
 
+  @Option(
+      names = "--collection",
+      paramLabel = "NAME",
+      description = "The collection to add the files to (default: default); created when new.")
+  String collection;
+
+  @Option(
+      names = "--meta",
+      paramLabel = "KEY=VALUE",
+      description = {
+        "Metadata for every file of this ingest (repeatable), beside what the files say",
+        "about themselves (front matter, HTML meta, PDF info); searchable with --filter."
+      })
+  List<String> meta = new ArrayList<>();
+
   @Override
   public Integer call() {
     AccessList defaultAcl = acl == null ? AccessList.PUBLIC : AccessLists.parse(acl);
-    try (Workspace ws = new Workspace(data.config())) {
-      runIngest(ws, paths, defaultAcl, System.out);
+    CollectionName name;
+    DocumentMetadata extra = DocumentMetadata.EMPTY;
+    try {
+      name = CollectionName.of(collection);
+      for (String m : meta) extra = extra.with(DocumentMetadata.parseAssignment(m));
+    } catch (IllegalArgumentException e) {
+      throw new ErrorHandler.UserError(e.getMessage());
+    }
+    try (Workspace ws = new Workspace(data.config(), SearchScope.of(name))) {
+      runIngest(ws, paths, defaultAcl, extra, System.out);
+      System.out.println("Collection: " + name + " (" + ws.indexDir() + ")");
     }
     return 0;
   }
@@ -53,6 +82,15 @@ public final class IngestCommand implements Callable<Integer> {
 
   static IngestReport runIngest(
       Workspace ws, List<Path> paths, AccessList defaultAcl, PrintStream summary) {
+    return runIngest(ws, paths, defaultAcl, DocumentMetadata.EMPTY, summary);
+  }
+
+  static IngestReport runIngest(
+      Workspace ws,
+      List<Path> paths,
+      AccessList defaultAcl,
+      DocumentMetadata extra,
+      PrintStream summary) {
     ProgressBar bar = new ProgressBar("ingest");
     IngestReport report =
         ws.ingest(
@@ -68,7 +106,8 @@ public final class IngestCommand implements Callable<Integer> {
                 bar.message("warning: skipped " + reason);
               }
             },
-            defaultAcl);
+            defaultAcl,
+            extra);
     bar.finish();
     summary.println(report.summary());
     return report;

@@ -33,6 +33,8 @@ final class RemoteAsk {
   private final URI endpoint;
   private final String server;
   private final String apiKey; // null or blank: none sent
+  private String collection; // null: the server's default
+  private java.util.List<String> filters = java.util.List.of();
 
   RemoteAsk(String server, String apiKey) {
     String base = server.strip().replaceAll("/+$", "");
@@ -50,6 +52,15 @@ final class RemoteAsk {
     this.apiKey = apiKey;
   }
 
+  /**
+   * Sends {@code collection} (null: none) and the {@code --filter} expressions with the question.
+   */
+  RemoteAsk scope(String collection, java.util.List<String> filters) {
+    this.collection = collection;
+    this.filters = java.util.List.copyOf(filters);
+    return this;
+  }
+
   /** Asks and prints; a failure is a one-line {@link ErrorHandler.UserError}. */
   void ask(String question, String mode, Integer k, boolean json, PrintStream out)
       throws InterruptedException {
@@ -65,6 +76,8 @@ final class RemoteAsk {
     if (mode != null) body.put("mode", mode);
     if (k != null) body.put("k", k);
     if (rerank != null) body.put("rerank", rerank);
+    if (collection != null) body.put("collection", collection);
+    if (!filters.isEmpty()) body.put("filter", filters);
     HttpRequest.Builder request =
         HttpRequest.newBuilder(endpoint)
             .timeout(REQUEST_TIMEOUT)

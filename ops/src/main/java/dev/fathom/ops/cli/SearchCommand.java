@@ -8,7 +8,10 @@ import dev.fathom.ops.workspace.Workspace;
 import dev.fathom.retrieval.Hit;
 import dev.fathom.retrieval.access.Principal;
 import dev.fathom.retrieval.rank.RankerKind;
+import dev.fathom.retrieval.search.Relevance;
+import dev.fathom.retrieval.search.SearchScope;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,13 +19,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code fathom search "query"}: ranked passages with scores and sources. */
-@Command(name = "search", description = "Print the passages that best match a query.")
+@Command(
+    name = "search",
+    description = {
+      "Print the passages that best match a query, each with its relevance (0-1; the raw",
+      "score of the retrieval mode is in --json)."
+    })
 public final class SearchCommand implements Callable<Integer> {
 
   private static final int SNIPPET_CHARS = 240;
 
   @Mixin DataOption data;
   @Mixin RerankOptions ranking;
+  @Mixin ScopeOptions scope;
 
   @Option(
       names = "--rerank",
@@ -55,25 +64,33 @@ public final class SearchCommand implements Callable<Integer> {
     FathomConfig config = data.config();
     QuestionIntake.Search s = Questions.search(config, words, mode, k, rerank);
     boolean withModel = s.rerank() == RankerKind.LISTWISE || s.rerank() == RankerKind.ATTENTION;
+    SearchScope named = scope.scope();
+    SearchScope where =
+        DemoCollection.in(DemoCollection.choose(config, scope, System.err, false), named);
     try (LanguageModel model = withModel ? ranking.openModel(config) : null;
-        Workspace ws = new Workspace(config)) {
-      List<Hit> hits = ws.retriever().search(s.query(), s.mode(), s.k(), Principal.owner());
+        Workspace ws = new Workspace(config, where)) {
+      List<Hit> hits = ws.retriever().search(s.query(), s.mode(), s.k(), Principal.owner(), where);
+      // Relevance of the retrieval itself: a ranker reorders, it does not rescore on this scale.
+      Map<String, Double> relevance = Relevance.of(hits, s.mode(), config.retrieval());
       if (s.rerank() != RankerKind.NONE) {
         hits = RerankOptions.ranker(ws.rankers(model), s.rerank()).rank(s.query(), hits).hits();
       }
-      if (json) System.out.println(Json.write(Json.search(s.query(), s.mode(), hits)));
-      else print(hits);
+      if (json) {
+        System.out.println(Json.write(Json.search(s.query(), s.mode(), hits, relevance)));
+      } else {
+        print(hits, relevance);
+      }
     }
     return 0;
   }
 
-  private static void print(List<Hit> hits) {
+  private static void print(List<Hit> hits, Map<String, Double> relevance) {
     if (hits.isEmpty()) System.out.println("No passages match.");
     for (Hit h : hits) {
       System.out.printf(
-          "%2d. %.4f  %s \u2014 %s  [%d-%d]%n",
+          "%2d. %.2f  %s \u2014 %s  [%d-%d]%n",
           h.rank(),
-          h.score(),
+          relevance.getOrDefault(h.passage().id(), 0.0),
           Sources.display(h.passage().source()),
           h.passage().title(),
           h.passage().start(),

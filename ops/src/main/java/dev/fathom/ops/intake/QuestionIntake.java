@@ -331,6 +331,8 @@ public final class QuestionIntake {
       }
       a = new Accepted(a.question().withSelfImprove(b.booleanValue()), a.sessionId(), a.stream());
     }
+    // Collections and metadata filters (docs/collections.md): "collection", "filter".
+    a = new Accepted(a.question().withScope(ScopeIntake.fromJson(j)), a.sessionId(), a.stream());
     return a;
   }
 

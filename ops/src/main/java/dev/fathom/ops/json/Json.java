@@ -41,19 +41,46 @@ public final class Json {
   }
 
   /**
-   * {@code {"question", "answer", "citations":[{"n","source","title","start","end","passage"}],
-   * "timings_ms":{...}}}, and {@code "behaviors":{"offered":[...],"cited":[...]}} when the handbook
-   * offered behaviors.
+   * {@code {"question", "answer", "sources":[{"n","source","path","title","passages":[{"start",
+   * "end","passage"}]}], "citations":[{"n","source_n","source","path","title","start","end",
+   * "passage"}], "timings_ms":{...}}}, and {@code "behaviors":{"offered":[...],"cited":[...]}} when
+   * the handbook offered behaviors. The answer's {@code [n]} markers are the documents' numbers
+   * ({@code sources[].n}, {@link CitationGroups}); {@code citations} keeps one entry per passage,
+   * {@code source_n} naming its document. {@code path} is the source as the text output shows it.
    */
   public static Map<String, Object> answer(Answer a) {
     Map<String, Object> m = new LinkedHashMap<>();
+    CitationGroups.Grouped grouped = CitationGroups.group(a.text(), a.citations());
     m.put("question", a.question());
-    m.put("answer", a.text());
+    m.put("answer", grouped.text());
+    List<Map<String, Object>> sources = new ArrayList<>();
+    Map<Integer, Integer> sourceOf = new LinkedHashMap<>();
+    for (CitationGroups.Source g : grouped.sources()) {
+      Map<String, Object> gm = new LinkedHashMap<>();
+      gm.put("n", g.n());
+      gm.put("source", g.source());
+      gm.put("path", SourcePaths.display(g.source()));
+      gm.put("title", g.title());
+      List<Map<String, Object>> ps = new ArrayList<>();
+      for (Citation c : g.passages()) {
+        sourceOf.put(c.n(), g.n());
+        Map<String, Object> pm = new LinkedHashMap<>();
+        pm.put("start", c.start());
+        pm.put("end", c.end());
+        pm.put("passage", c.passage());
+        ps.add(pm);
+      }
+      gm.put("passages", ps);
+      sources.add(gm);
+    }
+    m.put("sources", sources);
     List<Map<String, Object>> cites = new ArrayList<>();
     for (Citation c : a.citations()) {
       Map<String, Object> cm = new LinkedHashMap<>();
       cm.put("n", c.n());
+      cm.put("source_n", sourceOf.get(c.n()));
       cm.put("source", c.source());
+      cm.put("path", SourcePaths.display(c.source()));
       cm.put("title", c.title());
       cm.put("start", c.start());
       cm.put("end", c.end());
@@ -75,13 +102,25 @@ public final class Json {
    * "passage"}]}}.
    */
   public static Map<String, Object> search(String query, SearchMode mode, List<Hit> hits) {
+    return search(query, mode, hits, null);
+  }
+
+  /**
+   * Like {@link #search(String, SearchMode, List)}, each hit also with its {@code "relevance"}
+   * (0–1, {@link dev.fathom.retrieval.search.Relevance}; {@code score} stays the mode's raw score)
+   * and its {@code "path"} as the text output shows it.
+   */
+  public static Map<String, Object> search(
+      String query, SearchMode mode, List<Hit> hits, Map<String, Double> relevance) {
     List<Map<String, Object>> out = new ArrayList<>();
     for (Hit h : hits) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("rank", h.rank());
+      if (relevance != null) m.put("relevance", relevance.getOrDefault(h.passage().id(), 0.0));
       m.put("score", h.score());
       m.put("id", h.passage().id());
       m.put("source", h.passage().source());
+      if (relevance != null) m.put("path", SourcePaths.display(h.passage().source()));
       m.put("title", h.passage().title());
       m.put("start", h.passage().start());
       m.put("end", h.passage().end());

@@ -1,10 +1,12 @@
 package dev.fathom.ops.server;
 
 import dev.fathom.retrieval.Passage;
+import dev.fathom.retrieval.collection.CollectionName;
 import dev.fathom.retrieval.embed.Embedder;
 import dev.fathom.retrieval.index.FileRecord;
 import dev.fathom.retrieval.index.PassageIndex;
 import dev.fathom.retrieval.index.StreamPartition;
+import dev.fathom.retrieval.meta.DocumentMetadata;
 import dev.fathom.retrieval.parse.ParsedDocument;
 import dev.fathom.retrieval.parse.PathDocumentPolicy;
 import dev.fathom.retrieval.parse.UnreadableDocumentException;
@@ -14,9 +16,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Puts documents that arrive as JSON (not files) into the index the way {@code fathom ingest} does:
@@ -32,7 +37,9 @@ import java.util.Map;
  */
 final class DocumentIndexer {
 
-  private final PassageIndex index;
+  private final PassageIndex index; // the default collection's
+  private final Function<CollectionName, PassageIndex> collections;
+  private final Supplier<Collection<PassageIndex>> open;
   private final Embedder embedder;
   private final Chunker chunker;
   private final String root;
@@ -48,7 +55,39 @@ final class DocumentIndexer {
       Chunker chunker,
       String topic,
       PathDocumentPolicy paths) {
+    this(
+        index,
+        name -> {
+          if (name.equals(CollectionName.DEFAULT)) return index;
+          throw new PoisonMessageException(
+              "collection '" + name + "': this server indexes the default collection only");
+        },
+        () -> List.of(index),
+        embedder,
+        chunker,
+        topic,
+        paths);
+  }
+
+  /**
+   * An indexer over every collection: a document naming {@code "collection"} goes to {@code
+   * collections.apply(name)} (created when new), and each commit commits every open collection with
+   * the batch's offsets, so all indexes record the stream position of the changes they hold.
+   *
+   * @param index the default collection, whose recorded offsets say where the stream resumes
+   * @param open every collection index open now
+   */
+  DocumentIndexer(
+      PassageIndex index,
+      Function<CollectionName, PassageIndex> collections,
+      Supplier<Collection<PassageIndex>> open,
+      Embedder embedder,
+      Chunker chunker,
+      String topic,
+      PathDocumentPolicy paths) {
     this.index = index;
+    this.collections = collections;
+    this.open = open;
     this.embedder = embedder;
     this.chunker = chunker;
     this.root = FileRecord.STREAM_ROOT_PREFIX + topic;
@@ -61,14 +100,17 @@ final class DocumentIndexer {
    * @throws UnreadableDocumentException when a document given by path cannot be read or parsed
    */
   void apply(Inbound.DocumentMessage d) {
-    requireOwnNamespace(d.id());
+    PassageIndex index = collections.apply(d.collection());
+    requireOwnNamespace(index, d.id());
     if (d.deleted()) {
       index.deleteSource(d.id());
       return;
     }
+    DocumentMetadata meta = d.metadata();
     if (d.path() != null) {
       // A file, checked by the policy, then parsed by extension as `fathom ingest` parses it.
       ParsedDocument parsed = paths.read(d.path());
+      meta = parsed.metadata().with(meta);
       d =
           new Inbound.DocumentMessage(
               d.id(),
@@ -76,7 +118,9 @@ final class DocumentIndexer {
               parsed.text(),
               null,
               false,
-              d.acl());
+              d.acl(),
+              d.collection(),
+              meta);
     }
     List<TextSpan> spans = chunker.chunk(d.text());
     List<Passage> passages = new ArrayList<>(spans.size());
@@ -90,20 +134,25 @@ final class DocumentIndexer {
     }
     List<float[]> vectors = texts.isEmpty() ? List.of() : embedder.embedAll(texts);
     index.replaceSource(
-        new FileRecord(d.id(), root, sha256(d.text()), passages.size(), d.acl()),
+        new FileRecord(d.id(), root, sha256(d.text()), passages.size(), d.acl(), d.title(), meta),
         passages,
         vectors);
   }
 
-  /** Deletes the stream document {@code id} (a compaction tombstone). */
-  void delete(String id) {
-    requireOwnNamespace(id);
-    index.deleteSource(id);
+  /**
+   * Deletes the stream document a compaction tombstone's {@code key} names ({@link
+   * Inbound#documentKey}).
+   */
+  void delete(String key) {
+    var named = Inbound.parseKey(key);
+    PassageIndex index = collections.apply(named.getKey());
+    requireOwnNamespace(index, named.getValue());
+    index.deleteSource(named.getValue());
   }
 
-  /** Commits the changes so far together with the stream offsets they cover. */
+  /** Commits the changes so far, in every open collection, with the stream offsets they cover. */
   void commit(Map<StreamPartition, Long> applied) {
-    index.commit(applied);
+    for (PassageIndex i : open.get()) i.commit(applied);
   }
 
   /** Where the index says each document partition was applied up to (empty: from the start). */
@@ -111,7 +160,7 @@ final class DocumentIndexer {
     return index.appliedOffsets();
   }
 
-  private void requireOwnNamespace(String id) {
+  private static void requireOwnNamespace(PassageIndex index, String id) {
     FileRecord existing = index.fileRecord(id);
     if (existing != null && !existing.fromStream()) {
       throw new PoisonMessageException(

@@ -164,9 +164,12 @@ public final class FathomServer implements AutoCloseable {
       QuestionIntake intake = new QuestionIntake(QuestionIntake.Settings.of(config));
       ServeMetrics metrics = new ServeMetrics(index::passageCount, kafka.topics());
       if (loop != null) metrics.behaviors(loop.module().metrics());
+      // Documents naming a collection go to its own index (created on first use).
       DocumentIndexer indexer =
           new DocumentIndexer(
               index,
+              ws::writableIndex,
+              () -> ws.openCollections().values(),
               ws.embedder(),
               config.ingest().chunker(),
               kafka.topics().documents(),
@@ -222,6 +225,8 @@ public final class FathomServer implements AutoCloseable {
             config.raw().hasPath(SSE_KEEP_ALIVE)
                 ? config.raw().getDuration(SSE_KEEP_ALIVE)
                 : java.time.Duration.ofSeconds(15));
+        api.withCollections(
+            new CollectionRoutes(ws, server.publisher, api.blocking(), kafka.maxValueBytes()));
         if (server.behaviorLoop != null) {
           api.behaviors(server.behaviorLoop.module(), server.behaviorLoop.publisher());
         }

@@ -79,6 +79,7 @@ final class HttpApi {
   private final OpenAiRoutes openAi;
   private SessionRoutes sessionRoutes; // null: no sessions on this server
   private BehaviorRoutes behaviorRoutes; // null without the behavior handbook
+  private CollectionRoutes collectionRoutes; // null: no collection endpoints
 
   /** With at most the single key {@code apiKey} (blank = none). */
   HttpApi(
@@ -147,6 +148,17 @@ final class HttpApi {
     this.sessionRoutes = new SessionRoutes(s, intake, maxValueBytes);
     openAi.sessions(sessionRoutes);
     return this;
+  }
+
+  /** Serves {@code /v1/collections} (see {@link CollectionRoutes}). */
+  HttpApi withCollections(CollectionRoutes routes) {
+    this.collectionRoutes = routes;
+    return this;
+  }
+
+  /** The executor of blocking work (Lucene searches), for routes defined elsewhere. */
+  Executor blocking() {
+    return blocking;
   }
 
   /**
@@ -282,6 +294,7 @@ final class HttpApi {
             PathMatchers.segment("documents").slash(PathMatchers.segment()),
             id -> delete(() -> deleteDocument(id))),
         sessionRoutes == null ? reject() : sessionRoutes.route(caller),
+        collectionRoutes == null ? reject() : collectionRoutes.route(caller),
         behaviorRoutes == null ? reject() : behaviorRoutes.routes());
   }
 
@@ -312,18 +325,32 @@ final class HttpApi {
 
   private Route search(Map<String, String> params, Principal caller) {
     QuestionIntake.Search s;
+    dev.fathom.retrieval.search.SearchScope scope;
     try {
       s = intake.search(params);
+      scope = dev.fathom.ops.intake.ScopeIntake.fromParams(params);
     } catch (IllegalArgumentException e) {
       return json(StatusCodes.BAD_REQUEST, Map.of("error", e.getMessage()));
     }
     return onSuccess(
         CompletableFuture.supplyAsync(
-            () ->
-                Json.search(
-                    s.query(), s.mode(), retriever.search(s.query(), s.mode(), s.k(), caller)),
+            () -> {
+              try {
+                var hits = retriever.search(s.query(), s.mode(), s.k(), caller, scope);
+                return Json.search(
+                    s.query(),
+                    s.mode(),
+                    hits,
+                    collectionRoutes == null ? null : collectionRoutes.relevance(hits, s.mode()));
+              } catch (dev.fathom.retrieval.index.IndexUnavailableException e) {
+                return Map.<String, Object>of("error", e.getMessage(), "status", 404);
+              }
+            },
             blocking),
-        body -> json(StatusCodes.OK, body));
+        body ->
+            body.containsKey("status")
+                ? json(StatusCodes.NOT_FOUND, Map.of("error", body.get("error")))
+                : json(StatusCodes.OK, body));
   }
 
   private Route addDocument(byte[] bytes) {
@@ -333,7 +360,7 @@ final class HttpApi {
     } catch (PoisonMessageException e) {
       return json(StatusCodes.BAD_REQUEST, Map.of("error", e.getMessage()));
     }
-    return published(d.id(), documents.publish(d.id(), bytes));
+    return published(d.id(), documents.publish(Inbound.documentKey(d.collection(), d.id()), bytes));
   }
 
   private Route deleteDocument(String id) {
@@ -366,6 +393,9 @@ final class HttpApi {
       return json(StatusCodes.BAD_REQUEST, Map.of("error", e.getMessage()));
     }
     Question q = accepted.question();
+    if (collectionRoutes != null && collectionRoutes.missing(q.scope()) != null) {
+      return json(StatusCodes.NOT_FOUND, Map.of("error", collectionRoutes.missing(q.scope())));
+    }
     String sessionId = accepted.sessionId();
     boolean stream = accepted.stream();
     Inbound.QuestionMessage m = Inbound.QuestionMessage.of(accepted);

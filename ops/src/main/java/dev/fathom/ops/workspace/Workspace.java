@@ -18,19 +18,25 @@ import dev.fathom.drafters.lm.GenerationSettings;
 import dev.fathom.drafters.lm.LanguageModel;
 import dev.fathom.ops.config.BehaviorsConfig;
 import dev.fathom.ops.config.FathomConfig;
+import dev.fathom.retrieval.collection.CollectionName;
 import dev.fathom.retrieval.embed.CachingEmbedder;
 import dev.fathom.retrieval.embed.Embedder;
 import dev.fathom.retrieval.embed.MiniLmModel;
 import dev.fathom.retrieval.embed.OnnxEmbedder;
+import dev.fathom.retrieval.index.IndexUnavailableException;
 import dev.fathom.retrieval.index.PassageIndex;
 import dev.fathom.retrieval.ingest.IngestListener;
 import dev.fathom.retrieval.ingest.IngestReport;
 import dev.fathom.retrieval.ingest.Ingestor;
-import dev.fathom.retrieval.search.HybridRetriever;
+import dev.fathom.retrieval.meta.DocumentMetadata;
+import dev.fathom.retrieval.search.CollectionRetriever;
+import dev.fathom.retrieval.search.SearchScope;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -41,6 +47,10 @@ import java.util.function.Function;
 public final class Workspace implements AutoCloseable {
 
   private final FathomConfig config;
+  private final SearchScope home;
+  private final CollectionStore collections;
+  private final Map<CollectionName, PassageIndex> others = new HashMap<>();
+  private boolean serving; // every index opened for writing (fathom serve)
   private OnnxEmbedder model;
   private Embedder embedder;
   private PassageIndex index;
@@ -49,7 +59,34 @@ public final class Workspace implements AutoCloseable {
   private BehaviorModule behaviors;
 
   public Workspace(FathomConfig config) {
+    this(config, SearchScope.DEFAULT);
+  }
+
+  /**
+   * A workspace whose commands work on {@code home}'s collection (its index is the one {@link
+   * #readIndex()}, {@link #writableIndex()} and {@link #ingest} use) and whose searches without a
+   * scope of their own are restricted to {@code home}'s filter ({@code --collection}, {@code
+   * --filter}).
+   */
+  public Workspace(FathomConfig config, SearchScope home) {
     this.config = config;
+    this.home = home;
+    this.collections = new CollectionStore(config.dataDir());
+  }
+
+  /** The collection and filter this workspace's commands work on. */
+  public SearchScope home() {
+    return home;
+  }
+
+  /** The collections of this data directory. */
+  public CollectionStore collections() {
+    return collections;
+  }
+
+  /** The index directory of this workspace's collection. */
+  public Path indexDir() {
+    return collections.indexDir(home.collection());
   }
 
   /** The embedding model identifier recorded in the index, so a model change is detected. */
@@ -79,8 +116,70 @@ public final class Workspace implements AutoCloseable {
 
   /** The index, read-only (no lock: several commands can search while one ingests). */
   public synchronized PassageIndex readIndex() {
-    if (index == null) index = PassageIndex.openReadOnly(config.indexDir(), embeddingId());
+    if (index == null) {
+      index = serving ? writableIndex() : open(home.collection());
+    }
     return index;
+  }
+
+  /**
+   * The index of {@code name}, opened on first use (for writing once this workspace serves, so
+   * searches see documents as they arrive).
+   *
+   * @throws IndexUnavailableException naming the collection when it does not exist
+   */
+  public synchronized PassageIndex readIndex(CollectionName name) {
+    if (name.equals(home.collection())) return readIndex();
+    PassageIndex i = others.get(name);
+    if (i == null) {
+      if (!collections.exists(name)) throw noCollection(name);
+      i =
+          serving
+              ? PassageIndex.openForWriting(collections.indexDir(name), embeddingId())
+              : open(name);
+      others.put(name, i);
+    }
+    return i;
+  }
+
+  /**
+   * The index of {@code name} for writing (a document sent to that collection), created when
+   * missing; only while serving, where every index is open for writing.
+   */
+  public synchronized PassageIndex writableIndex(CollectionName name) {
+    if (name.equals(home.collection())) return writableIndex();
+    if (!serving) throw new IllegalStateException("writableIndex(name) is for fathom serve only");
+    PassageIndex i = others.get(name);
+    if (i == null) {
+      boolean created = !collections.exists(name);
+      i = PassageIndex.openForWriting(collections.indexDir(name), embeddingId());
+      if (created) i.commit();
+      others.put(name, i);
+    }
+    return i;
+  }
+
+  /** The indexes of other collections opened so far (the document stream commits them together). */
+  public synchronized Map<CollectionName, PassageIndex> openCollections() {
+    Map<CollectionName, PassageIndex> all = new java.util.TreeMap<>(others);
+    if (index != null) all.put(home.collection(), index);
+    return all;
+  }
+
+  private PassageIndex open(CollectionName name) {
+    if (!collections.exists(name)) throw noCollection(name);
+    return PassageIndex.openReadOnly(collections.indexDir(name), embeddingId());
+  }
+
+  private IndexUnavailableException noCollection(CollectionName name) {
+    return new IndexUnavailableException(
+        "no index at "
+            + collections.indexDir(name)
+            + " (collection '"
+            + name
+            + "'): run `fathom ingest"
+            + (name.equals(CollectionName.DEFAULT) ? "" : " --collection " + name)
+            + " PATH...` first (`fathom collections list` shows those there are)");
   }
 
   /**
@@ -89,10 +188,11 @@ public final class Workspace implements AutoCloseable {
    * each commit at once.
    */
   public synchronized PassageIndex writableIndex() {
+    serving = true;
     if (index != null && index.writable()) return index;
     closeIndex();
     boolean created = !indexExists();
-    PassageIndex w = PassageIndex.openForWriting(config.indexDir(), embeddingId());
+    PassageIndex w = PassageIndex.openForWriting(indexDir(), embeddingId());
     if (created) w.commit(); // so a new index exists on disk for readers from the start
     index = w;
     return w;
@@ -106,7 +206,7 @@ public final class Workspace implements AutoCloseable {
   }
 
   public boolean indexExists() {
-    return PassageIndex.exists(config.indexDir());
+    return PassageIndex.exists(indexDir());
   }
 
   /**
@@ -126,16 +226,33 @@ public final class Workspace implements AutoCloseable {
       List<Path> paths,
       IngestListener listener,
       dev.fathom.retrieval.access.AccessList defaultAcl) {
+    return ingest(paths, listener, defaultAcl, DocumentMetadata.EMPTY);
+  }
+
+  /**
+   * Like {@link #ingest(List, IngestListener, dev.fathom.retrieval.access.AccessList)}, every file
+   * also carrying {@code extra} metadata ({@code fathom ingest --meta k=v}).
+   */
+  public IngestReport ingest(
+      List<Path> paths,
+      IngestListener listener,
+      dev.fathom.retrieval.access.AccessList defaultAcl,
+      DocumentMetadata extra) {
     closeIndex();
-    try (PassageIndex writable = PassageIndex.openForWriting(config.indexDir(), embeddingId())) {
+    try (PassageIndex writable = PassageIndex.openForWriting(indexDir(), embeddingId())) {
       Ingestor ingestor =
           new Ingestor(writable, embedder(), config.ingest(), Set.of(config.dataDir()));
-      return ingestor.ingest(paths, listener, defaultAcl);
+      return ingestor.ingest(paths, listener, defaultAcl, extra);
     }
   }
 
-  public HybridRetriever retriever() {
-    return new HybridRetriever(readIndex(), embedder(), config.retrieval());
+  /**
+   * The retriever over every collection of this data directory: a question's scope picks the
+   * collection and filter, and searches without one use {@link #home()}.
+   */
+  public CollectionRetriever retriever() {
+    readIndex(); // fail now, naming the collection, when it does not exist
+    return new CollectionRetriever(this::readIndex, embedder(), config.retrieval(), home);
   }
 
   public ExtractiveCompressor compressor() {
@@ -259,13 +376,23 @@ public final class Workspace implements AutoCloseable {
     rankerSets.clear();
   }
 
+  private void closeOthers() {
+    others.values().forEach(PassageIndex::close);
+    others.clear();
+  }
+
   @Override
   public synchronized void close() {
     List<RuntimeException> errors = new ArrayList<>();
     // The caching embedder closes the model it wraps.
     for (AutoCloseable c :
         new AutoCloseable[] {
-          questions, behaviors, this::closeRankers, index, embedder == null ? model : embedder
+          questions,
+          behaviors,
+          this::closeRankers,
+          index,
+          this::closeOthers,
+          embedder == null ? model : embedder
         }) {
       if (c == null) continue;
       try {

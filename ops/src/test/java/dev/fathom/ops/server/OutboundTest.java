@@ -24,7 +24,8 @@ class OutboundTest {
             Map.of("total", 5L));
     Map<String, Object> json = Outbound.answer(Q, new QuestionResult.Answered("r-1", a));
     assertEquals(
-        List.of("requestId", "sessionId", "question", "answer", "citations", "timings_ms"),
+        List.of(
+            "requestId", "sessionId", "question", "answer", "sources", "citations", "timings_ms"),
         List.copyOf(json.keySet()));
     assertEquals("r-1", json.get("requestId"));
     assertEquals("s-1", json.get("sessionId"));

@@ -4,12 +4,17 @@ import static dev.fathom.retrieval.index.IndexSchema.*;
 
 import dev.fathom.retrieval.Passage;
 import dev.fathom.retrieval.access.AccessList;
+import dev.fathom.retrieval.meta.DocumentMetadata;
+import dev.fathom.retrieval.meta.MetadataValues;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.apache.lucene.document.Document;
+import org.apache.lucene.document.DoublePoint;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
@@ -24,6 +29,12 @@ final class IndexDocuments {
   private IndexDocuments() {}
 
   static Document passage(Passage p, float[] vector, AccessList acl) {
+    return passage(p, vector, new FileRecord(p.source(), p.source(), "", 0, acl));
+  }
+
+  /** A passage carrying its source's access list, metadata and path forms. */
+  static Document passage(Passage p, float[] vector, FileRecord r) {
+    AccessList acl = r.acl();
     Document d = new Document();
     d.add(new StringField(KIND, KIND_PASSAGE, Field.Store.NO));
     d.add(new StringField(ID, p.id(), Field.Store.YES));
@@ -35,6 +46,8 @@ final class IndexDocuments {
     d.add(new TextField(CONTENTS, p.title() + "\n" + p.text(), Field.Store.NO));
     d.add(new KnnFloatVectorField(VECTOR, vector, VectorSimilarityFunction.DOT_PRODUCT));
     addAcl(d, acl);
+    for (String path : r.pathForms()) d.add(new StringField(PATH, path, Field.Store.NO));
+    addMetadata(d, r.metadata());
     return d;
   }
 
@@ -46,7 +59,30 @@ final class IndexDocuments {
     d.add(new StoredField(SHA256, r.sha256()));
     d.add(new StoredField(PASSAGES, r.passages()));
     addAcl(d, r.acl());
+    if (r.title() != null) d.add(new StoredField(TITLE, r.title()));
+    if (!r.metadata().isEmpty()) {
+      d.add(new StoredField(META_JSON, MetadataJson.write(r.metadata())));
+      addMetadata(d, r.metadata());
+    }
     return d;
+  }
+
+  /**
+   * Each value as a lower-cased exact term ({@code meta.<key>}), and as a number ({@code
+   * num.<key>}) or a date ({@code date.<key>}) point when it reads as one ({@link MetadataValues}).
+   */
+  private static void addMetadata(Document d, DocumentMetadata meta) {
+    meta.fields()
+        .forEach(
+            (key, values) -> {
+              for (String v : values) {
+                d.add(
+                    new StringField(META_PREFIX + key, v.toLowerCase(Locale.ROOT), Field.Store.NO));
+                MetadataValues.number(v)
+                    .ifPresent(n -> d.add(new DoublePoint(NUMBER_PREFIX + key, n)));
+                MetadataValues.date(v).ifPresent(t -> d.add(new LongPoint(DATE_PREFIX + key, t)));
+              }
+            });
   }
 
   /** Every document carries at least one token ({@code *} when public), never none. */
@@ -60,7 +96,9 @@ final class IndexDocuments {
         d.get(ROOT),
         d.get(SHA256),
         d.getField(PASSAGES).numericValue().intValue(),
-        acl(d));
+        acl(d),
+        d.get(TITLE),
+        d.get(META_JSON) == null ? DocumentMetadata.EMPTY : MetadataJson.read(d.get(META_JSON)));
   }
 
   static AccessList acl(Document d) {

@@ -43,6 +43,25 @@ final class IndexSchema {
 
   static final String VECTOR = "vector";
 
+  /**
+   * Ways a path filter may name the source (the source, and its path below the ingested folder); on
+   * passages. Written since the metadata fields; older passages match path filters through {@link
+   * #SOURCE} only.
+   */
+  static final String PATH = "path";
+
+  /** Prefix of a metadata key's lower-cased values, exact-match terms (equality, any-of). */
+  static final String META_PREFIX = "meta.";
+
+  /** Prefix of a metadata key's numeric values (points, for ranges). */
+  static final String NUMBER_PREFIX = "num.";
+
+  /** Prefix of a metadata key's date values, epoch milliseconds UTC (points, for ranges). */
+  static final String DATE_PREFIX = "date.";
+
+  /** The file record's metadata as JSON, stored for listing ({@code fathom documents show}). */
+  static final String META_JSON = "meta_json";
+
   static final String ROOT = "root";
   static final String SHA256 = "sha256";
   static final String PASSAGES = "passages";

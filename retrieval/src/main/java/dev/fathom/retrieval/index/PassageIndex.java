@@ -5,6 +5,7 @@ import static dev.fathom.retrieval.index.IndexSchema.*;
 import dev.fathom.retrieval.Passage;
 import dev.fathom.retrieval.access.AccessFilter;
 import dev.fathom.retrieval.access.Principal;
+import dev.fathom.retrieval.filter.SearchFilter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -165,7 +166,7 @@ public final class PassageIndex implements AutoCloseable {
     try {
       writer.deleteDocuments(new Term(SOURCE, record.source()));
       for (int i = 0; i < passages.size(); i++) {
-        writer.addDocument(IndexDocuments.passage(passages.get(i), vectors.get(i), record.acl()));
+        writer.addDocument(IndexDocuments.passage(passages.get(i), vectors.get(i), record));
       }
       writer.addDocument(IndexDocuments.file(record));
     } catch (IOException e) {
@@ -288,15 +289,23 @@ public final class PassageIndex implements AutoCloseable {
    * scores are unchanged and the top {@code n} is taken over permitted passages only.
    */
   public List<ScoredPassage> bm25(String text, int n, Principal caller) {
+    return bm25(text, n, caller, SearchFilter.NONE);
+  }
+
+  /**
+   * Like {@link #bm25(String, int, Principal)}, among the passages that also match {@code filter}
+   * (metadata and path conditions): one non-scoring {@code FILTER} clause with the access filter.
+   */
+  public List<ScoredPassage> bm25(String text, int n, Principal caller, SearchFilter filter) {
     Query q = bm25Query(text);
     if (q == null) return List.of();
-    Query filter = AccessFilter.forCaller(ACL, caller);
+    Query restriction = FilterQueries.combine(AccessFilter.forCaller(ACL, caller), filter);
     Query restricted =
-        filter == null
+        restriction == null
             ? q
             : new BooleanQuery.Builder()
                 .add(q, BooleanClause.Occur.MUST)
-                .add(filter, BooleanClause.Occur.FILTER)
+                .add(restriction, BooleanClause.Occur.FILTER)
                 .build();
     return withSearcher(s -> IndexDocuments.passages(s, s.search(restricted, n)));
   }
@@ -314,8 +323,16 @@ public final class PassageIndex implements AutoCloseable {
    * shorter list.
    */
   public List<ScoredPassage> knn(float[] vector, int n, Principal caller) {
-    Query filter = AccessFilter.forCaller(ACL, caller);
-    Query q = new KnnFloatVectorQuery(VECTOR, vector, n, filter);
+    return knn(vector, n, caller, SearchFilter.NONE);
+  }
+
+  /**
+   * Like {@link #knn(float[], int, Principal)}, among the passages that also match {@code filter}:
+   * the metadata conditions join the access filter as the graph search's pre-filter.
+   */
+  public List<ScoredPassage> knn(float[] vector, int n, Principal caller, SearchFilter filter) {
+    Query restriction = FilterQueries.combine(AccessFilter.forCaller(ACL, caller), filter);
+    Query q = new KnnFloatVectorQuery(VECTOR, vector, n, restriction);
     return withSearcher(s -> IndexDocuments.passages(s, s.search(q, n)));
   }
 

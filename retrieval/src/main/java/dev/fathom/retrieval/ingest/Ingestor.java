@@ -6,6 +6,7 @@ import dev.fathom.retrieval.access.AccessLists;
 import dev.fathom.retrieval.embed.Embedder;
 import dev.fathom.retrieval.index.FileRecord;
 import dev.fathom.retrieval.index.PassageIndex;
+import dev.fathom.retrieval.meta.DocumentMetadata;
 import dev.fathom.retrieval.parse.DocumentParsers;
 import dev.fathom.retrieval.parse.ParsedDocument;
 import dev.fathom.retrieval.parse.UnreadableDocumentException;
@@ -104,6 +105,18 @@ public final class Ingestor {
    * @throws IllegalArgumentException naming the first path that does not exist, before any change
    */
   public IngestReport ingest(List<Path> paths, IngestListener listener, AccessList defaultAcl) {
+    return ingest(paths, listener, defaultAcl, DocumentMetadata.EMPTY);
+  }
+
+  /**
+   * Ingests {@code paths} as {@link #ingest(List, IngestListener, AccessList)} does, each file's
+   * metadata being what it says about itself (front matter, HTML meta, PDF information) with {@code
+   * extra} ({@code fathom ingest --meta k=v}) replacing keys of the same name. A file recorded
+   * before titles and metadata were (an index of an earlier version) counts as changed, so its
+   * metadata becomes filterable on the next ingest.
+   */
+  public IngestReport ingest(
+      List<Path> paths, IngestListener listener, AccessList defaultAcl, DocumentMetadata extra) {
     long t0 = System.nanoTime();
     Map<Path, Path> files = collect(paths, listener); // file -> root it was found under
     listener.started(files.size());
@@ -127,12 +140,25 @@ public final class Ingestor {
                   + ": a document with this id came through the document stream (Kafka/HTTP);"
                   + " ingest does not replace it (delete it there first)");
         }
-        if (old != null && old.sha256().equals(sha) && old.acl().equals(acl)) {
+        if (old != null
+            && old.sha256().equals(sha)
+            && old.acl().equals(acl)
+            && old.title() != null
+            && holds(old.metadata(), extra)) {
           unchanged++;
         } else {
           ParsedDocument doc = DocumentParsers.parse(file.getFileName().toString(), bytes);
           List<Passage> ps = passages(source, doc);
-          batch.add(new FileRecord(source, e.getValue().toString(), sha, ps.size(), acl), ps);
+          batch.add(
+              new FileRecord(
+                  source,
+                  e.getValue().toString(),
+                  sha,
+                  ps.size(),
+                  acl,
+                  doc.title(),
+                  doc.metadata().with(extra)),
+              ps);
           indexed++;
           passages += ps.size();
           sinceCommit += ps.size();
@@ -163,6 +189,14 @@ public final class Ingestor {
     index.commit();
     double seconds = (System.nanoTime() - t0) / 1e9;
     return new IngestReport(files.size(), indexed, unchanged, failed, removed, passages, seconds);
+  }
+
+  /** Whether {@code recorded} already holds every field of {@code extra} as given. */
+  private static boolean holds(DocumentMetadata recorded, DocumentMetadata extra) {
+    for (var e : extra.fields().entrySet()) {
+      if (!e.getValue().equals(recorded.fields().get(e.getKey()))) return false;
+    }
+    return true;
   }
 
   private List<Passage> passages(String source, ParsedDocument doc) {

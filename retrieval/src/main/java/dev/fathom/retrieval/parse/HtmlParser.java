@@ -1,5 +1,10 @@
 package dev.fathom.retrieval.parse;
 
+import dev.fathom.retrieval.meta.DocumentMetadata;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
@@ -57,9 +62,45 @@ final class HtmlParser implements FormatParser {
   @Override
   public ParsedDocument parse(String fileName, byte[] content) {
     Document doc = Jsoup.parse(Utf8Text.decode(fileName, content));
+    DocumentMetadata meta = meta(doc);
     doc.select(NOT_CONTENT).remove();
-    return new ParsedDocument(title(doc, fileName), bodyText(doc));
+    return new ParsedDocument(title(doc, fileName), bodyText(doc), meta);
   }
+
+  /**
+   * {@code <meta name="author" content="Ann">} (and {@code property=}, as Open Graph writes it) as
+   * metadata; {@code keywords} split on commas. Names that are not legal metadata keys, and
+   * technical ones (viewport, charset), are skipped.
+   */
+  private static DocumentMetadata meta(Document doc) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (Element m : doc.select("meta[content]")) {
+      String name = m.hasAttr("name") ? m.attr("name") : m.attr("property");
+      String content = m.attr("content").strip();
+      if (name.isBlank()
+          || content.isEmpty()
+          || IGNORED_META.contains(name.toLowerCase(java.util.Locale.ROOT))) continue;
+      if (content.length() > DocumentMetadata.MAX_VALUE_CHARS) continue;
+      String key;
+      try {
+        key = DocumentMetadata.key(name.replace(':', '.'));
+      } catch (IllegalArgumentException e) {
+        continue;
+      }
+      List<String> values = out.computeIfAbsent(key, k -> new ArrayList<>());
+      if (key.equals("keywords")) {
+        for (String w : content.split(",")) if (!w.isBlank()) values.add(w.strip());
+      } else {
+        values.add(content);
+      }
+      if (values.isEmpty() || values.size() > DocumentMetadata.MAX_VALUES) out.remove(key);
+      if (out.size() >= DocumentMetadata.MAX_KEYS) break;
+    }
+    return new DocumentMetadata(out);
+  }
+
+  private static final Set<String> IGNORED_META =
+      Set.of("viewport", "charset", "generator", "robots", "theme-color", "referrer");
 
   private static String title(Document doc, String fileName) {
     String title = doc.title().strip();

@@ -1,12 +1,15 @@
 package dev.fathom.retrieval.parse;
 
+import dev.fathom.retrieval.meta.DocumentMetadata;
+import dev.fathom.retrieval.meta.FrontMatter;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Markdown is kept as written, so that passage offsets point into what the author wrote and the
  * sentence splitter can use headings and list markers as boundaries. Only YAML front matter is
- * removed: it is metadata, not prose.
+ * removed: it is metadata, not prose, and becomes the document's {@link DocumentMetadata} ({@link
+ * FrontMatter}).
  */
 final class MarkdownParser implements FormatParser {
 
@@ -21,8 +24,13 @@ final class MarkdownParser implements FormatParser {
 
   @Override
   public ParsedDocument parse(String fileName, byte[] content) {
-    String text = stripFrontMatter(Utf8Text.decode(fileName, content));
-    return new ParsedDocument(title(text, fileName), text);
+    String raw = Utf8Text.decode(fileName, content);
+    String text = stripFrontMatter(raw);
+    DocumentMetadata meta =
+        text.length() == raw.length()
+            ? DocumentMetadata.EMPTY
+            : FrontMatter.parse(raw.substring(raw.indexOf('\n') + 1, raw.length() - text.length()));
+    return new ParsedDocument(title(text, fileName), text, meta);
   }
 
   static String stripFrontMatter(String text) {

@@ -5,6 +5,7 @@ import dev.fathom.retrieval.Passage;
 import dev.fathom.retrieval.SearchMode;
 import dev.fathom.retrieval.access.Principal;
 import dev.fathom.retrieval.embed.Embedder;
+import dev.fathom.retrieval.filter.SearchFilter;
 import dev.fathom.retrieval.index.PassageIndex;
 import dev.fathom.retrieval.index.ScoredPassage;
 import java.util.ArrayList;
@@ -86,20 +87,53 @@ public final class HybridRetriever implements Retriever {
   @Override
   public List<Hit> search(
       String query, float[] queryVector, SearchMode mode, int k, Principal caller) {
+    return search(query, queryVector, mode, k, caller, SearchFilter.NONE);
+  }
+
+  /**
+   * This retriever's one index, filtered by {@code scope.filter()}; the collection is the caller's
+   * business ({@link CollectionRetriever} picks the index by it).
+   */
+  @Override
+  public List<Hit> search(
+      String query, SearchMode mode, int k, Principal caller, SearchScope scope) {
+    validate(query, k);
+    float[] vector = mode == SearchMode.BM25 ? null : embedder.embed(query);
+    return search(query, vector, mode, k, caller, scope.filter());
+  }
+
+  /**
+   * Like {@link #search(String, float[], SearchMode, int, Principal)}, each list also restricted to
+   * the passages matching {@code filter} inside Lucene, before ranking and fusion.
+   */
+  public List<Hit> search(
+      String query,
+      float[] queryVector,
+      SearchMode mode,
+      int k,
+      Principal caller,
+      SearchFilter filter) {
     validate(query, k);
     return switch (mode) {
-      case BM25 -> ranked(index.bm25(query, k, caller), k);
-      case DENSE -> ranked(index.knn(queryVector, Math.max(k, settings.candidates()), caller), k);
-      case HYBRID -> fuse(query, queryVector, k, caller);
+      case BM25 -> ranked(index.bm25(query, k, caller, filter), k);
+      case DENSE ->
+          ranked(index.knn(queryVector, Math.max(k, settings.candidates()), caller, filter), k);
+      case HYBRID -> fuse(query, queryVector, k, caller, filter);
     };
   }
 
-  private List<Hit> fuse(String query, float[] vector, int k, Principal caller) {
+  /** The best fused score a passage can reach: first in both lists. */
+  public double maxFusedScore() {
+    return (settings.bm25Weight() + settings.denseWeight()) / (settings.rrfK() + 1);
+  }
+
+  private List<Hit> fuse(
+      String query, float[] vector, int k, Principal caller, SearchFilter filter) {
     int n = Math.max(k, settings.candidates());
     Map<String, Passage> passages = new HashMap<>();
     Map<String, Double> fused = new LinkedHashMap<>();
-    accumulate(index.bm25(query, n, caller), settings.bm25Weight(), passages, fused);
-    accumulate(index.knn(vector, n, caller), settings.denseWeight(), passages, fused);
+    accumulate(index.bm25(query, n, caller, filter), settings.bm25Weight(), passages, fused);
+    accumulate(index.knn(vector, n, caller, filter), settings.denseWeight(), passages, fused);
     List<Map.Entry<String, Double>> order = new ArrayList<>(fused.entrySet());
     order.sort(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()));
     List<Hit> hits = new ArrayList<>(Math.min(k, order.size()));

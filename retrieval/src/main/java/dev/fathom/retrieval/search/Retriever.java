@@ -43,6 +43,28 @@ public interface Retriever {
     return search(query, queryVector, mode, k);
   }
 
+  /**
+   * At most {@code k} hits among the passages of {@code scope} that {@code caller} may read. The
+   * default serves only the whole default collection: an implementation that cannot filter or
+   * choose a collection refuses a scope it would otherwise ignore.
+   *
+   * @throws UnsupportedOperationException naming what this implementation cannot honour
+   */
+  default List<Hit> search(
+      String query, SearchMode mode, int k, Principal caller, SearchScope scope) {
+    if (!scope.filter().isEmpty()) {
+      throw new UnsupportedOperationException(
+          getClass().getSimpleName() + " cannot filter by metadata; got " + scope.filter());
+    }
+    if (!scope.collection().equals(dev.fathom.retrieval.collection.CollectionName.DEFAULT)) {
+      throw new UnsupportedOperationException(
+          getClass().getSimpleName()
+              + " searches one index; cannot search collection "
+              + scope.collection());
+    }
+    return search(query, mode, k, caller);
+  }
+
   private void requireOwner(Principal caller) {
     if (!caller.unrestricted()) {
       throw new UnsupportedOperationException(
