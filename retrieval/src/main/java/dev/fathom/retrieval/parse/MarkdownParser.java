@@ -4,9 +4,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Markdown is kept as written, so that passage offsets point into what the author wrote and the
- * sentence splitter can use headings and list markers as boundaries. Only YAML front matter is
- * removed: it is metadata, not prose.
+ * Markdown is shown as the prose a reader sees ({@link MarkdownText}: no heading hashes, emphasis
+ * stars or link targets, a blank line between blocks), while passage offsets stay those of the file
+ * as written, front matter included. YAML front matter is not prose: it is left out of the text.
  */
 final class MarkdownParser implements FormatParser {
 
@@ -21,8 +21,11 @@ final class MarkdownParser implements FormatParser {
 
   @Override
   public ParsedDocument parse(String fileName, byte[] content) {
-    String text = stripFrontMatter(Utf8Text.decode(fileName, content));
-    return new ParsedDocument(title(text, fileName), text);
+    String source = Utf8Text.decode(fileName, content);
+    String text = stripFrontMatter(source);
+    // Passages show the prose without markup; offsets stay those of the file (MarkdownText).
+    MarkdownText.Rendered plain = MarkdownText.render(text, source.length() - text.length());
+    return new ParsedDocument(title(text, fileName), plain.text(), plain.offsets());
   }
 
   static String stripFrontMatter(String text) {
