@@ -212,7 +212,9 @@ public final class Ingestor {
         if (DocumentParsers.supports(root)) files.putIfAbsent(root, root);
         else
           listener.warning(
-              root, root + ": unsupported file type (expected .txt, .md, .html, .pdf)");
+              root,
+              root
+                  + ": unsupported file type (expected .txt, .md, .html, .pdf, or an office format)");
         continue;
       }
       try (Stream<Path> walk = Files.walk(root)) {
