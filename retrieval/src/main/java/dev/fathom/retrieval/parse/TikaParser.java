@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.apache.commons.compress.archivers.zip.ZipFile;
 import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
 import org.apache.tika.exception.EncryptedDocumentException;
@@ -39,7 +40,7 @@ final class TikaParser implements FormatParser {
   /** Most characters of text taken from one file; far above any real document, below the heap. */
   static final int MAX_CHARS = 16 << 20;
 
-  private final Parser parser;
+  private final Supplier<Parser> parser;
   private final String formatName;
   private final boolean zipped;
   private final int maxChars;
@@ -50,7 +51,16 @@ final class TikaParser implements FormatParser {
    *     report an empty document, where the user should hear that the file is damaged
    */
   TikaParser(Parser parser, String formatName, boolean zipped, int maxChars) {
-    this.parser = Objects.requireNonNull(parser, "parser");
+    this(() -> parser, formatName, zipped, maxChars);
+    Objects.requireNonNull(parser, "parser");
+  }
+
+  /**
+   * @param parser made on first use: Tika and POI load thousands of classes, which a run that
+   *     ingests only text and Markdown should not pay for
+   */
+  private TikaParser(Supplier<Parser> parser, String formatName, boolean zipped, int maxChars) {
+    this.parser = memoized(Objects.requireNonNull(parser, "parser"));
     this.formatName = Objects.requireNonNull(formatName, "formatName");
     this.zipped = zipped;
     if (maxChars < 1) throw new IllegalArgumentException("maxChars must be >= 1, got " + maxChars);
@@ -59,9 +69,9 @@ final class TikaParser implements FormatParser {
 
   /** The parsers Fathom registers, by lower-case extension. */
   static Map<String, FormatParser> byExtension() {
-    Parser ooxml = new OOXMLParser();
-    Parser office = new OfficeParser();
-    Parser odf = new OpenDocumentParser();
+    Supplier<Parser> ooxml = memoized(OOXMLParser::new);
+    Supplier<Parser> office = memoized(OfficeParser::new);
+    Supplier<Parser> odf = memoized(OpenDocumentParser::new);
     return Map.ofEntries(
         Map.entry("docx", new TikaParser(ooxml, "Word document", true, MAX_CHARS)),
         Map.entry("doc", new TikaParser(office, "Word 97-2003 document", false, MAX_CHARS)),
@@ -73,8 +83,8 @@ final class TikaParser implements FormatParser {
         Map.entry("odt", new TikaParser(odf, "OpenDocument text", true, MAX_CHARS)),
         Map.entry("ods", new TikaParser(odf, "OpenDocument spreadsheet", true, MAX_CHARS)),
         Map.entry("odp", new TikaParser(odf, "OpenDocument presentation", true, MAX_CHARS)),
-        Map.entry("epub", new TikaParser(new EpubParser(), "EPUB book", true, MAX_CHARS)),
-        Map.entry("rtf", new TikaParser(new RTFParser(), "RTF document", false, MAX_CHARS)));
+        Map.entry("epub", new TikaParser(EpubParser::new, "EPUB book", true, MAX_CHARS)),
+        Map.entry("rtf", new TikaParser(RTFParser::new, "RTF document", false, MAX_CHARS)));
   }
 
   @Override
@@ -84,7 +94,7 @@ final class TikaParser implements FormatParser {
     Metadata metadata = new Metadata();
     if (zipped) checkArchive(fileName, content);
     try (TikaInputStream in = TikaInputStream.get(content)) {
-      parser.parse(in, limited, metadata, new ParseContext());
+      parser.get().parse(in, limited, metadata, new ParseContext());
     } catch (EncryptedDocumentException e) {
       throw new UnreadableDocumentException(fileName, "encrypted " + formatName, e);
     } catch (SAXException e) {
@@ -107,6 +117,25 @@ final class TikaParser implements FormatParser {
     String title = metadata.get(TikaCoreProperties.TITLE);
     return new ParsedDocument(
         title != null && !title.isBlank() ? title.strip() : html.title(), html.text());
+  }
+
+  /** {@code make} called once, on first use, by whichever thread gets there first. */
+  private static <T> Supplier<T> memoized(Supplier<T> make) {
+    return new Supplier<>() {
+      private volatile T value;
+
+      @Override
+      public T get() {
+        T v = value;
+        if (v == null) {
+          synchronized (this) {
+            if (value == null) value = make.get();
+            v = value;
+          }
+        }
+        return v;
+      }
+    };
   }
 
   private void checkArchive(String fileName, byte[] content) {
