@@ -9,6 +9,7 @@ import dev.fathom.retrieval.index.StreamPartition;
 import dev.fathom.retrieval.meta.DocumentMetadata;
 import dev.fathom.retrieval.parse.ParsedDocument;
 import dev.fathom.retrieval.parse.PathDocumentPolicy;
+import dev.fathom.retrieval.parse.SourceOffsets;
 import dev.fathom.retrieval.parse.UnreadableDocumentException;
 import dev.fathom.retrieval.text.Chunker;
 import dev.fathom.retrieval.text.TextSpan;
@@ -107,10 +108,12 @@ final class DocumentIndexer {
       return;
     }
     DocumentMetadata meta = d.metadata();
+    SourceOffsets offsets = SourceOffsets.identity();
     if (d.path() != null) {
       // A file, checked by the policy, then parsed by extension as `fathom ingest` parses it.
       ParsedDocument parsed = paths.read(d.path());
       meta = parsed.metadata().with(meta);
+      offsets = parsed.offsets();
       d =
           new Inbound.DocumentMessage(
               d.id(),
@@ -127,8 +130,9 @@ final class DocumentIndexer {
     List<String> texts = new ArrayList<>(spans.size());
     for (int i = 0; i < spans.size(); i++) {
       TextSpan s = spans.get(i);
+      TextSpan at = offsets.toSource(s);
       Passage p =
-          new Passage(d.id() + "#" + i, d.id(), d.title(), s.of(d.text()), s.start(), s.end());
+          new Passage(d.id() + "#" + i, d.id(), d.title(), s.of(d.text()), at.start(), at.end());
       passages.add(p);
       texts.add(p.title() + "\n" + p.text());
     }

@@ -78,6 +78,7 @@ final class DocumentStream implements Runnable {
     this.metrics = metrics;
     this.indexer = indexer;
     this.consumer = KafkaClients.documentConsumer(bootstrapServers, groupId);
+    metrics.observability().kafkaClient("document-consumer", consumer);
     this.deadLetters = KafkaClients.deadLetterProducer(bootstrapServers);
   }
 

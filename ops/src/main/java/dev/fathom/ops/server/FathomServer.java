@@ -163,6 +163,8 @@ public final class FathomServer implements AutoCloseable {
       }
       QuestionIntake intake = new QuestionIntake(QuestionIntake.Settings.of(config));
       ServeMetrics metrics = new ServeMetrics(index::passageCount, kafka.topics());
+      // Off unless fathom.tracing.otlp-endpoint or OTEL_EXPORTER_OTLP_* is set.
+      metrics.observability().traces(QuestionTraces.from(TracingSettings.fromConfig(config.raw())));
       if (loop != null) metrics.behaviors(loop.module().metrics());
       // Documents naming a collection go to its own index (created on first use).
       DocumentIndexer indexer =
@@ -363,6 +365,7 @@ public final class FathomServer implements AutoCloseable {
     // Sessions ask the pipeline: they stop (turns in flight finish or time out) before it does.
     if (sessions != null) sessions.close();
     if (behaviorLoop != null) behaviorLoop.close();
+    metrics.observability().traces().close(); // exports the spans still buffered
     try {
       workspace.close();
     } finally {

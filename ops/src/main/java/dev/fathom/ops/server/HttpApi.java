@@ -314,12 +314,27 @@ final class HttpApi {
                     "the body must be application/json (Content-Type: application/json), got "
                         + type));
           }
-          return entity(Unmarshaller.entityToByteArray(), inner);
+          // The caller's W3C trace context is current while inner runs, so a question it asks
+          // takes it as its parent (QuestionClock.start()).
+          var traceContext =
+              metrics
+                  .observability()
+                  .traces()
+                  .extract(
+                      request.getHeader("traceparent").map(h -> h.value()).orElse(null),
+                      request.getHeader("tracestate").map(h -> h.value()).orElse(null));
+          return entity(
+              Unmarshaller.entityToByteArray(),
+              bytes -> {
+                try (var scope = traceContext.makeCurrent()) {
+                  return inner.apply(bytes);
+                }
+              });
         });
   }
 
-  private QuestionResult observed(long startNanos, QuestionResult r) {
-    metrics.question("http", startNanos, r);
+  private QuestionResult observed(QuestionClock start, QuestionResult r) {
+    metrics.question("http", start, r);
     return r;
   }
 
@@ -399,7 +414,7 @@ final class HttpApi {
     String sessionId = accepted.sessionId();
     boolean stream = accepted.stream();
     Inbound.QuestionMessage m = Inbound.QuestionMessage.of(accepted);
-    long start = System.nanoTime();
+    QuestionClock start = QuestionClock.start();
     if (stream) {
       // Headers go out now; partial events follow the answer's text as it is generated, and the
       // last event carries the whole answer (or the failure).

@@ -204,7 +204,7 @@ final class OpenAiRoutes {
   private Route answer(ChatRequest r, ServedModels.Choice choice, QuestionIntake.Accepted req) {
     Question q = req.question();
     long created = System.currentTimeMillis() / 1000;
-    long start = System.nanoTime();
+    QuestionClock start = QuestionClock.start();
     String id = q.requestId();
     if (r.stream()) {
       LiveEvents events = LiveEvents.open(questions.system());
@@ -253,8 +253,8 @@ final class OpenAiRoutes {
             });
   }
 
-  private QuestionResult observed(long startNanos, QuestionResult r) {
-    if (metrics != null) metrics.question("http", startNanos, r);
+  private QuestionResult observed(QuestionClock start, QuestionResult r) {
+    if (metrics != null) metrics.question("http", start, r);
     return r;
   }
 

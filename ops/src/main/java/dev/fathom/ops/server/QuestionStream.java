@@ -103,6 +103,8 @@ final class QuestionStream implements Runnable {
     this.producer =
         KafkaClients.answerProducer(bootstrapServers, settings.groupId() + "-answers-" + nodeId);
     this.streamProducer = KafkaClients.answerStreamProducer(bootstrapServers);
+    metrics.observability().kafkaClient("question-consumer", consumer);
+    metrics.observability().kafkaClient("answer-producer", producer);
   }
 
   /**
@@ -241,13 +243,17 @@ final class QuestionStream implements Runnable {
       return CompletableFuture.completedFuture(
           DeadLetters.of(settings.topics().deadLetters(), r, e.getMessage()));
     }
-    long start = System.nanoTime();
+    // The caller's trace (its traceparent header) continues through the answer record.
+    QuestionClock start =
+        QuestionClock.start(metrics.observability().traces().extract(r.headers()));
     return ask(q, m)
         .toCompletableFuture()
         .thenApply(
             result -> {
-              metrics.question("kafka", start, result);
-              return answerRecord(r, m, result);
+              var trace = metrics.question("kafka", start, result);
+              ProducerRecord<byte[], byte[]> answer = answerRecord(r, m, result);
+              metrics.observability().traces().inject(trace, answer.headers());
+              return answer;
             });
   }
 

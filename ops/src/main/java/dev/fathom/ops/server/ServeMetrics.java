@@ -18,7 +18,9 @@ import java.util.function.IntSupplier;
  *       ({@code kafka}, {@code http}) and how they ended ({@code answered}, {@code failed}, {@code
  *       dead_letter})
  *   <li>{@code fathom_answer_latency_seconds{source}}: time from a question being taken to its
- *       answer being ready (a summary with p50/p99, plus count, sum and max)
+ *       answer being ready (a histogram with explicit buckets, plus count, sum and max)
+ *   <li>{@code fathom_stage_latency_seconds{stage}}, JVM, process and Kafka-client meters: see
+ *       {@link Observability} and docs/observability.md
  *   <li>{@code fathom_dead_letters_total{topic}}: records sent to the dead-letter topic, by source
  *   <li>{@code fathom_errors_total{kind}}: aborted answer transactions, uncommitted document
  *       batches, stopped streams
@@ -35,6 +37,7 @@ public final class ServeMetrics {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicLong questionLag = new AtomicLong();
+  private final Observability observability = new Observability(registry);
 
   /**
    * @param passages the number of passages searchable now (read at each scrape)
@@ -139,6 +142,23 @@ public final class ServeMetrics {
                 .register(registry));
   }
 
+  /**
+   * Records a question taken at {@code start}: its latency and stage latencies as histograms, and
+   * its trace (see {@link Observability#question}).
+   *
+   * @return the trace context to carry on with the answer (invalid when there is none)
+   */
+  io.opentelemetry.api.trace.SpanContext question(
+      String source, QuestionClock start, QuestionResult result) {
+    question(source, start.nanos(), result);
+    return observability.question(source, start, result);
+  }
+
+  /** Stage histograms, JVM/process/Kafka-client binders and traces ({@link Observability}). */
+  Observability observability() {
+    return observability;
+  }
+
   /** The Prometheus text exposition format (version 0.0.4). */
   public String scrape() {
     return registry.scrape();
@@ -156,7 +176,8 @@ public final class ServeMetrics {
     return Timer.builder("fathom.answer.latency")
         .description("Time from taking a question to its answer")
         .tag("source", source)
-        .publishPercentiles(0.5, 0.99)
+        // Explicit buckets, not client-side percentiles: buckets add up across nodes.
+        .serviceLevelObjectives(Observability.LATENCY_BUCKETS)
         .register(registry);
   }
 }

@@ -416,7 +416,7 @@ class FathomServerIT {
         new String[] {
           "fathom_questions_total",
           "fathom_answer_latency_seconds_count",
-          "fathom_answer_latency_seconds{",
+          "fathom_answer_latency_seconds_bucket{",
           "fathom_dead_letters_total",
           "fathom_errors_total",
           "fathom_questions_consumer_lag",

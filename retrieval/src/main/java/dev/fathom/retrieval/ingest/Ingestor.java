@@ -204,8 +204,11 @@ public final class Ingestor {
     List<Passage> out = new ArrayList<>(spans.size());
     for (int i = 0; i < spans.size(); i++) {
       TextSpan s = spans.get(i);
+      TextSpan at =
+          doc.offsets().toSource(s); // Markdown: the file's characters, not the plain text
       out.add(
-          new Passage(source + "#" + i, source, doc.title(), s.of(doc.text()), s.start(), s.end()));
+          new Passage(
+              source + "#" + i, source, doc.title(), s.of(doc.text()), at.start(), at.end()));
     }
     return out;
   }
@@ -243,7 +246,9 @@ public final class Ingestor {
         if (DocumentParsers.supports(root)) files.putIfAbsent(root, root);
         else
           listener.warning(
-              root, root + ": unsupported file type (expected .txt, .md, .html, .pdf)");
+              root,
+              root
+                  + ": unsupported file type (expected .txt, .md, .html, .pdf, or an office format)");
         continue;
       }
       try (Stream<Path> walk = Files.walk(root)) {

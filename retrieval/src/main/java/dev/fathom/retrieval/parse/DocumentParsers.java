@@ -13,8 +13,9 @@ import java.util.Map;
  * turns every way a file can be unusable into one {@link UnreadableDocumentException}, so a bulk
  * ingest can log the reason and carry on.
  *
- * <p>Supported: {@code .txt .text .md .markdown .html .htm .pdf}, case-insensitive. Text formats
- * must be UTF-8.
+ * <p>Supported: {@code .txt .text .md .markdown .html .htm .pdf}, and through Apache Tika {@code
+ * .docx .doc .pptx .ppt .xlsx .xls .odt .ods .odp .epub .rtf}, case-insensitive. Text formats must
+ * be UTF-8.
  */
 public final class DocumentParsers {
 
@@ -24,16 +25,26 @@ public final class DocumentParsers {
   private static final FormatParser PDF = new PdfParser();
 
   private static final Map<String, FormatParser> BY_EXTENSION =
-      Map.of(
-          "txt", TEXT,
-          "text", TEXT,
-          "md", MARKDOWN,
-          "markdown", MARKDOWN,
-          "html", HTML,
-          "htm", HTML,
-          "pdf", PDF);
+      withTika(
+          Map.of(
+              "txt", TEXT,
+              "text", TEXT,
+              "md", MARKDOWN,
+              "markdown", MARKDOWN,
+              "html", HTML,
+              "htm", HTML,
+              "pdf", PDF));
 
-  private static final String SUPPORTED = ".txt .text .md .markdown .html .htm .pdf";
+  private static final String SUPPORTED =
+      ".txt .text .md .markdown .html .htm .pdf"
+          + " .docx .doc .pptx .ppt .xlsx .xls .odt .ods .odp .epub .rtf";
+
+  /** Office, OpenDocument, EPUB and RTF through Tika ({@link TikaParser}). */
+  private static Map<String, FormatParser> withTika(Map<String, FormatParser> own) {
+    Map<String, FormatParser> all = new java.util.HashMap<>(own);
+    all.putAll(TikaParser.byExtension());
+    return Map.copyOf(all);
+  }
 
   private DocumentParsers() {}
 

@@ -6,10 +6,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Markdown is kept as written, so that passage offsets point into what the author wrote and the
- * sentence splitter can use headings and list markers as boundaries. Only YAML front matter is
- * removed: it is metadata, not prose, and becomes the document's {@link DocumentMetadata} ({@link
- * FrontMatter}).
+ * Markdown is shown as the prose a reader sees ({@link MarkdownText}: no heading hashes, emphasis
+ * stars or link targets, a blank line between blocks), while passage offsets stay those of the file
+ * as written, front matter included. YAML front matter is not prose: it is left out of the text and
+ * becomes the document's {@link DocumentMetadata} ({@link FrontMatter}).
  */
 final class MarkdownParser implements FormatParser {
 
@@ -24,13 +24,16 @@ final class MarkdownParser implements FormatParser {
 
   @Override
   public ParsedDocument parse(String fileName, byte[] content) {
-    String raw = Utf8Text.decode(fileName, content);
-    String text = stripFrontMatter(raw);
+    String source = Utf8Text.decode(fileName, content);
+    String text = stripFrontMatter(source);
     DocumentMetadata meta =
-        text.length() == raw.length()
+        text.length() == source.length()
             ? DocumentMetadata.EMPTY
-            : FrontMatter.parse(raw.substring(raw.indexOf('\n') + 1, raw.length() - text.length()));
-    return new ParsedDocument(title(text, fileName), text, meta);
+            : FrontMatter.parse(
+                source.substring(source.indexOf('\n') + 1, source.length() - text.length()));
+    // Passages show the prose without markup; offsets stay those of the file (MarkdownText).
+    MarkdownText.Rendered plain = MarkdownText.render(text, source.length() - text.length());
+    return new ParsedDocument(title(text, fileName), plain.text(), meta, plain.offsets());
   }
 
   static String stripFrontMatter(String text) {
