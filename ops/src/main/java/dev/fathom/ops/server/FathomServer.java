@@ -215,6 +215,7 @@ public final class FathomServer implements AutoCloseable {
                 metrics,
                 httpSettings.apiKeys());
         api.withSessions(server.sessions);
+        api.web(index);
         if (server.behaviorLoop != null) {
           api.behaviors(server.behaviorLoop.module(), server.behaviorLoop.publisher());
         }

@@ -79,6 +79,7 @@ final class HttpApi {
   private final ApiKeys keys;
   private SessionRoutes sessionRoutes; // null: no sessions on this server
   private BehaviorRoutes behaviorRoutes; // null without the behavior handbook
+  private WebRoutes webRoutes; // null: no web page
 
   /** With at most the single key {@code apiKey} (blank = none). */
   HttpApi(
@@ -145,6 +146,15 @@ final class HttpApi {
     behaviorRoutes = new BehaviorRoutes(module.handbook(), publisher, blocking);
   }
 
+  /**
+   * Serves the web page at {@code /} and its passage view over {@code index} (see {@link
+   * WebRoutes}).
+   */
+  HttpApi web(dev.fathom.retrieval.index.PassageIndex index) {
+    webRoutes = new WebRoutes(index, blocking);
+    return this;
+  }
+
   /** Binds to {@code host:port} (0 = any free port) on the pipeline's actor system. */
   ServerBinding bind(String host, int port) {
     return bind(host, port, HttpLimits.defaults());
@@ -209,7 +219,8 @@ final class HttpApi {
                                     HttpEntities.create(
                                         PROMETHEUS_TEXT,
                                         metrics.scrape().getBytes(StandardCharsets.UTF_8)))))),
-        pathPrefix("v1", () -> authorized(this::v1Routes)));
+        pathPrefix("v1", () -> authorized(this::v1Routes)),
+        webRoutes == null ? reject() : webRoutes.page());
   }
 
   /**
@@ -257,7 +268,8 @@ final class HttpApi {
             PathMatchers.segment("documents").slash(PathMatchers.segment()),
             id -> delete(() -> deleteDocument(id))),
         sessionRoutes == null ? reject() : sessionRoutes.route(caller),
-        behaviorRoutes == null ? reject() : behaviorRoutes.routes());
+        behaviorRoutes == null ? reject() : behaviorRoutes.routes(),
+        webRoutes == null ? reject() : webRoutes.api(caller));
   }
 
   /**
