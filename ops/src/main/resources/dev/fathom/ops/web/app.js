@@ -286,10 +286,11 @@ $('chat-form').addEventListener('submit', async (e) => {
       } else if (name === 'answer') {
         if (data.error) throw new Error(errorText(data));
         renderAnswer(reply, data.answer || '', data.citations);
-        if (data.rewrite && data.rewrite !== question) {
+        const searched = data.rewrite && (data.rewrite.query || data.rewrite);
+        if (typeof searched === 'string' && searched !== question) {
           const note = document.createElement('div');
           note.className = 'muted';
-          note.textContent = 'searched: ' + data.rewrite;
+          note.textContent = 'searched: ' + searched;
           reply.append(note);
         }
       }
