@@ -222,6 +222,18 @@ final class HeadlessChromium implements AutoCloseable {
     }
   }
 
+  /** Puts {@code file} into the file input {@code selector}, as if the user had picked it. */
+  void chooseFile(String selector, Path file) throws Exception {
+    int root = call("DOM.getDocument", Map.of()).get("root").get("nodeId").asInt();
+    int input =
+        call("DOM.querySelector", Map.of("nodeId", root, "selector", selector))
+            .get("nodeId")
+            .asInt();
+    call(
+        "DOM.setFileInputFiles",
+        Map.of("nodeId", input, "files", List.of(file.toAbsolutePath().toString())));
+  }
+
   /** Saves a PNG of the page as it is now to {@code file}. */
   void screenshot(Path file) throws Exception {
     String data = call("Page.captureScreenshot", Map.of("format", "png")).get("data").asText();

@@ -94,14 +94,21 @@ class WebPageIT {
     assertEquals(202, r.statusCode(), r.body());
   }
 
-  @Test
-  void askStreamsTheAnswerAndAClickedCitationShowsThePassageInItsDocument() throws Exception {
+  /** Opens the page with no key remembered and enters the key when the page asks for it. */
+  private static void openWithKey() throws Exception {
+    browser.navigate(base + "/");
+    browser.eval("sessionStorage.clear(); true");
     browser.navigate(base + "/");
     // The server wants a key: the page finds out on its first call and asks.
     browser.waitFor("!document.getElementById('key-form').hidden", Duration.ofSeconds(10));
     browser.type("#key", KEY);
     browser.click("#key-form button");
     browser.waitFor("document.getElementById('key-form').hidden", Duration.ofSeconds(5));
+  }
+
+  @Test
+  void askStreamsTheAnswerAndAClickedCitationShowsThePassageInItsDocument() throws Exception {
+    openWithKey();
 
     // Record every text the answer shows before it is complete: the streamed partial events.
     browser.eval(
@@ -146,6 +153,53 @@ class WebPageIT {
     browser.waitFor("document.querySelectorAll('#hits li').length > 0", Duration.ofSeconds(20));
     assertTrue(
         browser.eval("document.querySelector('#hits li').textContent").asText().contains("bakery"));
+  }
+
+  @Test
+  void aChatKeepsItsSessionAndAnUploadedFileIsSearchableAndDeletable() throws Exception {
+    openWithKey();
+    browser.click("nav button[data-tab=chat]");
+    browser.type("#chat-input", "When was the harbour lighthouse first lit?");
+    browser.click("#chat-form button");
+    browser.waitFor(
+        "[...document.querySelectorAll('.msg.bot')].some(m => m.textContent.includes('1874'))",
+        Duration.ofSeconds(60));
+    String session = browser.eval("document.getElementById('session-id').textContent").asText();
+    assertTrue(session.startsWith("s-"), session);
+    browser.type("#chat-input", "When did it switch to electricity?");
+    browser.click("#chat-form button");
+    browser.waitFor("document.querySelectorAll('.msg.bot').length === 2", Duration.ofSeconds(5));
+    browser.waitFor(
+        "document.querySelectorAll('.msg.bot')[1].textContent.includes('1921')",
+        Duration.ofSeconds(60));
+    assertEquals(
+        session, browser.eval("document.getElementById('session-id').textContent").asText());
+    browser.screenshot(SHOTS.resolve("web-chat.png"));
+
+    Path file = tmp.resolve("tides.txt");
+    java.nio.file.Files.writeString(
+        file, "High tide at the harbour comes at twenty to seven in the evening.");
+    int before = server.passageCount();
+    browser.click("nav button[data-tab=documents]");
+    browser.chooseFile("#upload-files", file);
+    browser.click("#upload-form button");
+    browser.waitFor(
+        "document.getElementById('upload-status').textContent.startsWith('sent tides.txt')",
+        Duration.ofSeconds(20));
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (server.passageCount() <= before) {
+      if (System.nanoTime() > deadline) fail("the uploaded file was not indexed");
+      Thread.sleep(200);
+    }
+    browser.waitFor(
+        "[...document.querySelectorAll('#documents li')].some(l => l.textContent.includes('tides.txt'))",
+        Duration.ofSeconds(10));
+    browser.click("#documents li button");
+    deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (server.passageCount() > before) {
+      if (System.nanoTime() > deadline) fail("the deleted file is still indexed");
+      Thread.sleep(200);
+    }
   }
 
   @Test
