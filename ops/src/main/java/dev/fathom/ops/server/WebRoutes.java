@@ -4,7 +4,6 @@ import static org.apache.pekko.http.javadsl.server.Directives.*;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fathom.ops.cli.Sources;
 import dev.fathom.retrieval.Passage;
 import dev.fathom.retrieval.access.Principal;
 import dev.fathom.retrieval.index.PassageIndex;
@@ -85,11 +84,10 @@ final class WebRoutes {
                 : json(StatusCodes.OK, document(source, found)));
   }
 
-  /** {@code {"source","display","title","passages":[{"id","start","end","text"}]}}. */
+  /** {@code {"source","title","passages":[{"id","start","end","text"}]}}. */
   static Map<String, Object> document(String source, List<Passage> passages) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("source", source);
-    out.put("display", Sources.display(source));
     out.put("title", passages.getFirst().title());
     out.put(
         "passages",

@@ -42,6 +42,9 @@ class WebPageIT {
   @BeforeAll
   static void start() throws Exception {
     Path chromium = HeadlessChromium.find();
+    if (chromium == null && "true".equals(System.getenv("CI"))) {
+      fail("CI=true but no Chromium on PATH: .ci/run installs Debian's chromium before the tests");
+    }
     Assumptions.assumeTrue(
         chromium != null,
         "no Chromium on PATH (Debian: apt-get install chromium; or set FATHOM_CHROMIUM):"
