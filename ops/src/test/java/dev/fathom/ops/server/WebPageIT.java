@@ -223,5 +223,20 @@ class WebPageIT {
             HttpRequest.newBuilder(URI.create(base + "/v1/passages?source=lighthouse")).build(),
             HttpResponse.BodyHandlers.ofString());
     assertEquals(401, passages.statusCode());
+    assertEquals(200, keyed("/v1/passages?source=lighthouse").statusCode());
+    assertTrue(
+        keyed("/v1/passages?source=lighthouse")
+            .body()
+            .contains("\"title\":\"Harbour lighthouse\""));
+    assertEquals(404, keyed("/v1/passages?source=nowhere").statusCode());
+    assertEquals(400, keyed("/v1/passages").statusCode());
+  }
+
+  private static HttpResponse<String> keyed(String path) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Authorization", "Bearer " + KEY)
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 }
