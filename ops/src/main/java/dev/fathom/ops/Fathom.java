@@ -5,11 +5,13 @@ import dev.fathom.ops.cli.BehaviorsCommand;
 import dev.fathom.ops.cli.BenchCommand;
 import dev.fathom.ops.cli.ChatCommand;
 import dev.fathom.ops.cli.CollectionsCommand;
+import dev.fathom.ops.cli.CompletionCommand;
 import dev.fathom.ops.cli.DocumentsCommand;
 import dev.fathom.ops.cli.ErrorHandler;
 import dev.fathom.ops.cli.EvalCommand;
 import dev.fathom.ops.cli.FeedbackCommand;
 import dev.fathom.ops.cli.GenerateCommand;
+import dev.fathom.ops.cli.HelpLayout;
 import dev.fathom.ops.cli.IndexCommand;
 import dev.fathom.ops.cli.IngestCommand;
 import dev.fathom.ops.cli.ModelCommand;
@@ -49,6 +51,7 @@ import picocli.CommandLine.Command;
       BehaviorsCommand.class,
       FeedbackCommand.class,
       TestCommand.class,
+      CompletionCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Fathom implements Runnable {
@@ -60,6 +63,15 @@ public final class Fathom implements Runnable {
   private static final java.util.logging.Logger LUCENE_LOG =
       java.util.logging.Logger.getLogger("org.apache.lucene");
 
+  /**
+   * Without the incubating Vector API (the launcher loads it only for commands that run a language
+   * model, to spare every other command the JVM's incubator warning) Lucene scores vectors with
+   * scalar code and says so at WARNING on every start; that speed matters little at our index
+   * sizes.
+   */
+  private static final java.util.logging.Logger LUCENE_VECTOR_LOG =
+      java.util.logging.Logger.getLogger("org.apache.lucene.internal.vectorization");
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
@@ -69,7 +81,9 @@ public final class Fathom implements Runnable {
   /** Runs the command line and returns the exit code (0 ok, 1 failed, 2 bad usage). */
   public static int run(String... args) {
     LUCENE_LOG.setLevel(java.util.logging.Level.WARNING);
+    LUCENE_VECTOR_LOG.setLevel(java.util.logging.Level.SEVERE);
     CommandLine cli = new CommandLine(new Fathom());
+    HelpLayout.apply(cli, 80); // wrap help at spaces, never inside fathom.questions
     cli.setExecutionExceptionHandler(new ErrorHandler());
     return cli.execute(args);
   }

@@ -12,8 +12,6 @@ import dev.fathom.ops.json.Json;
 import dev.fathom.ops.workspace.RankerSet;
 import dev.fathom.ops.workspace.Workspace;
 import dev.fathom.retrieval.rank.RankerKind;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import dev.fathom.retrieval.search.SearchScope;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -15,6 +15,8 @@ public final class DataOption {
 
   public FathomConfig config() {
     FathomConfig c = FathomConfig.load();
-    return dataDir == null ? c : c.withDataDir(dataDir);
+    c = dataDir == null ? c : c.withDataDir(dataDir);
+    EnvironmentChecks.dataDir(c.dataDir());
+    return c;
   }
 }

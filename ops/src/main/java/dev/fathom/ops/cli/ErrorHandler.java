@@ -35,11 +35,13 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
           case UncheckedIOException io -> io.getMessage() + ": " + io.getCause().getMessage();
           case UnsupportedOperationException uo -> uo.getMessage();
           default ->
-              "internal error: "
-                  + e.getClass().getName()
-                  + ": "
-                  + e.getMessage()
-                  + " (run with FATHOM_LOG_LEVEL=DEBUG for the stack trace)";
+              EnvironmentChecks.describe(e)
+                  .orElse(
+                      "internal error: "
+                          + e.getClass().getName()
+                          + ": "
+                          + e.getMessage()
+                          + " (run with FATHOM_LOG_LEVEL=DEBUG for the stack trace)");
         };
     cli.getErr().println("fathom: " + message);
     return 1;

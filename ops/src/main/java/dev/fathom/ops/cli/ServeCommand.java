@@ -60,6 +60,10 @@ public final class ServeCommand implements Callable<Integer> {
     }
     HttpSettings http = HttpSettings.fromConfig(config.raw());
     if (httpPort != null) http = http.withPort(httpPort);
+    // A port another process holds is one clear line now, not the broker's stack trace later.
+    if (kafka.embedded())
+      EnvironmentChecks.portFree("localhost", kafka.embeddedPort(), "--kafka-port");
+    EnvironmentChecks.portFree(http.host(), http.port(), "--http-port");
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
     AnswerStage stage = engine.openStage(config, sampling.settings(0f));

@@ -229,6 +229,7 @@ public final class FathomServer implements AutoCloseable {
                 : java.time.Duration.ofSeconds(15));
         api.withCollections(
             new CollectionRoutes(ws, server.publisher, api.blocking(), kafka.maxValueBytes()));
+        api.web(index);
         if (server.behaviorLoop != null) {
           api.behaviors(server.behaviorLoop.module(), server.behaviorLoop.publisher());
         }

@@ -80,6 +80,7 @@ final class HttpApi {
   private SessionRoutes sessionRoutes; // null: no sessions on this server
   private BehaviorRoutes behaviorRoutes; // null without the behavior handbook
   private CollectionRoutes collectionRoutes; // null: no collection endpoints
+  private WebRoutes webRoutes; // null: no web page
 
   /** With at most the single key {@code apiKey} (blank = none). */
   HttpApi(
@@ -169,6 +170,15 @@ final class HttpApi {
     behaviorRoutes = new BehaviorRoutes(module.handbook(), publisher, blocking);
   }
 
+  /**
+   * Serves the web page at {@code /} and its passage view over {@code index} (see {@link
+   * WebRoutes}).
+   */
+  HttpApi web(dev.fathom.retrieval.index.PassageIndex index) {
+    webRoutes = new WebRoutes(index, blocking);
+    return this;
+  }
+
   /** Binds to {@code host:port} (0 = any free port) on the pipeline's actor system. */
   ServerBinding bind(String host, int port) {
     return bind(host, port, HttpLimits.defaults());
@@ -233,7 +243,8 @@ final class HttpApi {
                                     HttpEntities.create(
                                         PROMETHEUS_TEXT,
                                         metrics.scrape().getBytes(StandardCharsets.UTF_8)))))),
-        pathPrefix("v1", () -> authorized(this::v1Routes)));
+        pathPrefix("v1", () -> authorized(this::v1Routes)),
+        webRoutes == null ? reject() : webRoutes.page());
   }
 
   /**
@@ -295,7 +306,8 @@ final class HttpApi {
             id -> delete(() -> deleteDocument(id))),
         sessionRoutes == null ? reject() : sessionRoutes.route(caller),
         collectionRoutes == null ? reject() : collectionRoutes.route(caller),
-        behaviorRoutes == null ? reject() : behaviorRoutes.routes());
+        behaviorRoutes == null ? reject() : behaviorRoutes.routes(),
+        webRoutes == null ? reject() : webRoutes.api(caller));
   }
 
   /**

@@ -273,6 +273,31 @@ public final class PassageIndex implements AutoCloseable {
         });
   }
 
+  /** Most passages {@link #passagesOf} returns for one source. */
+  public static final int MAX_PASSAGES_PER_SOURCE = 10_000;
+
+  /**
+   * The passages of {@code source} that {@code caller} may read, in document order (by start
+   * offset), at most {@link #MAX_PASSAGES_PER_SOURCE}; empty when the source is unknown or hidden
+   * from the caller. Lets a reader see a cited passage within its document (the web page's citation
+   * view); the access filter is the same as for searches, so it reveals nothing a search would not.
+   */
+  public List<Passage> passagesOf(String source, Principal caller) {
+    var q =
+        new BooleanQuery.Builder()
+            .add(new TermQuery(new Term(KIND, KIND_PASSAGE)), BooleanClause.Occur.FILTER)
+            .add(new TermQuery(new Term(SOURCE, source)), BooleanClause.Occur.FILTER);
+    Query filter = AccessFilter.forCaller(ACL, caller);
+    if (filter != null) q.add(filter, BooleanClause.Occur.FILTER);
+    Query query = q.build();
+    return withSearcher(
+        s ->
+            IndexDocuments.passages(s, s.search(query, MAX_PASSAGES_PER_SOURCE)).stream()
+                .map(ScoredPassage::passage)
+                .sorted(java.util.Comparator.comparingInt(Passage::start))
+                .toList());
+  }
+
   /** Number of passages searchable now. */
   public int passageCount() {
     return withSearcher(s -> s.count(new TermQuery(new Term(KIND, KIND_PASSAGE))));
