@@ -53,6 +53,12 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * went over budget. Turns of one session are answered one at a time in arrival order: questions
  * that arrive while a turn is in flight are stashed. A session recovered with a turn asked but not
  * answered (its node died mid-turn) answers that turn first, so no turn is lost.
+ *
+ * <p>Exactly once across a crash: {@code TurnAsked} records the question's request id, so a
+ * question delivered again after its node died (a Kafka batch whose transaction never committed) is
+ * recognised wherever the session recovers. An answered turn is answered again from the journal;
+ * the pending turn is answered for that delivery (with its asker and stream); neither becomes a
+ * second turn.
  */
 public final class SessionActor
     extends EventSourcedBehavior<SessionActor.Command, SessionEvent, Transcript> {
@@ -127,9 +133,15 @@ public final class SessionActor
   private boolean inFlight;
 
   /**
-   * Results of the latest turns by request id: a question delivered again (a Kafka batch whose
-   * transaction aborted) gets the same answer instead of becoming a second turn. Kept in memory
-   * only, so it covers redelivery while the session lives, not across a crash (docs/sessions.md).
+   * Recovered with a turn asked but not answered, not resumed yet: it is resumed by the first
+   * command, with that command's asker when it is the same question delivered again.
+   */
+  private boolean resumePending;
+
+  /**
+   * Results of the latest turns by request id, with their timings and passages: a question
+   * delivered again while the session lives gets the very same reply. Older ones, and all after a
+   * recovery, are answered from the journal ({@link TurnResult#fromJournal}).
    */
   private final Map<String, TurnResult> recent =
       new LinkedHashMap<>(64, 0.75f, false) {
@@ -181,23 +193,40 @@ public final class SessionActor
         .onCommand(Ask.class, this::onAsk)
         .onCommand(Rewritten.class, this::onRewritten)
         .onCommand(Answered.class, this::onAnswered)
-        .onCommand(GetHistory.class, (s, m) -> Effect().reply(m.replyTo(), s))
+        .onCommand(
+            GetHistory.class,
+            (s, m) -> {
+              resumeFirst(s);
+              return Effect().reply(m.replyTo(), s);
+            })
         .onCommand(Passivate.class, (s, m) -> inFlight ? Effect().stash() : Effect().stop())
         .onCommand(
             Close.class,
-            (s, m) ->
-                inFlight
-                    ? Effect().stash()
-                    : Effect()
-                        .stop()
-                        .thenRun(x -> m.replyTo().tell(org.apache.pekko.Done.getInstance())))
+            (s, m) -> {
+              resumeFirst(s);
+              return inFlight
+                  ? Effect().stash()
+                  : Effect()
+                      .stop()
+                      .thenRun(x -> m.replyTo().tell(org.apache.pekko.Done.getInstance()));
+            })
         .build();
   }
 
   private Effect<SessionEvent, Transcript> onAsk(Transcript state, Ask m) {
     TurnResult done = recent.get(m.requestId());
     if (done != null) return Effect().reply(m.replyTo(), done);
+    if (resumePending) {
+      Turn pending = state.pending().orElseThrow();
+      boolean same = pending.requestId().equals(m.requestId());
+      resume(state, same ? m : null);
+      return same ? Effect().none() : Effect().stash();
+    }
     if (inFlight) return Effect().stash();
+    Optional<Turn> earlier = state.turnFor(m.requestId());
+    if (earlier.isPresent() && earlier.get().isAnswered()) {
+      return Effect().reply(m.replyTo(), TurnResult.fromJournal(sessionId, earlier.get()));
+    }
     inFlight = true;
     context.pipeToSelf(
         CompletableFuture.supplyAsync(
@@ -213,7 +242,11 @@ public final class SessionActor
   private Effect<SessionEvent, Transcript> onRewritten(Transcript state, Rewritten m) {
     TurnAsked asked =
         new TurnAsked(
-            state.nextTurn(), m.ask().question(), m.rewrite().query(), deps.clock().instant());
+            state.nextTurn(),
+            m.ask().question(),
+            m.rewrite().query(),
+            deps.clock().instant(),
+            m.ask().requestId());
     return Effect().persist(asked).thenRun(s -> runTurn(s, m.ask(), m.rewrite()));
   }
 
@@ -272,30 +305,49 @@ public final class SessionActor
         .thenUnstashAll();
   }
 
-  /** A session that died mid-turn answers that turn before any new question. */
+  /**
+   * A session that died mid-turn answers that turn before any new question; it waits for the first
+   * command, which is usually the same question delivered again and then gets the answer.
+   */
   private void onRecovered(Transcript state, RecoveryCompleted signal) {
-    state
-        .pending()
-        .ifPresent(
-            t -> {
-              inFlight = true;
-              context
-                  .getLog()
-                  .info("session {}: answering turn {} left pending", sessionId, t.number());
-              Ask resumed =
-                  new Ask(
-                      sessionId + "-turn-" + t.number(),
-                      t.question(),
-                      SearchMode.HYBRID,
-                      10,
-                      // The journal does not record who asked: a recovered turn searches as
-                      // anonymous (public documents only), failing closed.
-                      Principal.anonymous(),
-                      TokenListener.NONE,
-                      context.getSystem().ignoreRef());
-              runTurn(
-                  state, resumed, new QueryRewrite(t.question(), t.rewrittenQuery(), "recovered"));
-            });
+    // Logged (under this class's name) so operators and SessionMultiNodeIT see where it lives.
+    org.slf4j.LoggerFactory.getLogger(SessionActor.class)
+        .info(
+            "session {} recovered at turn {} on {}",
+            sessionId,
+            state.lastAnswered(),
+            context.getSystem().address());
+    resumePending = state.pending().isPresent();
+  }
+
+  /** Any command but an {@link Ask} resumes the pending turn first, as nobody's. */
+  private void resumeFirst(Transcript state) {
+    if (resumePending) resume(state, null);
+  }
+
+  /**
+   * Answers the pending turn: for {@code redelivered}, the same question delivered again, or else
+   * for nobody (its reply is dropped; the turn is in the journal).
+   */
+  private void resume(Transcript state, Ask redelivered) {
+    resumePending = false;
+    inFlight = true;
+    Turn t = state.pending().orElseThrow();
+    context.getLog().info("session {}: answering turn {} left pending", sessionId, t.number());
+    Ask resumed =
+        redelivered != null
+            ? redelivered
+            : new Ask(
+                t.requestId().isEmpty() ? sessionId + "-turn-" + t.number() : t.requestId(),
+                t.question(),
+                SearchMode.HYBRID,
+                10,
+                // The journal does not record who asked: a turn nobody waits for searches as
+                // anonymous (public documents only), failing closed.
+                Principal.anonymous(),
+                TokenListener.NONE,
+                context.getSystem().ignoreRef());
+    runTurn(state, resumed, new QueryRewrite(t.question(), t.rewrittenQuery(), "recovered"));
   }
 
   private static List<Citation> citations(List<dev.fathom.answer.Citation> cited) {

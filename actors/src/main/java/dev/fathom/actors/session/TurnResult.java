@@ -1,7 +1,13 @@
 package dev.fathom.actors.session;
 
 import dev.fathom.actors.QuestionResult;
+import dev.fathom.answer.Answer;
+import dev.fathom.answer.Citation;
+import dev.fathom.memory.session.Turn;
 import dev.fathom.retrieval.conversation.QueryRewrite;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -26,5 +32,23 @@ public record TurnResult(
     if (turn < 0) throw new IllegalArgumentException("turn must be >= 0, got " + turn);
     Objects.requireNonNull(rewrite, "rewrite");
     Objects.requireNonNull(result, "result");
+  }
+
+  /**
+   * The reply to a question delivered again whose turn {@code t} was answered before the session
+   * last recovered: the answer text and sources as journaled (no timings, passages or offsets; a
+   * turn that failed was journaled with an empty answer and replies so).
+   */
+  public static TurnResult fromJournal(String sessionId, Turn t) {
+    List<Citation> cited = new ArrayList<>();
+    for (dev.fathom.memory.session.Citation c : t.citations()) {
+      cited.add(new Citation(cited.size() + 1, c.sourceId(), c.title(), 0, 0, ""));
+    }
+    return new TurnResult(
+        sessionId,
+        t.number(),
+        new QueryRewrite(t.question(), t.rewrittenQuery(), "journal"),
+        new QuestionResult.Answered(
+            t.requestId(), new Answer(t.question(), t.answer(), cited, Map.of())));
   }
 }

@@ -79,6 +79,19 @@ public record Transcript(List<Turn> turns, String summary, int foldedThrough) {
         : Optional.of(turns.getLast());
   }
 
+  /**
+   * The turn asked with {@code requestId}, if any: a question delivered again (after its node died
+   * before the delivery was acknowledged) is that turn, answered or pending, not a new one. An
+   * empty id (not recorded) matches nothing.
+   */
+  public Optional<Turn> turnFor(String requestId) {
+    if (requestId == null || requestId.isEmpty()) return Optional.empty();
+    for (int i = turns.size() - 1; i >= 0; i--) {
+      if (turns.get(i).requestId().equals(requestId)) return Optional.of(turns.get(i));
+    }
+    return Optional.empty();
+  }
+
   /** The number of the last answered turn, 0 when none. */
   public int lastAnswered() {
     return answeredCount(turns);
@@ -106,8 +119,19 @@ public record Transcript(List<Turn> turns, String summary, int foldedThrough) {
     if (e.turn() != nextTurn()) {
       throw new IllegalStateException("the next turn is " + nextTurn() + ", got " + e.turn());
     }
+    turnFor(e.requestId())
+        .ifPresent(
+            t -> {
+              throw new IllegalStateException(
+                  "request "
+                      + e.requestId()
+                      + " is turn "
+                      + t.number()
+                      + " already; it cannot be asked again as turn "
+                      + e.turn());
+            });
     List<Turn> next = new ArrayList<>(turns);
-    next.add(Turn.asked(e.turn(), e.question(), e.rewrittenQuery(), e.at()));
+    next.add(Turn.asked(e.turn(), e.question(), e.rewrittenQuery(), e.at(), e.requestId()));
     return new Transcript(next, summary, foldedThrough);
   }
 
