@@ -214,6 +214,10 @@ public final class SessionActor
   }
 
   private Effect<SessionEvent, Transcript> onAsk(Transcript state, Ask m) {
+    if (!SessionAccess.allows(state.owner(), m.asker())) {
+      return Effect()
+          .reply(m.replyTo(), TurnResult.forbidden(sessionId, m.requestId(), m.question()));
+    }
     TurnResult done = recent.get(m.requestId());
     if (done != null) return Effect().reply(m.replyTo(), done);
     if (resumePending) {
@@ -246,7 +250,8 @@ public final class SessionActor
             m.ask().question(),
             m.rewrite().query(),
             deps.clock().instant(),
-            m.ask().requestId());
+            m.ask().requestId(),
+            SessionAccess.nameOf(m.ask().asker()));
     return Effect().persist(asked).thenRun(s -> runTurn(s, m.ask(), m.rewrite()));
   }
 

@@ -15,7 +15,8 @@ import java.util.Objects;
  *
  * @param sessionId the session
  * @param turn the turn's number in the session, from 1; 0 when the session did not reply (the
- *     result is then a {@link QuestionResult.Failed} in stage {@code session})
+ *     result is then a {@link QuestionResult.Failed} in stage {@code session}) or refused the asker
+ *     (stage {@code access}, see {@link SessionAccess})
  * @param rewrite how the question was rewritten into the query that was searched
  * @param result the pipeline's answer or failure
  */
@@ -33,6 +34,19 @@ public record TurnResult(
     Objects.requireNonNull(rewrite, "rewrite");
     Objects.requireNonNull(result, "result");
   }
+
+  /** The reply to a question from a principal that does not own the session. */
+  public static TurnResult forbidden(String sessionId, String requestId, String question) {
+    return new TurnResult(
+        sessionId,
+        0,
+        QueryRewrite.unchanged(question),
+        new QuestionResult.Failed(
+            requestId, ACCESS, "session " + sessionId + " belongs to another principal"));
+  }
+
+  /** The stage of a {@link #forbidden} result. */
+  public static final String ACCESS = "access";
 
   /**
    * The reply to a question delivered again whose turn {@code t} was answered before the session

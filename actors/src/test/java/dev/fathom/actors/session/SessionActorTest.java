@@ -314,6 +314,46 @@ class SessionActorTest {
   }
 
   @Test
+  void aSessionBelongsToThePrincipalThatAskedItsFirstTurn() {
+    var alice = dev.fathom.retrieval.access.Principal.user("alice", java.util.Set.of("eng"));
+    var bob = dev.fathom.retrieval.access.Principal.user("bob", java.util.Set.of("eng"));
+    ActorRef<SessionActor.Command> s = spawn("owned");
+    TestProbe<TurnResult> probe = kit.createTestProbe();
+    s.tell(as(alice, "r1", "When does the lease start?", probe.ref()));
+    assertEquals(1, probe.receiveMessage(Duration.ofSeconds(20)).turn());
+    s.tell(as(bob, "r2", "When does it end?", probe.ref()));
+    TurnResult refused = probe.receiveMessage(Duration.ofSeconds(20));
+    assertEquals(0, refused.turn());
+    var f = assertInstanceOf(QuestionResult.Failed.class, refused.result());
+    assertEquals(TurnResult.ACCESS, f.stage());
+    assertEquals("r2", f.requestId());
+    // Bob cannot learn alice's answers by replaying her request id either.
+    s.tell(as(bob, "r1", "When does the lease start?", probe.ref()));
+    assertEquals(0, probe.receiveMessage(Duration.ofSeconds(20)).turn());
+    // Alice with other groups is still alice; the local index owner may use every session.
+    var aliceMoved = dev.fathom.retrieval.access.Principal.user("alice", java.util.Set.of("hr"));
+    s.tell(as(aliceMoved, "r3", "When does it end?", probe.ref()));
+    assertEquals(2, probe.receiveMessage(Duration.ofSeconds(20)).turn());
+    s.tell(ask("r4", "And the deposit?", probe.ref()));
+    assertEquals(3, probe.receiveMessage(Duration.ofSeconds(20)).turn());
+    TestProbe<Transcript> history = kit.createTestProbe();
+    s.tell(new SessionActor.GetHistory(history.ref()));
+    Transcript t = history.receiveMessage();
+    assertEquals("user:alice", t.owner());
+    assertEquals(3, t.turns().size(), "refused questions are no turns");
+    assertEquals(
+        2,
+        pipeline.asked.stream()
+            .filter(q -> q.asker().equals(alice) || q.asker().equals(aliceMoved))
+            .count());
+  }
+
+  private static SessionActor.Ask as(
+      dev.fathom.retrieval.access.Principal who, String id, String q, ActorRef<TurnResult> to) {
+    return new SessionActor.Ask(id, q, SearchMode.HYBRID, 5, who, TokenListener.NONE, to);
+  }
+
+  @Test
   void fiftyTurnsKeepTheWindowWithinBudget() {
     ActorRef<SessionActor.Command> s = spawn("long");
     TestProbe<TurnResult> probe = kit.createTestProbe();

@@ -281,7 +281,9 @@ final class QuestionStream implements Runnable {
               t -> {
                 // Turn 0: the session did not reply (its node died or it timed out). Answering
                 // with that failure would commit it and lose the turn; the batch is retried.
-                if (t.turn() == 0 && t.result() instanceof QuestionResult.Failed f) {
+                if (t.turn() == 0
+                    && t.result() instanceof QuestionResult.Failed f
+                    && f.stage().equals("session")) {
                   throw new SessionUnreachable(m.sessionId(), f.reason());
                 }
                 return t.result();
