@@ -108,7 +108,12 @@ public final class PlannerActor {
     return Behaviors.receive(Command.class)
         .onMessage(Planned.class, this::onPlanned)
         .onMessage(SubAnswered.class, this::onSubAnswered)
-        .onMessage(Direct.class, m -> finish(m.result()))
+        .onMessage(
+            Direct.class,
+            m -> {
+              tokens += generated(m.result());
+              return finish(m.result());
+            })
         .onMessage(Composed.class, this::onComposed)
         .build();
   }
@@ -174,7 +179,9 @@ public final class PlannerActor {
       return Behaviors.same();
     }
     List<Citation> passages = IterDragPrompts.union(cited);
-    int promptChars = Math.max(600, (deps.model().contextLength() - COMPOSE.maxTokens()) * 3);
+    // Two characters a token: conservative for small vocabularies (TinyStories' 512 pieces); the
+    // system line and template add a little more.
+    int promptChars = Math.max(400, (deps.model().contextLength() - COMPOSE.maxTokens()) * 2);
     long t = System.nanoTime();
     context.pipeToSelf(
         CompletableFuture.supplyAsync(
@@ -196,9 +203,7 @@ public final class PlannerActor {
     if (m.result() instanceof QuestionResult.Answered a) {
       text = a.answer().text();
       cites = a.answer().citations();
-      if (a.answer().generation() != null) {
-        spent = a.answer().generation().promptTokens() + a.answer().generation().completionTokens();
-      }
+      spent = generated(a);
     }
     cited.add(cites);
     List<String> sources = cites.stream().map(Citation::source).distinct().toList();
@@ -237,6 +242,13 @@ public final class PlannerActor {
 
   private QuestionResult.Failed failed(String reason) {
     return new QuestionResult.Failed(question.requestId(), "agent", reason);
+  }
+
+  /** Model tokens a pipeline answer spent (0 for an extractive one or a failure). */
+  private static int generated(QuestionResult r) {
+    return r instanceof QuestionResult.Answered a && a.answer().generation() != null
+        ? a.answer().generation().promptTokens() + a.answer().generation().completionTokens()
+        : 0;
   }
 
   private static int spent(Generation g) {
