@@ -14,9 +14,6 @@ import dev.fathom.drafters.lm.LanguageModel;
 import dev.fathom.drafters.lm.TokenListener;
 import dev.fathom.ops.json.Json;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
@@ -64,7 +61,7 @@ final class AgentAsk {
     if (json) {
       Map<String, Object> out = Json.answer(a);
       out.put("request_id", q.requestId());
-      out.put("agent", trace(r, budget));
+      out.put("agent", dev.fathom.ops.json.AgentJson.trace(r, budget));
       System.out.println(Json.write(out));
       return;
     }
@@ -80,28 +77,6 @@ final class AgentAsk {
       }
     }
     System.err.println("Agent: " + r.steps().size() + " steps, " + r.tokens() + " model tokens");
-  }
-
-  /** {@code {"max_steps","max_tokens","tokens","steps":[{"n","kind","text",...}]}}. */
-  static Map<String, Object> trace(AgentResult r, AgentBudget budget) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("max_steps", budget.maxSteps());
-    m.put("max_tokens", budget.maxTokens());
-    m.put("tokens", r.tokens());
-    List<Map<String, Object>> steps = new ArrayList<>();
-    for (AgentStep s : r.steps()) {
-      Map<String, Object> sm = new LinkedHashMap<>();
-      sm.put("n", s.n());
-      sm.put("kind", s.kind());
-      sm.put("text", s.text());
-      sm.put("answer", s.answer());
-      sm.put("sources", s.sources());
-      sm.put("tokens", s.tokens());
-      sm.put("ms", s.millis());
-      steps.add(sm);
-    }
-    m.put("steps", steps);
-    return m;
   }
 
   private static String line(AgentStep s) {

@@ -78,6 +78,7 @@ final class HttpApi {
   private final ServeMetrics metrics;
   private final ApiKeys keys;
   private SessionRoutes sessionRoutes; // null: no sessions on this server
+  private AgentRoutes agentRoutes; // null: no language model, "agent" is ignored
   private BehaviorRoutes behaviorRoutes; // null without the behavior handbook
 
   /** With at most the single key {@code apiKey} (blank = none). */
@@ -132,6 +133,13 @@ final class HttpApi {
   }
 
   /** Serves the {@code /v1/sessions} endpoints (and history in chat completions) from {@code s}. */
+  /** Answers {@code "agent": true} questions of {@code POST /v1/ask} through the agent loop. */
+  HttpApi withAgent(
+      dev.fathom.actors.agent.AgentService agent, dev.fathom.actors.agent.AgentBudget budget) {
+    this.agentRoutes = new AgentRoutes(agent, budget, questions.system());
+    return this;
+  }
+
   HttpApi withSessions(dev.fathom.actors.session.SessionService s) {
     this.sessionRoutes = new SessionRoutes(s, intake, maxValueBytes);
     return this;
@@ -404,8 +412,11 @@ final class HttpApi {
 
   private Route ask(byte[] body, Principal caller) {
     QuestionIntake.Accepted accepted;
+    boolean agent;
     try {
-      accepted = intake.fromHttp(StrictJson.object(body, maxValueBytes, "body")).askedBy(caller);
+      com.fasterxml.jackson.databind.JsonNode node = StrictJson.object(body, maxValueBytes, "body");
+      accepted = intake.fromHttp(node).askedBy(caller);
+      agent = node.path("agent").asBoolean(false);
     } catch (IllegalArgumentException e) {
       return json(StatusCodes.BAD_REQUEST, Map.of("error", e.getMessage()));
     }
@@ -413,6 +424,7 @@ final class HttpApi {
     String sessionId = accepted.sessionId();
     boolean stream = accepted.stream();
     Inbound.QuestionMessage m = Inbound.QuestionMessage.of(accepted);
+    if (agent && agentRoutes != null) return agentRoutes.ask(q, m, stream);
     long start = System.nanoTime();
     if (stream) {
       // Headers go out now; partial events follow the answer's text as it is generated, and the
