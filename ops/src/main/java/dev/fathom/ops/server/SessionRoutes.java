@@ -37,6 +37,10 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  *       query searched); with {@code "stream": true} server-sent events as {@code /v1/ask}: {@code
  *       partial} events, then one {@code answer} event.
  * </ul>
+ *
+ * <p>A session belongs to the principal that asked its first turn ({@code SessionAccess}): another
+ * caller gets 403 from {@code ask} and 404 from {@code GET} and {@code DELETE}, as for a session
+ * that never was.
  */
 final class SessionRoutes {
 
