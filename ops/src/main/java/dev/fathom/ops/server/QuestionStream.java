@@ -52,10 +52,10 @@ import org.slf4j.LoggerFactory;
  * serve process then exits non-zero.
  *
  * <p>A question the pipeline fails to answer (a stage failed or timed out) is not dropped: it gets
- * an answer record with {@code "answer": null} and an {@code "error": {"stage","reason"}} object.
- * A session turn whose session does not reply at all (its node died with the turn) is the
- * exception: the batch is aborted and asked again once the session has moved, and the session,
- * which journals request ids, answers it once (docs/sessions.md).
+ * an answer record with {@code "answer": null} and an {@code "error": {"stage","reason"}} object. A
+ * session turn whose session does not reply at all (its node died with the turn) is the exception:
+ * the batch is aborted and asked again once the session has moved, and the session, which journals
+ * request ids, answers it once (docs/sessions.md).
  */
 final class QuestionStream implements Runnable {
 
