@@ -3,11 +3,8 @@ package dev.fathom.actors.session;
 import dev.fathom.actors.Question;
 import dev.fathom.actors.QuestionResult;
 import dev.fathom.drafters.lm.TokenListener;
-import dev.fathom.memory.session.Citation;
 import dev.fathom.memory.session.MemoryFolder;
 import dev.fathom.memory.session.SessionEvent;
-import dev.fathom.memory.session.SessionEvent.SummaryUpdated;
-import dev.fathom.memory.session.SessionEvent.TurnAnswered;
 import dev.fathom.memory.session.SessionEvent.TurnAsked;
 import dev.fathom.memory.session.Transcript;
 import dev.fathom.memory.session.Turn;
@@ -16,7 +13,6 @@ import dev.fathom.retrieval.access.Principal;
 import dev.fathom.retrieval.conversation.HistoryAwareRetriever;
 import dev.fathom.retrieval.conversation.QueryRewrite;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -266,35 +262,17 @@ public final class SessionActor
         deps.pipeline()
             .ask(q, ask.stream())
             .thenApplyAsync(
-                r -> new Answered(ask, rewrite, pending.number(), r, events(state, pending, r)),
+                r ->
+                    new Answered(
+                        ask, rewrite, pending.number(), r, TurnEvents.of(deps, state, pending, r)),
                 blocking),
         (answered, failure) -> {
           if (failure == null) return answered;
           QuestionResult r =
               new QuestionResult.Failed(ask.requestId(), "session", "turn failed: " + failure);
-          return new Answered(ask, rewrite, pending.number(), r, events(state, pending, r));
+          return new Answered(
+              ask, rewrite, pending.number(), r, TurnEvents.of(deps, state, pending, r));
         });
-  }
-
-  /** {@code TurnAnswered} for {@code result}, then a fold if the window is over budget. */
-  private List<SessionEvent> events(Transcript state, Turn pending, QuestionResult result) {
-    TurnAnswered answered =
-        switch (result) {
-          case QuestionResult.Answered a ->
-              new TurnAnswered(
-                  pending.number(),
-                  a.answer().text(),
-                  citations(a.answer().citations()),
-                  List.of(),
-                  deps.clock().instant());
-          case QuestionResult.Failed f ->
-              new TurnAnswered(pending.number(), "", List.of(), List.of(), deps.clock().instant());
-        };
-    List<SessionEvent> events = new ArrayList<>(List.of(answered));
-    Optional<SummaryUpdated> fold =
-        deps.folder().fold(state.apply(answered), deps.clock().instant());
-    fold.ifPresent(events::add);
-    return events;
   }
 
   private Effect<SessionEvent, Transcript> onAnswered(Transcript state, Answered m) {
@@ -353,14 +331,5 @@ public final class SessionActor
                 TokenListener.NONE,
                 context.getSystem().ignoreRef());
     runTurn(state, resumed, new QueryRewrite(t.question(), t.rewrittenQuery(), "recovered"));
-  }
-
-  private static List<Citation> citations(List<dev.fathom.answer.Citation> cited) {
-    Map<String, Citation> bySource = new LinkedHashMap<>();
-    for (dev.fathom.answer.Citation c : cited) {
-      bySource.putIfAbsent(
-          c.source(), new Citation(c.source(), c.title() == null ? "" : c.title()));
-    }
-    return List.copyOf(bySource.values());
   }
 }

@@ -221,7 +221,7 @@ class SessionActorTest {
     // The question is journaled before the pipeline is asked; wait for it, then "crash".
     for (int i = 0; i < 100; i++) {
       s.tell(new SessionActor.GetHistory(history.ref()));
-      if (!history.receiveMessage().turns().isEmpty()) break;
+      if (!history.receiveMessage(Duration.ofSeconds(20)).turns().isEmpty()) break;
       Thread.sleep(50);
     }
     kit.stop(s, Duration.ofSeconds(10));
@@ -266,7 +266,7 @@ class SessionActorTest {
     TestProbe<Transcript> history = kit.createTestProbe();
     for (int i = 0; i < 100; i++) {
       s.tell(new SessionActor.GetHistory(history.ref()));
-      if (!history.receiveMessage().turns().isEmpty()) break;
+      if (!history.receiveMessage(Duration.ofSeconds(20)).turns().isEmpty()) break;
       Thread.sleep(50);
     }
     kit.stop(s, Duration.ofSeconds(10)); // the node died: r1 is journaled, never answered
