@@ -3,11 +3,8 @@ package dev.fathom.actors.session;
 import dev.fathom.actors.Question;
 import dev.fathom.actors.QuestionResult;
 import dev.fathom.drafters.lm.TokenListener;
-import dev.fathom.memory.session.Citation;
 import dev.fathom.memory.session.MemoryFolder;
 import dev.fathom.memory.session.SessionEvent;
-import dev.fathom.memory.session.SessionEvent.SummaryUpdated;
-import dev.fathom.memory.session.SessionEvent.TurnAnswered;
 import dev.fathom.memory.session.SessionEvent.TurnAsked;
 import dev.fathom.memory.session.Transcript;
 import dev.fathom.memory.session.Turn;
@@ -16,7 +13,6 @@ import dev.fathom.retrieval.access.Principal;
 import dev.fathom.retrieval.conversation.HistoryAwareRetriever;
 import dev.fathom.retrieval.conversation.QueryRewrite;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +49,12 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * went over budget. Turns of one session are answered one at a time in arrival order: questions
  * that arrive while a turn is in flight are stashed. A session recovered with a turn asked but not
  * answered (its node died mid-turn) answers that turn first, so no turn is lost.
+ *
+ * <p>Exactly once across a crash: {@code TurnAsked} records the question's request id, so a
+ * question delivered again after its node died (a Kafka batch whose transaction never committed) is
+ * recognised wherever the session recovers. An answered turn is answered again from the journal;
+ * the pending turn is answered for that delivery (with its asker and stream); neither becomes a
+ * second turn.
  */
 public final class SessionActor
     extends EventSourcedBehavior<SessionActor.Command, SessionEvent, Transcript> {
@@ -127,9 +129,15 @@ public final class SessionActor
   private boolean inFlight;
 
   /**
-   * Results of the latest turns by request id: a question delivered again (a Kafka batch whose
-   * transaction aborted) gets the same answer instead of becoming a second turn. Kept in memory
-   * only, so it covers redelivery while the session lives, not across a crash (docs/sessions.md).
+   * Recovered with a turn asked but not answered, not resumed yet: it is resumed by the first
+   * command, with that command's asker when it is the same question delivered again.
+   */
+  private boolean resumePending;
+
+  /**
+   * Results of the latest turns by request id, with their timings and passages: a question
+   * delivered again while the session lives gets the very same reply. Older ones, and all after a
+   * recovery, are answered from the journal ({@link TurnResult#fromJournal}).
    */
   private final Map<String, TurnResult> recent =
       new LinkedHashMap<>(64, 0.75f, false) {
@@ -181,23 +189,44 @@ public final class SessionActor
         .onCommand(Ask.class, this::onAsk)
         .onCommand(Rewritten.class, this::onRewritten)
         .onCommand(Answered.class, this::onAnswered)
-        .onCommand(GetHistory.class, (s, m) -> Effect().reply(m.replyTo(), s))
+        .onCommand(
+            GetHistory.class,
+            (s, m) -> {
+              resumeFirst(s);
+              return Effect().reply(m.replyTo(), s);
+            })
         .onCommand(Passivate.class, (s, m) -> inFlight ? Effect().stash() : Effect().stop())
         .onCommand(
             Close.class,
-            (s, m) ->
-                inFlight
-                    ? Effect().stash()
-                    : Effect()
-                        .stop()
-                        .thenRun(x -> m.replyTo().tell(org.apache.pekko.Done.getInstance())))
+            (s, m) -> {
+              resumeFirst(s);
+              return inFlight
+                  ? Effect().stash()
+                  : Effect()
+                      .stop()
+                      .thenRun(x -> m.replyTo().tell(org.apache.pekko.Done.getInstance()));
+            })
         .build();
   }
 
   private Effect<SessionEvent, Transcript> onAsk(Transcript state, Ask m) {
+    if (!SessionAccess.allows(state.owner(), m.asker())) {
+      return Effect()
+          .reply(m.replyTo(), TurnResult.forbidden(sessionId, m.requestId(), m.question()));
+    }
     TurnResult done = recent.get(m.requestId());
     if (done != null) return Effect().reply(m.replyTo(), done);
+    if (resumePending) {
+      Turn pending = state.pending().orElseThrow();
+      boolean same = pending.requestId().equals(m.requestId());
+      resume(state, same ? m : null);
+      return same ? Effect().none() : Effect().stash();
+    }
     if (inFlight) return Effect().stash();
+    Optional<Turn> earlier = state.turnFor(m.requestId());
+    if (earlier.isPresent() && earlier.get().isAnswered()) {
+      return Effect().reply(m.replyTo(), TurnResult.fromJournal(sessionId, earlier.get()));
+    }
     inFlight = true;
     context.pipeToSelf(
         CompletableFuture.supplyAsync(
@@ -213,7 +242,12 @@ public final class SessionActor
   private Effect<SessionEvent, Transcript> onRewritten(Transcript state, Rewritten m) {
     TurnAsked asked =
         new TurnAsked(
-            state.nextTurn(), m.ask().question(), m.rewrite().query(), deps.clock().instant());
+            state.nextTurn(),
+            m.ask().question(),
+            m.rewrite().query(),
+            deps.clock().instant(),
+            m.ask().requestId(),
+            SessionAccess.nameOf(m.ask().asker()));
     return Effect().persist(asked).thenRun(s -> runTurn(s, m.ask(), m.rewrite()));
   }
 
@@ -228,35 +262,17 @@ public final class SessionActor
         deps.pipeline()
             .ask(q, ask.stream())
             .thenApplyAsync(
-                r -> new Answered(ask, rewrite, pending.number(), r, events(state, pending, r)),
+                r ->
+                    new Answered(
+                        ask, rewrite, pending.number(), r, TurnEvents.of(deps, state, pending, r)),
                 blocking),
         (answered, failure) -> {
           if (failure == null) return answered;
           QuestionResult r =
               new QuestionResult.Failed(ask.requestId(), "session", "turn failed: " + failure);
-          return new Answered(ask, rewrite, pending.number(), r, events(state, pending, r));
+          return new Answered(
+              ask, rewrite, pending.number(), r, TurnEvents.of(deps, state, pending, r));
         });
-  }
-
-  /** {@code TurnAnswered} for {@code result}, then a fold if the window is over budget. */
-  private List<SessionEvent> events(Transcript state, Turn pending, QuestionResult result) {
-    TurnAnswered answered =
-        switch (result) {
-          case QuestionResult.Answered a ->
-              new TurnAnswered(
-                  pending.number(),
-                  a.answer().text(),
-                  citations(a.answer().citations()),
-                  List.of(),
-                  deps.clock().instant());
-          case QuestionResult.Failed f ->
-              new TurnAnswered(pending.number(), "", List.of(), List.of(), deps.clock().instant());
-        };
-    List<SessionEvent> events = new ArrayList<>(List.of(answered));
-    Optional<SummaryUpdated> fold =
-        deps.folder().fold(state.apply(answered), deps.clock().instant());
-    fold.ifPresent(events::add);
-    return events;
   }
 
   private Effect<SessionEvent, Transcript> onAnswered(Transcript state, Answered m) {
@@ -272,38 +288,48 @@ public final class SessionActor
         .thenUnstashAll();
   }
 
-  /** A session that died mid-turn answers that turn before any new question. */
+  /**
+   * A session that died mid-turn answers that turn before any new question; it waits for the first
+   * command, which is usually the same question delivered again and then gets the answer.
+   */
   private void onRecovered(Transcript state, RecoveryCompleted signal) {
-    state
-        .pending()
-        .ifPresent(
-            t -> {
-              inFlight = true;
-              context
-                  .getLog()
-                  .info("session {}: answering turn {} left pending", sessionId, t.number());
-              Ask resumed =
-                  new Ask(
-                      sessionId + "-turn-" + t.number(),
-                      t.question(),
-                      SearchMode.HYBRID,
-                      10,
-                      // The journal does not record who asked: a recovered turn searches as
-                      // anonymous (public documents only), failing closed.
-                      Principal.anonymous(),
-                      TokenListener.NONE,
-                      context.getSystem().ignoreRef());
-              runTurn(
-                  state, resumed, new QueryRewrite(t.question(), t.rewrittenQuery(), "recovered"));
-            });
+    // Logged (under this class's name) so operators and SessionMultiNodeIT see where it lives.
+    org.slf4j.LoggerFactory.getLogger(SessionActor.class)
+        .info(
+            "session {} recovered at turn {} on {}",
+            sessionId,
+            state.lastAnswered(),
+            context.getSystem().address());
+    resumePending = state.pending().isPresent();
   }
 
-  private static List<Citation> citations(List<dev.fathom.answer.Citation> cited) {
-    Map<String, Citation> bySource = new LinkedHashMap<>();
-    for (dev.fathom.answer.Citation c : cited) {
-      bySource.putIfAbsent(
-          c.source(), new Citation(c.source(), c.title() == null ? "" : c.title()));
-    }
-    return List.copyOf(bySource.values());
+  /** Any command but an {@link Ask} resumes the pending turn first, as nobody's. */
+  private void resumeFirst(Transcript state) {
+    if (resumePending) resume(state, null);
+  }
+
+  /**
+   * Answers the pending turn: for {@code redelivered}, the same question delivered again, or else
+   * for nobody (its reply is dropped; the turn is in the journal).
+   */
+  private void resume(Transcript state, Ask redelivered) {
+    resumePending = false;
+    inFlight = true;
+    Turn t = state.pending().orElseThrow();
+    context.getLog().info("session {}: answering turn {} left pending", sessionId, t.number());
+    Ask resumed =
+        redelivered != null
+            ? redelivered
+            : new Ask(
+                t.requestId().isEmpty() ? sessionId + "-turn-" + t.number() : t.requestId(),
+                t.question(),
+                SearchMode.HYBRID,
+                10,
+                // The journal does not record who asked: a turn nobody waits for searches as
+                // anonymous (public documents only), failing closed.
+                Principal.anonymous(),
+                TokenListener.NONE,
+                context.getSystem().ignoreRef());
+    runTurn(state, resumed, new QueryRewrite(t.question(), t.rewrittenQuery(), "recovered"));
   }
 }

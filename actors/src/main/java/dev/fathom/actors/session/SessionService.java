@@ -115,6 +115,29 @@ public final class SessionService implements AutoCloseable {
         .ask(SessionActor.GetHistory::new, turnTimeout);
   }
 
+  /**
+   * The transcript of {@code sessionId} as {@code caller} may see it: empty (as for a session that
+   * never was) unless {@code caller} owns the session ({@link SessionAccess}).
+   */
+  public CompletionStage<Transcript> history(String sessionId, Principal caller) {
+    return history(sessionId)
+        .thenApply(t -> SessionAccess.allows(t.owner(), caller) ? t : Transcript.EMPTY);
+  }
+
+  /**
+   * Deletes {@code sessionId} when {@code caller} owns it ({@link #delete(String)}).
+   *
+   * @return whether the session existed and was {@code caller}'s
+   */
+  public CompletionStage<Boolean> delete(String sessionId, Principal caller) {
+    return history(sessionId, caller)
+        .thenCompose(
+            t ->
+                t.turns().isEmpty()
+                    ? java.util.concurrent.CompletableFuture.completedFuture(false)
+                    : delete(sessionId));
+  }
+
   /** The ids of every session in the journal, sorted. */
   public CompletionStage<List<String>> list() {
     return store.list();

@@ -221,7 +221,7 @@ class SessionActorTest {
     // The question is journaled before the pipeline is asked; wait for it, then "crash".
     for (int i = 0; i < 100; i++) {
       s.tell(new SessionActor.GetHistory(history.ref()));
-      if (!history.receiveMessage().turns().isEmpty()) break;
+      if (!history.receiveMessage(Duration.ofSeconds(20)).turns().isEmpty()) break;
       Thread.sleep(50);
     }
     kit.stop(s, Duration.ofSeconds(10));
@@ -236,8 +236,121 @@ class SessionActorTest {
     Transcript t = history.receiveMessage();
     assertEquals(2, t.turns().size());
     assertTrue(t.turns().get(0).isAnswered());
+    assertEquals(1, pipeline.asked.stream().filter(q -> q.requestId().equals("r1")).count());
+  }
+
+  @Test
+  void aQuestionDeliveredAgainAfterACrashMidTurnGetsThePendingTurnsAnswer() throws Exception {
+    CountDownLatch never = new CountDownLatch(1);
+    SessionPipeline hanging =
+        (q, stream) ->
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    never.await(30, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  return new QuestionResult.Failed(q.requestId(), "test", "never answered");
+                });
+    SessionActor.Deps deps =
+        new SessionActor.Deps(
+            hanging,
+            new HistoryAwareRetriever(NO_SEARCH, new SubjectRewriter()),
+            folder,
+            new SessionSettings(5, Duration.ofSeconds(20)),
+            Clock.systemUTC());
+    ActorRef<SessionActor.Command> s = kit.spawn(SessionActor.create("redeliver", deps));
+    TestProbe<TurnResult> lost = kit.createTestProbe();
+    s.tell(ask("r1", "When does the lease start?", lost.ref()));
+    TestProbe<Transcript> history = kit.createTestProbe();
+    for (int i = 0; i < 100; i++) {
+      s.tell(new SessionActor.GetHistory(history.ref()));
+      if (!history.receiveMessage(Duration.ofSeconds(20)).turns().isEmpty()) break;
+      Thread.sleep(50);
+    }
+    kit.stop(s, Duration.ofSeconds(10)); // the node died: r1 is journaled, never answered
+    never.countDown();
+
+    ActorRef<SessionActor.Command> again = spawn("redeliver");
+    TestProbe<TurnResult> probe = kit.createTestProbe();
+    again.tell(ask("r1", "When does the lease start?", probe.ref())); // delivered again
+    TurnResult r = probe.receiveMessage(Duration.ofSeconds(20));
+    assertEquals(1, r.turn(), "the pending turn, not a second one");
+    assertEquals("r1", r.result().requestId());
+    assertInstanceOf(QuestionResult.Answered.class, r.result());
+    again.tell(ask("r2", "When does it end?", probe.ref()));
+    assertEquals(2, probe.receiveMessage(Duration.ofSeconds(20)).turn());
+    again.tell(new SessionActor.GetHistory(history.ref()));
+    assertEquals(2, history.receiveMessage().turns().size());
+    assertEquals(1, pipeline.asked.stream().filter(q -> q.requestId().equals("r1")).count());
+    lost.expectNoMessage(Duration.ofMillis(100));
+  }
+
+  @Test
+  void aQuestionDeliveredAgainAfterRecoveryIsAnsweredFromTheJournal() {
+    ActorRef<SessionActor.Command> s = spawn("answered");
+    TestProbe<TurnResult> probe = kit.createTestProbe();
+    s.tell(ask("r1", "When does the lease start?", probe.ref()));
+    TurnResult first = probe.receiveMessage(Duration.ofSeconds(20));
+    s.tell(SessionActor.Passivate.INSTANCE);
+    probe.expectTerminated(s, Duration.ofSeconds(10));
+
+    ActorRef<SessionActor.Command> again = spawn("answered");
+    again.tell(ask("r1", "When does the lease start?", probe.ref()));
+    TurnResult replay = probe.receiveMessage(Duration.ofSeconds(20));
+    assertEquals(1, replay.turn());
+    assertEquals("journal", replay.rewrite().method());
+    var a = assertInstanceOf(QuestionResult.Answered.class, replay.result());
+    var was = assertInstanceOf(QuestionResult.Answered.class, first.result());
+    assertEquals(was.answer().text(), a.answer().text());
+    assertEquals("lease.txt", a.answer().citations().getFirst().source());
+    assertEquals(1, pipeline.asked.size(), "answered once, by the pipeline");
+    TestProbe<Transcript> history = kit.createTestProbe();
+    again.tell(new SessionActor.GetHistory(history.ref()));
+    Transcript t = history.receiveMessage();
+    assertEquals(1, t.turns().size());
+    assertEquals("r1", t.turns().getFirst().requestId());
+  }
+
+  @Test
+  void aSessionBelongsToThePrincipalThatAskedItsFirstTurn() {
+    var alice = dev.fathom.retrieval.access.Principal.user("alice", java.util.Set.of("eng"));
+    var bob = dev.fathom.retrieval.access.Principal.user("bob", java.util.Set.of("eng"));
+    ActorRef<SessionActor.Command> s = spawn("owned");
+    TestProbe<TurnResult> probe = kit.createTestProbe();
+    s.tell(as(alice, "r1", "When does the lease start?", probe.ref()));
+    assertEquals(1, probe.receiveMessage(Duration.ofSeconds(20)).turn());
+    s.tell(as(bob, "r2", "When does it end?", probe.ref()));
+    TurnResult refused = probe.receiveMessage(Duration.ofSeconds(20));
+    assertEquals(0, refused.turn());
+    var f = assertInstanceOf(QuestionResult.Failed.class, refused.result());
+    assertEquals(TurnResult.ACCESS, f.stage());
+    assertEquals("r2", f.requestId());
+    // Bob cannot learn alice's answers by replaying her request id either.
+    s.tell(as(bob, "r1", "When does the lease start?", probe.ref()));
+    assertEquals(0, probe.receiveMessage(Duration.ofSeconds(20)).turn());
+    // Alice with other groups is still alice; the local index owner may use every session.
+    var aliceMoved = dev.fathom.retrieval.access.Principal.user("alice", java.util.Set.of("hr"));
+    s.tell(as(aliceMoved, "r3", "When does it end?", probe.ref()));
+    assertEquals(2, probe.receiveMessage(Duration.ofSeconds(20)).turn());
+    s.tell(ask("r4", "And the deposit?", probe.ref()));
+    assertEquals(3, probe.receiveMessage(Duration.ofSeconds(20)).turn());
+    TestProbe<Transcript> history = kit.createTestProbe();
+    s.tell(new SessionActor.GetHistory(history.ref()));
+    Transcript t = history.receiveMessage();
+    assertEquals("user:alice", t.owner());
+    assertEquals(3, t.turns().size(), "refused questions are no turns");
     assertEquals(
-        1, pipeline.asked.stream().filter(q -> q.requestId().equals("crash-turn-1")).count());
+        2,
+        pipeline.asked.stream()
+            .filter(q -> q.asker().equals(alice) || q.asker().equals(aliceMoved))
+            .count());
+  }
+
+  private static SessionActor.Ask as(
+      dev.fathom.retrieval.access.Principal who, String id, String q, ActorRef<TurnResult> to) {
+    return new SessionActor.Ask(id, q, SearchMode.HYBRID, 5, who, TokenListener.NONE, to);
   }
 
   @Test

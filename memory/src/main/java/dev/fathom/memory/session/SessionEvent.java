@@ -24,11 +24,30 @@ public sealed interface SessionEvent {
    * @param turn the new turn's number; must be the transcript's {@link Transcript#nextTurn()}
    * @param question the question as asked
    * @param rewrittenQuery the query that will be searched
+   * @param requestId the id the caller gave the question ({@code ""} when none was recorded, as in
+   *     events written before it was): a question delivered again after a crash (a Kafka batch
+   *     whose transaction never committed) is recognised by it and answered from the journal
+   *     instead of becoming a second turn
+   * @param askedBy who asked, as the session's owner is recorded ({@code ""} when not recorded):
+   *     the asker of a session's first turn owns it ({@link Transcript#owner()})
    */
-  record TurnAsked(int turn, String question, String rewrittenQuery, Instant at)
+  record TurnAsked(
+      int turn,
+      String question,
+      String rewrittenQuery,
+      Instant at,
+      String requestId,
+      String askedBy)
       implements SessionEvent {
     public TurnAsked {
-      Turn.asked(turn, question, rewrittenQuery, at); // validates every field
+      if (requestId == null) requestId = ""; // an event journaled before request ids were
+      if (askedBy == null) askedBy = ""; // ... or before askers were
+      Turn.asked(turn, question, rewrittenQuery, at, requestId); // validates every field
+    }
+
+    /** A question whose request id and asker are not recorded. */
+    public TurnAsked(int turn, String question, String rewrittenQuery, Instant at) {
+      this(turn, question, rewrittenQuery, at, "", "");
     }
   }
 

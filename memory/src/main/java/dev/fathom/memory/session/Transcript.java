@@ -21,15 +21,23 @@ import java.util.Optional;
  * @param turns all turns, numbered 1..n in order; only the last may be pending
  * @param summary the running summary of turns 1..{@code foldedThrough}; empty when none is folded
  * @param foldedThrough the last turn the summary covers, 0 when none
+ * @param owner who asked the first turn and so owns the session (the asking layer's name for a
+ *     principal); {@code ""} for a session with no turns or journaled before owners were recorded
  */
-public record Transcript(List<Turn> turns, String summary, int foldedThrough) {
+public record Transcript(List<Turn> turns, String summary, int foldedThrough, String owner) {
 
   /** A session with no turns. */
-  public static final Transcript EMPTY = new Transcript(List.of(), "", 0);
+  public static final Transcript EMPTY = new Transcript(List.of(), "", 0, "");
+
+  /** A transcript whose owner is not recorded. */
+  public Transcript(List<Turn> turns, String summary, int foldedThrough) {
+    this(turns, summary, foldedThrough, "");
+  }
 
   public Transcript {
     turns = List.copyOf(Objects.requireNonNull(turns, "turns"));
     Objects.requireNonNull(summary, "summary");
+    if (owner == null) owner = ""; // a snapshot taken before owners were recorded
     for (int i = 0; i < turns.size(); i++) {
       if (turns.get(i).number() != i + 1) {
         throw new IllegalArgumentException(
@@ -79,6 +87,19 @@ public record Transcript(List<Turn> turns, String summary, int foldedThrough) {
         : Optional.of(turns.getLast());
   }
 
+  /**
+   * The turn asked with {@code requestId}, if any: a question delivered again (after its node died
+   * before the delivery was acknowledged) is that turn, answered or pending, not a new one. An
+   * empty id (not recorded) matches nothing.
+   */
+  public Optional<Turn> turnFor(String requestId) {
+    if (requestId == null || requestId.isEmpty()) return Optional.empty();
+    for (int i = turns.size() - 1; i >= 0; i--) {
+      if (turns.get(i).requestId().equals(requestId)) return Optional.of(turns.get(i));
+    }
+    return Optional.empty();
+  }
+
   /** The number of the last answered turn, 0 when none. */
   public int lastAnswered() {
     return answeredCount(turns);
@@ -106,9 +127,20 @@ public record Transcript(List<Turn> turns, String summary, int foldedThrough) {
     if (e.turn() != nextTurn()) {
       throw new IllegalStateException("the next turn is " + nextTurn() + ", got " + e.turn());
     }
+    turnFor(e.requestId())
+        .ifPresent(
+            t -> {
+              throw new IllegalStateException(
+                  "request "
+                      + e.requestId()
+                      + " is turn "
+                      + t.number()
+                      + " already; it cannot be asked again as turn "
+                      + e.turn());
+            });
     List<Turn> next = new ArrayList<>(turns);
-    next.add(Turn.asked(e.turn(), e.question(), e.rewrittenQuery(), e.at()));
-    return new Transcript(next, summary, foldedThrough);
+    next.add(Turn.asked(e.turn(), e.question(), e.rewrittenQuery(), e.at(), e.requestId()));
+    return new Transcript(next, summary, foldedThrough, turns.isEmpty() ? e.askedBy() : owner);
   }
 
   private Transcript answered(TurnAnswered e) {
@@ -124,7 +156,7 @@ public record Transcript(List<Turn> turns, String summary, int foldedThrough) {
     }
     List<Turn> next = new ArrayList<>(turns);
     next.set(next.size() - 1, p.answered(e.answer(), e.citations(), e.behaviors(), e.at()));
-    return new Transcript(next, summary, foldedThrough);
+    return new Transcript(next, summary, foldedThrough, owner);
   }
 
   private Transcript summarized(SummaryUpdated e) {
@@ -137,7 +169,7 @@ public record Transcript(List<Turn> turns, String summary, int foldedThrough) {
               + "], got foldedThrough "
               + e.foldedThrough());
     }
-    return new Transcript(turns, e.summary(), e.foldedThrough());
+    return new Transcript(turns, e.summary(), e.foldedThrough(), owner);
   }
 
   private static int answeredCount(List<Turn> turns) {

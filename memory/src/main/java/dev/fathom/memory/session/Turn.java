@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param citations sources the answer cited, in citation order
  * @param behaviors names of the handbook behaviors the answer used
  * @param answeredAt when the answer was given; {@code null} while the turn is pending
+ * @param requestId the caller's id of the question, {@code ""} when not recorded; a question
+ *     delivered again with the same id is this turn, not a new one
  */
 public record Turn(
     int number,
@@ -25,9 +27,11 @@ public record Turn(
     String answer,
     List<Citation> citations,
     List<String> behaviors,
-    Instant answeredAt) {
+    Instant answeredAt,
+    String requestId) {
 
   public Turn {
+    if (requestId == null) requestId = ""; // a snapshot taken before request ids were recorded
     if (number < 1) {
       throw new IllegalArgumentException("turn number is 1-based, got " + number);
     }
@@ -43,9 +47,29 @@ public record Turn(
     }
   }
 
-  /** A turn just asked, not answered yet. */
+  /** A turn without a recorded request id. */
+  public Turn(
+      int number,
+      String question,
+      String rewrittenQuery,
+      Instant askedAt,
+      String answer,
+      List<Citation> citations,
+      List<String> behaviors,
+      Instant answeredAt) {
+    this(number, question, rewrittenQuery, askedAt, answer, citations, behaviors, answeredAt, "");
+  }
+
+  /** A turn just asked, not answered yet, without a recorded request id. */
   public static Turn asked(int number, String question, String rewrittenQuery, Instant at) {
-    return new Turn(number, question, rewrittenQuery, at, "", List.of(), List.of(), null);
+    return asked(number, question, rewrittenQuery, at, "");
+  }
+
+  /** A turn just asked with request id {@code requestId}, not answered yet. */
+  public static Turn asked(
+      int number, String question, String rewrittenQuery, Instant at, String requestId) {
+    return new Turn(
+        number, question, rewrittenQuery, at, "", List.of(), List.of(), null, requestId);
   }
 
   /** This turn with its answer. */
@@ -53,7 +77,7 @@ public record Turn(
       String answerText, List<Citation> cited, List<String> behaviorsUsed, Instant at) {
     Objects.requireNonNull(at, "answeredAt of turn " + number);
     return new Turn(
-        number, question, rewrittenQuery, askedAt, answerText, cited, behaviorsUsed, at);
+        number, question, rewrittenQuery, askedAt, answerText, cited, behaviorsUsed, at, requestId);
   }
 
   /** Whether the answer has been given. */

@@ -33,6 +33,35 @@ class TranscriptTest {
   }
 
   @Test
+  void aRequestIdNamesItsTurnAndCannotBeAskedTwice() {
+    Transcript t =
+        Transcript.EMPTY
+            .apply(new TurnAsked(1, "q?", "q?", T0, "req-1", "user:alice"))
+            .apply(new TurnAnswered(1, "a. [1]", LEASE, List.of(), T0))
+            .apply(new TurnAsked(2, "r?", "r?", T0, "req-2", "user:bob"));
+    assertEquals(1, t.turnFor("req-1").orElseThrow().number());
+    assertEquals("req-1", t.turnFor("req-1").orElseThrow().requestId(), "kept once answered");
+    assertEquals(2, t.turnFor("req-2").orElseThrow().number());
+    assertEquals("user:alice", t.owner(), "the first turn's asker owns the session");
+    assertTrue(t.turnFor("req-3").isEmpty());
+    assertTrue(t.turnFor("").isEmpty(), "an unrecorded id matches nothing");
+    Transcript answered = t.apply(new TurnAnswered(2, "b.", List.of(), List.of(), T0));
+    var again =
+        assertThrows(
+            IllegalStateException.class,
+            () -> answered.apply(new TurnAsked(3, "q?", "q?", T0, "req-1", "user:alice")));
+    assertTrue(again.getMessage().contains("req-1 is turn 1"), again.getMessage());
+    // Events journaled before request ids were recorded carry none, and any number of them fit.
+    Transcript old =
+        Transcript.EMPTY
+            .apply(new TurnAsked(1, "q?", "q?", T0, null, null))
+            .apply(new TurnAnswered(1, "a.", List.of(), List.of(), T0))
+            .apply(new TurnAsked(2, "r?", "r?", T0));
+    assertEquals("", old.turns().getFirst().requestId());
+    assertEquals("", old.owner());
+  }
+
+  @Test
   void aPendingTurnIsNotHistory() {
     Transcript t = Transcript.EMPTY.apply(new TurnAsked(1, "q?", "q?", T0));
     assertTrue(t.pending().isPresent());

@@ -86,6 +86,27 @@ public final class AskCommand implements Callable<Integer> {
       description = "API key for --server (default: the environment variable FATHOM_API_KEY).")
   String apiKey;
 
+  @Option(
+      names = "--agent",
+      description =
+          "With --model: decompose the question into sub-questions, answer each from its own"
+              + " search, then compose the answer over all passages (IterDRAG). Without a model the"
+              + " question is answered as usual.")
+  boolean agent;
+
+  @Option(
+      names = "--agent-steps",
+      defaultValue = "4",
+      description = "Most sub-questions of --agent, 1..16 (default: ${DEFAULT-VALUE}).")
+  int agentSteps;
+
+  @Option(
+      names = "--agent-tokens",
+      defaultValue = "16384",
+      description =
+          "Model tokens --agent may spend over all steps, 64..10000000 (default: ${DEFAULT-VALUE}).")
+  int agentTokens;
+
   @Parameters(
       paramLabel = "QUESTION",
       arity = "0..*",
@@ -130,6 +151,24 @@ public final class AskCommand implements Callable<Integer> {
         Workspace ws = new Workspace(config, where)) {
       DemoCollection.ensureIndexed(ws);
       QuestionService service = ws.questions(stage);
+      if (agent && stage.generative()) {
+        dev.fathom.actors.agent.AgentBudget budget;
+        try {
+          budget = new dev.fathom.actors.agent.AgentBudget(agentSteps, agentTokens);
+        } catch (IllegalArgumentException e) {
+          throw new ErrorHandler.UserError(e.getMessage());
+        }
+        AgentAsk.run(
+            service,
+            stage.languageModel().orElseThrow(),
+            q,
+            budget,
+            config.modelQuestionTimeout(),
+            json);
+        return 0;
+      }
+      if (agent)
+        System.err.println("--agent needs a language model (--model): answering as usual.");
       if (!stage.generative()) {
         print(ask(service, q, TokenListener.NONE));
         return 0;

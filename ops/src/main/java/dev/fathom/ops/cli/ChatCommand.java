@@ -96,7 +96,6 @@ public final class ChatCommand implements Callable<Integer> {
       throws Exception {
     BufferedReader in =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-    int n = 0;
     while (true) {
       if (!json) {
         System.out.print("> ");
@@ -124,7 +123,9 @@ public final class ChatCommand implements Callable<Integer> {
           sessions
               .ask(
                   id,
-                  id + "-" + (++n),
+                  // Unique across runs: a resumed session recognises a request id it has seen
+                  // and answers it again from the journal instead of asking a new turn.
+                  id + "-" + java.util.UUID.randomUUID(),
                   q.question().text(),
                   q.question().mode(),
                   q.question().k(),

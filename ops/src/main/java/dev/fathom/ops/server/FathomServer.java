@@ -230,6 +230,20 @@ public final class FathomServer implements AutoCloseable {
         api.withCollections(
             new CollectionRoutes(ws, server.publisher, api.blocking(), kafka.maxValueBytes()));
         api.web(index);
+        if (stage.generative()) {
+          // "agent": true questions: the IterDRAG loop over this pipeline (docs/sessions.md).
+          var budget =
+              new dev.fathom.actors.agent.AgentBudget(
+                  config.raw().getInt("fathom.agent.max-steps"),
+                  config.raw().getInt("fathom.agent.max-tokens"));
+          api.withAgent(
+              new dev.fathom.actors.agent.AgentService(
+                  ws.questions().system(),
+                  new dev.fathom.actors.agent.PlannerActor.Deps(
+                      ws.questions()::ask, stage.languageModel().orElseThrow(), budget),
+                  config.modelQuestionTimeout().multipliedBy(budget.maxSteps() + 2L)),
+              budget);
+        }
         if (server.behaviorLoop != null) {
           api.behaviors(server.behaviorLoop.module(), server.behaviorLoop.publisher());
         }

@@ -78,6 +78,7 @@ final class HttpApi {
   private final ApiKeys keys;
   private final OpenAiRoutes openAi;
   private SessionRoutes sessionRoutes; // null: no sessions on this server
+  private AgentRoutes agentRoutes; // null: no language model, "agent" is ignored
   private BehaviorRoutes behaviorRoutes; // null without the behavior handbook
   private CollectionRoutes collectionRoutes; // null: no collection endpoints
   private WebRoutes webRoutes; // null: no web page
@@ -141,6 +142,13 @@ final class HttpApi {
   HttpApi openAi(String generativeModel, Duration keepAlive) {
     openAi.generativeModel(generativeModel);
     openAi.keepAlive(keepAlive);
+    return this;
+  }
+
+  /** Answers {@code "agent": true} questions of {@code POST /v1/ask} through the agent loop. */
+  HttpApi withAgent(
+      dev.fathom.actors.agent.AgentService agent, dev.fathom.actors.agent.AgentBudget budget) {
+    this.agentRoutes = new AgentRoutes(agent, budget, questions.system());
     return this;
   }
 
@@ -414,8 +422,11 @@ final class HttpApi {
 
   private Route ask(byte[] body, Principal caller) {
     QuestionIntake.Accepted accepted;
+    boolean agent;
     try {
-      accepted = intake.fromHttp(StrictJson.object(body, maxValueBytes, "body")).askedBy(caller);
+      com.fasterxml.jackson.databind.JsonNode node = StrictJson.object(body, maxValueBytes, "body");
+      accepted = intake.fromHttp(node).askedBy(caller);
+      agent = node.path("agent").asBoolean(false);
     } catch (IllegalArgumentException e) {
       return json(StatusCodes.BAD_REQUEST, Map.of("error", e.getMessage()));
     }
@@ -426,6 +437,7 @@ final class HttpApi {
     String sessionId = accepted.sessionId();
     boolean stream = accepted.stream();
     Inbound.QuestionMessage m = Inbound.QuestionMessage.of(accepted);
+    if (agent && agentRoutes != null) return agentRoutes.ask(q, m, stream);
     QuestionClock start = QuestionClock.start();
     if (stream) {
       // Headers go out now; partial events follow the answer's text as it is generated, and the

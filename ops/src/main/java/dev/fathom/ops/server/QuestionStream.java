@@ -52,7 +52,10 @@ import org.slf4j.LoggerFactory;
  * serve process then exits non-zero.
  *
  * <p>A question the pipeline fails to answer (a stage failed or timed out) is not dropped: it gets
- * an answer record with {@code "answer": null} and an {@code "error": {"stage","reason"}} object.
+ * an answer record with {@code "answer": null} and an {@code "error": {"stage","reason"}} object. A
+ * session turn whose session does not reply at all (its node died with the turn) is the exception:
+ * the batch is aborted and asked again once the session has moved, and the session, which journals
+ * request ids, answers it once (docs/sessions.md).
  */
 final class QuestionStream implements Runnable {
 
@@ -201,7 +204,18 @@ final class QuestionStream implements Runnable {
   private void turn(ConsumerRecords<byte[], byte[]> batch) throws InterruptedException {
     List<CompletableFuture<ProducerRecord<byte[], byte[]>>> out = new ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> r : batch) out.add(handle(r));
-    CompletableFuture.allOf(out.toArray(CompletableFuture[]::new)).join();
+    try {
+      CompletableFuture.allOf(out.toArray(CompletableFuture[]::new)).join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (!(e.getCause() instanceof SessionUnreachable u)) throw e;
+      // The node holding a session died with the turn: ask again once the session has moved. The
+      // session recognises the request id, so the turn is neither lost nor answered twice.
+      metrics.error("session_unreachable");
+      log.warn("{}; the batch will be asked again", u.getMessage());
+      rewind(batch.partitions());
+      Thread.sleep(RETRY_BACKOFF);
+      return;
+    }
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (TopicPartition tp : batch.partitions()) {
       List<ConsumerRecord<byte[], byte[]>> rs = batch.records(tp);
@@ -272,7 +286,17 @@ final class QuestionStream implements Runnable {
     if (sessions != null && m.sessionId().matches("[A-Za-z0-9_.:-]{1,128}")) {
       return sessions
           .ask(m.sessionId(), q.requestId(), q.text(), q.mode(), q.k(), q.asker(), piecesOf(m))
-          .thenApply(dev.fathom.actors.session.TurnResult::result);
+          .thenApply(
+              t -> {
+                // Turn 0: the session did not reply (its node died or it timed out). Answering
+                // with that failure would commit it and lose the turn; the batch is retried.
+                if (t.turn() == 0
+                    && t.result() instanceof QuestionResult.Failed f
+                    && f.stage().equals("session")) {
+                  throw new SessionUnreachable(m.sessionId(), f.reason());
+                }
+                return t.result();
+              });
     }
     return questions.ask(q, piecesOf(m));
   }
@@ -323,6 +347,13 @@ final class QuestionStream implements Runnable {
     running.set(false);
     consumer.wakeup();
     stopped.await();
+  }
+
+  /** A session gave no reply to a turn; the turn's batch is not committed but asked again. */
+  private static final class SessionUnreachable extends RuntimeException {
+    SessionUnreachable(String sessionId, String reason) {
+      super("session " + sessionId + " did not reply: " + reason, null, false, false);
+    }
   }
 
   private void closeQuietly() {

@@ -37,6 +37,10 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  *       query searched); with {@code "stream": true} server-sent events as {@code /v1/ask}: {@code
  *       partial} events, then one {@code answer} event.
  * </ul>
+ *
+ * <p>A session belongs to the principal that asked its first turn ({@code SessionAccess}): another
+ * caller gets 403 from {@code ask} and 404 from {@code GET} and {@code DELETE}, as for a session
+ * that never was.
  */
 final class SessionRoutes {
 
@@ -69,7 +73,7 @@ final class SessionRoutes {
                             Map.of("session", "s-" + UUID.randomUUID().toString())))),
         path(
             PathMatchers.segment("sessions").slash(PathMatchers.segment()),
-            id -> concat(get(() -> history(id)), delete(() -> deleteSession(id)))),
+            id -> concat(get(() -> history(id, caller)), delete(() -> deleteSession(id, caller)))),
         path(
             PathMatchers.segment("sessions").slash(PathMatchers.segment()).slash("ask"),
             id ->
@@ -78,10 +82,11 @@ final class SessionRoutes {
                         entity(Unmarshaller.entityToByteArray(), body -> ask(id, body, caller)))));
   }
 
-  private Route history(String id) {
+  /** A session of another principal is not found, as one that never was (no existence leak). */
+  private Route history(String id, Principal caller) {
     try {
       return onSuccess(
-          sessions.history(id),
+          sessions.history(id, caller),
           t ->
               t.turns().isEmpty()
                   ? json(StatusCodes.NOT_FOUND, Map.of("error", "no session " + id))
@@ -91,10 +96,10 @@ final class SessionRoutes {
     }
   }
 
-  private Route deleteSession(String id) {
+  private Route deleteSession(String id, Principal caller) {
     try {
       return onSuccess(
-          sessions.delete(id),
+          sessions.delete(id, caller),
           existed ->
               existed
                   ? json(StatusCodes.OK, Map.of("session", id, "deleted", true))
@@ -145,9 +150,12 @@ final class SessionRoutes {
             dev.fathom.drafters.lm.TokenListener.NONE),
         (TurnResult r) ->
             json(
-                r.result() instanceof QuestionResult.Answered
-                    ? StatusCodes.OK
-                    : StatusCodes.SERVICE_UNAVAILABLE,
+                switch (r.result()) {
+                  case QuestionResult.Answered a -> StatusCodes.OK;
+                  case QuestionResult.Failed f when f.stage().equals(TurnResult.ACCESS) ->
+                      StatusCodes.FORBIDDEN;
+                  case QuestionResult.Failed f -> StatusCodes.SERVICE_UNAVAILABLE;
+                },
                 SessionJson.turn(r)));
   }
 

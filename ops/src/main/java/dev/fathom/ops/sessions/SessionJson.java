@@ -25,6 +25,7 @@ public final class SessionJson {
     for (Turn turn : t.turns()) {
       Map<String, Object> tm = new LinkedHashMap<>();
       tm.put("turn", turn.number());
+      tm.put("request_id", turn.requestId().isEmpty() ? null : turn.requestId());
       tm.put("question", turn.question());
       tm.put("rewritten_query", turn.rewrittenQuery());
       tm.put("asked_at", turn.askedAt().toString());

@@ -179,6 +179,38 @@ class AccessControlServeIT {
   }
 
   @Test
+  void aSessionBelongsToThePrincipalThatStartedIt() throws Exception {
+    HttpResponse<String> created = post("/v1/sessions", ALICE_KEY, "{}");
+    assertEquals(201, created.statusCode(), created.body());
+    String id = JSON.readTree(created.body()).get("session").asText();
+    String path = "/v1/sessions/" + id;
+    String first =
+        ok(post(path + "/ask", ALICE_KEY, "{\"question\":\"What is the Falcon code word?\"}"));
+    assertEquals(1, JSON.readTree(first).get("turn").asInt(), first);
+    assertOnly(ALICE_SEES, first, "alice's session turn");
+
+    HttpResponse<String> bobAsks =
+        post(path + "/ask", BOB_KEY, "{\"question\":\"And its budget?\"}");
+    assertEquals(403, bobAsks.statusCode(), bobAsks.body());
+    assertOnly(Set.of(), bobAsks.body(), "the refusal");
+    assertEquals(404, get(path, BOB_KEY).statusCode(), "bob does not see alice's history");
+    assertEquals(404, delete(path, BOB_KEY).statusCode(), "nor delete it");
+
+    JsonNode history = JSON.readTree(ok(get(path, ALICE_KEY)));
+    assertEquals(1, history.get("turns").size(), "bob's question is no turn: " + history);
+    assertEquals(200, delete(path, ALICE_KEY).statusCode());
+    assertEquals(404, get(path, ALICE_KEY).statusCode());
+  }
+
+  private static HttpResponse<String> delete(String path, String key) throws Exception {
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      return http.send(
+          HttpRequest.newBuilder(base.resolve(path)).header("X-API-Key", key).DELETE().build(),
+          HttpResponse.BodyHandlers.ofString());
+    }
+  }
+
+  @Test
   void anUnknownKeyIsRefused() throws Exception {
     assertEquals(401, get("/v1/search?q=Falcon", "not-a-key-at-all").statusCode());
   }

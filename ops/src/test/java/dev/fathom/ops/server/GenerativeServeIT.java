@@ -113,6 +113,36 @@ class GenerativeServeIT {
   }
 
   @Test
+  void anAgentQuestionStreamsItsStepsThenTheAnswerWithItsTrace() throws Exception {
+    HttpResponse<String> r =
+        post(
+            "/v1/ask",
+            "{\"question\":\"What did Lily see in the park and who was with her?\","
+                + "\"stream\":true,\"agent\":true}");
+    assertEquals(200, r.statusCode());
+    List<JsonNode> steps = new ArrayList<>();
+    JsonNode answer = null;
+    for (String frame : r.body().split("\n\n")) {
+      JsonNode data =
+          frame.contains("data: ")
+              ? JSON.readTree(frame.substring(frame.indexOf("data: ") + 6))
+              : null;
+      if (frame.startsWith("event: step")) steps.add(data);
+      else if (frame.startsWith("event: answer")) answer = data;
+    }
+    assertNotNull(answer, r.body());
+    assertFalse(steps.isEmpty(), r.body());
+    assertEquals("decompose", steps.getFirst().get("kind").asText(), steps.toString());
+    JsonNode trace = answer.get("agent");
+    assertEquals(steps.size(), trace.get("steps").size(), "every traced step was streamed");
+    assertTrue(trace.get("tokens").asInt() > 0, trace.toString());
+    // Without "agent" the same server answers as before: no trace.
+    HttpResponse<String> plain =
+        post("/v1/ask", "{\"question\":\"What did Lily see in the park?\"}");
+    assertFalse(JSON.readTree(plain.body()).has("agent"), plain.body());
+  }
+
+  @Test
   void kafkaQuestionsStreamPiecesAndGetExactlyOneAnswer() throws Exception {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, server.bootstrapServers());
