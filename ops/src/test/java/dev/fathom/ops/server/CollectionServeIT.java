@@ -164,6 +164,28 @@ class CollectionServeIT {
     assertEquals(1, contracts.get("documents").size(), "other collections untouched");
   }
 
+  @Test
+  void aKafkaQuestionNamesItsCollectionAndFilter() throws Exception {
+    producer
+        .send(
+            new ProducerRecord<>(
+                kafka.topics().questions(),
+                "s-coll".getBytes(StandardCharsets.UTF_8),
+                ("{\"requestId\":\"k-1\",\"sessionId\":\"s-coll\",\"question\":\"When does the"
+                        + " lease end?\",\"collection\":\"contracts\",\"filter\":{\"author\":\"ann\"}}")
+                    .getBytes(StandardCharsets.UTF_8)))
+        .get();
+    CommittedRead.awaitConsumed(
+        server.bootstrapServers(), kafka.groupId(), kafka.topics().questions(), WAIT);
+    JsonNode answer = null;
+    for (var r : CommittedRead.readToEnd(server.bootstrapServers(), kafka.topics().answers())) {
+      JsonNode a = JSON.readTree(r.value());
+      if (a.path("requestId").asText().equals("k-1")) answer = a;
+    }
+    assertNotNull(answer, "an answer to k-1");
+    assertEquals("lease-1", answer.get("sources").get(0).get("source").asText(), answer.toString());
+  }
+
   private static void awaitDocuments(String collection, int n) throws Exception {
     long end = System.nanoTime() + WAIT.toNanos();
     String last = "";

@@ -54,6 +54,39 @@ class FrontMatterTest {
   }
 
   @Test
+  void pdfInformationBecomesMetadataWithIsoDates() throws Exception {
+    byte[] pdf;
+    try (var doc = new org.apache.pdfbox.pdmodel.PDDocument()) {
+      var page = new org.apache.pdfbox.pdmodel.PDPage();
+      doc.addPage(page);
+      try (var cs = new org.apache.pdfbox.pdmodel.PDPageContentStream(doc, page)) {
+        cs.beginText();
+        cs.setFont(
+            new org.apache.pdfbox.pdmodel.font.PDType1Font(
+                org.apache.pdfbox.pdmodel.font.Standard14Fonts.FontName.HELVETICA),
+            12);
+        cs.newLineAtOffset(50, 700);
+        cs.showText("The report text.");
+        cs.endText();
+      }
+      var info = doc.getDocumentInformation();
+      info.setAuthor("Ann Lee");
+      info.setKeywords("rag; search");
+      var created = java.util.Calendar.getInstance(java.util.TimeZone.getTimeZone("UTC"));
+      created.setTimeInMillis(1709287200000L);
+      info.setCreationDate(created);
+      var out = new java.io.ByteArrayOutputStream();
+      doc.save(out);
+      pdf = out.toByteArray();
+    }
+    var f = DocumentParsers.parse("report.pdf", pdf).metadata().fields();
+    assertEquals(List.of("Ann Lee"), f.get("author"));
+    assertEquals(List.of("rag", "search"), f.get("keywords"));
+    assertEquals(List.of("2024-03-01T10:00:00Z"), f.get("created"));
+    assertEquals(OptionalLong.of(1709287200000L), MetadataValues.date(f.get("created").getFirst()));
+  }
+
+  @Test
   void valuesReadAsNumbersAndDatesTheWayRangesCompareThem() {
     assertEquals(2020.0, MetadataValues.number(" 2020 ").getAsDouble());
     assertTrue(MetadataValues.number("2020-01-01").isEmpty());
