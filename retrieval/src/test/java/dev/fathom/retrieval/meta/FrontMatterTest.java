@@ -28,7 +28,8 @@ class FrontMatterTest {
             + "# The lease\n\nThe lease ends in May.\n";
     ParsedDocument d = DocumentParsers.parse("lease.md", md.getBytes(StandardCharsets.UTF_8));
     assertEquals("The lease", d.title());
-    assertTrue(d.text().startsWith("# The lease"), d.text());
+    // The text is the prose without markup (MarkdownText) and without the front matter.
+    assertTrue(d.text().startsWith("The lease\n\nThe lease ends"), d.text());
     var f = d.metadata().fields();
     assertEquals(List.of("Ann Lee"), f.get("author"));
     assertEquals(List.of("2021"), f.get("year"));
