@@ -160,7 +160,8 @@ public final class OpenAiCompatibleModel implements LanguageModel {
         new IdleTimeoutInputStream(response.body(), settings.timeout())) {
       try {
         if (response.statusCode() != 200) {
-          throw httpError(uri, response.statusCode(), in, reader);
+          throw httpError(uri, response.statusCode(), in, reader)
+              .withRetryAfter(retryAfter(response));
         }
         streamed =
             response
@@ -230,6 +231,17 @@ public final class OpenAiCompatibleModel implements LanguageModel {
           null);
     }
     return reader.fail("HTTP " + status + " from " + uri + ": " + message, status, null);
+  }
+
+  /** The {@code Retry-After} header in delta-seconds (the form rate limiters send), or null. */
+  private static java.time.Duration retryAfter(HttpResponse<?> response) {
+    return response
+        .headers()
+        .firstValue("Retry-After")
+        .map(String::strip)
+        .filter(v -> v.matches("\\d{1,6}"))
+        .map(v -> java.time.Duration.ofSeconds(Long.parseLong(v)))
+        .orElse(null);
   }
 
   private String brokenMessage(URI uri, boolean timedOut, IOException e) {

@@ -8,6 +8,7 @@ public final class OpenAiException extends RuntimeException {
 
   private final int status;
   private final String partialText;
+  private java.time.Duration retryAfter; // the server's Retry-After, or null
 
   OpenAiException(String message, int status, String partialText, Throwable cause) {
     super(
@@ -24,6 +25,19 @@ public final class OpenAiException extends RuntimeException {
    */
   public int status() {
     return status;
+  }
+
+  /**
+   * How long the server asked the client to wait before trying again (its {@code Retry-After}
+   * header, in seconds, on a 429 or 503), or null when it said nothing.
+   */
+  public java.time.Duration retryAfter() {
+    return retryAfter;
+  }
+
+  OpenAiException withRetryAfter(java.time.Duration wait) {
+    this.retryAfter = wait;
+    return this;
   }
 
   /** The generated text received before the failure ({@code ""} when none). */

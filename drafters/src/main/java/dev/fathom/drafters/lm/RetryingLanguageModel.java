@@ -1,6 +1,7 @@
 package dev.fathom.drafters.lm;
 
 import dev.fathom.drafters.tokenizer.ChatMessage;
+import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A {@link LanguageModel} on a server that is sometimes busy: requests the server answers with 429
  * or 5xx are tried again after an exponentially growing wait (Resilience4j's {@link Retry}), as
- * {@link RetryPolicy} says. What is never retried: a request whose text had begun to stream (the
+ * {@link RetryPolicy} says, or as long as the server's {@code Retry-After} asks (capped at the
+ * policy's largest backoff). What is never retried: a request whose text had begun to stream (the
  * listener has it), a refused connection and a timeout (the server is down or stuck; the error says
  * so at once), and other 4xx answers (the request is wrong).
  *
@@ -36,9 +38,7 @@ public final class RetryingLanguageModel implements LanguageModel {
             "llm-" + model.name(),
             RetryConfig.custom()
                 .maxAttempts(policy.maxAttempts())
-                .intervalFunction(
-                    IntervalFunction.ofExponentialBackoff(
-                        policy.initialBackoff(), 2.0, policy.maxBackoff()))
+                .intervalBiFunction(wait(policy))
                 .retryOnException(RetryPolicy::retryable)
                 .build());
     retry
@@ -52,6 +52,23 @@ public final class RetryingLanguageModel implements LanguageModel {
                     policy.maxAttempts(),
                     e.getLastThrowable().getMessage(),
                     e.getWaitInterval().toMillis()));
+  }
+
+  /**
+   * The wait before try {@code n + 1}: what the server's {@code Retry-After} asked for, when it
+   * said, else the exponential backoff; never more than the policy's largest backoff.
+   */
+  private static IntervalBiFunction<Object> wait(RetryPolicy policy) {
+    IntervalFunction backoff =
+        IntervalFunction.ofExponentialBackoff(policy.initialBackoff(), 2.0, policy.maxBackoff());
+    return (attempt, outcome) -> {
+      if (outcome.isLeft()
+          && outcome.getLeft() instanceof OpenAiException e
+          && e.retryAfter() != null) {
+        return Math.min(e.retryAfter().toMillis(), policy.maxBackoff().toMillis());
+      }
+      return backoff.apply(attempt);
+    };
   }
 
   /** The model whose requests are retried. */

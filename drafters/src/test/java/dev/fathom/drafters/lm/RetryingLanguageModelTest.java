@@ -61,6 +61,32 @@ class RetryingLanguageModelTest {
   }
 
   @Test
+  void retryAfterIsHonouredUpToTheLargestBackoff() {
+    long[] at = new long[2];
+    server.reply(
+        x -> {
+          int n = requests.incrementAndGet();
+          at[n - 1] = System.nanoTime();
+          if (n == 1) {
+            x.getResponseHeaders().set("Retry-After", "1");
+            json(x, 429, "{\"error\":{\"message\":\"slow down\"}}");
+          } else {
+            json(x, 200, OK);
+          }
+        });
+    var policy = new RetryPolicy(2, Duration.ofMillis(10), Duration.ofSeconds(5));
+    try (var m =
+        new RetryingLanguageModel(
+            new OpenAiCompatibleModel(
+                new OpenAiSettings(server.base(), "m", null, Duration.ofSeconds(5), 2048)),
+            policy)) {
+      assertEquals("Hi.", m.chat(CHAT, GenerationSettings.GREEDY, TokenListener.NONE).text());
+      long waitedMs = (at[1] - at[0]) / 1_000_000;
+      assertTrue(waitedMs >= 950, "waited " + waitedMs + " ms, not the server's 1 s");
+    }
+  }
+
+  @Test
   void serverErrorsUntilTheTriesRunOutGiveOneLineNamingStatusAndTries() {
     server.reply(
         x -> {

@@ -85,6 +85,12 @@ record ChatRequest(
       }
     }
     refuseUnsupported(j);
+    boolean stream;
+    try {
+      stream = QuestionIntake.flag(j, "stream");
+    } catch (IllegalArgumentException e) {
+      throw OpenAiError.invalid("stream", e.getMessage()).failure();
+    }
     List<ChatHistory.Message> messages;
     QuestionIntake.Accepted accepted;
     try {
@@ -109,7 +115,6 @@ record ChatRequest(
     }
     Integer maxTokens = whole(j, "max_completion_tokens");
     if (maxTokens == null) maxTokens = whole(j, "max_tokens");
-    boolean stream = QuestionIntake.flag(j, "stream");
     boolean includeUsage = false;
     if (present(j, "stream_options")) {
       JsonNode o = j.get("stream_options");
@@ -129,7 +134,11 @@ record ChatRequest(
               .failure();
         }
       }
-      includeUsage = QuestionIntake.flag(o, "include_usage");
+      try {
+        includeUsage = QuestionIntake.flag(o, "include_usage");
+      } catch (IllegalArgumentException e) {
+        throw OpenAiError.invalid("stream_options.include_usage", e.getMessage()).failure();
+      }
     }
     StringBuilder system = new StringBuilder();
     for (ChatHistory.Message m : messages) {

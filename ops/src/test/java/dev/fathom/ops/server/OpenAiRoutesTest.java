@@ -306,7 +306,8 @@ class OpenAiRoutesTest {
           {",\"tools\":[]", "tools"},
           {",\"presence_penalty\":1", "presence_penalty"},
           {",\"stream_options\":{\"include_usage\":true}", "stream_options"},
-          {",\"frobnicate\":1", "frobnicate"}
+          {",\"frobnicate\":1", "frobnicate"},
+          {",\"stream\":\"yes\"", "stream"}
         }) {
       HttpResponse<String> r = chat(ask(bad[0]));
       assertEquals(400, r.statusCode(), bad[0] + ": " + r.body());
