@@ -160,7 +160,8 @@ final class TikaParser implements FormatParser {
     } catch (IOException | RuntimeException e) {
       throw new UnreadableDocumentException(
           fileName,
-          "not a valid " + formatName + " (damaged or not a zip archive: " + oneLine(e) + ")",
+          // The zip reader's own words name its in-memory channel, nothing the user can act on.
+          "not a valid " + formatName + " (damaged, or not a zip archive)",
           e);
     }
   }
