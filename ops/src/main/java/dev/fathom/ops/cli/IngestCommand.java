@@ -22,8 +22,8 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "ingest",
     description = {
-      "Index files and directories (.txt, .md, .html, .pdf) into a collection (--collection,",
-      "default: default).",
+      "Index files and directories (.txt, .md, .html, .pdf, .docx, .pptx, .xlsx, .odt, .epub,"
+          + " .rtf, ...) into a collection (--collection, default: default).",
       "Unchanged files are skipped, changed files replaced, and files gone from an ingested",
       "directory removed. Unreadable files are reported and skipped."
     })

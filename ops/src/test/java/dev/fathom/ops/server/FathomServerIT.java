@@ -219,6 +219,20 @@ class FathomServerIT {
         "doc-missing",
         JSON.writeValueAsString(java.util.Map.of("id", "doc-missing", "path", missing)));
     awaitSearchable("narwhal tusk", "doc-narwhals", true);
+    // Shown without the heading's "# ", cited at the file's own characters (docs/formats.md).
+    try (PassageIndex index =
+        PassageIndex.openReadOnly(config.indexDir(), new Workspace(config).embeddingId())) {
+      var p =
+          index.bm25("narwhal tusk", 10).stream()
+              .map(ScoredPassage::passage)
+              .filter(x -> x.source().equals("doc-narwhals"))
+              .findFirst()
+              .orElseThrow();
+      assertTrue(p.text().startsWith("Narwhals\n\nThe narwhal's tusk"), p.text());
+      assertEquals(2, p.start(), "after the heading's markup");
+      assertEquals(
+          p.text(), java.nio.file.Files.readString(file).substring(p.start(), p.end()), "cited");
+    }
     List<ConsumerRecord<byte[], byte[]>> dead =
         readUntil(
             kafka.topics().deadLetters(),

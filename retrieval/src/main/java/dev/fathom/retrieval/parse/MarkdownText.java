@@ -30,6 +30,12 @@ import org.jsoup.Jsoup;
  */
 final class MarkdownText {
 
+  /**
+   * How far ahead a rendered character is looked for in its source: further than any markup
+   * rendering drops (a link target, an entity), and a bound on the work per character.
+   */
+  private static final int MAX_SKIP = 2048;
+
   private static final Parser PARSER =
       Parser.builder().includeSourceSpans(IncludeSourceSpans.BLOCKS_AND_INLINES).build();
 
@@ -147,10 +153,12 @@ final class MarkdownText {
       char c = literal.charAt(i);
       int found = -1;
       int s = span, p = pos;
-      while (s < spans.size()) {
+      int budget = MAX_SKIP; // a character rendering made up is not searched for to the end
+      while (s < spans.size() && budget > 0) {
         SourceSpan sp = spans.get(s);
         int from = Math.max(p, sp.getInputIndex());
-        int to = sp.getInputIndex() + sp.getLength();
+        int to = Math.min(sp.getInputIndex() + sp.getLength(), from + budget);
+        budget -= Math.max(0, to - from);
         for (int q = from; q < to; q++) {
           if (source.charAt(q) == c) {
             found = q;

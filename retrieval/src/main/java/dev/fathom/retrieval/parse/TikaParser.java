@@ -37,6 +37,11 @@ import org.xml.sax.SAXException;
  */
 final class TikaParser implements FormatParser {
 
+  /** The signature of an OLE2 compound file (Office 97-2003, and encrypted OOXML). */
+  private static final byte[] OLE2 = {
+    (byte) 0xD0, (byte) 0xCF, 0x11, (byte) 0xE0, (byte) 0xA1, (byte) 0xB1, 0x1A, (byte) 0xE1
+  };
+
   /** Most characters of text taken from one file; far above any real document, below the heap. */
   static final int MAX_CHARS = 16 << 20;
 
@@ -139,13 +144,24 @@ final class TikaParser implements FormatParser {
   }
 
   private void checkArchive(String fileName, byte[] content) {
+    if (content.length >= OLE2.length
+        && java.util.Arrays.equals(content, 0, OLE2.length, OLE2, 0, OLE2.length)) {
+      // Office stores a password-protected OOXML file inside an OLE2 container.
+      throw new UnreadableDocumentException(
+          fileName,
+          "encrypted "
+              + formatName
+              + ", or an older binary file given this extension (an OLE2 container, not a zip"
+              + " archive)");
+    }
     try (ZipFile zip =
         ZipFile.builder().setSeekableByteChannel(new SeekableInMemoryByteChannel(content)).get()) {
       if (!zip.getEntries().hasMoreElements()) throw new IOException("an empty archive");
     } catch (IOException | RuntimeException e) {
       throw new UnreadableDocumentException(
           fileName,
-          "not a valid " + formatName + " (damaged or not a zip archive: " + oneLine(e) + ")",
+          // The zip reader's own words name its in-memory channel, nothing the user can act on.
+          "not a valid " + formatName + " (damaged, or not a zip archive)",
           e);
     }
   }

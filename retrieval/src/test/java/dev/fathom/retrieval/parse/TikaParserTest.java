@@ -107,6 +107,16 @@ class TikaParserTest {
   }
 
   @Test
+  void anOle2FileNamedDocxIsCalledEncryptedOrMisnamed() {
+    byte[] xls = OfficeFixtures.xls("S", new String[] {"a"});
+    UnreadableDocumentException e =
+        assertThrows(UnreadableDocumentException.class, () -> parse("secret.docx", xls));
+    assertTrue(
+        e.getMessage().startsWith("secret.docx: encrypted Word document, or an older binary file"),
+        e.getMessage());
+  }
+
+  @Test
   void garbageRtfIsRefusedOrYieldsNoText() {
     UnreadableDocumentException e =
         assertThrows(
