@@ -284,19 +284,28 @@ final class BenchSpeculativeCommand implements Callable<Integer> {
   }
 
   /**
-   * The speed-up the rounds as run would give if every draft were accepted: {@code (γ̄ + 1)} tokens
-   * per round against the round's measured cost ({@code γ̄} drafter steps and one verification),
-   * relative to a plain step. Below 1, no drafter quality helps at this context length and these
-   * costs; NaN when no round ran.
+   * The best speed-up any drafter could give at these costs, if every draft were accepted: the
+   * gate's cost model (Leviathan et al. 2023, §3.1) with the row's measured costs — a drafter step
+   * {@code t_d} (draft time per drafted token), a plain step {@code t_1} (the plain runs' time per
+   * token) and the extra verification time per drafted position {@code c} (a round's verification
+   * minus {@code t_1}, per draft) — maximised over {@code g ∈ 1..γ}: {@code (g + 1)·t_1 / (g·t_d +
+   * t_1 + g·c)}. Below 1, no drafter quality helps at this context length on this machine; NaN when
+   * no round ran.
    */
-  static double speedupIfAllAccepted(SpeculativeBenchmark.Row r) {
-    if (r.rounds() == 0) {
+  double speedupIfAllAccepted(SpeculativeBenchmark.Row r) {
+    if (r.rounds() == 0 || r.drafted() == 0) {
       return Double.NaN;
     }
-    double gamma = (double) r.drafted() / r.rounds();
-    double round = (double) (r.draftNanos() + r.verifyNanos()) / r.rounds();
     double plainStep = (double) r.plainNanos() / r.tokens();
-    return (gamma + 1) * plainStep / round;
+    double draftStep = (double) r.draftNanos() / r.drafted();
+    double extra =
+        Math.max(0, ((double) r.verifyNanos() / r.rounds() - plainStep))
+            / ((double) r.drafted() / r.rounds());
+    double best = 0;
+    for (int g = 1; g <= r.rapid().gamma(); g++) {
+      best = Math.max(best, (g + 1) * plainStep / (g * draftStep + plainStep + g * extra));
+    }
+    return best;
   }
 
   private void printHeader(
