@@ -95,6 +95,42 @@ class MatricesTest {
     }
   }
 
+  /**
+   * Columns spanning several of the vector batch product's cache blocks ({@code KC}), with a
+   * partial last block, a vector tail (F32) and rows that leave a partial 16-row panel: the sums
+   * carried across blocks must equal one dot product per row and input.
+   */
+  @ParameterizedTest
+  @EnumSource(
+      value = GgmlType.class,
+      names = {"F32", "Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+  void matmulOverSeveralColumnBlocksEqualsMatvec(GgmlType type) {
+    int cols =
+        switch (type.blockSize()) {
+          case 1 -> 2 * VectorBatchProduct.KC + 77;
+          case 32 -> 32 * 37; // 1184: two blocks and a partial third
+          default -> 256 * 5; // 1280
+        };
+    int rows = 2 * VectorBatchProduct.G + 5;
+    for (int n : new int[] {3, 8, 31}) {
+      Random random = new Random(cols * 7L + n);
+      MemorySegment data = RandomWeights.of(type, (long) rows * cols, random);
+      Matrix m = Matrices.of(type, data, rows, cols, PARALLEL, KernelBackend.VECTOR);
+      float[] x = RandomWeights.floats(n * cols, random);
+      float[] out = new float[n * rows];
+      m.matmul(x, n, out);
+      float[] one = new float[rows];
+      for (int j = 0; j < n; j++) {
+        m.matvec(x, j * cols, one, 0);
+        for (int r = 0; r < rows; r++) {
+          float tolerance = 1e-5f * magnitude(m, x, j * cols, r) + 1e-6f;
+          assertEquals(
+              one[r], out[j * rows + r], tolerance, type + " n=" + n + " j=" + j + " r=" + r);
+        }
+      }
+    }
+  }
+
   @Test
   void rowDequantisesOneRow() {
     MemorySegment data = RandomWeights.of(GgmlType.Q8_0, 3 * 64, new Random(5));

@@ -59,7 +59,11 @@ public record EngineBenchReport(
         + EngineBenchmark.WARMUP_SECONDS
         + " s (at least one), then the median of "
         + fathom.runs()
-        + " timed runs; prefill = forward passes of at most 256 positions over the prompt,"
+        + " timed runs"
+        + (llamaCpp != null
+            ? " per engine, llama.cpp in its own process, the engines alternating run by run"
+            : "")
+        + "; prefill = forward passes of at most 256 positions over the prompt,"
         + " decode = one forward pass"
         + " per greedy token";
   }
@@ -81,6 +85,8 @@ public record EngineBenchReport(
     m.put("method", method());
     m.put("prefill_tok_s", round(fathom.prefillTokensPerSecond(), 1));
     m.put("decode_tok_s", round(fathom.decodeTokensPerSecond(), 2));
+    m.put("runs", fathom.runs());
+    spread(m, "", fathom);
     m.put("bytes_per_token", bytesPerToken);
     m.put("bandwidth_gb_s", round(bandwidth.gbPerSecond(), 2));
     m.put("fraction_of_bound", round(fractionOfBound(), 3));
@@ -88,6 +94,7 @@ public record EngineBenchReport(
       m.put("llamacpp", LlamaCppBenchmark.ARTIFACT);
       m.put("llamacpp_prefill_tok_s", round(llamaCpp.prefillTokensPerSecond(), 1));
       m.put("llamacpp_decode_tok_s", round(llamaCpp.decodeTokensPerSecond(), 2));
+      spread(m, "llamacpp_", llamaCpp);
       m.put("llamacpp_fraction_of_bound", round(fractionOfBound(llamaCpp), 3));
       m.put("prefill_ratio", round(prefillRatio(), 3));
       m.put("decode_ratio", round(decodeRatio(), 3));
@@ -96,6 +103,14 @@ public record EngineBenchReport(
       m.put("llamacpp_error", llamaCppError);
     }
     return m;
+  }
+
+  /** {@code PREFIX prefill_tok_s_min/max} and {@code decode_tok_s_min/max}: the spread of runs. */
+  private static void spread(Map<String, Object> m, String prefix, PhaseTimes t) {
+    m.put(prefix + "prefill_tok_s_min", round(t.prefillMin(), 1));
+    m.put(prefix + "prefill_tok_s_max", round(t.prefillMax(), 1));
+    m.put(prefix + "decode_tok_s_min", round(t.decodeMin(), 2));
+    m.put(prefix + "decode_tok_s_max", round(t.decodeMax(), 2));
   }
 
   /** Fathom's prefill throughput ÷ llama.cpp's (1.0 = as fast). */
@@ -134,20 +149,28 @@ public record EngineBenchReport(
     b.append(
         String.format(
             Locale.ROOT,
-            "%-10s %14s %14s %18s%n",
+            "%-10s %14s %15s %14s %15s %18s%n",
             "engine",
             "prefill tok/s",
+            "(min–max)",
             "decode tok/s",
+            "(min–max)",
             "fraction of bound"));
     row(b, "fathom", fathom);
     if (llamaCpp != null) {
       row(b, "llama.cpp", llamaCpp);
       b.append(
           String.format(
-              Locale.ROOT, "%-10s %14.2f %14.2f%n", "ratio", prefillRatio(), decodeRatio()));
+              Locale.ROOT,
+              "%-10s %14.2f %15s %14.2f%n",
+              "ratio",
+              prefillRatio(),
+              "",
+              decodeRatio()));
       b.append("(ratio = Fathom ÷ llama.cpp; llama.cpp is ")
           .append(LlamaCppBenchmark.ARTIFACT)
-          .append(" on the same file, tokens and threads)\n");
+          .append(" in its own process on the same file, tokens and threads; medians of")
+          .append(" alternating runs)\n");
     }
     if (fractionOfBound() > 1) {
       b.append(
@@ -164,10 +187,12 @@ public record EngineBenchReport(
     b.append(
         String.format(
             Locale.ROOT,
-            "%-10s %14.1f %14.2f %18.3f%n",
+            "%-10s %14.1f %15s %14.2f %15s %18.3f%n",
             engine,
             t.prefillTokensPerSecond(),
+            String.format(Locale.ROOT, "%.1f–%.1f", t.prefillMin(), t.prefillMax()),
             t.decodeTokensPerSecond(),
+            String.format(Locale.ROOT, "%.2f–%.2f", t.decodeMin(), t.decodeMax()),
             fractionOfBound(t)));
   }
 

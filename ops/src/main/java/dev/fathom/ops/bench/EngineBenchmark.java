@@ -30,6 +30,14 @@ public final class EngineBenchmark {
    */
   public static PhaseTimes run(
       LlamaSequence sequence, int[] prompt, int decodeTokens, int timedRuns) {
+    return measure(prompt.length, decodeTokens, timedRuns, once(sequence, prompt, decodeTokens));
+  }
+
+  /**
+   * One generation on {@code sequence}: the engine's prefill of {@code prompt}, then {@code
+   * decodeTokens} greedy forward passes; returns its prefill and its decode nanoseconds.
+   */
+  public static Supplier<long[]> once(LlamaSequence sequence, int[] prompt, int decodeTokens) {
     if (prompt.length + decodeTokens > sequence.capacity()) {
       throw new IllegalArgumentException(
           "prompt ("
@@ -40,20 +48,59 @@ public final class EngineBenchmark {
               + sequence.capacity()
               + " positions");
     }
-    return measure(
-        prompt.length,
-        decodeTokens,
-        timedRuns,
-        () -> {
-          sequence.truncate(0);
-          long t0 = System.nanoTime();
-          float[] logits = Decoding.prefill(sequence, prompt);
-          long t1 = System.nanoTime();
-          // decodeTokens forward passes: the loop chooses one token more than it runs.
-          Decoding.decode(
-              sequence, logits, decodeTokens + 1, EngineBenchmark::argmax, token -> null);
-          return new long[] {t1 - t0, System.nanoTime() - t1};
-        });
+    return () -> {
+      sequence.truncate(0);
+      long t0 = System.nanoTime();
+      float[] logits = Decoding.prefill(sequence, prompt);
+      long t1 = System.nanoTime();
+      // decodeTokens forward passes: the loop chooses one token more than it runs.
+      Decoding.decode(sequence, logits, decodeTokens + 1, EngineBenchmark::argmax, token -> null);
+      return new long[] {t1 - t0, System.nanoTime() - t1};
+    };
+  }
+
+  /**
+   * Two engines timed in alternation: warm-up runs of each ({@link #WARMUP_SECONDS}, at least one),
+   * then {@code rounds} rounds of one run each, {@code a} first in even rounds and {@code b} first
+   * in odd ones, so a drift in the machine's load or clock between runs falls on both alike.
+   *
+   * @return the throughputs of {@code a} and of {@code b}, medians with their spreads
+   */
+  public static PhaseTimes[] alternate(
+      int promptTokens, int decodeTokens, int rounds, Supplier<long[]> a, Supplier<long[]> b) {
+    if (rounds < 1) {
+      throw new IllegalArgumentException("rounds must be ≥ 1, got " + rounds);
+    }
+    warmUp(a);
+    warmUp(b);
+    long[][] ta = new long[2][rounds];
+    long[][] tb = new long[2][rounds];
+    for (int r = 0; r < rounds; r++) {
+      long[] x;
+      long[] y;
+      if (r % 2 == 0) {
+        x = a.get();
+        y = b.get();
+      } else {
+        y = b.get();
+        x = a.get();
+      }
+      ta[0][r] = x[0];
+      ta[1][r] = x[1];
+      tb[0][r] = y[0];
+      tb[1][r] = y[1];
+    }
+    return new PhaseTimes[] {
+      PhaseTimes.fromDurations(promptTokens, decodeTokens, ta[0], ta[1]),
+      PhaseTimes.fromDurations(promptTokens, decodeTokens, tb[0], tb[1])
+    };
+  }
+
+  private static void warmUp(Supplier<long[]> once) {
+    long warmupEnd = System.nanoTime() + WARMUP_SECONDS * 1_000_000_000L;
+    do {
+      once.get();
+    } while (System.nanoTime() < warmupEnd);
   }
 
   /**
@@ -63,10 +110,7 @@ public final class EngineBenchmark {
    */
   static PhaseTimes measure(
       int promptTokens, int decodeTokens, int timedRuns, Supplier<long[]> once) {
-    long warmupEnd = System.nanoTime() + WARMUP_SECONDS * 1_000_000_000L;
-    do {
-      once.get();
-    } while (System.nanoTime() < warmupEnd);
+    warmUp(once);
     long[] prefill = new long[timedRuns];
     long[] decode = new long[timedRuns];
     for (int r = 0; r < timedRuns; r++) {

@@ -18,8 +18,10 @@ import java.util.stream.Stream;
 /**
  * The anchor of {@code fathom bench engine --vs-llamacpp}: llama.cpp on the same GGUF file, the
  * same prompt token ids and the same thread count, through the prebuilt library bundled in {@code
- * de.kherud:llama} (java-llama.cpp). Only this class names that library, so its native code is
- * loaded when, and only when, the comparison is asked for.
+ * de.kherud:llama} (java-llama.cpp). Only this class and {@link LlamaCppWorker} name that library,
+ * and they run in a process of their own ({@link LlamaCppProcess}): sharing a JVM with Fathom's
+ * warm engine — its heap, its parked compute threads, its JIT — made llama.cpp measure slower than
+ * it runs alone, which flattered Fathom.
  *
  * <p>java-llama.cpp runs llama.cpp's server loop in-process and streams one result per sampled
  * token. The first result arrives after the prompt's forward pass, so prefill is the time to the
@@ -40,17 +42,16 @@ public final class LlamaCppBenchmark {
   private LlamaCppBenchmark() {}
 
   /**
-   * Warm-up runs as for Fathom ({@link EngineBenchmark#WARMUP_SECONDS}), then {@code timedRuns}
-   * timed runs, each a fresh prefill of {@code prompt} (prompt caching off) followed by {@code
-   * decodeTokens} greedy tokens (end-of-sequence ignored).
+   * llama.cpp with {@code model} loaded for generations of {@code prompt} tokens plus {@code
+   * decodeTokens}, on {@code threads} threads, the whole prompt in one batch. Only {@link
+   * LlamaCppWorker} calls this, in a process of its own.
    *
    * @throws IllegalStateException when the native library or the model cannot be loaded, with a
    *     message saying which
    */
-  public static PhaseTimes run(
-      Path model, int threads, int[] prompt, int decodeTokens, int timedRuns) {
+  static LlamaModel open(Path model, int threads, int promptTokens, int decodeTokens) {
     Path libDir = isolateNativeExtraction();
-    int context = prompt.length + decodeTokens + 2;
+    int context = promptTokens + decodeTokens + 2;
     ModelParameters params =
         new ModelParameters()
             .setModel(model.toString())
@@ -59,16 +60,15 @@ public final class LlamaCppBenchmark {
             .setCtxSize(context)
             // The whole prompt in one batch (Fathom's prefill batches up to 256 positions per
             // pass).
-            .setBatchSize(Math.max(512, prompt.length))
-            .setUbatchSize(Math.max(512, prompt.length))
+            .setBatchSize(Math.max(512, promptTokens))
+            .setUbatchSize(Math.max(512, promptTokens))
             .setParallel(1)
             .disableLog();
-    LlamaModel llama;
     PrintStream out = System.out;
     try {
-      // The loader announces the extracted library on stdout, which would corrupt --json output.
+      // The loader announces the extracted library on stdout, which carries the worker's replies.
       System.setOut(System.err);
-      llama = new LlamaModel(params);
+      return new LlamaModel(params);
     } catch (LinkageError e) {
       throw new IllegalStateException("cannot load llama.cpp's native library: " + e, e);
     } catch (RuntimeException e) {
@@ -77,14 +77,13 @@ public final class LlamaCppBenchmark {
       System.setOut(out);
       deleteOnExit(libDir);
     }
-    try (llama) {
-      return EngineBenchmark.measure(
-          prompt.length, decodeTokens, timedRuns, () -> once(llama, prompt, decodeTokens));
-    }
   }
 
-  /** Nanoseconds of prefill and of decode of one generation. */
-  private static long[] once(LlamaModel llama, int[] prompt, int decodeTokens) {
+  /**
+   * Nanoseconds of prefill and of decode of one generation: a fresh prefill of {@code prompt}
+   * (prompt caching off), then {@code decodeTokens} greedy tokens (end-of-sequence ignored).
+   */
+  static long[] once(LlamaModel llama, int[] prompt, int decodeTokens) {
     InferenceParameters p =
         new InferenceParameters("")
             .setNPredict(decodeTokens + 1)

@@ -10,8 +10,19 @@ import java.util.Arrays;
  * @param prefillTokensPerSecond prompt tokens per second, median over the timed runs
  * @param decodeTokensPerSecond generated tokens per second, median over the timed runs
  * @param runs timed runs the medians are taken over (after the warm-up runs)
+ * @param prefillMin slowest timed run's prefill tokens per second (the spread, with the max)
+ * @param prefillMax fastest timed run's prefill tokens per second
+ * @param decodeMin slowest timed run's decode tokens per second
+ * @param decodeMax fastest timed run's decode tokens per second
  */
-public record PhaseTimes(double prefillTokensPerSecond, double decodeTokensPerSecond, int runs) {
+public record PhaseTimes(
+    double prefillTokensPerSecond,
+    double decodeTokensPerSecond,
+    int runs,
+    double prefillMin,
+    double prefillMax,
+    double decodeMin,
+    double decodeMax) {
   public PhaseTimes {
     if (!(prefillTokensPerSecond > 0) || !(decodeTokensPerSecond > 0)) {
       throw new IllegalArgumentException(
@@ -23,6 +34,45 @@ public record PhaseTimes(double prefillTokensPerSecond, double decodeTokensPerSe
     if (runs < 1) {
       throw new IllegalArgumentException("runs must be ≥ 1, got " + runs);
     }
+    if (!(prefillMin <= prefillTokensPerSecond && prefillTokensPerSecond <= prefillMax)
+        || !(decodeMin <= decodeTokensPerSecond && decodeTokensPerSecond <= decodeMax)) {
+      throw new IllegalArgumentException(
+          "medians must lie within their spreads, got prefill "
+              + prefillTokensPerSecond
+              + " in ["
+              + prefillMin
+              + ", "
+              + prefillMax
+              + "], decode "
+              + decodeTokensPerSecond
+              + " in ["
+              + decodeMin
+              + ", "
+              + decodeMax
+              + "]");
+    }
+  }
+
+  /** Medians without a recorded spread (one run, or figures from elsewhere). */
+  public PhaseTimes(double prefillTokensPerSecond, double decodeTokensPerSecond, int runs) {
+    this(
+        prefillTokensPerSecond,
+        decodeTokensPerSecond,
+        runs,
+        prefillTokensPerSecond,
+        prefillTokensPerSecond,
+        decodeTokensPerSecond,
+        decodeTokensPerSecond);
+  }
+
+  /** Spread of prefill as a share of the median: {@code (max − min) / median}. */
+  public double prefillSpread() {
+    return (prefillMax - prefillMin) / prefillTokensPerSecond;
+  }
+
+  /** Spread of decode as a share of the median: {@code (max − min) / median}. */
+  public double decodeSpread() {
+    return (decodeMax - decodeMin) / decodeTokensPerSecond;
   }
 
   /**
@@ -46,7 +96,14 @@ public record PhaseTimes(double prefillTokensPerSecond, double decodeTokensPerSe
       prefill[i] = promptTokens * 1e9 / Math.max(1, prefillNanos[i]);
       decode[i] = decodeTokens * 1e9 / Math.max(1, decodeNanos[i]);
     }
-    return new PhaseTimes(median(prefill), median(decode), prefill.length);
+    return new PhaseTimes(
+        median(prefill),
+        median(decode),
+        prefill.length,
+        Arrays.stream(prefill).min().orElseThrow(),
+        Arrays.stream(prefill).max().orElseThrow(),
+        Arrays.stream(decode).min().orElseThrow(),
+        Arrays.stream(decode).max().orElseThrow());
   }
 
   static double median(double[] values) {

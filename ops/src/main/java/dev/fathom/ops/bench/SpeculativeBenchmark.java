@@ -48,8 +48,10 @@ public final class SpeculativeBenchmark {
   }
 
   /**
-   * One row: totals over all prompts for one setting. Rates are total tokens over total decoding
-   * seconds; {@code medianSpeedup} is the median of the per-prompt speed-ups.
+   * One row: totals over all prompts (and passes) for one setting. Rates are total tokens over
+   * total decoding seconds; {@link #medianSpeedup} is the median of the per-prompt speed-ups.
+   *
+   * @param speedups plain ÷ speculative time of each prompt run, in the order measured
    */
   public record Row(
       RapidSettings rapid,
@@ -57,7 +59,7 @@ public final class SpeculativeBenchmark {
       int tokens,
       long plainNanos,
       long specNanos,
-      double medianSpeedup,
+      double[] speedups,
       int identical,
       int rounds,
       int drafted,
@@ -86,18 +88,76 @@ public final class SpeculativeBenchmark {
     public double meanAccepted() {
       return rounds == 0 ? 0 : (double) accepted / rounds;
     }
+
+    public double medianSpeedup() {
+      return median(speedups);
+    }
+
+    /** The slowest prompt run's speed-up: where the gate cost most. */
+    public double worstSpeedup() {
+      return Arrays.stream(speedups).min().orElse(Double.NaN);
+    }
+
+    /** Share of the generated tokens that came out of draft-and-verify rounds (gate on). */
+    public double speculatedShare() {
+      return tokens == 0 ? 0 : (double) (tokens - plainSteps) / tokens;
+    }
+
+    /** This row and {@code o} (the same setting measured again) as one. */
+    public Row plus(Row o) {
+      double[] both = Arrays.copyOf(speedups, speedups.length + o.speedups.length);
+      System.arraycopy(o.speedups, 0, both, speedups.length, o.speedups.length);
+      return new Row(
+          rapid,
+          prompts + o.prompts,
+          tokens + o.tokens,
+          plainNanos + o.plainNanos,
+          specNanos + o.specNanos,
+          both,
+          identical + o.identical,
+          rounds + o.rounds,
+          drafted + o.drafted,
+          accepted + o.accepted,
+          plainSteps + o.plainSteps,
+          gateOffDecisions + o.gateOffDecisions,
+          draftNanos + o.draftNanos,
+          verifyNanos + o.verifyNanos,
+          plainStepNanos + o.plainStepNanos);
+    }
   }
 
+  /** Most prompt tokens of a warm-up run (the last ones of the first prompt). */
+  static final int WARMUP_PROMPT_TOKENS = 96;
+
+  private static int[] tail(int[] tokens, int n) {
+    return Arrays.copyOfRange(tokens, Math.max(0, tokens.length - n), tokens.length);
+  }
+
+  /** Untimed warm-up lasts at least this long (and one pass over every setting). */
+  public static final int WARMUP_SECONDS = 2;
+
   /**
-   * Untimed runs on the first prompt, so the JIT has compiled every path: plain, speculative with a
-   * fixed γ (the adaptive gate may run only one round, too few to compile the batched
-   * verification), and speculative as asked.
+   * Untimed runs on the first prompt before the first row, so the JIT has compiled every path of
+   * every row: plain, speculative with a fixed γ (the adaptive gate may run only one round, too few
+   * to compile the batched verification), and speculative as asked, for each setting, repeated
+   * until {@link #WARMUP_SECONDS} have passed. Without it the first row's plain runs were measured
+   * in the interpreter and made that row look like a speed-up.
    */
-  public void warmUp(RapidSettings rapid) {
-    SpeculativeWorkload.Prompt p = prompts.get(0);
-    plain(p, seed);
-    speculative(p, rapid.withAdaptive(false), seed);
-    speculative(p, rapid, seed);
+  public void warmUp(List<RapidSettings> settings) {
+    // The first prompt's last tokens: the same code paths as the full prompt, without paying a
+    // long-context prefill (tens of seconds for a 1B target at 2,000 tokens) on every warm-up run.
+    SpeculativeWorkload.Prompt full = prompts.get(0);
+    SpeculativeWorkload.Prompt p =
+        new SpeculativeWorkload.Prompt(
+            tail(full.target(), WARMUP_PROMPT_TOKENS), tail(full.draft(), WARMUP_PROMPT_TOKENS));
+    long end = System.nanoTime() + WARMUP_SECONDS * 1_000_000_000L;
+    do {
+      for (RapidSettings rapid : settings) {
+        plain(p, seed);
+        speculative(p, rapid.withAdaptive(false), seed);
+        speculative(p, rapid, seed);
+      }
+    } while (System.nanoTime() < end);
   }
 
   public Row measure(RapidSettings rapid) {
@@ -146,7 +206,7 @@ public final class SpeculativeBenchmark {
         prompts.size() * maxTokens,
         plainTotal,
         specTotal,
-        median(speedups),
+        speedups,
         identical,
         rounds,
         drafted,

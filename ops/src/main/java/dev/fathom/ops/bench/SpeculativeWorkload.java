@@ -75,6 +75,50 @@ public final class SpeculativeWorkload {
     return prompts;
   }
 
+  /**
+   * {@code count} prompts of fixed token ids, for long contexts on models too slow (or too random)
+   * to write their own: the target reads BOS + {@code longTokens} ids + a 16-id question, the
+   * drafter BOS + the last {@code shortTokens} of those ids (standing in for the compressed
+   * evidence) + the same question. Ids are a seeded stride through {@code 3 .. min(vocabulary,
+   * 32000) − 1}, past the usual special ids; speed does not depend on which ids they are.
+   * Acceptance on such prompts says how well the drafter predicts the target on this text, not on
+   * natural language.
+   */
+  public static List<Prompt> fromIds(
+      int count, int longTokens, int shortTokens, int vocabularySize, long seed) {
+    if (shortTokens > longTokens) {
+      throw new IllegalArgumentException(
+          "the short context ("
+              + shortTokens
+              + ") must not exceed the long one ("
+              + longTokens
+              + ")");
+    }
+    if (vocabularySize < 4) {
+      throw new IllegalArgumentException("vocabularySize must be ≥ 4, got " + vocabularySize);
+    }
+    int span = Math.min(vocabularySize, 32_000) - 3;
+    java.util.Random random = new java.util.Random(seed);
+    int bos = 1;
+    List<Prompt> prompts = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      int[] text = new int[longTokens];
+      int[] question = new int[16];
+      for (int k = 0; k < text.length; k++) {
+        text[k] = 3 + random.nextInt(span);
+      }
+      for (int k = 0; k < question.length; k++) {
+        question[k] = 3 + random.nextInt(span);
+      }
+      int[] tail = Arrays.copyOfRange(text, longTokens - shortTokens, longTokens);
+      prompts.add(
+          new Prompt(
+              concat(concat(new int[] {bos}, text), question),
+              concat(concat(new int[] {bos}, tail), question)));
+    }
+    return prompts;
+  }
+
   /** The opening continued by the model until the story (without BOS) has {@code length} tokens. */
   static int[] story(LocalLanguageModel model, int[] opening, int length, long seed) {
     int bos =

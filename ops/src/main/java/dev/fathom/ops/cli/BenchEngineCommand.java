@@ -6,6 +6,7 @@ import dev.fathom.ops.bench.BandwidthProbe;
 import dev.fathom.ops.bench.EngineBenchReport;
 import dev.fathom.ops.bench.EngineBenchmark;
 import dev.fathom.ops.bench.LlamaCppBenchmark;
+import dev.fathom.ops.bench.LlamaCppProcess;
 import dev.fathom.ops.bench.PhaseTimes;
 import dev.fathom.ops.json.Json;
 import java.io.IOException;
@@ -25,13 +26,15 @@ import picocli.CommandLine.Option;
     description = {
       "Time Fathom's engine on a GGUF model: prefill of a --prompt-tokens prompt (forward"
           + " passes of at most 256 positions, as in generation), then --decode-tokens greedy tokens one forward pass each (warm-up runs for"
-          + " 2 s, at least one, then the median of 3 timed runs). Also measures this machine's memory read bandwidth and reports"
+          + " 2 s, at least one, then the median of --runs timed runs). Also measures this machine's memory read bandwidth and reports"
           + " the fraction of the bandwidth bound decoding reaches (decode tok/s × bytes of"
           + " weights per token ÷ bandwidth).",
       "With --vs-llamacpp, runs llama.cpp ("
           + LlamaCppBenchmark.ARTIFACT
-          + ") on the same file,"
-          + " prompt tokens and threads, and prints both side by side."
+          + ") in a separate java process on the same file, prompt tokens, threads and decoded"
+          + " tokens; after warm-up of both, the two engines run in alternation (--runs rounds,"
+          + " which one goes first alternates) and both medians, their spreads (min–max) and"
+          + " the ratio are printed."
     })
 final class BenchEngineCommand implements Callable<Integer> {
 
@@ -65,6 +68,14 @@ final class BenchEngineCommand implements Callable<Integer> {
       description = "Also run llama.cpp on the same file and print the ratio.")
   boolean vsLlamaCpp;
 
+  @Option(
+      names = "--runs",
+      paramLabel = "N",
+      description =
+          "Timed runs per engine after warm-up; medians and spreads are over these (default:"
+              + " ${DEFAULT-VALUE}).")
+  int runs = EngineBenchmark.TIMED_RUNS;
+
   @Option(names = "--json", description = "Print the results as one JSON object.")
   boolean json;
 
@@ -75,7 +86,9 @@ final class BenchEngineCommand implements Callable<Integer> {
       throw new ErrorHandler.UserError("no model file at " + model);
     }
     BandwidthProbe.Result bandwidth;
-    PhaseTimes fathom;
+    PhaseTimes fathom = null;
+    PhaseTimes llamaCpp = null;
+    String llamaCppError = null;
     long bytesPerToken;
     int[] prompt;
     try (LlamaEngine engine =
@@ -95,21 +108,37 @@ final class BenchEngineCommand implements Callable<Integer> {
       bandwidth =
           BandwidthProbe.measure(
               BandwidthProbe.DEFAULT_BYTES, threads, BandwidthProbe.DEFAULT_PASSES);
-      progress("timing Fathom: warm-up for 2 s (at least one run), then 3 timed runs");
-      fathom =
-          EngineBenchmark.run(
-              engine.newSequence(), prompt, decodeTokens, EngineBenchmark.TIMED_RUNS);
-    }
-    PhaseTimes llamaCpp = null;
-    String llamaCppError = null;
-    if (vsLlamaCpp) {
-      progress("timing llama.cpp: warm-up for 2 s (at least one run), then 3 timed runs");
-      try {
-        // The only reference to the llama.cpp binding: its native library loads here or never.
-        llamaCpp =
-            LlamaCppBenchmark.run(model, threads, prompt, decodeTokens, EngineBenchmark.TIMED_RUNS);
-      } catch (RuntimeException | LinkageError e) {
-        llamaCppError = e.getMessage() != null ? e.getMessage() : e.toString();
+      if (vsLlamaCpp) {
+        progress("starting llama.cpp in its own process");
+        LlamaCppProcess worker = null;
+        try {
+          worker = LlamaCppProcess.start(model, threads, prompt, decodeTokens);
+        } catch (IllegalStateException e) {
+          llamaCppError = e.getMessage();
+        }
+        if (worker != null) {
+          try (LlamaCppProcess w = worker) {
+            progress(
+                "timing Fathom and llama.cpp: warm-up of each for 2 s (at least one run), then "
+                    + runs
+                    + " alternating rounds");
+            PhaseTimes[] both =
+                EngineBenchmark.alternate(
+                    promptTokens,
+                    decodeTokens,
+                    runs,
+                    EngineBenchmark.once(engine.newSequence(), prompt, decodeTokens),
+                    w::run);
+            fathom = both[0];
+            llamaCpp = both[1];
+          } catch (IllegalStateException e) {
+            llamaCppError = e.getMessage();
+          }
+        }
+      }
+      if (fathom == null) {
+        progress("timing Fathom: warm-up for 2 s (at least one run), then " + runs + " timed runs");
+        fathom = EngineBenchmark.run(engine.newSequence(), prompt, decodeTokens, runs);
       }
     }
     EngineBenchReport report =
@@ -138,6 +167,9 @@ final class BenchEngineCommand implements Callable<Integer> {
     }
     if (decodeTokens < 1 || decodeTokens > 8192) {
       throw new ErrorHandler.UserError("--decode-tokens must be in 1..8192, got " + decodeTokens);
+    }
+    if (runs < 1 || runs > 100) {
+      throw new ErrorHandler.UserError("--runs must be in 1..100, got " + runs);
     }
   }
 

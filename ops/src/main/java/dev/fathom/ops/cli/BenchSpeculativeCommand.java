@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -98,6 +99,24 @@ final class BenchSpeculativeCommand implements Callable<Integer> {
       description = "Seed of the stories and samplers (default: ${DEFAULT-VALUE}).")
   long seed = 42;
 
+  @Option(
+      names = "--passes",
+      paramLabel = "N",
+      description =
+          "Times every row is measured; passes alternate the row order (as given, then reversed),"
+              + " so no row always runs first or last (default: ${DEFAULT-VALUE}).")
+  int passes = 2;
+
+  @Option(
+      names = "--workload",
+      paramLabel = "KIND",
+      description =
+          "stories: the target writes its long contexts itself (slow for a large target); ids: fixed"
+              + " token ids, the drafter reading the last --short-context of them (the compressed"
+              + " evidence), for long contexts on large or random-weight models (default:"
+              + " ${DEFAULT-VALUE}).")
+  String workload = "stories";
+
   @Option(names = "--fixed-gamma", description = "Turn the adaptive gate off: always draft γ.")
   boolean fixedGamma;
 
@@ -126,19 +145,40 @@ final class BenchSpeculativeCommand implements Callable<Integer> {
                 + " holds "
                 + target.contextLength());
       }
-      System.err.printf(
-          "writing %d stories of %d tokens with %s...%n", prompts, longContext, target.name());
-      List<SpeculativeWorkload.Prompt> ps =
-          SpeculativeWorkload.build(target, prompts, longContext, shortContext, seed);
+      List<SpeculativeWorkload.Prompt> ps;
+      if (workload.equals("ids")) {
+        ps =
+            SpeculativeWorkload.fromIds(
+                prompts,
+                longContext,
+                shortContext,
+                target.engine().config().vocabularySize(),
+                seed);
+      } else {
+        System.err.printf(
+            "writing %d stories of %d tokens with %s...%n", prompts, longContext, target.name());
+        ps = SpeculativeWorkload.build(target, prompts, longContext, shortContext, seed);
+      }
       SpeculativeBenchmark bench =
           new SpeculativeBenchmark(target, drafter, ps, maxTokens, temperature, seed);
       RapidSettings base = RapidSettings.DEFAULTS.withGamma(gamma).withAdaptive(!fixedGamma);
-      bench.warmUp(base.withEta(etas.get(0)));
+      List<RapidSettings> settings = etas.stream().map(base::withEta).toList();
+      System.err.printf(
+          "warming up for %d s on every row's settings...%n", SpeculativeBenchmark.WARMUP_SECONDS);
+      bench.warmUp(settings);
+      // Rows measured in alternating order pass by pass (as given, reversed, ...), summed per row.
+      SpeculativeBenchmark.Row[] rows = new SpeculativeBenchmark.Row[settings.size()];
+      for (int pass = 0; pass < passes; pass++) {
+        for (int k = 0; k < settings.size(); k++) {
+          int i = pass % 2 == 0 ? k : settings.size() - 1 - k;
+          SpeculativeBenchmark.Row r = bench.measure(settings.get(i));
+          rows[i] = rows[i] == null ? r : rows[i].plus(r);
+        }
+      }
       if (!json) {
         printHeader(target, drafter, ps);
       }
-      for (float eta : etas) {
-        SpeculativeBenchmark.Row row = bench.measure(base.withEta(eta));
+      for (SpeculativeBenchmark.Row row : rows) {
         Map<String, Object> m = row(row, ps, target, drafter);
         System.out.println(json ? Json.line(m) : text(m));
       }
@@ -163,6 +203,10 @@ final class BenchSpeculativeCommand implements Callable<Integer> {
     check("--long-context", longContext, 1, 1_000_000);
     check("--short-context", shortContext, 1, longContext);
     check("--threads", threads, 1, 256);
+    check("--passes", passes, 1, 20);
+    if (!workload.equals("stories") && !workload.equals("ids")) {
+      throw new ErrorHandler.UserError("--workload must be stories or ids, got " + workload);
+    }
     if (!(temperature >= 0f && temperature <= 100f)) {
       throw new ErrorHandler.UserError("--temperature must be in 0..100, got " + temperature);
     }
@@ -188,6 +232,8 @@ final class BenchSpeculativeCommand implements Callable<Integer> {
     m.put("spec_tok_s", round(r.specTokensPerSecond(), 1));
     m.put("speedup", round(r.speedup(), 3));
     m.put("speedup_median", round(r.medianSpeedup(), 3));
+    m.put("speedup_worst_prompt", round(r.worstSpeedup(), 3));
+    m.put("speedup_if_all_accepted", round(speedupIfAllAccepted(r), 3));
     m.put("gamma", r.rapid().gamma());
     m.put("adaptive", r.rapid().adaptive());
     m.put("drafted", r.drafted());
@@ -195,6 +241,8 @@ final class BenchSpeculativeCommand implements Callable<Integer> {
     m.put("rounds", r.rounds());
     m.put("plain_steps", r.plainSteps());
     m.put("gate_off_decisions", r.gateOffDecisions());
+    m.put("speculated_share", round(r.speculatedShare(), 3));
+    m.put("gate", gate(r));
     m.put("draft_ms", round(r.draftNanos() / 1e6, 1));
     m.put("verify_ms", round(r.verifyNanos() / 1e6, 1));
     m.put("plain_step_ms", round(r.plainStepNanos() / 1e6, 1));
@@ -202,6 +250,8 @@ final class BenchSpeculativeCommand implements Callable<Integer> {
     m.put("spec_ms", round(r.specNanos() / 1e6, 1));
     m.put("identical_to_plain", r.identical());
     m.put("prompts", r.prompts());
+    m.put("passes", passes);
+    m.put("workload", workload);
     m.put("tokens", r.tokens());
     m.put("target_context_tokens", mean(ps, true));
     m.put("draft_context_tokens", mean(ps, false));
@@ -210,6 +260,52 @@ final class BenchSpeculativeCommand implements Callable<Integer> {
     m.put("draft_model", drafter.name());
     m.put("threads", threads);
     return m;
+  }
+
+  /**
+   * The gate's decisions in a phrase: whether it drafted throughout, switched off (and how often),
+   * or never drafted.
+   */
+  static String gate(SpeculativeBenchmark.Row r) {
+    if (!r.rapid().adaptive()) {
+      return "fixed γ";
+    }
+    if (r.rounds() == 0) {
+      return "never drafted";
+    }
+    if (r.gateOffDecisions() == 0) {
+      return "on throughout";
+    }
+    return String.format(
+        Locale.ROOT,
+        "off %d× (%.0f%% of tokens drafted)",
+        r.gateOffDecisions(),
+        100 * r.speculatedShare());
+  }
+
+  /**
+   * The best speed-up any drafter could give at these costs, if every draft were accepted: the
+   * gate's cost model (Leviathan et al. 2023, §3.1) with the row's measured costs — a drafter step
+   * {@code t_d} (draft time per drafted token), a plain step {@code t_1} (the plain runs' time per
+   * token) and the extra verification time per drafted position {@code c} (a round's verification
+   * minus {@code t_1}, per draft) — maximised over {@code g ∈ 1..γ}: {@code (g + 1)·t_1 / (g·t_d +
+   * t_1 + g·c)}. Below 1, no drafter quality helps at this context length on this machine; NaN when
+   * no round ran.
+   */
+  double speedupIfAllAccepted(SpeculativeBenchmark.Row r) {
+    if (r.rounds() == 0 || r.drafted() == 0) {
+      return Double.NaN;
+    }
+    double plainStep = (double) r.plainNanos() / r.tokens();
+    double draftStep = (double) r.draftNanos() / r.drafted();
+    double extra =
+        Math.max(0, ((double) r.verifyNanos() / r.rounds() - plainStep))
+            / ((double) r.drafted() / r.rounds());
+    double best = 0;
+    for (int g = 1; g <= r.rapid().gamma(); g++) {
+      best = Math.max(best, (g + 1) * plainStep / (g * draftStep + plainStep + g * extra));
+    }
+    return best;
   }
 
   private void printHeader(
@@ -228,7 +324,7 @@ final class BenchSpeculativeCommand implements Callable<Integer> {
         gamma,
         fixedGamma ? "fixed γ" : "adaptive gate on");
     System.out.printf(
-        "%6s %10s %8s %10s %10s %8s %8s %7s %6s %9s %9s%n",
+        "%6s %10s %8s %10s %10s %8s %8s %8s %7s %6s %9s %9s  %s%n",
         "η",
         "accept",
         "mean acc",
@@ -236,15 +332,17 @@ final class BenchSpeculativeCommand implements Callable<Integer> {
         "spec t/s",
         "speedup",
         "median",
+        "worst",
         "rounds",
         "plain",
         "gate off",
-        "identical");
+        "identical",
+        "gate");
   }
 
   private static String text(Map<String, Object> m) {
     return String.format(
-        "%6s %10s %8s %10s %10s %8s %8s %7s %6s %9s %9s",
+        "%6s %10s %8s %10s %10s %8s %8s %8s %7s %6s %9s %9s  %s",
         m.get("eta"),
         m.get("acceptance"),
         m.get("mean_accepted"),
@@ -252,10 +350,12 @@ final class BenchSpeculativeCommand implements Callable<Integer> {
         m.get("spec_tok_s"),
         m.get("speedup"),
         m.get("speedup_median"),
+        m.get("speedup_worst_prompt"),
         m.get("rounds"),
         m.get("plain_steps"),
         m.get("gate_off_decisions"),
-        m.get("identical_to_plain") + "/" + m.get("prompts"));
+        m.get("identical_to_plain") + "/" + m.get("prompts"),
+        m.get("gate"));
   }
 
   private static int mean(List<SpeculativeWorkload.Prompt> ps, boolean target) {

@@ -43,6 +43,11 @@ class EngineBenchReportTest {
             "method",
             "prefill_tok_s",
             "decode_tok_s",
+            "runs",
+            "prefill_tok_s_min",
+            "prefill_tok_s_max",
+            "decode_tok_s_min",
+            "decode_tok_s_max",
             "bytes_per_token",
             "bandwidth_gb_s",
             "fraction_of_bound"),
@@ -63,6 +68,17 @@ class EngineBenchReportTest {
     assertEquals(0.8, m.get("llamacpp_fraction_of_bound"));
     assertEquals(LlamaCppBenchmark.ARTIFACT, m.get("llamacpp"));
     assertTrue(report(new PhaseTimes(400, 8, 3), null).toText().contains("llama.cpp"));
+  }
+
+  @Test
+  void spreadsOfBothEnginesAreReported() {
+    PhaseTimes anchor = new PhaseTimes(400, 8, 5, 380, 410, 7.5, 8.4);
+    Map<String, Object> m = report(anchor, null).toJson();
+    assertEquals(380.0, m.get("llamacpp_prefill_tok_s_min"));
+    assertEquals(8.4, m.get("llamacpp_decode_tok_s_max"));
+    String text = report(anchor, null).toText();
+    assertTrue(text.contains("380.0–410.0"), text);
+    assertTrue(text.contains("alternating"), text);
   }
 
   @Test

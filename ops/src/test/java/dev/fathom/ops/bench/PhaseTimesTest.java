@@ -18,6 +18,16 @@ class PhaseTimesTest {
     assertEquals(1280, t.prefillTokensPerSecond(), 1e-9);
     assertEquals(64, t.decodeTokensPerSecond(), 1e-9);
     assertEquals(3, t.runs());
+    assertEquals(640, t.prefillMin(), 1e-9);
+    assertEquals(2560, t.prefillMax(), 1e-9);
+    assertEquals(32, t.decodeMin(), 1e-9);
+    assertEquals(128, t.decodeMax(), 1e-9);
+    assertEquals((2560 - 640) / 1280.0, t.prefillSpread(), 1e-12);
+  }
+
+  @Test
+  void aMedianOutsideItsSpreadIsRejected() {
+    assertThrows(IllegalArgumentException.class, () -> new PhaseTimes(10, 1, 3, 11, 12, 1, 1));
   }
 
   @Test

@@ -25,6 +25,7 @@ class BenchEngineCommandTest {
     assertEquals(Runtime.getRuntime().availableProcessors(), c.threads);
     assertFalse(c.vsLlamaCpp);
     assertFalse(c.json);
+    assertEquals(3, c.runs);
   }
 
   @Test
@@ -49,6 +50,11 @@ class BenchEngineCommandTest {
             ErrorHandler.UserError.class,
             () -> parse("--model", "m.gguf", "--decode-tokens", "9000").validate());
     assertEquals("--decode-tokens must be in 1..8192, got 9000", e.getMessage());
+    e =
+        assertThrows(
+            ErrorHandler.UserError.class,
+            () -> parse("--model", "m.gguf", "--runs", "0").validate());
+    assertEquals("--runs must be in 1..100, got 0", e.getMessage());
   }
 
   @Test

@@ -97,13 +97,20 @@ class BenchSpeculativeCommandIT {
               "gate_off_decisions",
               "target_context_tokens",
               "draft_context_tokens",
-              "temperature")) {
+              "temperature",
+              "gate",
+              "speculated_share",
+              "speedup_worst_prompt",
+              "speedup_if_all_accepted",
+              "passes")) {
         assertTrue(row.has(field), field + " in " + row);
       }
       assertEquals(i == 0 ? 0.0 : 10.0, row.get("eta").asDouble());
       assertEquals(10, row.get("gamma").asInt());
       assertTrue(row.get("adaptive").asBoolean());
-      assertEquals(8, row.get("tokens").asInt());
+      assertEquals(
+          2, row.get("passes").asInt(), "two passes by default, rows in alternating order");
+      assertEquals(2 * 8, row.get("tokens").asInt());
       assertEquals(
           1 + 64 + row.get("draft_context_tokens").asInt() - 1 - 16,
           row.get("target_context_tokens").asInt(),
@@ -113,8 +120,50 @@ class BenchSpeculativeCommandIT {
       assertTrue(a >= 0 && a <= 1, "acceptance " + a);
     }
     assertEquals(
-        1,
+        2,
         mapper.readTree(lines.get(0)).get("identical_to_plain").asInt(),
-        "greedy at η = 0 is lossless: the same tokens as plain decoding");
+        "greedy at η = 0 is lossless: the same tokens as plain decoding, in both passes");
+  }
+
+  @Test
+  void idsWorkloadGivesTheDrafterTheLastShortContextTokens() throws Exception {
+    assumeTrue(Files.isRegularFile(STORIES), "stories260K is absent at " + STORIES);
+    Cli.Result r =
+        Cli.run(
+            "bench",
+            "speculative",
+            "--model",
+            STORIES.toString(),
+            "--workload",
+            "ids",
+            "--max-tokens",
+            "8",
+            "--prompts",
+            "2",
+            "--long-context",
+            "300",
+            "--short-context",
+            "20",
+            "--etas",
+            "0",
+            "--passes",
+            "1",
+            "--threads",
+            "1",
+            "--json");
+    assertEquals(0, r.exit(), r.err());
+    JsonNode row = new ObjectMapper().readTree(r.out().lines().findFirst().orElseThrow());
+    assertEquals(1 + 300 + 16, row.get("target_context_tokens").asInt(), "BOS + ids + question");
+    assertEquals(1 + 20 + 16, row.get("draft_context_tokens").asInt());
+    assertEquals("ids", row.get("workload").asText());
+    assertEquals(16, row.get("tokens").asInt());
+  }
+
+  @Test
+  void unknownWorkloadIsNamed() {
+    Cli.Result r =
+        Cli.run("bench", "speculative", "--model", STORIES.toString(), "--workload", "books");
+    assertTrue(r.exit() != 0);
+    assertTrue(r.err().contains("--workload must be stories or ids, got books"), r.err());
   }
 }
