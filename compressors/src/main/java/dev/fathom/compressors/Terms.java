@@ -2,7 +2,9 @@ package dev.fathom.compressors;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
@@ -10,13 +12,19 @@ import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 
 /** Content terms of a text as BM25 sees them: English analysis (stop words out, stemmed). */
-final class Terms {
+public final class Terms {
   private static final Analyzer ANALYZER = new EnglishAnalyzer();
 
   private Terms() {}
 
-  static Set<String> of(String text) {
-    Set<String> out = new HashSet<>();
+  /** The distinct content terms of {@code text}. */
+  public static Set<String> of(String text) {
+    return new HashSet<>(sequence(text));
+  }
+
+  /** The content terms of {@code text} in reading order, repeats kept (for word pairs). */
+  public static List<String> sequence(String text) {
+    List<String> out = new ArrayList<>();
     try (TokenStream ts = ANALYZER.tokenStream("t", text)) {
       CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
       ts.reset();
@@ -29,7 +37,7 @@ final class Terms {
   }
 
   /** Fraction of {@code question} terms that {@code sentence} contains. */
-  static double overlap(Set<String> question, Set<String> sentence) {
+  public static double overlap(Set<String> question, Set<String> sentence) {
     if (question.isEmpty()) return 0;
     int hit = 0;
     for (String t : question) if (sentence.contains(t)) hit++;

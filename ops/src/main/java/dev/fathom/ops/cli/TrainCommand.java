@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "train",
     description = "Train Fathom's learned parts.",
-    subcommands = {TrainCommand.Ranker.class})
+    subcommands = {TrainCommand.Ranker.class, TrainCompressorCommand.class})
 public final class TrainCommand implements Runnable {
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

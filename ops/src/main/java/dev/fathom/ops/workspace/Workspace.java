@@ -13,7 +13,12 @@ import dev.fathom.behaviors.handbook.Behavior;
 import dev.fathom.behaviors.prompt.BehaviorLibrary;
 import dev.fathom.behaviors.prompt.BehaviorPrompt;
 import dev.fathom.behaviors.trace.Trace;
+import dev.fathom.compressors.CompressorKind;
+import dev.fathom.compressors.ContextCompressor;
 import dev.fathom.compressors.ExtractiveCompressor;
+import dev.fathom.compressors.recomp.AbstractiveCompressor;
+import dev.fathom.compressors.recomp.CompressorModel;
+import dev.fathom.compressors.recomp.TrainedExtractiveCompressor;
 import dev.fathom.drafters.lm.GenerationSettings;
 import dev.fathom.drafters.lm.LanguageModel;
 import dev.fathom.ops.config.BehaviorsConfig;
@@ -57,6 +62,7 @@ public final class Workspace implements AutoCloseable {
   private QuestionService questions;
   private final List<RankerSet> rankerSets = new ArrayList<>();
   private BehaviorModule behaviors;
+  private CompressorModel compressorModel; // the trained compressor's trees, loaded once
 
   public Workspace(FathomConfig config) {
     this(config, SearchScope.DEFAULT);
@@ -259,6 +265,48 @@ public final class Workspace implements AutoCloseable {
     return new ExtractiveCompressor(embedder(), config.compression());
   }
 
+  /**
+   * The compressor of {@code kind} (docs/compression.md): the untrained scorer, the trained one
+   * (the data directory's {@code fathom train compressor} model, else the bundled one), or the
+   * abstractive one over {@code model} (required for it, ignored otherwise).
+   */
+  public synchronized ContextCompressor compressor(CompressorKind kind, LanguageModel model) {
+    return switch (kind) {
+      case UNTRAINED -> compressor();
+      case TRAINED -> {
+        if (compressorModel == null) compressorModel = CompressorModel.load(config.dataDir());
+        yield new TrainedExtractiveCompressor(
+            embedder(),
+            compressorModel,
+            compressorModel.policy(),
+            config.compression().topPassages(),
+            config.compression().minSentenceChars());
+      }
+      case ABSTRACTIVE -> {
+        if (model == null) {
+          throw new IllegalArgumentException(
+              "the abstractive compressor needs a language model (--model FILE.gguf)");
+        }
+        yield new AbstractiveCompressor(
+            model, embedder(), AbstractiveCompressor.Settings.defaults());
+      }
+    };
+  }
+
+  /** The compressor that {@code fathom.compressor.kind} names, for the question pipeline. */
+  public ContextCompressor configuredCompressor() {
+    CompressorKind kind =
+        config.raw().hasPath("fathom.compressor.kind")
+            ? CompressorKind.parse(config.raw().getString("fathom.compressor.kind"))
+            : CompressorKind.UNTRAINED;
+    if (kind == CompressorKind.ABSTRACTIVE) {
+      throw new IllegalArgumentException(
+          "fathom.compressor.kind must be untrained or trained for ask and serve, got abstractive"
+              + " (it is measured with `fathom eval compression --compressor abstractive --model`)");
+    }
+    return compressor(kind, null);
+  }
+
   /** The actor pipeline answering questions over this workspace's index, extractively. */
   public synchronized QuestionService questions() {
     if (questions == null) {
@@ -348,7 +396,7 @@ public final class Workspace implements AutoCloseable {
     questions =
         QuestionService.start(
             retriever(),
-            compressor(),
+            configuredCompressor(),
             answerer,
             settings,
             rankers(model).rankers(),
@@ -390,6 +438,7 @@ public final class Workspace implements AutoCloseable {
           questions,
           behaviors,
           this::closeRankers,
+          compressorModel,
           index,
           this::closeOthers,
           embedder == null ? model : embedder
@@ -403,6 +452,7 @@ public final class Workspace implements AutoCloseable {
     }
     questions = null;
     behaviors = null;
+    compressorModel = null;
     index = null;
     embedder = null;
     model = null;

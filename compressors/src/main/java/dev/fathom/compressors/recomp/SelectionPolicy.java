@@ -1,0 +1,85 @@
+package dev.fathom.compressors.recomp;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * How the trained compressor turns sentence probabilities into evidence; all four numbers are
+ * chosen on held-out dev predictions by {@link CompressorTraining} and stored with the model.
+ *
+ * <p><b>Selective augmentation</b> (RECOMP §3.3): when no sentence reaches {@code emptyBelow}, the
+ * evidence is empty. Otherwise the best sentence is kept, and further sentences only while they
+ * reach {@code keepFrom}, fit the token budget and the sentence cap: a confident question gets one
+ * sentence (RECOMP keeps the top 1 for NQ and TriviaQA), an unsure one a few.
+ *
+ * @param emptyBelow least probability of the best sentence for the evidence to be non-empty
+ * @param keepFrom least probability of every sentence after the first
+ * @param budgetTokens most model tokens kept (the best sentence alone may exceed it by half)
+ * @param maxSentences most sentences kept
+ */
+public record SelectionPolicy(
+    double emptyBelow, double keepFrom, int budgetTokens, int maxSentences) {
+  public SelectionPolicy {
+    if (!(emptyBelow >= 0 && emptyBelow <= 1)) {
+      throw new IllegalArgumentException("emptyBelow must be in [0, 1], got " + emptyBelow);
+    }
+    if (!(keepFrom >= 0 && keepFrom <= 1)) {
+      throw new IllegalArgumentException("keepFrom must be in [0, 1], got " + keepFrom);
+    }
+    if (budgetTokens < 1 || budgetTokens > 100_000) {
+      throw new IllegalArgumentException(
+          "budgetTokens must be in [1, 100000], got " + budgetTokens);
+    }
+    if (maxSentences < 1 || maxSentences > 1000) {
+      throw new IllegalArgumentException("maxSentences must be in [1, 1000], got " + maxSentences);
+    }
+  }
+
+  /**
+   * Indices of the kept sentences, best first.
+   *
+   * @param probability each candidate's probability of holding the answer
+   * @param tokens each candidate's model tokens
+   * @param demoted candidates that address the model: kept only when no other sentence reaches
+   *     {@code emptyBelow} (retrieved text is data, docs/security.md)
+   */
+  public List<Integer> choose(double[] probability, int[] tokens, boolean[] demoted) {
+    int n = probability.length;
+    if (tokens.length != n || demoted.length != n) {
+      throw new IllegalArgumentException(
+          "one token count and demotion flag per candidate needed, got "
+              + n
+              + ", "
+              + tokens.length
+              + ", "
+              + demoted.length);
+    }
+    List<Integer> order =
+        new ArrayList<>(
+            IntStream.range(0, n)
+                .boxed()
+                .sorted(
+                    Comparator.comparing((Integer i) -> demoted[i])
+                        .thenComparing(i -> -probability[i]))
+                .toList());
+    boolean any = order.stream().anyMatch(i -> probability[i] >= emptyBelow);
+    if (!any) return List.of();
+    boolean plainRelevant =
+        order.stream().anyMatch(i -> !demoted[i] && probability[i] >= emptyBelow);
+    List<Integer> kept = new ArrayList<>();
+    int used = 0;
+    for (int i : order) {
+      if (kept.size() == maxSentences) break;
+      if (demoted[i] && plainRelevant) continue;
+      if (probability[i] < (kept.isEmpty() ? emptyBelow : Math.max(keepFrom, emptyBelow))) continue;
+      boolean fits = used + tokens[i] <= budgetTokens;
+      boolean firstAndNearlyFits = kept.isEmpty() && tokens[i] <= budgetTokens * 3 / 2;
+      if (!fits && !firstAndNearlyFits) continue;
+      kept.add(i);
+      used += tokens[i];
+    }
+    return kept;
+  }
+}

@@ -1,0 +1,63 @@
+package dev.fathom.compressors.recomp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SelectionPolicyTest {
+
+  private static final boolean[] PLAIN = new boolean[4];
+
+  @Test
+  void nothingReachesTheEmptyThresholdSoTheEvidenceIsEmpty() {
+    var p = new SelectionPolicy(0.3, 0.5, 64, 3);
+    assertEquals(
+        List.of(), p.choose(new double[] {0.1, 0.29, 0.2, 0.0}, new int[] {5, 5, 5, 5}, PLAIN));
+  }
+
+  @Test
+  void theBestIsKeptAndFurtherSentencesOnlyFromKeepFrom() {
+    var p = new SelectionPolicy(0.1, 0.5, 64, 3);
+    assertEquals(
+        List.of(1, 3), p.choose(new double[] {0.2, 0.9, 0.4, 0.6}, new int[] {5, 5, 5, 5}, PLAIN));
+  }
+
+  @Test
+  void theBudgetAndTheCapHold() {
+    var p = new SelectionPolicy(0, 0, 20, 2);
+    // 1 is best (12 tokens); 0 (10 more) would exceed 20, so 2 (5) follows; the cap stops there.
+    assertEquals(
+        List.of(1, 2),
+        p.choose(new double[] {0.8, 0.9, 0.7, 0.6}, new int[] {10, 12, 5, 8}, PLAIN));
+    // The best sentence alone may exceed the budget by half, not more.
+    assertEquals(
+        List.of(1),
+        new SelectionPolicy(0, 0, 20, 1)
+            .choose(new double[] {0.1, 0.9}, new int[] {5, 30}, new boolean[2]));
+    assertEquals(
+        List.of(0),
+        new SelectionPolicy(0, 0, 20, 1)
+            .choose(new double[] {0.1, 0.9}, new int[] {5, 31}, new boolean[2]));
+  }
+
+  @Test
+  void aSentenceThatAddressesTheModelIsKeptOnlyWhenNothingElseIsRelevant() {
+    var p = new SelectionPolicy(0.3, 0.3, 64, 3);
+    boolean[] demoted = {true, false};
+    assertEquals(List.of(1), p.choose(new double[] {0.99, 0.5}, new int[] {5, 5}, demoted));
+    assertEquals(List.of(0), p.choose(new double[] {0.99, 0.1}, new int[] {5, 5}, demoted));
+  }
+
+  @Test
+  void badValuesAreRefusedWithTheirRange() {
+    var e = assertThrows(IllegalArgumentException.class, () -> new SelectionPolicy(1.5, 0, 1, 1));
+    assertTrue(e.getMessage().contains("emptyBelow must be in [0, 1], got 1.5"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> new SelectionPolicy(0, 0, 0, 1));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new SelectionPolicy(0, 0, 1, 1).choose(new double[2], new int[1], new boolean[2]));
+  }
+}
