@@ -128,7 +128,8 @@ final class SessionRoutes {
               question.mode(),
               question.k(),
               caller,
-              piece -> events.send(HttpApi.sse("partial", Map.of("text", piece))))
+              piece -> events.send(HttpApi.sse("partial", Map.of("text", piece))),
+              question.scope())
           .whenComplete(
               (r, e) ->
                   events.finish(
@@ -147,7 +148,8 @@ final class SessionRoutes {
             question.mode(),
             question.k(),
             caller,
-            dev.fathom.drafters.lm.TokenListener.NONE),
+            dev.fathom.drafters.lm.TokenListener.NONE,
+            question.scope()),
         (TurnResult r) ->
             json(
                 switch (r.result()) {

@@ -48,7 +48,13 @@ class CollectionServeIT {
     FathomConfig config =
         FathomConfig.from(
                 com.typesafe.config.ConfigFactory.parseMap(
-                        java.util.Map.of("fathom.kafka.security", "off"))
+                        java.util.Map.of(
+                            "fathom.kafka.security",
+                            "off",
+                            // Kafka questions with a sessionId are session turns here, so the
+                            // Kafka test below checks that a turn keeps its collection and filter.
+                            "fathom.sessions.kafka-turns",
+                            "true"))
                     .withFallback(com.typesafe.config.ConfigFactory.load()))
             .withDataDir(tmp.resolve("data"));
     KafkaSettings defaults = KafkaSettings.fromConfig(config.raw());
@@ -116,6 +122,38 @@ class CollectionServeIT {
     assertTrue(badName.body().contains("collection name 'No Such' is not legal"), badName.body());
     HttpResponse<String> unknown = ask("{\"question\":\"q\",\"collection\":\"nope\"}");
     assertEquals(404, unknown.statusCode(), unknown.body());
+  }
+
+  @Test
+  void sessionTurnsAndChatCompletionsNameACollection() throws Exception {
+    // The default collection holds only the office lease: a turn that lost its scope cites it.
+    JsonNode turn =
+        JSON.readTree(
+            post(
+                    "/v1/sessions/s-scope/ask",
+                    "{\"question\":\"When does the lease end?\",\"collection\":\"contracts\","
+                        + "\"filter\":[\"author=ann\"]}")
+                .body());
+    assertEquals(1, turn.get("turn").asInt(), turn.toString());
+    assertEquals("lease-1", turn.get("sources").get(0).get("source").asText(), turn.toString());
+    assertEquals(1, turn.get("sources").size(), turn.toString());
+
+    String chat =
+        "{\"messages\":[{\"role\":\"user\",\"content\":\"Tell me about the lease.\"},"
+            + "{\"role\":\"assistant\",\"content\":\"It is a lease.\"},"
+            + "{\"role\":\"user\",\"content\":\"When does it end?\"}],"
+            + "\"collection\":\"contracts\"}";
+    HttpResponse<String> c = post("/v1/chat/completions", chat);
+    assertEquals(200, c.statusCode(), c.body());
+    assertTrue(c.body().contains("lease-1"), c.body());
+    assertFalse(c.body().contains("\"office\""), c.body());
+    HttpResponse<String> bad =
+        post(
+            "/v1/chat/completions",
+            "{\"messages\":[{\"role\":\"user\",\"content\":\"q\"}],\"filter\":{\"year\":1}"
+                + ",\"collection\":\"No Such\"}");
+    assertEquals(400, bad.statusCode(), bad.body());
+    assertEquals("collection", JSON.readTree(bad.body()).get("error").get("param").asText());
   }
 
   @Test
