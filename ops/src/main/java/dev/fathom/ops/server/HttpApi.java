@@ -183,7 +183,7 @@ final class HttpApi {
    * WebRoutes}).
    */
   HttpApi web(dev.fathom.retrieval.index.PassageIndex index) {
-    webRoutes = new WebRoutes(index, blocking);
+    webRoutes = new WebRoutes(index, blocking, collectionRoutes); // after withCollections
     return this;
   }
 

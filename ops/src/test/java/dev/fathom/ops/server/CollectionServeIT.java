@@ -179,6 +179,15 @@ class CollectionServeIT {
     JsonNode filtered =
         JSON.readTree(get("/v1/collections/default/documents?filter=author%3DAnn").body());
     assertEquals(0, filtered.get("documents").size(), filtered.toString());
+
+    // The web page's passage view reads the collection it names.
+    HttpResponse<String> passages = get("/v1/passages?source=lease-1&collection=contracts");
+    assertEquals(200, passages.statusCode(), passages.body());
+    assertEquals("Flat lease", JSON.readTree(passages.body()).get("title").asText());
+    assertEquals(404, get("/v1/passages?source=lease-1").statusCode(), "not in default");
+    assertEquals(200, get("/v1/passages?source=office&collection=default").statusCode());
+    assertEquals(404, get("/v1/passages?source=lease-1&collection=nope").statusCode());
+    assertEquals(400, get("/v1/passages?source=lease-1&collection=No%20Such").statusCode());
   }
 
   @Test
