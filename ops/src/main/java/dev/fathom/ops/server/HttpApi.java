@@ -162,6 +162,7 @@ final class HttpApi {
   /** Serves {@code /v1/collections} (see {@link CollectionRoutes}). */
   HttpApi withCollections(CollectionRoutes routes) {
     this.collectionRoutes = routes;
+    if (sessionRoutes != null) sessionRoutes.collections(routes);
     return this;
   }
 

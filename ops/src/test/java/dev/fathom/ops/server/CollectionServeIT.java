@@ -137,6 +137,9 @@ class CollectionServeIT {
     assertEquals(1, turn.get("turn").asInt(), turn.toString());
     assertEquals("lease-1", turn.get("sources").get(0).get("source").asText(), turn.toString());
     assertEquals(1, turn.get("sources").size(), turn.toString());
+    HttpResponse<String> noSuch =
+        post("/v1/sessions/s-scope/ask", "{\"question\":\"q\",\"collection\":\"nope\"}");
+    assertEquals(404, noSuch.statusCode(), noSuch.body());
 
     String chat =
         "{\"messages\":[{\"role\":\"user\",\"content\":\"Tell me about the lease.\"},"
