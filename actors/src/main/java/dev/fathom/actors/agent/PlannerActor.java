@@ -169,7 +169,9 @@ public final class PlannerActor {
       Question q =
           new Question(question.requestId() + "-sub" + (i + 1), sub, question.mode(), question.k())
               .withAsker(question.asker())
-              .withRerank(question.rerank());
+              .withRerank(question.rerank())
+              // A sub-question searches where its question does (collection and filter).
+              .withScope(question.scope());
       long t = System.nanoTime();
       context.pipeToSelf(
           deps.pipeline().ask(q, TokenListener.NONE),

@@ -12,6 +12,7 @@ import dev.fathom.retrieval.SearchMode;
 import dev.fathom.retrieval.access.Principal;
 import dev.fathom.retrieval.conversation.HistoryAwareRetriever;
 import dev.fathom.retrieval.conversation.QueryRewrite;
+import dev.fathom.retrieval.search.SearchScope;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,6 +69,10 @@ public final class SessionActor
   /**
    * Answer {@code question} as the session's next turn; one {@link TurnResult} goes back. The
    * {@code stream} callback does not cross nodes: a session on another node answers whole.
+   *
+   * <p>{@code scope} is this turn's collection and filter: each turn names its own (absent: the
+   * whole default collection), as a question outside a session does, so a session never searches a
+   * collection its caller did not name.
    */
   public record Ask(
       String requestId,
@@ -76,7 +81,8 @@ public final class SessionActor
       int k,
       Principal asker,
       @com.fasterxml.jackson.annotation.JsonIgnore TokenListener stream,
-      ActorRef<TurnResult> replyTo)
+      ActorRef<TurnResult> replyTo,
+      SearchScope scope)
       implements Command {
     public Ask {
       Objects.requireNonNull(requestId, "requestId");
@@ -85,7 +91,20 @@ public final class SessionActor
       Objects.requireNonNull(asker, "asker");
       if (stream == null) stream = TokenListener.NONE; // sent from another node
       Objects.requireNonNull(replyTo, "replyTo");
+      if (scope == null) scope = SearchScope.DEFAULT; // sent by a node of an earlier version
       new Question(requestId, question, mode, k); // validates text and k as a question does
+    }
+
+    /** A turn of the whole default collection. */
+    public Ask(
+        String requestId,
+        String question,
+        SearchMode mode,
+        int k,
+        Principal asker,
+        TokenListener stream,
+        ActorRef<TurnResult> replyTo) {
+      this(requestId, question, mode, k, asker, stream, replyTo, SearchScope.DEFAULT);
     }
   }
 
@@ -257,7 +276,8 @@ public final class SessionActor
     Question q =
         new Question(ask.requestId(), ask.question(), ask.mode(), ask.k())
             .withAsker(ask.asker())
-            .withSearchQuery(rewrite.query());
+            .withSearchQuery(rewrite.query())
+            .withScope(ask.scope());
     context.pipeToSelf(
         deps.pipeline()
             .ask(q, ask.stream())
@@ -325,8 +345,9 @@ public final class SessionActor
                 t.question(),
                 SearchMode.HYBRID,
                 10,
-                // The journal does not record who asked: a turn nobody waits for searches as
-                // anonymous (public documents only), failing closed.
+                // The journal records neither who asked nor the scope: a turn nobody waits for
+                // searches as anonymous (public documents only), failing closed, in the
+                // default collection.
                 Principal.anonymous(),
                 TokenListener.NONE,
                 context.getSystem().ignoreRef());

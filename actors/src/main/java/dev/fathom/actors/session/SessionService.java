@@ -7,6 +7,7 @@ import dev.fathom.memory.session.Transcript;
 import dev.fathom.retrieval.SearchMode;
 import dev.fathom.retrieval.access.Principal;
 import dev.fathom.retrieval.conversation.QueryRewrite;
+import dev.fathom.retrieval.search.SearchScope;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -89,13 +90,30 @@ public final class SessionService implements AutoCloseable {
       int k,
       Principal asker,
       TokenListener stream) {
+    return ask(sessionId, requestId, question, mode, k, asker, stream, SearchScope.DEFAULT);
+  }
+
+  /**
+   * As {@link #ask(String, String, String, SearchMode, int, Principal, TokenListener)}, searching
+   * {@code scope} (a collection and a metadata filter) for this turn.
+   */
+  public CompletionStage<TurnResult> ask(
+      String sessionId,
+      String requestId,
+      String question,
+      SearchMode mode,
+      int k,
+      Principal asker,
+      TokenListener stream,
+      SearchScope scope) {
     requireId(sessionId);
     CompletionStage<TurnResult> reply =
         sharding
             .entityRefFor(SessionActor.TYPE_KEY, sessionId)
             .ask(
                 replyTo ->
-                    new SessionActor.Ask(requestId, question, mode, k, asker, stream, replyTo),
+                    new SessionActor.Ask(
+                        requestId, question, mode, k, asker, stream, replyTo, scope),
                 turnTimeout);
     return reply.exceptionally(
         e ->

@@ -26,6 +26,11 @@ import org.junit.jupiter.api.Test;
 class PlannerActorTest {
 
   private final ActorTestKit kit = ActorTestKit.create();
+  private static final dev.fathom.retrieval.search.SearchScope SCOPE =
+      new dev.fathom.retrieval.search.SearchScope(
+          new dev.fathom.retrieval.collection.CollectionName("guilds"),
+          dev.fathom.retrieval.filter.FilterSyntax.parseAll(java.util.List.of("year>=1900"), null));
+
   private final ConcurrentLinkedQueue<Question> asked = new ConcurrentLinkedQueue<>();
 
   @AfterEach
@@ -60,7 +65,8 @@ class PlannerActorTest {
         new AgentService(
             kit.system(), new PlannerActor.Deps(pipeline, model, budget), Duration.ofSeconds(20));
     Question q =
-        new Question("q1", "Who founded the guild that meets in the hall?", SearchMode.HYBRID, 5);
+        new Question("q1", "Who founded the guild that meets in the hall?", SearchMode.HYBRID, 5)
+            .withScope(SCOPE);
     return agent.ask(q, TokenListener.NONE, events::add).toCompletableFuture().get();
   }
 
@@ -75,6 +81,10 @@ class PlannerActorTest {
         asked.stream().map(Question::text).toList(),
         "each sub-question went through the pipeline, in order");
     assertEquals(List.of("q1-sub1", "q1-sub2"), asked.stream().map(Question::requestId).toList());
+    assertEquals(
+        List.of(SCOPE, SCOPE),
+        asked.stream().map(Question::scope).toList(),
+        "sub-questions search the question's collection and filter");
     assertEquals(
         List.of("decompose", "sub-question", "sub-question", "compose"),
         r.steps().stream().map(AgentStep::kind).toList());

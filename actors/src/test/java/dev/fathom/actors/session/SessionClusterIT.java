@@ -31,6 +31,16 @@ class SessionClusterIT {
 
   @TempDir Path data;
 
+  /** Every turn names it, so turns that live on the other node carry it across (jackson-cbor). */
+  private static final dev.fathom.retrieval.search.SearchScope SCOPE =
+      new dev.fathom.retrieval.search.SearchScope(
+          new dev.fathom.retrieval.collection.CollectionName("contracts"),
+          dev.fathom.retrieval.filter.FilterSyntax.parseAll(
+              List.of("author=ann,bob", "year=2020..2023", "path:leases/"), null));
+
+  private final List<SessionActorTest.ScriptedPipeline> pipelines =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private SessionService node(int port, int seedPort) {
     Config overrides =
         ConfigFactory.parseMap(
@@ -39,9 +49,11 @@ class SessionClusterIT {
                 port,
                 "pekko.cluster.seed-nodes",
                 List.of("pekko://fathom-sessions@127.0.0.1:" + seedPort)));
+    var pipeline = new SessionActorTest.ScriptedPipeline();
+    pipelines.add(pipeline);
     SessionActor.Deps deps =
         new SessionActor.Deps(
-            new SessionActorTest.ScriptedPipeline(),
+            pipeline,
             new HistoryAwareRetriever(SessionActorTest.NO_SEARCH, new SubjectRewriter()),
             MemoryFolder.defaults(),
             new SessionSettings(5, Duration.ofSeconds(30)),
@@ -63,7 +75,8 @@ class SessionClusterIT {
             SearchMode.HYBRID,
             5,
             dev.fathom.retrieval.access.Principal.owner(),
-            TokenListener.NONE)
+            TokenListener.NONE,
+            SCOPE)
         .toCompletableFuture()
         .get();
   }
@@ -97,6 +110,11 @@ class SessionClusterIT {
         assertEquals("When does it end?", t.turns().get(1).question());
         assertTrue(t.turns().stream().allMatch(x -> x.isAnswered()));
       }
+    }
+    assertEquals(2, pipelines.size());
+    for (var p : pipelines) {
+      assertFalse(p.asked.isEmpty(), "both nodes answered turns");
+      for (var q : p.asked) assertEquals(SCOPE, q.scope(), q.requestId());
     }
   }
 

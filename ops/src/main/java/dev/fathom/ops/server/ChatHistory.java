@@ -5,8 +5,10 @@ import dev.fathom.memory.session.SessionEvent.TurnAnswered;
 import dev.fathom.memory.session.SessionEvent.TurnAsked;
 import dev.fathom.memory.session.Transcript;
 import dev.fathom.retrieval.SearchMode;
+import dev.fathom.retrieval.access.Principal;
 import dev.fathom.retrieval.conversation.HistoryAwareRetriever;
 import dev.fathom.retrieval.conversation.QueryRewrite;
+import dev.fathom.retrieval.search.SearchScope;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,6 +89,15 @@ final class ChatHistory {
 
   /** The last user message rewritten with the earlier turns as history. Blocks (retrieval). */
   static QueryRewrite rewrite(List<Message> messages, HistoryAwareRetriever session) {
+    return rewrite(messages, session, null, SearchScope.DEFAULT);
+  }
+
+  /**
+   * As {@link #rewrite(List, HistoryAwareRetriever)}, retrieving the earlier turns in {@code scope}
+   * as {@code caller}, so their cited titles come from the collection the question searches.
+   */
+  static QueryRewrite rewrite(
+      List<Message> messages, HistoryAwareRetriever session, Principal caller, SearchScope scope) {
     int last = -1;
     for (int i = messages.size() - 1; i >= 0; i--) {
       if (messages.get(i).role().equals("user") && !messages.get(i).text().isBlank()) {
@@ -109,7 +120,10 @@ final class ChatHistory {
     Instant at = Instant.EPOCH; // only the order matters
     for (int[] turn : recent) {
       String q = messages.get(turn[0]).text();
-      HistoryAwareRetriever.Result r = session.search(q, t.window(), SearchMode.HYBRID, 10);
+      HistoryAwareRetriever.Result r =
+          scope.equals(SearchScope.DEFAULT)
+              ? session.search(q, t.window(), SearchMode.HYBRID, 10)
+              : session.search(q, t.window(), SearchMode.HYBRID, 10, caller, scope);
       String answer = turn[1] < 0 ? "" : messages.get(turn[1]).text();
       t = t.apply(new TurnAsked(t.nextTurn(), q, r.rewrite().query(), at));
       t =

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fathom.answer.AnswerRequest;
 import dev.fathom.drafters.lm.TokenListener;
 import dev.fathom.ops.intake.QuestionIntake;
+import dev.fathom.ops.intake.ScopeIntake;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -70,7 +71,10 @@ record ChatRequest(
           "tools",
           "tool_choice",
           "functions",
-          "function_call");
+          "function_call",
+          // Fathom's own (docs/collections.md), sent as extra body fields by OpenAI clients.
+          "collection",
+          "filter");
 
   /**
    * Reads {@code j}; the question goes through {@code intake} like every other question.
@@ -99,6 +103,7 @@ record ChatRequest(
     } catch (IllegalArgumentException e) {
       throw OpenAiError.invalid("messages", e.getMessage()).failure();
     }
+    accepted = scoped(accepted, j);
     String model = optionalText(j, "model");
     Float temperature = number(j, "temperature", 0, 2);
     Float topP = number(j, "top_p", 0, 1);
@@ -200,6 +205,20 @@ record ChatRequest(
     StringBuilder b = new StringBuilder();
     for (ChatHistory.Message m : messages) b.append(m.text()).append('\n');
     return b.toString();
+  }
+
+  /**
+   * The question searched in the body's {@code collection} and {@code filter}, read as {@code POST
+   * /v1/ask} reads them; a bad one is a 400 naming it.
+   */
+  private static QuestionIntake.Accepted scoped(QuestionIntake.Accepted a, JsonNode j) {
+    try {
+      return new QuestionIntake.Accepted(
+          a.question().withScope(ScopeIntake.fromJson(j)), a.sessionId(), a.stream());
+    } catch (IllegalArgumentException e) {
+      String param = e.getMessage().contains("collection") ? "collection" : "filter";
+      throw OpenAiError.invalid(param, e.getMessage()).failure();
+    }
   }
 
   private static void refuseUnsupported(JsonNode j) {

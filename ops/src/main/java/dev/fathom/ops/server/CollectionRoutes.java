@@ -75,6 +75,11 @@ final class CollectionRoutes {
     return Relevance.of(hits, mode, ws.config().retrieval());
   }
 
+  /** The index of collection {@code c} for reading, or null when this server has none. */
+  PassageIndex index(CollectionName c) {
+    return ws.collections().exists(c) ? ws.readIndex(c) : null;
+  }
+
   /** Why a question of {@code scope} cannot be answered here (no such collection), or null. */
   String missing(dev.fathom.retrieval.search.SearchScope scope) {
     CollectionName c = scope.collection();

@@ -162,6 +162,7 @@ final class HttpApi {
   /** Serves {@code /v1/collections} (see {@link CollectionRoutes}). */
   HttpApi withCollections(CollectionRoutes routes) {
     this.collectionRoutes = routes;
+    if (sessionRoutes != null) sessionRoutes.collections(routes);
     return this;
   }
 
@@ -183,7 +184,7 @@ final class HttpApi {
    * WebRoutes}).
    */
   HttpApi web(dev.fathom.retrieval.index.PassageIndex index) {
-    webRoutes = new WebRoutes(index, blocking);
+    webRoutes = new WebRoutes(index, blocking, collectionRoutes); // after withCollections
     return this;
   }
 

@@ -190,7 +190,8 @@ final class OpenAiRoutes {
       // Earlier turns: search the last question rewritten with them, as a session turn does.
       return onSuccess(
           CompletableFuture.supplyAsync(
-              () -> ChatHistory.rewrite(r.messages(), s.rewriter()), blocking),
+              () -> ChatHistory.rewrite(r.messages(), s.rewriter(), caller, req.question().scope()),
+              blocking),
           rw ->
               answer(
                   r,

@@ -285,7 +285,15 @@ final class QuestionStream implements Runnable {
       Question q, Inbound.QuestionMessage m) {
     if (sessions != null && m.sessionId().matches("[A-Za-z0-9_.:-]{1,128}")) {
       return sessions
-          .ask(m.sessionId(), q.requestId(), q.text(), q.mode(), q.k(), q.asker(), piecesOf(m))
+          .ask(
+              m.sessionId(),
+              q.requestId(),
+              q.text(),
+              q.mode(),
+              q.k(),
+              q.asker(),
+              piecesOf(m),
+              q.scope())
           .thenApply(
               t -> {
                 // Turn 0: the session did not reply (its node died or it timed out). Answering

@@ -49,11 +49,17 @@ final class SessionRoutes {
   private final SessionService sessions;
   private final QuestionIntake intake;
   private final int maxValueBytes;
+  private volatile CollectionRoutes collections; // null: no collections to check a turn against
 
   SessionRoutes(SessionService sessions, QuestionIntake intake, int maxValueBytes) {
     this.sessions = sessions;
     this.intake = intake;
     this.maxValueBytes = maxValueBytes;
+  }
+
+  /** Turns naming a collection this server does not have get 404, as {@code /v1/ask} does. */
+  void collections(CollectionRoutes routes) {
+    this.collections = routes;
   }
 
   dev.fathom.retrieval.conversation.HistoryAwareRetriever rewriter() {
@@ -118,6 +124,9 @@ final class SessionRoutes {
       return json(StatusCodes.BAD_REQUEST, Map.of("error", e.getMessage()));
     }
     var question = q.question();
+    CollectionRoutes c = collections;
+    String missing = c == null ? null : c.missing(question.scope());
+    if (missing != null) return json(StatusCodes.NOT_FOUND, Map.of("error", missing));
     if (q.stream()) {
       LiveEvents events = LiveEvents.open(sessions.system());
       sessions
@@ -128,7 +137,8 @@ final class SessionRoutes {
               question.mode(),
               question.k(),
               caller,
-              piece -> events.send(HttpApi.sse("partial", Map.of("text", piece))))
+              piece -> events.send(HttpApi.sse("partial", Map.of("text", piece))),
+              question.scope())
           .whenComplete(
               (r, e) ->
                   events.finish(
@@ -147,7 +157,8 @@ final class SessionRoutes {
             question.mode(),
             question.k(),
             caller,
-            dev.fathom.drafters.lm.TokenListener.NONE),
+            dev.fathom.drafters.lm.TokenListener.NONE,
+            question.scope()),
         (TurnResult r) ->
             json(
                 switch (r.result()) {

@@ -348,7 +348,8 @@ $('upload-form').addEventListener('submit', async (e) => {
     status.textContent = 'sending ' + f.name + ' …';
     try {
       const text = await f.text();
-      await apiJson('/v1/documents', { method: 'POST', body: JSON.stringify(withCollection({ id: f.name, title: f.name, text })) });
+      // Through the collection's own endpoint when the server has collections, else /v1/documents.
+      await apiJson(documentsPath(), { method: 'POST', body: JSON.stringify({ id: f.name, title: f.name, text }) });
       uploaded.push(f.name);
       status.textContent = 'sent ' + f.name + '; it is searchable within moments';
     } catch (err) {

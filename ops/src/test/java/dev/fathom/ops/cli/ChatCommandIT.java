@@ -102,4 +102,35 @@ class ChatCommandIT {
     assertEquals("", Cli.run("sessions", "list", "--data", d).out().strip());
     assertNotEquals(0, Cli.run("sessions", "show", "lease-1", "--data", d).exit());
   }
+
+  @Test
+  void aChatWithACollectionSearchesOnlyThatCollection(@TempDir Path flats) throws IOException {
+    Files.writeString(
+        docs.resolve("office-lease.md"),
+        "# Office lease\n\nThe office lease ends on 28 February 2027.\n");
+    Files.writeString(
+        flats.resolve("flat-lease.md"), "# Flat lease\n\nThe flat lease ends on 31 May 2029.\n");
+    String d = data.toString();
+    assertEquals(0, Cli.run("ingest", "--data", d, docs.toString()).exit());
+    Cli.Result ingest =
+        Cli.run("ingest", "--data", d, "--collection", "contracts", flats.toString());
+    assertEquals(0, ingest.exit(), ingest.toString());
+
+    Cli.Result chat =
+        withInput(
+            "When does the lease end?\nWhen does it end?\n",
+            "chat",
+            "--data",
+            d,
+            "--collection",
+            "contracts",
+            "--json");
+    assertEquals(0, chat.exit(), chat.toString());
+    assertEquals(2, turns(chat.out()).size(), chat.toString());
+    for (JsonNode turn : turns(chat.out())) {
+      assertTrue(
+          turn.at("/citations/0/source").asText().endsWith("flat-lease.md"), turn.toString());
+      assertFalse(turn.toString().contains("office-lease"), turn.toString());
+    }
+  }
 }

@@ -48,7 +48,13 @@ class CollectionServeIT {
     FathomConfig config =
         FathomConfig.from(
                 com.typesafe.config.ConfigFactory.parseMap(
-                        java.util.Map.of("fathom.kafka.security", "off"))
+                        java.util.Map.of(
+                            "fathom.kafka.security",
+                            "off",
+                            // Kafka questions with a sessionId are session turns here, so the
+                            // Kafka test below checks that a turn keeps its collection and filter.
+                            "fathom.sessions.kafka-turns",
+                            "true"))
                     .withFallback(com.typesafe.config.ConfigFactory.load()))
             .withDataDir(tmp.resolve("data"));
     KafkaSettings defaults = KafkaSettings.fromConfig(config.raw());
@@ -119,6 +125,41 @@ class CollectionServeIT {
   }
 
   @Test
+  void sessionTurnsAndChatCompletionsNameACollection() throws Exception {
+    // The default collection holds only the office lease: a turn that lost its scope cites it.
+    JsonNode turn =
+        JSON.readTree(
+            post(
+                    "/v1/sessions/s-scope/ask",
+                    "{\"question\":\"When does the lease end?\",\"collection\":\"contracts\","
+                        + "\"filter\":[\"author=ann\"]}")
+                .body());
+    assertEquals(1, turn.get("turn").asInt(), turn.toString());
+    assertEquals("lease-1", turn.get("sources").get(0).get("source").asText(), turn.toString());
+    assertEquals(1, turn.get("sources").size(), turn.toString());
+    HttpResponse<String> noSuch =
+        post("/v1/sessions/s-scope/ask", "{\"question\":\"q\",\"collection\":\"nope\"}");
+    assertEquals(404, noSuch.statusCode(), noSuch.body());
+
+    String chat =
+        "{\"messages\":[{\"role\":\"user\",\"content\":\"Tell me about the lease.\"},"
+            + "{\"role\":\"assistant\",\"content\":\"It is a lease.\"},"
+            + "{\"role\":\"user\",\"content\":\"When does it end?\"}],"
+            + "\"collection\":\"contracts\"}";
+    HttpResponse<String> c = post("/v1/chat/completions", chat);
+    assertEquals(200, c.statusCode(), c.body());
+    assertTrue(c.body().contains("lease-1"), c.body());
+    assertFalse(c.body().contains("\"office\""), c.body());
+    HttpResponse<String> bad =
+        post(
+            "/v1/chat/completions",
+            "{\"messages\":[{\"role\":\"user\",\"content\":\"q\"}],\"filter\":{\"year\":1}"
+                + ",\"collection\":\"No Such\"}");
+    assertEquals(400, bad.statusCode(), bad.body());
+    assertEquals("collection", JSON.readTree(bad.body()).get("error").get("param").asText());
+  }
+
+  @Test
   void searchAndCollectionEndpoints() throws Exception {
     JsonNode s =
         JSON.readTree(
@@ -141,6 +182,15 @@ class CollectionServeIT {
     JsonNode filtered =
         JSON.readTree(get("/v1/collections/default/documents?filter=author%3DAnn").body());
     assertEquals(0, filtered.get("documents").size(), filtered.toString());
+
+    // The web page's passage view reads the collection it names.
+    HttpResponse<String> passages = get("/v1/passages?source=lease-1&collection=contracts");
+    assertEquals(200, passages.statusCode(), passages.body());
+    assertEquals("Flat lease", JSON.readTree(passages.body()).get("title").asText());
+    assertEquals(404, get("/v1/passages?source=lease-1").statusCode(), "not in default");
+    assertEquals(200, get("/v1/passages?source=office&collection=default").statusCode());
+    assertEquals(404, get("/v1/passages?source=lease-1&collection=nope").statusCode());
+    assertEquals(400, get("/v1/passages?source=lease-1&collection=No%20Such").statusCode());
   }
 
   @Test

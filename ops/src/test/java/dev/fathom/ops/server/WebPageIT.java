@@ -155,7 +155,8 @@ class WebPageIT {
     browser.click("#search-form button");
     browser.waitFor("document.querySelectorAll('#hits li').length > 0", Duration.ofSeconds(20));
     assertTrue(
-        browser.eval("document.querySelector('#hits li').textContent").asText().contains("bakery"));
+        browser.eval("document.querySelector('#hits li').textContent").asText().contains("bakery"),
+        browser.eval("document.getElementById('hits').textContent").asText());
   }
 
   @Test
@@ -197,7 +198,11 @@ class WebPageIT {
     browser.waitFor(
         "[...document.querySelectorAll('#documents li')].some(l => l.textContent.includes('tides.txt'))",
         Duration.ofSeconds(10));
-    browser.click("#documents li button");
+    // The list is sorted by id (bakery, lighthouse, tides.txt): delete the uploaded one, not the
+    // first, which the other tests still search for.
+    browser.eval(
+        "[...document.querySelectorAll('#documents li')].find(l =>"
+            + " l.textContent.includes('tides.txt')).querySelector('button').click(); true");
     deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (server.passageCount() > before) {
       if (System.nanoTime() > deadline) fail("the deleted file is still indexed");

@@ -4,7 +4,9 @@ import dev.fathom.memory.session.Citation;
 import dev.fathom.memory.session.MemoryWindow;
 import dev.fathom.retrieval.Hit;
 import dev.fathom.retrieval.SearchMode;
+import dev.fathom.retrieval.access.Principal;
 import dev.fathom.retrieval.search.Retriever;
+import dev.fathom.retrieval.search.SearchScope;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,6 +56,21 @@ public final class HistoryAwareRetriever {
   public Result search(String question, MemoryWindow history, SearchMode mode, int k) {
     QueryRewrite rewrite = rewrite(question, history);
     return new Result(rewrite, retriever.search(rewrite.query(), mode, k));
+  }
+
+  /**
+   * As {@link #search(String, MemoryWindow, SearchMode, int)}, returning only passages of {@code
+   * scope} (a collection and a metadata filter) that {@code caller} may read.
+   */
+  public Result search(
+      String question,
+      MemoryWindow history,
+      SearchMode mode,
+      int k,
+      Principal caller,
+      SearchScope scope) {
+    QueryRewrite rewrite = rewrite(question, history);
+    return new Result(rewrite, retriever.search(rewrite.query(), mode, k, caller, scope));
   }
 
   /**

@@ -10,6 +10,22 @@ import java.util.Objects;
  * query as non-scoring filters, beside the access filter, so the top k is taken over matching
  * passages only (never a shorter, post-filtered list). See {@link SearchFilter} for the syntax.
  */
+// Typed by name so a filter crosses nodes inside a session turn (jackson-cbor,
+// fathom-sessions.conf).
+@com.fasterxml.jackson.annotation.JsonTypeInfo(
+    use = com.fasterxml.jackson.annotation.JsonTypeInfo.Id.NAME,
+    property = "type")
+@com.fasterxml.jackson.annotation.JsonSubTypes({
+  @com.fasterxml.jackson.annotation.JsonSubTypes.Type(
+      value = MetadataFilter.AnyOf.class,
+      name = "any-of"),
+  @com.fasterxml.jackson.annotation.JsonSubTypes.Type(
+      value = MetadataFilter.Range.class,
+      name = "range"),
+  @com.fasterxml.jackson.annotation.JsonSubTypes.Type(
+      value = MetadataFilter.PathPrefix.class,
+      name = "path-prefix")
+})
 public sealed interface MetadataFilter {
 
   /** The key is one of {@code values} (case-insensitive); one value is plain equality. */
@@ -61,6 +77,7 @@ public sealed interface MetadataFilter {
     }
 
     /** Whether the bounds are numbers or dates. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public Kind kind() {
       return kindOf(key, lower != null ? lower : upper);
     }

@@ -32,6 +32,7 @@ public record SearchFilter(List<MetadataFilter> conditions) {
     }
   }
 
+  @com.fasterxml.jackson.annotation.JsonIgnore
   public boolean isEmpty() {
     return conditions.isEmpty();
   }
