@@ -1,5 +1,6 @@
 package dev.fathom.drafters.local;
 
+import dev.fathom.drafters.engine.CachedPrefill;
 import dev.fathom.drafters.engine.Decoding;
 import dev.fathom.drafters.engine.EngineSettings;
 import dev.fathom.drafters.engine.LlamaEngine;
@@ -173,7 +174,10 @@ public final class LocalLanguageModel implements LanguageModel {
     return new SpeculativeGeneration(g, r.stats());
   }
 
-  /** Plain decoding of the target: {@link Decoding#prefill}, then {@link Decoding#decode}. */
+  /**
+   * Plain decoding of the target: {@link CachedPrefill#prefill} (the engine's prefix cache, then
+   * {@link Decoding#prefill} of the rest), then {@link Decoding#decode}.
+   */
   public Generation generate(
       int[] prompt, GenerationSettings settings, List<String> stopStrings, TokenListener listener) {
     checkFits(prompt);
@@ -186,21 +190,28 @@ public final class LocalLanguageModel implements LanguageModel {
     int[] historyLength = {prompt.length};
 
     long t0 = System.nanoTime();
-    float[] logits = Decoding.prefill(seq, prompt);
+    // The prompt's cached prefix (behavior handbook, earlier turns) is adopted, not recomputed.
+    CachedPrefill.Result prefill = CachedPrefill.prefill(engine.prefixCache(), seq, prompt);
     long t1 = System.nanoTime();
-    StopReason reason =
-        Decoding.decode(
-            seq,
-            logits,
-            settings.maxTokens(),
-            l -> sampler.sample(l, vocab, history, historyLength[0]),
-            token -> {
-              history[historyLength[0]++] = token;
-              if (tokenizer.stopTokens().contains(token)) {
-                return StopReason.EOS;
-              }
-              return emitter.accept(token) ? null : StopReason.STOP_STRING;
-            });
+    StopReason reason;
+    try {
+      reason =
+          Decoding.decode(
+              seq,
+              prefill.logits(),
+              settings.maxTokens(),
+              l -> sampler.sample(l, vocab, history, historyLength[0]),
+              token -> {
+                history[historyLength[0]++] = token;
+                if (tokenizer.stopTokens().contains(token)) {
+                  return StopReason.EOS;
+                }
+                return emitter.accept(token) ? null : StopReason.STOP_STRING;
+              });
+    } finally {
+      CachedPrefill.release(
+          engine.prefixCache(), seq, Arrays.copyOf(history, historyLength[0]), prefill);
+    }
     emitter.finish();
     long t2 = System.nanoTime();
     int[] tokens = Arrays.copyOfRange(history, prompt.length, historyLength[0]);
