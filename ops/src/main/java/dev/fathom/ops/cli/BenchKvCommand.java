@@ -1,0 +1,107 @@
+package dev.fathom.ops.cli;
+
+import dev.fathom.drafters.engine.EngineSettings;
+import dev.fathom.drafters.engine.LlamaEngine;
+import dev.fathom.ops.bench.PrefixReuseBenchmark;
+import dev.fathom.ops.json.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code fathom bench kv}: what the KV-cache memory buys. With {@code --prefix}, time to first
+ * token of a request sharing most of its prompt with the previous one, with and without the prefix
+ * cache ({@link PrefixReuseBenchmark}; see docs/memory.md).
+ */
+@Command(
+    name = "kv",
+    description = {
+      "KV-cache memory benchmarks. --prefix: time to first token of a second request whose"
+          + " --prompt-tokens prompt shares its first --shared fraction with the first request,"
+          + " with the prefix cache and with a full prefill (alternating runs after --warmup"
+          + " untimed pairs; medians, min and max of --runs)."
+    })
+final class BenchKvCommand implements Callable<Integer> {
+
+  @Option(names = "--model", required = true, paramLabel = "FILE", description = "GGUF model.")
+  Path model;
+
+  @Option(names = "--prefix", description = "Measure prefix reuse across requests.")
+  boolean prefix;
+
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description = "Compute threads (default: all cores).")
+  int threads = Runtime.getRuntime().availableProcessors();
+
+  @Option(
+      names = "--prompt-tokens",
+      paramLabel = "N",
+      description = "Tokens of each prompt (default: ${DEFAULT-VALUE}).")
+  int promptTokens = 1024;
+
+  @Option(
+      names = "--shared",
+      paramLabel = "F",
+      description = "Fraction of the prompt both requests share (default: ${DEFAULT-VALUE}).")
+  double shared = 0.9;
+
+  @Option(names = "--runs", paramLabel = "N", description = "Timed pairs (default: 7).")
+  int runs = 7;
+
+  @Option(names = "--warmup", paramLabel = "N", description = "Untimed pairs (default: 2).")
+  int warmup = 2;
+
+  @Option(names = "--json", description = "Print the result as one JSON object.")
+  boolean json;
+
+  @Override
+  public Integer call() throws IOException {
+    validate();
+    if (!Files.isRegularFile(model)) {
+      throw new ErrorHandler.UserError("no model file at " + model);
+    }
+    try (LlamaEngine engine =
+        LlamaEngine.open(model, new EngineSettings(threads, promptTokens, null))) {
+      if (engine.model().maxPositions() < promptTokens) {
+        throw new ErrorHandler.UserError(
+            "--prompt-tokens "
+                + promptTokens
+                + " exceeds the model's context of "
+                + engine.model().maxPositions());
+      }
+      System.err.println("bench kv: prefix reuse, " + warmup + " warm-up and " + runs + " pairs");
+      PrefixReuseBenchmark.Result r =
+          PrefixReuseBenchmark.run(engine, promptTokens, shared, warmup, runs);
+      System.out.print(json ? Json.write(r.toJson()) + System.lineSeparator() : r.toText());
+    }
+    return 0;
+  }
+
+  /** Rejects options outside their ranges with a message naming the value and the range. */
+  void validate() {
+    if (!prefix) {
+      throw new ErrorHandler.UserError(
+          "bench kv needs a mode: --prefix (eviction-policy fidelity is not built yet)");
+    }
+    if (threads < 1 || threads > 256) {
+      throw new ErrorHandler.UserError("--threads must be in 1..256, got " + threads);
+    }
+    if (promptTokens < 2 || promptTokens > 8192) {
+      throw new ErrorHandler.UserError("--prompt-tokens must be in 2..8192, got " + promptTokens);
+    }
+    if (!(shared > 0 && shared < 1)) {
+      throw new ErrorHandler.UserError("--shared must be in (0, 1), got " + shared);
+    }
+    if (runs < 1 || runs > 1000) {
+      throw new ErrorHandler.UserError("--runs must be in 1..1000, got " + runs);
+    }
+    if (warmup < 0 || warmup > 1000) {
+      throw new ErrorHandler.UserError("--warmup must be in 0..1000, got " + warmup);
+    }
+  }
+}
