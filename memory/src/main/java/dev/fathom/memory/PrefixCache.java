@@ -31,7 +31,7 @@ public final class PrefixCache {
   /** System property with the byte budget of each loaded model's prefix cache; 0 turns it off. */
   public static final String BUDGET_PROPERTY = "fathom.engine.prefix-cache-bytes";
 
-  /** Default budget: 256 MiB — about 5,700 positions of TinyLlama-1.1B (44 KiB per position). */
+  /** Default budget: 256 MiB — about 5,900 positions of TinyLlama-1.1B (44 KiB per position). */
   public static final long DEFAULT_BUDGET_BYTES = 256L << 20;
 
   private final long budgetBytes;
