@@ -146,6 +146,54 @@ public final class KvCache {
     }
   }
 
+  /**
+   * Keeps only the positions {@code keep} (strictly ascending, each below {@link #length()}), moved
+   * down to {@code 0 .. keep.length-1}: what a KV eviction policy does to a full cache. The keys
+   * keep the RoPE rotation of their old position; {@code repositioner} (or null to leave them)
+   * turns each key from its old position to its new one.
+   */
+  public void compact(int[] keep, Repositioner repositioner) {
+    for (int i = 0; i < keep.length; i++) {
+      if (keep[i] < 0 || keep[i] >= length || (i > 0 && keep[i] <= keep[i - 1])) {
+        throw new IllegalArgumentException(
+            "positions to keep must ascend strictly within 0.."
+                + (length - 1)
+                + ", got "
+                + keep[i]
+                + " at index "
+                + i);
+      }
+    }
+    int lastPage = (keep.length + pageSize - 1) / pageSize;
+    for (int p = 0; p < lastPage; p++) {
+      if (pages.get(p).refs.get() > 1) { // shared with a fork or a prefix cache: copy first
+        Page shared = pages.get(p);
+        shared.refs.decrementAndGet();
+        pages.set(p, shared.copy());
+      }
+    }
+    // Ascending keep[i] ≥ i: a destination is never a source still to be read.
+    for (int i = 0; i < keep.length; i++) {
+      for (int l = 0; l < layers; l++) {
+        int from = keep[i];
+        if (from != i) {
+          System.arraycopy(keys(l, from), offset(from), keys(l, i), offset(i), kvDim);
+          System.arraycopy(values(l, from), offset(from), values(l, i), offset(i), kvDim);
+        }
+        if (repositioner != null && from != i) {
+          repositioner.move(keys(l, i), offset(i), from, i);
+        }
+      }
+    }
+    truncate(keep.length);
+  }
+
+  /** Re-encodes a cached key written at one position for another (RoPE: rotate by the gap). */
+  @FunctionalInterface
+  public interface Repositioner {
+    void move(float[] key, int offset, int fromPos, int toPos);
+  }
+
   /** A new sequence sharing this one's positions; later writes to either stay private. */
   public KvCache fork() {
     return new KvCache(this);
