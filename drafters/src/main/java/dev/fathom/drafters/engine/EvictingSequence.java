@@ -1,0 +1,91 @@
+package dev.fathom.drafters.engine;
+
+import dev.fathom.memory.RopeShift;
+import dev.fathom.memory.StreamingLlmPolicy;
+
+/**
+ * A {@link Sequence} whose KV cache never holds more than {@code budget} positions: before a
+ * forward pass that would overflow it, the {@link StreamingLlmPolicy} picks what stays, the cache
+ * is compacted and the kept keys are re-rotated to their new positions ({@link RopeShift}). New
+ * tokens take the next position <em>within the cache</em>, as StreamingLLM specifies (Xiao et al.
+ * 2023, §3.2), so relative distances stay within what the model was trained on however long the
+ * stream grows. {@link #length()} is the cache's length, not the number of tokens seen.
+ *
+ * <p>Models with Llama 3.1 {@code rope_freqs} factors are not supported yet: {@link RopeShift}
+ * assumes plain RoFormer frequencies.
+ */
+public final class EvictingSequence implements Sequence {
+  private final LlamaSequence seq;
+  private final StreamingLlmPolicy policy;
+  private final int budget;
+  private final RopeShift shift;
+  private long evicted;
+
+  /**
+   * @param seq an empty sequence of the model
+   * @param budget most positions kept (more than the policy's sinks, at most the capacity)
+   */
+  public EvictingSequence(LlamaSequence seq, StreamingLlmPolicy policy, int budget) {
+    if (budget <= policy.sinks() || budget > seq.capacity()) {
+      throw new IllegalArgumentException(
+          "budget "
+              + budget
+              + " must be in "
+              + (policy.sinks() + 1)
+              + ".."
+              + seq.capacity()
+              + " (above the sinks, within the context)");
+    }
+    this.seq = seq;
+    this.policy = policy;
+    this.budget = budget;
+    ModelConfig c = seq.config();
+    this.shift =
+        new RopeShift(
+            c.ropeTheta(),
+            c.ropeScale(),
+            c.kvHeads(),
+            c.headSize(),
+            c.ropeStyle() == RopeStyle.ADJACENT);
+  }
+
+  @Override
+  public int length() {
+    return seq.length();
+  }
+
+  @Override
+  public int capacity() {
+    return seq.capacity();
+  }
+
+  @Override
+  public int vocabularySize() {
+    return seq.vocabularySize();
+  }
+
+  @Override
+  public float[] forward(int[] tokens, boolean allLogits) {
+    if (tokens.length >= budget - policy.sinks()) {
+      throw new IllegalArgumentException(
+          tokens.length + " tokens in one pass leave no room in a budget of " + budget);
+    }
+    int length = seq.length();
+    if (length + tokens.length > budget) {
+      int[] keep = policy.keep(length, budget - tokens.length);
+      evicted += length - keep.length;
+      seq.cache().compact(keep, shift);
+    }
+    return seq.forward(tokens, allLogits);
+  }
+
+  @Override
+  public void truncate(int length) {
+    seq.truncate(length);
+  }
+
+  /** Positions evicted so far. */
+  public long evicted() {
+    return evicted;
+  }
+}
