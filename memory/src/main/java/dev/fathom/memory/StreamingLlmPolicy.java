@@ -8,11 +8,31 @@ package dev.fathom.memory;
  *
  * @param sinks leading positions always kept (≥ 0)
  */
-public record StreamingLlmPolicy(int sinks) {
+public record StreamingLlmPolicy(int sinks) implements KvEvictionPolicy {
   public StreamingLlmPolicy {
     if (sinks < 0) {
       throw new IllegalArgumentException("sinks must be ≥ 0, got " + sinks);
     }
+  }
+
+  @Override
+  public int[] keep(int length, int budget, double[] attention) {
+    return keep(length, budget);
+  }
+
+  @Override
+  public boolean needsAttention() {
+    return false;
+  }
+
+  @Override
+  public int minBudget() {
+    return sinks + 1;
+  }
+
+  @Override
+  public String name() {
+    return "streaming-llm";
   }
 
   /** The positions of a {@code length}-position cache to keep within {@code budget}, ascending. */

@@ -1,7 +1,7 @@
 package dev.fathom.drafters.engine;
 
+import dev.fathom.memory.KvEvictionPolicy;
 import dev.fathom.memory.RopeShift;
-import dev.fathom.memory.StreamingLlmPolicy;
 
 /**
  * A {@link Sequence} whose KV cache never holds more than {@code budget} positions: before a
@@ -16,25 +16,30 @@ import dev.fathom.memory.StreamingLlmPolicy;
  */
 public final class EvictingSequence implements Sequence {
   private final LlamaSequence seq;
-  private final StreamingLlmPolicy policy;
+  private final KvEvictionPolicy policy;
   private final int budget;
   private final RopeShift shift;
   private long evicted;
+  // Attention received per cache position, summed over layers, heads and queries (H2O's score).
+  private double[] attention;
+  private final AttentionRecorder recorder;
 
   /**
    * @param seq an empty sequence of the model
    * @param budget most positions kept (more than the policy's sinks, at most the capacity)
    */
-  public EvictingSequence(LlamaSequence seq, StreamingLlmPolicy policy, int budget) {
-    if (budget <= policy.sinks() || budget > seq.capacity()) {
+  public EvictingSequence(LlamaSequence seq, KvEvictionPolicy policy, int budget) {
+    if (budget < policy.minBudget() || budget > seq.capacity()) {
       throw new IllegalArgumentException(
           "budget "
               + budget
               + " must be in "
-              + (policy.sinks() + 1)
+              + policy.minBudget()
               + ".."
               + seq.capacity()
-              + " (above the sinks, within the context)");
+              + " for "
+              + policy.name()
+              + " within this context");
     }
     this.seq = seq;
     this.policy = policy;
@@ -47,6 +52,8 @@ public final class EvictingSequence implements Sequence {
             c.kvHeads(),
             c.headSize(),
             c.ropeStyle() == RopeStyle.ADJACENT);
+    this.attention = new double[seq.capacity()];
+    this.recorder = policy.needsAttention() ? new Accumulator() : null;
   }
 
   @Override
@@ -66,22 +73,42 @@ public final class EvictingSequence implements Sequence {
 
   @Override
   public float[] forward(int[] tokens, boolean allLogits) {
-    if (tokens.length >= budget - policy.sinks()) {
+    if (tokens.length > budget - policy.minBudget()) {
       throw new IllegalArgumentException(
           tokens.length + " tokens in one pass leave no room in a budget of " + budget);
     }
     int length = seq.length();
     if (length + tokens.length > budget) {
-      int[] keep = policy.keep(length, budget - tokens.length);
+      int[] keep = policy.keep(length, budget - tokens.length, attention);
       evicted += length - keep.length;
       seq.cache().compact(keep, shift);
+      double[] moved = new double[attention.length];
+      for (int i = 0; i < keep.length; i++) {
+        moved[i] = attention[keep[i]];
+      }
+      attention = moved;
     }
-    return seq.forward(tokens, allLogits);
+    return seq.forward(tokens, allLogits, recorder);
   }
 
   @Override
   public void truncate(int length) {
     seq.truncate(length);
+  }
+
+  /** Adds every query's attention weights to the positions they fall on. */
+  private final class Accumulator implements AttentionRecorder {
+    @Override
+    public boolean wants(int index) {
+      return true;
+    }
+
+    @Override
+    public synchronized void record(int layer, int head, int index, float[] weights, int length) {
+      for (int p = 0; p < length; p++) {
+        attention[p] += weights[p];
+      }
+    }
   }
 
   /** Positions evicted so far. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fathom.memory.H2oPolicy;
 import dev.fathom.memory.KvCache;
 import dev.fathom.memory.RopeShift;
 import dev.fathom.memory.StreamingLlmPolicy;
@@ -69,5 +70,27 @@ class EvictingSequenceIT {
       assertTrue(Float.isFinite(x));
     }
     assertThrows(IllegalArgumentException.class, () -> tight.forward(new int[28], false));
+  }
+
+  @Test
+  void h2oKeepsTheBudgetAndTheBosSinkItHeavilyAttends() {
+    LlamaSequence inner = engine.newSequence();
+    EvictingSequence h2o = new EvictingSequence(inner, new H2oPolicy(0.5), 32);
+    float[] logits = h2o.forward(LlamaModelIT.PROMPT, false);
+    for (int i = 0; i < 100; i++) {
+      logits = h2o.forward(new int[] {LlamaModelIT.argmax(logits, 0, logits.length)}, false);
+      assertTrue(h2o.length() <= 32);
+    }
+    assertTrue(h2o.evicted() > 0);
+    // Position 0 still holds BOS (its layer-0 key depends only on the token and the position).
+    LlamaSequence bos = engine.newSequence();
+    bos.forward(new int[] {1}, false);
+    KvCache kept = inner.cache();
+    for (int d = 0; d < engine.config().kvDim(); d++) {
+      assertEquals(bos.cache().keys(0, 0)[d], kept.keys(0, 0)[d], 1e-6, "dimension " + d);
+    }
+    for (float x : logits) {
+      assertTrue(Float.isFinite(x));
+    }
   }
 }

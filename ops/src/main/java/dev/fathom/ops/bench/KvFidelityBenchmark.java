@@ -4,7 +4,7 @@ import dev.fathom.drafters.engine.EvictingSequence;
 import dev.fathom.drafters.engine.LlamaEngine;
 import dev.fathom.drafters.engine.LlamaSequence;
 import dev.fathom.drafters.engine.Sequence;
-import dev.fathom.memory.StreamingLlmPolicy;
+import dev.fathom.memory.KvEvictionPolicy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -73,42 +73,50 @@ public final class KvFidelityBenchmark {
    * @param budgets KV positions kept, each
    */
   public static List<Row> run(
-      LlamaEngine engine, int textTokens, int continuation, int[] budgets, int sinks, long seed) {
+      LlamaEngine engine,
+      int textTokens,
+      int continuation,
+      int[] budgets,
+      List<KvEvictionPolicy> policies,
+      long seed) {
     int vocab = engine.config().vocabularySize();
     int[] text = selfWritten(engine, textTokens, seed);
     float[][] full = new float[textTokens][];
     int[] fullGreedy = readAndContinue(engine.newSequence(), text, continuation, full, new long[1]);
     long perPosition = engine.config().layers() * 2L * engine.config().kvDim() * Float.BYTES;
     List<Row> rows = new ArrayList<>();
-    for (int budget : budgets) {
-      float[][] got = new float[textTokens][];
-      long[] decodeNanos = new long[1];
-      EvictingSequence seq =
-          new EvictingSequence(engine.newSequence(), new StreamingLlmPolicy(sinks), budget);
-      int[] greedy = readAndContinue(seq, text, continuation, got, decodeNanos);
-      double kl = 0;
-      int agree = 0;
-      int scored = 0;
-      for (int p = budget - 1; p < textTokens; p++) { // the first prediction made after an eviction
-        kl += kl(full[p], got[p], vocab);
-        agree += argmax(full[p]) == argmax(got[p]) ? 1 : 0;
-        scored++;
+    for (KvEvictionPolicy policy : policies) {
+      for (int budget : budgets) {
+        float[][] got = new float[textTokens][];
+        long[] decodeNanos = new long[1];
+        EvictingSequence seq = new EvictingSequence(engine.newSequence(), policy, budget);
+        int[] greedy = readAndContinue(seq, text, continuation, got, decodeNanos);
+        double kl = 0;
+        int agree = 0;
+        int scored = 0;
+        for (int p = budget - 1;
+            p < textTokens;
+            p++) { // the first prediction made after an eviction
+          kl += kl(full[p], got[p], vocab);
+          agree += argmax(full[p]) == argmax(got[p]) ? 1 : 0;
+          scored++;
+        }
+        int same = 0;
+        for (int i = 0; i < continuation; i++) {
+          same += greedy[i] == fullGreedy[i] ? 1 : 0;
+        }
+        rows.add(
+            new Row(
+                policy.name(),
+                budget,
+                scored,
+                scored == 0 ? 0 : kl / scored,
+                scored == 0 ? 1 : agree / (double) scored,
+                same / (double) continuation,
+                budget * perPosition,
+                (textTokens + continuation) * perPosition,
+                continuation * 1e9 / decodeNanos[0]));
       }
-      int same = 0;
-      for (int i = 0; i < continuation; i++) {
-        same += greedy[i] == fullGreedy[i] ? 1 : 0;
-      }
-      rows.add(
-          new Row(
-              "streaming-llm",
-              budget,
-              scored,
-              scored == 0 ? 0 : kl / scored,
-              scored == 0 ? 1 : agree / (double) scored,
-              same / (double) continuation,
-              budget * perPosition,
-              (textTokens + continuation) * perPosition,
-              continuation * 1e9 / decodeNanos[0]));
     }
     return rows;
   }

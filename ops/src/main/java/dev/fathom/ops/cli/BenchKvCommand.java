@@ -2,6 +2,7 @@ package dev.fathom.ops.cli;
 
 import dev.fathom.drafters.engine.EngineSettings;
 import dev.fathom.drafters.engine.LlamaEngine;
+import dev.fathom.memory.KvEvictionPolicy;
 import dev.fathom.ops.bench.KvFidelityBenchmark;
 import dev.fathom.ops.bench.PrefixReuseBenchmark;
 import dev.fathom.ops.json.Json;
@@ -29,8 +30,8 @@ import picocli.CommandLine.Option;
           + " with the prefix cache and with a full prefill (alternating runs after --warmup"
           + " untimed pairs; medians, min and max of --runs).",
       "--budget F…: the model writes --text-tokens of its own text (seed --seed), reads it back"
-          + " with the full KV cache and with StreamingLLM eviction (--sinks + recent window) at"
-          + " each budget (a fraction of text + --continuation positions), and reports the mean"
+          + " with the full KV cache and with each --policy (streaming-llm: --sinks + recent"
+          + " window; h2o: heavy hitters + recent window) at each budget (a fraction of text + --continuation positions), and reports the mean"
           + " KL divergence and top-1 agreement after the first eviction, agreement of"
           + " --continuation greedy tokens, KV bytes kept and decode speed."
     })
@@ -85,6 +86,13 @@ final class BenchKvCommand implements Callable<Integer> {
       description = "Greedy tokens compared (default: ${DEFAULT-VALUE}).")
   int continuation = 64;
 
+  @Option(
+      names = "--policy",
+      split = ",",
+      paramLabel = "P",
+      description = "Eviction policies: streaming-llm, h2o (default: both).")
+  List<String> policies = new ArrayList<>(List.of("streaming-llm", "h2o"));
+
   @Option(names = "--sinks", paramLabel = "N", description = "Attention sinks (default: 4).")
   int sinks = 4;
 
@@ -138,9 +146,17 @@ final class BenchKvCommand implements Callable<Integer> {
               "--budget " + budgets.get(i) + " keeps " + b[i] + " positions, not above the sinks");
         }
       }
-      System.err.println("bench kv: fidelity of StreamingLLM at budgets " + budgets);
+      List<KvEvictionPolicy> chosen = new ArrayList<>();
+      for (String p : policies) {
+        try {
+          chosen.add(KvEvictionPolicy.parse(p, sinks));
+        } catch (IllegalArgumentException e) {
+          throw new ErrorHandler.UserError("--policy: " + e.getMessage());
+        }
+      }
+      System.err.println("bench kv: fidelity of " + policies + " at budgets " + budgets);
       List<KvFidelityBenchmark.Row> rows =
-          KvFidelityBenchmark.run(engine, textTokens, continuation, b, sinks, seed);
+          KvFidelityBenchmark.run(engine, textTokens, continuation, b, chosen, seed);
       if (json) {
         List<Map<String, Object>> out = new ArrayList<>();
         rows.forEach(r -> out.add(r.toJson()));
