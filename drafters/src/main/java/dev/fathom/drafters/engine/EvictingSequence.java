@@ -71,9 +71,23 @@ public final class EvictingSequence implements Sequence {
     return seq.vocabularySize();
   }
 
+  /**
+   * {@inheritDoc} A batch too long for the budget runs in slices of {@link #maxPass()} positions
+   * when only the last logits are wanted.
+   */
   @Override
   public float[] forward(int[] tokens, boolean allLogits) {
-    if (tokens.length > budget - policy.minBudget()) {
+    int max = maxPass();
+    if (tokens.length > max && !allLogits) {
+      float[] logits = null;
+      for (int i = 0; i < tokens.length; i += max) {
+        logits =
+            forward(
+                java.util.Arrays.copyOfRange(tokens, i, Math.min(tokens.length, i + max)), false);
+      }
+      return logits;
+    }
+    if (tokens.length > max) {
       throw new IllegalArgumentException(
           tokens.length + " tokens in one pass leave no room in a budget of " + budget);
     }
@@ -109,6 +123,11 @@ public final class EvictingSequence implements Sequence {
         attention[p] += weights[p];
       }
     }
+  }
+
+  /** Most positions one forward pass may add while the policy keeps its minimum. */
+  public int maxPass() {
+    return budget - policy.minBudget();
   }
 
   /** Positions evicted so far. */

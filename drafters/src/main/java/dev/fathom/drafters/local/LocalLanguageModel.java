@@ -3,8 +3,10 @@ package dev.fathom.drafters.local;
 import dev.fathom.drafters.engine.CachedPrefill;
 import dev.fathom.drafters.engine.Decoding;
 import dev.fathom.drafters.engine.EngineSettings;
+import dev.fathom.drafters.engine.EvictingSequence;
 import dev.fathom.drafters.engine.LlamaEngine;
 import dev.fathom.drafters.engine.LlamaSequence;
+import dev.fathom.drafters.engine.Sequence;
 import dev.fathom.drafters.lm.Generation;
 import dev.fathom.drafters.lm.Generation.StopReason;
 import dev.fathom.drafters.lm.GenerationSettings;
@@ -20,6 +22,7 @@ import dev.fathom.drafters.tokenizer.ChatTemplate;
 import dev.fathom.drafters.tokenizer.ChatTemplates;
 import dev.fathom.drafters.tokenizer.Tokenizer;
 import dev.fathom.drafters.tokenizer.Tokenizers;
+import dev.fathom.memory.KvEvictionSettings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,10 +39,13 @@ public final class LocalLanguageModel implements LanguageModel {
   private final Tokenizer tokenizer;
   private final ChatTemplate template;
   private final String name;
+  // KV eviction for requests longer than a budget (docs/memory.md); null: off, the default.
+  private final KvEvictionSettings eviction;
 
   private LocalLanguageModel(LlamaEngine engine, String name) {
     this.engine = engine;
     this.name = name;
+    this.eviction = KvEvictionSettings.fromSystemProperties();
     this.tokenizer = Tokenizers.fromGguf(engine.file().metadata());
     this.template =
         ChatTemplates.choose(engine.file().metadata(), engine.settings().chatTemplate());
@@ -184,21 +190,29 @@ public final class LocalLanguageModel implements LanguageModel {
     Sampler sampler = new Sampler(settings);
     TextEmitter emitter =
         new TextEmitter(tokenizer, promptIsOnlyBos(prompt), stopStrings, listener);
-    LlamaSequence seq = engine.newSequence();
+    LlamaSequence llama = engine.newSequence();
+    // A request longer than the eviction budget runs bounded and bypasses the prefix cache: after
+    // an eviction its cache positions no longer match its tokens.
+    boolean evict =
+        eviction != null && (long) prompt.length + settings.maxTokens() > eviction.budget();
+    Sequence seq =
+        evict ? new EvictingSequence(llama, eviction.policy(), eviction.budget()) : llama;
     int vocab = engine.config().vocabularySize();
     int[] history = Arrays.copyOf(prompt, prompt.length + settings.maxTokens());
     int[] historyLength = {prompt.length};
 
     long t0 = System.nanoTime();
     // The prompt's cached prefix (behavior handbook, earlier turns) is adopted, not recomputed.
-    CachedPrefill.Result prefill = CachedPrefill.prefill(engine.prefixCache(), seq, prompt);
+    CachedPrefill.Result prefill =
+        evict ? null : CachedPrefill.prefill(engine.prefixCache(), llama, prompt);
+    float[] logits = evict ? Decoding.prefill(seq, prompt) : prefill.logits();
     long t1 = System.nanoTime();
     StopReason reason;
     try {
       reason =
           Decoding.decode(
               seq,
-              prefill.logits(),
+              logits,
               settings.maxTokens(),
               l -> sampler.sample(l, vocab, history, historyLength[0]),
               token -> {
@@ -209,8 +223,10 @@ public final class LocalLanguageModel implements LanguageModel {
                 return emitter.accept(token) ? null : StopReason.STOP_STRING;
               });
     } finally {
-      CachedPrefill.release(
-          engine.prefixCache(), seq, Arrays.copyOf(history, historyLength[0]), prefill);
+      if (prefill != null) {
+        CachedPrefill.release(
+            engine.prefixCache(), llama, Arrays.copyOf(history, historyLength[0]), prefill);
+      }
     }
     emitter.finish();
     long t2 = System.nanoTime();

@@ -69,7 +69,9 @@ class EvictingSequenceIT {
     for (float x : logits) {
       assertTrue(Float.isFinite(x));
     }
-    assertThrows(IllegalArgumentException.class, () -> tight.forward(new int[28], false));
+    assertThrows(IllegalArgumentException.class, () -> tight.forward(new int[28], true));
+    tight.forward(new int[60], false); // sliced into passes of at most 27
+    assertTrue(tight.length() <= 32);
   }
 
   @Test
