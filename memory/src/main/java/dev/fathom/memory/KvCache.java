@@ -146,6 +146,54 @@ public final class KvCache {
     }
   }
 
+  /**
+   * Keeps only the positions {@code keep} (strictly ascending, each below {@link #length()}), moved
+   * down to {@code 0 .. keep.length-1}: what a KV eviction policy does to a full cache. The keys
+   * keep the RoPE rotation of their old position; {@code repositioner} (or null to leave them)
+   * turns each key from its old position to its new one.
+   */
+  public void compact(int[] keep, Repositioner repositioner) {
+    for (int i = 0; i < keep.length; i++) {
+      if (keep[i] < 0 || keep[i] >= length || (i > 0 && keep[i] <= keep[i - 1])) {
+        throw new IllegalArgumentException(
+            "positions to keep must ascend strictly within 0.."
+                + (length - 1)
+                + ", got "
+                + keep[i]
+                + " at index "
+                + i);
+      }
+    }
+    int lastPage = (keep.length + pageSize - 1) / pageSize;
+    for (int p = 0; p < lastPage; p++) {
+      if (pages.get(p).refs.get() > 1) { // shared with a fork or a prefix cache: copy first
+        Page shared = pages.get(p);
+        shared.refs.decrementAndGet();
+        pages.set(p, shared.copy());
+      }
+    }
+    // Ascending keep[i] ≥ i: a destination is never a source still to be read.
+    for (int i = 0; i < keep.length; i++) {
+      for (int l = 0; l < layers; l++) {
+        int from = keep[i];
+        if (from != i) {
+          System.arraycopy(keys(l, from), offset(from), keys(l, i), offset(i), kvDim);
+          System.arraycopy(values(l, from), offset(from), values(l, i), offset(i), kvDim);
+        }
+        if (repositioner != null && from != i) {
+          repositioner.move(keys(l, i), offset(i), from, i);
+        }
+      }
+    }
+    truncate(keep.length);
+  }
+
+  /** Re-encodes a cached key written at one position for another (RoPE: rotate by the gap). */
+  @FunctionalInterface
+  public interface Repositioner {
+    void move(float[] key, int offset, int fromPos, int toPos);
+  }
+
   /** A new sequence sharing this one's positions; later writes to either stay private. */
   public KvCache fork() {
     return new KvCache(this);
@@ -166,13 +214,71 @@ public final class KvCache {
     return (pos % pageSize) * kvDim;
   }
 
+  /**
+   * The page holding positions {@code index × pageSize() ..}; only full pages may be handed out, so
+   * a {@link PrefixCache} never shares a page this sequence will still write.
+   */
+  public Page page(int index) {
+    if (index < 0 || index >= length / pageSize) {
+      throw new IllegalArgumentException(
+          "page "
+              + index
+              + " is not a full page: must be 0.."
+              + (length / pageSize - 1)
+              + " for "
+              + length
+              + " positions in pages of "
+              + pageSize);
+    }
+    return pages.get(index);
+  }
+
+  /**
+   * Starts this empty cache with {@code prefix} — full pages computed by another sequence for the
+   * same leading tokens — shared by reference. A later write into one of them (after a truncate)
+   * copies it first, as with {@link #fork}.
+   */
+  public void adopt(List<Page> prefix) {
+    if (length != 0 || !pages.isEmpty()) {
+      throw new IllegalStateException("adopt needs an empty cache, this one holds " + length);
+    }
+    if ((long) prefix.size() * pageSize > capacity) {
+      throw new IllegalArgumentException(
+          prefix.size() + " pages of " + pageSize + " exceed the capacity of " + capacity);
+    }
+    for (Page p : prefix) {
+      if (p.keys.length != layers || p.keys[0].length != pageSize * kvDim) {
+        throw new IllegalArgumentException(
+            "a page of "
+                + p.keys.length
+                + " layers × "
+                + p.keys[0].length
+                + " floats does not fit a cache of "
+                + layers
+                + " layers × "
+                + pageSize * kvDim);
+      }
+      p.refs.incrementAndGet();
+      pages.add(p);
+    }
+    length = prefix.size() * pageSize;
+  }
+
+  /** Bytes of one page: keys and values of {@link #pageSize()} positions in every layer. */
+  public long pageBytes() {
+    return (long) layers * 2L * pageSize * kvDim * Float.BYTES;
+  }
+
   /** Bytes of key/value storage currently allocated by this sequence (shared pages included). */
   public long allocatedBytes() {
     return (long) pages.size() * layers * 2L * pageSize * kvDim * Float.BYTES;
   }
 
-  /** One page: keys and values of {@code pageSize} positions for every layer. */
-  private static final class Page {
+  /**
+   * One page: keys and values of {@code pageSize} positions for every layer. Opaque outside this
+   * package: only a {@link PrefixCache} holds pages apart from their sequences.
+   */
+  public static final class Page {
     final float[][] keys;
     final float[][] values;
     // How many sequences hold this page; forks may run on different threads.
@@ -186,6 +292,10 @@ public final class KvCache {
     private Page(float[][] keys, float[][] values) {
       this.keys = keys;
       this.values = values;
+    }
+
+    long bytes() {
+      return 2L * keys.length * keys[0].length * Float.BYTES;
     }
 
     Page copy() {

@@ -3,6 +3,7 @@ package dev.fathom.drafters.engine;
 import dev.fathom.drafters.compute.ComputeBackend;
 import dev.fathom.drafters.compute.ComputeBackends;
 import dev.fathom.drafters.gguf.GgufFile;
+import dev.fathom.memory.PrefixCache;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -23,6 +24,8 @@ public final class LlamaEngine implements AutoCloseable {
   private final ComputeBackend backend;
   private final LlamaModel model;
   private final EngineSettings settings;
+  // Shared by every request of this model (budget: PrefixCache.BUDGET_PROPERTY).
+  private final PrefixCache prefixCache = PrefixCache.fromSystemProperty();
 
   private LlamaEngine(
       GgufFile file, ComputeBackend backend, LlamaModel model, EngineSettings settings) {
@@ -77,6 +80,11 @@ public final class LlamaEngine implements AutoCloseable {
 
   public EngineSettings settings() {
     return settings;
+  }
+
+  /** KV pages of earlier prompts, for {@link CachedPrefill}. */
+  public PrefixCache prefixCache() {
+    return prefixCache;
   }
 
   /** A new, empty sequence with its own KV cache. */

@@ -55,6 +55,10 @@ public final class LlamaSequence implements Sequence {
     return new LlamaSequence(model, cache.fork());
   }
 
+  public ModelConfig config() {
+    return model.config();
+  }
+
   public KvCache cache() {
     return cache;
   }

@@ -1,9 +1,12 @@
 package dev.fathom.drafters.local;
 
+import dev.fathom.drafters.engine.CachedPrefill;
 import dev.fathom.drafters.engine.Decoding;
 import dev.fathom.drafters.engine.EngineSettings;
+import dev.fathom.drafters.engine.EvictingSequence;
 import dev.fathom.drafters.engine.LlamaEngine;
 import dev.fathom.drafters.engine.LlamaSequence;
+import dev.fathom.drafters.engine.Sequence;
 import dev.fathom.drafters.lm.Generation;
 import dev.fathom.drafters.lm.Generation.StopReason;
 import dev.fathom.drafters.lm.GenerationSettings;
@@ -19,6 +22,7 @@ import dev.fathom.drafters.tokenizer.ChatTemplate;
 import dev.fathom.drafters.tokenizer.ChatTemplates;
 import dev.fathom.drafters.tokenizer.Tokenizer;
 import dev.fathom.drafters.tokenizer.Tokenizers;
+import dev.fathom.memory.KvEvictionSettings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,10 +39,13 @@ public final class LocalLanguageModel implements LanguageModel {
   private final Tokenizer tokenizer;
   private final ChatTemplate template;
   private final String name;
+  // KV eviction for requests longer than a budget (docs/memory.md); null: off, the default.
+  private final KvEvictionSettings eviction;
 
   private LocalLanguageModel(LlamaEngine engine, String name) {
     this.engine = engine;
     this.name = name;
+    this.eviction = KvEvictionSettings.fromSystemProperties();
     this.tokenizer = Tokenizers.fromGguf(engine.file().metadata());
     this.template =
         ChatTemplates.choose(engine.file().metadata(), engine.settings().chatTemplate());
@@ -173,34 +180,54 @@ public final class LocalLanguageModel implements LanguageModel {
     return new SpeculativeGeneration(g, r.stats());
   }
 
-  /** Plain decoding of the target: {@link Decoding#prefill}, then {@link Decoding#decode}. */
+  /**
+   * Plain decoding of the target: {@link CachedPrefill#prefill} (the engine's prefix cache, then
+   * {@link Decoding#prefill} of the rest), then {@link Decoding#decode}.
+   */
   public Generation generate(
       int[] prompt, GenerationSettings settings, List<String> stopStrings, TokenListener listener) {
     checkFits(prompt);
     Sampler sampler = new Sampler(settings);
     TextEmitter emitter =
         new TextEmitter(tokenizer, promptIsOnlyBos(prompt), stopStrings, listener);
-    LlamaSequence seq = engine.newSequence();
+    LlamaSequence llama = engine.newSequence();
+    // A request longer than the eviction budget runs bounded and bypasses the prefix cache: after
+    // an eviction its cache positions no longer match its tokens.
+    boolean evict =
+        eviction != null && (long) prompt.length + settings.maxTokens() > eviction.budget();
+    Sequence seq =
+        evict ? new EvictingSequence(llama, eviction.policy(), eviction.budget()) : llama;
     int vocab = engine.config().vocabularySize();
     int[] history = Arrays.copyOf(prompt, prompt.length + settings.maxTokens());
     int[] historyLength = {prompt.length};
 
     long t0 = System.nanoTime();
-    float[] logits = Decoding.prefill(seq, prompt);
+    // The prompt's cached prefix (behavior handbook, earlier turns) is adopted, not recomputed.
+    CachedPrefill.Result prefill =
+        evict ? null : CachedPrefill.prefill(engine.prefixCache(), llama, prompt);
+    float[] logits = evict ? Decoding.prefill(seq, prompt) : prefill.logits();
     long t1 = System.nanoTime();
-    StopReason reason =
-        Decoding.decode(
-            seq,
-            logits,
-            settings.maxTokens(),
-            l -> sampler.sample(l, vocab, history, historyLength[0]),
-            token -> {
-              history[historyLength[0]++] = token;
-              if (tokenizer.stopTokens().contains(token)) {
-                return StopReason.EOS;
-              }
-              return emitter.accept(token) ? null : StopReason.STOP_STRING;
-            });
+    StopReason reason;
+    try {
+      reason =
+          Decoding.decode(
+              seq,
+              logits,
+              settings.maxTokens(),
+              l -> sampler.sample(l, vocab, history, historyLength[0]),
+              token -> {
+                history[historyLength[0]++] = token;
+                if (tokenizer.stopTokens().contains(token)) {
+                  return StopReason.EOS;
+                }
+                return emitter.accept(token) ? null : StopReason.STOP_STRING;
+              });
+    } finally {
+      if (prefill != null) {
+        CachedPrefill.release(
+            engine.prefixCache(), llama, Arrays.copyOf(history, historyLength[0]), prefill);
+      }
+    }
     emitter.finish();
     long t2 = System.nanoTime();
     int[] tokens = Arrays.copyOfRange(history, prompt.length, historyLength[0]);

@@ -38,7 +38,8 @@ import picocli.CommandLine.Option;
       BenchServeCommand.class,
       BenchEngineCommand.class,
       BenchSpeculativeCommand.class,
-      BenchRerankCommand.class
+      BenchRerankCommand.class,
+      BenchKvCommand.class
     })
 public final class BenchCommand implements Runnable {
 

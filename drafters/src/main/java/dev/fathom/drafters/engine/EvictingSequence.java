@@ -1,0 +1,137 @@
+package dev.fathom.drafters.engine;
+
+import dev.fathom.memory.KvEvictionPolicy;
+import dev.fathom.memory.RopeShift;
+
+/**
+ * A {@link Sequence} whose KV cache never holds more than {@code budget} positions: before a
+ * forward pass that would overflow it, the {@link StreamingLlmPolicy} picks what stays, the cache
+ * is compacted and the kept keys are re-rotated to their new positions ({@link RopeShift}). New
+ * tokens take the next position <em>within the cache</em>, as StreamingLLM specifies (Xiao et al.
+ * 2023, §3.2), so relative distances stay within what the model was trained on however long the
+ * stream grows. {@link #length()} is the cache's length, not the number of tokens seen.
+ *
+ * <p>Models with Llama 3.1 {@code rope_freqs} factors are not supported yet: {@link RopeShift}
+ * assumes plain RoFormer frequencies.
+ */
+public final class EvictingSequence implements Sequence {
+  private final LlamaSequence seq;
+  private final KvEvictionPolicy policy;
+  private final int budget;
+  private final RopeShift shift;
+  private long evicted;
+  // Attention received per cache position, summed over layers, heads and queries (H2O's score).
+  private double[] attention;
+  private final AttentionRecorder recorder;
+
+  /**
+   * @param seq an empty sequence of the model
+   * @param budget most positions kept (more than the policy's sinks, at most the capacity)
+   */
+  public EvictingSequence(LlamaSequence seq, KvEvictionPolicy policy, int budget) {
+    if (budget < policy.minBudget() || budget > seq.capacity()) {
+      throw new IllegalArgumentException(
+          "budget "
+              + budget
+              + " must be in "
+              + policy.minBudget()
+              + ".."
+              + seq.capacity()
+              + " for "
+              + policy.name()
+              + " within this context");
+    }
+    this.seq = seq;
+    this.policy = policy;
+    this.budget = budget;
+    ModelConfig c = seq.config();
+    this.shift =
+        new RopeShift(
+            c.ropeTheta(),
+            c.ropeScale(),
+            c.kvHeads(),
+            c.headSize(),
+            c.ropeStyle() == RopeStyle.ADJACENT);
+    this.attention = new double[seq.capacity()];
+    this.recorder = policy.needsAttention() ? new Accumulator() : null;
+  }
+
+  @Override
+  public int length() {
+    return seq.length();
+  }
+
+  @Override
+  public int capacity() {
+    return seq.capacity();
+  }
+
+  @Override
+  public int vocabularySize() {
+    return seq.vocabularySize();
+  }
+
+  /**
+   * {@inheritDoc} A batch too long for the budget runs in slices of {@link #maxPass()} positions
+   * when only the last logits are wanted.
+   */
+  @Override
+  public float[] forward(int[] tokens, boolean allLogits) {
+    int max = maxPass();
+    if (tokens.length > max && !allLogits) {
+      float[] logits = null;
+      for (int i = 0; i < tokens.length; i += max) {
+        logits =
+            forward(
+                java.util.Arrays.copyOfRange(tokens, i, Math.min(tokens.length, i + max)), false);
+      }
+      return logits;
+    }
+    if (tokens.length > max) {
+      throw new IllegalArgumentException(
+          tokens.length + " tokens in one pass leave no room in a budget of " + budget);
+    }
+    int length = seq.length();
+    if (length + tokens.length > budget) {
+      int[] keep = policy.keep(length, budget - tokens.length, attention);
+      evicted += length - keep.length;
+      seq.cache().compact(keep, shift);
+      double[] moved = new double[attention.length];
+      for (int i = 0; i < keep.length; i++) {
+        moved[i] = attention[keep[i]];
+      }
+      attention = moved;
+    }
+    return seq.forward(tokens, allLogits, recorder);
+  }
+
+  @Override
+  public void truncate(int length) {
+    seq.truncate(length);
+  }
+
+  /** Adds every query's attention weights to the positions they fall on. */
+  private final class Accumulator implements AttentionRecorder {
+    @Override
+    public boolean wants(int index) {
+      return true;
+    }
+
+    @Override
+    public synchronized void record(int layer, int head, int index, float[] weights, int length) {
+      for (int p = 0; p < length; p++) {
+        attention[p] += weights[p];
+      }
+    }
+  }
+
+  /** Most positions one forward pass may add while the policy keeps its minimum. */
+  public int maxPass() {
+    return budget - policy.minBudget();
+  }
+
+  /** Positions evicted so far. */
+  public long evicted() {
+    return evicted;
+  }
+}

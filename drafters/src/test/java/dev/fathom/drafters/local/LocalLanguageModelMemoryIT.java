@@ -1,0 +1,62 @@
+package dev.fathom.drafters.local;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fathom.drafters.engine.EngineSettings;
+import dev.fathom.drafters.lm.Generation;
+import dev.fathom.drafters.lm.Generation.StopReason;
+import dev.fathom.drafters.lm.GenerationSettings;
+import dev.fathom.memory.KvEvictionSettings;
+import dev.fathom.memory.PrefixCache;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** Prefix reuse and KV eviction through the LanguageModel API, on stories260K. */
+class LocalLanguageModelMemoryIT {
+  static final String LONG =
+      LocalLanguageModelIT.LLAMA2C_TEXT + " " + LocalLanguageModelIT.LLAMA2C_TEXT;
+
+  @Test
+  void aRepeatedPromptReusesItsPagesAndGivesTheSameText() throws Exception {
+    try (LocalLanguageModel model =
+        LocalLanguageModel.open(LocalLanguageModelIT.STORIES, new EngineSettings(2, 0, null))) {
+      GenerationSettings greedy = GenerationSettings.GREEDY.withMaxTokens(40);
+      Generation first = model.complete(LONG, greedy, t -> {});
+      PrefixCache.Stats before = model.engine().prefixCache().stats();
+      Generation second = model.complete(LONG, greedy, t -> {});
+      PrefixCache.Stats after = model.engine().prefixCache().stats();
+      assertTrue(first.promptTokens().length > 64, "prompt spans a full page");
+      assertEquals(before.hits() + 1, after.hits());
+      assertTrue(after.reusedPositions() - before.reusedPositions() >= 64);
+      assertArrayEquals(first.tokens(), second.tokens());
+      // The next turn starts with the first turn's prompt and answer: those pages are reused too.
+      Generation next = model.complete(LONG + first.text() + " The end.", greedy, t -> {});
+      assertTrue(next.promptTokens().length > first.promptTokens().length);
+      assertTrue(model.engine().prefixCache().stats().hits() == after.hits() + 1);
+    }
+  }
+
+  @Test
+  void anEvictionBudgetBoundsTheCacheAndChangesNothingBeforeItFills() throws Exception {
+    GenerationSettings greedy = GenerationSettings.GREEDY.withMaxTokens(200);
+    int[] plain;
+    try (LocalLanguageModel model =
+        LocalLanguageModel.open(LocalLanguageModelIT.STORIES, new EngineSettings(2, 0, null))) {
+      plain = model.complete("Once upon a time", greedy, t -> {}).tokens();
+    }
+    System.setProperty(KvEvictionSettings.POLICY_PROPERTY, "streaming-llm");
+    System.setProperty(KvEvictionSettings.BUDGET_PROPERTY, "64");
+    try (LocalLanguageModel model =
+        LocalLanguageModel.open(LocalLanguageModelIT.STORIES, new EngineSettings(2, 0, null))) {
+      Generation g = model.complete("Once upon a time", greedy, t -> {});
+      // Positions 0..63 are the same computation; the first eviction comes with token 60.
+      assertArrayEquals(Arrays.copyOf(plain, 59), Arrays.copyOf(g.tokens(), 59));
+      assertTrue(g.tokens().length == 200 || g.stopReason() == StopReason.EOS);
+    } finally {
+      System.clearProperty(KvEvictionSettings.POLICY_PROPERTY);
+      System.clearProperty(KvEvictionSettings.BUDGET_PROPERTY);
+    }
+  }
+}

@@ -1,0 +1,206 @@
+package dev.fathom.ops.cli;
+
+import dev.fathom.drafters.engine.EngineSettings;
+import dev.fathom.drafters.engine.LlamaEngine;
+import dev.fathom.memory.KvEvictionPolicy;
+import dev.fathom.ops.bench.KvFidelityBenchmark;
+import dev.fathom.ops.bench.PrefixReuseBenchmark;
+import dev.fathom.ops.json.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code fathom bench kv}: what the KV-cache memory buys. With {@code --prefix}, time to first
+ * token of a request sharing most of its prompt with the previous one, with and without the prefix
+ * cache ({@link PrefixReuseBenchmark}); with {@code --budget}, the fidelity of StreamingLLM
+ * eviction against the full cache ({@link KvFidelityBenchmark}). See docs/memory.md.
+ */
+@Command(
+    name = "kv",
+    description = {
+      "KV-cache memory benchmarks. --prefix: time to first token of a second request whose"
+          + " --prompt-tokens prompt shares its first --shared fraction with the first request,"
+          + " with the prefix cache and with a full prefill (alternating runs after --warmup"
+          + " untimed pairs; medians, min and max of --runs).",
+      "--budget F…: the model writes --text-tokens of its own text (seed --seed), reads it back"
+          + " with the full KV cache and with each --policy (streaming-llm: --sinks + recent"
+          + " window; h2o: heavy hitters + recent window) at each budget (a fraction of text + --continuation positions), and reports the mean"
+          + " KL divergence and top-1 agreement after the first eviction, agreement of"
+          + " --continuation greedy tokens, KV bytes kept and decode speed."
+    })
+final class BenchKvCommand implements Callable<Integer> {
+
+  @Option(names = "--model", required = true, paramLabel = "FILE", description = "GGUF model.")
+  Path model;
+
+  @Option(names = "--prefix", description = "Measure prefix reuse across requests.")
+  boolean prefix;
+
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description = "Compute threads (default: all cores).")
+  int threads = Runtime.getRuntime().availableProcessors();
+
+  @Option(
+      names = "--prompt-tokens",
+      paramLabel = "N",
+      description = "Tokens of each prompt (default: ${DEFAULT-VALUE}).")
+  int promptTokens = 1024;
+
+  @Option(
+      names = "--shared",
+      paramLabel = "F",
+      description = "Fraction of the prompt both requests share (default: ${DEFAULT-VALUE}).")
+  double shared = 0.9;
+
+  @Option(names = "--runs", paramLabel = "N", description = "Timed pairs (default: 7).")
+  int runs = 7;
+
+  @Option(names = "--warmup", paramLabel = "N", description = "Untimed pairs (default: 2).")
+  int warmup = 2;
+
+  @Option(
+      names = "--budget",
+      split = ",",
+      paramLabel = "F",
+      description = "KV budgets as fractions of the context, e.g. 0.25,0.5,0.75.")
+  List<Double> budgets = new ArrayList<>();
+
+  @Option(
+      names = "--text-tokens",
+      paramLabel = "N",
+      description = "Self-written text read back (default: ${DEFAULT-VALUE}).")
+  int textTokens = 448;
+
+  @Option(
+      names = "--continuation",
+      paramLabel = "N",
+      description = "Greedy tokens compared (default: ${DEFAULT-VALUE}).")
+  int continuation = 64;
+
+  @Option(
+      names = "--policy",
+      split = ",",
+      paramLabel = "P",
+      description = "Eviction policies: streaming-llm, h2o (default: both).")
+  List<String> policies = new ArrayList<>(List.of("streaming-llm", "h2o"));
+
+  @Option(names = "--sinks", paramLabel = "N", description = "Attention sinks (default: 4).")
+  int sinks = 4;
+
+  @Option(names = "--seed", paramLabel = "N", description = "Sampling seed (default: 17).")
+  long seed = 17;
+
+  @Option(names = "--json", description = "Print the result as one JSON object.")
+  boolean json;
+
+  @Override
+  public Integer call() throws IOException {
+    validate();
+    if (!Files.isRegularFile(model)) {
+      throw new ErrorHandler.UserError("no model file at " + model);
+    }
+    if (!budgets.isEmpty()) {
+      return fidelity();
+    }
+    try (LlamaEngine engine =
+        LlamaEngine.open(model, new EngineSettings(threads, promptTokens, null))) {
+      if (engine.model().maxPositions() < promptTokens) {
+        throw new ErrorHandler.UserError(
+            "--prompt-tokens "
+                + promptTokens
+                + " exceeds the model's context of "
+                + engine.model().maxPositions());
+      }
+      System.err.println("bench kv: prefix reuse, " + warmup + " warm-up and " + runs + " pairs");
+      PrefixReuseBenchmark.Result r =
+          PrefixReuseBenchmark.run(engine, promptTokens, shared, warmup, runs);
+      System.out.print(json ? Json.write(r.toJson()) + System.lineSeparator() : r.toText());
+    }
+    return 0;
+  }
+
+  private int fidelity() throws IOException {
+    int context = textTokens + continuation;
+    try (LlamaEngine engine = LlamaEngine.open(model, new EngineSettings(threads, context, null))) {
+      if (engine.model().maxPositions() < context) {
+        throw new ErrorHandler.UserError(
+            "--text-tokens + --continuation = "
+                + context
+                + " exceeds the model's context of "
+                + engine.model().maxPositions());
+      }
+      int[] b = new int[budgets.size()];
+      for (int i = 0; i < b.length; i++) {
+        b[i] = (int) Math.round(budgets.get(i) * context);
+        if (b[i] <= sinks + 1) {
+          throw new ErrorHandler.UserError(
+              "--budget " + budgets.get(i) + " keeps " + b[i] + " positions, not above the sinks");
+        }
+      }
+      List<KvEvictionPolicy> chosen = new ArrayList<>();
+      for (String p : policies) {
+        try {
+          chosen.add(KvEvictionPolicy.parse(p, sinks));
+        } catch (IllegalArgumentException e) {
+          throw new ErrorHandler.UserError("--policy: " + e.getMessage());
+        }
+      }
+      System.err.println("bench kv: fidelity of " + policies + " at budgets " + budgets);
+      List<KvFidelityBenchmark.Row> rows =
+          KvFidelityBenchmark.run(engine, textTokens, continuation, b, chosen, seed);
+      if (json) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        rows.forEach(r -> out.add(r.toJson()));
+        System.out.println(Json.write(Map.of("rows", out)));
+      } else {
+        rows.forEach(r -> System.out.print(r.toText()));
+      }
+    }
+    return 0;
+  }
+
+  /** Rejects options outside their ranges with a message naming the value and the range. */
+  void validate() {
+    if (prefix == !budgets.isEmpty()) {
+      throw new ErrorHandler.UserError("bench kv needs one mode: --prefix or --budget F[,F…]");
+    }
+    for (double f : budgets) {
+      if (!(f > 0 && f < 1)) {
+        throw new ErrorHandler.UserError("--budget fractions must be in (0, 1), got " + f);
+      }
+    }
+    if (textTokens < 2 || continuation < 1 || sinks < 0) {
+      throw new ErrorHandler.UserError(
+          "--text-tokens must be ≥ 2, --continuation ≥ 1 and --sinks ≥ 0, got "
+              + textTokens
+              + ", "
+              + continuation
+              + ", "
+              + sinks);
+    }
+    if (threads < 1 || threads > 256) {
+      throw new ErrorHandler.UserError("--threads must be in 1..256, got " + threads);
+    }
+    if (promptTokens < 2 || promptTokens > 8192) {
+      throw new ErrorHandler.UserError("--prompt-tokens must be in 2..8192, got " + promptTokens);
+    }
+    if (!(shared > 0 && shared < 1)) {
+      throw new ErrorHandler.UserError("--shared must be in (0, 1), got " + shared);
+    }
+    if (runs < 1 || runs > 1000) {
+      throw new ErrorHandler.UserError("--runs must be in 1..1000, got " + runs);
+    }
+    if (warmup < 0 || warmup > 1000) {
+      throw new ErrorHandler.UserError("--warmup must be in 0..1000, got " + warmup);
+    }
+  }
+}
