@@ -5,10 +5,9 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * A dot product of stored weights with an activation vector already quantised to 8 bits ({@link
- * ActivationQ8}), as llama.cpp's {@code ggml_vec_dot_q8_0_q8_0} and {@code ggml_vec_dot_q4_0_q8_0}
- * do for decode: the products of one 32-element block are summed in integers and scaled by one
- * float multiply, so no weight is widened to a float. The activation is quantised once per matrix
- * product and shared by every row.
+ * ActivationQ8}), as llama.cpp's {@code ggml_vec_dot_q8_0_q8_0} does for decode: the products of
+ * one 32-element block are summed in integers and scaled by one float multiply, so no weight is
+ * widened to a float. The activation is quantised once per matrix product and shared by every row.
  *
  * <p>The result differs from {@link TypeKernel#dot} by the activation's rounding: each element of
  * {@code x} moves by at most half a step of its block, {@code max|x| / 254}.
@@ -32,12 +31,15 @@ public interface Int8Dot {
     };
   }
 
-  /** The integer kernel for {@code type} on {@code backend}, or null when the type has none. */
+  /**
+   * The integer kernel for {@code type} on {@code backend}, or null when the type has none: only
+   * Q8_0 has one (for Q4_0 the integer scheme was slower than the float kernel, see {@link
+   * VectorInt8Dots}).
+   */
   static Int8Dot of(GgmlType type, KernelBackend backend) {
     boolean vector = backend == KernelBackend.VECTOR;
     return switch (type) {
       case Q8_0 -> vector ? VectorInt8Dots.Q8_0 : ScalarInt8Dots.Q8_0;
-      case Q4_0 -> vector ? VectorInt8Dots.Q4_0 : ScalarInt8Dots.Q4_0;
       default -> null;
     };
   }

@@ -26,8 +26,8 @@ public final class Matrices {
 
   /**
    * As {@link #of(GgmlType, MemorySegment, int, int, Parallel, KernelBackend)}, with single-vector
-   * products of Q8_0 and Q4_0 taken on an 8-bit quantised activation ({@link Int8Dot}) when {@code
-   * int8} is true; the default comes from {@code -Dfathom.engine.int8-dot}.
+   * products of Q8_0 taken on an 8-bit quantised activation ({@link Int8Dot}) when {@code int8} is
+   * true; the default comes from {@code -Dfathom.engine.int8-dot}.
    */
   public static Matrix of(
       GgmlType type,

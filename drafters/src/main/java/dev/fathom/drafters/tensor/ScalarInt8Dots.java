@@ -2,7 +2,6 @@ package dev.fathom.drafters.tensor;
 
 import static dev.fathom.drafters.tensor.LittleEndian.f16;
 import static dev.fathom.drafters.tensor.LittleEndian.i8;
-import static dev.fathom.drafters.tensor.LittleEndian.u8;
 
 import java.lang.foreign.MemorySegment;
 
@@ -17,22 +16,6 @@ enum ScalarInt8Dots implements Int8Dot {
         int s = 0;
         for (int i = 0; i < 32; i++) {
           s += i8(w, p + 2 + i) * x.q[32 * b + i];
-        }
-        sum += s * (f16(w, p) * x.d[b]);
-      }
-      return sum;
-    }
-  },
-  Q4_0 {
-    @Override
-    public float dot(MemorySegment w, long o, ActivationQ8 x, int n) {
-      float sum = 0;
-      for (int b = 0; b < n / 32; b++) {
-        long p = o + 18L * b;
-        int s = 0;
-        for (int j = 0; j < 16; j++) {
-          int q = u8(w, p + 2 + j);
-          s += ((q & 0x0F) - 8) * x.q[32 * b + j] + ((q >>> 4) - 8) * x.q[32 * b + 16 + j];
         }
         sum += s * (f16(w, p) * x.d[b]);
       }

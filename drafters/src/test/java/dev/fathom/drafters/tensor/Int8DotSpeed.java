@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * One 2048x5632 matvec per type, the float path and the {@link Int8Dot} path alternating in one
+ * One 2048x5632 Q8_0 matvec, the float path and the {@link Int8Dot} path alternating in one
  * process; not a test. Run after {@code mvn -pl drafters test-compile} with the class path of
  * {@link KernelSpeed}: {@code dev.fathom.drafters.tensor.Int8DotSpeed [threads] [rounds]}. Prints
  * the median and range of microseconds per call of each path over the rounds.
@@ -22,7 +22,7 @@ public final class Int8DotSpeed {
     int rows = 2048;
     int cols = 5632;
     try (Parallel parallel = new Parallel(threads)) {
-      for (GgmlType type : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0}) {
+      for (GgmlType type : new GgmlType[] {GgmlType.Q8_0}) {
         MemorySegment source = RandomWeights.of(type, (long) rows * cols, new Random(1));
         int copies = (int) (128L * 1024 * 1024 / source.byteSize()) + 1;
         Matrix[][] paths = new Matrix[2][copies];
