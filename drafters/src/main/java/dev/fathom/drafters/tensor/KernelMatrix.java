@@ -17,6 +17,7 @@ final class KernelMatrix implements Matrix {
   private final TypeKernel kernel;
   private final BatchProduct batch;
   private final Parallel parallel;
+  private final Int8Dot int8;
 
   KernelMatrix(
       GgmlType type,
@@ -26,7 +27,8 @@ final class KernelMatrix implements Matrix {
       long rowBytes,
       TypeKernel kernel,
       BatchProduct batch,
-      Parallel parallel) {
+      Parallel parallel,
+      Int8Dot int8) {
     this.type = type;
     this.data = data;
     this.rows = rows;
@@ -35,6 +37,7 @@ final class KernelMatrix implements Matrix {
     this.kernel = kernel;
     this.batch = batch;
     this.parallel = Objects.requireNonNull(parallel, "parallel");
+    this.int8 = int8;
   }
 
   @Override
@@ -68,6 +71,10 @@ final class KernelMatrix implements Matrix {
   public void matvec(float[] x, int xOff, float[] out, int outOff) {
     Objects.checkFromIndexSize(xOff, cols, x.length);
     Objects.checkFromIndexSize(outOff, rows, out.length);
+    if (int8 != null) {
+      int8Matvec(x, xOff, out, outOff);
+      return;
+    }
     if ((long) rows * cols <= SERIAL_ELEMENTS) {
       rowsTimes(x, xOff, out, outOff, 0, rows);
     } else {
@@ -78,6 +85,23 @@ final class KernelMatrix implements Matrix {
   private void rowsTimes(float[] x, int xOff, float[] out, int outOff, int from, int to) {
     for (int r = from; r < to; r++) {
       out[outOff + r] = kernel.dot(data, r * rowBytes, x, xOff, cols);
+    }
+  }
+
+  /** Quantises {@code x} once (see {@link Int8Dot}) and takes every row's integer dot with it. */
+  private void int8Matvec(float[] x, int xOff, float[] out, int outOff) {
+    ActivationQ8 q = new ActivationQ8(cols);
+    q.quantize(x, xOff);
+    if ((long) rows * cols <= SERIAL_ELEMENTS) {
+      int8Rows(q, out, outOff, 0, rows);
+    } else {
+      parallel.forRange(0, rows, (from, to) -> int8Rows(q, out, outOff, from, to));
+    }
+  }
+
+  private void int8Rows(ActivationQ8 q, float[] out, int outOff, int from, int to) {
+    for (int r = from; r < to; r++) {
+      out[outOff + r] = int8.dot(data, r * rowBytes, q, cols);
     }
   }
 

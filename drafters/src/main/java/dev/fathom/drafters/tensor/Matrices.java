@@ -21,6 +21,22 @@ public final class Matrices {
       int cols,
       Parallel parallel,
       KernelBackend backend) {
+    return of(type, data, rows, cols, parallel, backend, Int8Dot.enabled());
+  }
+
+  /**
+   * As {@link #of(GgmlType, MemorySegment, int, int, Parallel, KernelBackend)}, with single-vector
+   * products of Q8_0 taken on an 8-bit quantised activation ({@link Int8Dot}) when {@code int8} is
+   * true; the default comes from {@code -Dfathom.engine.int8-dot}.
+   */
+  public static Matrix of(
+      GgmlType type,
+      MemorySegment data,
+      int rows,
+      int cols,
+      Parallel parallel,
+      KernelBackend backend,
+      boolean int8) {
     if (rows < 1 || cols < 1) {
       throw new IllegalArgumentException(
           type + " matrix " + rows + "x" + cols + ": rows and cols must be >= 1");
@@ -51,6 +67,14 @@ public final class Matrices {
               + data.byteSize());
     }
     return new KernelMatrix(
-        type, data, rows, cols, rowBytes, kernel, BatchProduct.of(backend), parallel);
+        type,
+        data,
+        rows,
+        cols,
+        rowBytes,
+        kernel,
+        BatchProduct.of(backend),
+        parallel,
+        int8 ? Int8Dot.of(type, backend) : null);
   }
 }
