@@ -12,6 +12,7 @@ import dev.fathom.retrieval.rank.ListwiseRanker;
 import dev.fathom.retrieval.rank.ListwiseSettings;
 import dev.fathom.retrieval.rank.Ranker;
 import dev.fathom.retrieval.rank.RankerKind;
+import dev.fathom.retrieval.rank.RecentSignals;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +38,21 @@ public final class RankerSet implements AutoCloseable {
    */
   public RankerSet(
       LocalLanguageModel model, PassageIndex index, Embedder embedder, Path dataDir, int depth) {
+    this(model, index, embedder, dataDir, depth, null);
+  }
+
+  /**
+   * Like {@link #RankerSet(LocalLanguageModel, PassageIndex, Embedder, Path, int)}, fusion taking
+   * the BM25 and dense lists the retriever reporting to {@code recent} left (null: fusion searches
+   * the index again per question).
+   */
+  public RankerSet(
+      LocalLanguageModel model,
+      PassageIndex index,
+      Embedder embedder,
+      Path dataDir,
+      int depth,
+      RecentSignals recent) {
     Objects.requireNonNull(index, "index");
     Objects.requireNonNull(embedder, "embedder");
     Rankers r = Rankers.none();
@@ -55,7 +71,7 @@ public final class RankerSet implements AutoCloseable {
     } else {
       try {
         loaded = FusionModel.load(dataDir);
-        FusionRanker fusion = new FusionRanker(index, embedder, loaded, depth);
+        FusionRanker fusion = new FusionRanker(index, embedder, loaded, depth, recent);
         r = r.with(fusion, fusion); // one question at a time: its feature caches are not shared
       } catch (RuntimeException e) {
         // A stale or broken model must not stop questions that ask for no fusion ranking.

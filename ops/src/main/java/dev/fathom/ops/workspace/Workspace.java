@@ -46,6 +46,11 @@ public final class Workspace implements AutoCloseable {
   private PassageIndex index;
   private QuestionService questions;
   private final List<RankerSet> rankerSets = new ArrayList<>();
+
+  /** The retriever's BM25 and dense lists, handed to the fusion ranker (docs/ranking.md). */
+  private final dev.fathom.retrieval.rank.RecentSignals recentSignals =
+      new dev.fathom.retrieval.rank.RecentSignals();
+
   private BehaviorModule behaviors;
 
   public Workspace(FathomConfig config) {
@@ -135,7 +140,7 @@ public final class Workspace implements AutoCloseable {
   }
 
   public HybridRetriever retriever() {
-    return new HybridRetriever(readIndex(), embedder(), config.retrieval());
+    return new HybridRetriever(readIndex(), embedder(), config.retrieval(), recentSignals);
   }
 
   public ExtractiveCompressor compressor() {
@@ -249,7 +254,12 @@ public final class Workspace implements AutoCloseable {
   public synchronized RankerSet rankers(LocalLanguageModel model) {
     RankerSet set =
         new RankerSet(
-            model, readIndex(), embedder(), config.dataDir(), config.retrieval().candidates());
+            model,
+            readIndex(),
+            embedder(),
+            config.dataDir(),
+            config.retrieval().candidates(),
+            recentSignals);
     rankerSets.add(set);
     return set;
   }
