@@ -1,6 +1,7 @@
 package dev.fathom.ops.workspace;
 
 import dev.fathom.actors.Rankers;
+import dev.fathom.drafters.lm.LanguageModel;
 import dev.fathom.drafters.local.LocalLanguageModel;
 import dev.fathom.retrieval.embed.Embedder;
 import dev.fathom.retrieval.index.PassageIndex;
@@ -53,18 +54,37 @@ public final class RankerSet implements AutoCloseable {
       Path dataDir,
       int depth,
       RecentSignals recent) {
+    this(model, model, index, embedder, dataDir, depth, recent);
+  }
+
+  /**
+   * Like {@link #RankerSet(LocalLanguageModel, PassageIndex, Embedder, Path, int, RecentSignals)},
+   * listwise ranking over {@code chat}, any {@link LanguageModel} (an OpenAI-compatible server, or
+   * the in-JVM engine), while attention ranking needs {@code engine}.
+   *
+   * @param chat the model listwise ranking asks; null when none
+   * @param engine the in-JVM engine for attention ranking; null when none is loaded
+   */
+  public RankerSet(
+      LanguageModel chat,
+      LocalLanguageModel engine,
+      PassageIndex index,
+      Embedder embedder,
+      Path dataDir,
+      int depth,
+      RecentSignals recent) {
     Objects.requireNonNull(index, "index");
     Objects.requireNonNull(embedder, "embedder");
     Rankers r = Rankers.none();
-    if (model != null) {
-      // Both call the same model as the answerer, which locks on it.
-      r = r.with(new ListwiseRanker(model, ListwiseSettings.defaults()), model);
-      r = r.with(new AttentionRanker(model, AttentionSettings.defaults()), model);
-    } else {
-      r =
-          r.without(RankerKind.LISTWISE, NEEDS_MODEL_LISTWISE)
-              .without(RankerKind.ATTENTION, NEEDS_MODEL_ATTENTION);
-    }
+    // Each calls the same model as the answerer, which locks on it.
+    r =
+        chat != null
+            ? r.with(new ListwiseRanker(chat, ListwiseSettings.defaults()), chat)
+            : r.without(RankerKind.LISTWISE, NEEDS_MODEL_LISTWISE);
+    r =
+        engine != null
+            ? r.with(new AttentionRanker(engine, AttentionSettings.defaults()), engine)
+            : r.without(RankerKind.ATTENTION, NEEDS_MODEL_ATTENTION);
     FusionModel loaded = null;
     if (!FusionModel.exists(dataDir)) {
       r = r.without(RankerKind.FUSION, missingFusionModel(dataDir));

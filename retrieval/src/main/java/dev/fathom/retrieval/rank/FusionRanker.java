@@ -88,7 +88,7 @@ public final class FusionRanker implements Ranker {
       String question, List<Hit> candidates, CandidateSignals signals, String source) {
     Ranking.requireQuestion(question);
     if (candidates.isEmpty()) return Ranking.retrievalOrder(candidates, "fusion: no candidates");
-    float[] x = features.extract(question, candidates, signals.truncate(depth));
+    float[] x = features.extract(question, candidates, signals.truncate(depth), index::idf);
     double[] scores = model.predict(x, candidates.size());
     for (double v : scores) {
       if (!Double.isFinite(v)) {
