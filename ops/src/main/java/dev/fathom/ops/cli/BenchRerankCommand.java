@@ -75,7 +75,12 @@ final class BenchRerankCommand implements Callable<Integer> {
         RankingIndex ri = RankingIndex.build(ws, ds, name);
         RankerSet set =
             new RankerSet(
-                model, ri.data.index(), ws.uncachedEmbedder(), config.dataDir(), ri.data.depth())) {
+                model,
+                ri.data.index(),
+                ws.uncachedEmbedder(),
+                config.dataDir(),
+                ri.data.depth(),
+                ri.data.recentSignals())) {
       System.err.println(
           "timing "
               + String.join(", ", set.available().stream().map(r -> r.kind().id()).toList())

@@ -124,7 +124,8 @@ public final class EvalCommand implements Runnable {
             ri.data.index(),
             ws.uncachedEmbedder(),
             ws.config().dataDir(),
-            ri.data.depth())) {
+            ri.data.depth(),
+            ri.data.recentSignals())) {
       ProgressBar bar = new ProgressBar(kind.id() + " ");
       int total = ri.data.dataset().queries().size();
       RerankEvaluation.Result r =

@@ -13,6 +13,7 @@ import dev.fathom.retrieval.rank.ListwiseRanker;
 import dev.fathom.retrieval.rank.ListwiseSettings;
 import dev.fathom.retrieval.rank.Ranker;
 import dev.fathom.retrieval.rank.RankerKind;
+import dev.fathom.retrieval.rank.RecentSignals;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,28 +40,66 @@ public final class RankerSet implements AutoCloseable {
    */
   public RankerSet(
       LanguageModel model, PassageIndex index, Embedder embedder, Path dataDir, int depth) {
+    this(model, index, embedder, dataDir, depth, null);
+  }
+
+  /**
+   * Like {@link #RankerSet(LanguageModel, PassageIndex, Embedder, Path, int)}, fusion taking
+   * the BM25 and dense lists the retriever reporting to {@code recent} left (null: fusion searches
+   * the index again per question). Attention ranking needs {@code model} to be the in-JVM engine.
+   */
+  public RankerSet(
+      LanguageModel model,
+      PassageIndex index,
+      Embedder embedder,
+      Path dataDir,
+      int depth,
+      RecentSignals recent) {
+    this(
+        model,
+        model instanceof LocalLanguageModel local ? local : null,
+        index,
+        embedder,
+        dataDir,
+        depth,
+        recent);
+  }
+
+  /**
+   * Like {@link #RankerSet(LanguageModel, PassageIndex, Embedder, Path, int, RecentSignals)},
+   * listwise ranking over {@code chat}, any {@link LanguageModel} (an OpenAI-compatible server, or
+   * the in-JVM engine), while attention ranking needs {@code engine}.
+   *
+   * @param chat the model listwise ranking asks; null when none
+   * @param engine the in-JVM engine for attention ranking; null when none is loaded
+   */
+  public RankerSet(
+      LanguageModel chat,
+      LocalLanguageModel engine,
+      PassageIndex index,
+      Embedder embedder,
+      Path dataDir,
+      int depth,
+      RecentSignals recent) {
     Objects.requireNonNull(index, "index");
     Objects.requireNonNull(embedder, "embedder");
     Rankers r = Rankers.none();
-    if (model != null) {
-      // Both call the same model as the answerer, which locks on it.
-      r = r.with(new ListwiseRanker(model, ListwiseSettings.defaults()), model);
-      r =
-          model instanceof LocalLanguageModel local
-              ? r.with(new AttentionRanker(local, AttentionSettings.defaults()), model)
-              : r.without(RankerKind.ATTENTION, NEEDS_MODEL_ATTENTION);
-    } else {
-      r =
-          r.without(RankerKind.LISTWISE, NEEDS_MODEL_LISTWISE)
-              .without(RankerKind.ATTENTION, NEEDS_MODEL_ATTENTION);
-    }
+    // Each calls the same model as the answerer, which locks on it.
+    r =
+        chat != null
+            ? r.with(new ListwiseRanker(chat, ListwiseSettings.defaults()), chat)
+            : r.without(RankerKind.LISTWISE, NEEDS_MODEL_LISTWISE);
+    r =
+        engine != null
+            ? r.with(new AttentionRanker(engine, AttentionSettings.defaults()), engine)
+            : r.without(RankerKind.ATTENTION, NEEDS_MODEL_ATTENTION);
     FusionModel loaded = null;
     if (!FusionModel.exists(dataDir)) {
       r = r.without(RankerKind.FUSION, missingFusionModel(dataDir));
     } else {
       try {
         loaded = FusionModel.load(dataDir);
-        FusionRanker fusion = new FusionRanker(index, embedder, loaded, depth);
+        FusionRanker fusion = new FusionRanker(index, embedder, loaded, depth, recent);
         r = r.with(fusion, fusion); // one question at a time: its feature caches are not shared
       } catch (RuntimeException e) {
         // A stale or broken model must not stop questions that ask for no fusion ranking.

@@ -61,6 +61,11 @@ public final class Workspace implements AutoCloseable {
   private PassageIndex index;
   private QuestionService questions;
   private final List<RankerSet> rankerSets = new ArrayList<>();
+
+  /** The retriever's BM25 and dense lists, handed to the fusion ranker (docs/ranking.md). */
+  private final dev.fathom.retrieval.rank.RecentSignals recentSignals =
+      new dev.fathom.retrieval.rank.RecentSignals();
+
   private BehaviorModule behaviors;
   private CompressorModel compressorModel; // the trained compressor's trees, loaded once
 
@@ -258,7 +263,8 @@ public final class Workspace implements AutoCloseable {
    */
   public CollectionRetriever retriever() {
     readIndex(); // fail now, naming the collection, when it does not exist
-    return new CollectionRetriever(this::readIndex, embedder(), config.retrieval(), home);
+    return new CollectionRetriever(
+        this::readIndex, embedder(), config.retrieval(), home, recentSignals);
   }
 
   public ExtractiveCompressor compressor() {
@@ -414,7 +420,12 @@ public final class Workspace implements AutoCloseable {
   public synchronized RankerSet rankers(LanguageModel model) {
     RankerSet set =
         new RankerSet(
-            model, readIndex(), embedder(), config.dataDir(), config.retrieval().candidates());
+            model,
+            readIndex(),
+            embedder(),
+            config.dataDir(),
+            config.retrieval().candidates(),
+            recentSignals);
     rankerSets.add(set);
     return set;
   }

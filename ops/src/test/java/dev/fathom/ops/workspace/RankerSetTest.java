@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fathom.retrieval.Hit;
+import dev.fathom.retrieval.Passage;
 import dev.fathom.retrieval.embed.Embedder;
 import dev.fathom.retrieval.index.PassageIndex;
 import dev.fathom.retrieval.rank.FusionModel;
 import dev.fathom.retrieval.rank.Ranker;
 import dev.fathom.retrieval.rank.RankerKind;
+import dev.fathom.retrieval.testing.ScriptedChatModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -74,6 +77,28 @@ class RankerSetTest {
       String why = refused(set, RankerKind.FUSION);
       assertTrue(why.startsWith("fusion ranking cannot load " + FusionModel.path(dir)), why);
       assertTrue(why.endsWith("again"), why);
+    }
+  }
+
+  @Test
+  void listwiseRunsOverAnyLanguageModelAttentionNeedsTheEngine() {
+    ScriptedChatModel remote = new ScriptedChatModel("[2] > [1]");
+    try (PassageIndex index = PassageIndex.openForWriting(dir.resolve("index"), "test/384");
+        RankerSet set = new RankerSet(remote, null, index, NO_EMBEDDER, dir, 100, null)) {
+      assertEquals(
+          List.of(RankerKind.NONE, RankerKind.LISTWISE),
+          set.available().stream().map(Ranker::kind).toList());
+      assertTrue(refused(set, RankerKind.ATTENTION).contains("needs the in-JVM engine"));
+      List<Hit> hits =
+          List.of(
+              new Hit(new Passage("a", "a", "", "first", 0, 5), 2, 1),
+              new Hit(new Passage("b", "b", "", "second", 0, 6), 1, 2));
+      assertEquals(
+          List.of("b", "a"),
+          set.get(RankerKind.LISTWISE).rank("which?", hits).hits().stream()
+              .map(h -> h.passage().id())
+              .toList());
+      assertEquals(1, remote.chats.size(), "one window, asked of the given model");
     }
   }
 

@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -301,6 +303,24 @@ public final class PassageIndex implements AutoCloseable {
   /** Number of passages searchable now. */
   public int passageCount() {
     return withSearcher(s -> s.count(new TermQuery(new Term(KIND, KIND_PASSAGE))));
+  }
+
+  /**
+   * BM25's inverse document frequency of each analysed term of the searchable text ({@code log(1 +
+   * (N − df + 0.5) / (df + 0.5))}, Lucene's {@code BM25Similarity}, over all passages): how much a
+   * match on the term says. Terms must already be analysed (English stemming, as this index).
+   */
+  public Map<String, Double> idf(Collection<String> analysedTerms) {
+    return withSearcher(
+        s -> {
+          long n = s.getIndexReader().getDocCount(CONTENTS);
+          Map<String, Double> out = new LinkedHashMap<>();
+          for (String t : analysedTerms) {
+            int df = s.getIndexReader().docFreq(new Term(CONTENTS, t));
+            out.put(t, Math.log(1 + (n - df + 0.5) / (df + 0.5)));
+          }
+          return out;
+        });
   }
 
   /** BM25 as the index {@link Principal#owner() owner}: unfiltered. For the local CLI only. */

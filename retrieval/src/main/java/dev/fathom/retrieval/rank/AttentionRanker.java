@@ -20,8 +20,8 @@ import java.util.Objects;
  *
  * <p>BlockRank (arXiv 2510.05396) reads the same signal at one middle layer of a fine-tuned model
  * with a block-sparse mask; without that fine-tune, {@link AttentionSettings#layers()} can restrict
- * the sum to the layers that carry the copying signal of the model at hand (see docs/ranking.md for
- * stories260K).
+ * the sum to the layers (or {@link AttentionSettings#heads()} to the heads) that carry the copying
+ * signal of the model at hand (see docs/ranking.md for stories260K).
  *
  * <p>Needs the in-JVM engine ({@link LocalLanguageModel}); an OpenAI-compatible server exposes no
  * attention.
@@ -40,10 +40,24 @@ public final class AttentionRanker implements Ranker {
     this.model = Objects.requireNonNull(model, "model");
     this.settings = Objects.requireNonNull(settings, "settings");
     int layers = model.engine().config().layers();
+    int heads = model.engine().config().heads();
     for (int l : settings.layers()) {
       if (l >= layers) {
         throw new IllegalArgumentException(
             "layer " + l + " does not exist: the model has layers 0.." + (layers - 1));
+      }
+    }
+    for (AttentionSettings.Head h : settings.heads()) {
+      if (h.layer() >= layers || h.head() >= heads) {
+        throw new IllegalArgumentException(
+            "head "
+                + h.layer()
+                + "."
+                + h.head()
+                + " does not exist: the model has layers 0.."
+                + (layers - 1)
+                + " of heads 0.."
+                + (heads - 1));
       }
     }
   }
@@ -60,10 +74,7 @@ public final class AttentionRanker implements Ranker {
       return Ranking.retrievalOrder(candidates, "attention: nothing to order");
     List<String> texts = candidates.stream().map(h -> h.passage().text()).toList();
     AttentionScores a = score(question, texts);
-    List<Integer> layers = settings.layers();
-    AttentionScores.HeadFilter heads =
-        layers.isEmpty() ? AttentionScores.HeadFilter.ALL : (l, h) -> layers.contains(l);
-    double[] s = a.passageScores(heads, settings.calibrate());
+    double[] s = a.passageScores(settings.filter(), settings.calibrate());
     List<String> notes = new ArrayList<>();
     for (int i = 0; i < s.length; i++) {
       notes.add(
@@ -75,8 +86,8 @@ public final class AttentionRanker implements Ranker {
         notes,
         "attention: "
             + model.name()
-            + ", layers "
-            + (layers.isEmpty() ? "all" : layers)
+            + ", "
+            + settings.describe()
             + (settings.calibrate()
                 ? ", calibrated by '" + AttentionSettings.CONTENT_FREE + "'"
                 : ""));

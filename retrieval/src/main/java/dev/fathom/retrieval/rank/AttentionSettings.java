@@ -8,17 +8,32 @@ import java.util.Objects;
  *
  * @param layers the transformer blocks whose attention is summed (0-based); empty means all of
  *     them, as ICR prescribes (Chen et al. sum over every layer and head)
+ * @param heads single (layer, head) pairs to sum instead; when not empty it overrides {@code
+ *     layers} (for a model whose copying heads are known: layer 4 head 0 for stories260K,
+ *     docs/ranking.md)
  * @param calibrate subtract the attention of the same pass with the content-free query {@link
  *     #CONTENT_FREE} (ICR's calibration); off only to measure what it removes
  * @param passageTokens tokens kept per passage (fewer when the context is too small for all)
  */
-public record AttentionSettings(List<Integer> layers, boolean calibrate, int passageTokens) {
+public record AttentionSettings(
+    List<Integer> layers, List<Head> heads, boolean calibrate, int passageTokens) {
 
   /** ICR's content-free query. */
   public static final String CONTENT_FREE = "N/A";
 
+  /** One attention head of one layer (both 0-based). */
+  public record Head(int layer, int head) {
+    public Head {
+      if (layer < 0 || head < 0) {
+        throw new IllegalArgumentException(
+            "layer and head must be >= 0, got layer " + layer + " head " + head);
+      }
+    }
+  }
+
   public AttentionSettings {
     layers = List.copyOf(Objects.requireNonNull(layers, "layers"));
+    heads = List.copyOf(Objects.requireNonNull(heads, "heads"));
     for (int l : layers) {
       if (l < 0) throw new IllegalArgumentException("layers must be >= 0, got " + l);
     }
@@ -28,16 +43,35 @@ public record AttentionSettings(List<Integer> layers, boolean calibrate, int pas
     }
   }
 
-  /** All layers, calibrated, 300 tokens per passage. */
+  /** All layers and heads, calibrated, 300 tokens per passage (ICR). */
   public static AttentionSettings defaults() {
-    return new AttentionSettings(List.of(), true, 300);
+    return new AttentionSettings(List.of(), List.of(), true, 300);
   }
 
   public AttentionSettings withLayers(List<Integer> l) {
-    return new AttentionSettings(l, calibrate, passageTokens);
+    return new AttentionSettings(l, heads, calibrate, passageTokens);
+  }
+
+  public AttentionSettings withHeads(List<Head> h) {
+    return new AttentionSettings(layers, h, calibrate, passageTokens);
   }
 
   public AttentionSettings withCalibration(boolean c) {
-    return new AttentionSettings(layers, c, passageTokens);
+    return new AttentionSettings(layers, heads, c, passageTokens);
+  }
+
+  /** Which heads a score sums over. */
+  AttentionScores.HeadFilter filter() {
+    if (!heads.isEmpty()) return (l, h) -> heads.contains(new Head(l, h));
+    if (!layers.isEmpty()) return (l, h) -> layers.contains(l);
+    return AttentionScores.HeadFilter.ALL;
+  }
+
+  /** The selection in words, for explanations. */
+  String describe() {
+    if (!heads.isEmpty()) {
+      return "heads " + heads.stream().map(h -> h.layer() + "." + h.head()).toList();
+    }
+    return "layers " + (layers.isEmpty() ? "all" : layers.toString());
   }
 }

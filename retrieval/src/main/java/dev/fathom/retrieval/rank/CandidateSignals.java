@@ -8,8 +8,8 @@ import java.util.Objects;
 
 /**
  * What each retrieval list said about a question's candidates: BM25 and dense scores and ranks,
- * keyed by passage id. Hybrid retrieval computes these and throws them away after fusion; the
- * fusion ranker asks the index again (both lists cost well under a millisecond on a warm index).
+ * keyed by passage id. Hybrid retrieval computes these for fusion; {@link RecentSignals} hands them
+ * to the fusion ranker, which otherwise asks the index again.
  *
  * @param bm25 BM25 top {@code depth}, best first
  * @param dense dense kNN top {@code depth}, best first (cosine similarities)
@@ -18,6 +18,17 @@ public record CandidateSignals(List<ScoredPassage> bm25, List<ScoredPassage> den
   public CandidateSignals {
     bm25 = List.copyOf(Objects.requireNonNull(bm25, "bm25"));
     dense = List.copyOf(Objects.requireNonNull(dense, "dense"));
+  }
+
+  /**
+   * The first {@code depth} entries of each list: a search for more than the ranker's depth (a
+   * question with a large k) gives the features the ranker was trained on.
+   */
+  public CandidateSignals truncate(int depth) {
+    if (bm25.size() <= depth && dense.size() <= depth) return this;
+    return new CandidateSignals(
+        bm25.subList(0, Math.min(depth, bm25.size())),
+        dense.subList(0, Math.min(depth, dense.size())));
   }
 
   /** Score and 1-based rank of each passage in one list. */

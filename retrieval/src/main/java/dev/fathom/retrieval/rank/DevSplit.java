@@ -21,6 +21,12 @@ public final class DevSplit {
     return (mix(queryId) >>> 1) & 1;
   }
 
+  /** The query's fold among {@code k} for k-fold cross-validation over all of a dev set. */
+  public static int fold(String queryId, int k) {
+    if (k < 2 || k > 100) throw new IllegalArgumentException("k must be in [2, 100], got " + k);
+    return Math.floorMod(mix(queryId) >>> 2, k);
+  }
+
   private static int mix(String queryId) {
     // String.hashCode is specified by the JLS, so this is stable across JVMs; the mix (the
     // murmur3 finaliser) spreads ids that differ only in their last character.

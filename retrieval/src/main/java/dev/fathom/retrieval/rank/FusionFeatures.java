@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
@@ -22,6 +23,15 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
  * terms (English stemming and stop words, as the BM25 field) against the title, the text and its
  * best sentence. Score features also come normalised by the question's best score, since raw BM25
  * and cosine scales differ from question to question and a tree model splits on absolute values.
+ *
+ * <p>The {@code idf_} variants weight each question term by its inverse document frequency in the
+ * index (BM25's idf, {@link dev.fathom.retrieval.index.PassageIndex#idf}): a match on a rare term
+ * says more than one on a common term — the BM25 idea, applied to the title and the best sentence
+ * separately, which the one BM25 field over title and text cannot. Index-wide, not over the
+ * candidates, so the value does not depend on how many candidates a caller ranks. {@code
+ * bigram_coverage} is the share of the question's adjacent analysed term pairs that occur adjacent
+ * in the passage: a cheap proximity signal (Metzler and Croft, "A Markov Random Field Model for
+ * Term Dependencies", SIGIR 2005, use ordered pairs the same way).
  *
  * <p>The feature list is stored with the trained model; a model trained on another list is refused
  * at load time.
@@ -45,7 +55,11 @@ public final class FusionFeatures {
           "sentence_max_coverage",
           "log_words",
           "log_position",
-          "query_terms");
+          "query_terms",
+          "idf_coverage",
+          "idf_title_match",
+          "idf_sentence_max_coverage",
+          "bigram_coverage");
 
   private static final Pattern SENTENCE = Pattern.compile("(?<=[.!?])\\s+");
   private static final Pattern WORD = Pattern.compile("\\s+");
@@ -64,7 +78,11 @@ public final class FusionFeatures {
 
   /** A passage's analysed terms: all, per sentence, of the title; and its length in words. */
   private record PassageTerms(
-      Set<String> text, List<Set<String>> sentences, Set<String> title, int words) {}
+      Set<String> text,
+      List<Set<String>> sentences,
+      Set<String> title,
+      Set<String> bigrams,
+      int words) {}
 
   /** Number of features per candidate. */
   public static int count() {
@@ -77,6 +95,18 @@ public final class FusionFeatures {
    * @param candidates hybrid retrieval's hits (their score is the fused RRF score)
    */
   public float[] extract(String question, List<Hit> candidates, CandidateSignals signals) {
+    return extract(question, candidates, signals, terms -> uniform(terms));
+  }
+
+  /**
+   * As {@link #extract(String, List, CandidateSignals)}, with {@code idf} giving each analysed
+   * question term its inverse document frequency (the index's {@code PassageIndex::idf}).
+   */
+  public float[] extract(
+      String question,
+      List<Hit> candidates,
+      CandidateSignals signals,
+      Function<Set<String>, Map<String, Double>> idf) {
     int f = count();
     float[] x = new float[candidates.size() * f];
     Map<String, CandidateSignals.Entry> bm25 = CandidateSignals.byId(signals.bm25());
@@ -88,6 +118,8 @@ public final class FusionFeatures {
     float maxHybrid = 0;
     for (Hit h : candidates) maxHybrid = Math.max(maxHybrid, h.score());
     Set<String> terms = terms(question);
+    Map<String, Double> weights = idf.apply(terms);
+    Set<String> questionBigrams = bigrams(tokens(question));
     for (int i = 0; i < candidates.size(); i++) {
       Hit h = candidates.get(i);
       Passage p = h.passage();
@@ -107,13 +139,46 @@ public final class FusionFeatures {
       x[o + 9] = coverage(terms, pt.title());
       x[o + 10] = coverage(terms, pt.text());
       float best = 0;
-      for (Set<String> sentence : pt.sentences()) best = Math.max(best, coverage(terms, sentence));
+      float bestIdf = 0;
+      for (Set<String> sentence : pt.sentences()) {
+        best = Math.max(best, coverage(terms, sentence));
+        bestIdf = Math.max(bestIdf, coverage(weights, sentence));
+      }
       x[o + 11] = best;
       x[o + 12] = (float) Math.log1p(pt.words());
       x[o + 13] = (float) Math.log1p(p.start());
       x[o + 14] = terms.size();
+      x[o + 15] = coverage(weights, pt.text());
+      x[o + 16] = coverage(weights, pt.title());
+      x[o + 17] = bestIdf;
+      x[o + 18] = coverage(questionBigrams, pt.bigrams());
     }
     return x;
+  }
+
+  /** Every term weighs 1 (the idf features then equal the plain ones). */
+  static Map<String, Double> uniform(Set<String> terms) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (String t : terms) out.put(t, 1.0);
+    return out;
+  }
+
+  /** The idf-weighted share of the question's terms in {@code text}; 0 without any weight. */
+  static float coverage(Map<String, Double> idf, Set<String> text) {
+    double all = 0;
+    double hit = 0;
+    for (Map.Entry<String, Double> e : idf.entrySet()) {
+      all += e.getValue();
+      if (text.contains(e.getKey())) hit += e.getValue();
+    }
+    return all <= 0 ? 0 : (float) (hit / all);
+  }
+
+  /** Adjacent pairs of analysed terms, as "a b". */
+  static Set<String> bigrams(List<String> tokens) {
+    Set<String> out = new HashSet<>();
+    for (int i = 1; i < tokens.size(); i++) out.add(tokens.get(i - 1) + ' ' + tokens.get(i));
+    return out;
   }
 
   /** Fraction of the question's terms that occur in {@code text}; 0 for a question without any. */
@@ -139,7 +204,9 @@ public final class FusionFeatures {
     }
     String stripped = p.text().strip();
     int words = stripped.isEmpty() ? 0 : WORD.split(stripped).length;
-    PassageTerms pt = new PassageTerms(all, List.copyOf(sentences), terms(p.title()), words);
+    PassageTerms pt =
+        new PassageTerms(
+            all, List.copyOf(sentences), terms(p.title()), bigrams(tokens(p.text())), words);
     synchronized (cache) {
       cache.put(key, pt);
     }
@@ -148,7 +215,12 @@ public final class FusionFeatures {
 
   /** The distinct analysed terms of {@code text}, as the BM25 field sees them. */
   Set<String> terms(String text) {
-    Set<String> out = new HashSet<>();
+    return new HashSet<>(tokens(text));
+  }
+
+  /** The analysed terms of {@code text} in order (stop words removed, so pairs span them). */
+  List<String> tokens(String text) {
+    List<String> out = new ArrayList<>();
     try (TokenStream ts = analyzer.tokenStream("f", text)) {
       CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
       ts.reset();

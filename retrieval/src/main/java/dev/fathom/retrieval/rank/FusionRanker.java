@@ -12,8 +12,10 @@ import java.util.Objects;
  * 2010; XGBoost's {@code rank:ndcg}) over {@link FusionFeatures} replace reciprocal rank fusion's
  * fixed formula with one learned from judged questions ({@link RankerTraining}).
  *
- * <p>Cost per question: BM25 and kNN lists of {@code depth} (the query vector comes from the
- * caching embedder the retriever already filled), lexical features, one batched tree prediction.
+ * <p>Cost per question: lexical features and one batched tree prediction, when the retriever's own
+ * BM25 and dense lists reach the ranker ({@link RecentSignals}); otherwise two more index lookups
+ * of {@code depth} first (the query vector comes from the caching embedder the retriever already
+ * filled).
  */
 public final class FusionRanker implements Ranker {
 
@@ -21,6 +23,7 @@ public final class FusionRanker implements Ranker {
   private final Embedder embedder;
   private final FusionModel model;
   private final int depth;
+  private final RecentSignals recent;
   private final FusionFeatures features = new FusionFeatures();
 
   /**
@@ -28,6 +31,16 @@ public final class FusionRanker implements Ranker {
    *     {@code candidates} setting (100 by default) so the features match the ones trained on
    */
   public FusionRanker(PassageIndex index, Embedder embedder, FusionModel model, int depth) {
+    this(index, embedder, model, depth, null);
+  }
+
+  /**
+   * Like {@link #FusionRanker(PassageIndex, Embedder, FusionModel, int)}, taking the lists of the
+   * retriever that reports to {@code recent} instead of searching again (null: always search).
+   */
+  public FusionRanker(
+      PassageIndex index, Embedder embedder, FusionModel model, int depth, RecentSignals recent) {
+    this.recent = recent;
     this.index = Objects.requireNonNull(index, "index");
     this.embedder = Objects.requireNonNull(embedder, "embedder");
     this.model = Objects.requireNonNull(model, "model");
@@ -44,6 +57,11 @@ public final class FusionRanker implements Ranker {
 
   @Override
   public Ranking rank(String question, List<Hit> candidates) {
+    if (recent != null && !candidates.isEmpty()) {
+      var signals = recent.take(question, candidates);
+      if (signals.isPresent())
+        return rank(question, candidates, signals.get(), "retrieval's lists");
+    }
     return rank(question, embedder.embed(question), candidates);
   }
 
@@ -54,7 +72,8 @@ public final class FusionRanker implements Ranker {
     return rank(
         question,
         candidates,
-        new CandidateSignals(index.bm25(question, depth), index.knn(vector, depth)));
+        new CandidateSignals(index.bm25(question, depth), index.knn(vector, depth)),
+        "lists searched again");
   }
 
   /**
@@ -62,9 +81,14 @@ public final class FusionRanker implements Ranker {
    * (of this ranker's depth): saves the two index lookups, most of the ranker's cost.
    */
   public Ranking rank(String question, List<Hit> candidates, CandidateSignals signals) {
+    return rank(question, candidates, signals, "lists given");
+  }
+
+  private Ranking rank(
+      String question, List<Hit> candidates, CandidateSignals signals, String source) {
     Ranking.requireQuestion(question);
     if (candidates.isEmpty()) return Ranking.retrievalOrder(candidates, "fusion: no candidates");
-    float[] x = features.extract(question, candidates, signals);
+    float[] x = features.extract(question, candidates, signals.truncate(depth), index::idf);
     double[] scores = model.predict(x, candidates.size());
     for (double v : scores) {
       if (!Double.isFinite(v)) {
@@ -76,7 +100,7 @@ public final class FusionRanker implements Ranker {
         candidates,
         scores,
         notes(x, candidates.size()),
-        "fusion: LambdaMART over retrieval signals");
+        "fusion: LambdaMART over retrieval signals (" + source + ")");
   }
 
   private static List<String> notes(float[] x, int rows) {

@@ -22,6 +22,7 @@ public final class PreparedDataset implements AutoCloseable {
   private final BeirDataset dataset;
   private final PassageIndex index;
   private final HybridRetriever retriever;
+  private final RecentSignals recent = new RecentSignals();
   private final Map<String, float[]> vectors = new HashMap<>();
   private final int depth;
 
@@ -29,7 +30,7 @@ public final class PreparedDataset implements AutoCloseable {
       BeirDataset dataset, PassageIndex index, Embedder embedder, HybridRetriever.Settings s) {
     this.dataset = dataset;
     this.index = index;
-    this.retriever = new HybridRetriever(index, embedder, s);
+    this.retriever = new HybridRetriever(index, embedder, s, recent);
     this.depth = s.candidates();
     List<BeirDataset.Query> qs = dataset.queries();
     List<float[]> v = embedder.embedAll(qs.stream().map(BeirDataset.Query::text).toList());
@@ -90,6 +91,11 @@ public final class PreparedDataset implements AutoCloseable {
     return retriever;
   }
 
+  /** Where {@link #retriever()} leaves its lists for a fusion ranker over this index. */
+  public RecentSignals recentSignals() {
+    return recent;
+  }
+
   /** How deep each retrieval list is read (the retriever's {@code candidates}). */
   public int depth() {
     return depth;
@@ -104,9 +110,15 @@ public final class PreparedDataset implements AutoCloseable {
     return retriever.search(q.text(), vector(q), SearchMode.HYBRID, depth);
   }
 
-  /** The BM25 and dense lists behind {@link #candidates}. */
-  public CandidateSignals signals(BeirDataset.Query q) {
-    return new CandidateSignals(index.bm25(q.text(), depth), index.knn(vector(q), depth));
+  /**
+   * The BM25 and dense lists behind {@code candidates}, the result of {@link #candidates(
+   * BeirDataset.Query)} just before: those the retriever left, else searched again.
+   */
+  public CandidateSignals signals(BeirDataset.Query q, List<Hit> candidates) {
+    return recent
+        .take(q.text(), candidates)
+        .orElseGet(
+            () -> new CandidateSignals(index.bm25(q.text(), depth), index.knn(vector(q), depth)));
   }
 
   @Override

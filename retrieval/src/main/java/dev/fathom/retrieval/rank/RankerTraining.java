@@ -96,7 +96,7 @@ public final class RankerTraining {
         if (!use.test(q)) continue;
         List<Hit> hits = d.candidates(q);
         if (hits.isEmpty()) continue;
-        xs.add(features.extract(q.text(), hits, d.signals(q)));
+        xs.add(features.extract(q.text(), hits, d.signals(q, hits), d.index()::idf));
         Map<String, Integer> qrels = d.dataset().qrels(q.id());
         float[] y = new float[hits.size()];
         for (int i = 0; i < y.length; i++) {
@@ -119,21 +119,27 @@ public final class RankerTraining {
         weights[g++] = (float) groups.size() / (groupsPerDataset.size() * count);
       }
     }
-    try (FusionModel model = new FusionModel(fit(xs, ys, groups, weights, rows, settings))) {
+    try (FusionModel model =
+        new FusionModel(fit(xs, ys, groups, weights, rows, FusionFeatures.count(), settings))) {
       Path file = model.save(dataDir);
       progress.accept("saved " + file);
       return new Report(file, groups.size(), rows);
     }
   }
 
-  private static Booster fit(
+  /**
+   * Fits one model: {@code xs.get(g)} holds group g's rows ({@code columns} features each), {@code
+   * ys.get(g)} their labels, {@code weights[g]} the group's weight.
+   */
+  static Booster fit(
       List<float[]> xs,
       List<float[]> ys,
       List<Integer> groups,
       float[] weights,
       int rows,
+      int columns,
       Settings s) {
-    int f = FusionFeatures.count();
+    int f = columns;
     float[] x = new float[rows * f];
     float[] y = new float[rows];
     int at = 0;

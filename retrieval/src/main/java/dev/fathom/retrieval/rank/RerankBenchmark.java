@@ -9,8 +9,10 @@ import java.util.List;
 
 /**
  * Latency of rankers per question ({@code fathom bench rerank}): for each ranker and each candidate
- * count, hybrid retrieval's top {@code n} for every question is reranked and timed (retrieval is
- * not counted). The first {@code warmup} questions warm the JIT and caches and are not reported.
+ * count, each question is retrieved (hybrid top {@code n}, not timed) and its candidates reranked
+ * at once (timed), as in the question path: a fusion ranker fed by the retriever's lists ({@link
+ * RecentSignals}) finds them. The first {@code warmup} questions warm the JIT and caches and are
+ * not reported.
  */
 public final class RerankBenchmark {
 
@@ -39,13 +41,12 @@ public final class RerankBenchmark {
     }
     List<Row> rows = new ArrayList<>();
     for (int n : sizes) {
-      List<List<Hit>> candidates = new ArrayList<>();
-      for (String q : questions) candidates.add(retriever.search(q, SearchMode.HYBRID, n));
       for (Ranker r : rankers) {
         long[] nanos = new long[questions.size() - warmup];
         for (int i = 0; i < questions.size(); i++) {
+          List<Hit> candidates = retriever.search(questions.get(i), SearchMode.HYBRID, n);
           long t0 = System.nanoTime();
-          r.rank(questions.get(i), candidates.get(i));
+          r.rank(questions.get(i), candidates);
           if (i >= warmup) nanos[i - warmup] = System.nanoTime() - t0;
         }
         Arrays.sort(nanos);

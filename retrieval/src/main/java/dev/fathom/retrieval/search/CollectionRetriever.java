@@ -22,6 +22,7 @@ public final class CollectionRetriever implements Retriever {
   private final Embedder embedder;
   private final HybridRetriever.Settings settings;
   private final SearchScope home;
+  private final HybridRetriever.ListsListener listener;
 
   /**
    * @param indexes the index of a collection, opened on demand; throws {@link
@@ -33,6 +34,17 @@ public final class CollectionRetriever implements Retriever {
       Embedder embedder,
       HybridRetriever.Settings settings,
       SearchScope home) {
+    this(indexes, embedder, settings, home, HybridRetriever.ListsListener.NONE);
+  }
+
+  /** Like the four-argument constructor, each search telling {@code listener} its two lists. */
+  public CollectionRetriever(
+      Function<CollectionName, PassageIndex> indexes,
+      Embedder embedder,
+      HybridRetriever.Settings settings,
+      SearchScope home,
+      HybridRetriever.ListsListener listener) {
+    this.listener = Objects.requireNonNull(listener, "listener");
     this.indexes = Objects.requireNonNull(indexes, "indexes");
     this.embedder = Objects.requireNonNull(embedder, "embedder");
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -41,7 +53,7 @@ public final class CollectionRetriever implements Retriever {
 
   /** The retriever of one collection. */
   public HybridRetriever of(CollectionName collection) {
-    return new HybridRetriever(indexes.apply(collection), embedder, settings);
+    return new HybridRetriever(indexes.apply(collection), embedder, settings, listener);
   }
 
   /** The scope of the searches that name none. */

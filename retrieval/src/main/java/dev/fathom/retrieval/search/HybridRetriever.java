@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The default retriever: BM25, dense kNN, or both fused with reciprocal rank fusion (Cormack,
@@ -54,14 +55,41 @@ public final class HybridRetriever implements Retriever {
     }
   }
 
+  /**
+   * Told the BM25 and dense lists behind every hybrid result, which fusion otherwise discards: a
+   * ranker that learns from them (the fusion ranker, docs/ranking.md) can take them instead of
+   * asking the index again. Called on the searching thread; must be quick and thread-safe.
+   */
+  @FunctionalInterface
+  public interface ListsListener {
+    /**
+     * @param query the query searched
+     * @param hits the fused result returned to the caller
+     * @param bm25 the BM25 list fused (best first, {@code max(k, candidates)} deep at most)
+     * @param dense the dense list fused (best first, cosine similarities)
+     */
+    void searched(
+        String query, List<Hit> hits, List<ScoredPassage> bm25, List<ScoredPassage> dense);
+
+    ListsListener NONE = (query, hits, bm25, dense) -> {};
+  }
+
   private final PassageIndex index;
   private final Embedder embedder;
   private final Settings settings;
+  private final ListsListener listener;
 
   public HybridRetriever(PassageIndex index, Embedder embedder, Settings settings) {
+    this(index, embedder, settings, ListsListener.NONE);
+  }
+
+  /** Like {@link #HybridRetriever(PassageIndex, Embedder, Settings)}, telling {@code listener}. */
+  public HybridRetriever(
+      PassageIndex index, Embedder embedder, Settings settings, ListsListener listener) {
     this.index = index;
     this.embedder = embedder;
     this.settings = settings;
+    this.listener = Objects.requireNonNull(listener, "listener");
   }
 
   @Override
@@ -132,8 +160,10 @@ public final class HybridRetriever implements Retriever {
     int n = Math.max(k, settings.candidates());
     Map<String, Passage> passages = new HashMap<>();
     Map<String, Double> fused = new LinkedHashMap<>();
-    accumulate(index.bm25(query, n, caller, filter), settings.bm25Weight(), passages, fused);
-    accumulate(index.knn(vector, n, caller, filter), settings.denseWeight(), passages, fused);
+    List<ScoredPassage> bm25 = index.bm25(query, n, caller, filter);
+    List<ScoredPassage> dense = index.knn(vector, n, caller, filter);
+    accumulate(bm25, settings.bm25Weight(), passages, fused);
+    accumulate(dense, settings.denseWeight(), passages, fused);
     List<Map.Entry<String, Double>> order = new ArrayList<>(fused.entrySet());
     order.sort(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()));
     List<Hit> hits = new ArrayList<>(Math.min(k, order.size()));
@@ -141,6 +171,7 @@ public final class HybridRetriever implements Retriever {
       Map.Entry<String, Double> e = order.get(i);
       hits.add(new Hit(passages.get(e.getKey()), e.getValue().floatValue(), i + 1));
     }
+    listener.searched(query, hits, bm25, dense);
     return hits;
   }
 

@@ -85,6 +85,46 @@ class AttentionRankerIT {
         p1, TRIALS, 1.0 / N, 3.0 / N);
   }
 
+  /**
+   * The head chosen on seeds 0–299 ({@link AttentionHeadSearchIT}: layer 4 head 0, the best single
+   * head and better than any layer or sum of heads there), measured on other seeds (50,000 on), so
+   * the figure is not fitted to its trials. docs/ranking.md: P@1 0.21 against chance 0.10, short of
+   * the issue's 0.30. The engine runs on one thread, so the figure is exactly repeatable.
+   */
+  @Test
+  void needleTestWithTheChosenHeadOnUnseenTrials() {
+    AttentionRanker ranker =
+        new AttentionRanker(
+            model,
+            AttentionSettings.defaults().withHeads(List.of(new AttentionSettings.Head(4, 0))));
+    int first = 0;
+    for (int seed = 50_000; seed < 50_000 + TRIALS; seed++) {
+      NeedleStories.Trial t = NeedleStories.trial(seed, N);
+      Ranking r = ranker.rank(t.question(), hits(t.passages()));
+      if (r.hits().getFirst().passage().id().equals("p" + t.needle())) first++;
+      if (seed == 50_000) assertTrue(r.explanation().contains("heads [4.0]"), r.explanation());
+    }
+    double p1 = first / (double) TRIALS;
+    System.out.printf(
+        "needle P@1 (layer 4 head 0, calibrated, unseen seeds) = %.3f over %d trials, chance %.3f%n",
+        p1, TRIALS, 1.0 / N);
+    assertTrue(p1 >= 0.15, "the chosen head finds the needle well above chance (0.10): " + p1);
+  }
+
+  @Test
+  void headsThatDoNotExistAreRefused() {
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new AttentionRanker(
+                    model,
+                    AttentionSettings.defaults()
+                        .withHeads(List.of(new AttentionSettings.Head(5, 0)))));
+    assertEquals(
+        "head 5.0 does not exist: the model has layers 0..4 of heads 0..7", e.getMessage());
+  }
+
   /** Prints P@1 per layer and per head, calibrated and not: where the copying attention lives. */
   @Test
   void whichLayersAndHeadsCarryTheSignal() {

@@ -6,6 +6,7 @@ import dev.fathom.retrieval.Hit;
 import dev.fathom.retrieval.Passage;
 import dev.fathom.retrieval.index.ScoredPassage;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -81,6 +82,29 @@ class FusionFeaturesTest {
     assertEquals(1f, f(x, 0, "term_coverage"));
     assertEquals(0.5f, f(x, 0, "sentence_max_coverage"));
     assertEquals(0f, f(x, 0, "dense"), "no dense list: 0");
+  }
+
+  @Test
+  void idfWeightedMatchesAndAdjacentTermPairs() {
+    List<Hit> hits = List.of(new Hit(wings, 0.05f, 1), new Hit(heat, 0.025f, 2));
+    float[] x =
+        new FusionFeatures()
+            .extract(
+                "flutter of swept wings",
+                hits,
+                new CandidateSignals(List.of(), List.of()),
+                terms -> Map.of("flutter", 3.0, "swept", 1.0, "wing", 1.0));
+    // The title "Wing flutter" matches flutter (3) and wing (1) of 5.
+    assertEquals(0.8f, f(x, 0, "idf_title_match"), 1e-6);
+    assertEquals(1f, f(x, 0, "idf_coverage"));
+    assertEquals(1f, f(x, 0, "idf_sentence_max_coverage"));
+    assertEquals(0f, f(x, 1, "idf_coverage"));
+    // Pairs of the question: "flutter swept", "swept wing" (stop word "of" dropped): both in a.
+    assertEquals(1f, f(x, 0, "bigram_coverage"));
+    assertEquals(0f, f(x, 1, "bigram_coverage"));
+    float[] plain = extract();
+    assertEquals(
+        f(plain, 0, "title_match"), f(plain, 0, "idf_title_match"), "without idf: uniform weights");
   }
 
   @Test

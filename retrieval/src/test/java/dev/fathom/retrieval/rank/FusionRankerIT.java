@@ -48,11 +48,21 @@ class FusionRankerIT {
       assertTrue(report.questions() > 40 && report.questions() < 75, "about half the questions");
 
       try (FusionModel model = FusionModel.load(dataDir)) {
-        FusionRanker ranker = new FusionRanker(data.index(), TestEmbedder.shared(), model, 100);
+        FusionRanker ranker =
+            new FusionRanker(data.index(), TestEmbedder.shared(), model, 100, data.recentSignals());
         BeirDataset.Query q = cranfield.queries().getFirst();
         List<Hit> hits = data.candidates(q);
         Ranking ranking = ranker.rank(q.text(), hits);
         assertEquals(hits.size(), ranking.ranked().size(), "every candidate kept");
+        assertTrue(
+            ranking.explanation().contains("retrieval's lists"),
+            "the retriever's own lists were used: " + ranking.explanation());
+        assertEquals(
+            ranking.hits(),
+            new FusionRanker(data.index(), TestEmbedder.shared(), model, 100)
+                .rank(q.text(), hits)
+                .hits(),
+            "the same order as from lists searched again");
         assertNotEquals(ids(hits), ids(ranking.hits()), "the model reorders");
 
         RerankEvaluation.Result heldOut =
@@ -132,7 +142,8 @@ class FusionRankerIT {
                 s -> {});
             try (FusionModel model = FusionModel.load(out)) {
               FusionRanker ranker =
-                  new FusionRanker(data.index(), TestEmbedder.shared(), model, 100);
+                  new FusionRanker(
+                      data.index(), TestEmbedder.shared(), model, 100, data.recentSignals());
               sum +=
                   RerankEvaluation.run(
                           data,
@@ -187,7 +198,8 @@ class FusionRankerIT {
     RankerTraining.train(train, dataDir, RankerTraining.Settings.defaults(), System.out::println);
     try (FusionModel model = FusionModel.load(dataDir)) {
       for (PreparedDataset d : eval) {
-        FusionRanker ranker = new FusionRanker(d.index(), TestEmbedder.shared(), model, 100);
+        FusionRanker ranker =
+            new FusionRanker(d.index(), TestEmbedder.shared(), model, 100, d.recentSignals());
         RerankEvaluation.Result h =
             RerankEvaluation.run(d, ranker, x -> DevSplit.heldOut(x.id()), n -> {});
         RerankEvaluation.Result a = RerankEvaluation.run(d, ranker, n -> {});
