@@ -5,7 +5,7 @@ import dev.fathom.retrieval.Passage;
 import dev.fathom.retrieval.SearchMode;
 import dev.fathom.retrieval.access.Principal;
 import dev.fathom.retrieval.embed.Embedder;
-import dev.fathom.retrieval.index.PassageIndex;
+import dev.fathom.retrieval.index.PassageStore;
 import dev.fathom.retrieval.index.ScoredPassage;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -53,11 +53,11 @@ public final class HybridRetriever implements Retriever {
     }
   }
 
-  private final PassageIndex index;
+  private final PassageStore index;
   private final Embedder embedder;
   private final Settings settings;
 
-  public HybridRetriever(PassageIndex index, Embedder embedder, Settings settings) {
+  public HybridRetriever(PassageStore index, Embedder embedder, Settings settings) {
     this.index = index;
     this.embedder = embedder;
     this.settings = settings;
