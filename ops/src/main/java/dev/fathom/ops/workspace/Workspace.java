@@ -47,6 +47,7 @@ public final class Workspace implements AutoCloseable {
   private QuestionService questions;
   private final List<RankerSet> rankerSets = new ArrayList<>();
   private BehaviorModule behaviors;
+  private IndexBackend backend; // fathom.index.backend; read on first use
 
   public Workspace(FathomConfig config) {
     this.config = config;
@@ -106,6 +107,7 @@ public final class Workspace implements AutoCloseable {
   }
 
   public boolean indexExists() {
+    if (backend().solr()) return backend().solrStore(MiniLmModel.DIMENSION).passageCount() > 0;
     return PassageIndex.exists(config.indexDir());
   }
 
@@ -126,6 +128,14 @@ public final class Workspace implements AutoCloseable {
       List<Path> paths,
       IngestListener listener,
       dev.fathom.retrieval.access.AccessList defaultAcl) {
+    if (backend().solr()) {
+      return new Ingestor(
+              backend().solrStore(MiniLmModel.DIMENSION),
+              embedder(),
+              config.ingest(),
+              Set.of(config.dataDir()))
+          .ingest(paths, listener, defaultAcl);
+    }
     closeIndex();
     try (PassageIndex writable = PassageIndex.openForWriting(config.indexDir(), embeddingId())) {
       Ingestor ingestor =
@@ -135,7 +145,18 @@ public final class Workspace implements AutoCloseable {
   }
 
   public HybridRetriever retriever() {
+    if (backend().solr()) {
+      // Fathom's fusion over Solr's two lists: SolrRetriever, as a HybridRetriever for callers.
+      return new HybridRetriever(
+          backend().solrStore(MiniLmModel.DIMENSION), embedder(), config.retrieval());
+    }
     return new HybridRetriever(readIndex(), embedder(), config.retrieval());
+  }
+
+  /** Where passages live: the embedded index or SolrCloud ({@code fathom.index.backend}). */
+  public synchronized IndexBackend backend() {
+    if (backend == null) backend = IndexBackend.from(config.raw());
+    return backend;
   }
 
   public ExtractiveCompressor compressor() {
@@ -265,7 +286,12 @@ public final class Workspace implements AutoCloseable {
     // The caching embedder closes the model it wraps.
     for (AutoCloseable c :
         new AutoCloseable[] {
-          questions, behaviors, this::closeRankers, index, embedder == null ? model : embedder
+          questions,
+          behaviors,
+          this::closeRankers,
+          index,
+          backend,
+          embedder == null ? model : embedder
         }) {
       if (c == null) continue;
       try {
@@ -277,6 +303,7 @@ public final class Workspace implements AutoCloseable {
     questions = null;
     behaviors = null;
     index = null;
+    backend = null;
     embedder = null;
     model = null;
     if (!errors.isEmpty()) throw errors.getFirst();
