@@ -39,20 +39,27 @@ public final class IndexBackend implements AutoCloseable {
     return switch (kind) {
       case "lucene" -> new IndexBackend(false, null, null);
       case "solr" -> {
-        Config s = c.getConfig("solr");
-        List<String> urls =
-            s.getString("urls").isBlank()
-                ? List.of()
-                : List.of(s.getString("urls").trim().split("\\s*,\\s*"));
-        SolrSettings settings =
-            new SolrSettings(
-                urls, s.getString("collection-prefix"), s.getInt("shards"), s.getInt("replicas"));
-        yield new IndexBackend(true, settings, settings.collection(s.getString("collection")));
+        SolrSettings settings = solrSettings(raw);
+        yield new IndexBackend(true, settings, settings.collection(c.getString("solr.collection")));
       }
       default ->
           throw new IllegalArgumentException(
               "fathom.index.backend must be lucene or solr, got '" + kind + "'");
     };
+  }
+
+  /**
+   * {@code fathom.index.solr}, whichever backend is selected ({@code fathom eval retrieval
+   * --backend solr} uses it beside an embedded index).
+   */
+  public static SolrSettings solrSettings(Config raw) {
+    Config s = raw.getConfig("fathom.index.solr");
+    String urls = s.getString("urls").trim();
+    return new SolrSettings(
+        urls.isEmpty() ? List.of() : List.of(urls.split("\\s*,\\s*")),
+        s.getString("collection-prefix"),
+        s.getInt("shards"),
+        s.getInt("replicas"));
   }
 
   /** True when passages live on SolrCloud rather than in the data directory. */

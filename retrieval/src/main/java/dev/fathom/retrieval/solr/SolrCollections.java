@@ -61,4 +61,14 @@ public final class SolrCollections {
           e);
     }
   }
+
+  /** Deletes {@code collection} (a temporary evaluation collection); its configset stays. */
+  public static void drop(SolrClient client, String collection) {
+    try {
+      CollectionAdminRequest.deleteCollection(collection).process(client);
+    } catch (SolrServerException | IOException | RuntimeException e) {
+      throw new IndexUnavailableException(
+          "cannot delete Solr collection '" + collection + "': " + e.getMessage(), e);
+    }
+  }
 }

@@ -7,6 +7,7 @@ import dev.fathom.retrieval.index.ScoredPassage;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import org.apache.solr.client.solrj.util.ClientUtils;
 import org.apache.solr.common.SolrDocument;
 import org.apache.solr.common.SolrDocumentList;
 import org.apache.solr.common.SolrInputDocument;
@@ -53,9 +54,14 @@ final class SolrDocuments {
     return d;
   }
 
-  /** Matches a source's passages and its record, with no query syntax to escape. */
-  static String sourceQuery(String source) {
-    return "{!term f=source}" + source;
+  /** Matches the passages and records of all {@code sources}, each escaped as one exact term. */
+  static String sourcesQuery(Collection<String> sources) {
+    StringBuilder q = new StringBuilder("source:(");
+    int i = 0;
+    for (String s : sources) {
+      q.append(i++ == 0 ? "" : " OR ").append(ClientUtils.escapeQueryChars(s));
+    }
+    return q.append(')').toString();
   }
 
   static FileRecord fileRecord(SolrDocument d) {

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,9 @@ public final class SolrPassageStore implements PassageStore {
 
   private final SolrClient client;
   private final String collection;
+  private static final int FLUSH_SOURCES = 500; // under Solr's 1024 boolean clauses
   private final Analyzer analyzer = new EnglishAnalyzer();
+  private final Map<String, List<SolrInputDocument>> pending = new LinkedHashMap<>();
 
   /** A store over an existing {@code collection} (see {@link SolrCollections#ensure}). */
   public SolrPassageStore(SolrClient client, String collection) {
@@ -57,8 +60,14 @@ public final class SolrPassageStore implements PassageStore {
 
   // ---------------------------------------------------------------- writing
 
+  /**
+   * Buffered until {@link #commit()} or {@value #FLUSH_SOURCES} sources: then one delete-by-query
+   * for all of them and one add. Solr's delete-by-query is costly per request (it is sent to every
+   * shard and orders itself against concurrent updates), so one per source would dominate ingest.
+   */
   @Override
-  public void replaceSource(FileRecord record, List<Passage> passages, List<float[]> vectors) {
+  public synchronized void replaceSource(
+      FileRecord record, List<Passage> passages, List<float[]> vectors) {
     if (passages.size() != vectors.size()) {
       throw new IllegalArgumentException(
           passages.size() + " passages but " + vectors.size() + " vectors");
@@ -68,25 +77,35 @@ public final class SolrPassageStore implements PassageStore {
       docs.add(SolrDocuments.passage(passages.get(i), vectors.get(i), record.acl()));
     }
     docs.add(SolrDocuments.file(record));
-    call(
-        "write " + record.source(),
-        () -> {
-          client.deleteByQuery(collection, SolrDocuments.sourceQuery(record.source()));
-          return client.add(collection, docs);
-        });
+    pending.put(record.source(), docs); // a second replace of one source supersedes the first
+    if (pending.size() >= FLUSH_SOURCES) flush();
   }
 
   @Override
-  public void deleteSource(String source) {
-    call(
-        "delete " + source,
-        () -> client.deleteByQuery(collection, SolrDocuments.sourceQuery(source)));
+  public synchronized void deleteSource(String source) {
+    pending.put(source, List.of());
+    if (pending.size() >= FLUSH_SOURCES) flush();
   }
 
   /** A hard commit that opens a new searcher on every replica: durable and visible on return. */
   @Override
-  public void commit() {
+  public synchronized void commit() {
+    flush();
     call("commit", () -> client.commit(collection, true, true));
+  }
+
+  private void flush() {
+    if (pending.isEmpty()) return;
+    List<SolrInputDocument> docs = new ArrayList<>();
+    for (List<SolrInputDocument> d : pending.values()) docs.addAll(d);
+    String delete = SolrDocuments.sourcesQuery(pending.keySet());
+    call(
+        "write " + pending.size() + " sources",
+        () -> {
+          client.deleteByQuery(collection, delete);
+          return docs.isEmpty() ? null : client.add(collection, docs);
+        });
+    pending.clear();
   }
 
   // ---------------------------------------------------------------- reading

@@ -79,6 +79,17 @@ class SolrCloudIT {
         assertFalse(sources(retriever, Principal.anonymous()).contains("salaries.md"));
         assertTrue(sources(retriever, Principal.user("ann", Set.of("hr"))).contains("salaries.md"));
 
+        // Changed and removed files: replaced and deleted on Solr as in the embedded index.
+        Files.writeString(
+            docs.resolve("tides.md"), "# Tides\n\nTidal power: tides rise twice a day.\n");
+        Files.delete(docs.resolve("handbook.md"));
+        IngestReport again = ingest(store, docs);
+        ingest(local, docs);
+        assertEquals(1, again.indexed(), again.toString());
+        assertEquals(1, again.removed(), again.toString());
+        assertEquals(3, store.fileRecords().size());
+        assertEquals(local.passageCount(), store.passageCount());
+
         List<String> before = ids(retriever.search("tidal power", SearchMode.HYBRID, 5));
         cluster.stopNode(1);
         // Every shard has a replica on another node; the client may need a moment to notice.
