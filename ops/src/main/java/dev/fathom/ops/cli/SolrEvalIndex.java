@@ -26,7 +26,8 @@ final class SolrEvalIndex implements AutoCloseable {
     this.store = store;
   }
 
-  static SolrEvalIndex build(Workspace ws, BeirDataset dataset, String name) {
+  /** An empty temporary collection named after {@code name}, on fathom.index.solr's cluster. */
+  static SolrEvalIndex open(Workspace ws, String name) {
     SolrSettings settings = IndexBackend.solrSettings(ws.config().raw());
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     String collection =
@@ -35,15 +36,25 @@ final class SolrEvalIndex implements AutoCloseable {
     CloudSolrClient client = SolrCollections.client(settings);
     try {
       SolrCollections.ensure(client, settings, collection, MiniLmModel.DIMENSION);
-      SolrPassageStore store = new SolrPassageStore(client, collection);
+      return new SolrEvalIndex(client, new SolrPassageStore(client, collection));
+    } catch (RuntimeException e) {
+      closeQuietly(client, collection);
+      throw e;
+    }
+  }
+
+  /** {@link #open}, then the dataset's corpus indexed as {@link EvalIndex} does. */
+  static SolrEvalIndex build(Workspace ws, BeirDataset dataset, String name) {
+    SolrEvalIndex se = open(ws, name);
+    try {
       ProgressBar bar = new ProgressBar("index ");
       int total = dataset.corpus().size();
       RetrievalEvaluation.index(
-          dataset, store, ws.uncachedEmbedder(), 128, n -> bar.update(n, total, "documents"));
+          dataset, se.store, ws.uncachedEmbedder(), 128, n -> bar.update(n, total, "documents"));
       bar.finish();
-      return new SolrEvalIndex(client, store);
+      return se;
     } catch (RuntimeException e) {
-      closeQuietly(client, collection);
+      se.close();
       throw e;
     }
   }
