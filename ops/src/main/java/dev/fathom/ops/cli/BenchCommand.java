@@ -7,6 +7,7 @@ import dev.fathom.retrieval.SearchMode;
 import dev.fathom.retrieval.embed.Embedder;
 import dev.fathom.retrieval.eval.BeirDataset;
 import dev.fathom.retrieval.index.PassageIndex;
+import dev.fathom.retrieval.index.PassageStore;
 import dev.fathom.retrieval.ingest.IngestListener;
 import dev.fathom.retrieval.ingest.IngestReport;
 import dev.fathom.retrieval.ingest.Ingestor;
@@ -82,8 +83,17 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--json", description = "Print the results as JSON.")
     boolean json;
 
+    @Option(
+        names = "--backend",
+        paramLabel = "B",
+        description =
+            "lucene (default) or solr: ingest into and query a temporary collection on the"
+                + " SolrCloud of fathom.index.solr (docs/scale-out.md).")
+    String backend = "lucene";
+
     @Override
     public Integer call() throws IOException {
+      boolean solr = SolrBackendOption.solr(backend, null);
       BeirDataset ds = dataset.load("squad-dev");
       FathomConfig config = data.config();
       Path work = Files.createDirectories(config.dataDir()).resolve("bench-" + System.nanoTime());
@@ -92,8 +102,10 @@ public final class BenchCommand implements Runnable {
       try (Workspace ws = new Workspace(config)) {
         Embedder embedder = ws.uncachedEmbedder();
         Path files = writeCorpus(ds, work.resolve("corpus"));
-        try (PassageIndex index =
-            PassageIndex.openForWriting(work.resolve("index"), ws.embeddingId())) {
+        try (PassageIndex local =
+                PassageIndex.openForWriting(work.resolve("index"), ws.embeddingId());
+            SolrEvalIndex remote = solr ? SolrEvalIndex.open(ws, "bench") : null) {
+          PassageStore index = solr ? remote.store : local;
           ProgressBar bar = new ProgressBar("ingest");
           IngestReport report =
               new Ingestor(index, embedder, config.ingest(), Set.of())

@@ -8,7 +8,7 @@ import dev.fathom.ops.workspace.Workspace;
 import dev.fathom.retrieval.SearchMode;
 import dev.fathom.retrieval.eval.BeirDataset;
 import dev.fathom.retrieval.eval.RetrievalEvaluation;
-import dev.fathom.retrieval.index.PassageIndex;
+import dev.fathom.retrieval.index.PassageStore;
 import dev.fathom.retrieval.rank.RankerKind;
 import dev.fathom.retrieval.rank.RerankEvaluation;
 import dev.fathom.retrieval.search.HybridRetriever;
@@ -67,8 +67,17 @@ public final class EvalCommand implements Runnable {
                 + " \"R\":{...}.")
     boolean json;
 
+    @Option(
+        names = "--backend",
+        paramLabel = "B",
+        description =
+            "lucene (default: a temporary embedded index) or solr (a temporary collection on the"
+                + " SolrCloud of fathom.index.solr, deleted afterwards; docs/scale-out.md).")
+    String backend = "lucene";
+
     @Override
     public Integer call() {
+      boolean solr = SolrBackendOption.solr(backend, rerank);
       BeirDataset ds = dataset.load(null);
       RankerKind kind = rerank == null ? RankerKind.NONE : RerankOptions.kind(rerank);
       boolean reranking = kind != RankerKind.NONE;
@@ -81,9 +90,10 @@ public final class EvalCommand implements Runnable {
       // A ranking index keeps what the rankers need (query vectors, the retriever's depth).
       try (LanguageModel model = needsModel ? ranking.openModel(data.config()) : null;
           Workspace ws = new Workspace(data.config());
-          EvalIndex ei = reranking ? null : EvalIndex.build(ws, ds);
+          EvalIndex ei = reranking || solr ? null : EvalIndex.build(ws, ds);
+          SolrEvalIndex se = solr ? SolrEvalIndex.build(ws, ds, dataset.name()) : null;
           RankingIndex ri = reranking ? RankingIndex.build(ws, ds, dataset.name()) : null) {
-        PassageIndex index = reranking ? ri.data.index() : ei.index;
+        PassageStore index = solr ? se.store : reranking ? ri.data.index() : ei.index;
         HybridRetriever retriever =
             new HybridRetriever(index, ws.uncachedEmbedder(), ws.config().retrieval());
         ProgressBar bar = new ProgressBar("query ");

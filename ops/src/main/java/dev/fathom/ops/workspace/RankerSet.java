@@ -44,9 +44,9 @@ public final class RankerSet implements AutoCloseable {
   }
 
   /**
-   * Like {@link #RankerSet(LanguageModel, PassageIndex, Embedder, Path, int)}, fusion taking
-   * the BM25 and dense lists the retriever reporting to {@code recent} left (null: fusion searches
-   * the index again per question). Attention ranking needs {@code model} to be the in-JVM engine.
+   * Like {@link #RankerSet(LanguageModel, PassageIndex, Embedder, Path, int)}, fusion taking the
+   * BM25 and dense lists the retriever reporting to {@code recent} left (null: fusion searches the
+   * index again per question). Attention ranking needs {@code model} to be the in-JVM engine.
    */
   public RankerSet(
       LanguageModel model,

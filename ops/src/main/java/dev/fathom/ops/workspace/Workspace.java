@@ -68,6 +68,7 @@ public final class Workspace implements AutoCloseable {
 
   private BehaviorModule behaviors;
   private CompressorModel compressorModel; // the trained compressor's trees, loaded once
+  private IndexBackend backend; // fathom.index.backend; read on first use
 
   public Workspace(FathomConfig config) {
     this(config, SearchScope.DEFAULT);
@@ -217,6 +218,7 @@ public final class Workspace implements AutoCloseable {
   }
 
   public boolean indexExists() {
+    if (backend().solr()) return backend().solrStore(MiniLmModel.DIMENSION).passageCount() > 0;
     return PassageIndex.exists(indexDir());
   }
 
@@ -249,6 +251,14 @@ public final class Workspace implements AutoCloseable {
       IngestListener listener,
       dev.fathom.retrieval.access.AccessList defaultAcl,
       DocumentMetadata extra) {
+    if (backend().solr()) {
+      return new Ingestor(
+              backend().solrStore(MiniLmModel.DIMENSION),
+              embedder(),
+              config.ingest(),
+              Set.of(config.dataDir()))
+          .ingest(paths, listener, defaultAcl, extra);
+    }
     closeIndex();
     try (PassageIndex writable = PassageIndex.openForWriting(indexDir(), embeddingId())) {
       Ingestor ingestor =
@@ -259,12 +269,28 @@ public final class Workspace implements AutoCloseable {
 
   /**
    * The retriever over every collection of this data directory: a question's scope picks the
-   * collection and filter, and searches without one use {@link #home()}.
+   * collection and filter, and searches without one use {@link #home()}. On the Solr backend every
+   * collection name reads the one Solr collection configured (docs/scale-out.md).
    */
   public CollectionRetriever retriever() {
+    if (backend().solr()) {
+      // Fathom's fusion over Solr's two lists (SolrRetriever's method), as for the embedded index.
+      return new CollectionRetriever(
+          c -> backend().solrStore(MiniLmModel.DIMENSION),
+          embedder(),
+          config.retrieval(),
+          home,
+          recentSignals);
+    }
     readIndex(); // fail now, naming the collection, when it does not exist
     return new CollectionRetriever(
         this::readIndex, embedder(), config.retrieval(), home, recentSignals);
+  }
+
+  /** Where passages live: the embedded index or SolrCloud ({@code fathom.index.backend}). */
+  public synchronized IndexBackend backend() {
+    if (backend == null) backend = IndexBackend.from(config.raw());
+    return backend;
   }
 
   public ExtractiveCompressor compressor() {
@@ -451,6 +477,7 @@ public final class Workspace implements AutoCloseable {
           this::closeRankers,
           compressorModel,
           index,
+          backend,
           this::closeOthers,
           embedder == null ? model : embedder
         }) {
@@ -465,6 +492,7 @@ public final class Workspace implements AutoCloseable {
     behaviors = null;
     compressorModel = null;
     index = null;
+    backend = null;
     embedder = null;
     model = null;
     if (!errors.isEmpty()) throw errors.getFirst();

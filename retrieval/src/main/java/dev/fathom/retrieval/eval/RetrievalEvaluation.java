@@ -5,7 +5,7 @@ import dev.fathom.retrieval.Passage;
 import dev.fathom.retrieval.SearchMode;
 import dev.fathom.retrieval.embed.Embedder;
 import dev.fathom.retrieval.index.FileRecord;
-import dev.fathom.retrieval.index.PassageIndex;
+import dev.fathom.retrieval.index.PassageStore;
 import dev.fathom.retrieval.search.Retriever;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -36,7 +36,7 @@ public final class RetrievalEvaluation {
    * @param progress told the number of documents indexed so far
    */
   public static void index(
-      BeirDataset dataset, PassageIndex index, Embedder embedder, int batch, IntConsumer progress) {
+      BeirDataset dataset, PassageStore index, Embedder embedder, int batch, IntConsumer progress) {
     List<BeirDataset.CorpusDoc> docs = dataset.corpus();
     for (int from = 0; from < docs.size(); from += batch) {
       List<BeirDataset.CorpusDoc> part = docs.subList(from, Math.min(docs.size(), from + batch));

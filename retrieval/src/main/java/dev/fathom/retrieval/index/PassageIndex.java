@@ -61,7 +61,7 @@ import org.apache.lucene.store.FSDirectory;
  * #appliedOffsets()} reads them back on open, empty for a new (or deleted) index, so the stream
  * consumer can seek there and rebuild whatever the index lacks.
  */
-public final class PassageIndex implements AutoCloseable {
+public final class PassageIndex implements PassageStore, AutoCloseable {
 
   /** Largest number of query terms sent to BM25 (Lucene refuses more than 1024 clauses). */
   private static final int MAX_QUERY_TERMS = 1000;
@@ -159,6 +159,7 @@ public final class PassageIndex implements AutoCloseable {
    * Replaces everything indexed for {@code record.source()} with {@code passages}, each carrying
    * {@code record.acl()}. Not visible to other processes until {@link #commit()}.
    */
+  @Override
   public void replaceSource(FileRecord record, List<Passage> passages, List<float[]> vectors) {
     requireWritable();
     if (passages.size() != vectors.size()) {
@@ -177,6 +178,7 @@ public final class PassageIndex implements AutoCloseable {
   }
 
   /** Removes a source and its passages. */
+  @Override
   public void deleteSource(String source) {
     requireWritable();
     try {
@@ -190,6 +192,7 @@ public final class PassageIndex implements AutoCloseable {
    * Makes all changes durable and visible; records the format and embedding model, and keeps the
    * stream offsets of the previous commit.
    */
+  @Override
   public void commit() {
     commit(Map.of());
   }
@@ -241,6 +244,7 @@ public final class PassageIndex implements AutoCloseable {
   // ---------------------------------------------------------------- reading
 
   /** All source records, by source. */
+  @Override
   public Map<String, FileRecord> fileRecords() {
     return withSearcher(
         s -> {
@@ -301,6 +305,7 @@ public final class PassageIndex implements AutoCloseable {
   }
 
   /** Number of passages searchable now. */
+  @Override
   public int passageCount() {
     return withSearcher(s -> s.count(new TermQuery(new Term(KIND, KIND_PASSAGE))));
   }
@@ -333,6 +338,7 @@ public final class PassageIndex implements AutoCloseable {
    * query syntax. The access filter is a non-scoring {@code FILTER} clause of the same query, so
    * scores are unchanged and the top {@code n} is taken over permitted passages only.
    */
+  @Override
   public List<ScoredPassage> bm25(String text, int n, Principal caller) {
     return bm25(text, n, caller, SearchFilter.NONE);
   }
@@ -367,6 +373,7 @@ public final class PassageIndex implements AutoCloseable {
    * very selective), so the result is the n nearest permitted passages — not a post-filtered,
    * shorter list.
    */
+  @Override
   public List<ScoredPassage> knn(float[] vector, int n, Principal caller) {
     return knn(vector, n, caller, SearchFilter.NONE);
   }

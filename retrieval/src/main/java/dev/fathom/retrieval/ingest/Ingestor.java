@@ -5,7 +5,7 @@ import dev.fathom.retrieval.access.AccessList;
 import dev.fathom.retrieval.access.AccessLists;
 import dev.fathom.retrieval.embed.Embedder;
 import dev.fathom.retrieval.index.FileRecord;
-import dev.fathom.retrieval.index.PassageIndex;
+import dev.fathom.retrieval.index.PassageStore;
 import dev.fathom.retrieval.meta.DocumentMetadata;
 import dev.fathom.retrieval.parse.DocumentParsers;
 import dev.fathom.retrieval.parse.ParsedDocument;
@@ -29,7 +29,8 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Incremental ingest of files and directories into a {@link PassageIndex}.
+ * Incremental ingest of files and directories into a {@link PassageStore} (the embedded Lucene
+ * index or SolrCloud).
  *
  * <ul>
  *   <li>Unchanged files (same SHA-256 as recorded in the index) are skipped.
@@ -70,7 +71,7 @@ public final class Ingestor {
     }
   }
 
-  private final PassageIndex index;
+  private final PassageStore index;
   private final Embedder embedder;
   private final Settings settings;
   private final Set<Path> excluded;
@@ -79,7 +80,7 @@ public final class Ingestor {
    * @param excluded directories never descended into (the data directory, so Fathom does not index
    *     its own index)
    */
-  public Ingestor(PassageIndex index, Embedder embedder, Settings settings, Set<Path> excluded) {
+  public Ingestor(PassageStore index, Embedder embedder, Settings settings, Set<Path> excluded) {
     this.index = index;
     this.embedder = embedder;
     this.settings = settings;

@@ -6,6 +6,7 @@ import dev.fathom.retrieval.access.Principal;
 import dev.fathom.retrieval.collection.CollectionName;
 import dev.fathom.retrieval.embed.Embedder;
 import dev.fathom.retrieval.index.PassageIndex;
+import dev.fathom.retrieval.index.PassageStore;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
@@ -18,7 +19,7 @@ import java.util.function.Function;
  */
 public final class CollectionRetriever implements Retriever {
 
-  private final Function<CollectionName, PassageIndex> indexes;
+  private final Function<CollectionName, ? extends PassageStore> indexes;
   private final Embedder embedder;
   private final HybridRetriever.Settings settings;
   private final SearchScope home;
@@ -30,7 +31,7 @@ public final class CollectionRetriever implements Retriever {
    *     exist
    */
   public CollectionRetriever(
-      Function<CollectionName, PassageIndex> indexes,
+      Function<CollectionName, ? extends PassageStore> indexes,
       Embedder embedder,
       HybridRetriever.Settings settings,
       SearchScope home) {
@@ -39,7 +40,7 @@ public final class CollectionRetriever implements Retriever {
 
   /** Like the four-argument constructor, each search telling {@code listener} its two lists. */
   public CollectionRetriever(
-      Function<CollectionName, PassageIndex> indexes,
+      Function<CollectionName, ? extends PassageStore> indexes,
       Embedder embedder,
       HybridRetriever.Settings settings,
       SearchScope home,

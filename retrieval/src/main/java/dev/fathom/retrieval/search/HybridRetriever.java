@@ -6,7 +6,7 @@ import dev.fathom.retrieval.SearchMode;
 import dev.fathom.retrieval.access.Principal;
 import dev.fathom.retrieval.embed.Embedder;
 import dev.fathom.retrieval.filter.SearchFilter;
-import dev.fathom.retrieval.index.PassageIndex;
+import dev.fathom.retrieval.index.PassageStore;
 import dev.fathom.retrieval.index.ScoredPassage;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -74,18 +74,18 @@ public final class HybridRetriever implements Retriever {
     ListsListener NONE = (query, hits, bm25, dense) -> {};
   }
 
-  private final PassageIndex index;
+  private final PassageStore index;
   private final Embedder embedder;
   private final Settings settings;
   private final ListsListener listener;
 
-  public HybridRetriever(PassageIndex index, Embedder embedder, Settings settings) {
+  public HybridRetriever(PassageStore index, Embedder embedder, Settings settings) {
     this(index, embedder, settings, ListsListener.NONE);
   }
 
-  /** Like {@link #HybridRetriever(PassageIndex, Embedder, Settings)}, telling {@code listener}. */
+  /** Like {@link #HybridRetriever(PassageStore, Embedder, Settings)}, telling {@code listener}. */
   public HybridRetriever(
-      PassageIndex index, Embedder embedder, Settings settings, ListsListener listener) {
+      PassageStore index, Embedder embedder, Settings settings, ListsListener listener) {
     this.index = index;
     this.embedder = embedder;
     this.settings = settings;

@@ -1,0 +1,74 @@
+package dev.fathom.retrieval.solr;
+
+import dev.fathom.retrieval.index.IndexUnavailableException;
+import java.io.IOException;
+import java.util.List;
+import org.apache.solr.client.solrj.SolrClient;
+import org.apache.solr.client.solrj.SolrServerException;
+import org.apache.solr.client.solrj.impl.CloudSolrClient;
+import org.apache.solr.client.solrj.request.CollectionAdminRequest;
+import org.apache.solr.client.solrj.request.ConfigSetAdminRequest;
+import org.apache.solr.common.util.ContentStreamBase;
+
+/**
+ * Creates on first use what Fathom needs on a SolrCloud cluster: the configset (uploaded through
+ * the Configsets API) and the collection ({@code shards × replicas}). Existing ones are left as
+ * they are, so an operator may create the collection beforehand with other shard counts or
+ * placement.
+ */
+public final class SolrCollections {
+  private SolrCollections() {}
+
+  /** A SolrCloud client that discovers the cluster from {@code settings.urls()} over HTTP. */
+  public static CloudSolrClient client(SolrSettings settings) {
+    return new CloudSolrClient.Builder(settings.urls()).build();
+  }
+
+  /**
+   * Makes sure {@code collection} exists with Fathom's configset for vectors of {@code dimension};
+   * returns once every replica of a new collection is active.
+   */
+  public static void ensure(
+      SolrClient client, SolrSettings settings, String collection, int dimension) {
+    String configset = SolrConfigset.name(dimension);
+    try {
+      List<String> sets = new ConfigSetAdminRequest.List().process(client).getConfigSets();
+      if (!sets.contains(configset)) {
+        ContentStreamBase.ByteArrayStream zip =
+            new ContentStreamBase.ByteArrayStream(SolrConfigset.zip(dimension), configset + ".zip");
+        zip.setContentType("application/zip");
+        new ConfigSetAdminRequest.Upload()
+            .setConfigSetName(configset)
+            .setUploadStream(zip)
+            .process(client);
+      }
+      List<String> collections = CollectionAdminRequest.listCollections(client);
+      if (!collections.contains(collection)) {
+        CollectionAdminRequest.Create create =
+            CollectionAdminRequest.createCollection(
+                collection, configset, settings.shards(), settings.replicas());
+        create.setWaitForFinalState(true);
+        create.process(client);
+      }
+    } catch (SolrServerException | IOException | RuntimeException e) {
+      throw new IndexUnavailableException(
+          "cannot prepare Solr collection '"
+              + collection
+              + "' at "
+              + settings.urls()
+              + " (is SolrCloud running and reachable?): "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /** Deletes {@code collection} (a temporary evaluation collection); its configset stays. */
+  public static void drop(SolrClient client, String collection) {
+    try {
+      CollectionAdminRequest.deleteCollection(collection).process(client);
+    } catch (SolrServerException | IOException | RuntimeException e) {
+      throw new IndexUnavailableException(
+          "cannot delete Solr collection '" + collection + "': " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,210 @@
+package dev.fathom.retrieval.solr;
+
+import dev.fathom.retrieval.Passage;
+import dev.fathom.retrieval.access.Principal;
+import dev.fathom.retrieval.index.FileRecord;
+import dev.fathom.retrieval.index.IndexUnavailableException;
+import dev.fathom.retrieval.index.PassageStore;
+import dev.fathom.retrieval.index.ScoredPassage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.solr.client.solrj.SolrClient;
+import org.apache.solr.client.solrj.SolrServerException;
+import org.apache.solr.client.solrj.response.QueryResponse;
+import org.apache.solr.common.SolrDocument;
+import org.apache.solr.common.SolrInputDocument;
+import org.apache.solr.common.params.CursorMarkParams;
+import org.apache.solr.common.params.ModifiableSolrParams;
+
+/**
+ * Passages on SolrCloud, with the embedded index's semantics (see {@link PassageStore}): BM25 over
+ * {@code contents} (title + text, English analysis), HNSW kNN over {@code vector} (cosine, which on
+ * Fathom's unit-length embeddings scores exactly like the embedded index's dot product), and the
+ * access list as a filter query, which Solr applies inside BM25 and as the kNN pre-filter.
+ *
+ * <p>BM25 is analysed here, with the same Lucene {@link EnglishAnalyzer} the embedded index uses,
+ * and sent as a disjunction of exact {@code {!term}} queries: Solr's query parsers would re-analyse
+ * (Porter stemming is not idempotent) and keep duplicate terms, both of which change scores. With
+ * the configset's {@code ExactStatsCache}, scores across shards equal those of one index.
+ */
+public final class SolrPassageStore implements PassageStore {
+  private static final int MAX_QUERY_TERMS = 1000;
+  private static final String FL = "id,source,title,text,start,end,score";
+
+  private final SolrClient client;
+  private final String collection;
+  private static final int FLUSH_SOURCES = 500; // under Solr's 1024 boolean clauses
+  private final Analyzer analyzer = new EnglishAnalyzer();
+  private final Map<String, List<SolrInputDocument>> pending = new LinkedHashMap<>();
+
+  /** A store over an existing {@code collection} (see {@link SolrCollections#ensure}). */
+  public SolrPassageStore(SolrClient client, String collection) {
+    this.client = client;
+    this.collection = collection;
+  }
+
+  public String collection() {
+    return collection;
+  }
+
+  // ---------------------------------------------------------------- writing
+
+  /**
+   * Buffered until {@link #commit()} or {@value #FLUSH_SOURCES} sources: then one delete-by-query
+   * for all of them and one add. Solr's delete-by-query is costly per request (it is sent to every
+   * shard and orders itself against concurrent updates), so one per source would dominate ingest.
+   */
+  @Override
+  public synchronized void replaceSource(
+      FileRecord record, List<Passage> passages, List<float[]> vectors) {
+    if (passages.size() != vectors.size()) {
+      throw new IllegalArgumentException(
+          passages.size() + " passages but " + vectors.size() + " vectors");
+    }
+    List<SolrInputDocument> docs = new ArrayList<>(passages.size() + 1);
+    for (int i = 0; i < passages.size(); i++) {
+      docs.add(SolrDocuments.passage(passages.get(i), vectors.get(i), record.acl()));
+    }
+    docs.add(SolrDocuments.file(record));
+    pending.put(record.source(), docs); // a second replace of one source supersedes the first
+    if (pending.size() >= FLUSH_SOURCES) flush();
+  }
+
+  @Override
+  public synchronized void deleteSource(String source) {
+    pending.put(source, List.of());
+    if (pending.size() >= FLUSH_SOURCES) flush();
+  }
+
+  /** A hard commit that opens a new searcher on every replica: durable and visible on return. */
+  @Override
+  public synchronized void commit() {
+    flush();
+    call("commit", () -> client.commit(collection, true, true));
+  }
+
+  private void flush() {
+    if (pending.isEmpty()) return;
+    List<SolrInputDocument> docs = new ArrayList<>();
+    for (List<SolrInputDocument> d : pending.values()) docs.addAll(d);
+    String delete = SolrDocuments.sourcesQuery(pending.keySet());
+    call(
+        "write " + pending.size() + " sources",
+        () -> {
+          client.deleteByQuery(collection, delete);
+          return docs.isEmpty() ? null : client.add(collection, docs);
+        });
+    pending.clear();
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  /** Pages through every source record with a cursor (deep paging that stays cheap). */
+  @Override
+  public Map<String, FileRecord> fileRecords() {
+    Map<String, FileRecord> out = new HashMap<>();
+    String cursor = CursorMarkParams.CURSOR_MARK_START;
+    while (true) {
+      ModifiableSolrParams p = new ModifiableSolrParams();
+      p.set("q", "{!term f=kind}" + SolrDocuments.KIND_FILE);
+      p.set("fl", "source,root,sha256,passages,acl");
+      p.set("rows", 1000);
+      p.set("sort", "id asc");
+      p.set(CursorMarkParams.CURSOR_MARK_PARAM, cursor);
+      QueryResponse r = query(p);
+      for (SolrDocument d : r.getResults()) {
+        FileRecord f = SolrDocuments.fileRecord(d);
+        out.put(f.source(), f);
+      }
+      String next = r.getNextCursorMark();
+      if (next == null || next.equals(cursor)) return out;
+      cursor = next;
+    }
+  }
+
+  @Override
+  public int passageCount() {
+    ModifiableSolrParams p = new ModifiableSolrParams();
+    p.set("q", "{!term f=kind}" + SolrDocuments.KIND_PASSAGE);
+    p.set("rows", 0);
+    return Math.toIntExact(query(p).getResults().getNumFound());
+  }
+
+  @Override
+  public List<ScoredPassage> bm25(String text, int n, Principal caller) {
+    Set<String> terms = analyse(text);
+    if (terms.isEmpty()) return List.of();
+    ModifiableSolrParams p = searchParams(n, caller);
+    StringBuilder q = new StringBuilder("{!bool");
+    int i = 0;
+    for (String t : terms) {
+      q.append(" should=$t").append(i);
+      p.set("t" + i++, "{!term f=contents}" + t);
+    }
+    p.set("q", q.append('}').toString());
+    return SolrDocuments.passages(query(p).getResults());
+  }
+
+  @Override
+  public List<ScoredPassage> knn(float[] vector, int n, Principal caller) {
+    ModifiableSolrParams p = searchParams(n, caller);
+    StringBuilder v = new StringBuilder("{!knn f=vector topK=").append(n).append("}[");
+    for (int i = 0; i < vector.length; i++) v.append(i == 0 ? "" : ",").append(vector[i]);
+    p.set("q", v.append(']').toString());
+    return SolrDocuments.passages(query(p).getResults());
+  }
+
+  private static ModifiableSolrParams searchParams(int n, Principal caller) {
+    if (n < 1) throw new IllegalArgumentException("n must be positive, got " + n);
+    ModifiableSolrParams p = new ModifiableSolrParams();
+    p.set("rows", n);
+    p.set("fl", FL);
+    p.add("fq", "{!term f=kind}" + SolrDocuments.KIND_PASSAGE);
+    if (!caller.unrestricted()) {
+      p.add("fq", "{!terms f=acl separator=\" \"}" + String.join(" ", caller.accessTokens()));
+    }
+    return p;
+  }
+
+  private Set<String> analyse(String text) {
+    Set<String> terms = new LinkedHashSet<>();
+    try (TokenStream ts = analyzer.tokenStream("contents", text)) {
+      CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+      ts.reset();
+      while (ts.incrementToken() && terms.size() < MAX_QUERY_TERMS) terms.add(term.toString());
+      ts.end();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return terms;
+  }
+
+  private QueryResponse query(ModifiableSolrParams p) {
+    return call("search", () -> client.query(collection, p));
+  }
+
+  private interface SolrCall<T> {
+    T run() throws SolrServerException, IOException;
+  }
+
+  private <T> T call(String what, SolrCall<T> work) {
+    try {
+      return work.run();
+    } catch (SolrServerException | IOException | RuntimeException e) {
+      if (e instanceof IllegalArgumentException iae) throw iae;
+      throw new IndexUnavailableException(
+          "Solr collection '" + collection + "' failed to " + what + ": " + e.getMessage(), e);
+    }
+  }
+}
