@@ -49,6 +49,7 @@ public final class FathomPipeline extends AbstractBehavior<FathomPipeline.Comman
   private final StageRefs stages;
   private final RankingStage ranking;
   private final Duration questionTimeout;
+  private final RelevanceScale relevance;
   private long questionsStarted;
 
   public static Behavior<Command> create(
@@ -142,6 +143,7 @@ public final class FathomPipeline extends AbstractBehavior<FathomPipeline.Comman
                 new RankingStage(
                     spawnStage(context, "ranker", rankingSettings.parallelism(), rankerStage),
                     rankingSettings.timeout()),
+                retriever::relevance,
                 settings.questionTimeout()));
   }
 
@@ -149,10 +151,12 @@ public final class FathomPipeline extends AbstractBehavior<FathomPipeline.Comman
       ActorContext<Command> context,
       StageRefs stages,
       RankingStage ranking,
+      RelevanceScale relevance,
       Duration questionTimeout) {
     super(context);
     this.stages = stages;
     this.ranking = ranking;
+    this.relevance = relevance;
     this.questionTimeout = questionTimeout;
   }
 
@@ -165,7 +169,7 @@ public final class FathomPipeline extends AbstractBehavior<FathomPipeline.Comman
     getContext()
         .spawn(
             QuestionCoordinator.create(
-                m.question(), m.stream(), stages, ranking, questionTimeout, m.replyTo()),
+                m.question(), m.stream(), stages, ranking, relevance, questionTimeout, m.replyTo()),
             childName(m.question().requestId()));
     return this;
   }

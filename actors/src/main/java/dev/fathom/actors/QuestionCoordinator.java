@@ -108,6 +108,9 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
   private Evidence evidence;
   private BehaviorLibrary.Offer offer = BehaviorLibrary.Offer.NONE;
   private Answer firstAnswer; // set while self-improving
+  private final RelevanceScale relevanceScale;
+  private List<Hit> retrieved = List.of();
+  private Map<String, Double> relevance = Map.of();
   private long stageStartNanos;
 
   public static Behavior<Command> create(
@@ -137,7 +140,24 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
       RankingStage ranking,
       Duration timeout,
       ActorRef<QuestionResult> replyTo) {
+    return create(question, stream, stages, ranking, RelevanceScale.NONE, timeout, replyTo);
+  }
+
+  /**
+   * Like {@link #create(Question, TokenListener, StageRefs, RankingStage, Duration, ActorRef)},
+   * putting the retrieved hits on {@code relevance}'s 0–1 scale so the answer's citations carry the
+   * relevance {@code fathom search} shows ({@link Answer#scores()}).
+   */
+  public static Behavior<Command> create(
+      Question question,
+      TokenListener stream,
+      StageRefs stages,
+      RankingStage ranking,
+      RelevanceScale relevance,
+      Duration timeout,
+      ActorRef<QuestionResult> replyTo) {
     Objects.requireNonNull(question, "question");
+    Objects.requireNonNull(relevance, "relevance");
     Objects.requireNonNull(stream, "stream");
     Objects.requireNonNull(stages, "stages");
     Objects.requireNonNull(replyTo, "replyTo");
@@ -149,7 +169,8 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
             Behaviors.withTimers(
                 timers ->
                     new QuestionCoordinator(
-                        context, timers, question, stream, stages, ranking, timeout, replyTo)));
+                        context, timers, question, stream, stages, ranking, relevance, timeout,
+                        replyTo)));
   }
 
   private QuestionCoordinator(
@@ -159,10 +180,12 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
       TokenListener stream,
       StageRefs stages,
       RankingStage ranking,
+      RelevanceScale relevanceScale,
       Duration timeout,
       ActorRef<QuestionResult> replyTo) {
     super(context);
     this.ranking = ranking;
+    this.relevanceScale = relevanceScale;
     this.question = question;
     this.stream = stream;
     this.stages = stages;
@@ -202,6 +225,9 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
   }
 
   private Behavior<Command> onRetrieved(Retrieved m) {
+    // The relevance is the retrieval's: a ranker reorders hits, it does not rescore on this scale.
+    retrieved = m.hits();
+    relevance = relevanceScale.of(m.hits(), question.mode());
     RankerKind kind = question.rerank();
     if (kind == RankerKind.NONE) return compress(m.hits());
     if (ranking == null) {
@@ -420,7 +446,9 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
   private Answer withTimings(Answer answer) {
     endStage();
     timingsMs.put(TOTAL, millisSince(startNanos));
-    return answer.withTimings(timingsMs);
+    return answer
+        .withTimings(timingsMs)
+        .withScores(CitationScores.of(answer.citations(), retrieved, relevance));
   }
 
   private QuestionResult timedOut() {

@@ -3,9 +3,17 @@ package dev.fathom.actors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fathom.answer.Answer;
+import dev.fathom.answer.CitedScore;
+import dev.fathom.drafters.lm.TokenListener;
+import dev.fathom.retrieval.Hit;
+import dev.fathom.retrieval.Passage;
 import dev.fathom.retrieval.SearchMode;
+import dev.fathom.retrieval.search.HybridRetriever;
+import dev.fathom.retrieval.search.Relevance;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -69,6 +77,40 @@ class QuestionCoordinatorTest {
             .sum();
     assertTrue(answered.answer().timingsMs().get("total") >= stagesSum - 1);
     result.expectTerminated(coordinator);
+  }
+
+  @Test
+  void theAnswersCitationsCarryTheRelevanceSearchShowsForTheirPassages() {
+    Question question = new Question("q-rel", "What colour is the sky?", SearchMode.BM25, 3);
+    RelevanceScale scale =
+        (hits, mode) -> Relevance.of(hits, mode, HybridRetriever.Settings.defaults());
+    testKit.spawn(
+        QuestionCoordinator.create(
+            question,
+            TokenListener.NONE,
+            stages,
+            null,
+            scale,
+            Duration.ofSeconds(5),
+            result.ref()));
+    Passage other = new Passage("other#0", "other", "Other", "Grass is green.", 0, 15);
+    List<Hit> hits = List.of(new Hit(other, 4.0f, 1), new Hit(Fakes.PASSAGE, 3.0f, 2));
+    retriever
+        .expectMessageClass(RetrieverActor.Search.class)
+        .replyTo()
+        .tell(StatusReply.success(hits));
+    compressor
+        .expectMessageClass(CompressorActor.Compress.class)
+        .replyTo()
+        .tell(StatusReply.success(Fakes.evidence(question.text(), Fakes.PASSAGE)));
+    answerer
+        .expectMessageClass(AnswererActor.Compose.class)
+        .replyTo()
+        .tell(StatusReply.success(Fakes.answer(question.text(), Fakes.PASSAGE)));
+
+    Answer answer = result.expectMessageClass(QuestionResult.Answered.class).answer();
+    // BM25: the cited passage's score over the best hit's, as fathom search shows it.
+    assertEquals(Map.of(1, new CitedScore(0.75, 3.0)), answer.scores());
   }
 
   @Test

@@ -2,11 +2,13 @@ package dev.fathom.ops.cli;
 
 import dev.fathom.answer.Answer;
 import dev.fathom.answer.Citation;
+import dev.fathom.answer.CitedScore;
 import dev.fathom.ops.json.CitationGroups;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -21,16 +23,29 @@ final class SourceLines {
   static void printAnswer(Answer a, PrintStream out) {
     CitationGroups.Grouped g = CitationGroups.group(a.text(), a.citations());
     out.println(g.text());
-    print(g.sources(), out);
+    print(g.sources(), a.scores(), out);
   }
 
   /** The sources of {@code citations}, grouped by document. */
   static void print(List<CitationGroups.Source> sources, PrintStream out) {
+    print(sources, Map.of(), out);
+  }
+
+  /**
+   * Like {@link #print(List, PrintStream)}, each document with the relevance of its best cited
+   * passage ({@code scores}: citation number → retrieval score) where it has one.
+   */
+  static void print(
+      List<CitationGroups.Source> sources, Map<Integer, CitedScore> scores, PrintStream out) {
     if (sources.isEmpty()) return;
     out.println();
     out.println("Sources:");
     for (CitationGroups.Source s : sources) {
-      out.println("[" + s.n() + "] " + Sources.display(s.source()) + " \u2014 " + s.title());
+      CitedScore best = CitationGroups.best(s, scores);
+      String relevance =
+          best == null ? "" : String.format(Locale.ROOT, " (relevance %.2f)", best.relevance());
+      out.println(
+          "[" + s.n() + "] " + Sources.display(s.source()) + " \u2014 " + s.title() + relevance);
       out.println("    " + passages(s.passages().size()) + CitationGroups.ranges(s));
     }
   }

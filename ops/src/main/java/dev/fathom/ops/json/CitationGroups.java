@@ -1,6 +1,7 @@
 package dev.fathom.ops.json;
 
 import dev.fathom.answer.Citation;
+import dev.fathom.answer.CitedScore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,6 +49,20 @@ public final class CitationGroups {
     }
     m.appendTail(out);
     return new Grouped(REPEATED.matcher(out).replaceAll("$1"), sources);
+  }
+
+  /**
+   * The score of a source: that of its best cited passage ({@code scores}: citation number →
+   * retrieval score, {@link dev.fathom.answer.Answer#scores()}); null when none of its passages has
+   * one.
+   */
+  public static CitedScore best(Source s, Map<Integer, CitedScore> scores) {
+    CitedScore best = null;
+    for (Citation c : s.passages()) {
+      CitedScore cs = scores.get(c.n());
+      if (cs != null && (best == null || cs.relevance() > best.relevance())) best = cs;
+    }
+    return best;
   }
 
   /** The character ranges of a source's passages, as {@code 120-480, 900-1300}. */

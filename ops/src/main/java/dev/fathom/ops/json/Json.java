@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.fathom.answer.Answer;
 import dev.fathom.answer.Citation;
+import dev.fathom.answer.CitedScore;
 import dev.fathom.retrieval.Hit;
 import dev.fathom.retrieval.SearchMode;
 import java.util.ArrayList;
@@ -41,12 +42,16 @@ public final class Json {
   }
 
   /**
-   * {@code {"question", "answer", "sources":[{"n","source","path","title","passages":[{"start",
-   * "end","passage"}]}], "citations":[{"n","source_n","source","path","title","start","end",
-   * "passage"}], "timings_ms":{...}}}, and {@code "behaviors":{"offered":[...],"cited":[...]}} when
-   * the handbook offered behaviors. The answer's {@code [n]} markers are the documents' numbers
-   * ({@code sources[].n}, {@link CitationGroups}); {@code citations} keeps one entry per passage,
-   * {@code source_n} naming its document. {@code path} is the source as the text output shows it.
+   * {@code {"question", "answer", "sources":[{"n","source","path","title","relevance","score",
+   * "passages":[{"start","end","passage"}]}],
+   * "citations":[{"n","source_n","source","path","title","start","end", "passage"}],
+   * "timings_ms":{...}}}, and {@code "behaviors":{"offered":[...],"cited":[...]}} when the handbook
+   * offered behaviors. The answer's {@code [n]} markers are the documents' numbers ({@code
+   * sources[].n}, {@link CitationGroups}); {@code citations} keeps one entry per passage, {@code
+   * source_n} naming its document. {@code path} is the source as the text output shows it. A
+   * source's {@code relevance} is the 0–1 relevance {@code fathom search} shows for its best cited
+   * passage and {@code score} that passage's raw retrieval score; both null when the retrieval left
+   * none (a retriever without a 0–1 scale, or an answer not from the pipeline).
    */
   public static Map<String, Object> answer(Answer a) {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -61,6 +66,9 @@ public final class Json {
       gm.put("source", g.source());
       gm.put("path", SourcePaths.display(g.source()));
       gm.put("title", g.title());
+      CitedScore best = CitationGroups.best(g, a.scores());
+      gm.put("relevance", best == null ? null : best.relevance());
+      gm.put("score", best == null ? null : best.score());
       List<Map<String, Object>> ps = new ArrayList<>();
       for (Citation c : g.passages()) {
         sourceOf.put(c.n(), g.n());

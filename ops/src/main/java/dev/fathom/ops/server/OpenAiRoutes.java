@@ -12,6 +12,8 @@ import dev.fathom.drafters.lm.TokenListener;
 import dev.fathom.ops.intake.QuestionIntake;
 import dev.fathom.ops.intake.StrictJson;
 import dev.fathom.retrieval.access.Principal;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -170,7 +172,23 @@ final class OpenAiRoutes {
                     null,
                     "unsupported_media_type"));
           }
-          return entity(Unmarshaller.entityToByteArray(), inner);
+          if (metrics == null) return entity(Unmarshaller.entityToByteArray(), inner);
+          // As for /v1/ask: the caller's W3C trace context is current while inner runs, so the
+          // question takes it as its parent (QuestionClock.start()).
+          Context trace =
+              metrics
+                  .observability()
+                  .traces()
+                  .extract(
+                      request.getHeader("traceparent").map(h -> h.value()).orElse(null),
+                      request.getHeader("tracestate").map(h -> h.value()).orElse(null));
+          return entity(
+              Unmarshaller.entityToByteArray(),
+              bytes -> {
+                try (Scope scope = trace.makeCurrent()) {
+                  return inner.apply(bytes);
+                }
+              });
         });
   }
 
@@ -188,16 +206,26 @@ final class OpenAiRoutes {
     SessionRoutes s = sessions;
     if (s != null && ChatHistory.hasHistory(r.messages())) {
       // Earlier turns: search the last question rewritten with them, as a session turn does.
+      // The rewrite and the answer after it run on other threads: the caller's trace context
+      // (made current by HttpApi from its traceparent) goes with them, so fathom.question stays
+      // a child of the caller's span (QuestionClock.start() reads Context.current()).
+      Context trace = Context.current();
       return onSuccess(
           CompletableFuture.supplyAsync(
-              () -> ChatHistory.rewrite(r.messages(), s.rewriter(), caller, req.question().scope()),
+              trace.wrapSupplier(
+                  () ->
+                      ChatHistory.rewrite(
+                          r.messages(), s.rewriter(), caller, req.question().scope())),
               blocking),
-          rw ->
-              answer(
+          rw -> {
+            try (Scope scope = trace.makeCurrent()) {
+              return answer(
                   r,
                   choice,
                   new QuestionIntake.Accepted(
-                      req.question().withSearchQuery(rw.query()), req.sessionId(), req.stream())));
+                      req.question().withSearchQuery(rw.query()), req.sessionId(), req.stream()));
+            }
+          });
     }
     return answer(r, choice, req);
   }

@@ -111,6 +111,10 @@ class CollectionsCliIT {
       assertTrue(seen.add(s.get("source").asText()), "one number per document: " + j);
       assertTrue(s.get("passages").size() >= 1);
       assertEquals(s.get("n").asInt(), seen.size());
+      // The search relevance of the source's best cited passage, with the raw score beside it.
+      double rel = s.get("relevance").asDouble(-1);
+      assertTrue(rel > 0 && rel <= 1, "relevance of a cited source: " + s);
+      assertTrue(s.get("score").isNumber(), "raw retrieval score kept: " + s);
     }
     int maxMarker = 0;
     var m = java.util.regex.Pattern.compile("\\[(\\d+)]").matcher(j.get("answer").asText());
@@ -122,6 +126,7 @@ class CollectionsCliIT {
     String path = sources.get(0).get("path").asText();
     assertTrue(
         text.out().contains("[1] " + path + " \u2014 "), "same path in text and JSON: " + text);
+    assertTrue(text.out().contains(" (relevance "), "the Sources list shows relevance: " + text);
 
     Cli.Result search = fathom("search", "--json", "lease end");
     JsonNode hit = JSON.readTree(search.out()).get("hits").get(0);

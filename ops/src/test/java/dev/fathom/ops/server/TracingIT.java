@@ -181,6 +181,35 @@ class TracingIT {
   }
 
   @Test
+  void aChatWithEarlierTurnsStaysAChildOfTheRequestsTraceparent() throws Exception {
+    // Earlier turns make the route rewrite the question on another thread before it asks.
+    String trace = "5cf92f3577b34da6a3ce929d0e0e4737";
+    String callerSpan = "01f067aa0ba902b8";
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:" + server.httpPort() + "/v1/chat/completions"))
+                    .header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + KEY)
+                    .header("traceparent", "00-" + trace + "-" + callerSpan + "-01")
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            "{\"messages\":["
+                                + "{\"role\":\"user\",\"content\":\"Tell me about the Eiffel"
+                                + " Tower.\"},"
+                                + "{\"role\":\"assistant\",\"content\":\"It is in Paris.\"},"
+                                + "{\"role\":\"user\",\"content\":\"How tall is it?\"}]}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    server.metrics().observability().traces().flush();
+    var question = named(awaitSpans(trace, 2), "fathom.question");
+    assertEquals(callerSpan, hex(question.getParentSpanId()));
+  }
+
+  @Test
   void metricsShowStageHistogramsThatCountQuestionsAndTheBinders() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     String before = metrics(http);

@@ -8,6 +8,7 @@ import dev.fathom.retrieval.embed.Embedder;
 import dev.fathom.retrieval.index.PassageIndex;
 import dev.fathom.retrieval.index.PassageStore;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -60,6 +61,12 @@ public final class CollectionRetriever implements Retriever {
   /** The scope of the searches that name none. */
   public SearchScope home() {
     return home;
+  }
+
+  /** The relevance {@code fathom search} shows, on this retriever's RRF settings. */
+  @Override
+  public Map<String, Double> relevance(List<Hit> hits, SearchMode mode) {
+    return Relevance.of(hits, mode, settings);
   }
 
   @Override

@@ -92,6 +92,12 @@ public final class HybridRetriever implements Retriever {
     this.listener = Objects.requireNonNull(listener, "listener");
   }
 
+  /** The relevance {@code fathom search} shows, on this retriever's RRF settings. */
+  @Override
+  public Map<String, Double> relevance(List<Hit> hits, SearchMode mode) {
+    return Relevance.of(hits, mode, settings);
+  }
+
   @Override
   public List<Hit> search(String query, SearchMode mode, int k) {
     return search(query, mode, k, Principal.owner());

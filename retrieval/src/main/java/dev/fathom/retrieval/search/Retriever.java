@@ -4,6 +4,7 @@ import dev.fathom.retrieval.Hit;
 import dev.fathom.retrieval.SearchMode;
 import dev.fathom.retrieval.access.Principal;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The retrieval stage: ranked passages for a query. Implementations are thread-safe.
@@ -63,6 +64,15 @@ public interface Retriever {
               + scope.collection());
     }
     return search(query, mode, k, caller);
+  }
+
+  /**
+   * Passage id → the 0–1 relevance people see for {@code hits} of this retriever in {@code mode}
+   * ({@link Relevance}). Empty by default: only a retriever that knows how its scores were made
+   * (its RRF weights and k) can put them on that scale.
+   */
+  default Map<String, Double> relevance(List<Hit> hits, SearchMode mode) {
+    return Map.of();
   }
 
   private void requireOwner(Principal caller) {
