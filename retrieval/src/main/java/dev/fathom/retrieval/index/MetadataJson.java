@@ -7,13 +7,16 @@ import dev.fathom.retrieval.meta.DocumentMetadata;
 import java.util.LinkedHashMap;
 import java.util.List;
 
-/** A document's metadata as the JSON stored on its file record (for listing, not searching). */
-final class MetadataJson {
+/**
+ * A document's metadata as the JSON stored on its file record (for listing, not searching), in the
+ * embedded index and on SolrCloud.
+ */
+public final class MetadataJson {
   private MetadataJson() {}
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  static String write(DocumentMetadata m) {
+  public static String write(DocumentMetadata m) {
     try {
       return MAPPER.writeValueAsString(m.fields());
     } catch (JsonProcessingException e) {
@@ -21,7 +24,7 @@ final class MetadataJson {
     }
   }
 
-  static DocumentMetadata read(String json) {
+  public static DocumentMetadata read(String json) {
     try {
       return new DocumentMetadata(
           MAPPER.readValue(json, new TypeReference<LinkedHashMap<String, List<String>>>() {}));

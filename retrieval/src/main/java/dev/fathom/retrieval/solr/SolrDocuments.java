@@ -3,7 +3,9 @@ package dev.fathom.retrieval.solr;
 import dev.fathom.retrieval.Passage;
 import dev.fathom.retrieval.access.AccessList;
 import dev.fathom.retrieval.index.FileRecord;
+import dev.fathom.retrieval.index.MetadataJson;
 import dev.fathom.retrieval.index.ScoredPassage;
+import dev.fathom.retrieval.meta.DocumentMetadata;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -51,6 +53,10 @@ final class SolrDocuments {
     d.setField("sha256", r.sha256());
     d.setField("passages", r.passages());
     d.setField("acl", new ArrayList<>(r.acl().tokens()));
+    // Title and metadata as the embedded index keeps them: a record without them reads as written
+    // by an older version, which ingest re-indexes.
+    if (r.title() != null) d.setField("title", r.title());
+    d.setField("meta_json", MetadataJson.write(r.metadata()));
     return d;
   }
 
@@ -70,7 +76,11 @@ final class SolrDocuments {
         (String) d.getFieldValue("root"),
         (String) d.getFieldValue("sha256"),
         ((Number) d.getFieldValue("passages")).intValue(),
-        acl(d));
+        acl(d),
+        (String) d.getFieldValue("title"),
+        d.getFieldValue("meta_json") instanceof String json
+            ? MetadataJson.read(json)
+            : DocumentMetadata.EMPTY);
   }
 
   static AccessList acl(SolrDocument d) {

@@ -118,7 +118,7 @@ public final class SolrPassageStore implements PassageStore {
     while (true) {
       ModifiableSolrParams p = new ModifiableSolrParams();
       p.set("q", "{!term f=kind}" + SolrDocuments.KIND_FILE);
-      p.set("fl", "source,root,sha256,passages,acl");
+      p.set("fl", "source,root,sha256,passages,acl,title,meta_json");
       p.set("rows", 1000);
       p.set("sort", "id asc");
       p.set(CursorMarkParams.CURSOR_MARK_PARAM, cursor);
