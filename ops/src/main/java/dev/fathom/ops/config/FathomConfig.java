@@ -41,6 +41,19 @@ public record FathomConfig(
   }
 
   /**
+   * An empty {@code data-dir} (e.g. {@code FATHOM_DATA=} in the environment) would make the working
+   * directory the data directory, whose files ingest then skips as Fathom's own: refused instead.
+   */
+  private static Path dataDir(String value) {
+    if (value.isBlank()) {
+      throw new IllegalArgumentException(
+          "fathom.data-dir is empty (is FATHOM_DATA set to an empty value?): unset it, or name a"
+              + " directory");
+    }
+    return Path.of(value);
+  }
+
+  /**
    * Reads and validates {@code config}.
    *
    * @throws IllegalArgumentException naming the setting that is missing or wrong
@@ -57,7 +70,7 @@ public record FathomConfig(
       Config a = f.getConfig("ask");
       PipelineSettings pipeline = PipelineSettings.fromConfig(config);
       return new FathomConfig(
-          Path.of(f.getString("data-dir")),
+          dataDir(f.getString("data-dir")),
           f.getString("default-corpus"),
           MiniLmModel.parse(emb.getString("model")),
           new OnnxEmbedder.Settings(emb.getInt("batch-size"), threads, emb.getInt("predictors")),
