@@ -335,22 +335,10 @@ final class HttpApi {
                     "the body must be application/json (Content-Type: application/json), got "
                         + type));
           }
-          // The caller's W3C trace context is current while inner runs, so a question it asks
-          // takes it as its parent (QuestionClock.start()).
-          var traceContext =
-              metrics
-                  .observability()
-                  .traces()
-                  .extract(
-                      request.getHeader("traceparent").map(h -> h.value()).orElse(null),
-                      request.getHeader("tracestate").map(h -> h.value()).orElse(null));
+          // The caller's W3C trace context is current while inner runs (a question's parent).
           return entity(
               Unmarshaller.entityToByteArray(),
-              bytes -> {
-                try (var scope = traceContext.makeCurrent()) {
-                  return inner.apply(bytes);
-                }
-              });
+              metrics.observability().traces().withCallerContext(request, inner));
         });
   }
 

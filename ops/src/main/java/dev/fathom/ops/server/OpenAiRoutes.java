@@ -173,22 +173,10 @@ final class OpenAiRoutes {
                     "unsupported_media_type"));
           }
           if (metrics == null) return entity(Unmarshaller.entityToByteArray(), inner);
-          // As for /v1/ask: the caller's W3C trace context is current while inner runs, so the
-          // question takes it as its parent (QuestionClock.start()).
-          Context trace =
-              metrics
-                  .observability()
-                  .traces()
-                  .extract(
-                      request.getHeader("traceparent").map(h -> h.value()).orElse(null),
-                      request.getHeader("tracestate").map(h -> h.value()).orElse(null));
+          // As for /v1/ask: the caller's W3C trace context is current while inner runs.
           return entity(
               Unmarshaller.entityToByteArray(),
-              bytes -> {
-                try (Scope scope = trace.makeCurrent()) {
-                  return inner.apply(bytes);
-                }
-              });
+              metrics.observability().traces().withCallerContext(request, inner));
         });
   }
 

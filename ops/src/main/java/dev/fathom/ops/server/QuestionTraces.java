@@ -97,6 +97,25 @@ public final class QuestionTraces implements AutoCloseable {
     return W3C.extract(Context.root(), headers, KAFKA_GETTER);
   }
 
+  /**
+   * {@code inner} run with the HTTP caller's W3C trace context ({@code traceparent} and {@code
+   * tracestate} headers) current, so a question it asks takes that context as its parent ({@link
+   * QuestionClock#start()}); the body routes of {@code /v1/ask} and the OpenAI API share it.
+   */
+  public <T> java.util.function.Function<byte[], T> withCallerContext(
+      org.apache.pekko.http.javadsl.model.HttpRequest request,
+      java.util.function.Function<byte[], T> inner) {
+    Context caller =
+        extract(
+            request.getHeader("traceparent").map(h -> h.value()).orElse(null),
+            request.getHeader("tracestate").map(h -> h.value()).orElse(null));
+    return bytes -> {
+      try (var scope = caller.makeCurrent()) {
+        return inner.apply(bytes);
+      }
+    };
+  }
+
   /** The trace context of an HTTP request's {@code traceparent} header (null: none). */
   public Context extract(String traceparent, String tracestate) {
     if (traceparent == null) return Context.root();
