@@ -56,7 +56,9 @@ class EvictingSequenceIT {
     EvictingSequence roomy =
         new EvictingSequence(engine.newSequence(), new StreamingLlmPolicy(4), 100);
     LlamaSequence plain = engine.newSequence();
-    assertArrayEquals(plain.forward(prompt, false), roomy.forward(prompt, false));
+    // Not bit for bit: the two passes may run on different JIT tiers of the Vector API kernels,
+    // whose lane reductions sum in different orders (CI saw a difference of one ulp).
+    assertArrayEquals(plain.forward(prompt, false), roomy.forward(prompt, false), 1e-4f);
 
     EvictingSequence tight =
         new EvictingSequence(engine.newSequence(), new StreamingLlmPolicy(4), 32);
