@@ -32,7 +32,7 @@ class ComputeBackendsTest {
   void unknownBackendIsNamedWithTheChoices() {
     var e = assertThrows(IllegalArgumentException.class, () -> ComputeBackends.choose("gpu"));
     assertTrue(e.getMessage().contains("gpu"), e.getMessage());
-    assertTrue(e.getMessage().contains("auto, cpu, scalar"), e.getMessage());
+    assertTrue(e.getMessage().contains("auto, cuda, cpu, scalar"), e.getMessage());
   }
 
   @Test
