@@ -6,6 +6,8 @@ import static jcuda.driver.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_GLOBAL_MEMORY_
 import static jcuda.driver.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MEMORY_CLOCK_RATE;
 import static jcuda.driver.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.SymbolLookup;
 import java.nio.charset.StandardCharsets;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUresult;
@@ -78,6 +80,10 @@ public record CudaDevice(
   }
 
   private static Probe look() {
+    String noDriver = driverLibraryMissing();
+    if (noDriver != null) {
+      return missing(noDriver);
+    }
     try {
       int rc = JCudaDriver.cuInit(0);
       if (rc != CUresult.CUDA_SUCCESS) {
@@ -113,10 +119,24 @@ public record CudaDevice(
       return new Probe(d, "found " + d);
     } catch (UnsatisfiedLinkError | ExceptionInInitializerError | NoClassDefFoundError e) {
       // JCudaDriver's static initializer loads libJCudaDriver, which needs the driver's library.
-      return missing(
-          "no CUDA driver: libJCudaDriver cannot load (libcuda.so.1 missing?): " + rootMessage(e));
+      return missing("JCuda's driver library (libJCudaDriver) cannot load: " + firstLine(e));
     } catch (RuntimeException e) { // our checks, or CudaException once exceptions are enabled
       return missing(e.getMessage());
+    }
+  }
+
+  /**
+   * Null when the dynamic loader finds the driver's {@code libcuda.so.1} (as libJCudaDriver will);
+   * else the sentence saying it does not. A plain check first, so the usual case on a machine
+   * without a GPU reads as one line rather than JCuda's nested stack traces.
+   */
+  static String driverLibraryMissing() {
+    try (Arena arena = Arena.ofConfined()) {
+      SymbolLookup.libraryLookup("libcuda.so.1", arena);
+      return null;
+    } catch (IllegalArgumentException e) {
+      return "no CUDA driver: libcuda.so.1 cannot be loaded (no NVIDIA driver on this machine,"
+          + " or not on the loader's path)";
     }
   }
 
@@ -144,11 +164,9 @@ public record CudaDevice(
     return new String(bytes, 0, end, StandardCharsets.UTF_8);
   }
 
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null) {
-      t = t.getCause();
-    }
-    return String.valueOf(t.getMessage());
+  private static String firstLine(Throwable e) {
+    String m = String.valueOf(e.getMessage()).strip();
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
   }
 }
