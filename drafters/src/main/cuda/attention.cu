@@ -9,7 +9,10 @@
 // AttentionSink. Simple rather than fast: each thread takes whole key rows; no tiling
 // (FlashAttention, Dao et al. 2022, would keep scores on chip).
 //
-// Cache layout (one layer): position t's key at kc[t * kvDim .. + kvDim), values alike.
+// Cache layout: layer l starts layerOffset = l * capacity * kvDim floats into kc and vc, and its
+// position t's key is at [t * kvDim .. + kvDim) from there, values alike. (The offset is an
+// argument rather than pointer arithmetic on the host, so no host-side pointer offsets reach a
+// kernel.)
 
 #define ATTENTION_THREADS 128
 
@@ -28,10 +31,13 @@ __device__ float block_reduce(float v, float* partial, bool isMax) {
   return r;
 }
 
-extern "C" __global__ void attention(const float* q, const float* kc, const float* vc, float* out,
-                                     float* scores, int start, int heads, int kvHeads,
-                                     int headSize, float scale, int stride) {
+extern "C" __global__ void attention(const float* q, const float* keys, const float* values,
+                                     long long layerOffset, float* out, float* scores, int start,
+                                     int heads, int kvHeads, int headSize, float scale,
+                                     int stride) {
   __shared__ float partial[ATTENTION_THREADS];
+  const float* kc = keys + layerOffset;
+  const float* vc = values + layerOffset;
   int h = blockIdx.x;
   int i = blockIdx.y;
   int len = start + i + 1;

@@ -2,10 +2,10 @@ package dev.fathom.drafters.compute.cuda;
 
 import static dev.fathom.drafters.compute.cuda.CudaKernels.args;
 import static dev.fathom.drafters.compute.cuda.CudaKernels.launch;
-import static jcuda.driver.JCudaDriver.cuCtxCreate;
-import static jcuda.driver.JCudaDriver.cuCtxDestroy;
 import static jcuda.driver.JCudaDriver.cuCtxSetCurrent;
 import static jcuda.driver.JCudaDriver.cuDeviceGet;
+import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRelease;
+import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
 import static jcuda.driver.JCudaDriver.cuInit;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
@@ -41,6 +41,7 @@ import jcuda.driver.CUdeviceptr;
  */
 public final class CudaBackend implements ComputeBackend {
   private final CudaDevice device;
+  private final CUdevice handle = new CUdevice();
   private final CUcontext context = new CUcontext();
   private final DeviceMemory memory = new DeviceMemory();
   private final CudaKernels kernels;
@@ -65,14 +66,16 @@ public final class CudaBackend implements ComputeBackend {
     this.device = probe.device();
     CudaKernels.throwOnErrors();
     cuInit(0);
-    CUdevice dev = new CUdevice();
-    cuDeviceGet(dev, 0);
-    cuCtxCreate(context, 0, dev);
+    cuDeviceGet(handle, 0);
+    // The device's primary context (reference-counted, shared with any other CUDA user in this
+    // process) rather than cuCtxCreate, whose signature CUDA 13 changed.
+    cuDevicePrimaryCtxRetain(context, handle);
+    cuCtxSetCurrent(context);
     current.set(true);
     try {
       this.kernels = new CudaKernels();
     } catch (RuntimeException e) {
-      cuCtxDestroy(context);
+      cuDevicePrimaryCtxRelease(handle);
       throw new IllegalStateException(e.getMessage(), e);
     }
   }
@@ -341,8 +344,9 @@ public final class CudaBackend implements ComputeBackend {
         LaunchPlans.attention(shape.heads(), n),
         args()
             .ptr(buf(q).ptr())
-            .ptr(m.layerKeys(layer))
-            .ptr(m.layerValues(layer))
+            .ptr(m.keys)
+            .ptr(m.values)
+            .l(m.offset(layer, 0) / Float.BYTES)
             .ptr(buf(out).ptr())
             .ptr(s)
             .i(start)
@@ -406,7 +410,7 @@ public final class CudaBackend implements ComputeBackend {
     closed = true;
     mirrors.clear();
     memory.close();
-    cuCtxDestroy(context);
+    cuDevicePrimaryCtxRelease(handle);
   }
 
   @Override

@@ -50,15 +50,6 @@ final class DeviceKvCache {
     return ((long) layer * capacity + pos) * kvDim * Float.BYTES;
   }
 
-  /** Keys of {@code layer}, position 0 first. */
-  CUdeviceptr layerKeys(int layer) {
-    return keys.withByteOffset(offset(layer, 0));
-  }
-
-  CUdeviceptr layerValues(int layer) {
-    return values.withByteOffset(offset(layer, 0));
-  }
-
   /**
    * Copies {@code n} rows of {@code k} and {@code v} to positions {@code start ..} of {@code
    * layer}, after uploading what the mirror lacks; after the last layer, writes the new positions
@@ -84,17 +75,16 @@ final class DeviceKvCache {
     int pos = from;
     while (pos < to) {
       int run = Math.min(to, (pos / cache.pageSize() + 1) * cache.pageSize()) - pos;
-      long bytes = (long) run * kvDim * Float.BYTES;
-      long pageOffset = (long) cache.offset(pos) * Float.BYTES;
+      int floats = run * kvDim;
+      if (staging.length < floats) {
+        staging = new float[floats];
+      }
       for (int l = 0; l < layers; l++) {
-        cuMemcpyHtoD(
-            keys.withByteOffset(offset(l, pos)),
-            Pointer.to(cache.keys(l, pos)).withByteOffset(pageOffset),
-            bytes);
-        cuMemcpyHtoD(
-            values.withByteOffset(offset(l, pos)),
-            Pointer.to(cache.values(l, pos)).withByteOffset(pageOffset),
-            bytes);
+        // Through a staging array: a host pointer into the middle of a Java array is avoided.
+        System.arraycopy(cache.keys(l, pos), cache.offset(pos), staging, 0, floats);
+        cuMemcpyHtoD(keys.withByteOffset(offset(l, pos)), Pointer.to(staging), floats * 4L);
+        System.arraycopy(cache.values(l, pos), cache.offset(pos), staging, 0, floats);
+        cuMemcpyHtoD(values.withByteOffset(offset(l, pos)), Pointer.to(staging), floats * 4L);
       }
       pos += run;
     }

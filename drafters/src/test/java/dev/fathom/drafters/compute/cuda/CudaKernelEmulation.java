@@ -105,13 +105,15 @@ final class CudaKernelEmulation {
 
   /**
    * attention.cu for {@code n} query rows at {@code start ..} over one layer's keys and values laid
-   * out as the device mirror holds them ({@code kc[t * kvDim + …]}); returns the output and leaves
-   * the softmax weights in {@code scores} (row {@code i * heads + h}, stride {@code start + n}).
+   * out as the device mirror holds them ({@code keys[layerOffset + t * kvDim + …]}); returns the
+   * output and leaves the softmax weights in {@code scores} (row {@code i * heads + h}, stride
+   * {@code start + n}).
    */
   static float[] attention(
       float[] q,
-      float[] kc,
-      float[] vc,
+      float[] keys,
+      float[] values,
+      int layerOffset,
       float[] scores,
       int start,
       int n,
@@ -135,7 +137,7 @@ final class CudaKernelEmulation {
         for (int t = 0; t < len; t++) {
           float dot = 0f;
           for (int d = 0; d < headSize; d++) {
-            dot += q[qr + d] * kc[t * kvDim + kvOff + d];
+            dot += q[qr + d] * keys[layerOffset + t * kvDim + kvOff + d];
           }
           scores[s + t] = dot * scale;
           max = Math.max(max, scores[s + t]);
@@ -152,7 +154,7 @@ final class CudaKernelEmulation {
         for (int d = 0; d < headSize; d++) {
           float acc = 0f;
           for (int t = 0; t < len; t++) {
-            acc += scores[s + t] * vc[t * kvDim + kvOff + d];
+            acc += scores[s + t] * values[layerOffset + t * kvDim + kvOff + d];
           }
           out[qr + d] = acc;
           writes[qr + d]++;

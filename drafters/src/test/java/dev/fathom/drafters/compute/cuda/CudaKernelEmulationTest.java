@@ -150,9 +150,25 @@ class CudaKernelEmulationTest {
       cpu.attention(cache, 0, start, n, shape, of(cpu, q), out, sink);
       float[] scores = new float[n * heads * len];
       int[] writes = new int[n * heads * headSize];
+      // The mirror's layout: this is layer 1 of a cache of capacity 16, behind layer 0's noise.
+      int layerOffset = 16 * kvDim;
+      float[] mirrorKeys = gaussian(2 * layerOffset);
+      float[] mirrorValues = gaussian(2 * layerOffset);
+      System.arraycopy(keys, 0, mirrorKeys, layerOffset, keys.length);
+      System.arraycopy(values, 0, mirrorValues, layerOffset, values.length);
       float[] device =
           CudaKernelEmulation.attention(
-              q, keys, values, scores, start, n, heads, kvHeads, headSize, writes);
+              q,
+              mirrorKeys,
+              mirrorValues,
+              layerOffset,
+              scores,
+              start,
+              n,
+              heads,
+              kvHeads,
+              headSize,
+              writes);
       assertOnce(writes, "attention");
       assertClose(read(cpu, out, n, heads * headSize), device, "attention");
       for (int i = 0; i < n; i++) {
