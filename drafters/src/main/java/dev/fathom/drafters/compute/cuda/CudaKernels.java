@@ -43,6 +43,10 @@ final class CudaKernels {
   /** The PTX modules, by resource name. */
   static final List<String> MODULES = List.of("matmul", "ops", "attention");
 
+  /** Types with a whole-block product kernel ({@code matmul_blocks_<type>}). */
+  static final Map<GgmlType, String> BLOCK_PRODUCTS =
+      Map.of(GgmlType.Q8_0, "matmul_blocks_q8_0", GgmlType.Q4_0, "matmul_blocks_q4_0");
+
   private final Map<GgmlType, CUfunction> matmul = new EnumMap<>(GgmlType.class);
   private final Map<GgmlType, CUfunction> embed = new EnumMap<>(GgmlType.class);
   final CUfunction rmsNorm;
@@ -57,6 +61,11 @@ final class CudaKernels {
     for (var e : TYPE_SUFFIX.entrySet()) {
       matmul.put(e.getKey(), function(matmulModule, "matmul_" + e.getValue()));
       embed.put(e.getKey(), function(matmulModule, "embed_" + e.getValue()));
+    }
+    // Where a type has a whole-block kernel, products use it (a fifth of the instructions of the
+    // per-element one, which stays for the embedding lookup's type set and for comparison).
+    for (var e : BLOCK_PRODUCTS.entrySet()) {
+      matmul.put(e.getKey(), function(matmulModule, e.getValue()));
     }
     CUmodule ops = load("ops");
     rmsNorm = function(ops, "rms_norm");

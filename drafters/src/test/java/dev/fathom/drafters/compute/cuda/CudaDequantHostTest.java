@@ -61,6 +61,57 @@ class CudaDequantHostTest {
     assertEquals(0, p.exitValue(), String.join(" ", command) + " failed:\n" + log);
   }
 
+  /** The whole-block dot products of matmul_blocks_*, in the warp's summation order. */
+  @ParameterizedTest
+  @EnumSource(
+      value = GgmlType.class,
+      names = {"Q8_0", "Q4_0"})
+  void theBlockDotProductsGiveTheReferenceProduct(GgmlType type) throws Exception {
+    int rows = 5;
+    int cols = 1088;
+    Random rnd = new Random(200 + type.ordinal());
+    float[] values = new float[rows * cols];
+    float[] x = new float[cols];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = (float) rnd.nextGaussian();
+    }
+    ByteBuffer xb = ByteBuffer.allocate(cols * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < cols; i++) {
+      x[i] = (float) rnd.nextGaussian();
+      xb.putFloat(x[i]);
+    }
+    byte[] bytes = Quantizer.quantizeRows(type, values, cols);
+    Path dir = harness.getParent();
+    Path in = dir.resolve(type + ".dot.in");
+    Path xs = dir.resolve(type + ".x");
+    Path out = dir.resolve(type + ".dot.out");
+    Files.write(in, bytes);
+    Files.write(xs, xb.array());
+    run(
+        harness.toString(),
+        "dot",
+        type.name(),
+        "" + rows,
+        "" + cols,
+        in.toString(),
+        xs.toString(),
+        out.toString());
+    ByteBuffer got = ByteBuffer.wrap(Files.readAllBytes(out)).order(ByteOrder.LITTLE_ENDIAN);
+    try (Parallel p = new Parallel(1)) {
+      Matrix m =
+          Matrices.of(type, MemorySegment.ofArray(bytes), rows, cols, p, KernelBackend.SCALAR);
+      float[] expected = new float[rows];
+      m.matvec(x, 0, expected, 0);
+      float scale = 0f;
+      for (float e : expected) {
+        scale = Math.max(scale, Math.abs(e));
+      }
+      for (int r = 0; r < rows; r++) {
+        assertEquals(expected[r], got.getFloat(r * Float.BYTES), 1e-5f * scale, type + " row " + r);
+      }
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(
       value = GgmlType.class,
