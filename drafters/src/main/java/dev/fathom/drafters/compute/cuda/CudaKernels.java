@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import jcuda.CudaException;
 import jcuda.NativePointerObject;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
@@ -112,17 +113,22 @@ final class CudaKernels {
 
   private static CUmodule load(String name) {
     CUmodule m = new CUmodule();
-    int rc = cuModuleLoadData(m, ptx(name));
-    if (rc != CUresult.CUDA_SUCCESS) {
-      String hint =
-          rc == CUresult.CUDA_ERROR_UNSUPPORTED_PTX_VERSION
-              ? " (the PTX declares a newer ISA than this driver reads: nvcc 13 writes .version"
-                  + " 9.0, which needs driver 580 or newer)"
-              : "";
-      throw new IllegalStateException(
-          "loading " + name + ".ptx failed: " + CUresult.stringFor(rc) + hint);
+    String error;
+    try {
+      int rc = cuModuleLoadData(m, ptx(name));
+      if (rc == CUresult.CUDA_SUCCESS) {
+        return m;
+      }
+      error = CUresult.stringFor(rc);
+    } catch (CudaException e) { // when driver errors are exceptions (CudaBackend enables them)
+      error = e.getMessage();
     }
-    return m;
+    String hint =
+        error.contains("UNSUPPORTED_PTX_VERSION")
+            ? " (the PTX declares a newer ISA than this driver reads: nvcc 13 writes .version"
+                + " 9.0, which needs driver 580 or newer)"
+            : "";
+    throw new IllegalStateException("loading " + name + ".ptx failed: " + error + hint);
   }
 
   private static CUfunction function(CUmodule m, String name) {
