@@ -1,20 +1,24 @@
 // Causal grouped-query attention over the device KV cache (Vaswani et al. 2017, eq. 1; GQA,
-// Ainslie et al. 2023), one kernel for decode (n = 1) and for a batch of n positions (prefill,
-// speculative verification). Block (h, i) computes query head h of batch row i, at position
-// start + i, over cached positions 0 .. start + i; launch plan:
-// dev.fathom.drafters.compute.cuda.LaunchPlans.attention.
+// Ainslie et al. 2023), for decode (n = 1) and for a batch of n positions (prefill, speculative
+// verification): query row i sits at position start + i and attends to positions 0 .. start + i.
 //
-// Scores go to global scratch (row (i * heads + h) of stride `stride` floats), so the length is
-// not bounded by shared memory and the host can copy the softmax weights back for an
-// AttentionSink. Simple rather than fast: each thread takes whole key rows; no tiling
-// (FlashAttention, Dao et al. 2022, would keep scores on chip).
+// Split over positions as FlashDecoding does (Dao et al. 2023), so a long context keeps every SM
+// busy even at batch 1: attention_partial's block (h, i, c) takes query head h of row i over the
+// positions [c * chunk, (c + 1) * chunk) and leaves that chunk's maximum score m_c, its sum
+// l_c = sum exp(s - m_c) and its unnormalised output o_c = sum exp(s - m_c) v; attention_combine's
+// block (h, i) rescales them to the global maximum M (out = sum_c exp(m_c - M) o_c / L with
+// L = sum_c exp(m_c - M) l_c) and turns the raw scores into the softmax weights, which the host
+// copies back for an AttentionSink. Launch plans: dev.fathom.drafters.compute.cuda.LaunchPlans.
+// Simple rather than fast: each thread takes whole key rows, scores go through global memory.
 //
-// Cache layout: layer l starts layerOffset = l * capacity * kvDim floats into kc and vc, and its
-// position t's key is at [t * kvDim .. + kvDim) from there, values alike. (The offset is an
-// argument rather than pointer arithmetic on the host, so no host-side pointer offsets reach a
-// kernel.)
+// Cache layout: layer l starts layerOffset = l * capacity * kvDim floats into keys and values,
+// and its position t's key is at [t * kvDim .. + kvDim) from there, values alike. (The offset is
+// an argument rather than host-side pointer arithmetic, so no offset pointer reaches a kernel.)
+// Scores: row (i * heads + h) of `stride` floats. Partials: (i * heads + h) * splits + c, each
+// [m, l, o[0 .. headSize)).
 
 #define ATTENTION_THREADS 128
+#define ATTENTION_CHUNK 256
 
 __device__ float block_reduce(float v, float* partial, bool isMax) {
   partial[threadIdx.x] = v;
@@ -31,44 +35,74 @@ __device__ float block_reduce(float v, float* partial, bool isMax) {
   return r;
 }
 
-extern "C" __global__ void attention(const float* q, const float* keys, const float* values,
-                                     long long layerOffset, float* out, float* scores, int start,
-                                     int heads, int kvHeads, int headSize, float scale,
-                                     int stride) {
+// chunk <= ATTENTION_CHUNK (the host passes ATTENTION_CHUNK; tests emulate smaller ones).
+extern "C" __global__ void attention_partial(const float* q, const float* keys,
+                                             const float* values, long long layerOffset,
+                                             float* scores, float* partials, int start, int heads,
+                                             int kvHeads, int headSize, float scale, int stride,
+                                             int chunk) {
   __shared__ float partial[ATTENTION_THREADS];
-  const float* kc = keys + layerOffset;
-  const float* vc = values + layerOffset;
+  __shared__ float weight[ATTENTION_CHUNK];
   int h = blockIdx.x;
   int i = blockIdx.y;
+  int c = blockIdx.z;
   int len = start + i + 1;
-  int qDim = heads * headSize;
+  int from = c * chunk;
+  int to = min(len, from + chunk);  // from >= to: an empty chunk past this row's end
   int kvDim = kvHeads * headSize;
   int kvOff = (h / (heads / kvHeads)) * headSize;
-  const float* qr = q + (long long)i * qDim + (long long)h * headSize;
+  const float* kc = keys + layerOffset;
+  const float* vc = values + layerOffset;
+  const float* qr = q + (long long)i * heads * headSize + (long long)h * headSize;
   float* s = scores + ((long long)i * heads + h) * stride;
+  float* part = partials + (((long long)i * heads + h) * gridDim.z + c) * (headSize + 2);
 
   float localMax = -INFINITY;
-  for (int t = threadIdx.x; t < len; t += ATTENTION_THREADS) {
+  for (int t = from + threadIdx.x; t < to; t += ATTENTION_THREADS) {
     const float* k = kc + (long long)t * kvDim + kvOff;
     float dot = 0.0f;
     for (int d = 0; d < headSize; d++) dot += qr[d] * k[d];
     s[t] = dot * scale;
     localMax = fmaxf(localMax, s[t]);
   }
-  float max = block_reduce(localMax, partial, true);
+  float m = block_reduce(localMax, partial, true);
   float localSum = 0.0f;
-  for (int t = threadIdx.x; t < len; t += ATTENTION_THREADS) {
-    s[t] = expf(s[t] - max);
-    localSum += s[t];
+  for (int t = from + threadIdx.x; t < to; t += ATTENTION_THREADS) {
+    weight[t - from] = expf(s[t] - m);
+    localSum += weight[t - from];
   }
-  float inverseSum = 1.0f / block_reduce(localSum, partial, false);
-  for (int t = threadIdx.x; t < len; t += ATTENTION_THREADS) s[t] *= inverseSum;
-  __syncthreads();  // every weight is written before any thread sums the values
-
-  float* o = out + (long long)i * qDim + (long long)h * headSize;
+  float l = block_reduce(localSum, partial, false);  // its barriers also publish weight[]
   for (int d = threadIdx.x; d < headSize; d += ATTENTION_THREADS) {
     float acc = 0.0f;
-    for (int t = 0; t < len; t++) acc += s[t] * vc[(long long)t * kvDim + kvOff + d];
-    o[d] = acc;
+    for (int t = from; t < to; t++) acc += weight[t - from] * vc[(long long)t * kvDim + kvOff + d];
+    part[2 + d] = acc;
   }
+  if (threadIdx.x == 0) {
+    part[0] = m;  // -INFINITY for an empty chunk, whose l and o are 0
+    part[1] = l;
+  }
+}
+
+extern "C" __global__ void attention_combine(const float* partials, float* scores, float* out,
+                                             int start, int heads, int headSize, int stride,
+                                             int splits) {
+  int h = blockIdx.x;
+  int i = blockIdx.y;
+  int len = start + i + 1;
+  long long row = (long long)i * heads + h;
+  const float* p = partials + row * splits * (headSize + 2);
+  float M = -INFINITY;
+  for (int c = 0; c < splits; c++) M = fmaxf(M, p[c * (headSize + 2)]);
+  float L = 0.0f;  // every thread sums the few partials itself: no reduction needed
+  for (int c = 0; c < splits; c++) L += p[c * (headSize + 2) + 1] * expf(p[c * (headSize + 2)] - M);
+  float* o = out + row * headSize;  // = i * (heads * headSize) + h * headSize
+  for (int d = threadIdx.x; d < headSize; d += ATTENTION_THREADS) {
+    float acc = 0.0f;
+    for (int c = 0; c < splits; c++) {
+      acc += p[c * (headSize + 2) + 2 + d] * expf(p[c * (headSize + 2)] - M);
+    }
+    o[d] = acc / L;
+  }
+  float* s = scores + row * stride;
+  for (int t = threadIdx.x; t < len; t += ATTENTION_THREADS) s[t] = expf(s[t] - M) / L;
 }

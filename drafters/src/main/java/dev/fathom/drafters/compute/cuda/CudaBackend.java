@@ -50,6 +50,7 @@ public final class CudaBackend implements ComputeBackend {
   private final Scratch tokens = new Scratch();
   private final Scratch logits = new Scratch();
   private final Scratch scores = new Scratch();
+  private final Scratch partials = new Scratch();
   private ByteBuffer uploadBuffer; // allocated at the first upload
   private boolean closed;
 
@@ -344,24 +345,33 @@ public final class CudaBackend implements ComputeBackend {
     fits(out, (long) n * shape.queryDim(), "attention output of " + n + " rows");
     DeviceKvCache m = mirror(cache);
     int stride = start + n;
-    long scoreFloats = (long) n * shape.heads() * stride;
-    CUdeviceptr s = scores.atLeast(scoreFloats * Float.BYTES);
+    int chunk = LaunchPlans.ATTENTION_CHUNK;
+    int splits = LaunchPlans.attentionSplits(stride, chunk);
+    int heads = shape.heads();
+    int hs = shape.headSize();
+    CUdeviceptr s = scores.atLeast((long) n * heads * stride * Float.BYTES);
+    CUdeviceptr p = partials.atLeast((long) n * heads * splits * (hs + 2) * Float.BYTES);
     launch(
-        kernels.attention,
-        LaunchPlans.attention(shape.heads(), n),
+        kernels.attentionPartial,
+        LaunchPlans.attentionPartial(heads, n, splits),
         args()
             .ptr(buf(q).ptr())
             .ptr(m.keys)
             .ptr(m.values)
             .l(m.offset(layer, 0) / Float.BYTES)
-            .ptr(buf(out).ptr())
             .ptr(s)
+            .ptr(p)
             .i(start)
-            .i(shape.heads())
+            .i(heads)
             .i(shape.kvHeads())
-            .i(shape.headSize())
-            .f((float) (1.0 / Math.sqrt(shape.headSize())))
-            .i(stride));
+            .i(hs)
+            .f((float) (1.0 / Math.sqrt(hs)))
+            .i(stride)
+            .i(chunk));
+    launch(
+        kernels.attentionCombine,
+        LaunchPlans.attentionCombine(heads, n),
+        args().ptr(p).ptr(s).ptr(buf(out).ptr()).i(start).i(heads).i(hs).i(stride).i(splits));
     if (sink != null) {
       AttentionCopyBack.deliver(sink, s, layer, start, n, shape.heads());
     }

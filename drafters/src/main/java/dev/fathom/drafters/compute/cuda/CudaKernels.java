@@ -55,7 +55,8 @@ final class CudaKernels {
   final CUfunction swiglu;
   final CUfunction add;
   final CUfunction addBias;
-  final CUfunction attention;
+  final CUfunction attentionPartial;
+  final CUfunction attentionCombine;
 
   CudaKernels() {
     CUmodule matmulModule = load("matmul");
@@ -74,7 +75,9 @@ final class CudaKernels {
     swiglu = function(ops, "swiglu");
     add = function(ops, "add");
     addBias = function(ops, "add_bias");
-    attention = function(load("attention"), "attention");
+    CUmodule attention = load("attention");
+    attentionPartial = function(attention, "attention_partial");
+    attentionCombine = function(attention, "attention_combine");
   }
 
   CUfunction matmul(GgmlType type) {

@@ -22,6 +22,9 @@ public final class LaunchPlans {
   /** {@code ATTENTION_THREADS} in attention.cu. */
   public static final int ATTENTION_THREADS = 128;
 
+  /** {@code ATTENTION_CHUNK} in attention.cu: positions per block of {@code attention_partial}. */
+  public static final int ATTENTION_CHUNK = 256;
+
   /** Threads per block of the element-wise kernels (any multiple of 32 up to 1,024 would do). */
   public static final int ELEMENT_THREADS = 256;
 
@@ -66,8 +69,26 @@ public final class LaunchPlans {
     return elementwise((long) n * heads * half);
   }
 
-  /** {@code attention}: block (h, i) for query head h of batch row i. */
-  public static LaunchPlan attention(int heads, int n) {
+  /** Chunks of {@code chunk} positions covering {@code positions}. */
+  public static int attentionSplits(int positions, int chunk) {
+    positive("positions", positions);
+    positive("chunk", chunk);
+    return ceilDiv(positions, chunk);
+  }
+
+  /**
+   * {@code attention_partial}: block (h, i, c) for query head h of batch row i over chunk c of
+   * {@code splits}.
+   */
+  public static LaunchPlan attentionPartial(int heads, int n, int splits) {
+    positive("heads", heads);
+    positive("n", n);
+    positive("splits", splits);
+    return new LaunchPlan(heads, n, splits, ATTENTION_THREADS);
+  }
+
+  /** {@code attention_combine}: block (h, i) for query head h of batch row i. */
+  public static LaunchPlan attentionCombine(int heads, int n) {
     positive("heads", heads);
     positive("n", n);
     return new LaunchPlan(heads, n, 1, ATTENTION_THREADS);

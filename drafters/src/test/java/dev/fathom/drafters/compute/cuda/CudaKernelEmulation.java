@@ -164,10 +164,11 @@ final class CudaKernelEmulation {
   }
 
   /**
-   * attention.cu for {@code n} query rows at {@code start ..} over one layer's keys and values laid
-   * out as the device mirror holds them ({@code keys[layerOffset + t * kvDim + …]}); returns the
-   * output and leaves the softmax weights in {@code scores} (row {@code i * heads + h}, stride
-   * {@code start + n}).
+   * attention.cu (attention_partial, then attention_combine) for {@code n} query rows at {@code
+   * start ..} over one layer's keys and values laid out as the device mirror holds them ({@code
+   * keys[layerOffset + t * kvDim + …]}), in chunks of {@code chunk} positions; returns the output
+   * and leaves the softmax weights in {@code scores} (row {@code i * heads + h}, stride {@code
+   * start + n}). {@code writes} counts writes of each output float.
    */
   static float[] attention(
       float[] q,
@@ -180,44 +181,89 @@ final class CudaKernelEmulation {
       int heads,
       int kvHeads,
       int headSize,
+      int chunk,
       int[] writes) {
-    LaunchPlan plan = LaunchPlans.attention(heads, n);
     int stride = start + n;
-    int qDim = heads * headSize;
-    int kvDim = kvHeads * headSize;
+    int splits = LaunchPlans.attentionSplits(stride, chunk);
     float scale = (float) (1.0 / Math.sqrt(headSize));
-    float[] out = new float[n * qDim];
+    int kvDim = kvHeads * headSize;
+    float[] partials = new float[n * heads * splits * (headSize + 2)];
+    int[] partialWrites = new int[partials.length];
+    LaunchPlan plan = LaunchPlans.attentionPartial(heads, n, splits);
     for (int h = 0; h < plan.gridX(); h++) {
       for (int i = 0; i < plan.gridY(); i++) {
-        int len = start + i + 1;
-        int kvOff = (h / (heads / kvHeads)) * headSize;
-        int qr = i * qDim + h * headSize;
-        int s = (i * heads + h) * stride;
-        float max = Float.NEGATIVE_INFINITY;
-        for (int t = 0; t < len; t++) {
-          float dot = 0f;
-          for (int d = 0; d < headSize; d++) {
-            dot += q[qr + d] * keys[layerOffset + t * kvDim + kvOff + d];
+        for (int c = 0; c < plan.gridZ(); c++) {
+          int len = start + i + 1;
+          int from = c * chunk;
+          int to = Math.min(len, from + chunk);
+          int kvOff = (h / (heads / kvHeads)) * headSize;
+          int qr = i * heads * headSize + h * headSize;
+          int s = (i * heads + h) * stride;
+          int part = ((i * heads + h) * plan.gridZ() + c) * (headSize + 2);
+          float m = Float.NEGATIVE_INFINITY;
+          for (int t = from; t < to; t++) {
+            float dot = 0f;
+            for (int d = 0; d < headSize; d++) {
+              dot += q[qr + d] * keys[layerOffset + t * kvDim + kvOff + d];
+            }
+            scores[s + t] = dot * scale;
+            m = Math.max(m, scores[s + t]);
           }
-          scores[s + t] = dot * scale;
-          max = Math.max(max, scores[s + t]);
+          float[] weight = new float[chunk];
+          float l = 0f;
+          for (int t = from; t < to; t++) {
+            weight[t - from] = (float) Math.exp(scores[s + t] - m);
+            l += weight[t - from];
+          }
+          for (int d = 0; d < headSize; d++) {
+            float acc = 0f;
+            for (int t = from; t < to; t++) {
+              acc += weight[t - from] * values[layerOffset + t * kvDim + kvOff + d];
+            }
+            partials[part + 2 + d] = acc;
+            partialWrites[part + 2 + d]++;
+          }
+          partials[part] = m;
+          partials[part + 1] = l;
+          partialWrites[part]++;
+          partialWrites[part + 1]++;
+        }
+      }
+    }
+    for (int k = 0; k < partialWrites.length; k++) {
+      if (partialWrites[k] != 1) {
+        throw new AssertionError("partial " + k + " written " + partialWrites[k] + " times");
+      }
+    }
+    float[] out = new float[n * heads * headSize];
+    LaunchPlan combine = LaunchPlans.attentionCombine(heads, n);
+    for (int h = 0; h < combine.gridX(); h++) {
+      for (int i = 0; i < combine.gridY(); i++) {
+        int len = start + i + 1;
+        int row = i * heads + h;
+        int p = row * splits * (headSize + 2);
+        float max = Float.NEGATIVE_INFINITY;
+        for (int c = 0; c < splits; c++) {
+          max = Math.max(max, partials[p + c * (headSize + 2)]);
         }
         float sum = 0f;
-        for (int t = 0; t < len; t++) {
-          scores[s + t] = (float) Math.exp(scores[s + t] - max);
-          sum += scores[s + t];
-        }
-        float inverse = 1f / sum;
-        for (int t = 0; t < len; t++) {
-          scores[s + t] *= inverse;
+        for (int c = 0; c < splits; c++) {
+          sum +=
+              partials[p + c * (headSize + 2) + 1]
+                  * (float) Math.exp(partials[p + c * (headSize + 2)] - max);
         }
         for (int d = 0; d < headSize; d++) {
           float acc = 0f;
-          for (int t = 0; t < len; t++) {
-            acc += scores[s + t] * values[layerOffset + t * kvDim + kvOff + d];
+          for (int c = 0; c < splits; c++) {
+            acc +=
+                partials[p + c * (headSize + 2) + 2 + d]
+                    * (float) Math.exp(partials[p + c * (headSize + 2)] - max);
           }
-          out[qr + d] = acc;
-          writes[qr + d]++;
+          out[row * headSize + d] = acc / sum;
+          writes[row * headSize + d]++;
+        }
+        for (int t = 0; t < len; t++) {
+          scores[row * stride + t] = (float) Math.exp(scores[row * stride + t] - max) / sum;
         }
       }
     }

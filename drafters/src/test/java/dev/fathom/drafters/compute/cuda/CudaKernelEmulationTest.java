@@ -171,37 +171,40 @@ class CudaKernelEmulationTest {
             }
           };
       cpu.attention(cache, 0, start, n, shape, of(cpu, q), out, sink);
-      float[] scores = new float[n * heads * len];
-      int[] writes = new int[n * heads * headSize];
-      // The mirror's layout: this is layer 1 of a cache of capacity 16, behind layer 0's noise.
-      int layerOffset = 16 * kvDim;
+      int layerOffset = 16 * kvDim; // layer 1 of a cache of capacity 16, behind layer 0's noise
       float[] mirrorKeys = gaussian(2 * layerOffset);
       float[] mirrorValues = gaussian(2 * layerOffset);
       System.arraycopy(keys, 0, mirrorKeys, layerOffset, keys.length);
       System.arraycopy(values, 0, mirrorValues, layerOffset, values.length);
-      float[] device =
-          CudaKernelEmulation.attention(
-              q,
-              mirrorKeys,
-              mirrorValues,
-              layerOffset,
-              scores,
-              start,
-              n,
-              heads,
-              kvHeads,
-              headSize,
-              writes);
-      assertOnce(writes, "attention");
-      assertClose(read(cpu, out, n, heads * headSize), device, "attention");
-      for (int i = 0; i < n; i++) {
-        for (int h = 0; h < heads; h++) {
-          float[] w = cpuWeights[i * heads + h];
-          assertEquals(start + i + 1, w.length, "row " + i + " attends to its prefix");
-          float[] mine =
-              java.util.Arrays.copyOfRange(
-                  scores, (i * heads + h) * len, (i * heads + h) * len + w.length);
-          assertClose(w, mine, "weights row " + i + " head " + h);
+      // Chunks of 3 (row 0, at position 5, leaves its third chunk empty), and the real 256.
+      for (int chunk : new int[] {3, LaunchPlans.ATTENTION_CHUNK}) {
+        float[] scores = new float[n * heads * len];
+        int[] writes = new int[n * heads * headSize];
+        float[] device =
+            CudaKernelEmulation.attention(
+                q,
+                mirrorKeys,
+                mirrorValues,
+                layerOffset,
+                scores,
+                start,
+                n,
+                heads,
+                kvHeads,
+                headSize,
+                chunk,
+                writes);
+        String at = "attention in chunks of " + chunk;
+        assertOnce(writes, at);
+        assertClose(read(cpu, out, n, heads * headSize), device, at);
+        for (int i = 0; i < n; i++) {
+          for (int h = 0; h < heads; h++) {
+            float[] w = cpuWeights[i * heads + h];
+            assertEquals(start + i + 1, w.length, "row " + i + " attends to its prefix");
+            int from = (i * heads + h) * len;
+            float[] mine = java.util.Arrays.copyOfRange(scores, from, from + w.length);
+            assertClose(w, mine, at + ": weights row " + i + " head " + h);
+          }
         }
       }
     }

@@ -27,7 +27,12 @@ class LaunchPlansTest {
 
   @Test
   void attentionIsOneBlockPerHeadAndRow() {
-    assertEquals(new LaunchPlan(32, 11, 1, 128), LaunchPlans.attention(32, 11));
+    assertEquals(new LaunchPlan(32, 11, 1, 128), LaunchPlans.attentionCombine(32, 11));
+    // Decode at 8,192 positions: 32 chunks of 256 per head, 1,024 blocks in all.
+    int splits = LaunchPlans.attentionSplits(8192, LaunchPlans.ATTENTION_CHUNK);
+    assertEquals(new LaunchPlan(32, 1, 32, 128), LaunchPlans.attentionPartial(32, 1, splits));
+    assertEquals(1, LaunchPlans.attentionSplits(256, 256));
+    assertEquals(2, LaunchPlans.attentionSplits(257, 256));
     assertEquals(new LaunchPlan(7, 1, 1, 256), LaunchPlans.rmsNorm(7));
     assertEquals(new LaunchPlan(5, 1, 1, 256), LaunchPlans.embed(5));
   }
@@ -36,7 +41,7 @@ class LaunchPlansTest {
   void impossibleShapesAreRefusedWithTheValue() {
     var e = assertThrows(IllegalArgumentException.class, () -> LaunchPlans.matmul(0, 1));
     assertTrue(e.getMessage().contains("rows = 0"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> LaunchPlans.attention(8, 70_000));
+    e = assertThrows(IllegalArgumentException.class, () -> LaunchPlans.attentionCombine(8, 70_000));
     assertTrue(e.getMessage().contains("65535"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> new LaunchPlan(1, 1, 1, 2048));
     assertTrue(e.getMessage().contains("2048"), e.getMessage());
