@@ -47,10 +47,9 @@ public final class CudaBackend implements ComputeBackend {
   private final CudaKernels kernels;
   private final Map<KvCache, DeviceKvCache> mirrors = new WeakHashMap<>();
   private final ThreadLocal<Boolean> current = ThreadLocal.withInitial(() -> false);
-  private final Scratch tokens = new Scratch();
-  private final Scratch logits = new Scratch();
-  private final Scratch scores = new Scratch();
-  private final Scratch partials = new Scratch();
+  private final DeviceScratch tokens = new DeviceScratch(memory);
+  private final DeviceScratch logits = new DeviceScratch(memory);
+  private final CudaAttention attention;
   private ByteBuffer uploadBuffer; // allocated at the first upload
   private boolean closed;
 
@@ -76,6 +75,7 @@ public final class CudaBackend implements ComputeBackend {
     current.set(true);
     try {
       this.kernels = new CudaKernels();
+      this.attention = new CudaAttention(kernels, memory);
     } catch (RuntimeException e) {
       cuDevicePrimaryCtxRelease(handle);
       throw new IllegalStateException(e.getMessage(), e);
@@ -91,34 +91,6 @@ public final class CudaBackend implements ComputeBackend {
     return "cuda (" + device + ")";
   }
 
-  /** A device buffer of this backend; {@link #size()} in floats (or bytes for weights). */
-  private record Buffer(CUdeviceptr ptr, int size) implements Activations, WeightVector {}
-
-  private record CudaMatrix(GgmlType type, int rows, int cols, long rowBytes, CUdeviceptr ptr)
-      implements WeightMatrix {
-    @Override
-    public long byteSize() {
-      return rowBytes * rows;
-    }
-  }
-
-  /** A growable device buffer the backend owns. */
-  private final class Scratch {
-    CUdeviceptr ptr;
-    long bytes;
-
-    CUdeviceptr atLeast(long wanted) {
-      if (wanted > bytes) {
-        if (ptr != null) {
-          memory.free(ptr);
-        }
-        bytes = Math.max(wanted, 2 * bytes);
-        ptr = memory.allocate(CudaBackend.this, bytes);
-      }
-      return ptr;
-    }
-  }
-
   private void enter() {
     if (closed) {
       throw new IllegalStateException("the CUDA backend is closed");
@@ -129,15 +101,15 @@ public final class CudaBackend implements ComputeBackend {
     }
   }
 
-  private static Buffer buf(Object a) {
-    return (Buffer) a;
+  static DeviceBuffer buf(Object a) {
+    return (DeviceBuffer) a;
   }
 
-  private static CudaMatrix mat(WeightMatrix w) {
-    return (CudaMatrix) w;
+  private static DeviceMatrix mat(WeightMatrix w) {
+    return (DeviceMatrix) w;
   }
 
-  private static void fits(Activations a, long floats, String what) {
+  static void fits(Activations a, long floats, String what) {
     if (a.size() < floats) {
       throw new IllegalArgumentException(
           what + " needs " + floats + " floats; the activations hold " + a.size());
@@ -148,9 +120,9 @@ public final class CudaBackend implements ComputeBackend {
   public synchronized WeightMatrix matrix(GgmlType type, MemorySegment data, int rows, int cols) {
     enter();
     kernels.matmul(type); // UnsupportedOperationException for a type without kernels
-    checkShape(type, data.byteSize(), rows, cols);
+    DeviceMatrix.checkShape(type, data.byteSize(), rows, cols);
     long rowBytes = type.byteSize(cols);
-    CudaMatrix m = new CudaMatrix(type, rows, cols, rowBytes, new CUdeviceptr());
+    DeviceMatrix m = new DeviceMatrix(type, rows, cols, rowBytes, new CUdeviceptr());
     memory.allocate(m, m.ptr(), data.byteSize());
     upload(data, m.ptr());
     return m;
@@ -176,7 +148,7 @@ public final class CudaBackend implements ComputeBackend {
   @Override
   public synchronized WeightVector vector(float[] values) {
     enter();
-    Buffer b = floats(values.length);
+    DeviceBuffer b = floats(values.length);
     cuMemcpyHtoD(b.ptr(), Pointer.to(values), (long) values.length * Float.BYTES);
     return b;
   }
@@ -187,35 +159,19 @@ public final class CudaBackend implements ComputeBackend {
     return floats(floats);
   }
 
-  private Buffer floats(int n) {
+  private DeviceBuffer floats(int n) {
     if (n < 1) {
       throw new IllegalArgumentException("device buffer of " + n + " floats: must be ≥ 1");
     }
-    Buffer b = new Buffer(new CUdeviceptr(), n);
+    DeviceBuffer b = new DeviceBuffer(new CUdeviceptr(), n);
     memory.allocate(b, b.ptr(), (long) n * Float.BYTES); // freed when the handle is collected
     return b;
-  }
-
-  /** The checks of the CPU's {@code Matrices.of}, with its messages. */
-  static void checkShape(GgmlType type, long bytes, int rows, int cols) {
-    String m = type + " matrix " + rows + "x" + cols;
-    if (rows < 1 || cols < 1) {
-      throw new IllegalArgumentException(m + ": rows and cols must be >= 1");
-    }
-    if (cols % type.blockSize() != 0) {
-      throw new IllegalArgumentException(
-          m + ": cols must be a multiple of the block size " + type.blockSize());
-    }
-    long expected = type.byteSize(cols) * rows;
-    if (bytes != expected) {
-      throw new IllegalArgumentException(m + " needs " + expected + " bytes; data has " + bytes);
-    }
   }
 
   @Override
   public synchronized void embed(WeightMatrix table, int[] ids, Activations out) {
     enter();
-    CudaMatrix t = mat(table);
+    DeviceMatrix t = mat(table);
     fits(out, (long) ids.length * t.cols(), "embedding " + ids.length + " tokens");
     for (int id : ids) {
       if (id < 0 || id >= t.rows()) {
@@ -225,10 +181,7 @@ public final class CudaBackend implements ComputeBackend {
     }
     CUdeviceptr dev = tokens.atLeast((long) ids.length * Integer.BYTES);
     cuMemcpyHtoD(dev, Pointer.to(ids), (long) ids.length * Integer.BYTES);
-    launch(
-        kernels.embed(t.type()),
-        LaunchPlans.embed(ids.length),
-        args().ptr(t.ptr()).l(t.rowBytes()).i(t.cols()).ptr(dev).ptr(buf(out).ptr()));
+    kernels.embed(t, dev, ids.length, buf(out).ptr());
   }
 
   @Override
@@ -244,17 +197,7 @@ public final class CudaBackend implements ComputeBackend {
     int dim = gain.size();
     fits(x, (long) (xRow + rows) * dim, "rmsNorm input");
     fits(out, (long) (outRow + rows) * dim, "rmsNorm output");
-    launch(
-        kernels.rmsNorm,
-        LaunchPlans.rmsNorm(rows),
-        args()
-            .ptr(buf(x).ptr())
-            .i(xRow)
-            .ptr(buf(gain).ptr())
-            .f(eps)
-            .ptr(buf(out).ptr())
-            .i(outRow)
-            .i(dim));
+    kernels.rmsNorm(buf(x).ptr(), xRow, buf(gain).ptr(), dim, eps, buf(out).ptr(), outRow, rows);
   }
 
   @Override
@@ -263,16 +206,13 @@ public final class CudaBackend implements ComputeBackend {
     product(mat(w), buf(in), n, buf(out).ptr(), out.size());
   }
 
-  private void product(CudaMatrix m, Buffer in, int n, CUdeviceptr out, long outFloats) {
+  private void product(DeviceMatrix m, DeviceBuffer in, int n, CUdeviceptr out, long outFloats) {
     fits(in, (long) n * m.cols(), "product input of " + n + " rows");
     if (outFloats < (long) n * m.rows()) {
       throw new IllegalArgumentException(
           "product output needs " + (long) n * m.rows() + " floats; it holds " + outFloats);
     }
-    launch(
-        kernels.matmul(m.type()),
-        LaunchPlans.matmul(m.rows(), n),
-        args().ptr(m.ptr()).l(m.rowBytes()).i(m.rows()).i(m.cols()).ptr(in.ptr()).i(n).ptr(out));
+    kernels.product(m, in.ptr(), n, out);
   }
 
   @Override
@@ -295,18 +235,15 @@ public final class CudaBackend implements ComputeBackend {
           "positions up to " + (startPos + n) + " exceed the RoPE table's " + table.positions());
     }
     fits(v, (long) n * heads * 2 * half, "RoPE of " + n + " rows");
-    launch(
-        kernels.rope,
-        LaunchPlans.rope(n, heads, half),
-        args()
-            .ptr(buf(v).ptr())
-            .ptr(buf(table.cos()).ptr())
-            .ptr(buf(table.sin()).ptr())
-            .i(n)
-            .i(heads)
-            .i(half)
-            .i(startPos)
-            .i(table.adjacentPairs() ? 1 : 0));
+    kernels.rope(
+        buf(v).ptr(),
+        buf(table.cos()).ptr(),
+        buf(table.sin()).ptr(),
+        n,
+        heads,
+        half,
+        startPos,
+        table.adjacentPairs());
   }
 
   @Override
@@ -343,38 +280,7 @@ public final class CudaBackend implements ComputeBackend {
     }
     fits(q, (long) n * shape.queryDim(), "queries of " + n + " rows");
     fits(out, (long) n * shape.queryDim(), "attention output of " + n + " rows");
-    DeviceKvCache m = mirror(cache);
-    int stride = start + n;
-    int chunk = LaunchPlans.ATTENTION_CHUNK;
-    int splits = LaunchPlans.attentionSplits(stride, chunk);
-    int heads = shape.heads();
-    int hs = shape.headSize();
-    CUdeviceptr s = scores.atLeast((long) n * heads * stride * Float.BYTES);
-    CUdeviceptr p = partials.atLeast((long) n * heads * splits * (hs + 2) * Float.BYTES);
-    launch(
-        kernels.attentionPartial,
-        LaunchPlans.attentionPartial(heads, n, splits),
-        args()
-            .ptr(buf(q).ptr())
-            .ptr(m.keys)
-            .ptr(m.values)
-            .l(m.offset(layer, 0) / Float.BYTES)
-            .ptr(s)
-            .ptr(p)
-            .i(start)
-            .i(heads)
-            .i(shape.kvHeads())
-            .i(hs)
-            .f((float) (1.0 / Math.sqrt(hs)))
-            .i(stride)
-            .i(chunk));
-    launch(
-        kernels.attentionCombine,
-        LaunchPlans.attentionCombine(heads, n),
-        args().ptr(p).ptr(s).ptr(buf(out).ptr()).i(start).i(heads).i(hs).i(stride).i(splits));
-    if (sink != null) {
-      AttentionCopyBack.deliver(sink, s, layer, start, n, shape.heads());
-    }
+    attention.run(mirror(cache), layer, start, n, shape, buf(q), buf(out), sink);
   }
 
   @Override
@@ -402,7 +308,7 @@ public final class CudaBackend implements ComputeBackend {
   @Override
   public synchronized void logits(WeightMatrix output, Activations x, int n, float[] out) {
     enter();
-    CudaMatrix m = mat(output);
+    DeviceMatrix m = mat(output);
     long floats = (long) n * m.rows();
     if (out.length < floats) {
       throw new IllegalArgumentException(

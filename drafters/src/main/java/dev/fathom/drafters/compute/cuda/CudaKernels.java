@@ -8,13 +8,10 @@ import dev.fathom.drafters.gguf.GgmlType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import jcuda.CudaException;
-import jcuda.NativePointerObject;
-import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
@@ -141,7 +138,7 @@ final class CudaKernels {
   }
 
   /** Launches {@code f} over {@code plan} on the default stream (asynchronous). */
-  static void launch(CUfunction f, LaunchPlan plan, Args args) {
+  static void launch(CUfunction f, LaunchPlan plan, KernelArgs args) {
     cuLaunchKernel(
         f,
         plan.gridX(),
@@ -156,37 +153,56 @@ final class CudaKernels {
         null);
   }
 
-  /** Kernel arguments in the order of the kernel's parameters. */
-  static final class Args {
-    private final List<NativePointerObject> values = new ArrayList<>();
-
-    Args ptr(CUdeviceptr p) {
-      values.add(Pointer.to(p));
-      return this;
-    }
-
-    Args i(int v) {
-      values.add(Pointer.to(new int[] {v}));
-      return this;
-    }
-
-    Args l(long v) {
-      values.add(Pointer.to(new long[] {v}));
-      return this;
-    }
-
-    Args f(float v) {
-      values.add(Pointer.to(new float[] {v}));
-      return this;
-    }
-
-    Pointer pointer() {
-      return Pointer.to(values.toArray(NativePointerObject[]::new));
-    }
+  static KernelArgs args() {
+    return new KernelArgs();
   }
 
-  static Args args() {
-    return new Args();
+  // ---- Typed launches (arguments in the order of the kernel's parameters).
+
+  /** matmul_<type>: {@code out} row i = {@code m} · {@code in} row i, for {@code n} rows. */
+  void product(DeviceMatrix m, CUdeviceptr in, int n, CUdeviceptr out) {
+    launch(
+        matmul(m.type()),
+        LaunchPlans.matmul(m.rows(), n),
+        args().ptr(m.ptr()).l(m.rowBytes()).i(m.rows()).i(m.cols()).ptr(in).i(n).ptr(out));
+  }
+
+  /** embed_<type>: {@code out} row i = row {@code tokens[i]} of {@code table}. */
+  void embed(DeviceMatrix table, CUdeviceptr tokens, int n, CUdeviceptr out) {
+    launch(
+        embed(table.type()),
+        LaunchPlans.embed(n),
+        args().ptr(table.ptr()).l(table.rowBytes()).i(table.cols()).ptr(tokens).ptr(out));
+  }
+
+  void rmsNorm(
+      CUdeviceptr x,
+      int xRow,
+      CUdeviceptr gain,
+      int dim,
+      float eps,
+      CUdeviceptr out,
+      int outRow,
+      int rows) {
+    launch(
+        rmsNorm,
+        LaunchPlans.rmsNorm(rows),
+        args().ptr(x).i(xRow).ptr(gain).f(eps).ptr(out).i(outRow).i(dim));
+  }
+
+  void rope(
+      CUdeviceptr v,
+      CUdeviceptr cos,
+      CUdeviceptr sin,
+      int n,
+      int heads,
+      int half,
+      int startPos,
+      boolean adjacent) {
+    launch(
+        rope,
+        LaunchPlans.rope(n, heads, half),
+        args().ptr(v).ptr(cos).ptr(sin).i(n).i(heads).i(half).i(startPos).i(adjacent ? 1 : 0));
   }
 
   /** Makes driver errors exceptions (CudaException) for every later call. */
