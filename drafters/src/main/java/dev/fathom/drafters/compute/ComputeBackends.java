@@ -56,7 +56,7 @@ public final class ComputeBackends {
       DeviceBackendProvider cuda = provider("cuda");
       try {
         return cuda.open();
-      } catch (IllegalStateException e) {
+      } catch (RuntimeException e) { // the driver's own exceptions included
         if (!"auto".equals(wanted())) {
           throw e;
         }

@@ -23,6 +23,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.WeakHashMap;
+import jcuda.CudaException;
 import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
@@ -66,11 +67,15 @@ public final class CudaBackend implements ComputeBackend {
     }
     this.device = probe.device();
     CudaKernels.throwOnErrors();
-    cuInit(0);
-    cuDeviceGet(handle, 0);
-    // The device's primary context (reference-counted, shared with any other CUDA user in this
-    // process) rather than cuCtxCreate, whose signature CUDA 13 changed.
-    cuDevicePrimaryCtxRetain(context, handle);
+    try {
+      cuInit(0);
+      cuDeviceGet(handle, 0);
+      // The device's primary context (reference-counted, shared with any other CUDA user in this
+      // process) rather than cuCtxCreate, whose signature CUDA 13 changed.
+      cuDevicePrimaryCtxRetain(context, handle);
+    } catch (CudaException e) {
+      throw new IllegalStateException("setting up " + device.name() + " failed: " + e.getMessage());
+    }
     cuCtxSetCurrent(context);
     current.set(true);
     try {
