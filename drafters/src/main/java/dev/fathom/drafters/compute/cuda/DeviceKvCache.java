@@ -106,7 +106,8 @@ final class DeviceKvCache {
     }
     CUDA_MEMCPY2D copy = new CUDA_MEMCPY2D();
     copy.srcMemoryType = CUmemorytype.CU_MEMORYTYPE_DEVICE;
-    copy.srcDevice = src.withByteOffset(offset(0, start));
+    copy.srcDevice = src; // the copy's own offset fields, not an offset pointer in a struct
+    copy.srcXInBytes = offset(0, start);
     copy.srcPitch = (long) capacity * kvDim * Float.BYTES;
     copy.dstMemoryType = CUmemorytype.CU_MEMORYTYPE_HOST;
     copy.dstHost = Pointer.to(writeBackBuffer);
