@@ -34,6 +34,7 @@ public final class KvCache {
   private final int pageSize;
   private final List<Page> pages;
   private int length;
+  private long rewrites; // bumped when positions below length change other than by append
 
   /**
    * @param layers transformer layers (≥ 1)
@@ -71,6 +72,7 @@ public final class KvCache {
     this.pageSize = parent.pageSize;
     this.pages = new ArrayList<>(parent.pages);
     this.length = parent.length;
+    this.rewrites = parent.rewrites;
     for (Page p : pages) {
       p.refs.incrementAndGet();
     }
@@ -95,6 +97,16 @@ public final class KvCache {
 
   public int pageSize() {
     return pageSize;
+  }
+
+  /**
+   * A counter that changes whenever positions already held change other than by appending after a
+   * {@link #truncate} ({@link #compact}, {@link #adopt}). A copy of the cache kept elsewhere (a
+   * device backend's mirror in device memory) stays valid for the positions below {@link #length()}
+   * while this counter is what it was.
+   */
+  public long rewrites() {
+    return rewrites;
   }
 
   /**
@@ -186,6 +198,7 @@ public final class KvCache {
       }
     }
     truncate(keep.length);
+    rewrites++;
   }
 
   /** Re-encodes a cached key written at one position for another (RoPE: rotate by the gap). */
@@ -262,6 +275,7 @@ public final class KvCache {
       pages.add(p);
     }
     length = prefix.size() * pageSize;
+    rewrites++;
   }
 
   /** Bytes of one page: keys and values of {@link #pageSize()} positions in every layer. */

@@ -36,7 +36,7 @@ class BackendsAgreeTest {
 
   @Test
   void vectorAndScalarBackendsGiveTheSameLogits() throws Exception {
-    Path file = writeModel(new Random(7));
+    Path file = writeModel(dir, new Random(7));
     int[] prompt = {1, 17, 300, 5, 9, 44, 2, 8, 120, 77, 3, 250, 19};
     int[] decoded = {11, 12, 13};
     float[][] scalar = run(file, KernelBackend.SCALAR, prompt, decoded);
@@ -75,7 +75,8 @@ class BackendsAgreeTest {
     }
   }
 
-  private Path writeModel(Random rnd) throws Exception {
+  /** The mixed-type model (also run on the CUDA backend by {@code CudaModelIT}). */
+  static Path writeModel(Path dir, Random rnd) throws Exception {
     GgufWriter writer = new GgufWriter();
     writer.put("general.architecture", "llama");
     writer.put("llama.embedding_length", GgufValue.uint32(DIM));

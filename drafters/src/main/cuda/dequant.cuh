@@ -1,0 +1,118 @@
+// Element i of one weight row, for every weight type the CUDA backend multiplies with.
+//
+// The layouts are ggml's (ggml-common.h), exactly as the GGUF file stores them; the Java reference
+// kernels (drafters tensor/ScalarBlockKernels, ScalarKQuantKernels) decode the same bytes. Each
+// function computes the element from its index alone: simple rather than fast, so that it can be
+// read against the reference and emulated on the host (CudaDequantEmulation in the tests repeats
+// this arithmetic line for line). Rows start on an even byte, so every f16 is 2-byte aligned, but
+// blocks of 18, 34 and 210 bytes are not 4-byte aligned: every multi-byte value is read bytewise.
+#pragma once
+#include <cuda_fp16.h>
+
+__device__ __forceinline__ float f16_at(const unsigned char* p) {
+  unsigned short bits = (unsigned short)(p[0] | (p[1] << 8));
+  return __half2float(__ushort_as_half(bits));
+}
+
+struct DeqF32 {
+  __device__ static float at(const unsigned char* row, int i) {
+    const unsigned char* p = row + 4 * (long long)i;
+    unsigned int bits = p[0] | (p[1] << 8) | (p[2] << 16) | ((unsigned int)p[3] << 24);
+    return __uint_as_float(bits);
+  }
+};
+
+struct DeqF16 {
+  __device__ static float at(const unsigned char* row, int i) { return f16_at(row + 2 * (long long)i); }
+};
+
+struct DeqBF16 {
+  __device__ static float at(const unsigned char* row, int i) {
+    const unsigned char* p = row + 2 * (long long)i;
+    unsigned int bits = (unsigned int)(p[0] | (p[1] << 8)) << 16;
+    return __uint_as_float(bits);
+  }
+};
+
+// block_q8_0 {f16 d; int8 qs[32]}: element = qs[i] * d.
+struct DeqQ8_0 {
+  __device__ static float at(const unsigned char* row, int i) {
+    const unsigned char* b = row + 34 * (long long)(i / 32);
+    return (float)(signed char)b[2 + i % 32] * f16_at(b);
+  }
+};
+
+// block_q4_0 {f16 d; u8 qs[16]}: element j < 16 is the low nibble of qs[j], element j >= 16 the
+// high nibble of qs[j - 16]; value (q - 8) * d.
+struct DeqQ4_0 {
+  __device__ static float at(const unsigned char* row, int i) {
+    const unsigned char* b = row + 18 * (long long)(i / 32);
+    int j = i % 32;
+    int q = j < 16 ? (b[2 + j] & 0x0F) : (b[2 + j - 16] >> 4);
+    return (float)(q - 8) * f16_at(b);
+  }
+};
+
+// get_scale_min_k4: the 6-bit scale and min of sub-block s (0..7) from the 12 packed bytes.
+__device__ __forceinline__ void scale_min_k4(const unsigned char* q, int s, int* sc, int* m) {
+  if (s < 4) {
+    *sc = q[s] & 63;
+    *m = q[s + 4] & 63;
+  } else {
+    *sc = (q[s + 4] & 0x0F) | ((q[s - 4] >> 6) << 4);
+    *m = (q[s + 4] >> 4) | ((q[s] >> 6) << 4);
+  }
+}
+
+// block_q4_K {f16 d; f16 dmin; u8 scales[12]; u8 qs[128]}: within a super-block, element j lies in
+// 64-chunk c = j / 64 at l = j % 32; the low nibble of qs[32c + l] for the first 32 of the chunk
+// (sub-block 2c), the high nibble for the next 32 (sub-block 2c + 1); value d*sc*q - dmin*m.
+struct DeqQ4_K {
+  __device__ static float at(const unsigned char* row, int i) {
+    const unsigned char* b = row + 144 * (long long)(i / 256);
+    int j = i % 256;
+    int c = j / 64;
+    int hi = (j / 32) & 1;
+    int l = j % 32;
+    int sc, m;
+    scale_min_k4(b + 4, 2 * c + hi, &sc, &m);
+    int byte = b[16 + 32 * c + l];
+    int q = hi ? (byte >> 4) : (byte & 0x0F);
+    return f16_at(b) * (float)sc * (float)q - f16_at(b + 2) * (float)m;
+  }
+};
+
+// block_q5_K {f16 d; f16 dmin; u8 scales[12]; u8 qh[32]; u8 qs[128]}: Q4_K plus a fifth bit,
+// bit (2c + hi) of qh[l].
+struct DeqQ5_K {
+  __device__ static float at(const unsigned char* row, int i) {
+    const unsigned char* b = row + 176 * (long long)(i / 256);
+    int j = i % 256;
+    int c = j / 64;
+    int hi = (j / 32) & 1;
+    int l = j % 32;
+    int sc, m;
+    scale_min_k4(b + 4, 2 * c + hi, &sc, &m);
+    int byte = b[48 + 32 * c + l];
+    int q = (hi ? (byte >> 4) : (byte & 0x0F)) | (((b[16 + l] >> (2 * c + hi)) & 1) << 4);
+    return f16_at(b) * (float)sc * (float)q - f16_at(b + 2) * (float)m;
+  }
+};
+
+// block_q6_K {u8 ql[128]; u8 qh[64]; i8 scales[16]; f16 d}: two halves of 128; in half h, element
+// 32k + l (k = 0..3) takes the low nibble (k < 2) or high nibble (k >= 2) of ql[64h + 32(k&1) + l],
+// bits 2k, 2k+1 of qh[32h + l] on top, minus 32, times d * scales[8h + l/16 + 2k].
+struct DeqQ6_K {
+  __device__ static float at(const unsigned char* row, int i) {
+    const unsigned char* b = row + 210 * (long long)(i / 256);
+    int j = i % 256;
+    int h = j / 128;
+    int k = (j % 128) / 32;
+    int l = j % 32;
+    int byte = b[64 * h + 32 * (k & 1) + l];
+    int low = k < 2 ? (byte & 0x0F) : (byte >> 4);
+    int q = low | (((b[128 + 32 * h + l] >> (2 * k)) & 3) << 4);
+    float scale = (float)(signed char)b[192 + 8 * h + l / 16 + 2 * k];
+    return f16_at(b + 208) * scale * (float)(q - 32);
+  }
+};
