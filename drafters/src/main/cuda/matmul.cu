@@ -44,6 +44,42 @@ __device__ void embed_body(const unsigned char* table, long long rowBytes, int c
   }
 }
 
+// matmul_blocks_<type>: as matmul_<type> (same launch plan), but each lane takes whole 32-element
+// blocks of the row, blk = lane, lane + 32, ..., and the block's dot product with each position.
+template <typename Dot>
+__device__ void matmul_blocks_body(const unsigned char* w, long long rowBytes, int rows, int cols,
+                                   const float* x, int n, float* out) {
+  int warp = threadIdx.x / 32;
+  int lane = threadIdx.x % 32;
+  int row = blockIdx.x * MATMUL_WARPS + warp;
+  int p0 = blockIdx.y * MATMUL_POSITIONS;
+  if (row >= rows) return;
+  const unsigned char* r = w + (long long)row * rowBytes;
+  float acc[MATMUL_POSITIONS];
+  for (int j = 0; j < MATMUL_POSITIONS; j++) acc[j] = 0.0f;
+  for (int blk = lane; blk < cols / 32; blk += 32) {
+    const unsigned char* b = r + (long long)blk * Dot::BYTES;
+    for (int j = 0; j < MATMUL_POSITIONS; j++) {
+      if (p0 + j < n) acc[j] += Dot::block(b, x + (long long)(p0 + j) * cols + blk * 32);
+    }
+  }
+  for (int j = 0; j < MATMUL_POSITIONS; j++) {
+    float v = acc[j];
+    for (int off = 16; off > 0; off /= 2) v += __shfl_down_sync(0xffffffffu, v, off);
+    if (lane == 0 && p0 + j < n) out[(long long)(p0 + j) * rows + row] = v;
+  }
+}
+
+extern "C" __global__ void matmul_blocks_q8_0(const unsigned char* w, long long rowBytes, int rows,
+                                              int cols, const float* x, int n, float* out) {
+  matmul_blocks_body<DotQ8_0>(w, rowBytes, rows, cols, x, n, out);
+}
+
+extern "C" __global__ void matmul_blocks_q4_0(const unsigned char* w, long long rowBytes, int rows,
+                                              int cols, const float* x, int n, float* out) {
+  matmul_blocks_body<DotQ4_0>(w, rowBytes, rows, cols, x, n, out);
+}
+
 #define TYPE_KERNELS(name, Deq)                                                                 \
   extern "C" __global__ void matmul_##name(const unsigned char* w, long long rowBytes, int rows, \
                                            int cols, const float* x, int n, float* out) {        \

@@ -20,7 +20,7 @@ import dev.fathom.drafters.compute.WeightVector;
 import dev.fathom.drafters.gguf.GgmlType;
 import dev.fathom.memory.KvCache;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.WeakHashMap;
 import jcuda.Pointer;
@@ -50,6 +50,7 @@ public final class CudaBackend implements ComputeBackend {
   private final Scratch tokens = new Scratch();
   private final Scratch logits = new Scratch();
   private final Scratch scores = new Scratch();
+  private ByteBuffer uploadBuffer; // allocated at the first upload
   private boolean closed;
 
   /**
@@ -154,14 +155,20 @@ public final class CudaBackend implements ComputeBackend {
     return m;
   }
 
-  /** Copies {@code data} (mapped or on the heap) to the device in chunks of at most 64 MiB. */
-  private static void upload(MemorySegment data, CUdeviceptr dev) {
+  /**
+   * Copies {@code data} (mapped or on the heap) to the device through a direct staging buffer of at
+   * most 64 MiB, reused for every tensor of a model.
+   */
+  private void upload(MemorySegment data, CUdeviceptr dev) {
     long chunk = 64L << 20;
-    byte[] staging = new byte[(int) Math.min(chunk, data.byteSize())];
+    if (uploadBuffer == null) {
+      uploadBuffer = ByteBuffer.allocateDirect((int) chunk);
+    }
+    MemorySegment staging = MemorySegment.ofBuffer(uploadBuffer);
     for (long off = 0; off < data.byteSize(); off += chunk) {
-      int len = (int) Math.min(chunk, data.byteSize() - off);
-      MemorySegment.copy(data, ValueLayout.JAVA_BYTE, off, staging, 0, len);
-      cuMemcpyHtoD(dev.withByteOffset(off), Pointer.to(staging), len);
+      long len = Math.min(chunk, data.byteSize() - off);
+      MemorySegment.copy(data, off, staging, 0, len);
+      cuMemcpyHtoD(dev.withByteOffset(off), Pointer.to(uploadBuffer), len);
     }
   }
 
@@ -410,6 +417,7 @@ public final class CudaBackend implements ComputeBackend {
     closed = true;
     mirrors.clear();
     memory.close();
+    uploadBuffer = null;
     cuDevicePrimaryCtxRelease(handle);
   }
 

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import jcuda.CudaException;
 import jcuda.NativePointerObject;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
@@ -43,6 +44,10 @@ final class CudaKernels {
   /** The PTX modules, by resource name. */
   static final List<String> MODULES = List.of("matmul", "ops", "attention");
 
+  /** Types with a whole-block product kernel ({@code matmul_blocks_<type>}). */
+  static final Map<GgmlType, String> BLOCK_PRODUCTS =
+      Map.of(GgmlType.Q8_0, "matmul_blocks_q8_0", GgmlType.Q4_0, "matmul_blocks_q4_0");
+
   private final Map<GgmlType, CUfunction> matmul = new EnumMap<>(GgmlType.class);
   private final Map<GgmlType, CUfunction> embed = new EnumMap<>(GgmlType.class);
   final CUfunction rmsNorm;
@@ -57,6 +62,11 @@ final class CudaKernels {
     for (var e : TYPE_SUFFIX.entrySet()) {
       matmul.put(e.getKey(), function(matmulModule, "matmul_" + e.getValue()));
       embed.put(e.getKey(), function(matmulModule, "embed_" + e.getValue()));
+    }
+    // Where a type has a whole-block kernel, products use it (a fifth of the instructions of the
+    // per-element one, which stays for the embedding lookup's type set and for comparison).
+    for (var e : BLOCK_PRODUCTS.entrySet()) {
+      matmul.put(e.getKey(), function(matmulModule, e.getValue()));
     }
     CUmodule ops = load("ops");
     rmsNorm = function(ops, "rms_norm");
@@ -103,17 +113,22 @@ final class CudaKernels {
 
   private static CUmodule load(String name) {
     CUmodule m = new CUmodule();
-    int rc = cuModuleLoadData(m, ptx(name));
-    if (rc != CUresult.CUDA_SUCCESS) {
-      String hint =
-          rc == CUresult.CUDA_ERROR_UNSUPPORTED_PTX_VERSION
-              ? " (the PTX declares a newer ISA than this driver reads: nvcc 13 writes .version"
-                  + " 9.0, which needs driver 580 or newer)"
-              : "";
-      throw new IllegalStateException(
-          "loading " + name + ".ptx failed: " + CUresult.stringFor(rc) + hint);
+    String error;
+    try {
+      int rc = cuModuleLoadData(m, ptx(name));
+      if (rc == CUresult.CUDA_SUCCESS) {
+        return m;
+      }
+      error = CUresult.stringFor(rc);
+    } catch (CudaException e) { // when driver errors are exceptions (CudaBackend enables them)
+      error = e.getMessage();
     }
-    return m;
+    String hint =
+        error.contains("UNSUPPORTED_PTX_VERSION")
+            ? " (the PTX declares a newer ISA than this driver reads: nvcc 13 writes .version"
+                + " 9.0, which needs driver 580 or newer)"
+            : "";
+    throw new IllegalStateException("loading " + name + ".ptx failed: " + error + hint);
   }
 
   private static CUfunction function(CUmodule m, String name) {

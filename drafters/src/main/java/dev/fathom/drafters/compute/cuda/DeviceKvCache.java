@@ -5,6 +5,8 @@ import static jcuda.driver.JCudaDriver.cuMemcpyDtoD;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
 
 import dev.fathom.memory.KvCache;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import jcuda.Pointer;
 import jcuda.driver.CUDA_MEMCPY2D;
 import jcuda.driver.CUdeviceptr;
@@ -34,6 +36,7 @@ final class DeviceKvCache {
   private final int capacity;
   private final KvMirrorState state;
   private float[] staging = new float[0];
+  private ByteBuffer writeBackBuffer = ByteBuffer.allocateDirect(0);
 
   DeviceKvCache(DeviceMemory memory, KvCache cache) {
     this.layers = cache.layers();
@@ -93,6 +96,11 @@ final class DeviceKvCache {
   /** Positions {@code start .. start+n} of every layer from the device into the heap pages. */
   private void writeBack(KvCache cache, CUdeviceptr src, int start, int n, boolean isKeys) {
     int rowFloats = n * kvDim;
+    long bytes = (long) layers * rowFloats * Float.BYTES;
+    if (writeBackBuffer.capacity() < bytes) {
+      // Direct memory: the 2-D copy's host side is a plain native address.
+      writeBackBuffer = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder());
+    }
     if (staging.length < layers * rowFloats) {
       staging = new float[layers * rowFloats];
     }
@@ -101,11 +109,12 @@ final class DeviceKvCache {
     copy.srcDevice = src.withByteOffset(offset(0, start));
     copy.srcPitch = (long) capacity * kvDim * Float.BYTES;
     copy.dstMemoryType = CUmemorytype.CU_MEMORYTYPE_HOST;
-    copy.dstHost = Pointer.to(staging);
+    copy.dstHost = Pointer.to(writeBackBuffer);
     copy.dstPitch = (long) rowFloats * Float.BYTES;
     copy.WidthInBytes = (long) rowFloats * Float.BYTES;
     copy.Height = layers;
     cuMemcpy2D(copy); // synchronous: the default stream's kernels finish first
+    writeBackBuffer.asFloatBuffer().get(0, staging, 0, layers * rowFloats);
     for (int l = 0; l < layers; l++) {
       for (int i = 0; i < n; i++) {
         int pos = start + i;

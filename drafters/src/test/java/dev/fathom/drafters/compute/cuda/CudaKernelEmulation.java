@@ -55,6 +55,66 @@ final class CudaKernelEmulation {
     return out;
   }
 
+  /** matmul_blocks_q8_0 / _q4_0 in matmul.cu: lanes take whole blocks (DotQ8_0, DotQ4_0). */
+  static float[] matmulBlocks(
+      GgmlType type, byte[] w, int rows, int cols, float[] x, int n, int[] writes) {
+    LaunchPlan plan = LaunchPlans.matmul(rows, n);
+    int blockBytes = type.bytesPerBlock();
+    long rowBytes = type.byteSize(cols);
+    float[] out = new float[n * rows];
+    int positions = LaunchPlans.MATMUL_POSITIONS;
+    for (int bx = 0; bx < plan.gridX(); bx++) {
+      for (int by = 0; by < plan.gridY(); by++) {
+        for (int warp = 0; warp < plan.blockX() / LaunchPlans.WARP; warp++) {
+          int row = bx * LaunchPlans.MATMUL_WARPS + warp;
+          int p0 = by * positions;
+          if (row >= rows) {
+            continue;
+          }
+          float[][] acc = new float[LaunchPlans.WARP][positions];
+          for (int lane = 0; lane < LaunchPlans.WARP; lane++) {
+            for (int blk = lane; blk < cols / 32; blk += LaunchPlans.WARP) {
+              int b = (int) (row * rowBytes) + blk * blockBytes;
+              for (int j = 0; j < positions; j++) {
+                if (p0 + j < n) {
+                  acc[lane][j] += blockDot(type, w, b, x, (p0 + j) * cols + blk * 32);
+                }
+              }
+            }
+          }
+          for (int j = 0; j < positions; j++) {
+            float[] v = new float[LaunchPlans.WARP];
+            for (int lane = 0; lane < v.length; lane++) {
+              v[lane] = acc[lane][j];
+            }
+            float sum = shuffleDownSum(v);
+            if (p0 + j < n) {
+              out[(p0 + j) * rows + row] = sum;
+              writes[(p0 + j) * rows + row]++;
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** DotQ8_0::block / DotQ4_0::block of dequant.cuh. */
+  private static float blockDot(GgmlType type, byte[] w, int b, float[] x, int xo) {
+    float s = 0f;
+    if (type == GgmlType.Q8_0) {
+      for (int j = 0; j < 32; j++) {
+        s += (float) w[b + 2 + j] * x[xo + j];
+      }
+    } else {
+      for (int j = 0; j < 16; j++) {
+        int q = w[b + 2 + j] & 0xFF;
+        s += (float) ((q & 0x0F) - 8) * x[xo + j] + (float) ((q >> 4) - 8) * x[xo + j + 16];
+      }
+    }
+    return s * Float.float16ToFloat((short) ((w[b] & 0xFF) | ((w[b + 1] & 0xFF) << 8)));
+  }
+
   /** The lane-0 result of {@code v += __shfl_down_sync(v, off)} for off = 16, 8, 4, 2, 1. */
   static float shuffleDownSum(float[] lanes) {
     float[] v = lanes.clone();

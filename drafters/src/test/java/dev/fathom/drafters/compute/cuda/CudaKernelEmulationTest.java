@@ -73,6 +73,29 @@ class CudaKernelEmulationTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(
+      value = GgmlType.class,
+      names = {"Q8_0", "Q4_0"})
+  void blockProductsCoverEveryRowAndPositionOnceAndMatchTheCpu(GgmlType type) {
+    int rows = 37;
+    int cols = 1088; // 34 blocks: lanes 0 and 1 take two, the rest one
+    float[] w = gaussian(rows * cols);
+    byte[] bytes = Quantizer.quantizeRows(type, w, cols);
+    try (ComputeBackend cpu = ComputeBackends.open(KernelBackend.SCALAR, 1)) {
+      var m = BackendIo.matrix(cpu, type, w, rows, cols);
+      for (int n : new int[] {1, 9}) {
+        float[] x = gaussian(n * cols);
+        Activations out = cpu.allocate(n * rows);
+        cpu.matmul(m, of(cpu, x), n, out);
+        int[] writes = new int[n * rows];
+        float[] device = CudaKernelEmulation.matmulBlocks(type, bytes, rows, cols, x, n, writes);
+        assertOnce(writes, type + " blocks n=" + n);
+        assertClose(read(cpu, out, n, rows), device, type + " blocks n=" + n);
+      }
+    }
+  }
+
   @Test
   void ropeRotatesEveryElementOnceInBothStyles() {
     int n = 3;

@@ -59,4 +59,39 @@ class CudaPtxInSyncTest {
           name + ".ptx is stale: run drafters/src/main/cuda/build-ptx.sh and commit");
     }
   }
+
+  /**
+   * The committed PTX assembles for the GPUs it is meant for (what the driver's JIT does at load):
+   * ptxas for Turing (sm_75, the oldest) and Hopper (sm_90, the test machine's H200).
+   */
+  @Test
+  void committedPtxAssemblesForTuringAndHopper() throws Exception {
+    Path nvcc = Path.of(System.getenv().getOrDefault("NVCC", "/usr/local/bin/nvcc"));
+    // /usr/local/bin/nvcc may be a wrapper script; ptxas then sits in the toolkit's bin.
+    Path ptxas = Path.of(System.getenv().getOrDefault("PTXAS", "/usr/local/cuda/bin/ptxas"));
+    if (!Files.isExecutable(ptxas) && Files.exists(nvcc)) {
+      ptxas = nvcc.toRealPath().resolveSibling("ptxas");
+    }
+    assumeTrue(Files.isExecutable(ptxas), "no ptxas at /usr/local/cuda/bin or beside " + nvcc);
+    Path out = Files.createDirectories(module().resolve("target/ptx-check"));
+    for (String name : CudaKernels.MODULES) {
+      Path ptx = out.resolve(name + ".committed.ptx");
+      byte[] text = CudaKernels.ptx(name);
+      Files.write(ptx, java.util.Arrays.copyOf(text, text.length - 1)); // without the NUL
+      for (String arch : new String[] {"sm_75", "sm_90"}) {
+        Process p =
+            new ProcessBuilder(
+                    ptxas.toString(),
+                    "-arch=" + arch,
+                    ptx.toString(),
+                    "-o",
+                    out.resolve(name + "." + arch + ".cubin").toString())
+                .redirectErrorStream(true)
+                .start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "ptxas took over 5 minutes");
+        assertEquals(0, p.exitValue(), "ptxas -arch=" + arch + " " + name + ".ptx:\n" + log);
+      }
+    }
+  }
 }
