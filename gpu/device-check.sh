@@ -106,6 +106,8 @@ cmd_assemble() {
   rm -rf "$stage"
   { echo "modules: $MODULES"
     echo "commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    echo "ptx (in the drafters jar): $("$j/bin/jar" tf "$(compgen -G "$out/lib/fathom-drafters-*.jar" \
+      | head -n 1)" | grep '\.ptx$' | tr '\n' ' ')"
     (cd "$out" && find . -type f ! -name MANIFEST.txt -printf '%P %s\n' | sort)
   } >"$out/MANIFEST.txt"
   cmd_verify "$out"
@@ -148,6 +150,15 @@ cmd_verify() {
   fi
   if ! compgen -G "$out/lib/jcuda-[0-9]*.jar" >/dev/null; then
     echo "device-check: note: no JCuda jar, so this bundle can only run --backend cpu" >&2
+  else
+    # The kernels travel as PTX resources inside the drafters jar.
+    local jar="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/jar" ptx
+    if [[ -x "$jar" ]]; then
+      ptx="$("$jar" tf "$(compgen -G "$out/lib/fathom-drafters-*.jar" | head -n 1)" \
+        | grep -c '^dev/fathom/drafters/compute/cuda/.*\.ptx$' || true)"
+      (( ptx > 0 )) || die "the drafters jar holds no CUDA PTX (dev/fathom/drafters/compute/cuda/*.ptx)"
+      echo "device-check: $ptx PTX modules in the drafters jar" >&2
+    fi
   fi
 }
 
