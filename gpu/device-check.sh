@@ -175,6 +175,7 @@ cmd_run() {
   tar -C "$work" -xzf "$BUNDLE/runtime.tgz"
   local java="$work/runtime/bin/java" cp rc=0
   cp="$(ls "$BUNDLE"/lib/*.jar | tr '\n' ':')"
+  cp "$BUNDLE/MANIFEST.txt" "$out/bundle-manifest.txt" 2>/dev/null || true
   command -v nvidia-smi >/dev/null && nvidia-smi >"$out/nvidia-smi.txt" 2>&1 || true
   "$java" -version 2>&1 | head -n 1 >&2
   timeout --kill-after=10 580 "$java" --add-modules=jdk.incubator.vector \
