@@ -23,10 +23,37 @@ import java.util.stream.IntStream;
  * norms are 1; with a fixed seed the bytes are the same on every run, whatever the thread count.
  *
  * @param shape the architecture
- * @param type the type of every matrix (norms stay F32)
+ * @param type the type of every matrix (norms stay F32), except where {@code mix} says otherwise
  * @param seed random seed
+ * @param mix which matrices get more bits than {@code type}
  */
-public record SyntheticLlama(Shape shape, GgmlType type, long seed) {
+public record SyntheticLlama(Shape shape, GgmlType type, long seed, Mix mix) {
+
+  /**
+   * Which matrices get a wider type than the file's main one, as llama.cpp's quantiser chooses
+   * ({@code llama_tensor_get_type} in {@code llama-quant.cpp}).
+   */
+  public enum Mix {
+    /** Every matrix is the main type. */
+    UNIFORM,
+    /**
+     * {@code Q4_K_M}, the type most downloaded GGUF models use: Q4_K, with Q6_K for the output
+     * matrix and for {@code attn_v} and {@code ffn_down} of the layers llama.cpp's {@code
+     * use_more_bits} picks (the first and last eighth of the layers and every third one between).
+     */
+    Q4_K_M
+  }
+
+  public SyntheticLlama {
+    if (mix == Mix.Q4_K_M && type != GgmlType.Q4_K) {
+      throw new IllegalArgumentException("the Q4_K_M mix needs main type Q4_K, not " + type);
+    }
+  }
+
+  /** A model whose matrices are all {@code type}. */
+  public SyntheticLlama(Shape shape, GgmlType type, long seed) {
+    this(shape, type, seed, Mix.UNIFORM);
+  }
 
   /** Standard deviation of the random weights. */
   static final float STD = 0.02f;
@@ -68,6 +95,14 @@ public record SyntheticLlama(Shape shape, GgmlType type, long seed) {
 
   /** llama.cpp's {@code llama_ftype} for a file whose matrices are all {@code type}. */
   static int fileType(GgmlType type) {
+    return fileType(type, Mix.UNIFORM);
+  }
+
+  /** llama.cpp's {@code llama_ftype} for a file of main type {@code type} and {@code mix}. */
+  static int fileType(GgmlType type, Mix mix) {
+    if (mix == Mix.Q4_K_M) {
+      return 15; // LLAMA_FTYPE_MOSTLY_Q4_K_M
+    }
     return switch (type) {
       case Q4_0 -> 2;
       case Q8_0 -> 7;
@@ -118,8 +153,9 @@ public record SyntheticLlama(Shape shape, GgmlType type, long seed) {
     int vocab = tokens.length;
     GgufWriter w = new GgufWriter();
     w.put("general.architecture", "llama");
-    w.put("general.name", "synthetic " + shape.name().toLowerCase() + " " + type);
-    w.put("general.file_type", GgufValue.uint32(fileType(type)));
+    String typeName = mix == Mix.UNIFORM ? type.toString() : mix.toString();
+    w.put("general.name", "synthetic " + shape.name().toLowerCase() + " " + typeName);
+    w.put("general.file_type", GgufValue.uint32(fileType(type, mix)));
     w.put("general.quantization_version", GgufValue.uint32(2));
     w.put("llama.context_length", GgufValue.uint32(shape.context));
     w.put("llama.embedding_length", GgufValue.uint32(shape.dim));
@@ -142,20 +178,26 @@ public record SyntheticLlama(Shape shape, GgmlType type, long seed) {
     int d = shape.dim;
     w.addTensor("token_embd.weight", type, d, vocab);
     w.addTensor("output_norm.weight", GgmlType.F32, d);
-    w.addTensor("output.weight", type, d, vocab);
+    w.addTensor("output.weight", mix == Mix.Q4_K_M ? GgmlType.Q6_K : type, d, vocab);
     for (int l = 0; l < shape.layers; l++) {
       String b = "blk." + l + ".";
+      GgmlType wide = mix == Mix.Q4_K_M && moreBits(l, shape.layers) ? GgmlType.Q6_K : type;
       w.addTensor(b + "attn_norm.weight", GgmlType.F32, d);
       w.addTensor(b + "attn_q.weight", type, d, d);
       w.addTensor(b + "attn_k.weight", type, d, shape.kvDim());
-      w.addTensor(b + "attn_v.weight", type, d, shape.kvDim());
+      w.addTensor(b + "attn_v.weight", wide, d, shape.kvDim());
       w.addTensor(b + "attn_output.weight", type, d, d);
       w.addTensor(b + "ffn_norm.weight", GgmlType.F32, d);
       w.addTensor(b + "ffn_gate.weight", type, d, shape.ffn);
-      w.addTensor(b + "ffn_down.weight", type, shape.ffn, d);
+      w.addTensor(b + "ffn_down.weight", wide, shape.ffn, d);
       w.addTensor(b + "ffn_up.weight", type, d, shape.ffn);
     }
     return w;
+  }
+
+  /** llama.cpp's {@code use_more_bits(i_layer, n_layers)}. */
+  static boolean moreBits(int layer, int layers) {
+    return layer < layers / 8 || layer >= 7 * layers / 8 || (layer - layers / 8) % 3 == 2;
   }
 
   /** Writes the declared model to {@code path}, reporting bytes written to {@code progress}. */
@@ -179,7 +221,7 @@ public record SyntheticLlama(Shape shape, GgmlType type, long seed) {
             Math.max(ROWS_PER_STREAM, BATCH_FLOATS / cols / ROWS_PER_STREAM * ROWS_PER_STREAM);
         for (long r0 = 0; r0 < rows; r0 += batchRows) {
           int n = (int) Math.min(batchRows, rows - r0);
-          byte[] bytes = batch(t, r0, n, cols);
+          byte[] bytes = batch(info.type(), t, r0, n, cols);
           out.write(info.name(), bytes);
           done += bytes.length;
           progress.accept(done);
@@ -189,7 +231,7 @@ public record SyntheticLlama(Shape shape, GgmlType type, long seed) {
   }
 
   /** Rows {@code [r0, r0 + n)} of tensor {@code t}, random and quantised, streams in parallel. */
-  private byte[] batch(int t, long r0, int n, int cols) {
+  private byte[] batch(GgmlType type, int t, long r0, int n, int cols) {
     float[] x = new float[n * cols];
     int rowBytes = (int) type.byteSize(cols);
     byte[] out = new byte[n * rowBytes];
