@@ -23,37 +23,11 @@ import java.util.stream.IntStream;
  * norms are 1; with a fixed seed the bytes are the same on every run, whatever the thread count.
  *
  * @param shape the architecture
- * @param type the type of every matrix (norms stay F32), except where {@code mix} says otherwise
+ * @param type the type of every matrix (norms stay F32)
  * @param seed random seed
- * @param mix which matrices get more bits than {@code type}
+ * @param mix which matrices take a larger type than {@code type}
  */
 public record SyntheticLlama(Shape shape, GgmlType type, long seed, Mix mix) {
-
-  /**
-   * Which matrices get a wider type than the file's main one, as llama.cpp's quantiser chooses
-   * ({@code llama_tensor_get_type} in {@code llama-quant.cpp}).
-   */
-  public enum Mix {
-    /** Every matrix is the main type. */
-    UNIFORM,
-    /**
-     * {@code Q4_K_M}, the type most downloaded GGUF models use: Q4_K, with Q6_K for the output
-     * matrix and for {@code attn_v} and {@code ffn_down} of the layers llama.cpp's {@code
-     * use_more_bits} picks (the first and last eighth of the layers and every third one between).
-     */
-    Q4_K_M
-  }
-
-  public SyntheticLlama {
-    if (mix == Mix.Q4_K_M && type != GgmlType.Q4_K) {
-      throw new IllegalArgumentException("the Q4_K_M mix needs main type Q4_K, not " + type);
-    }
-  }
-
-  /** A model whose matrices are all {@code type}. */
-  public SyntheticLlama(Shape shape, GgmlType type, long seed) {
-    this(shape, type, seed, Mix.UNIFORM);
-  }
 
   /** Standard deviation of the random weights. */
   static final float STD = 0.02f;
@@ -70,7 +44,13 @@ public record SyntheticLlama(Shape shape, GgmlType type, long seed, Mix mix) {
    */
   public enum Shape {
     TINYLLAMA(2048, 5632, 22, 32, 4, 2048),
-    SMALL(256, 768, 2, 8, 4, 512);
+    SMALL(256, 768, 2, 8, 4, 512),
+    /**
+     * Llama 3.1 8B's blocks (dim 4096, ffn 14336, 32 layers, 32 heads, 8 KV heads) with the
+     * tokenizer's vocabulary; the context is 16,384 rather than 131,072 so that a long-context
+     * benchmark's KV cache stays bounded, and still above 8K.
+     */
+    LLAMA8B(4096, 14336, 32, 32, 8, 16384);
 
     final int dim;
     final int ffn;
@@ -93,16 +73,47 @@ public record SyntheticLlama(Shape shape, GgmlType type, long seed, Mix mix) {
     }
   }
 
-  /** llama.cpp's {@code llama_ftype} for a file whose matrices are all {@code type}. */
-  static int fileType(GgmlType type) {
-    return fileType(type, Mix.UNIFORM);
+  /**
+   * Which matrices get more bits than the file's type: none, or llama.cpp's {@code Q4_K_M} recipe
+   * (Q6_K for the output matrix and for {@code attn_v} and {@code ffn_down} in the layers its
+   * {@code use_more_bits} picks), so GPU kernels meet the Q4_K/Q6_K mix real downloads have.
+   */
+  public enum Mix {
+    UNIFORM,
+    Q4_K_M
   }
 
-  /** llama.cpp's {@code llama_ftype} for a file of main type {@code type} and {@code mix}. */
-  static int fileType(GgmlType type, Mix mix) {
-    if (mix == Mix.Q4_K_M) {
-      return 15; // LLAMA_FTYPE_MOSTLY_Q4_K_M
+  public SyntheticLlama {
+    if (mix == Mix.Q4_K_M && type != GgmlType.Q4_K) {
+      throw new IllegalArgumentException("the Q4_K_M mix needs type Q4_K, got " + type);
     }
+  }
+
+  /** Every matrix of type {@code type}. */
+  public SyntheticLlama(Shape shape, GgmlType type, long seed) {
+    this(shape, type, seed, Mix.UNIFORM);
+  }
+
+  /**
+   * The type of the matrix {@code role} ({@code output}, {@code attn_v}, ...) of layer {@code
+   * layer} (−1 outside the layers): llama.cpp's {@code llama_tensor_get_type} for Q4_K_M gives Q6_K
+   * to the output matrix and, where {@code use_more_bits(layer, layers)} holds (the first and last
+   * eighth of the layers and every third one between), to {@code attn_v} and {@code ffn_down}.
+   */
+  GgmlType typeOf(String role, int layer) {
+    if (mix == Mix.UNIFORM) {
+      return type;
+    }
+    int n = shape.layers;
+    boolean moreBits =
+        layer >= 0 && (layer < n / 8 || layer >= 7 * n / 8 || (layer - n / 8) % 3 == 2);
+    boolean big =
+        role.equals("output") || (moreBits && (role.equals("attn_v") || role.equals("ffn_down")));
+    return big ? GgmlType.Q6_K : type;
+  }
+
+  /** llama.cpp's {@code llama_ftype} for a file whose matrices are all {@code type}. */
+  static int fileType(GgmlType type) {
     return switch (type) {
       case Q4_0 -> 2;
       case Q8_0 -> 7;
@@ -153,9 +164,11 @@ public record SyntheticLlama(Shape shape, GgmlType type, long seed, Mix mix) {
     int vocab = tokens.length;
     GgufWriter w = new GgufWriter();
     w.put("general.architecture", "llama");
-    String typeName = mix == Mix.UNIFORM ? type.toString() : mix.toString();
-    w.put("general.name", "synthetic " + shape.name().toLowerCase() + " " + typeName);
-    w.put("general.file_type", GgufValue.uint32(fileType(type, mix)));
+    w.put(
+        "general.name",
+        "synthetic " + shape.name().toLowerCase() + " " + (mix == Mix.Q4_K_M ? "Q4_K_M" : type));
+    // 15 is LLAMA_FTYPE_MOSTLY_Q4_K_M.
+    w.put("general.file_type", GgufValue.uint32(mix == Mix.Q4_K_M ? 15 : fileType(type)));
     w.put("general.quantization_version", GgufValue.uint32(2));
     w.put("llama.context_length", GgufValue.uint32(shape.context));
     w.put("llama.embedding_length", GgufValue.uint32(shape.dim));
@@ -178,26 +191,20 @@ public record SyntheticLlama(Shape shape, GgmlType type, long seed, Mix mix) {
     int d = shape.dim;
     w.addTensor("token_embd.weight", type, d, vocab);
     w.addTensor("output_norm.weight", GgmlType.F32, d);
-    w.addTensor("output.weight", mix == Mix.Q4_K_M ? GgmlType.Q6_K : type, d, vocab);
+    w.addTensor("output.weight", typeOf("output", -1), d, vocab);
     for (int l = 0; l < shape.layers; l++) {
       String b = "blk." + l + ".";
-      GgmlType wide = mix == Mix.Q4_K_M && moreBits(l, shape.layers) ? GgmlType.Q6_K : type;
       w.addTensor(b + "attn_norm.weight", GgmlType.F32, d);
       w.addTensor(b + "attn_q.weight", type, d, d);
       w.addTensor(b + "attn_k.weight", type, d, shape.kvDim());
-      w.addTensor(b + "attn_v.weight", wide, d, shape.kvDim());
+      w.addTensor(b + "attn_v.weight", typeOf("attn_v", l), d, shape.kvDim());
       w.addTensor(b + "attn_output.weight", type, d, d);
       w.addTensor(b + "ffn_norm.weight", GgmlType.F32, d);
       w.addTensor(b + "ffn_gate.weight", type, d, shape.ffn);
-      w.addTensor(b + "ffn_down.weight", wide, shape.ffn, d);
+      w.addTensor(b + "ffn_down.weight", typeOf("ffn_down", l), shape.ffn, d);
       w.addTensor(b + "ffn_up.weight", type, d, shape.ffn);
     }
     return w;
-  }
-
-  /** llama.cpp's {@code use_more_bits(i_layer, n_layers)}. */
-  static boolean moreBits(int layer, int layers) {
-    return layer < layers / 8 || layer >= 7 * layers / 8 || (layer - layers / 8) % 3 == 2;
   }
 
   /** Writes the declared model to {@code path}, reporting bytes written to {@code progress}. */
@@ -221,7 +228,7 @@ public record SyntheticLlama(Shape shape, GgmlType type, long seed, Mix mix) {
             Math.max(ROWS_PER_STREAM, BATCH_FLOATS / cols / ROWS_PER_STREAM * ROWS_PER_STREAM);
         for (long r0 = 0; r0 < rows; r0 += batchRows) {
           int n = (int) Math.min(batchRows, rows - r0);
-          byte[] bytes = batch(info.type(), t, r0, n, cols);
+          byte[] bytes = batch(info.type(), t, r0, n, cols, seed);
           out.write(info.name(), bytes);
           done += bytes.length;
           progress.accept(done);
@@ -230,8 +237,11 @@ public record SyntheticLlama(Shape shape, GgmlType type, long seed, Mix mix) {
     }
   }
 
-  /** Rows {@code [r0, r0 + n)} of tensor {@code t}, random and quantised, streams in parallel. */
-  private byte[] batch(GgmlType type, int t, long r0, int n, int cols) {
+  /**
+   * Rows {@code [r0, r0 + n)} of tensor {@code t}, random and quantised to {@code type}, streams in
+   * parallel.
+   */
+  private static byte[] batch(GgmlType type, int t, long r0, int n, int cols, long seed) {
     float[] x = new float[n * cols];
     int rowBytes = (int) type.byteSize(cols);
     byte[] out = new byte[n * rowBytes];

@@ -25,8 +25,14 @@ class SyntheticLlamaTest {
   void useMoreBitsPicksTheLayersLlamaCppDoesForTinyLlama() {
     // llama.cpp's use_more_bits for 22 layers: the first and last eighth (0-1, 19-21) and every
     // third layer from 4.
+    SyntheticLlama model =
+        new SyntheticLlama(
+            SyntheticLlama.Shape.TINYLLAMA, GgmlType.Q4_K, 1, SyntheticLlama.Mix.Q4_K_M);
     List<Integer> wide =
-        IntStream.range(0, 22).filter(l -> SyntheticLlama.moreBits(l, 22)).boxed().toList();
+        IntStream.range(0, 22)
+            .filter(l -> model.typeOf("ffn_down", l) == GgmlType.Q6_K)
+            .boxed()
+            .toList();
     assertEquals(List.of(0, 1, 4, 7, 10, 13, 16, 19, 20, 21), wide);
   }
 
@@ -44,7 +50,7 @@ class SyntheticLlamaTest {
     assertEquals(GgmlType.Q6_K, t.get("blk.1.ffn_down.weight").type());
     assertEquals(GgmlType.Q4_K, t.get("blk.1.ffn_up.weight").type());
     assertEquals(GgmlType.F32, t.get("blk.1.ffn_norm.weight").type());
-    assertEquals(15, SyntheticLlama.fileType(GgmlType.Q4_K, SyntheticLlama.Mix.Q4_K_M));
+    assertEquals(GgmlType.Q4_K, model.typeOf("attn_q", 1));
   }
 
   @Test
@@ -55,6 +61,6 @@ class SyntheticLlamaTest {
             () ->
                 new SyntheticLlama(
                     SyntheticLlama.Shape.SMALL, GgmlType.Q8_0, 1, SyntheticLlama.Mix.Q4_K_M));
-    assertEquals("the Q4_K_M mix needs main type Q4_K, not Q8_0", e.getMessage());
+    assertEquals("the Q4_K_M mix needs type Q4_K, got Q8_0", e.getMessage());
   }
 }
