@@ -20,6 +20,10 @@ import java.util.Objects;
 public final class CpuBackend implements ComputeBackend {
   private final KernelBackend kernels;
   private final FloatOps ops;
+
+  /** Below this many attention multiply-adds a forward pass runs its heads on the caller. */
+  private static final long SERIAL_ATTENTION = 1 << 18;
+
   private final Parallel parallel;
 
   public CpuBackend(KernelBackend kernels, int threads) {
@@ -214,9 +218,7 @@ public final class CpuBackend implements ComputeBackend {
     int qDim = shape.queryDim();
     int group = heads / shape.kvHeads();
     float scale = (float) (1.0 / Math.sqrt(hs));
-    parallel.forRange(
-        0,
-        n * heads,
+    Parallel.RangeBody byHead =
         (from, to) -> {
           float[] scores = new float[start + n];
           for (int job = from; job < to; job++) {
@@ -239,7 +241,15 @@ public final class CpuBackend implements ComputeBackend {
               ops.axpy(scores[t], values, cache.offset(t) + kvOff, att, qOff, hs);
             }
           }
-        });
+        };
+    // Multiply-adds of scores and weighted values; a small model's few heads over a short cache
+    // finish on the caller in less time than waking a worker takes.
+    long work = 2L * n * heads * (start + n) * hs;
+    if (work <= SERIAL_ATTENTION) {
+      byHead.run(0, n * heads);
+    } else {
+      parallel.forRange(0, n * heads, byHead);
+    }
   }
 
   /** Softmax in place, stable: the maximum is subtracted before {@code exp}. */

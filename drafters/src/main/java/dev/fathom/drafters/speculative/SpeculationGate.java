@@ -23,11 +23,19 @@ import org.slf4j.LoggerFactory;
  *       SpeculativeDecoder#MAX_CATCH_UP}) and a round of {@link #PROBE_GAMMA} — is at most {@link
  *       #PROBE_SHARE} of the time spent decoding plainly since the last one, so a useless drafter
  *       costs little.
- *   <li>Too costly even if every draft were accepted ({@code t_d + c ≥ t_1}, since {@code (g+1) /
- *       (t_1 + g·(t_d + c)) > 1/t_1} holds exactly when {@code t_1 > t_d + c}): no acceptance can
- *       help, so it probes again only once plain steps have become {@link #COST_REPROBE} times
- *       slower (a growing long context slows the target, not a short-context drafter).
+ *   <li>Too costly even if every draft were accepted ({@code MIN_GAIN·(t_d + c) ≥ t_1}, since
+ *       {@code (g+1) / (t_1 + g·(t_d + c))} never exceeds the larger of {@code 1/t_1} and {@code
+ *       1/(t_d + c)}): no acceptance can help, so it probes again only once plain steps have become
+ *       {@link #COST_REPROBE} times slower (a growing long context slows the target, not a
+ *       short-context drafter).
  * </ul>
+ *
+ * <p>Two guards keep noise from leaving it on where it does not pay. A gain counts only when the
+ * model predicts at least {@link #MIN_GAIN} times the plain rate (hysteresis: an estimate scattered
+ * around break-even no longer flips it on), and from the second round on the rounds' realised rate
+ * since it came on — tokens they produced over the time they took, catch-up included — must beat
+ * the plain rate too: the model leaves out sampling, the drafter's catch-up and a batch's fixed
+ * costs, which on small models are most of a round.
  *
  * <p>The first {@link #WARMUP} tokens are decoded plainly to measure {@code t_1}; the first round
  * then drafts a single token, since neither {@code t_d} nor the acceptance is known yet and a long
@@ -44,6 +52,7 @@ final class SpeculationGate {
   static final int PROBE_GAMMA = 2;
   static final double COST_REPROBE = 1.25;
   static final double PROBE_SHARE = 0.05;
+  static final double MIN_GAIN = 1.05;
 
   private final int maxGamma;
   private final boolean adaptive;
@@ -58,6 +67,9 @@ final class SpeculationGate {
   private int offDecisions;
   private int plainSteps;
   private double hopelessAt = Double.NaN; // t_1 when turned off for cost, else NaN
+  private long roundNanos; // time of the rounds since speculation last came on, and the tokens
+  private long roundTokens; // they produced: the realised rate
+  private int roundsRecorded;
 
   SpeculationGate(int maxGamma, boolean adaptive) {
     this.maxGamma = maxGamma;
@@ -112,14 +124,27 @@ final class SpeculationGate {
     if (!adaptive || Double.isNaN(plainNanos)) {
       return;
     }
+    if (!on) { // a probe: judged by the model alone, and it starts a fresh realised rate
+      roundNanos = 0;
+      roundTokens = 0;
+      roundsRecorded = 0;
+    }
+    // The round produced its accepted drafts and one more token (replacement or bonus).
+    roundNanos += draftTime + verifyTime;
+    roundTokens += acceptedTokens + 1;
+    roundsRecorded++;
     int best = bestGamma();
-    boolean pays = speed(best) > 1.0 / plainNanos;
-    hopelessAt = !pays && draftNanos + extraVerifyNanos >= plainNanos ? plainNanos : Double.NaN;
+    boolean realisedPays = roundsRecorded < 2 || (double) roundNanos / roundTokens < plainNanos;
+    boolean pays = speed(best) > MIN_GAIN / plainNanos && realisedPays;
+    hopelessAt =
+        !pays && MIN_GAIN * (draftNanos + extraVerifyNanos) >= plainNanos ? plainNanos : Double.NaN;
     if (on && !pays) {
       offDecisions++;
       log.debug(
           "speculation off{}: acceptance {} draft {} µs/token, verify extra {} µs/position, plain {} µs/token",
-          Double.isNaN(hopelessAt) ? "" : " (too costly at any acceptance)",
+          !Double.isNaN(hopelessAt)
+              ? " (too costly at any acceptance)"
+              : realisedPays ? "" : " (rounds slower than plain steps)",
           String.format("%.2f", acceptance()),
           Math.round(draftNanos / 1000),
           Math.round(extraVerifyNanos / 1000),

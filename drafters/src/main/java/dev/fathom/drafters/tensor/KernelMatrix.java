@@ -9,6 +9,12 @@ final class KernelMatrix implements Matrix {
   /** Below this many weights a matvec runs on the caller: waking workers would cost more. */
   private static final long SERIAL_ELEMENTS = 1 << 15;
 
+  /**
+   * Below this many multiply-adds (weights × positions) a batched product runs on the caller: a few
+   * microseconds of vector work, less than handing it to workers that may be descheduled.
+   */
+  private static final long SERIAL_BATCH_PRODUCTS = 1 << 17;
+
   private final GgmlType type;
   private final MemorySegment data;
   private final int rows;
@@ -114,6 +120,12 @@ final class KernelMatrix implements Matrix {
     Objects.checkFromIndexSize(0, (long) n * rows, out.length);
     if (n == 1) {
       matvec(x, 0, out, 0);
+      return;
+    }
+    if ((long) rows * cols * n <= SERIAL_BATCH_PRODUCTS) {
+      // A speculative verification of a small model: waking the workers for every product of a
+      // 2-position batch cost 4× a whole single-position step on a loaded 2-core machine.
+      batch.multiply(kernel, data, rowBytes, rows, cols, 0, rows, x, n, out);
       return;
     }
     int grain = batch.rowGrain();

@@ -91,6 +91,49 @@ class SpeculationGateTest {
   }
 
   @Test
+  void costsAtBreakEvenCountAsTooCostly() {
+    // td + c = 98 < t1 = 100: perfect acceptance would gain 2 % in theory, less than the noise of
+    // the estimates, so the gate stops after its first round and does not probe again.
+    SpeculationGate gate = new SpeculationGate(10, true);
+    double s = slowdown(gate, 64, 100, 50, 48, g -> g);
+    assertFalse(gate.on());
+    assertEquals(1, gate.offDecisions());
+    assertTrue(s <= 1 / 0.95, "at most 5% slower over 64 tokens: " + s);
+    for (int i = 0; i < 500; i++) {
+      assertEquals(0, gate.nextGamma(), "no probe at an unchanged cost, step " + i);
+      gate.recordPlain(100);
+    }
+  }
+
+  @Test
+  void roundsSlowerThanPlainStepsTurnItOffWhileTheCostEstimatesStillLag() {
+    SpeculationGate gate = new SpeculationGate(10, true);
+    for (int i = 0; i < SpeculationGate.WARMUP; i++) {
+      gate.recordPlain(100);
+    }
+    // A first round measured far too cheap (the kind of outlier a loaded machine produces).
+    gate.recordRound(1, 1, 1, 1, 101);
+    assertTrue(gate.on());
+    int g = gate.nextGamma();
+    // The next round shows the real costs and nothing accepted. The moving averages still predict
+    // a gain (drafter 19, verification 16 per position, acceptance 0.47), but the two rounds took
+    // about 12 plain steps' time for 3 tokens.
+    gate.recordRound(g, 0, g, 60L * g, 100 + 50L * g);
+    assertFalse(gate.on(), "the realised rate of the rounds is below the plain rate");
+    assertEquals(1, gate.offDecisions());
+  }
+
+  @Test
+  void aDrafterThatBecomesUsefulIsTakenBackAfterAProbe() {
+    SpeculationGate gate = new SpeculationGate(10, true);
+    slowdown(gate, 100, 100, 5, 2, g -> 0);
+    assertFalse(gate.on());
+    double s = slowdown(gate, 2000, 100, 5, 2, g -> g);
+    assertTrue(gate.on(), "a probe found the drafter accepted and turned speculation back on");
+    assertTrue(s < 0.6, "most of the 2000 tokens were speculated: " + s);
+  }
+
+  @Test
   void fixedGammaAlwaysDraftsGamma() {
     SpeculationGate gate = new SpeculationGate(7, false);
     assertEquals(7, gate.nextGamma());

@@ -12,6 +12,8 @@ import dev.fathom.ops.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,20 +44,27 @@ final class BenchEngineCommand implements Callable<Integer> {
       names = "--model",
       required = true,
       paramLabel = "FILE",
-      description = "GGUF model file (llama or qwen2 architecture).")
-  Path model;
+      description =
+          "GGUF model file (llama or qwen2 architecture); repeat it to time several files in one"
+              + " run.")
+  List<Path> models;
 
   @Option(
       names = "--threads",
+      split = ",",
       paramLabel = "N",
-      description = "Compute threads of both engines and the bandwidth probe (default: all cores).")
-  int threads = Runtime.getRuntime().availableProcessors();
+      description =
+          "Compute threads of both engines and the bandwidth probe; a list (1,2) times each"
+              + " (default: all cores).")
+  List<Integer> threads = new ArrayList<>(List.of(Runtime.getRuntime().availableProcessors()));
 
   @Option(
       names = "--prompt-tokens",
+      split = ",",
       paramLabel = "N",
-      description = "Tokens in the prefilled prompt (default: ${DEFAULT-VALUE}).")
-  int promptTokens = 128;
+      description =
+          "Tokens in the prefilled prompt; a list (128,512) times each (default: ${DEFAULT-VALUE}).")
+  List<Integer> promptTokens = new ArrayList<>(List.of(128));
 
   @Option(
       names = "--decode-tokens",
@@ -76,94 +85,116 @@ final class BenchEngineCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE}).")
   int runs = EngineBenchmark.TIMED_RUNS;
 
-  @Option(names = "--json", description = "Print the results as one JSON object.")
+  @Option(
+      names = "--json",
+      description =
+          "Print the results as JSON, one object per row (file, threads, prompt length).")
   boolean json;
 
   @Override
   public Integer call() throws IOException {
     validate();
-    if (!Files.isRegularFile(model)) {
-      throw new ErrorHandler.UserError("no model file at " + model);
-    }
-    BandwidthProbe.Result bandwidth;
-    PhaseTimes fathom = null;
-    PhaseTimes llamaCpp = null;
-    String llamaCppError = null;
-    long bytesPerToken;
-    int[] prompt;
-    try (LlamaEngine engine =
-        LlamaEngine.open(model, new EngineSettings(threads, promptTokens + decodeTokens, null))) {
-      int positions = engine.model().maxPositions();
-      if (promptTokens + decodeTokens > positions) {
-        throw new ErrorHandler.UserError(
-            "--prompt-tokens + --decode-tokens = "
-                + (promptTokens + decodeTokens)
-                + " exceeds the model's context of "
-                + positions
-                + " positions");
+    for (Path model : models) {
+      if (!Files.isRegularFile(model)) {
+        throw new ErrorHandler.UserError("no model file at " + model);
       }
-      prompt = EngineBenchmark.promptTokens(promptTokens, engine.config().vocabularySize());
-      bytesPerToken = engine.model().bytesPerToken();
-      progress("measuring memory read bandwidth with " + threads + " threads");
-      bandwidth =
-          BandwidthProbe.measure(
-              BandwidthProbe.DEFAULT_BYTES, threads, BandwidthProbe.DEFAULT_PASSES);
-      if (vsLlamaCpp) {
-        progress("starting llama.cpp in its own process");
-        LlamaCppProcess worker = null;
-        try {
-          worker = LlamaCppProcess.start(model, threads, prompt, decodeTokens);
-        } catch (IllegalStateException e) {
-          llamaCppError = e.getMessage();
-        }
-        if (worker != null) {
-          try (LlamaCppProcess w = worker) {
-            progress(
-                "timing Fathom and llama.cpp: warm-up of each for 2 s (at least one run), then "
-                    + runs
-                    + " alternating rounds");
-            PhaseTimes[] both =
-                EngineBenchmark.alternate(
-                    promptTokens,
-                    decodeTokens,
-                    runs,
-                    EngineBenchmark.once(engine.newSequence(), prompt, decodeTokens),
-                    w::run);
-            fathom = both[0];
-            llamaCpp = both[1];
-          } catch (IllegalStateException e) {
-            llamaCppError = e.getMessage();
+    }
+    int longest = promptTokens.stream().mapToInt(Integer::intValue).max().orElseThrow();
+    for (Path model : models) {
+      for (int t : threads) {
+        try (LlamaEngine engine =
+            LlamaEngine.open(model, new EngineSettings(t, longest + decodeTokens, null))) {
+          int positions = engine.model().maxPositions();
+          if (longest + decodeTokens > positions) {
+            throw new ErrorHandler.UserError(
+                "--prompt-tokens + --decode-tokens = "
+                    + (longest + decodeTokens)
+                    + " exceeds the context of "
+                    + model
+                    + ", "
+                    + positions
+                    + " positions");
+          }
+          progress("measuring memory read bandwidth with " + t + " threads");
+          BandwidthProbe.Result bandwidth =
+              BandwidthProbe.measure(
+                  BandwidthProbe.DEFAULT_BYTES, t, BandwidthProbe.DEFAULT_PASSES);
+          for (int p : promptTokens) {
+            EngineBenchReport report = measure(model, engine, t, p, bandwidth);
+            System.out.print(
+                json ? Json.write(report.toJson()) + System.lineSeparator() : report.toText());
+            System.out.flush();
           }
         }
       }
-      if (fathom == null) {
-        progress("timing Fathom: warm-up for 2 s (at least one run), then " + runs + " timed runs");
-        fathom = EngineBenchmark.run(engine.newSequence(), prompt, decodeTokens, runs);
+    }
+    return 0;
+  }
+
+  /** One row: {@code model} with {@code t} threads and a prompt of {@code p} tokens. */
+  private EngineBenchReport measure(
+      Path model, LlamaEngine engine, int t, int p, BandwidthProbe.Result bandwidth) {
+    int[] prompt = EngineBenchmark.promptTokens(p, engine.config().vocabularySize());
+    PhaseTimes fathom = null;
+    PhaseTimes llamaCpp = null;
+    String llamaCppError = null;
+    String row = model.getFileName() + ", " + t + " threads, " + p + "-token prompt";
+    if (vsLlamaCpp) {
+      progress("starting llama.cpp in its own process (" + row + ")");
+      LlamaCppProcess worker = null;
+      try {
+        worker = LlamaCppProcess.start(model, t, prompt, decodeTokens);
+      } catch (IllegalStateException e) {
+        llamaCppError = e.getMessage();
+      }
+      if (worker != null) {
+        try (LlamaCppProcess w = worker) {
+          progress(
+              "timing Fathom and llama.cpp: warm-up of each for 2 s (at least one run), then "
+                  + runs
+                  + " alternating rounds");
+          PhaseTimes[] both =
+              EngineBenchmark.alternate(
+                  p,
+                  decodeTokens,
+                  runs,
+                  EngineBenchmark.once(engine.newSequence(), prompt, decodeTokens),
+                  w::run);
+          fathom = both[0];
+          llamaCpp = both[1];
+        } catch (IllegalStateException e) {
+          llamaCppError = e.getMessage();
+        }
       }
     }
-    EngineBenchReport report =
-        new EngineBenchReport(
-            model.toString(),
-            BenchCommand.machine(),
-            threads,
-            promptTokens,
-            decodeTokens,
-            fathom,
-            bytesPerToken,
-            bandwidth,
-            llamaCpp,
-            llamaCppError);
-    System.out.print(json ? Json.write(report.toJson()) + System.lineSeparator() : report.toText());
-    return 0;
+    if (fathom == null) {
+      progress("timing Fathom (" + row + "): warm-up for 2 s, then " + runs + " timed runs");
+      fathom = EngineBenchmark.run(engine.newSequence(), prompt, decodeTokens, runs);
+    }
+    return new EngineBenchReport(
+        model.toString(),
+        BenchCommand.machine(),
+        t,
+        p,
+        decodeTokens,
+        fathom,
+        engine.model().bytesPerToken(),
+        bandwidth,
+        llamaCpp,
+        llamaCppError);
   }
 
   /** Rejects options outside their ranges with a message naming the value and the range. */
   void validate() {
-    if (threads < 1 || threads > 256) {
-      throw new ErrorHandler.UserError("--threads must be in 1..256, got " + threads);
+    for (int t : threads) {
+      if (t < 1 || t > 256) {
+        throw new ErrorHandler.UserError("--threads must be in 1..256, got " + t);
+      }
     }
-    if (promptTokens < 1 || promptTokens > 8192) {
-      throw new ErrorHandler.UserError("--prompt-tokens must be in 1..8192, got " + promptTokens);
+    for (int p : promptTokens) {
+      if (p < 1 || p > 8192) {
+        throw new ErrorHandler.UserError("--prompt-tokens must be in 1..8192, got " + p);
+      }
     }
     if (decodeTokens < 1 || decodeTokens > 8192) {
       throw new ErrorHandler.UserError("--decode-tokens must be in 1..8192, got " + decodeTokens);

@@ -40,7 +40,9 @@ public final class ModelSynthCommand implements Callable<Integer> {
       names = "--type",
       required = true,
       paramLabel = "TYPE",
-      description = "Matrix type: q8_0, q4_0 or q4_k (norms stay f32).")
+      description =
+          "Matrix type: q8_0, q4_0, q4_k, or q4_k_m (q4_k with q6_k where llama.cpp's Q4_K_M"
+              + " puts it); norms stay f32.")
   String type;
 
   @Option(
@@ -63,7 +65,8 @@ public final class ModelSynthCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SyntheticLlama model = new SyntheticLlama(parseShape(shape), parseType(type), seed);
+    SyntheticLlama model =
+        new SyntheticLlama(parseShape(shape), parseType(type), seed, parseMix(type));
     Path tokenizer = tokenizerFrom != null ? tokenizerFrom : defaultTokenizer();
     if (!Files.isRegularFile(tokenizer)) {
       throw new ErrorHandler.UserError(
@@ -122,9 +125,14 @@ public final class ModelSynthCommand implements Callable<Integer> {
     return switch (s.toLowerCase(Locale.ROOT)) {
       case "q8_0" -> GgmlType.Q8_0;
       case "q4_0" -> GgmlType.Q4_0;
-      case "q4_k" -> GgmlType.Q4_K;
+      case "q4_k", "q4_k_m" -> GgmlType.Q4_K;
       default ->
-          throw new ErrorHandler.UserError("unknown --type '" + s + "'; choose q8_0, q4_0 or q4_k");
+          throw new ErrorHandler.UserError(
+              "unknown --type '" + s + "'; choose q8_0, q4_0, q4_k or q4_k_m");
     };
+  }
+
+  static SyntheticLlama.Mix parseMix(String s) {
+    return s.equalsIgnoreCase("q4_k_m") ? SyntheticLlama.Mix.Q4_K_M : SyntheticLlama.Mix.UNIFORM;
   }
 }

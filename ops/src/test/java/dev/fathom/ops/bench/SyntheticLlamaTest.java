@@ -4,42 +4,57 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.fathom.drafters.gguf.GgmlType;
-import java.util.ArrayList;
+import dev.fathom.drafters.gguf.GgufMetadata;
+import dev.fathom.drafters.gguf.GgufTensorInfo;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class SyntheticLlamaTest {
+  private static final GgufMetadata TOKENIZER =
+      new GgufMetadata(
+          "test",
+          Map.of(
+              "tokenizer.ggml.model",
+              "llama",
+              "tokenizer.ggml.tokens",
+              IntStream.range(0, 300).mapToObj(i -> "t" + i).toArray(String[]::new)));
 
   @Test
-  void q4KmGivesQ6KToTheLayersLlamaCppPicks() {
-    SyntheticLlama m =
+  void useMoreBitsPicksTheLayersLlamaCppDoesForTinyLlama() {
+    // llama.cpp's use_more_bits for 22 layers: the first and last eighth (0-1, 19-21) and every
+    // third layer from 4.
+    SyntheticLlama model =
         new SyntheticLlama(
-            SyntheticLlama.Shape.TINYLLAMA, GgmlType.Q4_K, 42, SyntheticLlama.Mix.Q4_K_M);
-    List<Integer> q6 = new ArrayList<>();
-    for (int l = 0; l < 22; l++) {
-      GgmlType v = m.typeOf("attn_v", l);
-      assertEquals(v, m.typeOf("ffn_down", l), "layer " + l);
-      assertEquals(GgmlType.Q4_K, m.typeOf("attn_q", l));
-      assertEquals(GgmlType.Q4_K, m.typeOf("ffn_up", l));
-      if (v == GgmlType.Q6_K) {
-        q6.add(l);
-      }
-    }
-    // use_more_bits(i, 22): i < 2, i >= 19, or (i - 2) % 3 == 2.
-    assertEquals(List.of(0, 1, 4, 7, 10, 13, 16, 19, 20, 21), q6);
-    assertEquals(GgmlType.Q6_K, m.typeOf("output", -1));
+            SyntheticLlama.Shape.TINYLLAMA, GgmlType.Q4_K, 1, SyntheticLlama.Mix.Q4_K_M);
+    List<Integer> wide =
+        IntStream.range(0, 22)
+            .filter(l -> model.typeOf("ffn_down", l) == GgmlType.Q6_K)
+            .boxed()
+            .toList();
+    assertEquals(List.of(0, 1, 4, 7, 10, 13, 16, 19, 20, 21), wide);
   }
 
   @Test
-  void uniformModelsKeepOneType() {
-    SyntheticLlama m = new SyntheticLlama(SyntheticLlama.Shape.SMALL, GgmlType.Q4_0, 1);
-    assertEquals(SyntheticLlama.Mix.UNIFORM, m.mix());
-    assertEquals(GgmlType.Q4_0, m.typeOf("output", -1));
-    assertEquals(GgmlType.Q4_0, m.typeOf("ffn_down", 0));
+  void q4KMediumPutsQ6KOnTheOutputAndOnAttnVAndFfnDownOfTheWideLayers() {
+    SyntheticLlama model =
+        new SyntheticLlama(SyntheticLlama.Shape.SMALL, GgmlType.Q4_K, 1, SyntheticLlama.Mix.Q4_K_M);
+    Map<String, GgufTensorInfo> t = model.declare(TOKENIZER).tensors();
+    assertEquals(GgmlType.Q6_K, t.get("output.weight").type());
+    assertEquals(GgmlType.Q4_K, t.get("token_embd.weight").type());
+    // Two layers: layer 0 is not in the first eighth (2 / 8 = 0), layer 1 is in the last.
+    assertEquals(GgmlType.Q4_K, t.get("blk.0.attn_v.weight").type());
+    assertEquals(GgmlType.Q4_K, t.get("blk.0.ffn_down.weight").type());
+    assertEquals(GgmlType.Q6_K, t.get("blk.1.attn_v.weight").type());
+    assertEquals(GgmlType.Q6_K, t.get("blk.1.ffn_down.weight").type());
+    assertEquals(GgmlType.Q4_K, t.get("blk.1.ffn_up.weight").type());
+    assertEquals(GgmlType.F32, t.get("blk.1.ffn_norm.weight").type());
+    assertEquals(GgmlType.Q4_K, model.typeOf("attn_q", 1));
   }
 
   @Test
-  void theQ4KmMixNeedsQ4K() {
+  void theQ4KMediumMixNeedsQ4KAsItsMainType() {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,

@@ -3,6 +3,7 @@ package dev.fathom.ops.cli;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -20,12 +21,34 @@ class BenchEngineCommandTest {
   @Test
   void defaultsFollowTheSpec() {
     BenchEngineCommand c = parse("--model", "m.gguf");
-    assertEquals(128, c.promptTokens);
+    assertEquals(List.of(128), c.promptTokens);
     assertEquals(64, c.decodeTokens);
-    assertEquals(Runtime.getRuntime().availableProcessors(), c.threads);
+    assertEquals(List.of(Runtime.getRuntime().availableProcessors()), c.threads);
     assertFalse(c.vsLlamaCpp);
     assertFalse(c.json);
     assertEquals(3, c.runs);
+  }
+
+  @Test
+  void oneRunCoversSeveralFilesThreadCountsAndPromptLengths() {
+    BenchEngineCommand c =
+        parse(
+            "--model",
+            "a.gguf",
+            "--model",
+            "b.gguf",
+            "--threads",
+            "1,2",
+            "--prompt-tokens",
+            "128,512");
+    assertEquals(List.of(Path.of("a.gguf"), Path.of("b.gguf")), c.models);
+    assertEquals(List.of(1, 2), c.threads);
+    assertEquals(List.of(128, 512), c.promptTokens);
+    ErrorHandler.UserError e =
+        assertThrows(
+            ErrorHandler.UserError.class,
+            () -> parse("--model", "m.gguf", "--threads", "2,300").validate());
+    assertEquals("--threads must be in 1..256, got 300", e.getMessage());
   }
 
   @Test
