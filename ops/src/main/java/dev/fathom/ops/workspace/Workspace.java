@@ -203,7 +203,7 @@ public final class Workspace implements AutoCloseable {
     serving = true;
     if (index != null && index.writable()) return index;
     closeIndex();
-    boolean created = !indexExists();
+    boolean created = !PassageIndex.exists(indexDir()); // the embedded index, whatever the backend
     PassageIndex w = PassageIndex.openForWriting(indexDir(), embeddingId());
     if (created) w.commit(); // so a new index exists on disk for readers from the start
     index = w;
@@ -218,7 +218,7 @@ public final class Workspace implements AutoCloseable {
   }
 
   public boolean indexExists() {
-    if (backend().solr()) return backend().solrStore(MiniLmModel.DIMENSION).passageCount() > 0;
+    if (backend().solr()) return backend().solrCollections().contains(home.collection());
     return PassageIndex.exists(indexDir());
   }
 
@@ -253,7 +253,7 @@ public final class Workspace implements AutoCloseable {
       DocumentMetadata extra) {
     if (backend().solr()) {
       return new Ingestor(
-              backend().solrStore(MiniLmModel.DIMENSION),
+              backend().solrStore(home.collection(), MiniLmModel.DIMENSION),
               embedder(),
               config.ingest(),
               Set.of(config.dataDir()))
@@ -269,18 +269,14 @@ public final class Workspace implements AutoCloseable {
 
   /**
    * The retriever over every collection of this data directory: a question's scope picks the
-   * collection and filter, and searches without one use {@link #home()}. On the Solr backend every
-   * collection name reads the one Solr collection configured (docs/scale-out.md).
+   * collection and filter, and searches without one use {@link #home()}. On the Solr backend each
+   * collection is its Solr collection (docs/scale-out.md).
    */
   public CollectionRetriever retriever() {
     if (backend().solr()) {
       // Fathom's fusion over Solr's two lists (SolrRetriever's method), as for the embedded index.
       return new CollectionRetriever(
-          c -> backend().solrStore(MiniLmModel.DIMENSION),
-          embedder(),
-          config.retrieval(),
-          home,
-          recentSignals);
+          c -> backend().existingSolrStore(c), embedder(), config.retrieval(), home, recentSignals);
     }
     readIndex(); // fail now, naming the collection, when it does not exist
     return new CollectionRetriever(

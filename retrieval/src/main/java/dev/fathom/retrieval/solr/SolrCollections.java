@@ -1,8 +1,12 @@
 package dev.fathom.retrieval.solr;
 
+import dev.fathom.retrieval.collection.CollectionName;
 import dev.fathom.retrieval.index.IndexUnavailableException;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.apache.solr.client.solrj.SolrClient;
 import org.apache.solr.client.solrj.SolrServerException;
 import org.apache.solr.client.solrj.impl.CloudSolrClient;
@@ -61,6 +65,32 @@ public final class SolrCollections {
           e);
     }
   }
+
+  /**
+   * The Fathom collections on the cluster: Solr collections named {@code prefix + name} with {@code
+   * name} a legal {@link CollectionName}, in name order. Others are not Fathom's and are left out.
+   */
+  public static List<CollectionName> fathomCollections(SolrClient client, SolrSettings settings) {
+    try {
+      List<CollectionName> out = new ArrayList<>();
+      for (String c : CollectionAdminRequest.listCollections(client)) {
+        if (!c.startsWith(settings.collectionPrefix())) continue;
+        String name = c.substring(settings.collectionPrefix().length());
+        if (LEGAL_NAME.matcher(name).matches()) out.add(new CollectionName(name));
+      }
+      Collections.sort(out);
+      return out;
+    } catch (SolrServerException | IOException | RuntimeException e) {
+      throw new IndexUnavailableException(
+          "cannot list Solr collections at "
+              + settings.urls()
+              + " (is SolrCloud running and reachable?): "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  private static final Pattern LEGAL_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
 
   /** Deletes {@code collection} (a temporary evaluation collection); its configset stays. */
   public static void drop(SolrClient client, String collection) {

@@ -55,7 +55,7 @@ class SolrSettingsTest {
     assertTrue(files.get("schema.xml").contains("vectorDimension=\"384\""));
     assertTrue(!files.get("schema.xml").contains("@DIM@"));
     assertTrue(files.get("solrconfig.xml").contains("ExactStatsCache"));
-    assertEquals("fathom-v2-d384", SolrConfigset.name(384));
+    assertEquals("fathom-v3-d384", SolrConfigset.name(384));
     assertThrows(IllegalArgumentException.class, () -> SolrConfigset.zip(0));
   }
 }

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * solr-testcluster module, on the classpath that module's build wrote): Solr 9 needs Lucene 9,
  * which cannot share this JVM's classpath with Fathom's Lucene 10.
  */
-final class SolrTestClusterProcess implements AutoCloseable {
+public final class SolrTestClusterProcess implements AutoCloseable {
   private static final String TAG = "FATHOM-SOLR ";
 
   private final Process process;
@@ -50,7 +50,7 @@ final class SolrTestClusterProcess implements AutoCloseable {
   }
 
   /** Starts {@code nodes} Solr nodes under {@code dir} and waits until all are up. */
-  static SolrTestClusterProcess start(int nodes, Path dir) throws Exception {
+  public static SolrTestClusterProcess start(int nodes, Path dir) throws Exception {
     Path module = Path.of(System.getProperty("fathom.root", "..")).resolve("solr-testcluster");
     Path cpFile = module.resolve("target/solr-classpath.txt");
     if (!Files.isRegularFile(cpFile)) {
@@ -87,12 +87,12 @@ final class SolrTestClusterProcess implements AutoCloseable {
     return c;
   }
 
-  List<String> urls() {
+  public List<String> urls() {
     return List.copyOf(urls);
   }
 
   /** Stops node {@code i} (0-based) the way a crash would look to clients: its port goes away. */
-  void stopNode(int i) throws Exception {
+  public void stopNode(int i) throws Exception {
     commands.write("stop " + i + "\n");
     commands.flush();
     String r = next(60, null);
