@@ -49,11 +49,17 @@ public final class IndexBackend implements AutoCloseable {
   }
 
   /**
-   * {@code fathom.index.solr}, whichever backend is selected ({@code fathom eval retrieval
-   * --backend solr} uses it beside an embedded index).
+   * {@code fathom.index.solr} (ZooKeeper when {@code zk-hosts} is set, else {@code urls}),
+   * whichever backend is selected ({@code fathom eval retrieval --backend solr} uses it beside an
+   * embedded index).
    */
   public static SolrSettings solrSettings(Config raw) {
     Config s = raw.getConfig("fathom.index.solr");
+    String zk = s.hasPath("zk-hosts") ? s.getString("zk-hosts").trim() : "";
+    if (!zk.isEmpty()) {
+      return SolrSettings.zooKeeper(
+          zk, s.getString("collection-prefix"), s.getInt("shards"), s.getInt("replicas"));
+    }
     String urls = s.getString("urls").trim();
     return new SolrSettings(
         urls.isEmpty() ? List.of() : List.of(urls.split("\\s*,\\s*")),

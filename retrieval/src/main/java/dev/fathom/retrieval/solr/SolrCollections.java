@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.apache.solr.client.solrj.SolrClient;
 import org.apache.solr.client.solrj.SolrServerException;
@@ -23,8 +24,17 @@ import org.apache.solr.common.util.ContentStreamBase;
 public final class SolrCollections {
   private SolrCollections() {}
 
-  /** A SolrCloud client that discovers the cluster from {@code settings.urls()} over HTTP. */
+  /**
+   * A SolrCloud client that reads the cluster state from ZooKeeper ({@code settings.zkHosts()} and
+   * chroot) when given, else discovers the cluster from {@code settings.urls()} over HTTP.
+   */
   public static CloudSolrClient client(SolrSettings settings) {
+    if (settings.viaZooKeeper()) {
+      return new CloudSolrClient.Builder(
+              settings.zkHosts(),
+              settings.zkChroot().isEmpty() ? Optional.empty() : Optional.of(settings.zkChroot()))
+          .build();
+    }
     return new CloudSolrClient.Builder(settings.urls()).build();
   }
 
@@ -59,7 +69,7 @@ public final class SolrCollections {
           "cannot prepare Solr collection '"
               + collection
               + "' at "
-              + settings.urls()
+              + settings.where()
               + " (is SolrCloud running and reachable?): "
               + e.getMessage(),
           e);
@@ -83,7 +93,7 @@ public final class SolrCollections {
     } catch (SolrServerException | IOException | RuntimeException e) {
       throw new IndexUnavailableException(
           "cannot list Solr collections at "
-              + settings.urls()
+              + settings.where()
               + " (is SolrCloud running and reachable?): "
               + e.getMessage(),
           e);

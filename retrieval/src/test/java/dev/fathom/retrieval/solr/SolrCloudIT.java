@@ -75,6 +75,20 @@ class SolrCloudIT {
           assertTrue(top.passage().end() > top.passage().start(), top.toString());
         }
 
+        // The same cluster reached through its ZooKeeper (hosts + chroot) instead of node URLs.
+        SolrSettings viaZk = SolrSettings.zooKeeper(cluster.zkConnect(), "it-", 2, 2);
+        assertTrue(viaZk.viaZooKeeper(), viaZk.toString());
+        try (CloudSolrClient zkClient = SolrCollections.client(viaZk)) {
+          SolrPassageStore zkStore = new SolrPassageStore(zkClient, collection);
+          assertEquals(store.passageCount(), zkStore.passageCount());
+          assertSame(
+              store.bm25("tidal power", 5, Principal.owner()),
+              zkStore.bm25("tidal power", 5, Principal.owner()));
+          assertEquals(
+              List.of(new dev.fathom.retrieval.collection.CollectionName("docs")),
+              SolrCollections.fathomCollections(zkClient, viaZk));
+        }
+
         // The access list is a Solr filter query: hidden from the anonymous, seen by hr.
         assertFalse(sources(retriever, Principal.anonymous()).contains("salaries.md"));
         assertTrue(sources(retriever, Principal.user("ann", Set.of("hr"))).contains("salaries.md"));

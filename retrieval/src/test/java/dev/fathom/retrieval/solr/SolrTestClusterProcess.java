@@ -26,6 +26,7 @@ public final class SolrTestClusterProcess implements AutoCloseable {
   private final Writer commands;
   private final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
   private final List<String> urls = new ArrayList<>();
+  private String zk;
 
   private SolrTestClusterProcess(Process process) {
     this.process = process;
@@ -79,6 +80,7 @@ public final class SolrTestClusterProcess implements AutoCloseable {
     try {
       for (String r = c.next(90, dir); !r.equals("ready"); r = c.next(90, dir)) {
         if (r.startsWith("url ")) c.urls.add(r.substring(4));
+        if (r.startsWith("zk ")) c.zk = r.substring(3);
       }
     } catch (Exception e) {
       c.close();
@@ -89,6 +91,11 @@ public final class SolrTestClusterProcess implements AutoCloseable {
 
   public List<String> urls() {
     return List.copyOf(urls);
+  }
+
+  /** The embedded ZooKeeper as a connection string with the cluster's chroot ({@code h:p/solr}). */
+  public String zkConnect() {
+    return zk;
   }
 
   /** Stops node {@code i} (0-based) the way a crash would look to clients: its port goes away. */
