@@ -117,6 +117,11 @@ public final class IndexBackend implements AutoCloseable {
     return store;
   }
 
+  /** Whether the Solr collection of {@code name} exists (known once a store of it is open). */
+  public synchronized boolean hasSolrCollection(CollectionName name) {
+    return stores.containsKey(name) || solrCollections().contains(name);
+  }
+
   /** The Solr stores opened so far (the document stream commits each). */
   public synchronized List<SolrPassageStore> openSolrStores() {
     return List.copyOf(stores.values());

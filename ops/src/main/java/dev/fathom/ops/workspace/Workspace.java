@@ -283,6 +283,32 @@ public final class Workspace implements AutoCloseable {
         this::readIndex, embedder(), config.retrieval(), home, recentSignals);
   }
 
+  /** The collections there are: on SolrCloud with the Solr backend, else in the data directory. */
+  public List<CollectionName> collectionNames() {
+    return backend().solr() ? backend().solrCollections() : collections.list();
+  }
+
+  /** Whether collection {@code name} exists on this workspace's backend. */
+  public boolean collectionExists(CollectionName name) {
+    return backend().solr() ? backend().hasSolrCollection(name) : collections.exists(name);
+  }
+
+  /**
+   * The documents of collection {@code name} for listing, showing and deleting, on either backend:
+   * its Solr collection, or its embedded index (for writing once this workspace serves).
+   *
+   * @throws IndexUnavailableException naming the collection when it does not exist
+   */
+  public dev.fathom.retrieval.index.StreamStore documentStore(CollectionName name) {
+    return backend().solr() ? backend().existingSolrStore(name) : readIndex(name);
+  }
+
+  /** Like {@link #documentStore(CollectionName)}, the embedded index opened for writing. */
+  public dev.fathom.retrieval.index.StreamStore writableDocumentStore(CollectionName name) {
+    if (backend().solr()) return backend().existingSolrStore(name);
+    return name.equals(home.collection()) ? writableIndex() : writableIndex(name);
+  }
+
   /** Where passages live: the embedded index or SolrCloud ({@code fathom.index.backend}). */
   public synchronized IndexBackend backend() {
     if (backend == null) backend = IndexBackend.from(config.raw());

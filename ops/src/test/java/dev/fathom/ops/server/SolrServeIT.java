@@ -33,6 +33,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,7 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
  * (child JVM, embedded ZooKeeper), the embedded KRaft broker, the real embedding model. Documents
  * uploaded over HTTP and sent over Kafka land in the Solr collection of their Fathom collection
  * (created on first use), metadata filters run in Solr, a tombstone deletes, and deleting the Solr
- * collections then restarting serve rebuilds them from the documents topic.
+ * collections then restarting serve rebuilds them from the documents topic. The command line's
+ * {@code ingest}, {@code search --filter}, {@code collections} and {@code documents} work on the
+ * same cluster.
  */
 class SolrServeIT {
 
@@ -49,12 +53,23 @@ class SolrServeIT {
   private static final Duration WAIT = Duration.ofSeconds(120);
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  @TempDir Path tmp;
+  @TempDir static Path tmp;
+  static SolrTestClusterProcess cluster;
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    cluster = SolrTestClusterProcess.start(3, tmp.resolve("solr"));
+  }
+
+  @AfterAll
+  static void stopCluster() throws Exception {
+    if (cluster != null) cluster.close();
+  }
 
   @Test
   void documentsFromHttpAndKafkaLandInSolrAndARemovedCollectionIsRebuiltFromTheTopic()
       throws Exception {
-    try (SolrTestClusterProcess cluster = SolrTestClusterProcess.start(3, tmp.resolve("solr"))) {
+    {
       FathomConfig config =
           FathomConfig.from(
                   ConfigFactory.parseMap(
@@ -129,6 +144,134 @@ class SolrServeIT {
         }
       }
     }
+  }
+
+  @Test
+  void theCommandLineIngestsFiltersListsShowsAndDeletesOnSolr() throws Exception {
+    Path notes = java.nio.file.Files.createDirectories(tmp.resolve("notes"));
+    java.nio.file.Files.writeString(
+        notes.resolve("lease.md"),
+        "---\nauthor: Ann\nyear: 2023\n---\n# Lease\n\nThe lease ends on 31 May 2027.\n");
+    java.nio.file.Files.writeString(
+        notes.resolve("car.md"),
+        "---\nauthor: Bob\nyear: 2019\n---\n# Car\n\nThe car insurance ends in March 2026.\n");
+    Map<String, String> props =
+        Map.of(
+            "fathom.index.backend", "solr",
+            "fathom.index.solr.urls", String.join(",", cluster.urls()),
+            "fathom.index.solr.collection-prefix", "cli-",
+            "fathom.index.solr.shards", "1",
+            "fathom.index.solr.replicas", "1");
+    props.forEach(System::setProperty);
+    ConfigFactory.invalidateCaches();
+    try {
+      String data = tmp.resolve("cli-data").toString();
+      var in =
+          cli(
+              "ingest",
+              "--collection",
+              "notes",
+              "--meta",
+              "team=home",
+              notes.toString(),
+              "--data",
+              data);
+      assertEquals(0, in.exit(), in.toString());
+
+      JsonNode list = JSON.readTree(cli("collections", "list", "--json", "--data", data).out());
+      assertEquals(1, list.get("collections").size(), list.toString());
+      JsonNode row = list.get("collections").get(0);
+      assertEquals("notes", row.get("name").asText());
+      assertEquals(2, row.get("documents").asInt());
+      assertEquals("solr:cli-notes", row.get("index").asText());
+
+      var bob =
+          cli(
+              "search",
+              "--collection",
+              "notes",
+              "--json",
+              "--filter",
+              "author=bob",
+              "when does it end",
+              "--data",
+              data);
+      JsonNode hits = JSON.readTree(bob.out()).get("hits");
+      assertEquals(1, hits.size(), bob.toString());
+      assertTrue(hits.get(0).get("source").asText().endsWith("car.md"), bob.toString());
+      var recent =
+          cli(
+              "search",
+              "--collection",
+              "notes",
+              "--json",
+              "--filter",
+              "year>=2020",
+              "--filter",
+              "team=home",
+              "ends",
+              "--data",
+              data);
+      JsonNode recentHits = JSON.readTree(recent.out()).get("hits");
+      assertEquals(1, recentHits.size(), recent.toString());
+      assertTrue(recentHits.get(0).get("source").asText().endsWith("lease.md"), recent.toString());
+
+      var docs =
+          cli(
+              "documents",
+              "list",
+              "--collection",
+              "notes",
+              "--filter",
+              "author=ann",
+              "--json",
+              "--data",
+              data);
+      assertEquals(1, JSON.readTree(docs.out()).get("documents").size(), docs.toString());
+      var show =
+          cli(
+              "documents",
+              "show",
+              "--collection",
+              "notes",
+              "--json",
+              notes.resolve("lease.md").toString(),
+              "--data",
+              data);
+      JsonNode d = JSON.readTree(show.out());
+      assertEquals("Ann", d.get("metadata").get("author").get(0).asText(), show.toString());
+
+      var del =
+          cli(
+              "documents",
+              "delete",
+              "--collection",
+              "notes",
+              notes.resolve("car.md").toString(),
+              "--data",
+              data);
+      assertEquals(0, del.exit(), del.toString());
+      JsonNode left =
+          JSON.readTree(
+              cli("documents", "list", "--collection", "notes", "--json", "--data", data).out());
+      assertEquals(1, left.get("documents").size(), left.toString());
+
+      var dropped = cli("collections", "delete", "notes", "--data", data);
+      assertEquals(0, dropped.exit(), dropped.toString());
+      var again = cli("collections", "delete", "notes", "--data", data);
+      assertEquals(1, again.exit(), again.toString());
+      assertTrue(again.err().contains("no collection 'notes' on SolrCloud"), again.toString());
+      var none = cli("search", "--collection", "notes", "lease", "--data", data);
+      assertEquals(1, none.exit(), none.toString());
+      assertTrue(none.err().contains("no collection 'notes' on SolrCloud"), none.toString());
+    } finally {
+      props.keySet().forEach(System::clearProperty);
+      ConfigFactory.invalidateCaches();
+    }
+  }
+
+  private static dev.fathom.ops.Cli.Result cli(String... args) {
+    return dev.fathom.ops.Cli.run(args);
   }
 
   private static FathomServer start(FathomConfig config, KafkaSettings kafka) {
