@@ -215,13 +215,7 @@ public final class SolrPassageStore implements StreamStore {
     Set<String> terms = analyse(text);
     if (terms.isEmpty()) return List.of();
     ModifiableSolrParams p = searchParams(n, caller, filter);
-    StringBuilder q = new StringBuilder("{!bool");
-    int i = 0;
-    for (String t : terms) {
-      q.append(" should=$t").append(i);
-      p.set("t" + i++, "{!term f=contents}" + t);
-    }
-    p.set("q", q.append('}').toString());
+    p.set("q", lexicalQuery(terms, p));
     return SolrDocuments.passages(query(p).getResults());
   }
 
@@ -229,10 +223,50 @@ public final class SolrPassageStore implements StreamStore {
   @Override
   public List<ScoredPassage> knn(float[] vector, int n, Principal caller, SearchFilter filter) {
     ModifiableSolrParams p = searchParams(n, caller, filter);
-    StringBuilder v = new StringBuilder("{!knn f=vector topK=").append(n).append("}[");
-    for (int i = 0; i < vector.length; i++) v.append(i == 0 ? "" : ",").append(vector[i]);
-    p.set("q", v.append(']').toString());
+    p.set("q", knnQuery(vector, n, ""));
     return SolrDocuments.passages(query(p).getResults());
+  }
+
+  /**
+   * Solr's own hybrid in one request ({@link SolrNormalisedHybrid}), the alternative to Fathom's
+   * RRF over {@link #bm25} and {@link #knn} that issue 19 asked to measure.
+   */
+  public List<ScoredPassage> normalisedHybrid(
+      String text,
+      float[] vector,
+      int n,
+      int topK,
+      double bm25Weight,
+      double denseWeight,
+      Principal caller,
+      SearchFilter filter) {
+    ModifiableSolrParams p = searchParams(n, caller, filter);
+    Set<String> terms = analyse(text);
+    SolrNormalisedHybrid.params(
+        terms.isEmpty() ? null : lexicalQuery(terms, p),
+        knnQuery(vector, topK, SolrNormalisedHybrid.preFilters(p)),
+        bm25Weight,
+        denseWeight,
+        p);
+    return SolrDocuments.passages(query(p).getResults());
+  }
+
+  /** A disjunction of exact terms on {@code contents}, each term in a parameter of its own. */
+  private static String lexicalQuery(Set<String> terms, ModifiableSolrParams p) {
+    StringBuilder q = new StringBuilder("{!bool");
+    int i = 0;
+    for (String t : terms) {
+      q.append(" should=$t").append(i);
+      p.set("t" + i++, "{!term f=contents}" + t);
+    }
+    return q.append('}').toString();
+  }
+
+  private static String knnQuery(float[] vector, int topK, String localParams) {
+    StringBuilder v =
+        new StringBuilder("{!knn f=vector topK=").append(topK).append(localParams).append("}[");
+    for (int i = 0; i < vector.length; i++) v.append(i == 0 ? "" : ",").append(vector[i]);
+    return v.append(']').toString();
   }
 
   private static ModifiableSolrParams searchParams(int n, Principal caller, SearchFilter filter) {
