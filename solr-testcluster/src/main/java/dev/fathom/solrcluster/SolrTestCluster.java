@@ -11,7 +11,7 @@ import org.apache.solr.embedded.JettyConfig;
 /**
  * A SolrCloud for integration tests, run as its own process: {@code SolrTestCluster NODES DIR}
  * starts NODES Jetty nodes and an embedded ZooKeeper under DIR, prints {@code FATHOM-SOLR url
- * <baseUrl>} per node and {@code FATHOM-SOLR ready}, then obeys stdin: {@code stop <i>} stops node
+ * <baseUrl>} per node, {@code FATHOM-SOLR zk <host:port/chroot>} and {@code FATHOM-SOLR ready}, then obeys stdin: {@code stop <i>} stops node
  * i (printing {@code FATHOM-SOLR stopped <i>}), {@code quit} or end of input shuts everything down.
  *
  * <p>It talks over stdin/stdout rather than an API because the test that drives it cannot load it:
@@ -34,6 +34,7 @@ public final class SolrTestCluster {
         new MiniSolrCloudCluster(nodes, dir, JettyConfig.builder().setContext("/solr").build());
     try {
       for (var jetty : cluster.getJettySolrRunners()) say("url " + jetty.getBaseUrl());
+      say("zk " + cluster.getZkServer().getZkAddress()); // host:port/chroot of the embedded ZK
       say("ready");
       BufferedReader in =
           new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

@@ -12,6 +12,7 @@ import dev.fathom.retrieval.ingest.IngestListener;
 import dev.fathom.retrieval.ingest.IngestReport;
 import dev.fathom.retrieval.ingest.Ingestor;
 import dev.fathom.retrieval.search.HybridRetriever;
+import dev.fathom.retrieval.search.Retriever;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -91,9 +92,18 @@ public final class BenchCommand implements Runnable {
                 + " SolrCloud of fathom.index.solr (docs/scale-out.md).")
     String backend = "lucene";
 
+    @Option(
+        names = "--solr-fusion",
+        paramLabel = "F",
+        description =
+            "With --backend solr, the hybrid fusion: rrf (default), normalised (Solr's one-request"
+                + " hybrid) or both (adds hybrid_ab_ms: the two alternated query by query).")
+    String solrFusion = "rrf";
+
     @Override
     public Integer call() throws IOException {
       boolean solr = SolrBackendOption.solr(backend, null);
+      String fusion = SolrFusionOption.parse(solrFusion, solr);
       BeirDataset ds = dataset.load("squad-dev");
       FathomConfig config = data.config();
       Path work = Files.createDirectories(config.dataDir()).resolve("bench-" + System.nanoTime());
@@ -129,9 +139,21 @@ public final class BenchCommand implements Runnable {
                   round(report.seconds()),
                   "passages_per_second",
                   round(report.passagesPerSecond())));
-          out.put(
-              "latency_ms",
-              latencies(ds, new HybridRetriever(index, embedder, config.retrieval()), embedder));
+          Retriever retriever =
+              solr
+                  ? SolrFusionOption.main(fusion, remote.store, embedder, config.retrieval())
+                  : new HybridRetriever(index, embedder, config.retrieval());
+          out.put("latency_ms", latencies(ds, retriever, embedder));
+          if (fusion.equals("both")) {
+            out.put(
+                "hybrid_ab_ms",
+                alternated(
+                    ds,
+                    retriever,
+                    SolrFusionOption.normalisedHybridOnly(
+                        remote.store, embedder, config.retrieval()),
+                    embedder));
+          }
         }
       } finally {
         TempDirs.delete(work);
@@ -141,8 +163,38 @@ public final class BenchCommand implements Runnable {
       return 0;
     }
 
-    private Map<String, Object> latencies(
-        BeirDataset ds, HybridRetriever retriever, Embedder embedder) {
+    /**
+     * Hybrid latency of two retrievers alternated query by query (without embedding), so load on
+     * the machine falls on both alike: an A/B comparison, not an absolute figure.
+     */
+    private Map<String, Object> alternated(
+        BeirDataset ds, Retriever rrf, Retriever normalised, Embedder embedder) {
+      List<String> qs =
+          ds.queries().stream().map(BeirDataset.Query::text).limit(warmup + queries).toList();
+      List<float[]> vectors = embedder.embedAll(qs);
+      double[] a = new double[Math.max(0, qs.size() - warmup)];
+      double[] b = new double[a.length];
+      for (int i = 0; i < qs.size(); i++) {
+        boolean rrfFirst = i % 2 == 0; // neither always runs on the other's warmed caches
+        Retriever first = rrfFirst ? rrf : normalised;
+        Retriever second = rrfFirst ? normalised : rrf;
+        long t0 = System.nanoTime();
+        first.search(qs.get(i), vectors.get(i), SearchMode.HYBRID, k);
+        long t1 = System.nanoTime();
+        second.search(qs.get(i), vectors.get(i), SearchMode.HYBRID, k);
+        long t2 = System.nanoTime();
+        if (i >= warmup) {
+          (rrfFirst ? a : b)[i - warmup] = (t1 - t0) / 1e6;
+          (rrfFirst ? b : a)[i - warmup] = (t2 - t1) / 1e6;
+        }
+      }
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("rrf", Map.of("p50", round(pct(a, 50)), "p95", round(pct(a, 95))));
+      out.put("normalised", Map.of("p50", round(pct(b, 50)), "p95", round(pct(b, 95))));
+      return out;
+    }
+
+    private Map<String, Object> latencies(BeirDataset ds, Retriever retriever, Embedder embedder) {
       List<String> qs =
           ds.queries().stream().map(BeirDataset.Query::text).limit(warmup + queries).toList();
       if (qs.size() <= warmup)
@@ -198,6 +250,10 @@ public final class BenchCommand implements Runnable {
                       m.get("without_embedding").get("p95"),
                       m.get("with_embedding").get("p50"),
                       m.get("with_embedding").get("p95")));
+      if (out.get("hybrid_ab_ms") instanceof Map<?, ?> ab) {
+        System.out.println("hybrid on Solr, alternated query by query (ms, without embedding):");
+        ab.forEach((fusion, m) -> System.out.printf("%-11s p50/p95 %s%n", fusion, m));
+      }
     }
   }
 

@@ -4,8 +4,9 @@ import dev.fathom.ops.json.Json;
 import dev.fathom.ops.workspace.CollectionStore;
 import dev.fathom.ops.workspace.Workspace;
 import dev.fathom.retrieval.collection.CollectionName;
-import dev.fathom.retrieval.index.PassageIndex;
+import dev.fathom.retrieval.index.StreamStore;
 import dev.fathom.retrieval.search.SearchScope;
+import dev.fathom.retrieval.solr.SolrPassageStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,12 +36,17 @@ public final class CollectionsCommand implements Runnable {
 
   /** One row of {@code collections list}: the name, documents and passages, index directory. */
   static Map<String, Object> row(Workspace ws, CollectionName name) {
-    PassageIndex index = ws.readIndex(name);
+    StreamStore index = ws.documentStore(name);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("name", name.value());
     m.put("documents", index.fileRecords().size());
     m.put("passages", index.passageCount());
-    m.put("index", ws.collections().indexDir(name).toString());
+    // With the Solr backend, where the collection lives is its Solr collection.
+    m.put(
+        "index",
+        index instanceof SolrPassageStore solr
+            ? "solr:" + solr.collection()
+            : ws.collections().indexDir(name).toString());
     return m;
   }
 
@@ -55,7 +61,7 @@ public final class CollectionsCommand implements Runnable {
     public Integer call() {
       try (Workspace ws = new Workspace(data.config())) {
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (CollectionName n : ws.collections().list()) rows.add(row(ws, n));
+        for (CollectionName n : ws.collectionNames()) rows.add(row(ws, n));
         if (json) {
           System.out.println(Json.write(Map.of("collections", rows)));
         } else if (rows.isEmpty()) {
@@ -88,6 +94,9 @@ public final class CollectionsCommand implements Runnable {
       } catch (IllegalArgumentException e) {
         throw new ErrorHandler.UserError(e.getMessage());
       }
+      try (Workspace ws = new Workspace(data.config(), SearchScope.of(c))) {
+        if (ws.backend().solr()) return deleteOnSolr(ws, c);
+      }
       CollectionStore store = new CollectionStore(data.config().dataDir());
       if (!store.exists(c)) {
         throw new ErrorHandler.UserError(
@@ -106,6 +115,22 @@ public final class CollectionsCommand implements Runnable {
       }
       store.delete(c);
       System.out.println("Deleted collection " + c + ".");
+      return 0;
+    }
+
+    /**
+     * Deletes the Solr collection (every serve node sharing it loses it at once; documents from the
+     * documents topic come back when serve rebuilds, docs/scale-out.md).
+     */
+    private static int deleteOnSolr(Workspace ws, CollectionName c) {
+      if (!ws.collectionExists(c)) {
+        throw new ErrorHandler.UserError(
+            "no collection '"
+                + c
+                + "' on SolrCloud (`fathom collections list` shows those there are)");
+      }
+      ws.backend().dropSolrCollection(c);
+      System.out.println("Deleted collection " + c + " (its Solr collection).");
       return 0;
     }
   }

@@ -4,7 +4,7 @@ import dev.fathom.ops.json.Json;
 import dev.fathom.ops.workspace.DocumentViews;
 import dev.fathom.ops.workspace.Workspace;
 import dev.fathom.retrieval.index.FileRecord;
-import dev.fathom.retrieval.index.PassageIndex;
+import dev.fathom.retrieval.index.StreamStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +48,7 @@ public final class DocumentsCommand implements Runnable {
     /**
      * The record of {@code id}: a source as stored, or a path relative to the working directory.
      */
-    static FileRecord find(PassageIndex index, String id) {
+    static FileRecord find(StreamStore index, String id) {
       FileRecord r = DocumentViews.find(index, id);
       if (r == null) {
         throw new ErrorHandler.UserError(
@@ -64,7 +64,7 @@ public final class DocumentsCommand implements Runnable {
     public Integer call() {
       try (Workspace ws = open()) {
         List<Map<String, Object>> rows = new ArrayList<>();
-        PassageIndex index = ws.readIndex();
+        StreamStore index = ws.documentStore(ws.home().collection()); // Lucene or Solr
         // Filters apply to documents as to passages: only documents with matching metadata.
         for (FileRecord r : DocumentViews.list(index, scope.filter()))
           rows.add(DocumentViews.row(r));
@@ -91,7 +91,8 @@ public final class DocumentsCommand implements Runnable {
     @Override
     public Integer call() {
       try (Workspace ws = open()) {
-        Map<String, Object> row = DocumentViews.row(find(ws.readIndex(), id));
+        Map<String, Object> row =
+            DocumentViews.row(find(ws.documentStore(ws.home().collection()), id));
         if (json) {
           System.out.println(Json.write(row));
           return 0;
@@ -110,7 +111,7 @@ public final class DocumentsCommand implements Runnable {
     @Override
     public Integer call() {
       try (Workspace ws = open()) {
-        PassageIndex index = ws.writableIndex();
+        StreamStore index = ws.writableDocumentStore(ws.home().collection());
         FileRecord r = find(index, id);
         index.deleteSource(r.source());
         index.commit();

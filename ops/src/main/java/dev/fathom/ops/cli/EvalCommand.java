@@ -75,9 +75,19 @@ public final class EvalCommand implements Runnable {
                 + " SolrCloud of fathom.index.solr, deleted afterwards; docs/scale-out.md).")
     String backend = "lucene";
 
+    @Option(
+        names = "--solr-fusion",
+        paramLabel = "F",
+        description =
+            "With --backend solr, the hybrid fusion: rrf (default, Fathom's), normalised (Solr's"
+                + " one-request normalised BM25 + vector score) or both (adds a row"
+                + " hybrid-normalised).")
+    String solrFusion = "rrf";
+
     @Override
     public Integer call() {
       boolean solr = SolrBackendOption.solr(backend, rerank);
+      String fusion = SolrFusionOption.parse(solrFusion, solr);
       BeirDataset ds = dataset.load(null);
       RankerKind kind = rerank == null ? RankerKind.NONE : RerankOptions.kind(rerank);
       boolean reranking = kind != RankerKind.NONE;
@@ -94,8 +104,11 @@ public final class EvalCommand implements Runnable {
           SolrEvalIndex se = solr ? SolrEvalIndex.build(ws, ds, dataset.name()) : null;
           RankingIndex ri = reranking ? RankingIndex.build(ws, ds, dataset.name()) : null) {
         PassageStore index = solr ? se.store : reranking ? ri.data.index() : ei.index;
-        HybridRetriever retriever =
-            new HybridRetriever(index, ws.uncachedEmbedder(), ws.config().retrieval());
+        dev.fathom.retrieval.search.Retriever retriever =
+            solr
+                ? SolrFusionOption.main(
+                    fusion, se.store, ws.uncachedEmbedder(), ws.config().retrieval())
+                : new HybridRetriever(index, ws.uncachedEmbedder(), ws.config().retrieval());
         ProgressBar bar = new ProgressBar("query ");
         int total = ds.queries().size();
         Map<SearchMode, Map<String, Double>> results =
@@ -104,6 +117,15 @@ public final class EvalCommand implements Runnable {
         bar.finish();
         Map<String, Map<String, Double>> byLabel = new LinkedHashMap<>();
         results.forEach((m, v) -> byLabel.put(m.label(), v));
+        if (fusion.equals("both")) {
+          var normalised =
+              SolrFusionOption.normalisedHybridOnly(
+                  se.store, ws.uncachedEmbedder(), ws.config().retrieval());
+          byLabel.put(
+              SolrFusionOption.NORMALISED_ROW,
+              RetrievalEvaluation.evaluate(ds, normalised, ws.uncachedEmbedder(), n -> {})
+                  .get(SearchMode.HYBRID));
+        }
         if (reranking) byLabel.putAll(rerankRow(ws, model, ri, kind));
         if (json) {
           System.out.println(Json.write(byLabel));

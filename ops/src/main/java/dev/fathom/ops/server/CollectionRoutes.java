@@ -17,6 +17,7 @@ import dev.fathom.retrieval.collection.CollectionName;
 import dev.fathom.retrieval.index.FileRecord;
 import dev.fathom.retrieval.index.IndexUnavailableException;
 import dev.fathom.retrieval.index.PassageIndex;
+import dev.fathom.retrieval.index.StreamStore;
 import dev.fathom.retrieval.search.Relevance;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -83,7 +84,7 @@ final class CollectionRoutes {
   /** Why a question of {@code scope} cannot be answered here (no such collection), or null. */
   String missing(dev.fathom.retrieval.search.SearchScope scope) {
     CollectionName c = scope.collection();
-    return ws.collections().exists(c)
+    return ws.collectionExists(c)
         ? null
         : "no collection '" + c + "' on this server (GET /v1/collections lists them)";
   }
@@ -126,8 +127,8 @@ final class CollectionRoutes {
 
   private Reply list(Principal caller) {
     List<Map<String, Object>> rows = new ArrayList<>();
-    for (CollectionName n : ws.collections().list()) {
-      PassageIndex index = ws.readIndex(n);
+    for (CollectionName n : ws.collectionNames()) {
+      StreamStore index = ws.documentStore(n); // the embedded index or the Solr collection
       long docs =
           index.fileRecords().values().stream().filter(r -> r.acl().permits(caller)).count();
       Map<String, Object> m = new LinkedHashMap<>();
@@ -143,7 +144,7 @@ final class CollectionRoutes {
     CollectionName name = new CollectionName(c);
     var f = ScopeIntake.fromParams(filter == null ? Map.of() : Map.of("filter", filter)).filter();
     List<Map<String, Object>> rows = new ArrayList<>();
-    for (FileRecord r : DocumentViews.list(ws.readIndex(name), f)) {
+    for (FileRecord r : DocumentViews.list(ws.documentStore(name), f)) {
       if (r.acl().permits(caller)) rows.add(DocumentViews.row(r));
     }
     Map<String, Object> body = new LinkedHashMap<>();
@@ -153,7 +154,7 @@ final class CollectionRoutes {
   }
 
   private Reply show(String c, String id, Principal caller) {
-    FileRecord r = DocumentViews.find(ws.readIndex(new CollectionName(c)), id);
+    FileRecord r = DocumentViews.find(ws.documentStore(new CollectionName(c)), id);
     if (r == null || !r.acl().permits(caller)) return Reply.notFound(noDocument(c, id));
     return Reply.ok(DocumentViews.row(r));
   }
@@ -162,7 +163,7 @@ final class CollectionRoutes {
     return work(
         () -> {
           CollectionName name = new CollectionName(c);
-          PassageIndex index = ws.readIndex(name);
+          StreamStore index = ws.documentStore(name);
           FileRecord r = DocumentViews.find(index, id);
           if (r == null || !r.acl().permits(caller)) return Reply.notFound(noDocument(c, id));
           if (r.fromStream()) {
@@ -174,7 +175,7 @@ final class CollectionRoutes {
                 .join();
             return new Reply(StatusCodes.ACCEPTED, Map.of("id", r.source(), "status", "accepted"));
           }
-          PassageIndex writable = ws.writableIndex(name);
+          StreamStore writable = ws.writableDocumentStore(name);
           writable.deleteSource(r.source());
           writable.commit();
           return Reply.ok(Map.of("id", r.source(), "status", "deleted"));

@@ -4,8 +4,8 @@ import dev.fathom.retrieval.Passage;
 import dev.fathom.retrieval.collection.CollectionName;
 import dev.fathom.retrieval.embed.Embedder;
 import dev.fathom.retrieval.index.FileRecord;
-import dev.fathom.retrieval.index.PassageIndex;
 import dev.fathom.retrieval.index.StreamPartition;
+import dev.fathom.retrieval.index.StreamStore;
 import dev.fathom.retrieval.meta.DocumentMetadata;
 import dev.fathom.retrieval.parse.ParsedDocument;
 import dev.fathom.retrieval.parse.PathDocumentPolicy;
@@ -34,13 +34,17 @@ import java.util.function.Supplier;
  * letter), and {@code fathom ingest} refuses to replace a stream document, so neither door can
  * overwrite or delete what came through the other.
  *
+ * <p><b>Stores.</b> The embedded index of each collection, or with {@code fathom.index.backend =
+ * solr} its SolrCloud collection ({@link StreamStore}); both record the stream offsets with the
+ * documents, so either is rebuilt by re-reading the topic.
+ *
  * <p><b>Path documents</b> are read only through the {@link PathDocumentPolicy} (off by default).
  */
 final class DocumentIndexer {
 
-  private final PassageIndex index; // the default collection's
-  private final Function<CollectionName, PassageIndex> collections;
-  private final Supplier<Collection<PassageIndex>> open;
+  private final StreamStore index; // the default collection's
+  private final Function<CollectionName, ? extends StreamStore> collections;
+  private final Supplier<? extends Collection<? extends StreamStore>> open;
   private final Embedder embedder;
   private final Chunker chunker;
   private final String root;
@@ -51,7 +55,7 @@ final class DocumentIndexer {
    * @param paths which path documents may be read
    */
   DocumentIndexer(
-      PassageIndex index,
+      StreamStore index,
       Embedder embedder,
       Chunker chunker,
       String topic,
@@ -79,9 +83,9 @@ final class DocumentIndexer {
    * @param open every collection index open now
    */
   DocumentIndexer(
-      PassageIndex index,
-      Function<CollectionName, PassageIndex> collections,
-      Supplier<Collection<PassageIndex>> open,
+      StreamStore index,
+      Function<CollectionName, ? extends StreamStore> collections,
+      Supplier<? extends Collection<? extends StreamStore>> open,
       Embedder embedder,
       Chunker chunker,
       String topic,
@@ -96,12 +100,12 @@ final class DocumentIndexer {
   }
 
   /**
-   * Indexes or deletes one document; visible to searches after {@link PassageIndex#commit()}.
+   * Indexes or deletes one document; visible to searches after {@link StreamStore#commit()}.
    *
    * @throws UnreadableDocumentException when a document given by path cannot be read or parsed
    */
   void apply(Inbound.DocumentMessage d) {
-    PassageIndex index = collections.apply(d.collection());
+    StreamStore index = collections.apply(d.collection());
     requireOwnNamespace(index, d.id());
     if (d.deleted()) {
       index.deleteSource(d.id());
@@ -149,14 +153,14 @@ final class DocumentIndexer {
    */
   void delete(String key) {
     var named = Inbound.parseKey(key);
-    PassageIndex index = collections.apply(named.getKey());
+    StreamStore index = collections.apply(named.getKey());
     requireOwnNamespace(index, named.getValue());
     index.deleteSource(named.getValue());
   }
 
   /** Commits the changes so far, in every open collection, with the stream offsets they cover. */
   void commit(Map<StreamPartition, Long> applied) {
-    for (PassageIndex i : open.get()) i.commit(applied);
+    for (StreamStore i : open.get()) i.commit(applied);
   }
 
   /** Where the index says each document partition was applied up to (empty: from the start). */
@@ -164,7 +168,7 @@ final class DocumentIndexer {
     return index.appliedOffsets();
   }
 
-  private static void requireOwnNamespace(PassageIndex index, String id) {
+  private static void requireOwnNamespace(StreamStore index, String id) {
     FileRecord existing = index.fileRecord(id);
     if (existing != null && !existing.fromStream()) {
       throw new PoisonMessageException(

@@ -162,23 +162,39 @@ public final class FathomServer implements AutoCloseable {
             kafka.groupId() + "-curator");
       }
       QuestionIntake intake = new QuestionIntake(QuestionIntake.Settings.of(config));
-      ServeMetrics metrics = new ServeMetrics(index::passageCount, kafka.topics());
+      // fathom.index.backend = solr: documents go to SolrCloud, one group for all nodes.
+      boolean solr = ws.backend().solr();
+      ServeMetrics metrics =
+          new ServeMetrics(
+              solr ? SolrDocumentIntake.passageCount(ws.backend()) : index::passageCount,
+              kafka.topics());
       // Off unless fathom.tracing.otlp-endpoint or OTEL_EXPORTER_OTLP_* is set.
       metrics.observability().traces(QuestionTraces.from(TracingSettings.fromConfig(config.raw())));
       if (loop != null) metrics.behaviors(loop.module().metrics());
       // Documents naming a collection go to its own index (created on first use).
       DocumentIndexer indexer =
-          new DocumentIndexer(
-              index,
-              ws::writableIndex,
-              () -> ws.openCollections().values(),
-              ws.embedder(),
-              config.ingest().chunker(),
-              kafka.topics().documents(),
-              documentSettings.paths());
+          solr
+              ? SolrDocumentIntake.indexer(
+                  ws.backend(),
+                  ws.embedder(),
+                  config.ingest().chunker(),
+                  kafka.topics().documents(),
+                  documentSettings.paths())
+              : new DocumentIndexer(
+                  index,
+                  ws::writableIndex,
+                  () -> ws.openCollections().values(),
+                  ws.embedder(),
+                  config.ingest().chunker(),
+                  kafka.topics().documents(),
+                  documentSettings.paths());
       DocumentStream documents =
           new DocumentStream(
-              bootstrap, kafka.groupId() + "-documents-" + nodeId, kafka, indexer, metrics);
+              bootstrap,
+              solr ? SolrDocumentIntake.groupId(kafka) : kafka.groupId() + "-documents-" + nodeId,
+              kafka,
+              indexer,
+              metrics);
       QuestionStream questions =
           new QuestionStream(
               bootstrap,

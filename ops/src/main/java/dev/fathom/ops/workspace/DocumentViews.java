@@ -4,7 +4,7 @@ import dev.fathom.ops.json.SourcePaths;
 import dev.fathom.retrieval.filter.MetadataFilter;
 import dev.fathom.retrieval.filter.SearchFilter;
 import dev.fathom.retrieval.index.FileRecord;
-import dev.fathom.retrieval.index.PassageIndex;
+import dev.fathom.retrieval.index.StreamStore;
 import dev.fathom.retrieval.meta.MetadataValues;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -22,7 +22,7 @@ public final class DocumentViews {
   private DocumentViews() {}
 
   /** The documents of {@code index} whose metadata and path match {@code filter}, by source. */
-  public static List<FileRecord> list(PassageIndex index, SearchFilter filter) {
+  public static List<FileRecord> list(StreamStore index, SearchFilter filter) {
     List<FileRecord> out = new ArrayList<>();
     for (FileRecord r : index.fileRecords().values()) if (matches(r, filter)) out.add(r);
     out.sort(Comparator.comparing(FileRecord::source));
@@ -33,7 +33,7 @@ public final class DocumentViews {
    * The record of {@code id}: a source as stored, or a path relative to the working directory; null
    * when there is none.
    */
-  public static FileRecord find(PassageIndex index, String id) {
+  public static FileRecord find(StreamStore index, String id) {
     FileRecord r = index.fileRecord(id);
     if (r != null) return r;
     try {

@@ -203,7 +203,7 @@ public final class Workspace implements AutoCloseable {
     serving = true;
     if (index != null && index.writable()) return index;
     closeIndex();
-    boolean created = !indexExists();
+    boolean created = !PassageIndex.exists(indexDir()); // the embedded index, whatever the backend
     PassageIndex w = PassageIndex.openForWriting(indexDir(), embeddingId());
     if (created) w.commit(); // so a new index exists on disk for readers from the start
     index = w;
@@ -218,7 +218,7 @@ public final class Workspace implements AutoCloseable {
   }
 
   public boolean indexExists() {
-    if (backend().solr()) return backend().solrStore(MiniLmModel.DIMENSION).passageCount() > 0;
+    if (backend().solr()) return backend().solrCollections().contains(home.collection());
     return PassageIndex.exists(indexDir());
   }
 
@@ -253,7 +253,7 @@ public final class Workspace implements AutoCloseable {
       DocumentMetadata extra) {
     if (backend().solr()) {
       return new Ingestor(
-              backend().solrStore(MiniLmModel.DIMENSION),
+              backend().solrStore(home.collection(), MiniLmModel.DIMENSION),
               embedder(),
               config.ingest(),
               Set.of(config.dataDir()))
@@ -269,22 +269,44 @@ public final class Workspace implements AutoCloseable {
 
   /**
    * The retriever over every collection of this data directory: a question's scope picks the
-   * collection and filter, and searches without one use {@link #home()}. On the Solr backend every
-   * collection name reads the one Solr collection configured (docs/scale-out.md).
+   * collection and filter, and searches without one use {@link #home()}. On the Solr backend each
+   * collection is its Solr collection (docs/scale-out.md).
    */
   public CollectionRetriever retriever() {
     if (backend().solr()) {
       // Fathom's fusion over Solr's two lists (SolrRetriever's method), as for the embedded index.
       return new CollectionRetriever(
-          c -> backend().solrStore(MiniLmModel.DIMENSION),
-          embedder(),
-          config.retrieval(),
-          home,
-          recentSignals);
+          c -> backend().existingSolrStore(c), embedder(), config.retrieval(), home, recentSignals);
     }
     readIndex(); // fail now, naming the collection, when it does not exist
     return new CollectionRetriever(
         this::readIndex, embedder(), config.retrieval(), home, recentSignals);
+  }
+
+  /** The collections there are: on SolrCloud with the Solr backend, else in the data directory. */
+  public List<CollectionName> collectionNames() {
+    return backend().solr() ? backend().solrCollections() : collections.list();
+  }
+
+  /** Whether collection {@code name} exists on this workspace's backend. */
+  public boolean collectionExists(CollectionName name) {
+    return backend().solr() ? backend().hasSolrCollection(name) : collections.exists(name);
+  }
+
+  /**
+   * The documents of collection {@code name} for listing, showing and deleting, on either backend:
+   * its Solr collection, or its embedded index (for writing once this workspace serves).
+   *
+   * @throws IndexUnavailableException naming the collection when it does not exist
+   */
+  public dev.fathom.retrieval.index.StreamStore documentStore(CollectionName name) {
+    return backend().solr() ? backend().existingSolrStore(name) : readIndex(name);
+  }
+
+  /** Like {@link #documentStore(CollectionName)}, the embedded index opened for writing. */
+  public dev.fathom.retrieval.index.StreamStore writableDocumentStore(CollectionName name) {
+    if (backend().solr()) return backend().existingSolrStore(name);
+    return name.equals(home.collection()) ? writableIndex() : writableIndex(name);
   }
 
   /** Where passages live: the embedded index or SolrCloud ({@code fathom.index.backend}). */

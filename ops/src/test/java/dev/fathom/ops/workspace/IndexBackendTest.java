@@ -1,5 +1,6 @@
 package dev.fathom.ops.workspace;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,6 +34,16 @@ class IndexBackendTest {
                 "fathom.index { backend = SOLR, solr.urls = \"http://a:8983/solr, http://b:8983/solr\" }"))) {
       assertTrue(b.solr());
     }
+  }
+
+  @Test
+  void zooKeeperHostsTakeThePlaceOfUrls() {
+    var s =
+        IndexBackend.solrSettings(conf("fathom.index.solr.zk-hosts = \"zk1:2181, zk2:2181/solr\""));
+    assertTrue(s.viaZooKeeper());
+    assertEquals(java.util.List.of("zk1:2181", "zk2:2181"), s.zkHosts());
+    assertEquals("/solr", s.zkChroot());
+    assertFalse(IndexBackend.solrSettings(conf("a = 1")).viaZooKeeper(), "default: urls");
   }
 
   @Test

@@ -61,7 +61,7 @@ import org.apache.lucene.store.FSDirectory;
  * #appliedOffsets()} reads them back on open, empty for a new (or deleted) index, so the stream
  * consumer can seek there and rebuild whatever the index lacks.
  */
-public final class PassageIndex implements PassageStore, AutoCloseable {
+public final class PassageIndex implements StreamStore, AutoCloseable {
 
   /** Largest number of query terms sent to BM25 (Lucene refuses more than 1024 clauses). */
   private static final int MAX_QUERY_TERMS = 1000;

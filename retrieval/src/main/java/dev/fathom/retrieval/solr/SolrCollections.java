@@ -1,8 +1,13 @@
 package dev.fathom.retrieval.solr;
 
+import dev.fathom.retrieval.collection.CollectionName;
 import dev.fathom.retrieval.index.IndexUnavailableException;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
 import org.apache.solr.client.solrj.SolrClient;
 import org.apache.solr.client.solrj.SolrServerException;
 import org.apache.solr.client.solrj.impl.CloudSolrClient;
@@ -19,8 +24,17 @@ import org.apache.solr.common.util.ContentStreamBase;
 public final class SolrCollections {
   private SolrCollections() {}
 
-  /** A SolrCloud client that discovers the cluster from {@code settings.urls()} over HTTP. */
+  /**
+   * A SolrCloud client that reads the cluster state from ZooKeeper ({@code settings.zkHosts()} and
+   * chroot) when given, else discovers the cluster from {@code settings.urls()} over HTTP.
+   */
   public static CloudSolrClient client(SolrSettings settings) {
+    if (settings.viaZooKeeper()) {
+      return new CloudSolrClient.Builder(
+              settings.zkHosts(),
+              settings.zkChroot().isEmpty() ? Optional.empty() : Optional.of(settings.zkChroot()))
+          .build();
+    }
     return new CloudSolrClient.Builder(settings.urls()).build();
   }
 
@@ -55,12 +69,38 @@ public final class SolrCollections {
           "cannot prepare Solr collection '"
               + collection
               + "' at "
-              + settings.urls()
+              + settings.where()
               + " (is SolrCloud running and reachable?): "
               + e.getMessage(),
           e);
     }
   }
+
+  /**
+   * The Fathom collections on the cluster: Solr collections named {@code prefix + name} with {@code
+   * name} a legal {@link CollectionName}, in name order. Others are not Fathom's and are left out.
+   */
+  public static List<CollectionName> fathomCollections(SolrClient client, SolrSettings settings) {
+    try {
+      List<CollectionName> out = new ArrayList<>();
+      for (String c : CollectionAdminRequest.listCollections(client)) {
+        if (!c.startsWith(settings.collectionPrefix())) continue;
+        String name = c.substring(settings.collectionPrefix().length());
+        if (LEGAL_NAME.matcher(name).matches()) out.add(new CollectionName(name));
+      }
+      Collections.sort(out);
+      return out;
+    } catch (SolrServerException | IOException | RuntimeException e) {
+      throw new IndexUnavailableException(
+          "cannot list Solr collections at "
+              + settings.where()
+              + " (is SolrCloud running and reachable?): "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  private static final Pattern LEGAL_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
 
   /** Deletes {@code collection} (a temporary evaluation collection); its configset stays. */
   public static void drop(SolrClient client, String collection) {

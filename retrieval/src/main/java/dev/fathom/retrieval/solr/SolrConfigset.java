@@ -23,7 +23,7 @@ final class SolrConfigset {
 
   /** Name of the configset for vectors of {@code dimension}. */
   static String name(int dimension) {
-    return "fathom-v2-d" + dimension;
+    return "fathom-v3-d" + dimension;
   }
 
   /** The configset as a zip, with {@code @DIM@} in the schema replaced by {@code dimension}. */

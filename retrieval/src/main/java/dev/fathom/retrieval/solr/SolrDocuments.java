@@ -5,6 +5,7 @@ import dev.fathom.retrieval.access.AccessList;
 import dev.fathom.retrieval.index.FileRecord;
 import dev.fathom.retrieval.index.MetadataJson;
 import dev.fathom.retrieval.index.ScoredPassage;
+import dev.fathom.retrieval.index.StreamPartition;
 import dev.fathom.retrieval.meta.DocumentMetadata;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,6 +19,7 @@ import org.apache.solr.common.SolrInputDocument;
 final class SolrDocuments {
   static final String KIND_PASSAGE = "passage";
   static final String KIND_FILE = "file";
+  static final String KIND_OFFSETS = "offsets";
 
   /**
    * Source records share the collection with passages; passage ids end in {@code #<digits>}, so
@@ -27,7 +29,8 @@ final class SolrDocuments {
 
   private SolrDocuments() {}
 
-  static SolrInputDocument passage(Passage p, float[] vector, AccessList acl) {
+  /** A passage carrying its source's access list, path forms and metadata (for filters). */
+  static SolrInputDocument passage(Passage p, float[] vector, FileRecord r) {
     SolrInputDocument d = new SolrInputDocument();
     d.setField("id", p.id());
     d.setField("kind", KIND_PASSAGE);
@@ -40,13 +43,15 @@ final class SolrDocuments {
     List<Float> v = new ArrayList<>(vector.length);
     for (float x : vector) v.add(x);
     d.setField("vector", v);
-    d.setField("acl", new ArrayList<>(acl.tokens()));
+    d.setField("acl", new ArrayList<>(r.acl().tokens()));
+    d.setField("path", r.pathForms());
+    SolrFilters.addMetadata(d, r.metadata());
     return d;
   }
 
   static SolrInputDocument file(FileRecord r) {
     SolrInputDocument d = new SolrInputDocument();
-    d.setField("id", r.source() + FILE_ID_SUFFIX);
+    d.setField("id", fileId(r.source()));
     d.setField("kind", KIND_FILE);
     d.setField("source", r.source());
     d.setField("root", r.root());
@@ -57,6 +62,27 @@ final class SolrDocuments {
     // by an older version, which ingest re-indexes.
     if (r.title() != null) d.setField("title", r.title());
     d.setField("meta_json", MetadataJson.write(r.metadata()));
+    SolrFilters.addMetadata(d, r.metadata()); // `documents list --filter` filters file records
+    return d;
+  }
+
+  /** The id of a source's record (passage ids end in {@code #<digits>}, never in this suffix). */
+  static String fileId(String source) {
+    return source + FILE_ID_SUFFIX;
+  }
+
+  /**
+   * How far {@code fathom serve} applied one documents-topic partition: {@code offset} is the next
+   * offset to read. Every id derived from a document ends in {@code #file} or {@code #<digits>},
+   * this one in {@code :<digits>}, so they never clash.
+   */
+  static SolrInputDocument offsets(StreamPartition tp, long offset) {
+    SolrInputDocument d = new SolrInputDocument();
+    d.setField("id", "offsets:" + tp.topic() + ":" + tp.partition());
+    d.setField("kind", KIND_OFFSETS);
+    d.setField("source", tp.topic());
+    d.setField("passages", tp.partition());
+    d.setField("offset", offset);
     return d;
   }
 

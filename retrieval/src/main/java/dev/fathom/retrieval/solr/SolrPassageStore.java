@@ -2,10 +2,12 @@ package dev.fathom.retrieval.solr;
 
 import dev.fathom.retrieval.Passage;
 import dev.fathom.retrieval.access.Principal;
+import dev.fathom.retrieval.filter.SearchFilter;
 import dev.fathom.retrieval.index.FileRecord;
 import dev.fathom.retrieval.index.IndexUnavailableException;
-import dev.fathom.retrieval.index.PassageStore;
 import dev.fathom.retrieval.index.ScoredPassage;
+import dev.fathom.retrieval.index.StreamPartition;
+import dev.fathom.retrieval.index.StreamStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -38,7 +40,7 @@ import org.apache.solr.common.params.ModifiableSolrParams;
  * (Porter stemming is not idempotent) and keep duplicate terms, both of which change scores. With
  * the configset's {@code ExactStatsCache}, scores across shards equal those of one index.
  */
-public final class SolrPassageStore implements PassageStore {
+public final class SolrPassageStore implements StreamStore {
   private static final int MAX_QUERY_TERMS = 1000;
   private static final String FL = "id,source,title,text,start,end,score";
 
@@ -47,6 +49,7 @@ public final class SolrPassageStore implements PassageStore {
   private static final int FLUSH_SOURCES = 500; // under Solr's 1024 boolean clauses
   private final Analyzer analyzer = new EnglishAnalyzer();
   private final Map<String, List<SolrInputDocument>> pending = new LinkedHashMap<>();
+  private final Map<String, FileRecord> pendingRecords = new HashMap<>(); // null value: deleted
 
   /** A store over an existing {@code collection} (see {@link SolrCollections#ensure}). */
   public SolrPassageStore(SolrClient client, String collection) {
@@ -74,24 +77,78 @@ public final class SolrPassageStore implements PassageStore {
     }
     List<SolrInputDocument> docs = new ArrayList<>(passages.size() + 1);
     for (int i = 0; i < passages.size(); i++) {
-      docs.add(SolrDocuments.passage(passages.get(i), vectors.get(i), record.acl()));
+      docs.add(SolrDocuments.passage(passages.get(i), vectors.get(i), record));
     }
     docs.add(SolrDocuments.file(record));
     pending.put(record.source(), docs); // a second replace of one source supersedes the first
+    pendingRecords.put(record.source(), record);
     if (pending.size() >= FLUSH_SOURCES) flush();
   }
 
   @Override
   public synchronized void deleteSource(String source) {
     pending.put(source, List.of());
+    pendingRecords.put(source, null);
     if (pending.size() >= FLUSH_SOURCES) flush();
   }
 
   /** A hard commit that opens a new searcher on every replica: durable and visible on return. */
   @Override
   public synchronized void commit() {
+    commit(Map.of());
+  }
+
+  /**
+   * Like {@link #commit()}, writing first one offsets record per partition of {@code applied}, so
+   * the documents and the stream position they reach become visible and durable in one commit. A
+   * crash before it loses both, and the stream is re-read from the previous position (replacing a
+   * document is idempotent).
+   */
+  @Override
+  public synchronized void commit(Map<StreamPartition, Long> applied) {
     flush();
+    List<SolrInputDocument> offsets = new ArrayList<>();
+    applied.forEach(
+        (tp, offset) -> {
+          if (offset < 0) {
+            throw new IllegalArgumentException("offset of " + tp + " must be >= 0, got " + offset);
+          }
+          offsets.add(SolrDocuments.offsets(tp, offset));
+        });
+    if (!offsets.isEmpty()) call("record stream offsets", () -> client.add(collection, offsets));
     call("commit", () -> client.commit(collection, true, true));
+  }
+
+  /** The offsets records of this collection (committed ones: a search, not a real-time get). */
+  @Override
+  public Map<StreamPartition, Long> appliedOffsets() {
+    ModifiableSolrParams p = new ModifiableSolrParams();
+    p.set("q", "{!term f=kind}" + SolrDocuments.KIND_OFFSETS);
+    p.set("fl", "source,passages,offset");
+    p.set("rows", 100_000);
+    Map<StreamPartition, Long> out = new HashMap<>();
+    for (SolrDocument d : query(p).getResults()) {
+      out.put(
+          new StreamPartition(
+              (String) d.getFieldValue("source"),
+              ((Number) d.getFieldValue("passages")).intValue()),
+          ((Number) d.getFieldValue("offset")).longValue());
+    }
+    return Map.copyOf(out);
+  }
+
+  /**
+   * The record of {@code source}: one written but not yet sent from this store's buffer, else
+   * Solr's real-time get, which also sees records sent but not yet committed.
+   */
+  @Override
+  public synchronized FileRecord fileRecord(String source) {
+    if (pendingRecords.containsKey(source)) return pendingRecords.get(source);
+    SolrDocument d =
+        call(
+            "read the record of " + source,
+            () -> client.getById(collection, SolrDocuments.fileId(source)));
+    return d == null ? null : SolrDocuments.fileRecord(d);
   }
 
   private void flush() {
@@ -106,6 +163,7 @@ public final class SolrPassageStore implements PassageStore {
           return docs.isEmpty() ? null : client.add(collection, docs);
         });
     pending.clear();
+    pendingRecords.clear();
   }
 
   // ---------------------------------------------------------------- reading
@@ -143,29 +201,75 @@ public final class SolrPassageStore implements PassageStore {
 
   @Override
   public List<ScoredPassage> bm25(String text, int n, Principal caller) {
+    return bm25(text, n, caller, SearchFilter.NONE);
+  }
+
+  @Override
+  public List<ScoredPassage> knn(float[] vector, int n, Principal caller) {
+    return knn(vector, n, caller, SearchFilter.NONE);
+  }
+
+  /** The metadata filter is one {@code fq} per condition ({@link SolrFilters}). */
+  @Override
+  public List<ScoredPassage> bm25(String text, int n, Principal caller, SearchFilter filter) {
     Set<String> terms = analyse(text);
     if (terms.isEmpty()) return List.of();
-    ModifiableSolrParams p = searchParams(n, caller);
+    ModifiableSolrParams p = searchParams(n, caller, filter);
+    p.set("q", lexicalQuery(terms, p));
+    return SolrDocuments.passages(query(p).getResults());
+  }
+
+  /** The metadata filter is the HNSW search's pre-filter, like the access list. */
+  @Override
+  public List<ScoredPassage> knn(float[] vector, int n, Principal caller, SearchFilter filter) {
+    ModifiableSolrParams p = searchParams(n, caller, filter);
+    p.set("q", knnQuery(vector, n, ""));
+    return SolrDocuments.passages(query(p).getResults());
+  }
+
+  /**
+   * Solr's own hybrid in one request ({@link SolrNormalisedHybrid}), the alternative to Fathom's
+   * RRF over {@link #bm25} and {@link #knn} that issue 19 asked to measure.
+   */
+  public List<ScoredPassage> normalisedHybrid(
+      String text,
+      float[] vector,
+      int n,
+      int topK,
+      double bm25Weight,
+      double denseWeight,
+      Principal caller,
+      SearchFilter filter) {
+    ModifiableSolrParams p = searchParams(n, caller, filter);
+    Set<String> terms = analyse(text);
+    SolrNormalisedHybrid.params(
+        terms.isEmpty() ? null : lexicalQuery(terms, p),
+        knnQuery(vector, topK, SolrNormalisedHybrid.preFilters(p)),
+        bm25Weight,
+        denseWeight,
+        p);
+    return SolrDocuments.passages(query(p).getResults());
+  }
+
+  /** A disjunction of exact terms on {@code contents}, each term in a parameter of its own. */
+  private static String lexicalQuery(Set<String> terms, ModifiableSolrParams p) {
     StringBuilder q = new StringBuilder("{!bool");
     int i = 0;
     for (String t : terms) {
       q.append(" should=$t").append(i);
       p.set("t" + i++, "{!term f=contents}" + t);
     }
-    p.set("q", q.append('}').toString());
-    return SolrDocuments.passages(query(p).getResults());
+    return q.append('}').toString();
   }
 
-  @Override
-  public List<ScoredPassage> knn(float[] vector, int n, Principal caller) {
-    ModifiableSolrParams p = searchParams(n, caller);
-    StringBuilder v = new StringBuilder("{!knn f=vector topK=").append(n).append("}[");
+  private static String knnQuery(float[] vector, int topK, String localParams) {
+    StringBuilder v =
+        new StringBuilder("{!knn f=vector topK=").append(topK).append(localParams).append("}[");
     for (int i = 0; i < vector.length; i++) v.append(i == 0 ? "" : ",").append(vector[i]);
-    p.set("q", v.append(']').toString());
-    return SolrDocuments.passages(query(p).getResults());
+    return v.append(']').toString();
   }
 
-  private static ModifiableSolrParams searchParams(int n, Principal caller) {
+  private static ModifiableSolrParams searchParams(int n, Principal caller, SearchFilter filter) {
     if (n < 1) throw new IllegalArgumentException("n must be positive, got " + n);
     ModifiableSolrParams p = new ModifiableSolrParams();
     p.set("rows", n);
@@ -174,6 +278,7 @@ public final class SolrPassageStore implements PassageStore {
     if (!caller.unrestricted()) {
       p.add("fq", "{!terms f=acl separator=\" \"}" + String.join(" ", caller.accessTokens()));
     }
+    SolrFilters.apply(filter, p);
     return p;
   }
 

@@ -75,9 +75,39 @@ class SolrCloudIT {
           assertTrue(top.passage().end() > top.passage().start(), top.toString());
         }
 
+        // The same cluster reached through its ZooKeeper (hosts + chroot) instead of node URLs.
+        SolrSettings viaZk = SolrSettings.zooKeeper(cluster.zkConnect(), "it-", 2, 2);
+        assertTrue(viaZk.viaZooKeeper(), viaZk.toString());
+        try (CloudSolrClient zkClient = SolrCollections.client(viaZk)) {
+          SolrPassageStore zkStore = new SolrPassageStore(zkClient, collection);
+          assertEquals(store.passageCount(), zkStore.passageCount());
+          assertSame(
+              store.bm25("tidal power", 5, Principal.owner()),
+              zkStore.bm25("tidal power", 5, Principal.owner()));
+          assertEquals(
+              List.of(new dev.fathom.retrieval.collection.CollectionName("docs")),
+              SolrCollections.fathomCollections(zkClient, viaZk));
+        }
+
         // The access list is a Solr filter query: hidden from the anonymous, seen by hr.
         assertFalse(sources(retriever, Principal.anonymous()).contains("salaries.md"));
         assertTrue(sources(retriever, Principal.user("ann", Set.of("hr"))).contains("salaries.md"));
+
+        // Solr's one-request normalised hybrid, the measured alternative to RRF: it finds the
+        // same top passage, scores in [0, 1.5] (1 × scaled BM25 + 0.5 × (1 + cos) / 2), and honours
+        // the access list in both its parts.
+        SolrRetriever normalised =
+            new SolrRetriever(store, embedder, settings, SolrRetriever.Fusion.SOLR_NORMALISED);
+        List<Hit> nh =
+            normalised.search("who keeps the lighthouse in a storm", SearchMode.HYBRID, 3);
+        assertTrue(nh.getFirst().passage().source().endsWith("lighthouse.md"), nh.toString());
+        for (Hit h : nh) assertTrue(h.score() > 0 && h.score() <= 1.5f + 1e-4f, h.toString());
+        assertFalse(sources(normalised, Principal.anonymous()).contains("salaries.md"));
+        assertTrue(
+            sources(normalised, Principal.user("ann", Set.of("hr"))).contains("salaries.md"));
+        assertFalse(
+            normalised.search("the of and", SearchMode.HYBRID, 3).isEmpty(),
+            "a query of stop words ranks by the vector alone");
 
         // Changed and removed files: replaced and deleted on Solr as in the embedded index.
         Files.writeString(

@@ -19,13 +19,14 @@ import java.util.concurrent.TimeUnit;
  * solr-testcluster module, on the classpath that module's build wrote): Solr 9 needs Lucene 9,
  * which cannot share this JVM's classpath with Fathom's Lucene 10.
  */
-final class SolrTestClusterProcess implements AutoCloseable {
+public final class SolrTestClusterProcess implements AutoCloseable {
   private static final String TAG = "FATHOM-SOLR ";
 
   private final Process process;
   private final Writer commands;
   private final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
   private final List<String> urls = new ArrayList<>();
+  private String zk;
 
   private SolrTestClusterProcess(Process process) {
     this.process = process;
@@ -50,7 +51,7 @@ final class SolrTestClusterProcess implements AutoCloseable {
   }
 
   /** Starts {@code nodes} Solr nodes under {@code dir} and waits until all are up. */
-  static SolrTestClusterProcess start(int nodes, Path dir) throws Exception {
+  public static SolrTestClusterProcess start(int nodes, Path dir) throws Exception {
     Path module = Path.of(System.getProperty("fathom.root", "..")).resolve("solr-testcluster");
     Path cpFile = module.resolve("target/solr-classpath.txt");
     if (!Files.isRegularFile(cpFile)) {
@@ -79,6 +80,7 @@ final class SolrTestClusterProcess implements AutoCloseable {
     try {
       for (String r = c.next(90, dir); !r.equals("ready"); r = c.next(90, dir)) {
         if (r.startsWith("url ")) c.urls.add(r.substring(4));
+        if (r.startsWith("zk ")) c.zk = r.substring(3);
       }
     } catch (Exception e) {
       c.close();
@@ -87,12 +89,17 @@ final class SolrTestClusterProcess implements AutoCloseable {
     return c;
   }
 
-  List<String> urls() {
+  public List<String> urls() {
     return List.copyOf(urls);
   }
 
+  /** The embedded ZooKeeper as a connection string with the cluster's chroot ({@code h:p/solr}). */
+  public String zkConnect() {
+    return zk;
+  }
+
   /** Stops node {@code i} (0-based) the way a crash would look to clients: its port goes away. */
-  void stopNode(int i) throws Exception {
+  public void stopNode(int i) throws Exception {
     commands.write("stop " + i + "\n");
     commands.flush();
     String r = next(60, null);
