@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
           + " untimed pairs; medians, min and max of --runs).",
       "--budget F…: the model writes --text-tokens of its own text (seed --seed), reads it back"
           + " with the full KV cache and with each --policy (streaming-llm: --sinks + recent"
-          + " window; h2o: heavy hitters + recent window) at each budget (a fraction of text + --continuation positions), and reports the mean"
+          + " window; h2o: heavy hitters + recent window; snapkv: per-head observation-window"
+          + " votes; passage: whole sentences by mean attention) at each budget (a fraction of text + --continuation positions), and reports the mean"
           + " KL divergence and top-1 agreement after the first eviction, agreement of"
           + " --continuation greedy tokens, KV bytes kept and decode speed."
     })
@@ -90,8 +91,8 @@ final class BenchKvCommand implements Callable<Integer> {
       names = "--policy",
       split = ",",
       paramLabel = "P",
-      description = "Eviction policies: streaming-llm, h2o (default: both).")
-  List<String> policies = new ArrayList<>(List.of("streaming-llm", "h2o"));
+      description = "Eviction policies: streaming-llm, h2o, snapkv, passage (default: all four).")
+  List<String> policies = new ArrayList<>(List.of("streaming-llm", "h2o", "snapkv", "passage"));
 
   @Option(names = "--sinks", paramLabel = "N", description = "Attention sinks (default: 4).")
   int sinks = 4;
@@ -141,10 +142,6 @@ final class BenchKvCommand implements Callable<Integer> {
       int[] b = new int[budgets.size()];
       for (int i = 0; i < b.length; i++) {
         b[i] = (int) Math.round(budgets.get(i) * context);
-        if (b[i] <= sinks + 1) {
-          throw new ErrorHandler.UserError(
-              "--budget " + budgets.get(i) + " keeps " + b[i] + " positions, not above the sinks");
-        }
       }
       List<KvEvictionPolicy> chosen = new ArrayList<>();
       for (String p : policies) {
@@ -152,6 +149,21 @@ final class BenchKvCommand implements Callable<Integer> {
           chosen.add(KvEvictionPolicy.parse(p, sinks));
         } catch (IllegalArgumentException e) {
           throw new ErrorHandler.UserError("--policy: " + e.getMessage());
+        }
+      }
+      for (KvEvictionPolicy p : chosen) {
+        for (int i = 0; i < b.length; i++) {
+          if (b[i] < p.minBudget() + 1) {
+            throw new ErrorHandler.UserError(
+                "--budget "
+                    + budgets.get(i)
+                    + " keeps "
+                    + b[i]
+                    + " positions; "
+                    + p.name()
+                    + " needs more than "
+                    + p.minBudget());
+          }
         }
       }
       System.err.println("bench kv: fidelity of " + policies + " at budgets " + budgets);
