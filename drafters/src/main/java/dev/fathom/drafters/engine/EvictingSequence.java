@@ -105,14 +105,7 @@ public final class EvictingSequence implements Sequence {
       throw new IllegalArgumentException(
           tokens.length + " tokens in one pass leave no room in a budget of " + budget);
     }
-    int length = seq.length();
-    if (length + tokens.length > budget) {
-      if (policy.perHead()) {
-        evictPerHead(length, budget - tokens.length);
-      } else {
-        evict(length, budget - tokens.length);
-      }
-    }
+    reserve(tokens.length);
     int at = seq.length();
     for (int i = 0; i < tokens.length; i++) {
       origin[at + i] = (int) Math.min(Integer.MAX_VALUE, seen + i);
@@ -151,6 +144,26 @@ public final class EvictingSequence implements Sequence {
     for (int l = 0; l < c.layers(); l++) {
       for (int h = 0; h < c.kvHeads(); h++) {
         votes.compact(l, h, keep[l][h]);
+      }
+    }
+  }
+
+  /**
+   * Evicts now, if needed, so that {@code n} more positions fit without another eviction: lets a
+   * caller score several continuations of the same evicted context ({@link #truncate} back after
+   * each).
+   */
+  public void reserve(int n) {
+    if (n < 0 || n > maxPass()) {
+      throw new IllegalArgumentException(
+          "reserve " + n + " positions: must be 0.." + maxPass() + " within a budget of " + budget);
+    }
+    int length = seq.length();
+    if (length + n > budget) {
+      if (policy.perHead()) {
+        evictPerHead(length, budget - n);
+      } else {
+        evict(length, budget - n);
       }
     }
   }
