@@ -165,25 +165,8 @@ public final class KvCache {
    * turns each key from its old position to its new one.
    */
   public void compact(int[] keep, Repositioner repositioner) {
-    for (int i = 0; i < keep.length; i++) {
-      if (keep[i] < 0 || keep[i] >= length || (i > 0 && keep[i] <= keep[i - 1])) {
-        throw new IllegalArgumentException(
-            "positions to keep must ascend strictly within 0.."
-                + (length - 1)
-                + ", got "
-                + keep[i]
-                + " at index "
-                + i);
-      }
-    }
-    int lastPage = (keep.length + pageSize - 1) / pageSize;
-    for (int p = 0; p < lastPage; p++) {
-      if (pages.get(p).refs.get() > 1) { // shared with a fork or a prefix cache: copy first
-        Page shared = pages.get(p);
-        shared.refs.decrementAndGet();
-        pages.set(p, shared.copy());
-      }
-    }
+    checkAscending(keep);
+    copyShared((keep.length + pageSize - 1) / pageSize);
     // Ascending keep[i] ≥ i: a destination is never a source still to be read.
     for (int i = 0; i < keep.length; i++) {
       for (int l = 0; l < layers; l++) {
@@ -199,6 +182,100 @@ public final class KvCache {
     }
     truncate(keep.length);
     rewrites++;
+  }
+
+  /**
+   * Per-head {@link #compact}: key/value head {@code h} of layer {@code l} keeps the positions
+   * {@code keep[l][h]} (strictly ascending, every list of the same length {@code n}), moved down to
+   * {@code 0 .. n-1}. What SnapKV's per-head selection does (Li et al. 2024, §4): after it, cache
+   * position {@code i} holds different tokens in different heads, which attention does not mind —
+   * it reads each head's keys and values at positions {@code 0 .. length-1}, and each key carries
+   * its position in its RoPE rotation, turned by {@code repositioner} to its new one.
+   *
+   * @param headSize floats of one head's key (kvDim = key/value heads × headSize)
+   */
+  public void compactHeads(int[][][] keep, int headSize, HeadRepositioner repositioner) {
+    int heads = kvDim / headSize;
+    if (headSize < 1 || kvDim % headSize != 0 || keep.length != layers) {
+      throw new IllegalArgumentException(
+          "compactHeads needs one list per layer ("
+              + layers
+              + ") and a headSize dividing "
+              + kvDim
+              + ", got "
+              + keep.length
+              + " and "
+              + headSize);
+    }
+    int n = keep[0].length == heads ? keep[0][0].length : -1;
+    for (int[][] layer : keep) {
+      if (layer.length != heads) {
+        throw new IllegalArgumentException(
+            "compactHeads needs one list per key/value head (" + heads + "), got " + layer.length);
+      }
+      for (int[] list : layer) {
+        if (list.length != n) {
+          throw new IllegalArgumentException(
+              "every head must keep the same number of positions, got "
+                  + list.length
+                  + " and "
+                  + n);
+        }
+        checkAscending(list);
+      }
+    }
+    copyShared((n + pageSize - 1) / pageSize);
+    for (int l = 0; l < layers; l++) {
+      for (int h = 0; h < heads; h++) {
+        int head = h * headSize;
+        int[] list = keep[l][h];
+        // Ascending list[i] ≥ i: a destination is never a source still to be read.
+        for (int i = 0; i < n; i++) {
+          int from = list[i];
+          if (from != i) {
+            System.arraycopy(
+                keys(l, from), offset(from) + head, keys(l, i), offset(i) + head, headSize);
+            System.arraycopy(
+                values(l, from), offset(from) + head, values(l, i), offset(i) + head, headSize);
+            if (repositioner != null) {
+              repositioner.moveHead(keys(l, i), offset(i) + head, from, i);
+            }
+          }
+        }
+      }
+    }
+    truncate(n);
+  }
+
+  /** Re-encodes one head's cached key for another position (RoPE: rotate by the gap). */
+  @FunctionalInterface
+  public interface HeadRepositioner {
+    void moveHead(float[] key, int offset, int fromPos, int toPos);
+  }
+
+  private void checkAscending(int[] keep) {
+    for (int i = 0; i < keep.length; i++) {
+      if (keep[i] < 0 || keep[i] >= length || (i > 0 && keep[i] <= keep[i - 1])) {
+        throw new IllegalArgumentException(
+            "positions to keep must ascend strictly within 0.."
+                + (length - 1)
+                + ", got "
+                + keep[i]
+                + " at index "
+                + i);
+      }
+    }
+  }
+
+  /** Gives this cache its own copy of each of the first {@code count} pages still shared. */
+  private void copyShared(int count) {
+    for (int p = 0; p < count; p++) {
+      if (pages.get(p).refs.get() > 1) { // shared with a fork or a prefix cache: copy first
+        Page shared = pages.get(p);
+        shared.refs.decrementAndGet();
+        pages.set(p, shared.copy());
+      }
+    }
   }
 
   /** Re-encodes a cached key written at one position for another (RoPE: rotate by the gap). */

@@ -8,7 +8,7 @@ package dev.fathom.memory;
  * 2023, "Efficient Streaming Language Models with Attention Sinks", §3.2: positions within the
  * cache, not in the original text).
  */
-public final class RopeShift implements KvCache.Repositioner {
+public final class RopeShift implements KvCache.Repositioner, KvCache.HeadRepositioner {
   private final double[] theta;
   private final int kvHeads;
   private final int headSize;
@@ -41,6 +41,24 @@ public final class RopeShift implements KvCache.Repositioner {
     this.kvHeads = kvHeads;
     this.headSize = headSize;
     this.adjacentPairs = adjacentPairs;
+  }
+
+  /** Rotates the one head's key at {@code offset} (per-head compaction, SnapKV). */
+  @Override
+  public void moveHead(float[] key, int offset, int fromPos, int toPos) {
+    int half = headSize / 2;
+    int delta = toPos - fromPos;
+    for (int j = 0; j < half; j++) {
+      double angle = delta * theta[j];
+      float cos = (float) Math.cos(angle);
+      float sin = (float) Math.sin(angle);
+      int a = adjacentPairs ? offset + 2 * j : offset + j;
+      int b = adjacentPairs ? a + 1 : a + half;
+      float x = key[a];
+      float y = key[b];
+      key[a] = x * cos - y * sin;
+      key[b] = x * sin + y * cos;
+    }
   }
 
   @Override

@@ -4,7 +4,12 @@ import dev.fathom.drafters.engine.EvictingSequence;
 import dev.fathom.drafters.engine.LlamaEngine;
 import dev.fathom.drafters.engine.LlamaSequence;
 import dev.fathom.drafters.engine.Sequence;
+import dev.fathom.drafters.tokenizer.Tokenizer;
+import dev.fathom.drafters.tokenizer.Tokenizers;
 import dev.fathom.memory.KvEvictionPolicy;
+import dev.fathom.memory.PassagePolicy;
+import dev.fathom.memory.TokenSpan;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -85,7 +90,13 @@ public final class KvFidelityBenchmark {
     int[] fullGreedy = readAndContinue(engine.newSequence(), text, continuation, full, new long[1]);
     long perPosition = engine.config().layers() * 2L * engine.config().kvDim() * Float.BYTES;
     List<Row> rows = new ArrayList<>();
-    for (KvEvictionPolicy policy : policies) {
+    List<TokenSpan> sentences = sentences(text, Tokenizers.fromGguf(engine.file().metadata()));
+    for (KvEvictionPolicy chosen : policies) {
+      // The passage policy's blocks are the text's sentences.
+      KvEvictionPolicy policy =
+          chosen instanceof PassagePolicy p && p.blocks().isEmpty()
+              ? p.withBlocks(sentences)
+              : chosen;
       for (int budget : budgets) {
         float[][] got = new float[textTokens][];
         long[] decodeNanos = new long[1];
@@ -119,6 +130,26 @@ public final class KvFidelityBenchmark {
       }
     }
     return rows;
+  }
+
+  /**
+   * The sentences of {@code text} as token spans: each ends after a token whose text holds {@code
+   * .}, {@code !}, {@code ?} or a line break; the tail after the last such token is one more span.
+   */
+  public static List<TokenSpan> sentences(int[] text, Tokenizer tokenizer) {
+    List<TokenSpan> spans = new ArrayList<>();
+    int start = 0;
+    for (int i = 0; i < text.length; i++) {
+      String piece = new String(tokenizer.tokenBytes(text[i]), StandardCharsets.UTF_8);
+      if (piece.matches("(?s).*[.!?\\n].*")) {
+        spans.add(new TokenSpan(start, i + 1));
+        start = i + 1;
+      }
+    }
+    if (start < text.length) {
+      spans.add(new TokenSpan(start, text.length));
+    }
+    return spans;
   }
 
   /** BOS then tokens sampled at temperature 1 with {@code seed}. */

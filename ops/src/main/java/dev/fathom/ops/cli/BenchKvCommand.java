@@ -4,6 +4,7 @@ import dev.fathom.drafters.engine.EngineSettings;
 import dev.fathom.drafters.engine.LlamaEngine;
 import dev.fathom.memory.KvEvictionPolicy;
 import dev.fathom.ops.bench.KvFidelityBenchmark;
+import dev.fathom.ops.bench.PasskeyBenchmark;
 import dev.fathom.ops.bench.PrefixReuseBenchmark;
 import dev.fathom.ops.json.Json;
 import java.io.IOException;
@@ -31,7 +32,8 @@ import picocli.CommandLine.Option;
           + " untimed pairs; medians, min and max of --runs).",
       "--budget F…: the model writes --text-tokens of its own text (seed --seed), reads it back"
           + " with the full KV cache and with each --policy (streaming-llm: --sinks + recent"
-          + " window; h2o: heavy hitters + recent window) at each budget (a fraction of text + --continuation positions), and reports the mean"
+          + " window; h2o: heavy hitters + recent window; snapkv: per-head observation-window"
+          + " votes; passage: whole sentences by mean attention) at each budget (a fraction of text + --continuation positions), and reports the mean"
           + " KL divergence and top-1 agreement after the first eviction, agreement of"
           + " --continuation greedy tokens, KV bytes kept and decode speed."
     })
@@ -90,11 +92,26 @@ final class BenchKvCommand implements Callable<Integer> {
       names = "--policy",
       split = ",",
       paramLabel = "P",
-      description = "Eviction policies: streaming-llm, h2o (default: both).")
-  List<String> policies = new ArrayList<>(List.of("streaming-llm", "h2o"));
+      description = "Eviction policies: streaming-llm, h2o, snapkv, passage (default: all four).")
+  List<String> policies = new ArrayList<>(List.of("streaming-llm", "h2o", "snapkv", "passage"));
 
   @Option(names = "--sinks", paramLabel = "N", description = "Attention sinks (default: 4).")
   int sinks = 4;
+
+  @Option(
+      names = "--passkey",
+      paramLabel = "N",
+      description =
+          "With --budget: also N passkey trials (a name planted at the start of a --text-tokens"
+              + " context, picked among --candidates after the cue; budgets are fractions of"
+              + " --text-tokens). 0: none (default).")
+  int passkeyTrials;
+
+  @Option(
+      names = "--candidates",
+      paramLabel = "N",
+      description = "Names each passkey trial chooses among (default: ${DEFAULT-VALUE}).")
+  int candidates = 5;
 
   @Option(names = "--seed", paramLabel = "N", description = "Sampling seed (default: 17).")
   long seed = 17;
@@ -141,10 +158,6 @@ final class BenchKvCommand implements Callable<Integer> {
       int[] b = new int[budgets.size()];
       for (int i = 0; i < b.length; i++) {
         b[i] = (int) Math.round(budgets.get(i) * context);
-        if (b[i] <= sinks + 1) {
-          throw new ErrorHandler.UserError(
-              "--budget " + budgets.get(i) + " keeps " + b[i] + " positions, not above the sinks");
-        }
       }
       List<KvEvictionPolicy> chosen = new ArrayList<>();
       for (String p : policies) {
@@ -154,15 +167,43 @@ final class BenchKvCommand implements Callable<Integer> {
           throw new ErrorHandler.UserError("--policy: " + e.getMessage());
         }
       }
+      for (KvEvictionPolicy p : chosen) {
+        for (int i = 0; i < b.length; i++) {
+          if (b[i] < p.minBudget() + 1) {
+            throw new ErrorHandler.UserError(
+                "--budget "
+                    + budgets.get(i)
+                    + " keeps "
+                    + b[i]
+                    + " positions; "
+                    + p.name()
+                    + " needs more than "
+                    + p.minBudget());
+          }
+        }
+      }
       System.err.println("bench kv: fidelity of " + policies + " at budgets " + budgets);
       List<KvFidelityBenchmark.Row> rows =
           KvFidelityBenchmark.run(engine, textTokens, continuation, b, chosen, seed);
+      List<PasskeyBenchmark.Row> passkey = List.of();
+      if (passkeyTrials > 0) {
+        int[] pb = new int[budgets.size()];
+        for (int i = 0; i < pb.length; i++) {
+          pb[i] = (int) Math.round(budgets.get(i) * textTokens);
+        }
+        System.err.println("bench kv: " + passkeyTrials + " passkey trials");
+        passkey =
+            PasskeyBenchmark.run(engine, textTokens, passkeyTrials, candidates, pb, chosen, seed);
+      }
       if (json) {
         List<Map<String, Object>> out = new ArrayList<>();
         rows.forEach(r -> out.add(r.toJson()));
-        System.out.println(Json.write(Map.of("rows", out)));
+        List<Map<String, Object>> keys = new ArrayList<>();
+        passkey.forEach(r -> keys.add(r.toJson()));
+        System.out.println(Json.write(Map.of("rows", out, "passkey", keys)));
       } else {
         rows.forEach(r -> System.out.print(r.toText()));
+        passkey.forEach(r -> System.out.print(r.toText()));
       }
     }
     return 0;
@@ -186,6 +227,14 @@ final class BenchKvCommand implements Callable<Integer> {
               + continuation
               + ", "
               + sinks);
+    }
+    if (passkeyTrials < 0 || passkeyTrials > 10_000) {
+      throw new ErrorHandler.UserError(
+          "--passkey must be in 0..10000 trials, got " + passkeyTrials);
+    }
+    if (candidates < 2 || candidates > PasskeyBenchmark.NAMES.size()) {
+      throw new ErrorHandler.UserError(
+          "--candidates must be in 2.." + PasskeyBenchmark.NAMES.size() + ", got " + candidates);
     }
     if (threads < 1 || threads > 256) {
       throw new ErrorHandler.UserError("--threads must be in 1..256, got " + threads);

@@ -44,5 +44,13 @@ class BenchKvCommandTest {
             ErrorHandler.UserError.class,
             () -> parse("--model", "m.gguf", "--budget", "0").validate());
     assertTrue(budget.getMessage().contains("--budget"), budget.getMessage());
+    ErrorHandler.UserError names =
+        assertThrows(
+            ErrorHandler.UserError.class,
+            () -> parse("--model", "m.gguf", "--budget", "0.5", "--candidates", "11").validate());
+    assertTrue(names.getMessage().contains("2..10"), names.getMessage());
+    assertEquals(
+        List.of("streaming-llm", "h2o", "snapkv", "passage"),
+        parse("--model", "m.gguf", "--budget", "0.5", "--passkey", "10").policies);
   }
 }
