@@ -19,9 +19,12 @@ import java.util.Objects;
  * question passes.
  *
  * <p>BlockRank (arXiv 2510.05396) reads the same signal at one middle layer of a fine-tuned model
- * with a block-sparse mask; without that fine-tune, {@link AttentionSettings#layers()} can restrict
- * the sum to the layers (or {@link AttentionSettings#heads()} to the heads) that carry the copying
- * signal of the model at hand (see docs/ranking.md for stories260K).
+ * with a block-sparse mask in which a passage sees only the instruction and itself, every passage
+ * at the same positions; {@link AttentionSettings#blocks()} gives that structure without a mask by
+ * reading each passage in its own pass after the shared instruction (so no passage scores by its
+ * place in the list). Without BlockRank's fine-tune, {@link AttentionSettings#layers()} can
+ * restrict the sum to the layers (or {@link AttentionSettings#heads()} to the heads) that carry the
+ * copying signal of the model at hand (see docs/ranking.md for stories260K).
  *
  * <p>Needs the in-JVM engine ({@link LocalLanguageModel}); an OpenAI-compatible server exposes no
  * attention.
@@ -101,7 +104,10 @@ public final class AttentionRanker implements Ranker {
     int[] na = concat(lead, List.of(model.tokenizer().encode(AttentionSettings.CONTENT_FREE)));
     LlamaSequence seq = model.engine().newSequence();
     int room = seq.capacity() - header.length - Math.max(q.length, na.length) - 1;
-    int perPassage = Math.min(settings.passageTokens(), room / Math.max(1, passages.size()));
+    int perPassage =
+        Math.min(
+            settings.passageTokens(),
+            settings.blocks() ? room : room / Math.max(1, passages.size()));
     if (perPassage < 4) {
       throw new IllegalArgumentException(
           passages.size()
@@ -122,26 +128,56 @@ public final class AttentionRanker implements Ranker {
       region += blocks.get(i).length;
       ends[i] = region;
     }
-    int[] prefix = concat(header, blocks);
-    seq.forward(prefix, false);
-    int end = seq.length();
-    float[][][] query = pass(seq, q, lead.length, header.length, region);
-    float[][][] free = null;
-    if (settings.calibrate()) {
-      seq.truncate(end);
-      free = pass(seq, na, lead.length, header.length, region);
+    int layers = model.engine().config().layers();
+    int heads = model.engine().config().heads();
+    float[][][] query = new float[layers][heads][region];
+    float[][][] free = settings.calibrate() ? new float[layers][heads][region] : null;
+    if (settings.blocks()) {
+      // BlockRank's structure: every passage sees the instruction and itself, at the same
+      // positions; the instruction's KV cache is computed once and kept between passages.
+      seq.forward(header, false);
+      for (int i = 0; i < blocks.size(); i++) {
+        seq.truncate(header.length);
+        seq.forward(blocks.get(i), false);
+        passes(
+            seq, q, na, lead.length, header.length, blocks.get(i).length, query, free, starts[i]);
+      }
+    } else {
+      seq.forward(concat(header, blocks), false);
+      passes(seq, q, na, lead.length, header.length, region, query, free, 0);
     }
     return new AttentionScores(query, free, starts, ends);
   }
 
   /**
-   * Forwards {@code tokens} and returns the mean attention of their rows from {@code firstRow} on
-   * (the question's own tokens, after the fixed lead-in) over the region.
+   * The question's pass and, when calibrating, the content-free one from the same cache (cut back
+   * to where the question started), each adding the attention over {@code span} tokens from
+   * position {@code from} into its array at {@code at}.
    */
-  private float[][][] pass(LlamaSequence seq, int[] tokens, int firstRow, int from, int region) {
-    int layers = model.engine().config().layers();
-    int heads = model.engine().config().heads();
-    float[][][] acc = new float[layers][heads][region];
+  private void passes(
+      LlamaSequence seq,
+      int[] q,
+      int[] na,
+      int firstRow,
+      int from,
+      int span,
+      float[][][] query,
+      float[][][] free,
+      int at) {
+    int end = seq.length();
+    pass(seq, q, firstRow, from, span, query, at);
+    if (free != null) {
+      seq.truncate(end);
+      pass(seq, na, firstRow, from, span, free, at);
+    }
+  }
+
+  /**
+   * Forwards {@code tokens} and adds the mean attention of their rows from {@code firstRow} on (the
+   * question's own tokens, after the fixed lead-in) to {@code acc}.
+   */
+  private static void pass(
+      LlamaSequence seq, int[] tokens, int firstRow, int from, int span, float[][][] acc, int at) {
     float share = 1f / (tokens.length - firstRow);
     AttentionRecorder recorder =
         new AttentionRecorder() {
@@ -154,12 +190,11 @@ public final class AttentionRanker implements Ranker {
           public void record(int layer, int head, int index, float[] weights, int length) {
             float[] a = acc[layer][head];
             synchronized (a) {
-              for (int t = 0; t < region; t++) a[t] += weights[from + t] * share;
+              for (int t = 0; t < span; t++) a[at + t] += weights[from + t] * share;
             }
           }
         };
     seq.forward(tokens, false, recorder);
-    return acc;
   }
 
   private static int[] concat(int[] header, List<int[]> blocks) {

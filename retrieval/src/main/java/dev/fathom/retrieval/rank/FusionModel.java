@@ -23,8 +23,16 @@ public final class FusionModel implements AutoCloseable {
 
   private final Booster booster;
 
+  /** The same trees evaluated in Java (null: the booster scores, as for a linear model). */
+  private final TreeEnsemble trees;
+
   FusionModel(Booster booster) {
+    this(booster, null);
+  }
+
+  private FusionModel(Booster booster, TreeEnsemble trees) {
     this.booster = Objects.requireNonNull(booster, "booster");
+    this.trees = trees;
   }
 
   /** Where the model lives in {@code dataDir}. */
@@ -69,8 +77,8 @@ public final class FusionModel implements AutoCloseable {
       // One thread: a question's 20–100 rows are too few to share, and OpenMP's thread start-up
       // and spinning cost more than the prediction (13 ms instead of well under 1 on a busy box).
       b.setParam("nthread", "1");
-      return new FusionModel(b);
-    } catch (XGBoostError e) {
+      return new FusionModel(b, TreeEnsemble.read(file).orElse(null));
+    } catch (XGBoostError | java.io.IOException e) {
       throw new IllegalArgumentException("unreadable fusion model " + file + ": " + e, e);
     }
   }
@@ -88,10 +96,25 @@ public final class FusionModel implements AutoCloseable {
     }
   }
 
-  /** Scores rows of features ({@code rows × FusionFeatures.count()}, row-major). */
+  /**
+   * Scores rows of features ({@code rows × FusionFeatures.count()}, row-major): in Java when the
+   * model's trees were read ({@link TreeEnsemble}, a loaded tree model), else by the booster.
+   */
   public double[] predict(float[] features, int rows) {
+    check(features, rows);
     if (rows == 0) return new double[0];
-    if (features.length != rows * FusionFeatures.count()) {
+    return trees != null
+        ? trees.predict(features, rows, FusionFeatures.count())
+        : predictWithBooster(features, rows);
+  }
+
+  /** Whether {@link #predict} evaluates the trees in Java. */
+  boolean evaluatesInJava() {
+    return trees != null;
+  }
+
+  private static void check(float[] features, int rows) {
+    if (rows != 0 && features.length != rows * FusionFeatures.count()) {
       throw new IllegalArgumentException(
           "features must hold rows × "
               + FusionFeatures.count()
@@ -100,6 +123,12 @@ public final class FusionModel implements AutoCloseable {
               + " values, got "
               + features.length);
     }
+  }
+
+  /** XGBoost's own prediction (what {@link TreeEnsemble} must reproduce). */
+  double[] predictWithBooster(float[] features, int rows) {
+    check(features, rows);
+    if (rows == 0) return new double[0];
     DMatrix m = null;
     try {
       m = new DMatrix(features, rows, FusionFeatures.count(), Float.NaN);

@@ -56,6 +56,51 @@ class FusionModelTest {
     }
   }
 
+  /**
+   * The loaded model scores in Java ({@link TreeEnsemble}); over random rows (ties, zeros, values
+   * on both sides of every split, missing values) it gives XGBoost's own scores.
+   */
+  @Test
+  void javaTreesScoreAsXGBoostDoes(@TempDir Path dir) throws Exception {
+    int f = FusionFeatures.count();
+    java.util.Random r = new java.util.Random(7);
+    int rows = 400;
+    float[] x = new float[rows * f];
+    float[] y = new float[rows];
+    for (int i = 0; i < x.length; i++) x[i] = r.nextInt(5) == 0 ? 0 : r.nextFloat() * 4 - 1;
+    for (int i = 0; i < rows; i++) y[i] = x[i * f] + x[i * f + 3] > 1.5 ? 1 : 0;
+    DMatrix m = new DMatrix(x, rows, f, Float.NaN);
+    m.setLabel(y);
+    int[] groups = new int[rows / 20];
+    java.util.Arrays.fill(groups, 20);
+    m.setGroup(groups);
+    Booster b =
+        XGBoost.train(
+            m,
+            Map.of("objective", "rank:ndcg", "max_depth", 4, "nthread", 1, "eta", 0.1),
+            50,
+            Map.of(),
+            null,
+            null);
+    m.dispose();
+    new FusionModel(b).save(dir);
+    b.dispose();
+    try (FusionModel model = FusionModel.load(dir)) {
+      assertTrue(model.evaluatesInJava());
+      float[] test = new float[rows * f];
+      for (int i = 0; i < test.length; i++) test[i] = r.nextFloat() * 4 - 1;
+      test[5] = Float.NaN;
+      double[] java = model.predict(test, rows);
+      double[] native_ = model.predictWithBooster(test, rows);
+      double largest = 0;
+      for (double v : native_) largest = Math.max(largest, Math.abs(v));
+      assertTrue(largest > 0, "the model learned something");
+      for (int i = 0; i < rows; i++) {
+        assertEquals(native_[i], java[i], 1e-5 * largest, "row " + i);
+      }
+    }
+  }
+
   @Test
   void aMissingModelSaysHowToTrainOne(@TempDir Path dir) {
     assertFalse(FusionModel.exists(dir));

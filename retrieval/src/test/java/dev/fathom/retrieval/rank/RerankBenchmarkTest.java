@@ -41,6 +41,7 @@ class RerankBenchmarkTest {
         List.of("none 20", "listwise 20", "none 50", "listwise 50"),
         rows.stream().map(r -> r.ranker() + " " + r.candidates()).toList());
     assertTrue(rows.stream().allMatch(r -> r.questions() == 3 && r.p95Millis() >= r.p50Millis()));
+    assertTrue(rows.stream().allMatch(r -> r.cpuP50Millis() >= 0), "CPU time measured");
     // 4 questions × (1 window at 20 + 4 windows at 50).
     assertEquals(4 * (1 + 4), model.chats.size());
   }
