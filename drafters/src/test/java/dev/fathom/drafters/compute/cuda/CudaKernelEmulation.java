@@ -152,7 +152,9 @@ final class CudaKernelEmulation {
    * start ..} over one layer's keys and values laid out as the device mirror holds them ({@code
    * keys[layerOffset + t * kvDim + …]}), in chunks of {@code chunk} positions; returns the output
    * and leaves the softmax weights in {@code scores} (row {@code i * heads + h}, stride {@code
-   * start + n}). {@code writes} counts writes of each output float.
+   * start + n}). {@code writes} counts writes of each output float. Each score's dot product is
+   * summed in plain order here; the kernel's split of it over a warp's lanes is run from the CUDA
+   * source by {@code CudaKernelsHostTest}.
    */
   static float[] attention(
       float[] q,
