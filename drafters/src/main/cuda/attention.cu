@@ -9,7 +9,7 @@
 // block (h, i) rescales them to the global maximum M (out = sum_c exp(m_c - M) o_c / L with
 // L = sum_c exp(m_c - M) l_c) and turns the raw scores into the softmax weights, which the host
 // copies back for an AttentionSink. Launch plans: dev.fathom.drafters.compute.cuda.LaunchPlans.
-// Simple rather than fast: each thread takes whole key rows, scores go through global memory.
+// Simple rather than fast: no tiling, and the scores go through global memory.
 //
 // Cache layout: layer l starts layerOffset = l * capacity * kvDim floats into keys and values,
 // and its position t's key is at [t * kvDim .. + kvDim) from there, values alike. (The offset is
@@ -57,15 +57,23 @@ extern "C" __global__ void attention_partial(const float* q, const float* keys,
   float* s = scores + ((long long)i * heads + h) * stride;
   float* part = partials + (((long long)i * heads + h) * gridDim.z + c) * (headSize + 2);
 
+  // Scores: a warp per position, its lanes over the head's dimensions, so a key row is read in
+  // one coalesced sweep; lane 0 keeps the warp's positions' maximum. (The loop's bounds are the
+  // same for every lane of a warp, as the shuffle needs.)
+  int warp = threadIdx.x / 32;
+  int lane = threadIdx.x % 32;
   float localMax = -INFINITY;
-  for (int t = from + threadIdx.x; t < to; t += ATTENTION_THREADS) {
+  for (int t = from + warp; t < to; t += ATTENTION_THREADS / 32) {
     const float* k = kc + (long long)t * kvDim + kvOff;
     float dot = 0.0f;
-    for (int d = 0; d < headSize; d++) dot += qr[d] * k[d];
-    s[t] = dot * scale;
-    localMax = fmaxf(localMax, s[t]);
+    for (int d = lane; d < headSize; d += 32) dot += qr[d] * k[d];
+    for (int off = 16; off > 0; off /= 2) dot += __shfl_down_sync(0xffffffffu, dot, off);
+    if (lane == 0) {
+      s[t] = dot * scale;
+      localMax = fmaxf(localMax, s[t]);
+    }
   }
-  float m = block_reduce(localMax, partial, true);
+  float m = block_reduce(localMax, partial, true);  // its barriers also publish s[]
   float localSum = 0.0f;
   for (int t = from + threadIdx.x; t < to; t += ATTENTION_THREADS) {
     weight[t - from] = expf(s[t] - m);

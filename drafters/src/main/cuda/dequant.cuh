@@ -132,14 +132,14 @@ struct DeqQ6_K {
   }
 };
 
-// Whole-block dot products for the 32-element block types: the sum over block b's 32 weights
-// times x[0 .. 32), with the scale applied once. The batch-1 products of Q4_0 and Q8_0 models
-// (matmul_blocks_* in matmul.cu) read a row block by block with these, a lane per block, instead
-// of element by element: the same sums, grouped by block (so within rounding of the per-element
-// kernel), in a fifth of the instructions.
+// Dot products of 32-element groups: group g of a row is elements [32g, 32g + 32), and
+// group(row, g, x) is their sum times x[0 .. 32) (x already offset to the group). The products of
+// Q8_0, Q4_0, Q4_K and Q6_K (matmul_groups_* in matmul.cu) give a lane whole groups, so the scales
+// are decoded once per group rather than once per element: the same sums, grouped (so within
+// rounding of the per-element kernel), in a fraction of the instructions.
 struct DotQ8_0 {
-  static const int BYTES = 34;
-  DEQ static float block(const unsigned char* b, const float* x) {
+  DEQ static float group(const unsigned char* row, int g, const float* x) {
+    const unsigned char* b = row + 34 * (long long)g;
     float s = 0.0f;
     for (int j = 0; j < 32; j++) s += (float)(signed char)b[2 + j] * x[j];
     return s * f16_at(b);
@@ -147,13 +147,53 @@ struct DotQ8_0 {
 };
 
 struct DotQ4_0 {
-  static const int BYTES = 18;
-  DEQ static float block(const unsigned char* b, const float* x) {
+  DEQ static float group(const unsigned char* row, int g, const float* x) {
+    const unsigned char* b = row + 18 * (long long)g;
     float s = 0.0f;
     for (int j = 0; j < 16; j++) {
       int q = b[2 + j];
       s += (float)((q & 0x0F) - 8) * x[j] + (float)((q >> 4) - 8) * x[j + 16];
     }
     return s * f16_at(b);
+  }
+};
+
+// Group g of a Q4_K row is sub-block s = g % 8 of super-block g / 8: chunk c = s / 2, the low
+// (s even) or high (s odd) nibbles of qs[32c .. 32c + 32); d*sc*sum(q x) - dmin*m*sum(x).
+struct DotQ4_K {
+  DEQ static float group(const unsigned char* row, int g, const float* x) {
+    const unsigned char* b = row + 144 * (long long)(g / 8);
+    int s = g % 8;
+    int c = s / 2;
+    int hi = s & 1;
+    int sc, m;
+    scale_min_k4(b + 4, s, &sc, &m);
+    float qx = 0.0f;
+    float sx = 0.0f;
+    for (int l = 0; l < 32; l++) {
+      int byte = b[16 + 32 * c + l];
+      qx += (float)(hi ? (byte >> 4) : (byte & 0x0F)) * x[l];
+      sx += x[l];
+    }
+    return f16_at(b) * (float)sc * qx - f16_at(b + 2) * (float)m * sx;
+  }
+};
+
+// Group g of a Q6_K row is elements 32k' .. of super-block g / 8 with k' = g % 8: half h = k' / 4,
+// k = k' % 4, as in DeqQ6_K; its first 16 elements take scale l/16 = 0, the last 16 scale 1.
+struct DotQ6_K {
+  DEQ static float group(const unsigned char* row, int g, const float* x) {
+    const unsigned char* b = row + 210 * (long long)(g / 8);
+    int h = (g % 8) / 4;
+    int k = g % 4;
+    float sums[2] = {0.0f, 0.0f};
+    for (int l = 0; l < 32; l++) {
+      int byte = b[64 * h + 32 * (k & 1) + l];
+      int low = k < 2 ? (byte & 0x0F) : (byte >> 4);
+      int q = low | (((b[128 + 32 * h + l] >> (2 * k)) & 3) << 4);
+      sums[l / 16] += (float)(q - 32) * x[l];
+    }
+    const unsigned char* sc = b + 192 + 8 * h + 2 * k;
+    return f16_at(b + 208) * ((float)(signed char)sc[0] * sums[0] + (float)(signed char)sc[1] * sums[1]);
   }
 };

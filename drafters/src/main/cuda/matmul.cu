@@ -44,10 +44,10 @@ __device__ void embed_body(const unsigned char* table, long long rowBytes, int c
   }
 }
 
-// matmul_blocks_<type>: as matmul_<type> (same launch plan), but each lane takes whole 32-element
-// blocks of the row, blk = lane, lane + 32, ..., and the block's dot product with each position.
+// matmul_groups_<type>: as matmul_<type> (same launch plan), but each lane takes whole 32-element
+// groups of the row, g = lane, lane + 32, ..., and the group's dot product with each position.
 template <typename Dot>
-__device__ void matmul_blocks_body(const unsigned char* w, long long rowBytes, int rows, int cols,
+__device__ void matmul_groups_body(const unsigned char* w, long long rowBytes, int rows, int cols,
                                    const float* x, int n, float* out) {
   int warp = threadIdx.x / 32;
   int lane = threadIdx.x % 32;
@@ -57,10 +57,9 @@ __device__ void matmul_blocks_body(const unsigned char* w, long long rowBytes, i
   const unsigned char* r = w + (long long)row * rowBytes;
   float acc[MATMUL_POSITIONS];
   for (int j = 0; j < MATMUL_POSITIONS; j++) acc[j] = 0.0f;
-  for (int blk = lane; blk < cols / 32; blk += 32) {
-    const unsigned char* b = r + (long long)blk * Dot::BYTES;
+  for (int g = lane; g < cols / 32; g += 32) {
     for (int j = 0; j < MATMUL_POSITIONS; j++) {
-      if (p0 + j < n) acc[j] += Dot::block(b, x + (long long)(p0 + j) * cols + blk * 32);
+      if (p0 + j < n) acc[j] += Dot::group(r, g, x + (long long)(p0 + j) * cols + 32 * g);
     }
   }
   for (int j = 0; j < MATMUL_POSITIONS; j++) {
@@ -70,15 +69,17 @@ __device__ void matmul_blocks_body(const unsigned char* w, long long rowBytes, i
   }
 }
 
-extern "C" __global__ void matmul_blocks_q8_0(const unsigned char* w, long long rowBytes, int rows,
-                                              int cols, const float* x, int n, float* out) {
-  matmul_blocks_body<DotQ8_0>(w, rowBytes, rows, cols, x, n, out);
-}
+#define GROUP_KERNEL(name, Dot)                                                                  \
+  extern "C" __global__ void matmul_groups_##name(const unsigned char* w, long long rowBytes,    \
+                                                  int rows, int cols, const float* x, int n,     \
+                                                  float* out) {                                  \
+    matmul_groups_body<Dot>(w, rowBytes, rows, cols, x, n, out);                                \
+  }
 
-extern "C" __global__ void matmul_blocks_q4_0(const unsigned char* w, long long rowBytes, int rows,
-                                              int cols, const float* x, int n, float* out) {
-  matmul_blocks_body<DotQ4_0>(w, rowBytes, rows, cols, x, n, out);
-}
+GROUP_KERNEL(q8_0, DotQ8_0)
+GROUP_KERNEL(q4_0, DotQ4_0)
+GROUP_KERNEL(q4_k, DotQ4_K)
+GROUP_KERNEL(q6_k, DotQ6_K)
 
 #define TYPE_KERNELS(name, Deq)                                                                 \
   extern "C" __global__ void matmul_##name(const unsigned char* w, long long rowBytes, int rows, \

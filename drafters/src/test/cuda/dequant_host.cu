@@ -3,7 +3,7 @@
 //   dequant_host TYPE ROWS COLS IN.bin OUT.bin
 // IN holds the rows as the GGUF stores them; OUT receives rows * cols little-endian floats.
 //   dequant_host dot TYPE ROWS COLS IN.bin X.bin OUT.bin
-// OUT receives each row's product with the COLS floats of X by the whole-block dot products.
+// OUT receives each row's product with the COLS floats of X by the group dot products.
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,8 +16,8 @@ static void decode(const unsigned char* w, long long rowBytes, int rows, int col
     for (int i = 0; i < cols; i++) out[(long long)r * cols + i] = Deq::at(w + r * rowBytes, i);
 }
 
-// Row r times x with the whole-block dot products, summed per lane and then over lanes as the
-// matmul_blocks kernel's warp does (lane l takes blocks l, l + 32, ...; the shuffle tree sums them).
+// Row r times x with the group dot products, summed per lane and then over lanes as the
+// matmul_groups kernel's warp does (lane l takes groups l, l + 32, ...; the shuffle tree sums them).
 template <typename Dot>
 static void dot_rows(const unsigned char* w, long long rowBytes, int rows, int cols, const float* x,
                      float* out) {
@@ -25,8 +25,8 @@ static void dot_rows(const unsigned char* w, long long rowBytes, int rows, int c
     float lanes[32];
     for (int lane = 0; lane < 32; lane++) {
       lanes[lane] = 0.0f;
-      for (int blk = lane; blk < cols / 32; blk += 32)
-        lanes[lane] += Dot::block(w + r * rowBytes + (long long)blk * Dot::BYTES, x + blk * 32);
+      for (int g = lane; g < cols / 32; g += 32)
+        lanes[lane] += Dot::group(w + r * rowBytes, g, x + g * 32);
     }
     for (int off = 16; off > 0; off /= 2)
       for (int lane = 0; lane < 32; lane++)  // ascending: lane + off is read before it is written
@@ -52,6 +52,8 @@ static int dot_main(char** argv) {  // dot TYPE ROWS COLS W.bin X.bin OUT.bin
   float* out = (float*)malloc(sizeof(float) * rows);
   if (!strcmp(type, "Q8_0")) dot_rows<DotQ8_0>(w, size / rows, rows, cols, x, out);
   else if (!strcmp(type, "Q4_0")) dot_rows<DotQ4_0>(w, size / rows, rows, cols, x, out);
+  else if (!strcmp(type, "Q4_K")) dot_rows<DotQ4_K>(w, size / rows, rows, cols, x, out);
+  else if (!strcmp(type, "Q6_K")) dot_rows<DotQ6_K>(w, size / rows, rows, cols, x, out);
   else return 5;
   FILE* o = fopen(argv[7], "wb");
   if (!o || fwrite(out, sizeof(float), rows, o) != (size_t)rows) return 6;

@@ -41,9 +41,9 @@ final class CudaKernels {
   /** The PTX modules, by resource name. */
   static final List<String> MODULES = List.of("matmul", "ops", "attention");
 
-  /** Types with a whole-block product kernel ({@code matmul_blocks_<type>}). */
-  static final Map<GgmlType, String> BLOCK_PRODUCTS =
-      Map.of(GgmlType.Q8_0, "matmul_blocks_q8_0", GgmlType.Q4_0, "matmul_blocks_q4_0");
+  /** Types with a product kernel over 32-element groups ({@code matmul_groups_<type>}). */
+  static final java.util.Set<GgmlType> GROUP_PRODUCTS =
+      java.util.EnumSet.of(GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K);
 
   private final Map<GgmlType, CUfunction> matmul = new EnumMap<>(GgmlType.class);
   private final Map<GgmlType, CUfunction> embed = new EnumMap<>(GgmlType.class);
@@ -61,10 +61,10 @@ final class CudaKernels {
       matmul.put(e.getKey(), function(matmulModule, "matmul_" + e.getValue()));
       embed.put(e.getKey(), function(matmulModule, "embed_" + e.getValue()));
     }
-    // Where a type has a whole-block kernel, products use it (a fifth of the instructions of the
-    // per-element one, which stays for the embedding lookup's type set and for comparison).
-    for (var e : BLOCK_PRODUCTS.entrySet()) {
-      matmul.put(e.getKey(), function(matmulModule, e.getValue()));
+    // Where a type has a group kernel, products use it (scales decoded once per 32 weights, not
+    // per weight); the per-element kernels serve the other types.
+    for (GgmlType t : GROUP_PRODUCTS) {
+      matmul.put(t, function(matmulModule, "matmul_groups_" + TYPE_SUFFIX.get(t)));
     }
     CUmodule ops = load("ops");
     rmsNorm = function(ops, "rms_norm");

@@ -61,14 +61,14 @@ class CudaDequantHostTest {
     assertEquals(0, p.exitValue(), String.join(" ", command) + " failed:\n" + log);
   }
 
-  /** The whole-block dot products of matmul_blocks_*, in the warp's summation order. */
+  /** The group dot products of matmul_groups_*, in the warp's summation order. */
   @ParameterizedTest
   @EnumSource(
       value = GgmlType.class,
-      names = {"Q8_0", "Q4_0"})
-  void theBlockDotProductsGiveTheReferenceProduct(GgmlType type) throws Exception {
+      names = {"Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+  void theGroupDotProductsGiveTheReferenceProduct(GgmlType type) throws Exception {
     int rows = 5;
-    int cols = 1088;
+    int cols = 1280; // 40 groups (lanes 0-7 take two), five K-quant super-blocks
     Random rnd = new Random(200 + type.ordinal());
     float[] values = new float[rows * cols];
     float[] x = new float[cols];

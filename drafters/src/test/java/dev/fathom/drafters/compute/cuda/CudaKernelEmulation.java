@@ -55,11 +55,10 @@ final class CudaKernelEmulation {
     return out;
   }
 
-  /** matmul_blocks_q8_0 / _q4_0 in matmul.cu: lanes take whole blocks (DotQ8_0, DotQ4_0). */
-  static float[] matmulBlocks(
+  /** matmul_groups_<type> in matmul.cu: lanes take whole 32-element groups (Dot*::group). */
+  static float[] matmulGroups(
       GgmlType type, byte[] w, int rows, int cols, float[] x, int n, int[] writes) {
     LaunchPlan plan = LaunchPlans.matmul(rows, n);
-    int blockBytes = type.bytesPerBlock();
     long rowBytes = type.byteSize(cols);
     float[] out = new float[n * rows];
     int positions = LaunchPlans.MATMUL_POSITIONS;
@@ -73,11 +72,12 @@ final class CudaKernelEmulation {
           }
           float[][] acc = new float[LaunchPlans.WARP][positions];
           for (int lane = 0; lane < LaunchPlans.WARP; lane++) {
-            for (int blk = lane; blk < cols / 32; blk += LaunchPlans.WARP) {
-              int b = (int) (row * rowBytes) + blk * blockBytes;
+            for (int g = lane; g < cols / 32; g += LaunchPlans.WARP) {
               for (int j = 0; j < positions; j++) {
                 if (p0 + j < n) {
-                  acc[lane][j] += blockDot(type, w, b, x, (p0 + j) * cols + blk * 32);
+                  acc[lane][j] +=
+                      CudaGroupDots.group(
+                          type, w, (int) (row * rowBytes), g, x, (p0 + j) * cols + 32 * g);
                 }
               }
             }
@@ -97,22 +97,6 @@ final class CudaKernelEmulation {
       }
     }
     return out;
-  }
-
-  /** DotQ8_0::block / DotQ4_0::block of dequant.cuh. */
-  private static float blockDot(GgmlType type, byte[] w, int b, float[] x, int xo) {
-    float s = 0f;
-    if (type == GgmlType.Q8_0) {
-      for (int j = 0; j < 32; j++) {
-        s += (float) w[b + 2 + j] * x[xo + j];
-      }
-    } else {
-      for (int j = 0; j < 16; j++) {
-        int q = w[b + 2 + j] & 0xFF;
-        s += (float) ((q & 0x0F) - 8) * x[xo + j] + (float) ((q >> 4) - 8) * x[xo + j + 16];
-      }
-    }
-    return s * Float.float16ToFloat((short) ((w[b] & 0xFF) | ((w[b + 1] & 0xFF) << 8)));
   }
 
   /** The lane-0 result of {@code v += __shfl_down_sync(v, off)} for off = 16, 8, 4, 2, 1. */
@@ -168,7 +152,9 @@ final class CudaKernelEmulation {
    * start ..} over one layer's keys and values laid out as the device mirror holds them ({@code
    * keys[layerOffset + t * kvDim + …]}), in chunks of {@code chunk} positions; returns the output
    * and leaves the softmax weights in {@code scores} (row {@code i * heads + h}, stride {@code
-   * start + n}). {@code writes} counts writes of each output float.
+   * start + n}). {@code writes} counts writes of each output float. Each score's dot product is
+   * summed in plain order here; the kernel's split of it over a warp's lanes is run from the CUDA
+   * source by {@code CudaKernelsHostTest}.
    */
   static float[] attention(
       float[] q,

@@ -76,10 +76,10 @@ class CudaKernelEmulationTest {
   @ParameterizedTest
   @EnumSource(
       value = GgmlType.class,
-      names = {"Q8_0", "Q4_0"})
-  void blockProductsCoverEveryRowAndPositionOnceAndMatchTheCpu(GgmlType type) {
+      names = {"Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+  void groupProductsCoverEveryRowAndPositionOnceAndMatchTheCpu(GgmlType type) {
     int rows = 37;
-    int cols = 1088; // 34 blocks: lanes 0 and 1 take two, the rest one
+    int cols = 1280; // 40 groups: lanes 0-7 take two, the rest one
     float[] w = gaussian(rows * cols);
     byte[] bytes = Quantizer.quantizeRows(type, w, cols);
     try (ComputeBackend cpu = ComputeBackends.open(KernelBackend.SCALAR, 1)) {
@@ -89,9 +89,9 @@ class CudaKernelEmulationTest {
         Activations out = cpu.allocate(n * rows);
         cpu.matmul(m, of(cpu, x), n, out);
         int[] writes = new int[n * rows];
-        float[] device = CudaKernelEmulation.matmulBlocks(type, bytes, rows, cols, x, n, writes);
-        assertOnce(writes, type + " blocks n=" + n);
-        assertClose(read(cpu, out, n, rows), device, type + " blocks n=" + n);
+        float[] device = CudaKernelEmulation.matmulGroups(type, bytes, rows, cols, x, n, writes);
+        assertOnce(writes, type + " groups n=" + n);
+        assertClose(read(cpu, out, n, rows), device, type + " groups n=" + n);
       }
     }
   }
