@@ -132,13 +132,13 @@ final class CheckPlan {
     logits.put(
         "backend",
         step("logits-" + type + "-test", o.backend(), "logits", 120, with(args, "out", testFile)));
-    compare(logits, refFile, testFile);
+    compare(logits, type, refFile, testFile);
     m.put("logits", logits);
     m.put("speed", speed("speed-" + type, file, z, bandwidth, 150));
     return m;
   }
 
-  private void compare(Map<String, Object> logits, Path refFile, Path testFile) {
+  private void compare(Map<String, Object> logits, String type, Path refFile, Path testFile) {
     Object vocab = field(logits.get("reference"), "vocabulary");
     if (!(vocab instanceof Number v) || !ok(logits.get("backend"))) {
       logits.put("status", "not_run");
@@ -155,7 +155,7 @@ final class CheckPlan {
       logits.put("positions", d.positions());
       logits.put("argmax_mismatches", d.argmaxMismatches());
       if (!d.withinTolerance()) {
-        failed.add("logits " + refFile.getFileName());
+        failed.add("logits-" + type + ": relative difference " + d.relative() + " over tolerance");
       }
     } catch (Exception e) {
       logits.put("status", "error");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.fathom.drafters.compute.cuda.CudaDevice;
@@ -129,6 +130,41 @@ class DeviceCheckIT {
       assertEquals("pass", at(json, "models", type, "logits", "status"), type);
     }
     assertEquals(true, at(json, "rapid", "result", "lossless"));
+  }
+
+  /**
+   * Without a GPU, asking for CUDA makes every CUDA step fail with the probe's reason while the CPU
+   * steps still run (and a spent budget skips the rest): the JSON says all of it, the exit status
+   * is 1, and the run is never aborted.
+   */
+  @Test
+  void failedStepsAreRecordedWithTheirReasonAndTheRunGoesOn() throws Exception {
+    CudaDevice.Probe probe = CudaDevice.probe();
+    assumeFalse(probe.available(), "a CUDA device is usable here: " + probe.reason());
+    assertEquals(0, assembled.code(), assembled.output());
+    Path out = WORK.resolve("out-no-gpu");
+    Result r =
+        script(
+            List.of("run", out.toString(), "--backend", "cuda", "--quick", "--budget", "40"), 300);
+    assertEquals(1, r.code(), r.output());
+    Map<String, Object> json = DeviceCheckStep.read(out.resolve("device-check.json"));
+    assertEquals("error", at(json, "probe", "status"));
+    assertTrue(String.valueOf(at(json, "probe", "reason")).contains(probe.reason()), r.output());
+    assertEquals(false, at(json, "probe", "result", "cuda", "usable"));
+    assertEquals("ok", at(json, "greedy", "reference", "status"));
+    assertEquals("error", at(json, "greedy", "backend", "status"));
+    assertEquals("not_run", at(json, "greedy", "status"));
+    // The last step fails like every CUDA step, or was skipped once 40 s were spent (how far the
+    // run gets depends on the machine's speed).
+    Object rapid = at(json, "rapid", "status");
+    assertTrue(rapid.equals("error") || rapid.equals("skipped"), String.valueOf(rapid));
+    if (rapid.equals("skipped")) {
+      assertTrue(String.valueOf(at(json, "rapid", "reason")).contains("budget of 40 s is spent"));
+    }
+    List<?> failed = (List<?>) json.get("failed_steps");
+    assertTrue(
+        failed.stream().anyMatch(f -> f.toString().startsWith("greedy-test: error")), r.output());
+    assertNotNull(json.get("finished_utc"));
   }
 
   @Test
