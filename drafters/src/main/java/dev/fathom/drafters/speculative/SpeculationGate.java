@@ -33,9 +33,9 @@ import org.slf4j.LoggerFactory;
  * <p>Two guards keep noise from leaving it on where it does not pay. A gain counts only when the
  * model predicts at least {@link #MIN_GAIN} times the plain rate (hysteresis: an estimate scattered
  * around break-even no longer flips it on), and from the second round on the rounds' realised rate
- * since it came on — tokens they produced over the time they took, catch-up included — must beat
- * the plain rate too: the model leaves out sampling, the drafter's catch-up and a batch's fixed
- * costs, which on small models are most of a round.
+ * since it came on — tokens they produced over the time they took, a probe's catch-up on skipped
+ * tokens left out — must beat the plain rate too: the model leaves out sampling, the drafter's
+ * catch-up and a batch's fixed costs, which on small models are most of a round.
  *
  * <p>The first {@link #WARMUP} tokens are decoded plainly to measure {@code t_1}; the first round
  * then drafts a single token, since neither {@code t_d} nor the acceptance is known yet and a long
@@ -129,8 +129,12 @@ final class SpeculationGate {
       roundTokens = 0;
       roundsRecorded = 0;
     }
-    // The round produced its accepted drafts and one more token (replacement or bonus).
-    roundNanos += draftTime + verifyTime;
+    // The round produced its accepted drafts and one more token (replacement or bonus). A catch-up
+    // after a plain stretch (positions beyond the γ + 1 a round in a stretch reads) is the one-off
+    // price of switching on, not the stretch's rate, so only the steady share of it counts.
+    double steadyDraft =
+        draftPositions > gamma + 1 ? (double) draftTime * (gamma + 1) / draftPositions : draftTime;
+    roundNanos += Math.round(steadyDraft) + verifyTime;
     roundTokens += acceptedTokens + 1;
     roundsRecorded++;
     int best = bestGamma();

@@ -33,14 +33,17 @@ enum VectorKQuantKernels implements TypeKernel {
       for (int b = 0; b < n / 256; b++) {
         long p = o + 144L * b;
         float d = f16(w, p);
-        float dmin = f16(w, p + 2);
-        long packed = scales(w, p + 4);
-        int high = w.get(INT, p + 12);
+        float dmin = -f16(w, p + 2);
+        int u0 = w.get(INT, p + 4);
+        int u1 = w.get(INT, p + 8);
+        int u2 = w.get(INT, p + 12);
+        long sc = scales8(u0, u2);
+        long mn = mins8(u1, u2);
         for (int j = 0; j < 4; j++) {
-          float d1 = d * scale(packed, high, 2 * j);
-          float m1 = -dmin * min(packed, high, 2 * j);
-          float d2 = d * scale(packed, high, 2 * j + 1);
-          float m2 = -dmin * min(packed, high, 2 * j + 1);
+          float d1 = d * byteAt(sc, 2 * j);
+          float m1 = dmin * byteAt(mn, 2 * j);
+          float d2 = d * byteAt(sc, 2 * j + 1);
+          float m2 = dmin * byteAt(mn, 2 * j + 1);
           int xj = xOff + 256 * b + 64 * j;
           FloatVector t0 = FloatVector.zero(F);
           FloatVector t1 = t0;
@@ -86,14 +89,17 @@ enum VectorKQuantKernels implements TypeKernel {
       for (int b = 0; b < n / 256; b++) {
         long p = o + 176L * b;
         float d = f16(w, p);
-        float dmin = f16(w, p + 2);
-        long packed = scales(w, p + 4);
-        int high = w.get(INT, p + 12);
+        float dmin = -f16(w, p + 2);
+        int u0 = w.get(INT, p + 4);
+        int u1 = w.get(INT, p + 8);
+        int u2 = w.get(INT, p + 12);
+        long sc = scales8(u0, u2);
+        long mn = mins8(u1, u2);
         for (int j = 0; j < 4; j++) {
-          float d1 = d * scale(packed, high, 2 * j);
-          float m1 = -dmin * min(packed, high, 2 * j);
-          float d2 = d * scale(packed, high, 2 * j + 1);
-          float m2 = -dmin * min(packed, high, 2 * j + 1);
+          float d1 = d * byteAt(sc, 2 * j);
+          float m1 = dmin * byteAt(mn, 2 * j);
+          float d2 = d * byteAt(sc, 2 * j + 1);
+          float m2 = dmin * byteAt(mn, 2 * j + 1);
           int xj = xOff + 256 * b + 64 * j;
           FloatVector t0 = FloatVector.zero(F);
           FloatVector t1 = t0;
@@ -240,6 +246,28 @@ enum VectorKQuantKernels implements TypeKernel {
     }
     int k = j - 4;
     return ((high >>> (8 * k)) & 0x0F) | ((int) (low >>> (8 * k + 6)) & 3) << 4;
+  }
+
+  /**
+   * The eight 6-bit scales of a super-block, one per byte, from its 12 scale bytes read as three
+   * ints {@code u0, u1, u2}: llama.cpp's {@code kmask} unpacking, a dozen operations for all eight
+   * instead of a shift-and-mask per scale with a branch on its index (4–15 % less CPU time per
+   * weight for the Q4_K matvec, measured alternating in one JVM on a loaded machine).
+   */
+  static long scales8(int u0, int u2) {
+    int high = (u2 & 0x0F0F0F0F) | (((u0 >>> 6) & 0x03030303) << 4);
+    return (u0 & 0x3F3F3F3FL) | ((long) high << 32);
+  }
+
+  /** The eight 6-bit mins of a super-block, one per byte, as {@link #scales8}. */
+  static long mins8(int u1, int u2) {
+    int high = ((u2 >>> 4) & 0x0F0F0F0F) | (((u1 >>> 6) & 0x03030303) << 4);
+    return (u1 & 0x3F3F3F3FL) | ((long) high << 32);
+  }
+
+  /** Byte {@code i} of {@code packed}, unsigned. */
+  static int byteAt(long packed, int i) {
+    return (int) (packed >>> (8 * i)) & 0xFF;
   }
 
   /** The 6-bit min of sub-block {@code j}: bytes 4..7 and the high nibbles of bytes 8..11. */

@@ -134,6 +134,27 @@ class SpeculationGateTest {
   }
 
   @Test
+  void aProbesCatchUpDoesNotCountAgainstTheRoundsAfterIt() {
+    SpeculationGate gate = new SpeculationGate(10, true);
+    for (int i = 0; i < SpeculationGate.WARMUP; i++) {
+      gate.recordPlain(100);
+    }
+    gate.recordRound(1, 0, 1, 30, 110); // rejected: off for low acceptance
+    assertFalse(gate.on());
+    for (int i = 0; i < 40; i++) {
+      gate.recordPlain(100);
+    }
+    // A probe: the drafter first reads 16 skipped tokens (15 × 30 of one-off cost), then drafts 2,
+    // both accepted: back on.
+    gate.recordRound(2, 2, 17, 17 * 30, 120);
+    assertTrue(gate.on());
+    // A steady round: 2 tokens for 170. Counting the catch-up, the stretch would have made 5
+    // tokens in 800 (slower than plain); without it, 5 in 380.
+    gate.recordRound(1, 1, 2, 60, 110);
+    assertTrue(gate.on(), "the probe's catch-up is not the stretch's rate");
+  }
+
+  @Test
   void fixedGammaAlwaysDraftsGamma() {
     SpeculationGate gate = new SpeculationGate(7, false);
     assertEquals(7, gate.nextGamma());

@@ -87,8 +87,7 @@ final class BenchEngineCommand implements Callable<Integer> {
 
   @Option(
       names = "--json",
-      description =
-          "Print the results as JSON, one object per row (file, threads, prompt length).")
+      description = "Print the results as JSON, one object per row (file, threads, prompt length).")
   boolean json;
 
   @Override
