@@ -36,15 +36,28 @@ final class DemoCollection {
       FathomConfig config, ScopeOptions scope, PrintStream err, boolean create) {
     CollectionName named = scope.collection();
     if (scope.named()) return named;
-    CollectionStore store = new CollectionStore(config.dataDir());
-    if (store.exists(CollectionName.DEFAULT)) return named;
-    if (!create && !store.exists(CollectionName.DEMO)) return named;
+    if (exists(config, CollectionName.DEFAULT)) return named;
+    if (!create && !exists(config, CollectionName.DEMO)) return named;
     err.println(
         "fathom: you have ingested nothing yet, so this comes from the demo collection '"
             + CollectionName.DEMO
             + "' (Fathom's own docs). `fathom ingest PATH...` adds your documents to the"
             + " 'default' collection, which is used from then on.");
     return CollectionName.DEMO;
+  }
+
+  /** Whether {@code c} exists where passages live: the data directory, or SolrCloud. */
+  private static boolean exists(FathomConfig config, CollectionName c) {
+    try (dev.fathom.ops.workspace.IndexBackend backend =
+        dev.fathom.ops.workspace.IndexBackend.from(config.raw())) {
+      return backend.solr()
+          ? backend.hasSolrCollection(c)
+          : new CollectionStore(config.dataDir()).exists(c);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception closing) {
+      throw new IllegalStateException("cannot close the Solr client: " + closing, closing);
+    }
   }
 
   /** Indexes the bundled docs into the demo collection when {@code ws} is it and it is missing. */

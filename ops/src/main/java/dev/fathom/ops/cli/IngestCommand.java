@@ -71,7 +71,12 @@ public final class IngestCommand implements Callable<Integer> {
     }
     try (Workspace ws = new Workspace(data.config(), SearchScope.of(name))) {
       runIngest(ws, paths, defaultAcl, extra, System.out);
-      System.out.println("Collection: " + name + " (" + ws.indexDir() + ")");
+      System.out.println(
+          "Collection: "
+              + name
+              + " ("
+              + (ws.backend().solr() ? "SolrCloud" : ws.indexDir().toString()) // docs/scale-out.md
+              + ")");
     }
     return 0;
   }

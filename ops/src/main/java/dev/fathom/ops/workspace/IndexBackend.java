@@ -55,6 +55,13 @@ public final class IndexBackend implements AutoCloseable {
    */
   public static SolrSettings solrSettings(Config raw) {
     Config s = raw.getConfig("fathom.index.solr");
+    if (s.hasPath("collection")) {
+      // Refused rather than ignored: it used to route every Fathom collection to one Solr one.
+      throw new IllegalArgumentException(
+          "fathom.index.solr.collection is no longer read: each Fathom collection c is the Solr"
+              + " collection fathom.index.solr.collection-prefix + c (docs/scale-out.md); remove"
+              + " the setting");
+    }
     String zk = s.hasPath("zk-hosts") ? s.getString("zk-hosts").trim() : "";
     if (!zk.isEmpty()) {
       return SolrSettings.zooKeeper(

@@ -33,7 +33,8 @@ public final class RankerSet implements AutoCloseable {
   /**
    * @param model the model for listwise ranking, and for attention ranking when it is the in-JVM
    *     engine; null when none is loaded
-   * @param index the index the candidates come from (fusion looks their BM25 and dense scores up)
+   * @param index the index the candidates come from (fusion looks their BM25 and dense scores up);
+   *     null with the Solr backend, where fusion ranking is refused naming why
    * @param embedder the embedder of {@code index}
    * @param dataDir where the trained fusion model is looked for
    * @param depth how deep fusion reads each retrieval list (the retriever's candidates)
@@ -81,7 +82,6 @@ public final class RankerSet implements AutoCloseable {
       Path dataDir,
       int depth,
       RecentSignals recent) {
-    Objects.requireNonNull(index, "index");
     Objects.requireNonNull(embedder, "embedder");
     Rankers r = Rankers.none();
     // Each calls the same model as the answerer, which locks on it.
@@ -94,7 +94,10 @@ public final class RankerSet implements AutoCloseable {
             ? r.with(new AttentionRanker(engine, AttentionSettings.defaults()), engine)
             : r.without(RankerKind.ATTENTION, NEEDS_MODEL_ATTENTION);
     FusionModel loaded = null;
-    if (!FusionModel.exists(dataDir)) {
+    if (index == null) {
+      // fathom.index.backend = solr: the fusion ranker's features come from the embedded index.
+      r = r.without(RankerKind.FUSION, "fusion ranking needs the embedded index, not SolrCloud");
+    } else if (!FusionModel.exists(dataDir)) {
       r = r.without(RankerKind.FUSION, missingFusionModel(dataDir));
     } else {
       try {

@@ -469,7 +469,7 @@ public final class Workspace implements AutoCloseable {
     RankerSet set =
         new RankerSet(
             model,
-            readIndex(),
+            backend().solr() ? null : readIndex(), // fusion ranking reads the embedded index
             embedder(),
             config.dataDir(),
             config.retrieval().candidates(),

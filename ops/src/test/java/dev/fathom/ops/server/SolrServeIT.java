@@ -179,7 +179,7 @@ class SolrServeIT {
       assertEquals(0, in.exit(), in.toString());
 
       JsonNode list = JSON.readTree(cli("collections", "list", "--json", "--data", data).out());
-      assertEquals(1, list.get("collections").size(), list.toString());
+      assertEquals(1, list.get("collections").size(), list.toString()); // only cli-* of this test
       JsonNode row = list.get("collections").get(0);
       assertEquals("notes", row.get("name").asText());
       assertEquals(2, row.get("documents").asInt());
@@ -215,6 +215,24 @@ class SolrServeIT {
       JsonNode recentHits = JSON.readTree(recent.out()).get("hits");
       assertEquals(1, recentHits.size(), recent.toString());
       assertTrue(recentHits.get(0).get("source").asText().endsWith("lease.md"), recent.toString());
+
+      // Questions: the collection is found on SolrCloud (no demo fallback), passages come from it.
+      var ask =
+          cli("ask", "--collection", "notes", "--json", "When does the lease end?", "--data", data);
+      assertEquals(0, ask.exit(), ask.toString());
+      assertTrue(
+          JSON.readTree(ask.out())
+              .get("sources")
+              .get(0)
+              .get("source")
+              .asText()
+              .endsWith("lease.md"),
+          ask.toString());
+      // Without --collection: default exists on SolrCloud (not in the data directory), so no demo.
+      assertEquals(0, cli("ingest", notes.resolve("lease.md").toString(), "--data", data).exit());
+      var plain = cli("ask", "--json", "When does the lease end?", "--data", data);
+      assertEquals(0, plain.exit(), plain.toString());
+      assertFalse(plain.err().contains("demo collection"), plain.toString());
 
       var docs =
           cli(

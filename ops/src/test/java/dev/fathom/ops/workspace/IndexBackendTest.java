@@ -64,5 +64,12 @@ class IndexBackendTest {
             IllegalArgumentException.class,
             () -> IndexBackend.from(conf("fathom.index { backend = solr, solr.urls = \"\" }")));
     assertTrue(none.getMessage().contains("fathom.index.solr.urls"), none.getMessage());
+    var removed =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                IndexBackend.from(
+                    conf("fathom.index { backend = solr, solr.collection = \"docs\" }")));
+    assertTrue(removed.getMessage().contains("collection-prefix + c"), removed.getMessage());
   }
 }
