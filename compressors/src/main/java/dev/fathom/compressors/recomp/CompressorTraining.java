@@ -200,7 +200,7 @@ public final class CompressorTraining {
         continue;
       }
       TrainedExtractiveCompressor.Scored s =
-          TrainedExtractiveCompressor.score(embedder, null, q.text(), cands);
+          TrainedExtractiveCompressor.score(embedder, embedder::countTokens, null, q.text(), cands);
       boolean[] positive = new boolean[cands.size()];
       for (int i = 0; i < positive.length; i++) {
         positive[i] = AnswerMatch.containsAny(cands.get(i).text(), q.answers());

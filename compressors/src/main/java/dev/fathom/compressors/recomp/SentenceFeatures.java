@@ -59,16 +59,6 @@ public final class SentenceFeatures {
 
   private static final Pattern YEAR = Pattern.compile("\\b(1[5-9]\\d\\d|20\\d\\d)\\b");
   private static final Pattern NUMBER = Pattern.compile("\\d");
-  private static final Pattern NUMBER_TOKEN = Pattern.compile("\\d[\\d,.]*");
-  private static final Pattern MONTH =
-      Pattern.compile(
-          "\\b(January|February|March|April|May|June|July|August|September|October|November"
-              + "|December)\\b");
-  private static final Pattern QUANTITY =
-      Pattern.compile(
-          "%|\\$|£|€|\\b(percent|million|billion|thousand|hundred|dozen|one|two|three|four|five"
-              + "|six|seven|eight|nine|ten|twenty|fifty)\\b",
-          Pattern.CASE_INSENSITIVE);
 
   /** The question types whose answers look different (a year, a count, a name, a place). */
   private static final List<String> QUESTION_WORDS =
@@ -159,7 +149,7 @@ public final class SentenceFeatures {
       window[i] = idfTotal == 0 ? 0 : (float) (sum / idfTotal);
     }
     float topScore = n == 0 ? 0 : candidates.get(0).passageScore();
-    int aType = answerType(question);
+    int aType = AnswerType.of(question);
     float bestWeighted = max(weighted);
     float bestCos = max(similarity);
     float bestLexical = max(lexical);
@@ -200,11 +190,11 @@ public final class SentenceFeatures {
       x[at + 22] = topScore > 0 ? c.passageScore() / topScore : 0;
       x[at + 23] = (float) c.index() / inPassage[c.passageRank()];
       x[at + 24] = window[i];
-      int newNumbers = newNumbers(c.text(), question);
+      int newNumbers = AnswerType.newNumbers(c.text(), question);
       x[at + 25] = newNumbers;
-      boolean month = MONTH.matcher(c.text()).find();
+      boolean month = AnswerType.hasMonth(c.text());
       x[at + 26] = month ? 1 : 0;
-      x[at + 27] = QUANTITY.matcher(c.text()).find() ? 1 : 0;
+      x[at + 27] = AnswerType.hasQuantity(c.text()) ? 1 : 0;
       x[at + 28] = aType;
       x[at + 29] =
           switch (aType) {
@@ -231,36 +221,6 @@ public final class SentenceFeatures {
       if (q.contains(" " + QUESTION_WORDS.get(i) + " ")) return i;
     }
     return QUESTION_WORDS.size();
-  }
-
-  /**
-   * The kind of answer the question expects, from its wh-phrase (Li and Roth, COLING 2002, coarse
-   * classes): 1 a time, 2 a quantity, 3 a person, 4 a place, 0 anything else.
-   */
-  static int answerType(String question) {
-    String q = " " + question.toLowerCase(Locale.ROOT).replaceAll("[^a-z ]", " ") + " ";
-    if (q.matches(
-        ".* (when|what year|which year|what century|what decade|what date|what day) .*")) {
-      return 1;
-    }
-    if (q.matches(
-        ".* (how (many|much|long|old|far|big|large|high|tall)|what (percentage|percent|number"
-            + "|amount|proportion)) .*")) {
-      return 2;
-    }
-    if (q.matches(".* (who|whom|whose) .*")) return 3;
-    if (q.matches(".* (where|what (city|country|state|region|place|county|town|continent)) .*")) {
-      return 4;
-    }
-    return 0;
-  }
-
-  /** Number tokens of the sentence that the question does not already contain. */
-  static int newNumbers(String sentence, String question) {
-    int count = 0;
-    var m = NUMBER_TOKEN.matcher(sentence);
-    while (m.find()) if (!question.contains(m.group())) count++;
-    return count;
   }
 
   /** Matched question terms over the length of the shortest run of the sentence holding them. */

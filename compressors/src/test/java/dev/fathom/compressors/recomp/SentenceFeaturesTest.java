@@ -71,11 +71,11 @@ class SentenceFeaturesTest {
 
   @Test
   void answerTypes() {
-    assertEquals(1, SentenceFeatures.answerType("In what year did it open?"));
-    assertEquals(2, SentenceFeatures.answerType("What percentage of voters agreed?"));
-    assertEquals(3, SentenceFeatures.answerType("Whose idea was it?"));
-    assertEquals(4, SentenceFeatures.answerType("What city hosted the games?"));
-    assertEquals(0, SentenceFeatures.answerType("What is a prime number?"));
+    assertEquals(1, AnswerType.of("In what year did it open?"));
+    assertEquals(2, AnswerType.of("What percentage of voters agreed?"));
+    assertEquals(3, AnswerType.of("Whose idea was it?"));
+    assertEquals(4, AnswerType.of("What city hosted the games?"));
+    assertEquals(0, AnswerType.of("What is a prime number?"));
   }
 
   @Test
