@@ -10,7 +10,7 @@ import java.util.Objects;
  * dev.fathom.retrieval.embed.CachingEmbedder} remembers their vectors. The trained compressor
  * counts the tokens of every candidate sentence and of the top passages for its budget; popular
  * passages come back question after question, and with their vectors cached, tokenising them again
- * was half of the compressor's time per question (docs/compression.md).
+ * was most of the compressor's time per question (docs/compression.md).
  */
 final class TokenCounts {
 
