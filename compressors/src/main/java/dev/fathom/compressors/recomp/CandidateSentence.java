@@ -25,6 +25,7 @@ import java.util.Set;
  * @param index 0-based position among the kept sentences of its passage
  * @param sourceOrder order of its source among the sources of the top passages
  * @param offset absolute character offset in the source document
+ * @param passageScore the retrieval score of its passage (the fused score for hybrid search)
  */
 public record CandidateSentence(
     Passage passage,
@@ -33,7 +34,8 @@ public record CandidateSentence(
     int passageRank,
     int index,
     int sourceOrder,
-    int offset) {
+    int offset,
+    float passageScore) {
   public CandidateSentence {
     Objects.requireNonNull(passage, "passage");
     Objects.requireNonNull(text, "text");
@@ -47,6 +49,7 @@ public record CandidateSentence(
     List<Hit> top = hits.subList(0, Math.min(topPassages, hits.size()));
     for (int rank = 0; rank < top.size(); rank++) {
       Passage p = top.get(rank).passage();
+      float score = top.get(rank).score();
       int order = sourceOrder.computeIfAbsent(p.source(), s -> sourceOrder.size());
       int index = 0;
       for (TextSpan span : SentenceSplitter.split(p.text())) {
@@ -54,7 +57,7 @@ public record CandidateSentence(
         if (text.length() < minSentenceChars || isMarkup(text)) continue;
         int offset = p.start() + span.start();
         if (!seen.add(p.source() + '\u0000' + offset + '\u0000' + text)) continue;
-        out.add(new CandidateSentence(p, span, text, rank, index++, order, offset));
+        out.add(new CandidateSentence(p, span, text, rank, index++, order, offset, score));
       }
     }
     return out;

@@ -100,19 +100,7 @@ public final class CompressorTraining {
       throw new IllegalArgumentException(
           "no query of the dataset carries \"answers\": compressor training needs them");
     }
-    List<double[]> oof = new ArrayList<>();
-    for (int i = 0; i < examples.size(); i++) oof.add(null);
-    for (int fold = 0; fold < 2; fold++) {
-      int f = fold;
-      Booster b = fit(examples.stream().filter(e -> e.fold() != f).toList(), settings);
-      try (CompressorModel m = new CompressorModel(b, new SelectionPolicy(0, 1, 1, 1), "fold")) {
-        for (int i = 0; i < examples.size(); i++) {
-          TrainingExample e = examples.get(i);
-          if (e.fold() == fold) oof.set(i, m.predict(e.features(), e.rows()));
-        }
-      }
-      progress.accept("fitted the model of half " + (1 - fold) + ", scored half " + fold);
-    }
+    List<double[]> oof = outOfFold(examples, settings, progress);
     List<TrainingExample> half0 = PolicyChoice.fold(examples, 0);
     List<TrainingExample> half1 = PolicyChoice.fold(examples, 1);
     List<double[]> oof0 = new ArrayList<>(), oof1 = new ArrayList<>();
@@ -155,6 +143,28 @@ public final class CompressorTraining {
         (System.nanoTime() - start) / 1e9);
   }
 
+  /**
+   * Each question's probabilities from the model fitted on the other half (article-level), so that
+   * no question is scored by trees that saw its paragraphs.
+   */
+  static List<double[]> outOfFold(
+      List<TrainingExample> examples, Settings settings, Consumer<String> progress) {
+    List<double[]> oof = new ArrayList<>();
+    for (int i = 0; i < examples.size(); i++) oof.add(null);
+    for (int fold = 0; fold < 2; fold++) {
+      int f = fold;
+      Booster b = fit(examples.stream().filter(e -> e.fold() != f).toList(), settings);
+      try (CompressorModel m = new CompressorModel(b, new SelectionPolicy(0, 1, 1, 1), "fold")) {
+        for (int i = 0; i < examples.size(); i++) {
+          TrainingExample e = examples.get(i);
+          if (e.fold() == fold) oof.set(i, m.predict(e.features(), e.rows()));
+        }
+      }
+      progress.accept("fitted the model of half " + (1 - fold) + ", scored half " + fold);
+    }
+    return oof;
+  }
+
   static List<TrainingExample> examples(
       BeirDataset dataset,
       Retriever retriever,
@@ -190,7 +200,7 @@ public final class CompressorTraining {
         continue;
       }
       TrainedExtractiveCompressor.Scored s =
-          TrainedExtractiveCompressor.score(embedder, null, q.text(), cands);
+          TrainedExtractiveCompressor.score(embedder, embedder::countTokens, null, q.text(), cands);
       boolean[] positive = new boolean[cands.size()];
       for (int i = 0; i < positive.length; i++) {
         positive[i] = AnswerMatch.containsAny(cands.get(i).text(), q.answers());
@@ -227,7 +237,7 @@ public final class CompressorTraining {
     return h & 1;
   }
 
-  private static Booster fit(List<TrainingExample> examples, Settings s) {
+  static Booster fit(List<TrainingExample> examples, Settings s) {
     int f = SentenceFeatures.count();
     int rows = TrainingExample.rows(examples);
     float[] x = new float[rows * f];

@@ -10,17 +10,32 @@ import java.util.stream.IntStream;
  * chosen on held-out dev predictions by {@link CompressorTraining} and stored with the model.
  *
  * <p><b>Selective augmentation</b> (RECOMP §3.3): when no sentence reaches {@code emptyBelow}, the
- * evidence is empty. Otherwise the best sentence is kept, and further sentences only while they
- * reach {@code keepFrom}, fit the token budget and the sentence cap: a confident question gets one
- * sentence (RECOMP keeps the top 1 for NQ and TriviaQA), an unsure one a few.
+ * evidence is empty. Otherwise the best sentence is kept, and further sentences, best first, only
+ * while they earn their tokens, fit the token budget and the sentence cap: a confident question
+ * gets one sentence (RECOMP keeps the top 1 for NQ and TriviaQA), an unsure one a few.
+ *
+ * <p><b>Spending the budget.</b> The compression rate is a ratio of token sums over all questions,
+ * so a sentence is worth its probability of holding the answer per token it costs: a later sentence
+ * is kept when its probability per {@value #TOKEN_UNIT} tokens reaches {@code keepFrom} (the greedy
+ * rule of a knapsack under one shared budget, Dantzig 1957). A short likely sentence gets in where
+ * a long one of the same probability does not; sentences shorter than {@value #MIN_TOKENS} tokens
+ * count as {@value #MIN_TOKENS}.
  *
  * @param emptyBelow least probability of the best sentence for the evidence to be non-empty
- * @param keepFrom least probability of every sentence after the first
+ * @param keepFrom least probability per {@value #TOKEN_UNIT} tokens of every sentence after the
+ *     first
  * @param budgetTokens most model tokens kept (the best sentence alone may exceed it by half)
  * @param maxSentences most sentences kept
  */
 public record SelectionPolicy(
     double emptyBelow, double keepFrom, int budgetTokens, int maxSentences) {
+
+  /** The token count {@code keepFrom} is a probability per. */
+  public static final int TOKEN_UNIT = 32;
+
+  /** Shorter sentences count as this many tokens, so that a fragment does not win on length. */
+  public static final int MIN_TOKENS = 8;
+
   public SelectionPolicy {
     if (!(emptyBelow >= 0 && emptyBelow <= 1)) {
       throw new IllegalArgumentException("emptyBelow must be in [0, 1], got " + emptyBelow);
@@ -73,7 +88,8 @@ public record SelectionPolicy(
     for (int i : order) {
       if (kept.size() == maxSentences) break;
       if (demoted[i] && plainRelevant) continue;
-      if (probability[i] < (kept.isEmpty() ? emptyBelow : Math.max(keepFrom, emptyBelow))) continue;
+      if (probability[i] < emptyBelow) continue;
+      if (!kept.isEmpty() && density(probability[i], tokens[i]) < keepFrom) continue;
       boolean fits = used + tokens[i] <= budgetTokens;
       boolean firstAndNearlyFits = kept.isEmpty() && tokens[i] <= budgetTokens * 3 / 2;
       if (!fits && !firstAndNearlyFits) continue;
@@ -81,5 +97,10 @@ public record SelectionPolicy(
       used += tokens[i];
     }
     return kept;
+  }
+
+  /** Probability per {@link #TOKEN_UNIT} tokens. */
+  static double density(double probability, int tokens) {
+    return probability * TOKEN_UNIT / Math.max(tokens, MIN_TOKENS);
   }
 }

@@ -45,7 +45,17 @@ public final class SentenceFeatures {
           "weighted_lexical",
           "weighted_lexical_minus_best",
           "weighted_lexical_rank",
-          "lexical_rank");
+          "lexical_rank",
+          "passage_score_share",
+          "position_share",
+          "window_weighted_lexical",
+          "new_numbers",
+          "has_month",
+          "has_quantity_word",
+          "answer_type",
+          "answer_type_match",
+          "novel_terms",
+          "match_density");
 
   private static final Pattern YEAR = Pattern.compile("\\b(1[5-9]\\d\\d|20\\d\\d)\\b");
   private static final Pattern NUMBER = Pattern.compile("\\d");
@@ -86,11 +96,15 @@ public final class SentenceFeatures {
     float[] pairShare = new float[n];
     int[] termHits = new int[n];
     List<Set<String>> sentenceTerms = new java.util.ArrayList<>(n);
+    List<List<String>> sequences = new java.util.ArrayList<>(n);
+    int[] inPassage = new int[passages];
     for (int i = 0; i < n; i++) {
       CandidateSentence c = candidates.get(i);
       List<String> seq = Terms.sequence(c.text());
       Set<String> terms = new HashSet<>(seq);
       sentenceTerms.add(terms);
+      sequences.add(seq);
+      inPassage[c.passageRank()]++;
       passageTerms[c.passageRank()].addAll(terms);
       passageBest[c.passageRank()] = Math.max(passageBest[c.passageRank()], similarity[i]);
       for (String t : qTerms) if (terms.contains(t)) termHits[i]++;
@@ -120,6 +134,22 @@ public final class SentenceFeatures {
       for (String t : qTerms) if (sentenceTerms.get(i).contains(t)) sum += idf.get(t);
       weighted[i] = idfTotal == 0 ? 0 : (float) (sum / idfTotal);
     }
+    // The same weighted share over the sentence and its neighbours in the passage: a question may
+    // take its words from the sentence before the answer's (coreference, "It was built in 1889").
+    float[] window = new float[n];
+    for (int i = 0; i < n; i++) {
+      Set<String> w = new HashSet<>(sentenceTerms.get(i));
+      for (int j : new int[] {i - 1, i + 1}) {
+        if (j >= 0 && j < n && candidates.get(j).passageRank() == candidates.get(i).passageRank()) {
+          w.addAll(sentenceTerms.get(j));
+        }
+      }
+      double sum = 0;
+      for (String t : qTerms) if (w.contains(t)) sum += idf.get(t);
+      window[i] = idfTotal == 0 ? 0 : (float) (sum / idfTotal);
+    }
+    float topScore = n == 0 ? 0 : candidates.get(0).passageScore();
+    int aType = AnswerType.of(question);
     float bestWeighted = max(weighted);
     float bestCos = max(similarity);
     float bestLexical = max(lexical);
@@ -157,6 +187,26 @@ public final class SentenceFeatures {
       x[at + 19] = weighted[i] - bestWeighted;
       x[at + 20] = rankOf(weighted, i);
       x[at + 21] = rankOf(lexical, i);
+      x[at + 22] = topScore > 0 ? c.passageScore() / topScore : 0;
+      x[at + 23] = (float) c.index() / inPassage[c.passageRank()];
+      x[at + 24] = window[i];
+      int newNumbers = AnswerType.newNumbers(c.text(), question);
+      x[at + 25] = newNumbers;
+      boolean month = AnswerType.hasMonth(c.text());
+      x[at + 26] = month ? 1 : 0;
+      x[at + 27] = AnswerType.hasQuantity(c.text()) ? 1 : 0;
+      x[at + 28] = aType;
+      x[at + 29] =
+          switch (aType) {
+            case 1 -> x[at + 12] > 0 || month ? 1 : 0;
+            case 2 -> newNumbers > 0 || x[at + 27] > 0 ? 1 : 0;
+            case 3, 4 -> x[at + 10] > 0 ? 1 : 0;
+            default -> 0;
+          };
+      int novel = 0;
+      for (String t : sentenceTerms.get(i)) if (!qTerms.contains(t)) novel++;
+      x[at + 30] = novel;
+      x[at + 31] = matchDensity(sequences.get(i), qTerms);
     }
     return x;
   }
@@ -171,6 +221,19 @@ public final class SentenceFeatures {
       if (q.contains(" " + QUESTION_WORDS.get(i) + " ")) return i;
     }
     return QUESTION_WORDS.size();
+  }
+
+  /** Matched question terms over the length of the shortest run of the sentence holding them. */
+  static float matchDensity(List<String> seq, Set<String> qTerms) {
+    int first = -1, last = -1, hits = 0;
+    for (int i = 0; i < seq.size(); i++) {
+      if (qTerms.contains(seq.get(i))) {
+        if (first < 0) first = i;
+        last = i;
+        hits++;
+      }
+    }
+    return hits == 0 ? 0 : (float) hits / (last - first + 1);
   }
 
   /** Capitalised words (names, places) of the sentence, past its first word, the question lacks. */

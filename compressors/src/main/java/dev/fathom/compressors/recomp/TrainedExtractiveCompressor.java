@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.ToIntFunction;
 
 /**
  * RECOMP's extractive compressor with a trained scorer (Xu, Shi and Choi, ICLR 2024, §3.1): the
@@ -31,6 +32,10 @@ public final class TrainedExtractiveCompressor implements ContextCompressor {
   private final SelectionPolicy policy;
   private final int topPassages;
   private final int minSentenceChars;
+  private final TokenCounts tokenCounts;
+
+  /** Texts whose token counts are remembered: the sentences and passages of some 2,000 passages. */
+  static final int TOKEN_COUNT_CACHE = 50_000;
 
   /**
    * @param policy usually {@code model.policy()}; another one only to measure alternatives
@@ -55,6 +60,7 @@ public final class TrainedExtractiveCompressor implements ContextCompressor {
     }
     this.topPassages = topPassages;
     this.minSentenceChars = minSentenceChars;
+    this.tokenCounts = new TokenCounts(embedder, TOKEN_COUNT_CACHE);
   }
 
   public SelectionPolicy policy() {
@@ -71,11 +77,11 @@ public final class TrainedExtractiveCompressor implements ContextCompressor {
   private Evidence select(String question, List<Hit> hits) {
     int inputTokens = 0;
     for (Hit h : hits.subList(0, Math.min(topPassages, hits.size()))) {
-      inputTokens += embedder.countTokens(h.passage().text());
+      inputTokens += tokenCounts.of(h.passage().text());
     }
     List<CandidateSentence> candidates = CandidateSentence.of(hits, topPassages, minSentenceChars);
     if (candidates.isEmpty()) return Evidence.none(question, inputTokens);
-    Scored s = score(embedder, model, question, candidates);
+    Scored s = score(embedder, tokenCounts::of, model, question, candidates);
     List<Integer> kept = policy.choose(s.probability(), s.tokens(), s.demoted());
     if (kept.isEmpty()) return Evidence.none(question, inputTokens);
     List<Integer> reading = new ArrayList<>(kept);
@@ -99,13 +105,17 @@ public final class TrainedExtractiveCompressor implements ContextCompressor {
 
   /** Embeds, describes and scores {@code candidates} (shared with training, so both agree). */
   static Scored score(
-      Embedder embedder, CompressorModel model, String question, List<CandidateSentence> cands) {
+      Embedder embedder,
+      ToIntFunction<String> countTokens,
+      CompressorModel model,
+      String question,
+      List<CandidateSentence> cands) {
     float[] features = features(embedder, question, cands);
     double[] p = model == null ? new double[cands.size()] : model.predict(features, cands.size());
     int[] tokens = new int[cands.size()];
     boolean[] demoted = new boolean[cands.size()];
     for (int i = 0; i < cands.size(); i++) {
-      tokens[i] = embedder.countTokens(cands.get(i).text());
+      tokens[i] = countTokens.applyAsInt(cands.get(i).text());
       demoted[i] = ModelDirectedText.addressesTheModel(cands.get(i).text());
     }
     return new Scored(p, tokens, demoted, features);

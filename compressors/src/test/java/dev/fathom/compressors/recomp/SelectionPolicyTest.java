@@ -20,9 +20,23 @@ class SelectionPolicyTest {
 
   @Test
   void theBestIsKeptAndFurtherSentencesOnlyFromKeepFrom() {
-    var p = new SelectionPolicy(0.1, 0.5, 64, 3);
+    var p = new SelectionPolicy(0.1, 0.5, 96, 3);
+    // 32 tokens each: the probability per 32 tokens is the probability.
     assertEquals(
-        List.of(1, 3), p.choose(new double[] {0.2, 0.9, 0.4, 0.6}, new int[] {5, 5, 5, 5}, PLAIN));
+        List.of(1, 3),
+        p.choose(new double[] {0.2, 0.9, 0.4, 0.6}, new int[] {32, 32, 32, 32}, PLAIN));
+  }
+
+  @Test
+  void laterSentencesArePaidForByTheirProbabilityPerToken() {
+    var p = new SelectionPolicy(0.1, 0.5, 200, 3);
+    // 0.4 over 16 tokens is 0.8 per 32 and is kept; 0.45 over 64 tokens is 0.225 per 32 and is
+    // not, although it is the likelier sentence.
+    assertEquals(
+        List.of(0, 2),
+        p.choose(new double[] {0.9, 0.45, 0.4}, new int[] {30, 64, 16}, new boolean[3]));
+    // Fragments count as 8 tokens: 0.1 over 2 tokens is 0.4 per 32, under 0.5.
+    assertEquals(List.of(0), p.choose(new double[] {0.9, 0.1}, new int[] {30, 2}, new boolean[2]));
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.fathom.compressors.recomp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fathom.retrieval.Hit;
 import dev.fathom.retrieval.Passage;
@@ -53,6 +54,28 @@ class SentenceFeaturesTest {
     // Capitalised words the question lacks: World's -> "World", "Fair" (the first word is skipped).
     assertEquals(2f, at(x, 0, "new_capitalised"));
     assertEquals(1f, at(x, 2, "new_capitalised")); // "Brokers"
+    // The second passage scored half the first's; the second sentence is the last of two.
+    assertEquals(0.5f, at(x, 2, "passage_score_share"), 1e-6);
+    assertEquals(0.5f, at(x, 1, "position_share"), 1e-6);
+    // A "when" question wants a time: the year sentence matches, the height sentence does not.
+    assertEquals(1f, at(x, 0, "answer_type"));
+    assertEquals(1f, at(x, 0, "answer_type_match"));
+    assertEquals(0f, at(x, 1, "answer_type_match"));
+    assertEquals(1f, at(x, 1, "new_numbers")); // 330
+    // The height sentence has no question term of its own, but its neighbour has three.
+    assertEquals(0f, at(x, 1, "lexical"));
+    assertTrue(at(x, 1, "window_weighted_lexical") > 0.5f);
+    // eiffel tower built: three matched terms in a run of three.
+    assertEquals(1f, at(x, 0, "match_density"), 1e-6);
+  }
+
+  @Test
+  void answerTypes() {
+    assertEquals(1, AnswerType.of("In what year did it open?"));
+    assertEquals(2, AnswerType.of("What percentage of voters agreed?"));
+    assertEquals(3, AnswerType.of("Whose idea was it?"));
+    assertEquals(4, AnswerType.of("What city hosted the games?"));
+    assertEquals(0, AnswerType.of("What is a prime number?"));
   }
 
   @Test

@@ -56,7 +56,10 @@ class TrainedExtractiveCompressorIT {
   void theBundledModelCarriesAPolicyWithinRecompsBudget() {
     assertTrue(model.origin().startsWith("bundled"), model.origin());
     SelectionPolicy p = model.policy();
-    assertTrue(p.budgetTokens() <= 64 && p.maxSentences() <= 3, p.toString());
+    // The budget caps one question; the policy was chosen for a compression rate of at most
+    // 0.057 over all of them (RECOMP's 6 %), which spends more on unsure questions.
+    assertTrue(p.budgetTokens() <= 96 && p.maxSentences() <= 4, p.toString());
+    assertTrue(p.emptyBelow() > 0, "selective augmentation needs an empty threshold: " + p);
   }
 
   @Test
