@@ -45,7 +45,10 @@ public final class LocalLanguageModel implements LanguageModel {
   private LocalLanguageModel(LlamaEngine engine, String name) {
     this.engine = engine;
     this.name = name;
-    this.eviction = KvEvictionSettings.fromSystemProperties();
+    this.eviction =
+        engine.settings().kvEviction() != null
+            ? engine.settings().kvEviction()
+            : KvEvictionSettings.fromSystemProperties();
     this.tokenizer = Tokenizers.fromGguf(engine.file().metadata());
     this.template =
         ChatTemplates.choose(engine.file().metadata(), engine.settings().chatTemplate());
@@ -70,6 +73,11 @@ public final class LocalLanguageModel implements LanguageModel {
   @Override
   public int contextLength() {
     return engine.model().maxPositions();
+  }
+
+  /** This model's KV eviction for long requests, or null when it has none. */
+  public KvEvictionSettings kvEviction() {
+    return eviction;
   }
 
   public LlamaEngine engine() {
@@ -193,10 +201,10 @@ public final class LocalLanguageModel implements LanguageModel {
     LlamaSequence llama = engine.newSequence();
     // A request longer than the eviction budget runs bounded and bypasses the prefix cache: after
     // an eviction its cache positions no longer match its tokens.
-    boolean evict =
-        eviction != null && (long) prompt.length + settings.maxTokens() > eviction.budget();
-    Sequence seq =
-        evict ? new EvictingSequence(llama, eviction.policy(), eviction.budget()) : llama;
+    // The request's own policy first, then the model's (EngineSettings, system properties).
+    KvEvictionSettings bound = settings.kvEviction() != null ? settings.kvEviction() : eviction;
+    boolean evict = bound != null && (long) prompt.length + settings.maxTokens() > bound.budget();
+    Sequence seq = evict ? new EvictingSequence(llama, bound.policy(), bound.budget()) : llama;
     int vocab = engine.config().vocabularySize();
     int[] history = Arrays.copyOf(prompt, prompt.length + settings.maxTokens());
     int[] historyLength = {prompt.length};

@@ -10,6 +10,8 @@ import dev.fathom.drafters.lm.Generation.StopReason;
 import dev.fathom.drafters.lm.GenerationSettings;
 import dev.fathom.memory.KvEvictionSettings;
 import dev.fathom.memory.PrefixCache;
+import dev.fathom.memory.SnapKvPolicy;
+import dev.fathom.memory.StreamingLlmPolicy;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +59,38 @@ class LocalLanguageModelMemoryIT {
     } finally {
       System.clearProperty(KvEvictionSettings.POLICY_PROPERTY);
       System.clearProperty(KvEvictionSettings.BUDGET_PROPERTY);
+    }
+  }
+
+  @Test
+  void aModelOrARequestChoosesItsOwnPolicyAndTheRequestWins() throws Exception {
+    GenerationSettings greedy = GenerationSettings.GREEDY.withMaxTokens(200);
+    KvEvictionSettings streaming = new KvEvictionSettings(new StreamingLlmPolicy(4), 64);
+    try (LocalLanguageModel plainModel =
+            LocalLanguageModel.open(LocalLanguageModelIT.STORIES, new EngineSettings(2, 0, null));
+        LocalLanguageModel bounded =
+            LocalLanguageModel.open(
+                LocalLanguageModelIT.STORIES,
+                new EngineSettings(2, 0, null).withKvEviction(streaming))) {
+      assertEquals(null, plainModel.kvEviction());
+      assertEquals(streaming, bounded.kvEviction());
+      int[] plain = plainModel.complete("Once upon a time", greedy, t -> {}).tokens();
+      PrefixCache.Stats before = plainModel.engine().prefixCache().stats();
+      // Per request: the same StreamingLLM budget on the unbounded model.
+      Generation perRequest =
+          plainModel.complete("Once upon a time", greedy.withKvEviction(streaming), t -> {});
+      // An evicting request bypasses the prefix cache: no lookup was made.
+      assertEquals(before.requests(), plainModel.engine().prefixCache().stats().requests());
+      Generation perModel = bounded.complete("Once upon a time", greedy, t -> {});
+      assertArrayEquals(perModel.tokens(), perRequest.tokens());
+      assertArrayEquals(Arrays.copyOf(plain, 59), Arrays.copyOf(perModel.tokens(), 59));
+      // The request's own choice wins over the model's: a roomy budget means no eviction at all,
+      // so the bounded model gives the plain text and consults its prefix cache.
+      KvEvictionSettings roomy = new KvEvictionSettings(new SnapKvPolicy(32, 5), 400);
+      Generation unbounded =
+          bounded.complete("Once upon a time", greedy.withKvEviction(roomy), t -> {});
+      assertArrayEquals(plain, unbounded.tokens());
+      assertEquals(1, bounded.engine().prefixCache().stats().requests());
     }
   }
 }
