@@ -23,6 +23,7 @@ import dev.fathom.drafters.tokenizer.ChatTemplates;
 import dev.fathom.drafters.tokenizer.Tokenizer;
 import dev.fathom.drafters.tokenizer.Tokenizers;
 import dev.fathom.memory.KvEvictionSettings;
+import dev.fathom.memory.PrefixCache;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -166,14 +167,40 @@ public final class LocalLanguageModel implements LanguageModel {
         new SpeculativeDecoder(
             rapid, new SamplerPolicy(new Sampler(settings)), tokenizer.stopTokens());
     long t0 = System.nanoTime();
-    SpeculativeDecoder.Result r =
-        decoder.generate(
-            engine.newSequence(),
-            targetPrompt,
-            drafter.engine.newSequence(),
-            draftPrompt,
-            settings.maxTokens(),
-            emitter::accept);
+    // Both sequences start from the pages their model's prefix cache holds for their prompts (the
+    // behavior handbook, earlier turns): only the rest is prefilled.
+    LlamaSequence targetSeq = engine.newSequence();
+    LlamaSequence draftSeq = drafter.engine.newSequence();
+    PrefixCache.Lease targetLease =
+        CachedPrefill.adopt(engine.prefixCache(), targetSeq, targetPrompt);
+    PrefixCache.Lease draftLease;
+    try {
+      draftLease = CachedPrefill.adopt(drafter.engine.prefixCache(), draftSeq, draftPrompt);
+    } catch (RuntimeException e) {
+      targetLease.close();
+      throw e;
+    }
+    SpeculativeDecoder.Result r = null;
+    try {
+      r =
+          decoder.generate(
+              targetSeq,
+              targetPrompt,
+              draftSeq,
+              draftPrompt,
+              settings.maxTokens(),
+              emitter::accept);
+    } finally {
+      // The target holds its prompt then every accepted token in order; the drafter may skip
+      // tokens after a plain stretch, so only its prompt is remembered.
+      int[] generated = r == null ? new int[0] : r.tokens();
+      int[] targetTokens = Arrays.copyOf(targetPrompt, targetPrompt.length + generated.length);
+      System.arraycopy(generated, 0, targetTokens, targetPrompt.length, generated.length);
+      CachedPrefill.release(
+          engine.prefixCache(), targetSeq, targetTokens, targetTokens.length, targetLease);
+      CachedPrefill.release(
+          drafter.engine.prefixCache(), draftSeq, draftPrompt, draftPrompt.length, draftLease);
+    }
     emitter.finish();
     long total = System.nanoTime() - t0;
     Generation g =
