@@ -6,6 +6,7 @@ import dev.fathom.memory.KvEvictionPolicy;
 import dev.fathom.ops.bench.KvFidelityBenchmark;
 import dev.fathom.ops.bench.PasskeyBenchmark;
 import dev.fathom.ops.bench.PrefixReuseBenchmark;
+import dev.fathom.ops.bench.SessionReuseBenchmark;
 import dev.fathom.ops.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -62,6 +63,21 @@ final class BenchKvCommand implements Callable<Integer> {
       paramLabel = "F",
       description = "Fraction of the prompt both requests share (default: ${DEFAULT-VALUE}).")
   double shared = 0.9;
+
+  @Option(
+      names = "--session",
+      paramLabel = "N",
+      description =
+          "Time to first token of turn N of a chat session (same system prompt in every"
+              + " conversation, --answer-tokens per answer), with and without the prefix cache.")
+  int sessionTurn;
+
+  @Option(
+      names = "--answer-tokens",
+      paramLabel = "N",
+      description =
+          "Greedy tokens of each earlier answer with --session (default: ${DEFAULT-VALUE}).")
+  int answerTokens = 16;
 
   @Option(names = "--runs", paramLabel = "N", description = "Timed pairs (default: 7).")
   int runs = 7;
@@ -127,6 +143,14 @@ final class BenchKvCommand implements Callable<Integer> {
     }
     if (!budgets.isEmpty()) {
       return fidelity();
+    }
+    if (sessionTurn > 0) {
+      System.err.println("bench kv: turn " + sessionTurn + " of " + runs + " sessions");
+      SessionReuseBenchmark.Result r =
+          SessionReuseBenchmark.run(
+              model, new EngineSettings(threads, 0, null), sessionTurn, answerTokens, runs);
+      System.out.print(json ? Json.write(r.toJson()) + System.lineSeparator() : r.toText());
+      return 0;
     }
     try (LlamaEngine engine =
         LlamaEngine.open(model, new EngineSettings(threads, promptTokens, null))) {
@@ -211,8 +235,16 @@ final class BenchKvCommand implements Callable<Integer> {
 
   /** Rejects options outside their ranges with a message naming the value and the range. */
   void validate() {
-    if (prefix == !budgets.isEmpty()) {
-      throw new ErrorHandler.UserError("bench kv needs one mode: --prefix or --budget F[,F…]");
+    int modes = (prefix ? 1 : 0) + (budgets.isEmpty() ? 0 : 1) + (sessionTurn != 0 ? 1 : 0);
+    if (modes != 1) {
+      throw new ErrorHandler.UserError(
+          "bench kv needs one mode: --prefix, --budget F[,F…] or --session N");
+    }
+    if (sessionTurn != 0 && (sessionTurn < 2 || sessionTurn > 100)) {
+      throw new ErrorHandler.UserError("--session must be a turn in 2..100, got " + sessionTurn);
+    }
+    if (answerTokens < 1 || answerTokens > 1000) {
+      throw new ErrorHandler.UserError("--answer-tokens must be in 1..1000, got " + answerTokens);
     }
     for (double f : budgets) {
       if (!(f > 0 && f < 1)) {
