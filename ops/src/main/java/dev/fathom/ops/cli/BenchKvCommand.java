@@ -4,6 +4,7 @@ import dev.fathom.drafters.engine.EngineSettings;
 import dev.fathom.drafters.engine.LlamaEngine;
 import dev.fathom.memory.KvEvictionPolicy;
 import dev.fathom.ops.bench.KvFidelityBenchmark;
+import dev.fathom.ops.bench.KvSpeedBenchmark;
 import dev.fathom.ops.bench.PasskeyBenchmark;
 import dev.fathom.ops.bench.PrefixReuseBenchmark;
 import dev.fathom.ops.bench.SessionReuseBenchmark;
@@ -129,6 +130,14 @@ final class BenchKvCommand implements Callable<Integer> {
       description = "Names each passkey trial chooses among (default: ${DEFAULT-VALUE}).")
   int candidates = 5;
 
+  @Option(
+      names = "--synthetic",
+      description =
+          "With --budget: speed and memory only, on a synthetic long input of --text-tokens ids"
+              + " and --continuation decoded tokens (for random-weight models of realistic shape,"
+              + " e.g. fathom model synth --shape tinyllama; no fidelity).")
+  boolean synthetic;
+
   @Option(names = "--seed", paramLabel = "N", description = "Sampling seed (default: 17).")
   long seed = 17;
 
@@ -206,6 +215,19 @@ final class BenchKvCommand implements Callable<Integer> {
           }
         }
       }
+      if (synthetic) {
+        System.err.println("bench kv: speed and memory of " + policies + " at budgets " + budgets);
+        List<KvSpeedBenchmark.Row> rows =
+            KvSpeedBenchmark.run(engine, textTokens, continuation, b, chosen);
+        if (json) {
+          List<Map<String, Object>> out = new ArrayList<>();
+          rows.forEach(r -> out.add(r.toJson()));
+          System.out.println(Json.write(Map.of("synthetic", out)));
+        } else {
+          rows.forEach(r -> System.out.print(r.toText()));
+        }
+        return 0;
+      }
       System.err.println("bench kv: fidelity of " + policies + " at budgets " + budgets);
       List<KvFidelityBenchmark.Row> rows =
           KvFidelityBenchmark.run(engine, textTokens, continuation, b, chosen, seed);
@@ -259,6 +281,9 @@ final class BenchKvCommand implements Callable<Integer> {
               + continuation
               + ", "
               + sinks);
+    }
+    if (synthetic && (budgets.isEmpty() || passkeyTrials > 0)) {
+      throw new ErrorHandler.UserError("--synthetic goes with --budget and without --passkey");
     }
     if (passkeyTrials < 0 || passkeyTrials > 10_000) {
       throw new ErrorHandler.UserError(
