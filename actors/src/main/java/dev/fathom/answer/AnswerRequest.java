@@ -62,7 +62,8 @@ public record AnswerRequest(
         base.repetitionPenalty(),
         base.repetitionWindow(),
         seed != null ? seed : base.seed(),
-        stop.isEmpty() ? base.stop() : stop);
+        stop.isEmpty() ? base.stop() : stop,
+        base.kvEviction());
   }
 
   /** The same request streaming to {@code listener}. */

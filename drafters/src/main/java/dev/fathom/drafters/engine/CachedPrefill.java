@@ -58,4 +58,34 @@ public final class CachedPrefill {
       seq.truncate(0);
     }
   }
+
+  /**
+   * For callers that prefill themselves (RAPID's {@code SpeculativeDecoder}): the empty {@code seq}
+   * adopts the longest run of cached pages {@code prompt} starts with (at most {@code prompt.length
+   * − 1} positions) and nothing is computed; the caller prefills from {@code seq.length()} and
+   * hands the lease back to {@link #release(PrefixCache, LlamaSequence, int[], int,
+   * PrefixCache.Lease)}.
+   */
+  public static PrefixCache.Lease adopt(PrefixCache cache, LlamaSequence seq, int[] prompt) {
+    if (prompt.length == 0) {
+      throw new IllegalArgumentException("adopt needs at least one prompt token");
+    }
+    return cache.reuse(prompt, seq.cache());
+  }
+
+  /**
+   * At the end of a request that {@link #adopt}ed: remembers the full pages of the first {@code
+   * valid} positions of {@code seq} — those known to hold {@code tokens[0 .. valid)} — then closes
+   * the lease and empties the sequence.
+   */
+  public static void release(
+      PrefixCache cache, LlamaSequence seq, int[] tokens, int valid, PrefixCache.Lease lease) {
+    try {
+      int held = Math.min(Math.min(seq.length(), tokens.length), valid);
+      cache.remember(tokens, held, seq.cache(), lease);
+    } finally {
+      lease.close();
+      seq.truncate(0);
+    }
+  }
 }

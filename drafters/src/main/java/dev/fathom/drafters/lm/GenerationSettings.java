@@ -1,5 +1,6 @@
 package dev.fathom.drafters.lm;
 
+import dev.fathom.memory.KvEvictionSettings;
 import java.util.List;
 
 /**
@@ -16,6 +17,9 @@ import java.util.List;
  * @param repetitionWindow how many recent tokens the penalty looks at
  * @param seed seed of the sampler's random source
  * @param stop strings that end generation; the text returned stops before them
+ * @param kvEviction this request's KV eviction policy and budget (docs/memory.md), overriding the
+ *     model's; null for the model's own. Only the in-JVM engine reads it (a model server has its
+ *     own cache); a passage policy's blocks are token spans of this request's prompt
  */
 public record GenerationSettings(
     int maxTokens,
@@ -26,10 +30,35 @@ public record GenerationSettings(
     float repetitionPenalty,
     int repetitionWindow,
     long seed,
-    List<String> stop) {
+    List<String> stop,
+    KvEvictionSettings kvEviction) {
 
   public static final GenerationSettings GREEDY =
       new GenerationSettings(256, 0f, 0, 1f, 0f, 1f, 64, 42L, List.of());
+
+  /** Settings with the model's own KV eviction. */
+  public GenerationSettings(
+      int maxTokens,
+      float temperature,
+      int topK,
+      float topP,
+      float minP,
+      float repetitionPenalty,
+      int repetitionWindow,
+      long seed,
+      List<String> stop) {
+    this(
+        maxTokens,
+        temperature,
+        topK,
+        topP,
+        minP,
+        repetitionPenalty,
+        repetitionWindow,
+        seed,
+        stop,
+        null);
+  }
 
   public GenerationSettings {
     if (maxTokens < 1 || maxTokens > 1_000_000) {
@@ -68,17 +97,44 @@ public record GenerationSettings(
 
   public GenerationSettings withMaxTokens(int n) {
     return new GenerationSettings(
-        n, temperature, topK, topP, minP, repetitionPenalty, repetitionWindow, seed, stop);
+        n,
+        temperature,
+        topK,
+        topP,
+        minP,
+        repetitionPenalty,
+        repetitionWindow,
+        seed,
+        stop,
+        kvEviction);
   }
 
   public GenerationSettings withTemperature(float t) {
     return new GenerationSettings(
-        maxTokens, t, topK, topP, minP, repetitionPenalty, repetitionWindow, seed, stop);
+        maxTokens,
+        t,
+        topK,
+        topP,
+        minP,
+        repetitionPenalty,
+        repetitionWindow,
+        seed,
+        stop,
+        kvEviction);
   }
 
   public GenerationSettings withSeed(long s) {
     return new GenerationSettings(
-        maxTokens, temperature, topK, topP, minP, repetitionPenalty, repetitionWindow, s, stop);
+        maxTokens,
+        temperature,
+        topK,
+        topP,
+        minP,
+        repetitionPenalty,
+        repetitionWindow,
+        s,
+        stop,
+        kvEviction);
   }
 
   public GenerationSettings withStop(List<String> strings) {
@@ -91,6 +147,25 @@ public record GenerationSettings(
         repetitionPenalty,
         repetitionWindow,
         seed,
-        strings);
+        strings,
+        kvEviction);
+  }
+
+  /**
+   * The same settings with this request's KV eviction ({@code null}: the model's own): a long
+   * request can bound its cache, or pick another policy, without reloading the model.
+   */
+  public GenerationSettings withKvEviction(KvEvictionSettings eviction) {
+    return new GenerationSettings(
+        maxTokens,
+        temperature,
+        topK,
+        topP,
+        minP,
+        repetitionPenalty,
+        repetitionWindow,
+        seed,
+        stop,
+        eviction);
   }
 }

@@ -23,6 +23,7 @@ import dev.fathom.drafters.tokenizer.ChatTemplates;
 import dev.fathom.drafters.tokenizer.Tokenizer;
 import dev.fathom.drafters.tokenizer.Tokenizers;
 import dev.fathom.memory.KvEvictionSettings;
+import dev.fathom.memory.PrefixCache;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,7 +46,10 @@ public final class LocalLanguageModel implements LanguageModel {
   private LocalLanguageModel(LlamaEngine engine, String name) {
     this.engine = engine;
     this.name = name;
-    this.eviction = KvEvictionSettings.fromSystemProperties();
+    this.eviction =
+        engine.settings().kvEviction() != null
+            ? engine.settings().kvEviction()
+            : KvEvictionSettings.fromSystemProperties();
     this.tokenizer = Tokenizers.fromGguf(engine.file().metadata());
     this.template =
         ChatTemplates.choose(engine.file().metadata(), engine.settings().chatTemplate());
@@ -70,6 +74,11 @@ public final class LocalLanguageModel implements LanguageModel {
   @Override
   public int contextLength() {
     return engine.model().maxPositions();
+  }
+
+  /** This model's KV eviction for long requests, or null when it has none. */
+  public KvEvictionSettings kvEviction() {
+    return eviction;
   }
 
   public LlamaEngine engine() {
@@ -158,14 +167,40 @@ public final class LocalLanguageModel implements LanguageModel {
         new SpeculativeDecoder(
             rapid, new SamplerPolicy(new Sampler(settings)), tokenizer.stopTokens());
     long t0 = System.nanoTime();
-    SpeculativeDecoder.Result r =
-        decoder.generate(
-            engine.newSequence(),
-            targetPrompt,
-            drafter.engine.newSequence(),
-            draftPrompt,
-            settings.maxTokens(),
-            emitter::accept);
+    // Both sequences start from the pages their model's prefix cache holds for their prompts (the
+    // behavior handbook, earlier turns): only the rest is prefilled.
+    LlamaSequence targetSeq = engine.newSequence();
+    LlamaSequence draftSeq = drafter.engine.newSequence();
+    PrefixCache.Lease targetLease =
+        CachedPrefill.adopt(engine.prefixCache(), targetSeq, targetPrompt);
+    PrefixCache.Lease draftLease;
+    try {
+      draftLease = CachedPrefill.adopt(drafter.engine.prefixCache(), draftSeq, draftPrompt);
+    } catch (RuntimeException e) {
+      targetLease.close();
+      throw e;
+    }
+    SpeculativeDecoder.Result r = null;
+    try {
+      r =
+          decoder.generate(
+              targetSeq,
+              targetPrompt,
+              draftSeq,
+              draftPrompt,
+              settings.maxTokens(),
+              emitter::accept);
+    } finally {
+      // The target holds its prompt then every accepted token in order; the drafter may skip
+      // tokens after a plain stretch, so only its prompt is remembered.
+      int[] generated = r == null ? new int[0] : r.tokens();
+      int[] targetTokens = Arrays.copyOf(targetPrompt, targetPrompt.length + generated.length);
+      System.arraycopy(generated, 0, targetTokens, targetPrompt.length, generated.length);
+      CachedPrefill.release(
+          engine.prefixCache(), targetSeq, targetTokens, targetTokens.length, targetLease);
+      CachedPrefill.release(
+          drafter.engine.prefixCache(), draftSeq, draftPrompt, draftPrompt.length, draftLease);
+    }
     emitter.finish();
     long total = System.nanoTime() - t0;
     Generation g =
@@ -193,10 +228,10 @@ public final class LocalLanguageModel implements LanguageModel {
     LlamaSequence llama = engine.newSequence();
     // A request longer than the eviction budget runs bounded and bypasses the prefix cache: after
     // an eviction its cache positions no longer match its tokens.
-    boolean evict =
-        eviction != null && (long) prompt.length + settings.maxTokens() > eviction.budget();
-    Sequence seq =
-        evict ? new EvictingSequence(llama, eviction.policy(), eviction.budget()) : llama;
+    // The request's own policy first, then the model's (EngineSettings, system properties).
+    KvEvictionSettings bound = settings.kvEviction() != null ? settings.kvEviction() : eviction;
+    boolean evict = bound != null && (long) prompt.length + settings.maxTokens() > bound.budget();
+    Sequence seq = evict ? new EvictingSequence(llama, bound.policy(), bound.budget()) : llama;
     int vocab = engine.config().vocabularySize();
     int[] history = Arrays.copyOf(prompt, prompt.length + settings.maxTokens());
     int[] historyLength = {prompt.length};

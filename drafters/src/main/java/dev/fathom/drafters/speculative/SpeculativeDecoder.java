@@ -39,7 +39,9 @@ public final class SpeculativeDecoder {
   public record Result(int[] tokens, StopReason stopReason, SpeculationStats stats) {}
 
   /**
-   * Generates up to {@code maxTokens} tokens after the prompts. Both sequences must be empty.
+   * Generates up to {@code maxTokens} tokens after the prompts. Each sequence is empty or already
+   * holds a prefix of its prompt shorter than the prompt (the pages a prefix cache handed it,
+   * {@code CachedPrefill.adopt}); only the rest is prefilled.
    *
    * @param targetPrompt the long context (all retrieved passages or the whole document)
    * @param draftPrompt the short context (the retrieved/compressed evidence), same question
@@ -51,11 +53,20 @@ public final class SpeculativeDecoder {
       int[] draftPrompt,
       int maxTokens,
       TokenSink sink) {
-    if (target.length() != 0 || drafter.length() != 0) {
-      throw new IllegalArgumentException("speculative decoding starts from empty sequences");
-    }
     if (targetPrompt.length == 0 || draftPrompt.length == 0) {
       throw new IllegalArgumentException("both prompts need at least one token (e.g. BOS)");
+    }
+    if (target.length() >= targetPrompt.length || drafter.length() >= draftPrompt.length) {
+      throw new IllegalArgumentException(
+          "speculative decoding starts from sequences holding less than their prompts: the target"
+              + " holds "
+              + target.length()
+              + " of "
+              + targetPrompt.length
+              + ", the drafter "
+              + drafter.length()
+              + " of "
+              + draftPrompt.length);
     }
     if (target.vocabularySize() != drafter.vocabularySize()) {
       throw new IllegalArgumentException(
@@ -107,14 +118,14 @@ public final class SpeculativeDecoder {
       this.gate = new SpeculationGate(settings.gamma(), settings.adaptive());
       this.targetHistory = IntList.of(tp);
       this.draftHistory = IntList.of(dp);
-      // Prefill all but the last prompt token, in the engine's chunks; the last one is pending
-      // (its logits start decoding).
-      if (tp.length > 1) {
-        Decoding.prefill(target, tp, 0, tp.length - 1);
+      // Prefill all but the last prompt token, in the engine's chunks, after what a prefix cache
+      // already supplied; the last one is pending (its logits start decoding).
+      if (tp.length - 1 > target.length()) {
+        Decoding.prefill(target, tp, target.length(), tp.length - 1);
       }
       targetPending.add(tp[tp.length - 1]);
-      if (dp.length > 1) {
-        Decoding.prefill(drafter, dp, 0, dp.length - 1);
+      if (dp.length - 1 > drafter.length()) {
+        Decoding.prefill(drafter, dp, drafter.length(), dp.length - 1);
       }
       draftPending.add(dp[dp.length - 1]);
     }

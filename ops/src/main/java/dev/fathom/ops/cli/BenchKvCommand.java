@@ -4,8 +4,10 @@ import dev.fathom.drafters.engine.EngineSettings;
 import dev.fathom.drafters.engine.LlamaEngine;
 import dev.fathom.memory.KvEvictionPolicy;
 import dev.fathom.ops.bench.KvFidelityBenchmark;
+import dev.fathom.ops.bench.KvSpeedBenchmark;
 import dev.fathom.ops.bench.PasskeyBenchmark;
 import dev.fathom.ops.bench.PrefixReuseBenchmark;
+import dev.fathom.ops.bench.SessionReuseBenchmark;
 import dev.fathom.ops.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -63,6 +65,21 @@ final class BenchKvCommand implements Callable<Integer> {
       description = "Fraction of the prompt both requests share (default: ${DEFAULT-VALUE}).")
   double shared = 0.9;
 
+  @Option(
+      names = "--session",
+      paramLabel = "N",
+      description =
+          "Time to first token of turn N of a chat session (same system prompt in every"
+              + " conversation, --answer-tokens per answer), with and without the prefix cache.")
+  int sessionTurn;
+
+  @Option(
+      names = "--answer-tokens",
+      paramLabel = "N",
+      description =
+          "Greedy tokens of each earlier answer with --session (default: ${DEFAULT-VALUE}).")
+  int answerTokens = 16;
+
   @Option(names = "--runs", paramLabel = "N", description = "Timed pairs (default: 7).")
   int runs = 7;
 
@@ -113,6 +130,14 @@ final class BenchKvCommand implements Callable<Integer> {
       description = "Names each passkey trial chooses among (default: ${DEFAULT-VALUE}).")
   int candidates = 5;
 
+  @Option(
+      names = "--synthetic",
+      description =
+          "With --budget: speed and memory only, on a synthetic long input of --text-tokens ids"
+              + " and --continuation decoded tokens (for random-weight models of realistic shape,"
+              + " e.g. fathom model synth --shape tinyllama; no fidelity).")
+  boolean synthetic;
+
   @Option(names = "--seed", paramLabel = "N", description = "Sampling seed (default: 17).")
   long seed = 17;
 
@@ -127,6 +152,14 @@ final class BenchKvCommand implements Callable<Integer> {
     }
     if (!budgets.isEmpty()) {
       return fidelity();
+    }
+    if (sessionTurn > 0) {
+      System.err.println("bench kv: turn " + sessionTurn + " of " + runs + " sessions");
+      SessionReuseBenchmark.Result r =
+          SessionReuseBenchmark.run(
+              model, new EngineSettings(threads, 0, null), sessionTurn, answerTokens, runs);
+      System.out.print(json ? Json.write(r.toJson()) + System.lineSeparator() : r.toText());
+      return 0;
     }
     try (LlamaEngine engine =
         LlamaEngine.open(model, new EngineSettings(threads, promptTokens, null))) {
@@ -182,6 +215,19 @@ final class BenchKvCommand implements Callable<Integer> {
           }
         }
       }
+      if (synthetic) {
+        System.err.println("bench kv: speed and memory of " + policies + " at budgets " + budgets);
+        List<KvSpeedBenchmark.Row> rows =
+            KvSpeedBenchmark.run(engine, textTokens, continuation, b, chosen);
+        if (json) {
+          List<Map<String, Object>> out = new ArrayList<>();
+          rows.forEach(r -> out.add(r.toJson()));
+          System.out.println(Json.write(Map.of("synthetic", out)));
+        } else {
+          rows.forEach(r -> System.out.print(r.toText()));
+        }
+        return 0;
+      }
       System.err.println("bench kv: fidelity of " + policies + " at budgets " + budgets);
       List<KvFidelityBenchmark.Row> rows =
           KvFidelityBenchmark.run(engine, textTokens, continuation, b, chosen, seed);
@@ -211,8 +257,16 @@ final class BenchKvCommand implements Callable<Integer> {
 
   /** Rejects options outside their ranges with a message naming the value and the range. */
   void validate() {
-    if (prefix == !budgets.isEmpty()) {
-      throw new ErrorHandler.UserError("bench kv needs one mode: --prefix or --budget F[,F…]");
+    int modes = (prefix ? 1 : 0) + (budgets.isEmpty() ? 0 : 1) + (sessionTurn != 0 ? 1 : 0);
+    if (modes != 1) {
+      throw new ErrorHandler.UserError(
+          "bench kv needs one mode: --prefix, --budget F[,F…] or --session N");
+    }
+    if (sessionTurn != 0 && (sessionTurn < 2 || sessionTurn > 100)) {
+      throw new ErrorHandler.UserError("--session must be a turn in 2..100, got " + sessionTurn);
+    }
+    if (answerTokens < 1 || answerTokens > 1000) {
+      throw new ErrorHandler.UserError("--answer-tokens must be in 1..1000, got " + answerTokens);
     }
     for (double f : budgets) {
       if (!(f > 0 && f < 1)) {
@@ -227,6 +281,9 @@ final class BenchKvCommand implements Callable<Integer> {
               + continuation
               + ", "
               + sinks);
+    }
+    if (synthetic && (budgets.isEmpty() || passkeyTrials > 0)) {
+      throw new ErrorHandler.UserError("--synthetic goes with --budget and without --passkey");
     }
     if (passkeyTrials < 0 || passkeyTrials > 10_000) {
       throw new ErrorHandler.UserError(

@@ -6,6 +6,8 @@ import dev.fathom.drafters.gguf.GgufFormatException;
 import dev.fathom.drafters.lm.GenerationSettings;
 import dev.fathom.drafters.local.LocalLanguageModel;
 import dev.fathom.drafters.speculative.RapidSettings;
+import dev.fathom.memory.KvEvictionPolicy;
+import dev.fathom.memory.KvEvictionSettings;
 import dev.fathom.ops.config.FathomConfig;
 import dev.fathom.ops.config.LlmConfig;
 import java.io.IOException;
@@ -89,11 +91,40 @@ public final class EngineOptions {
     return RapidSettings.DEFAULTS.withEta(eta).withGamma(gamma);
   }
 
+  @Option(
+      names = "--kv-eviction",
+      paramLabel = "POLICY",
+      description =
+          "KV eviction of requests longer than --kv-budget positions: streaming-llm, h2o, snapkv"
+              + " or passage (docs/memory.md; default: none, or -Dfathom.engine.kv-eviction).")
+  String kvEviction;
+
+  @Option(
+      names = "--kv-budget",
+      paramLabel = "N",
+      description = "Most KV positions a request keeps under --kv-eviction.")
+  Integer kvBudget;
+
   EngineSettings engine() {
     return new EngineSettings(
         threads == null ? Runtime.getRuntime().availableProcessors() : threads,
         context,
-        chatTemplate);
+        chatTemplate,
+        kvEvictionSettings());
+  }
+
+  /** The model's KV eviction from --kv-eviction and --kv-budget, or null without them. */
+  KvEvictionSettings kvEvictionSettings() {
+    if (kvEviction == null && kvBudget == null) return null;
+    if (kvEviction == null || kvBudget == null) {
+      throw new ErrorHandler.UserError("--kv-eviction and --kv-budget go together");
+    }
+    try {
+      return new KvEvictionSettings(
+          KvEvictionPolicy.parse(kvEviction, KvEvictionSettings.SINKS), kvBudget);
+    } catch (IllegalArgumentException e) {
+      throw new ErrorHandler.UserError("--kv-eviction/--kv-budget: " + e.getMessage());
+    }
   }
 
   /** Whether {@code --model} or {@code --draft-model} asks for a language model. */

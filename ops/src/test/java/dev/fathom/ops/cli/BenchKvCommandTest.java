@@ -30,7 +30,7 @@ class BenchKvCommandTest {
   void exactlyOneModeAndRangesNamed() {
     ErrorHandler.UserError none =
         assertThrows(ErrorHandler.UserError.class, () -> parse("--model", "m.gguf").validate());
-    assertTrue(none.getMessage().contains("--prefix or --budget"), none.getMessage());
+    assertTrue(none.getMessage().contains("or --session N"), none.getMessage());
     assertThrows(
         ErrorHandler.UserError.class,
         () -> parse("--model", "m.gguf", "--prefix", "--budget", "0.5").validate());

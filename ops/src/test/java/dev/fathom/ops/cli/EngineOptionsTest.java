@@ -67,4 +67,23 @@ class EngineOptionsTest {
             ErrorHandler.UserError.class, () -> parse("--llm", "http://127.0.0.1:1").openModel());
     assertTrue(engineOnly.getMessage().contains("in-JVM engine"), engineOnly.getMessage());
   }
+
+  @Test
+  void kvEvictionOptionsGiveTheModelItsPolicyAndBudget() {
+    assertNull(parse().engine().kvEviction());
+    var e = parse("--kv-eviction", "snapkv", "--kv-budget", "256").engine().kvEviction();
+    assertEquals("snapkv", e.policy().name());
+    assertEquals(256, e.budget());
+    ErrorHandler.UserError alone =
+        assertThrows(ErrorHandler.UserError.class, () -> parse("--kv-budget", "64").engine());
+    assertTrue(alone.getMessage().contains("go together"), alone.getMessage());
+    ErrorHandler.UserError small =
+        assertThrows(
+            ErrorHandler.UserError.class,
+            () -> parse("--kv-eviction", "snapkv", "--kv-budget", "16").engine());
+    assertTrue(small.getMessage().contains("minimum of 33"), small.getMessage());
+    assertThrows(
+        ErrorHandler.UserError.class,
+        () -> parse("--kv-eviction", "lru", "--kv-budget", "64").engine());
+  }
 }
