@@ -254,6 +254,59 @@ class RankingCliIT {
     }
   }
 
+  /**
+   * {@code fathom.rerank.attention} reaches the attention ranker of {@code ask} (system properties
+   * override application.conf as the environment variables do): stories260K's measured choice runs,
+   * and a layout that does not exist stops the command with a sentence naming the key.
+   */
+  @Test
+  @Order(4)
+  void askUsesTheConfiguredAttentionLayoutAndRefusesABadOne() throws Exception {
+    Path model =
+        Path.of(System.getProperty("fathom.root", "."))
+            .resolve("../shared/models/stories260K/stories260K.gguf");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(model), model + " missing");
+    String[] keys = {
+      "fathom.rerank.timeout", "fathom.rerank.attention.layout", "fathom.rerank.attention.heads"
+    };
+    try {
+      System.setProperty(keys[0], "60s");
+      System.setProperty(keys[1], "blocks");
+      System.setProperty(keys[2], "4.1");
+      com.typesafe.config.ConfigFactory.invalidateCaches();
+      Cli.Result r = askAttention(model);
+      assertEquals(0, r.exit(), r.toString());
+      assertFalse(r.err().contains("keeping the retrieval order"), r.toString());
+      System.setProperty(keys[1], "diagonal");
+      com.typesafe.config.ConfigFactory.invalidateCaches();
+      Cli.Result bad = askAttention(model);
+      assertTrue(bad.exit() != 0, bad.toString());
+      assertTrue(
+          bad.err().contains("fathom.rerank.attention.layout must be sequence or blocks"),
+          bad.toString());
+    } finally {
+      for (String k : keys) System.clearProperty(k);
+      com.typesafe.config.ConfigFactory.invalidateCaches();
+    }
+  }
+
+  private Cli.Result askAttention(Path model) throws Exception {
+    return Cli.run(
+        "ask",
+        "--json",
+        "--rerank",
+        "attention",
+        "--model",
+        model.toString(),
+        "--threads",
+        "1",
+        "--max-tokens",
+        "8",
+        "--data",
+        data.toString(),
+        "How long is the Amber river?");
+  }
+
   private void askWithEachLocalRanker(Path model) throws Exception {
     for (String ranker : new String[] {"attention", "listwise"}) {
       Cli.Result r =

@@ -80,7 +80,8 @@ final class BenchRerankCommand implements Callable<Integer> {
                 ws.uncachedEmbedder(),
                 config.dataDir(),
                 ri.data.depth(),
-                ri.data.recentSignals())) {
+                ri.data.recentSignals(),
+                config.attention())) {
       System.err.println(
           "timing "
               + String.join(", ", set.available().stream().map(r -> r.kind().id()).toList())

@@ -157,7 +157,8 @@ public final class EvalCommand implements Runnable {
             ws.uncachedEmbedder(),
             ws.config().dataDir(),
             ri.data.depth(),
-            ri.data.recentSignals())) {
+            ri.data.recentSignals(),
+            ws.config().attention())) {
       ProgressBar bar = new ProgressBar(kind.id() + " ");
       int total = ri.data.dataset().queries().size();
       RerankEvaluation.Result r =

@@ -10,6 +10,7 @@ import dev.fathom.retrieval.SearchMode;
 import dev.fathom.retrieval.embed.MiniLmModel;
 import dev.fathom.retrieval.embed.OnnxEmbedder;
 import dev.fathom.retrieval.ingest.Ingestor;
+import dev.fathom.retrieval.rank.AttentionSettings;
 import dev.fathom.retrieval.rank.RankerKind;
 import dev.fathom.retrieval.search.HybridRetriever;
 import dev.fathom.retrieval.text.Chunker;
@@ -152,6 +153,15 @@ public record FathomConfig(
     } catch (ConfigException e) {
       throw new IllegalArgumentException("configuration: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * What the attention ranker reads ({@code fathom.rerank.attention}, docs/ranking.md).
+   *
+   * @throws IllegalArgumentException naming the key and its legal values
+   */
+  public AttentionSettings attention() {
+    return AttentionConfig.from(raw);
   }
 
   public Path indexDir() {

@@ -41,13 +41,16 @@ public final class RankerSet implements AutoCloseable {
    */
   public RankerSet(
       LanguageModel model, PassageIndex index, Embedder embedder, Path dataDir, int depth) {
-    this(model, index, embedder, dataDir, depth, null);
+    this(model, index, embedder, dataDir, depth, null, AttentionSettings.defaults());
   }
 
   /**
    * Like {@link #RankerSet(LanguageModel, PassageIndex, Embedder, Path, int)}, fusion taking the
    * BM25 and dense lists the retriever reporting to {@code recent} left (null: fusion searches the
    * index again per question). Attention ranking needs {@code model} to be the in-JVM engine.
+   *
+   * @param attention what the attention ranker reads ({@code fathom.rerank.attention}, {@link
+   *     dev.fathom.ops.config.FathomConfig#attention()})
    */
   public RankerSet(
       LanguageModel model,
@@ -55,7 +58,8 @@ public final class RankerSet implements AutoCloseable {
       Embedder embedder,
       Path dataDir,
       int depth,
-      RecentSignals recent) {
+      RecentSignals recent,
+      AttentionSettings attention) {
     this(
         model,
         model instanceof LocalLanguageModel local ? local : null,
@@ -63,13 +67,14 @@ public final class RankerSet implements AutoCloseable {
         embedder,
         dataDir,
         depth,
-        recent);
+        recent,
+        attention);
   }
 
   /**
-   * Like {@link #RankerSet(LanguageModel, PassageIndex, Embedder, Path, int, RecentSignals)},
-   * listwise ranking over {@code chat}, any {@link LanguageModel} (an OpenAI-compatible server, or
-   * the in-JVM engine), while attention ranking needs {@code engine}.
+   * Like {@link #RankerSet(LanguageModel, PassageIndex, Embedder, Path, int, RecentSignals,
+   * AttentionSettings)}, listwise ranking over {@code chat}, any {@link LanguageModel} (an
+   * OpenAI-compatible server, or the in-JVM engine), while attention ranking needs {@code engine}.
    *
    * @param chat the model listwise ranking asks; null when none
    * @param engine the in-JVM engine for attention ranking; null when none is loaded
@@ -81,8 +86,10 @@ public final class RankerSet implements AutoCloseable {
       Embedder embedder,
       Path dataDir,
       int depth,
-      RecentSignals recent) {
+      RecentSignals recent,
+      AttentionSettings attention) {
     Objects.requireNonNull(embedder, "embedder");
+    Objects.requireNonNull(attention, "attention");
     Rankers r = Rankers.none();
     // Each calls the same model as the answerer, which locks on it.
     r =
@@ -91,7 +98,7 @@ public final class RankerSet implements AutoCloseable {
             : r.without(RankerKind.LISTWISE, NEEDS_MODEL_LISTWISE);
     r =
         engine != null
-            ? r.with(new AttentionRanker(engine, AttentionSettings.defaults()), engine)
+            ? withAttention(r, engine, attention)
             : r.without(RankerKind.ATTENTION, NEEDS_MODEL_ATTENTION);
     FusionModel loaded = null;
     if (index == null) {
@@ -122,6 +129,23 @@ public final class RankerSet implements AutoCloseable {
     }
     fusionModel = loaded;
     this.rankers = r;
+  }
+
+  /**
+   * A head or layer the loaded model lacks refuses attention ranking, naming the setting, rather
+   * than stopping questions that ask for another ranker.
+   */
+  private static Rankers withAttention(
+      Rankers r, LocalLanguageModel engine, AttentionSettings attention) {
+    try {
+      return r.with(new AttentionRanker(engine, attention), engine);
+    } catch (IllegalArgumentException e) {
+      return r.without(
+          RankerKind.ATTENTION,
+          "attention ranking cannot run with fathom.rerank.attention: "
+              + e.getMessage()
+              + " (docs/ranking.md)");
+    }
   }
 
   static final String NEEDS_MODEL_LISTWISE =

@@ -473,7 +473,8 @@ public final class Workspace implements AutoCloseable {
             embedder(),
             config.dataDir(),
             config.retrieval().candidates(),
-            recentSignals);
+            recentSignals,
+            config.attention());
     rankerSets.add(set);
     return set;
   }
