@@ -9,7 +9,7 @@ import java.util.Objects;
  * @param layers the transformer blocks whose attention is summed (0-based); empty means all of
  *     them, as ICR prescribes (Chen et al. sum over every layer and head)
  * @param heads single (layer, head) pairs to sum instead; when not empty it overrides {@code
- *     layers} (for a model whose copying heads are known: layer 4 head 0 for stories260K,
+ *     layers} (for a model whose copying heads are known: layer 4 head 1 for stories260K,
  *     docs/ranking.md)
  * @param calibrate subtract the attention of the same pass with the content-free query {@link
  *     #CONTENT_FREE} (ICR's calibration); off only to measure what it removes
@@ -72,7 +72,7 @@ public record AttentionSettings(
 
   /**
    * What docs/ranking.md measured best on stories260K's needle test, chosen on other trials than it
-   * is reported on: one block per passage, layer 4 heads 0 and 1, calibrated.
+   * is reported on: one block per passage, layer 4 head 1, calibrated.
    */
   public static AttentionSettings stories260K() {
     return defaults().withBlocks(true).withHeads(List.of(new Head(4, 1)));
