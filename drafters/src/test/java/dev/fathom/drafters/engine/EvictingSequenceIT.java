@@ -46,7 +46,7 @@ class EvictingSequenceIT {
         .move(ca.keys(0, 7), ca.offset(7), 7, 0);
     for (int d = 0; d < c.kvDim(); d++) {
       assertEquals(
-          b.cache().keys(0, 0)[d], ca.keys(0, 7)[ca.offset(7) + d], 1e-5, "dimension " + d);
+          b.cache().keys(0, 0)[d], ca.keys(0, 7)[ca.offset(7) + d], 1e-4, "dimension " + d);
     }
   }
 
@@ -91,7 +91,7 @@ class EvictingSequenceIT {
     bos.forward(new int[] {1}, false);
     KvCache kept = inner.cache();
     for (int d = 0; d < engine.config().kvDim(); d++) {
-      assertEquals(bos.cache().keys(0, 0)[d], kept.keys(0, 0)[d], 1e-6, "dimension " + d);
+      assertEquals(bos.cache().keys(0, 0)[d], kept.keys(0, 0)[d], 1e-4, "dimension " + d);
     }
     for (float x : logits) {
       assertTrue(Float.isFinite(x));

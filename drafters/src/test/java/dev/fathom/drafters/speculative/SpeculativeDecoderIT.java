@@ -166,7 +166,7 @@ class SpeculativeDecoderIT {
     float[] afterTruncate = s.forward(new int[] {261}, false);
     float[] fresh =
         engine.newSequence().forward(concat(prompt, new int[] {432, 383, 286, 261}), false);
-    assertArrayEquals(fresh, afterTruncate, 1e-5f);
+    assertArrayEquals(fresh, afterTruncate, 1e-4f);
   }
 
   /**
