@@ -28,38 +28,9 @@ enum VectorKQuantKernels implements TypeKernel {
   Q4_K(144) {
     @Override
     public float dot(MemorySegment w, long o, float[] x, int xOff, int n) {
-      FloatVector a0 = FloatVector.zero(F);
-      FloatVector a1 = a0;
-      for (int b = 0; b < n / 256; b++) {
-        long p = o + 144L * b;
-        float d = f16(w, p);
-        float dmin = -f16(w, p + 2);
-        int u0 = w.get(INT, p + 4);
-        int u1 = w.get(INT, p + 8);
-        int u2 = w.get(INT, p + 12);
-        long sc = scales8(u0, u2);
-        long mn = mins8(u1, u2);
-        for (int j = 0; j < 4; j++) {
-          float d1 = d * byteAt(sc, 2 * j);
-          float m1 = dmin * byteAt(mn, 2 * j);
-          float d2 = d * byteAt(sc, 2 * j + 1);
-          float m2 = dmin * byteAt(mn, 2 * j + 1);
-          int xj = xOff + 256 * b + 64 * j;
-          FloatVector t0 = FloatVector.zero(F);
-          FloatVector t1 = t0;
-          for (int c = 0; c < 32; c += L) {
-            IntVector q = ints(w, p + 16 + 32 * j + c);
-            t0 = floats(q.and(0x0F)).fma(d1, m1).fma(FloatVector.fromArray(F, x, xj + c), t0);
-            t1 =
-                floats(q.lanewise(VectorOperators.LSHR, 4).and(0x0F))
-                    .fma(d2, m2)
-                    .fma(FloatVector.fromArray(F, x, xj + 32 + c), t1);
-          }
-          a0 = a0.add(t0);
-          a1 = a1.add(t1);
-        }
-      }
-      return a0.add(a1).reduceLanes(VectorOperators.ADD);
+      // The same kernel and sums as a matrix-vector product takes, so both agree bit for bit.
+      SubBlockSumDot k = VectorKQuantSums.Q4_K;
+      return k.dot(w, o, x, xOff, k.sums(x, xOff, n), n);
     }
 
     @Override
