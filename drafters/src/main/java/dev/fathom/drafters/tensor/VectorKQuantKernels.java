@@ -136,7 +136,7 @@ enum VectorKQuantKernels implements TypeKernel {
           for (int c = 0; c < 32; c += L) {
             IntVector lo = ints(w, ql + c);
             IntVector hi = ints(w, ql + 32 + c);
-            IntVector h = ints(w, qh + c);
+            IntVector h = ints(w, qh + c).lanewise(VectorOperators.LSHL, 4);
             int s = c / 16;
             // Quarter k (elements 32k + l) uses nibble k / 2 of ql[l + 32 (k % 2)] and bits
             // 2k, 2k+1 of qh[l]; nib = 0 covers quarters 0 and 1, nib = 1 quarters 2 and 3.
@@ -165,7 +165,7 @@ enum VectorKQuantKernels implements TypeKernel {
         long qh = p + 128 + 32 * half;
         long sc = p + 192 + 8 * half;
         for (int c = 0; c < 32; c += L) {
-          IntVector h = ints(w, qh + c);
+          IntVector h = ints(w, qh + c).lanewise(VectorOperators.LSHL, 4);
           int s = c / 16;
           for (int k = 0; k < 4; k++) {
             IntVector low = ints(w, ql + 32 * (k & 1) + c);
@@ -176,14 +176,17 @@ enum VectorKQuantKernels implements TypeKernel {
       }
     }
 
-    /** Six-bit quant: 4 bits of {@code ql >> nibbleShift}, 2 bits of {@code qh >> highShift}. */
-    private static IntVector quant(IntVector ql, IntVector qh, int nibbleShift, int highShift) {
+    /**
+     * Six-bit quant: 4 bits of {@code ql >> nibbleShift}, 2 bits of {@code qh >> highShift}, with
+     * {@code qh4 = qh << 4} shifted once per load by the caller, so the high bits land on bits 4
+     * and 5 with one shift and one mask ({@code (qh4 >>> highShift) & 0x30}) instead of three
+     * operations: 6-12 % less CPU time per weight for the Q6_K matvec (alternating A/B in one JVM,
+     * one thread, loaded machine).
+     */
+    private static IntVector quant(IntVector ql, IntVector qh4, int nibbleShift, int highShift) {
       return ql.lanewise(VectorOperators.LSHR, nibbleShift)
           .and(0x0F)
-          .or(
-              qh.lanewise(VectorOperators.LSHR, highShift)
-                  .and(3)
-                  .lanewise(VectorOperators.LSHL, 4));
+          .or(qh4.lanewise(VectorOperators.LSHR, highShift).and(0x30));
     }
 
     /** {@code (q - 32) · scale} as one FMA: {@code q · scale + (-32 · scale)}. */
