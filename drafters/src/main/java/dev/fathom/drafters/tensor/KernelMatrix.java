@@ -24,6 +24,7 @@ final class KernelMatrix implements Matrix {
   private final BatchProduct batch;
   private final Parallel parallel;
   private final Int8Dot int8;
+  private final SubBlockSumDot sumDot;
 
   KernelMatrix(
       GgmlType type,
@@ -34,7 +35,8 @@ final class KernelMatrix implements Matrix {
       TypeKernel kernel,
       BatchProduct batch,
       Parallel parallel,
-      Int8Dot int8) {
+      Int8Dot int8,
+      SubBlockSumDot sumDot) {
     this.type = type;
     this.data = data;
     this.rows = rows;
@@ -44,6 +46,7 @@ final class KernelMatrix implements Matrix {
     this.batch = batch;
     this.parallel = Objects.requireNonNull(parallel, "parallel");
     this.int8 = int8;
+    this.sumDot = sumDot;
   }
 
   @Override
@@ -81,6 +84,10 @@ final class KernelMatrix implements Matrix {
       int8Matvec(x, xOff, out, outOff);
       return;
     }
+    if (sumDot != null) {
+      sumsMatvec(x, xOff, out, outOff);
+      return;
+    }
     if ((long) rows * cols <= SERIAL_ELEMENTS) {
       rowsTimes(x, xOff, out, outOff, 0, rows);
     } else {
@@ -91,6 +98,25 @@ final class KernelMatrix implements Matrix {
   private void rowsTimes(float[] x, int xOff, float[] out, int outOff, int from, int to) {
     for (int r = from; r < to; r++) {
       out[outOff + r] = kernel.dot(data, r * rowBytes, x, xOff, cols);
+    }
+  }
+
+  /**
+   * Sums {@code x} per 32 elements once (see {@link SubBlockSumDot}) and dots every row with it.
+   */
+  private void sumsMatvec(float[] x, int xOff, float[] out, int outOff) {
+    float[] sums = sumDot.sums(x, xOff, cols);
+    if ((long) rows * cols <= SERIAL_ELEMENTS) {
+      sumsRows(x, xOff, sums, out, outOff, 0, rows);
+    } else {
+      parallel.forRange(0, rows, (from, to) -> sumsRows(x, xOff, sums, out, outOff, from, to));
+    }
+  }
+
+  private void sumsRows(
+      float[] x, int xOff, float[] sums, float[] out, int outOff, int from, int to) {
+    for (int r = from; r < to; r++) {
+      out[outOff + r] = sumDot.dot(data, r * rowBytes, x, xOff, sums, cols);
     }
   }
 

@@ -75,6 +75,7 @@ public final class Matrices {
         kernel,
         BatchProduct.of(backend),
         parallel,
-        int8 ? Int8Dot.of(type, backend) : null);
+        int8 ? Int8Dot.of(type, backend) : null,
+        SubBlockSumDot.of(type, backend));
   }
 }
