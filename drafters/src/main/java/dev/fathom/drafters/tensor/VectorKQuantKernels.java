@@ -18,8 +18,8 @@ import jdk.incubator.vector.VectorOperators;
  * sub-block are rebuilt on int lanes (nibble, plus the high bits of Q5_K/Q6_K), converted to
  * floats, turned into weights with one FMA ({@code q · d·scale - dmin·min}) and multiplied into a
  * sum local to the sub-block, which is then added to the running total: the local chains are
- * independent, so only one add per sub-block is loop-carried. Q4_K's dot is the exception: it
- * runs {@link VectorKQuantSums}, which leaves the dequantisation out of the inner loop.
+ * independent, so only one add per sub-block is loop-carried. Q4_K's dot is the exception: it runs
+ * {@link VectorKQuantSums}, which leaves the dequantisation out of the inner loop.
  *
  * <p>The loops over sub-blocks and nibbles are kept as loops rather than written out: C2 parses
  * each Vector API call into hundreds of nodes, and a fully written-out super-block exceeds its
