@@ -43,21 +43,11 @@ public record GenerationSettings(
       int topK,
       float topP,
       float minP,
-      float repetitionPenalty,
-      int repetitionWindow,
+      float penalty,
+      int window,
       long seed,
       List<String> stop) {
-    this(
-        maxTokens,
-        temperature,
-        topK,
-        topP,
-        minP,
-        repetitionPenalty,
-        repetitionWindow,
-        seed,
-        stop,
-        null);
+    this(maxTokens, temperature, topK, topP, minP, penalty, window, seed, stop, null);
   }
 
   public GenerationSettings {
@@ -96,59 +86,19 @@ public record GenerationSettings(
   }
 
   public GenerationSettings withMaxTokens(int n) {
-    return new GenerationSettings(
-        n,
-        temperature,
-        topK,
-        topP,
-        minP,
-        repetitionPenalty,
-        repetitionWindow,
-        seed,
-        stop,
-        kvEviction);
+    return toBuilder().maxTokens(n).build();
   }
 
   public GenerationSettings withTemperature(float t) {
-    return new GenerationSettings(
-        maxTokens,
-        t,
-        topK,
-        topP,
-        minP,
-        repetitionPenalty,
-        repetitionWindow,
-        seed,
-        stop,
-        kvEviction);
+    return toBuilder().temperature(t).build();
   }
 
   public GenerationSettings withSeed(long s) {
-    return new GenerationSettings(
-        maxTokens,
-        temperature,
-        topK,
-        topP,
-        minP,
-        repetitionPenalty,
-        repetitionWindow,
-        s,
-        stop,
-        kvEviction);
+    return toBuilder().seed(s).build();
   }
 
   public GenerationSettings withStop(List<String> strings) {
-    return new GenerationSettings(
-        maxTokens,
-        temperature,
-        topK,
-        topP,
-        minP,
-        repetitionPenalty,
-        repetitionWindow,
-        seed,
-        strings,
-        kvEviction);
+    return toBuilder().stop(strings).build();
   }
 
   /**
@@ -156,16 +106,99 @@ public record GenerationSettings(
    * request can bound its cache, or pick another policy, without reloading the model.
    */
   public GenerationSettings withKvEviction(KvEvictionSettings eviction) {
-    return new GenerationSettings(
-        maxTokens,
-        temperature,
-        topK,
-        topP,
-        minP,
-        repetitionPenalty,
-        repetitionWindow,
-        seed,
-        stop,
-        eviction);
+    return toBuilder().kvEviction(eviction).build();
+  }
+
+  /** A builder starting from {@link #GREEDY}. */
+  public static Builder builder() {
+    return GREEDY.toBuilder();
+  }
+
+  /** A builder starting from these settings, to change several at once. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Settings changed a component at a time; {@link #build} checks them as the constructor does. */
+  public static final class Builder {
+    private int maxTokens;
+    private float temperature;
+    private int topK;
+    private float topP;
+    private float minP;
+    private float penalty;
+    private int window;
+    private long seed;
+    private List<String> stop;
+    private KvEvictionSettings kvEviction;
+
+    private Builder(GenerationSettings s) {
+      maxTokens = s.maxTokens;
+      temperature = s.temperature;
+      topK = s.topK;
+      topP = s.topP;
+      minP = s.minP;
+      penalty = s.repetitionPenalty;
+      window = s.repetitionWindow;
+      seed = s.seed;
+      stop = s.stop;
+      kvEviction = s.kvEviction;
+    }
+
+    public Builder maxTokens(int n) {
+      maxTokens = n;
+      return this;
+    }
+
+    public Builder temperature(float t) {
+      temperature = t;
+      return this;
+    }
+
+    public Builder topK(int k) {
+      topK = k;
+      return this;
+    }
+
+    public Builder topP(float p) {
+      topP = p;
+      return this;
+    }
+
+    public Builder minP(float p) {
+      minP = p;
+      return this;
+    }
+
+    public Builder repetitionPenalty(float p) {
+      penalty = p;
+      return this;
+    }
+
+    public Builder repetitionWindow(int tokens) {
+      window = tokens;
+      return this;
+    }
+
+    public Builder seed(long s) {
+      seed = s;
+      return this;
+    }
+
+    public Builder stop(List<String> strings) {
+      stop = strings;
+      return this;
+    }
+
+    /** This request's KV eviction, {@code null} for the model's own. */
+    public Builder kvEviction(KvEvictionSettings eviction) {
+      kvEviction = eviction;
+      return this;
+    }
+
+    public GenerationSettings build() {
+      return new GenerationSettings(
+          maxTokens, temperature, topK, topP, minP, penalty, window, seed, stop, kvEviction);
+    }
   }
 }
