@@ -2,21 +2,16 @@ package dev.fathom.ops.bench;
 
 import dev.fathom.drafters.engine.EvictingSequence;
 import dev.fathom.drafters.engine.LlamaEngine;
-import dev.fathom.drafters.engine.LlamaSequence;
 import dev.fathom.drafters.engine.Sequence;
-import dev.fathom.drafters.tokenizer.Tokenizer;
 import dev.fathom.drafters.tokenizer.Tokenizers;
 import dev.fathom.memory.KvEvictionPolicy;
-import dev.fathom.memory.PassagePolicy;
 import dev.fathom.memory.TokenSpan;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * {@code fathom bench kv --budget}: how much a KV eviction policy changes what the model predicts.
@@ -85,18 +80,16 @@ public final class KvFidelityBenchmark {
       List<KvEvictionPolicy> policies,
       long seed) {
     int vocab = engine.config().vocabularySize();
-    int[] text = selfWritten(engine, textTokens, seed);
+    int[] text = KvBenchmarks.selfWritten(engine, textTokens, seed);
     float[][] full = new float[textTokens][];
     int[] fullGreedy = readAndContinue(engine.newSequence(), text, continuation, full, new long[1]);
-    long perPosition = engine.config().layers() * 2L * engine.config().kvDim() * Float.BYTES;
+    long perPosition = KvBenchmarks.kvBytesPerPosition(engine);
     List<Row> rows = new ArrayList<>();
-    List<TokenSpan> sentences = sentences(text, Tokenizers.fromGguf(engine.file().metadata()));
+    List<TokenSpan> sentences =
+        KvBenchmarks.sentences(text, Tokenizers.fromGguf(engine.file().metadata()));
     for (KvEvictionPolicy chosen : policies) {
       // The passage policy's blocks are the text's sentences.
-      KvEvictionPolicy policy =
-          chosen instanceof PassagePolicy p && p.blocks().isEmpty()
-              ? p.withBlocks(sentences)
-              : chosen;
+      KvEvictionPolicy policy = KvBenchmarks.withBlocks(chosen, sentences);
       for (int budget : budgets) {
         float[][] got = new float[textTokens][];
         long[] decodeNanos = new long[1];
@@ -132,44 +125,6 @@ public final class KvFidelityBenchmark {
     return rows;
   }
 
-  /**
-   * The sentences of {@code text} as token spans: each ends after a token whose text holds {@code
-   * .}, {@code !}, {@code ?} or a line break; the tail after the last such token is one more span.
-   */
-  public static List<TokenSpan> sentences(int[] text, Tokenizer tokenizer) {
-    List<TokenSpan> spans = new ArrayList<>();
-    int start = 0;
-    for (int i = 0; i < text.length; i++) {
-      String piece = new String(tokenizer.tokenBytes(text[i]), StandardCharsets.UTF_8);
-      if (piece.matches("(?s).*[.!?\\n].*")) {
-        spans.add(new TokenSpan(start, i + 1));
-        start = i + 1;
-      }
-    }
-    if (start < text.length) {
-      spans.add(new TokenSpan(start, text.length));
-    }
-    return spans;
-  }
-
-  /** BOS then tokens sampled at temperature 1 with {@code seed}. */
-  static int[] selfWritten(LlamaEngine engine, int n, long seed) {
-    Random random = new Random(seed);
-    int[] text = new int[n];
-    text[0] = 1;
-    LlamaSequence seq = engine.newSequence();
-    float[] logits = seq.forward(new int[] {text[0]}, false);
-    for (int i = 1; i < n; i++) {
-      float[] p = softmax(logits);
-      double u = random.nextDouble();
-      int t = 0;
-      for (double acc = p[0]; acc < u && t < p.length - 1; acc += p[++t]) {}
-      text[i] = t;
-      logits = seq.forward(new int[] {t}, false);
-    }
-    return text;
-  }
-
   /** Reads {@code text} one token at a time (logits into {@code out}), then continues greedily. */
   private static int[] readAndContinue(
       Sequence seq, int[] text, int continuation, float[][] out, long[] decodeNanos) {
@@ -191,8 +146,8 @@ public final class KvFidelityBenchmark {
   }
 
   static double kl(float[] p, float[] q, int vocab) {
-    float[] ps = softmax(Arrays.copyOf(p, vocab));
-    float[] qs = softmax(Arrays.copyOf(q, vocab));
+    float[] ps = KvBenchmarks.softmax(Arrays.copyOf(p, vocab));
+    float[] qs = KvBenchmarks.softmax(Arrays.copyOf(q, vocab));
     double kl = 0;
     for (int i = 0; i < vocab; i++) {
       if (ps[i] > 0) {
@@ -200,23 +155,6 @@ public final class KvFidelityBenchmark {
       }
     }
     return kl;
-  }
-
-  static float[] softmax(float[] logits) {
-    float max = Float.NEGATIVE_INFINITY;
-    for (float x : logits) {
-      max = Math.max(max, x);
-    }
-    float[] p = new float[logits.length];
-    double sum = 0;
-    for (int i = 0; i < p.length; i++) {
-      p[i] = (float) Math.exp(logits[i] - max);
-      sum += p[i];
-    }
-    for (int i = 0; i < p.length; i++) {
-      p[i] /= (float) sum;
-    }
-    return p;
   }
 
   private static int argmax(float[] a) {

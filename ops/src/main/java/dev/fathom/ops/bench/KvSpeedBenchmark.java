@@ -66,7 +66,7 @@ public final class KvSpeedBenchmark {
           "inputTokens must be ≥ 2 and decodeTokens ≥ 1, got " + inputTokens + ", " + decodeTokens);
     }
     int[] input = EngineBenchmark.promptTokens(inputTokens, engine.config().vocabularySize());
-    long perPosition = engine.config().layers() * 2L * engine.config().kvDim() * Float.BYTES;
+    long perPosition = KvBenchmarks.kvBytesPerPosition(engine);
     long full = (long) (inputTokens + decodeTokens) * perPosition;
     List<Row> rows = new ArrayList<>();
     rows.add(measure("full", 0, engine.newSequence(), input, decodeTokens, perPosition, full));

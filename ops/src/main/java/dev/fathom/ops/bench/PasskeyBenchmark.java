@@ -6,7 +6,6 @@ import dev.fathom.drafters.engine.Sequence;
 import dev.fathom.drafters.tokenizer.Tokenizer;
 import dev.fathom.drafters.tokenizer.Tokenizers;
 import dev.fathom.memory.KvEvictionPolicy;
-import dev.fathom.memory.PassagePolicy;
 import dev.fathom.memory.TokenSpan;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -108,11 +107,7 @@ public final class PasskeyBenchmark {
                 set,
                 t ->
                     new EvictingSequence(
-                        engine.newSequence(),
-                        policy instanceof PassagePolicy p && p.blocks().isEmpty()
-                            ? p.withBlocks(t.blocks())
-                            : policy,
-                        budget));
+                        engine.newSequence(), KvBenchmarks.withBlocks(policy, t.blocks()), budget));
         rows.add(new Row(policy.name(), budget, trials, a, chance));
       }
     }
@@ -134,15 +129,14 @@ public final class PasskeyBenchmark {
       throw new IllegalArgumentException(
           "a context of " + contextTokens + " tokens leaves no room for the story");
     }
-    int[] story = KvFidelityBenchmark.selfWritten(engine, fill + 1, seed);
+    int[] story = KvBenchmarks.selfWritten(engine, fill + 1, seed);
     int[] context = new int[contextTokens];
     System.arraycopy(plant, 0, context, 0, plant.length);
     System.arraycopy(story, 1, context, plant.length, fill); // the story without its BOS
     System.arraycopy(cue, 0, context, contextTokens - cue.length, cue.length);
     List<TokenSpan> blocks = new ArrayList<>();
     blocks.add(new TokenSpan(1, plant.length));
-    for (TokenSpan s :
-        KvFidelityBenchmark.sentences(Arrays.copyOfRange(story, 1, fill + 1), tokenizer)) {
+    for (TokenSpan s : KvBenchmarks.sentences(Arrays.copyOfRange(story, 1, fill + 1), tokenizer)) {
       blocks.add(new TokenSpan(plant.length + s.start(), plant.length + s.end()));
     }
     List<int[]> answers = new ArrayList<>();
