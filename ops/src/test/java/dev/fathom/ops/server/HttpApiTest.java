@@ -4,16 +4,9 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.typesafe.config.ConfigFactory;
-import dev.fathom.actors.PipelineSettings;
 import dev.fathom.actors.QuestionService;
 import dev.fathom.answer.ExtractiveAnswerer;
-import dev.fathom.compressors.Evidence;
-import dev.fathom.compressors.EvidenceSentence;
 import dev.fathom.ops.intake.QuestionIntake;
-import dev.fathom.retrieval.Hit;
-import dev.fathom.retrieval.Passage;
-import dev.fathom.retrieval.SearchMode;
 import dev.fathom.retrieval.search.Retriever;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,8 +28,6 @@ import org.junit.jupiter.api.Test;
  */
 class HttpApiTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Passage PASSAGE =
-      new Passage("/t.md#0", "/t.md", "Tower", "The tower is 330 metres tall.", 0, 29);
 
   static QuestionService questions;
   static ServerBinding binding;
@@ -44,50 +35,9 @@ class HttpApiTest {
 
   @BeforeAll
   static void start() {
-    Retriever retriever =
-        new Retriever() {
-          @Override
-          public List<Hit> search(String query, SearchMode mode, int k) {
-            return List.of(new Hit(PASSAGE, 1f, 1));
-          }
-
-          @Override
-          public List<Hit> search(String query, float[] vector, SearchMode mode, int k) {
-            return search(query, mode, k);
-          }
-
-          @Override
-          public List<Hit> search(
-              String query, SearchMode mode, int k, dev.fathom.retrieval.access.Principal caller) {
-            return search(query, mode, k);
-          }
-        };
-    var config = ConfigFactory.load();
-    questions =
-        QuestionService.start(
-            retriever,
-            (question, hits) ->
-                new Evidence(
-                    question,
-                    List.of(new EvidenceSentence(PASSAGE.text(), PASSAGE, 0, 29, 0.9f)),
-                    8,
-                    8),
-            new ExtractiveAnswerer(),
-            new PipelineSettings(1, 1, 1, Duration.ofSeconds(10)),
-            config);
-    var intake = new QuestionIntake(new QuestionIntake.Settings(50, SearchMode.HYBRID, 5));
-    var topics = new KafkaSettings.Topics("docs", "questions", "answers", "dead", "stream");
-    // No document routes are called, so no Kafka publisher is needed.
-    HttpApi api =
-        new HttpApi(
-            questions,
-            retriever,
-            null,
-            1024,
-            intake,
-            () -> true,
-            new ServeMetrics(() -> 1, topics),
-            "");
+    Retriever retriever = OnePassagePipeline.retriever();
+    questions = OnePassagePipeline.questions(retriever, new ExtractiveAnswerer());
+    HttpApi api = OnePassagePipeline.api(questions, retriever, 1024, 50);
     binding = api.bind("127.0.0.1", 0);
     base = "http://127.0.0.1:" + binding.localAddress().getPort();
   }

@@ -4,21 +4,13 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.typesafe.config.ConfigFactory;
-import dev.fathom.actors.PipelineSettings;
 import dev.fathom.actors.QuestionService;
 import dev.fathom.answer.GenerativeAnswerer;
-import dev.fathom.compressors.Evidence;
-import dev.fathom.compressors.EvidenceSentence;
 import dev.fathom.drafters.lm.Generation;
 import dev.fathom.drafters.lm.GenerationSettings;
 import dev.fathom.drafters.lm.LanguageModel;
 import dev.fathom.drafters.lm.TokenListener;
 import dev.fathom.drafters.tokenizer.ChatMessage;
-import dev.fathom.ops.intake.QuestionIntake;
-import dev.fathom.retrieval.Hit;
-import dev.fathom.retrieval.Passage;
-import dev.fathom.retrieval.SearchMode;
 import dev.fathom.retrieval.search.Retriever;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,8 +31,6 @@ import org.junit.jupiter.api.Test;
  */
 class OpenAiRoutesTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Passage PASSAGE =
-      new Passage("/t.md#0", "/t.md", "Tower", "The tower is 330 metres tall.", 0, 29);
 
   /** Writes "The tower is 330 metres tall [1]." in pieces, slowly, recording its settings. */
   static final class Scripted implements LanguageModel {
@@ -94,48 +84,12 @@ class OpenAiRoutesTest {
 
   @BeforeAll
   static void start() {
-    Retriever retriever =
-        new Retriever() {
-          @Override
-          public List<Hit> search(String query, SearchMode mode, int k) {
-            return List.of(new Hit(PASSAGE, 1f, 1));
-          }
-
-          @Override
-          public List<Hit> search(String query, float[] vector, SearchMode mode, int k) {
-            return search(query, mode, k);
-          }
-
-          @Override
-          public List<Hit> search(
-              String query, SearchMode mode, int k, dev.fathom.retrieval.access.Principal caller) {
-            return search(query, mode, k);
-          }
-        };
+    Retriever retriever = OnePassagePipeline.retriever();
     questions =
-        QuestionService.start(
-            retriever,
-            (question, hits) ->
-                new Evidence(
-                    question,
-                    List.of(new EvidenceSentence(PASSAGE.text(), PASSAGE, 0, 29, 0.9f)),
-                    8,
-                    8),
-            new GenerativeAnswerer(MODEL, GenerativeAnswerer.Settings.defaults()),
-            new PipelineSettings(1, 1, 1, Duration.ofSeconds(10)),
-            ConfigFactory.load());
-    var intake = new QuestionIntake(new QuestionIntake.Settings(500, SearchMode.HYBRID, 5));
-    var topics = new KafkaSettings.Topics("docs", "questions", "answers", "dead", "stream");
+        OnePassagePipeline.questions(
+            retriever, new GenerativeAnswerer(MODEL, GenerativeAnswerer.Settings.defaults()));
     HttpApi api =
-        new HttpApi(
-                questions,
-                retriever,
-                null,
-                64 * 1024,
-                intake,
-                () -> true,
-                new ServeMetrics(() -> 1, topics),
-                "")
+        OnePassagePipeline.api(questions, retriever, 64 * 1024, 500)
             .openAi(MODEL.name(), Duration.ofMillis(100));
     binding = api.bind("127.0.0.1", 0);
     base = "http://127.0.0.1:" + binding.localAddress().getPort();

@@ -3,17 +3,10 @@ package dev.fathom.ops.server;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.typesafe.config.ConfigFactory;
-import dev.fathom.actors.PipelineSettings;
 import dev.fathom.actors.QuestionService;
 import dev.fathom.answer.ExtractiveAnswerer;
-import dev.fathom.compressors.Evidence;
-import dev.fathom.compressors.EvidenceSentence;
 import dev.fathom.ops.intake.QuestionIntake;
-import dev.fathom.retrieval.Hit;
-import dev.fathom.retrieval.Passage;
 import dev.fathom.retrieval.SearchMode;
-import dev.fathom.retrieval.search.Retriever;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,14 +31,12 @@ class OversizedQuestionIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration WAIT = Duration.ofSeconds(60);
-  private static final Passage PASSAGE =
-      new Passage("/t.md#0", "/t.md", "Tower", "The tower is 330 metres tall.", 0, 29);
 
   @TempDir Path tmp;
 
   @Test
   void aNearLimitQuestionIsCutInItsDeadLetterAndTheQuestionsBehindItAreAnswered() throws Exception {
-    var topics = new KafkaSettings.Topics("docs", "questions", "answers", "dead", "stream");
+    var topics = OnePassagePipeline.TOPICS;
     KafkaSettings kafka = new KafkaSettings("", 0, "big-it", topics, 1, 4, 4096);
     try (EmbeddedKafka broker = EmbeddedKafka.start(tmp.resolve("kafka"), 0);
         QuestionService questions = questions()) {
@@ -116,29 +107,7 @@ class OversizedQuestionIT {
   }
 
   private static QuestionService questions() {
-    Retriever retriever =
-        new Retriever() {
-          @Override
-          public List<Hit> search(String query, SearchMode mode, int k) {
-            return List.of(new Hit(PASSAGE, 1f, 1));
-          }
-
-          @Override
-          public List<Hit> search(String query, float[] vector, SearchMode mode, int k) {
-            return search(query, mode, k);
-          }
-        };
-    return QuestionService.start(
-        retriever,
-        (question, hits) ->
-            new Evidence(
-                question,
-                List.of(new EvidenceSentence(PASSAGE.text(), PASSAGE, 0, 29, 0.9f)),
-                8,
-                8),
-        new ExtractiveAnswerer(),
-        new PipelineSettings(1, 1, 1, Duration.ofSeconds(10)),
-        ConfigFactory.load());
+    return OnePassagePipeline.questions(new ExtractiveAnswerer());
   }
 
   private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
