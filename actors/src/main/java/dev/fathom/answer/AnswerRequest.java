@@ -2,6 +2,7 @@ package dev.fathom.answer;
 
 import dev.fathom.drafters.lm.GenerationSettings;
 import dev.fathom.drafters.lm.TokenListener;
+import dev.fathom.memory.KvEvictionSettings;
 import java.util.List;
 import java.util.Objects;
 
@@ -24,6 +25,8 @@ import java.util.Objects;
  * @param stop strings that end the answer (empty: the configured ones)
  * @param instructions the caller's system message, added after Fathom's own instructions; blank for
  *     none
+ * @param kvEviction the KV eviction policy and budget of this request's cache (docs/memory.md), or
+ *     null for the model's own; only the in-JVM engine without RAPID honours it
  */
 public record AnswerRequest(
     TokenListener stream,
@@ -33,12 +36,13 @@ public record AnswerRequest(
     Float topP,
     Long seed,
     List<String> stop,
-    String instructions)
+    String instructions,
+    KvEvictionSettings kvEviction)
     implements TokenListener {
 
   /** The configured defaults. */
   public static final AnswerRequest DEFAULTS =
-      new AnswerRequest(TokenListener.NONE, false, null, null, null, null, List.of(), "");
+      new AnswerRequest(TokenListener.NONE, false, null, null, null, null, List.of(), "", null);
 
   public AnswerRequest {
     Objects.requireNonNull(stream, "stream");
@@ -53,23 +57,20 @@ public record AnswerRequest(
 
   /** {@code base} with this request's choices in place of the configured ones. */
   public GenerationSettings settings(GenerationSettings base) {
-    return new GenerationSettings(
-        maxTokens != null ? maxTokens : base.maxTokens(),
-        temperature != null ? temperature : base.temperature(),
-        base.topK(),
-        topP != null ? topP : base.topP(),
-        base.minP(),
-        base.repetitionPenalty(),
-        base.repetitionWindow(),
-        seed != null ? seed : base.seed(),
-        stop.isEmpty() ? base.stop() : stop,
-        base.kvEviction());
+    GenerationSettings.Builder b = base.toBuilder();
+    if (maxTokens != null) b.maxTokens(maxTokens);
+    if (temperature != null) b.temperature(temperature);
+    if (topP != null) b.topP(topP);
+    if (seed != null) b.seed(seed);
+    if (!stop.isEmpty()) b.stop(stop);
+    if (kvEviction != null) b.kvEviction(kvEviction);
+    return b.build();
   }
 
   /** The same request streaming to {@code listener}. */
   public AnswerRequest streamingTo(TokenListener listener) {
     return new AnswerRequest(
-        listener, extractive, maxTokens, temperature, topP, seed, stop, instructions);
+        listener, extractive, maxTokens, temperature, topP, seed, stop, instructions, kvEviction);
   }
 
   @Override

@@ -177,6 +177,20 @@ public final class AnswerStage implements AutoCloseable {
   }
 
   /**
+   * Why a request's own KV eviction ({@code GenerationSettings.kvEviction}) would not be honoured,
+   * or null when it is: only the in-JVM engine reads it, and not under RAPID, whose verification
+   * rewinds the cache that an eviction would have renumbered.
+   */
+  public String kvEvictionRefusal() {
+    if (remote != null) return "a model server keeps its own KV cache";
+    if (model == null) return "it composes answers without a model";
+    if (answerer instanceof GenerativeAnswerer g && g.speculating()) {
+      return "RAPID speculation does not evict (its verification rewinds the cache)";
+    }
+    return null;
+  }
+
+  /**
    * {@code extractive}, or {@code MODEL} with {@code (RAPID, drafter DRAFTER)} when speculating.
    */
   public String describe() {

@@ -6,6 +6,8 @@ import dev.fathom.compressors.Evidence;
 import dev.fathom.compressors.EvidenceSentence;
 import dev.fathom.drafters.lm.GenerationSettings;
 import dev.fathom.drafters.lm.TokenListener;
+import dev.fathom.memory.KvEvictionPolicy;
+import dev.fathom.memory.KvEvictionSettings;
 import dev.fathom.retrieval.Passage;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +27,7 @@ class AnswerRequestTest {
     var base = GenerationSettings.GREEDY.withStop(List.of("\n\n"));
     var r =
         new AnswerRequest(
-            TokenListener.NONE, false, 12, 0.5f, 0.8f, 9L, List.of("END"), "Be brief.");
+            TokenListener.NONE, false, 12, 0.5f, 0.8f, 9L, List.of("END"), "Be brief.", null);
     GenerationSettings s = r.settings(base);
     assertEquals(12, s.maxTokens());
     assertEquals(0.5f, s.temperature());
@@ -33,6 +35,19 @@ class AnswerRequestTest {
     assertEquals(9L, s.seed());
     assertEquals(List.of("END"), s.stop());
     assertEquals(base.repetitionPenalty(), s.repetitionPenalty());
+    assertNull(s.kvEviction());
+    assertEquals(base, AnswerRequest.DEFAULTS.settings(base));
+  }
+
+  @Test
+  void theRequestsKvEvictionReplacesTheModelsAndNullKeepsIt() {
+    var mine = new KvEvictionSettings(KvEvictionPolicy.parse("snapkv", 4), 96);
+    var theirs = new KvEvictionSettings(KvEvictionPolicy.parse("h2o", 4), 512);
+    var base = GenerationSettings.GREEDY.withKvEviction(theirs);
+    var r =
+        new AnswerRequest(TokenListener.NONE, false, null, null, null, null, List.of(), "", mine);
+    assertEquals(base.withKvEviction(mine), r.settings(base));
+    assertSame(mine, r.streamingTo(TokenListener.NONE).kvEviction());
     assertEquals(base, AnswerRequest.DEFAULTS.settings(base));
   }
 
@@ -48,7 +63,7 @@ class AnswerRequestTest {
   void anExtractiveRequestIsAnsweredWithoutCallingTheModel() {
     ScriptedModel m = new ScriptedModel("Yes [1].");
     var request =
-        new AnswerRequest(TokenListener.NONE, true, null, null, null, null, List.of(), "");
+        new AnswerRequest(TokenListener.NONE, true, null, null, null, null, List.of(), "", null);
     Answer answer =
         new GenerativeAnswerer(m, GenerativeAnswerer.Settings.defaults())
             .answer("q?", evidence(), request);
@@ -62,7 +77,7 @@ class AnswerRequestTest {
     ScriptedModel m = new ScriptedModel("Yes [1].");
     var request =
         new AnswerRequest(
-            TokenListener.NONE, false, null, null, null, null, List.of(), " Be brief. ");
+            TokenListener.NONE, false, null, null, null, null, List.of(), " Be brief. ", null);
     new GenerativeAnswerer(m, GenerativeAnswerer.Settings.defaults())
         .answer("q?", evidence(), request);
     String system = m.chats.getFirst().getFirst().content();

@@ -3,6 +3,7 @@ package dev.fathom.ops.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fathom.answer.AnswerRequest;
 import dev.fathom.drafters.lm.TokenListener;
+import dev.fathom.memory.KvEvictionSettings;
 import dev.fathom.ops.intake.QuestionIntake;
 import dev.fathom.ops.intake.ScopeIntake;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ import java.util.Set;
  *       max_tokens} or {@code max_completion_tokens} (1..1,000,000), {@code stop} (a string or up
  *       to 4)
  *   <li>{@code stream}, {@code stream_options.include_usage}
+ *   <li>{@code kv_eviction}, Fathom's own: this request's KV eviction ({@link KvEvictionField})
  *   <li>{@code n} must be 1; {@code frequency_penalty} and {@code presence_penalty} must be 0;
  *       {@code tools}, {@code functions}, {@code response_format} other than text, {@code logprobs}
  *       and {@code logit_bias} are refused; {@code user}, {@code metadata}, {@code store} and
@@ -41,7 +43,8 @@ record ChatRequest(
     List<String> stop,
     boolean stream,
     boolean includeUsage,
-    String instructions) {
+    String instructions,
+    KvEvictionSettings kvEviction) {
 
   static final int MAX_TOKENS = 1_000_000;
 
@@ -74,7 +77,8 @@ record ChatRequest(
           "function_call",
           // Fathom's own (docs/collections.md), sent as extra body fields by OpenAI clients.
           "collection",
-          "filter");
+          "filter",
+          KvEvictionField.NAME);
 
   /**
    * Reads {@code j}; the question goes through {@code intake} like every other question.
@@ -163,13 +167,14 @@ record ChatRequest(
         stop(j),
         stream,
         includeUsage,
-        system.toString());
+        system.toString(),
+        KvEvictionField.parse(j));
   }
 
   /** What the answer stage is asked for: the chosen mode, these settings, the instructions. */
   AnswerRequest answerRequest(boolean extractive, TokenListener stream) {
     return new AnswerRequest(
-        stream, extractive, maxTokens, temperature, topP, seed, stop, instructions);
+        stream, extractive, maxTokens, temperature, topP, seed, stop, instructions, kvEviction);
   }
 
   /**
@@ -196,6 +201,20 @@ record ChatRequest(
                   + " is not supported by "
                   + modelId
                   + ": it composes answers without sampling; send 1 or omit it")
+          .failure();
+    }
+  }
+
+  /**
+   * Refuses a {@code kv_eviction} that {@code modelId} would not honour: it has no KV cache of
+   * Fathom's (extractive answers, a model server) or answers with RAPID, whose verification rewinds
+   * the cache an eviction would have renumbered.
+   */
+  void checkNoKvEviction(String modelId, String why) {
+    if (kvEviction != null) {
+      throw OpenAiError.invalid(
+              KvEvictionField.NAME,
+              KvEvictionField.NAME + " is not supported by " + modelId + ": " + why + "; omit it")
           .failure();
     }
   }

@@ -243,6 +243,7 @@ public final class FathomServer implements AutoCloseable {
             config.raw().hasPath(SSE_KEEP_ALIVE)
                 ? config.raw().getDuration(SSE_KEEP_ALIVE)
                 : java.time.Duration.ofSeconds(15));
+        api.kvEvictionRefusal(stage.kvEvictionRefusal());
         api.withCollections(
             new CollectionRoutes(ws, server.publisher, api.blocking(), kafka.maxValueBytes()));
         api.web(index);

@@ -145,6 +145,15 @@ final class HttpApi {
     return this;
   }
 
+  /**
+   * Whether the answer model honours a chat request's {@code kv_eviction}: null when it does, else
+   * why not (such a request is then refused with 400; refused until this is called).
+   */
+  HttpApi kvEvictionRefusal(String why) {
+    openAi.kvEvictionRefusal(why);
+    return this;
+  }
+
   /** Answers {@code "agent": true} questions of {@code POST /v1/ask} through the agent loop. */
   HttpApi withAgent(
       dev.fathom.actors.agent.AgentService agent, dev.fathom.actors.agent.AgentBudget budget) {

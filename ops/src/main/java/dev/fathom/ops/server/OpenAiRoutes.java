@@ -54,6 +54,9 @@ final class OpenAiRoutes {
   private volatile SessionRoutes sessions; // null: no history-aware retrieval
   private volatile ServedModels models = new ServedModels(null, System.currentTimeMillis() / 1000);
   private volatile Duration keepAlive = Duration.ofSeconds(15);
+  // Why the answer model ignores a request's kv_eviction (null: it honours it). Refused until the
+  // server says otherwise, so the field is never dropped unseen.
+  private volatile String kvEvictionRefusal = "no in-JVM engine writes the answers";
 
   OpenAiRoutes(
       QuestionService questions,
@@ -76,6 +79,14 @@ final class OpenAiRoutes {
   /** The language model's name when one answers (null: extractive only). */
   void generativeModel(String name) {
     this.models = new ServedModels(name, models.created());
+  }
+
+  /**
+   * Whether the answer model honours a request's {@code kv_eviction}: null when it does, else why
+   * not (a 400 then says so).
+   */
+  void kvEvictionRefusal(String why) {
+    this.kvEvictionRefusal = why;
   }
 
   /** How long a stream may stay silent before a keep-alive comment is sent. */
@@ -189,7 +200,12 @@ final class OpenAiRoutes {
     }
     ChatRequest r = ChatRequest.parse(j, intake);
     ServedModels.Choice choice = models.choose(r.model());
-    if (choice.extractive()) r.checkExtractive(choice.id());
+    if (choice.extractive()) {
+      r.checkExtractive(choice.id());
+      r.checkNoKvEviction(choice.id(), "it composes answers without a model");
+    } else if (kvEvictionRefusal != null) {
+      r.checkNoKvEviction(choice.id(), kvEvictionRefusal);
+    }
     QuestionIntake.Accepted req = r.question().askedBy(caller);
     SessionRoutes s = sessions;
     if (s != null && ChatHistory.hasHistory(r.messages())) {

@@ -113,6 +113,19 @@ class GenerativeServeIT {
   }
 
   @Test
+  void aChatRequestsKvEvictionIsRefusedUnderRapid() throws Exception {
+    HttpResponse<String> r =
+        post(
+            "/v1/chat/completions",
+            "{\"messages\":[{\"role\":\"user\",\"content\":\"What did Lily see?\"}],"
+                + "\"kv_eviction\":{\"policy\":\"h2o\",\"budget\":64}}");
+    assertEquals(400, r.statusCode(), r.body());
+    JsonNode e = JSON.readTree(r.body()).get("error");
+    assertEquals("kv_eviction", e.get("param").asText());
+    assertTrue(e.get("message").asText().contains("RAPID"), r.body());
+  }
+
+  @Test
   void anAgentQuestionStreamsItsStepsThenTheAnswerWithItsTrace() throws Exception {
     HttpResponse<String> r =
         post(
