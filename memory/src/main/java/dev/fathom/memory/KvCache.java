@@ -2,7 +2,6 @@ package dev.fathom.memory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The key/value cache of one sequence: for every layer, the key and value vectors of every position
@@ -32,7 +31,7 @@ public final class KvCache {
   private final int kvDim;
   private final int capacity;
   private final int pageSize;
-  private final List<Page> pages;
+  private final List<KvPage> pages;
   private int length;
   private long rewrites; // bumped when positions below length change other than by append
 
@@ -73,7 +72,7 @@ public final class KvCache {
     this.pages = new ArrayList<>(parent.pages);
     this.length = parent.length;
     this.rewrites = parent.rewrites;
-    for (Page p : pages) {
+    for (KvPage p : pages) {
       p.refs.incrementAndGet();
     }
   }
@@ -128,9 +127,9 @@ public final class KvCache {
     int lastPage = (length + n - 1) / pageSize;
     for (int p = firstPage; p <= lastPage && n > 0; p++) {
       if (p == pages.size()) {
-        pages.add(new Page(layers, pageSize * kvDim));
+        pages.add(new KvPage(layers, pageSize * kvDim));
       } else if (pages.get(p).refs.get() > 1) {
-        Page shared = pages.get(p);
+        KvPage shared = pages.get(p);
         shared.refs.decrementAndGet();
         pages.set(p, shared.copy());
       }
@@ -165,23 +164,7 @@ public final class KvCache {
    * turns each key from its old position to its new one.
    */
   public void compact(int[] keep, Repositioner repositioner) {
-    checkAscending(keep);
-    copyShared((keep.length + pageSize - 1) / pageSize);
-    // Ascending keep[i] ≥ i: a destination is never a source still to be read.
-    for (int i = 0; i < keep.length; i++) {
-      for (int l = 0; l < layers; l++) {
-        int from = keep[i];
-        if (from != i) {
-          System.arraycopy(keys(l, from), offset(from), keys(l, i), offset(i), kvDim);
-          System.arraycopy(values(l, from), offset(from), values(l, i), offset(i), kvDim);
-        }
-        if (repositioner != null && from != i) {
-          repositioner.move(keys(l, i), offset(i), from, i);
-        }
-      }
-    }
-    truncate(keep.length);
-    rewrites++;
+    KvCompaction.compact(this, keep, repositioner);
   }
 
   /**
@@ -195,56 +178,7 @@ public final class KvCache {
    * @param headSize floats of one head's key (kvDim = key/value heads × headSize)
    */
   public void compactHeads(int[][][] keep, int headSize, HeadRepositioner repositioner) {
-    int heads = kvDim / headSize;
-    if (headSize < 1 || kvDim % headSize != 0 || keep.length != layers) {
-      throw new IllegalArgumentException(
-          "compactHeads needs one list per layer ("
-              + layers
-              + ") and a headSize dividing "
-              + kvDim
-              + ", got "
-              + keep.length
-              + " and "
-              + headSize);
-    }
-    int n = keep[0].length == heads ? keep[0][0].length : -1;
-    for (int[][] layer : keep) {
-      if (layer.length != heads) {
-        throw new IllegalArgumentException(
-            "compactHeads needs one list per key/value head (" + heads + "), got " + layer.length);
-      }
-      for (int[] list : layer) {
-        if (list.length != n) {
-          throw new IllegalArgumentException(
-              "every head must keep the same number of positions, got "
-                  + list.length
-                  + " and "
-                  + n);
-        }
-        checkAscending(list);
-      }
-    }
-    copyShared((n + pageSize - 1) / pageSize);
-    for (int l = 0; l < layers; l++) {
-      for (int h = 0; h < heads; h++) {
-        int head = h * headSize;
-        int[] list = keep[l][h];
-        // Ascending list[i] ≥ i: a destination is never a source still to be read.
-        for (int i = 0; i < n; i++) {
-          int from = list[i];
-          if (from != i) {
-            System.arraycopy(
-                keys(l, from), offset(from) + head, keys(l, i), offset(i) + head, headSize);
-            System.arraycopy(
-                values(l, from), offset(from) + head, values(l, i), offset(i) + head, headSize);
-            if (repositioner != null) {
-              repositioner.moveHead(keys(l, i), offset(i) + head, from, i);
-            }
-          }
-        }
-      }
-    }
-    truncate(n);
+    KvCompaction.compactHeads(this, keep, headSize, repositioner);
   }
 
   /** Re-encodes one head's cached key for another position (RoPE: rotate by the gap). */
@@ -253,25 +187,11 @@ public final class KvCache {
     void moveHead(float[] key, int offset, int fromPos, int toPos);
   }
 
-  private void checkAscending(int[] keep) {
-    for (int i = 0; i < keep.length; i++) {
-      if (keep[i] < 0 || keep[i] >= length || (i > 0 && keep[i] <= keep[i - 1])) {
-        throw new IllegalArgumentException(
-            "positions to keep must ascend strictly within 0.."
-                + (length - 1)
-                + ", got "
-                + keep[i]
-                + " at index "
-                + i);
-      }
-    }
-  }
-
   /** Gives this cache its own copy of each of the first {@code count} pages still shared. */
-  private void copyShared(int count) {
+  void copyShared(int count) {
     for (int p = 0; p < count; p++) {
       if (pages.get(p).refs.get() > 1) { // shared with a fork or a prefix cache: copy first
-        Page shared = pages.get(p);
+        KvPage shared = pages.get(p);
         shared.refs.decrementAndGet();
         pages.set(p, shared.copy());
       }
@@ -282,6 +202,11 @@ public final class KvCache {
   @FunctionalInterface
   public interface Repositioner {
     void move(float[] key, int offset, int fromPos, int toPos);
+  }
+
+  /** Records that positions below {@link #length()} changed in place (see {@link #rewrites()}). */
+  void rewritten() {
+    rewrites++;
   }
 
   /** A new sequence sharing this one's positions; later writes to either stay private. */
@@ -308,7 +233,7 @@ public final class KvCache {
    * The page holding positions {@code index × pageSize() ..}; only full pages may be handed out, so
    * a {@link PrefixCache} never shares a page this sequence will still write.
    */
-  public Page page(int index) {
+  public KvPage page(int index) {
     if (index < 0 || index >= length / pageSize) {
       throw new IllegalArgumentException(
           "page "
@@ -328,7 +253,7 @@ public final class KvCache {
    * same leading tokens — shared by reference. A later write into one of them (after a truncate)
    * copies it first, as with {@link #fork}.
    */
-  public void adopt(List<Page> prefix) {
+  public void adopt(List<KvPage> prefix) {
     if (length != 0 || !pages.isEmpty()) {
       throw new IllegalStateException("adopt needs an empty cache, this one holds " + length);
     }
@@ -336,7 +261,7 @@ public final class KvCache {
       throw new IllegalArgumentException(
           prefix.size() + " pages of " + pageSize + " exceed the capacity of " + capacity);
     }
-    for (Page p : prefix) {
+    for (KvPage p : prefix) {
       if (p.keys.length != layers || p.keys[0].length != pageSize * kvDim) {
         throw new IllegalArgumentException(
             "a page of "
@@ -363,40 +288,5 @@ public final class KvCache {
   /** Bytes of key/value storage currently allocated by this sequence (shared pages included). */
   public long allocatedBytes() {
     return (long) pages.size() * layers * 2L * pageSize * kvDim * Float.BYTES;
-  }
-
-  /**
-   * One page: keys and values of {@code pageSize} positions for every layer. Opaque outside this
-   * package: only a {@link PrefixCache} holds pages apart from their sequences.
-   */
-  public static final class Page {
-    final float[][] keys;
-    final float[][] values;
-    // How many sequences hold this page; forks may run on different threads.
-    final AtomicInteger refs = new AtomicInteger(1);
-
-    Page(int layers, int floats) {
-      keys = new float[layers][floats];
-      values = new float[layers][floats];
-    }
-
-    private Page(float[][] keys, float[][] values) {
-      this.keys = keys;
-      this.values = values;
-    }
-
-    long bytes() {
-      return 2L * keys.length * keys[0].length * Float.BYTES;
-    }
-
-    Page copy() {
-      float[][] k = new float[keys.length][];
-      float[][] v = new float[values.length][];
-      for (int l = 0; l < keys.length; l++) {
-        k[l] = keys[l].clone();
-        v[l] = values[l].clone();
-      }
-      return new Page(k, v);
-    }
   }
 }

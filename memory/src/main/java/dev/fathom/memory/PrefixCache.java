@@ -91,7 +91,7 @@ public final class PrefixCache {
     }
     int ps = cache.pageSize();
     int maxPages = Math.min((tokens.length - 1) / ps, cache.capacity() / ps);
-    List<KvCache.Page> prefix = new ArrayList<>();
+    List<KvPage> prefix = new ArrayList<>();
     Node node = root;
     for (int i = 0; i < maxPages; i++) {
       Node child = node.children.get(new PageKey(Arrays.copyOfRange(tokens, i * ps, (i + 1) * ps)));
@@ -142,7 +142,7 @@ public final class PrefixCache {
         if (bytes + pageBytes > budgetBytes) {
           return;
         }
-        KvCache.Page page = cache.page(i);
+        KvPage page = cache.page(i);
         page.refs.incrementAndGet();
         child = new Node(node, key, page);
         node.children.put(key, child);
@@ -243,12 +243,12 @@ public final class PrefixCache {
   private static final class Node {
     final Node parent;
     final PageKey key;
-    final KvCache.Page page;
+    final KvPage page;
     final Map<PageKey, Node> children = new HashMap<>();
     int locks;
     long lastUse;
 
-    Node(Node parent, PageKey key, KvCache.Page page) {
+    Node(Node parent, PageKey key, KvPage page) {
       this.parent = parent;
       this.key = key;
       this.page = page;
