@@ -205,20 +205,6 @@ record ChatRequest(
     }
   }
 
-  /**
-   * Refuses a {@code kv_eviction} that {@code modelId} would not honour: it has no KV cache of
-   * Fathom's (extractive answers, a model server) or answers with RAPID, whose verification rewinds
-   * the cache an eviction would have renumbered.
-   */
-  void checkNoKvEviction(String modelId, String why) {
-    if (kvEviction != null) {
-      throw OpenAiError.invalid(
-              KvEvictionField.NAME,
-              KvEvictionField.NAME + " is not supported by " + modelId + ": " + why + "; omit it")
-          .failure();
-    }
-  }
-
   /** The text of every message, for a prompt-token estimate. */
   String allText() {
     StringBuilder b = new StringBuilder();

@@ -68,6 +68,19 @@ final class KvEvictionField {
     return new KvEvictionSettings(policy, budget.asInt());
   }
 
+  /**
+   * Refuses {@code requested} (null: nothing to refuse) where {@code modelId} would not honour it:
+   * it has no KV cache of Fathom's (extractive answers, a model server) or answers with RAPID,
+   * whose verification rewinds the cache an eviction would have renumbered.
+   *
+   * @throws OpenAiError.Failure a 400 naming {@code kv_eviction} and saying {@code why}
+   */
+  static void refuse(KvEvictionSettings requested, String modelId, String why) {
+    if (requested != null) {
+      throw invalid(NAME, NAME + " is not supported by " + modelId + ": " + why + "; omit it");
+    }
+  }
+
   private static KvEvictionPolicy policy(JsonNode v) {
     String legal = NAME + ".policy must be streaming-llm, h2o or snapkv, got " + v;
     if (v == null || !v.isTextual()) throw invalid(NAME + ".policy", legal);

@@ -202,9 +202,9 @@ final class OpenAiRoutes {
     ServedModels.Choice choice = models.choose(r.model());
     if (choice.extractive()) {
       r.checkExtractive(choice.id());
-      r.checkNoKvEviction(choice.id(), "it composes answers without a model");
+      KvEvictionField.refuse(r.kvEviction(), choice.id(), "it composes answers without a model");
     } else if (kvEvictionRefusal != null) {
-      r.checkNoKvEviction(choice.id(), kvEvictionRefusal);
+      KvEvictionField.refuse(r.kvEviction(), choice.id(), kvEvictionRefusal);
     }
     QuestionIntake.Accepted req = r.question().askedBy(caller);
     SessionRoutes s = sessions;
