@@ -101,6 +101,8 @@ final class KvCompaction {
       }
     }
     cache.truncate(n);
+    // Positions below the new length changed in place: a device mirror of the cache must re-upload.
+    cache.rewritten();
   }
 
   /** Throws unless {@code keep} ascends strictly within {@code 0 .. length-1}. */

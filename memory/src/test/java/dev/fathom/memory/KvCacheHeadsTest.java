@@ -26,11 +26,13 @@ class KvCacheHeadsTest {
   @Test
   void eachHeadKeepsItsOwnPositionsAndItsKeysAreMovedOnce() {
     KvCache c = filled(10);
+    long rewritesBefore = c.rewrites();
     int[][][] keep = {{{0, 5, 9}, {1, 2, 9}}, {{3, 4, 9}, {0, 8, 9}}};
     StringBuilder moves = new StringBuilder();
     c.compactHeads(
         keep, 2, (key, offset, from, to) -> moves.append(from).append(">").append(to).append(' '));
     assertEquals(3, c.length());
+    assertEquals(rewritesBefore + 1, c.rewrites(), "a per-head compaction counts as a rewrite");
     for (int l = 0; l < 2; l++) {
       for (int h = 0; h < 2; h++) {
         for (int i = 0; i < 3; i++) {
