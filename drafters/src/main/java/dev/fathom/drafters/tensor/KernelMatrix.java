@@ -25,6 +25,7 @@ final class KernelMatrix implements Matrix {
   private final Parallel parallel;
   private final Int8Dot int8;
   private final SubBlockSumDot sumDot;
+  private final RepackedRows repacked;
 
   KernelMatrix(
       GgmlType type,
@@ -37,6 +38,25 @@ final class KernelMatrix implements Matrix {
       Parallel parallel,
       Int8Dot int8,
       SubBlockSumDot sumDot) {
+    this(type, data, rows, cols, rowBytes, kernel, batch, parallel, int8, sumDot, null);
+  }
+
+  /**
+   * As the other constructor, with the single-vector product reading {@code repacked} (a copy of
+   * the rows in a layout made for it, see {@link RepackedRows}) when it is not null.
+   */
+  KernelMatrix(
+      GgmlType type,
+      MemorySegment data,
+      int rows,
+      int cols,
+      long rowBytes,
+      TypeKernel kernel,
+      BatchProduct batch,
+      Parallel parallel,
+      Int8Dot int8,
+      SubBlockSumDot sumDot,
+      RepackedRows repacked) {
     this.type = type;
     this.data = data;
     this.rows = rows;
@@ -47,6 +67,7 @@ final class KernelMatrix implements Matrix {
     this.parallel = Objects.requireNonNull(parallel, "parallel");
     this.int8 = int8;
     this.sumDot = sumDot;
+    this.repacked = repacked;
   }
 
   @Override
@@ -80,6 +101,10 @@ final class KernelMatrix implements Matrix {
   public void matvec(float[] x, int xOff, float[] out, int outOff) {
     Objects.checkFromIndexSize(xOff, cols, x.length);
     Objects.checkFromIndexSize(outOff, rows, out.length);
+    if (repacked != null) {
+      repackedMatvec(x, xOff, out, outOff);
+      return;
+    }
     if (int8 != null) {
       int8Matvec(x, xOff, out, outOff);
       return;
@@ -117,6 +142,26 @@ final class KernelMatrix implements Matrix {
       float[] x, int xOff, float[] sums, float[] out, int outOff, int from, int to) {
     for (int r = from; r < to; r++) {
       out[outOff + r] = sumDot.dot(data, r * rowBytes, x, xOff, sums, cols);
+    }
+  }
+
+  /** Prepares {@code x} once in the repacked lane order and dots every repacked row with it. */
+  private void repackedMatvec(float[] x, int xOff, float[] out, int outOff) {
+    VectorRepackedKernels k = repacked.dot();
+    float[] prep = k.sums(x, xOff, cols);
+    if ((long) rows * cols <= SERIAL_ELEMENTS) {
+      repackedRows(prep, out, outOff, 0, rows);
+    } else {
+      parallel.forRange(0, rows, (from, to) -> repackedRows(prep, out, outOff, from, to));
+    }
+  }
+
+  private void repackedRows(float[] prep, float[] out, int outOff, int from, int to) {
+    MemorySegment w = repacked.data();
+    long bytes = repacked.rowBytes();
+    VectorRepackedKernels k = repacked.dot();
+    for (int r = from; r < to; r++) {
+      out[outOff + r] = k.dot(w, r * bytes, prep, 0, prep, cols);
     }
   }
 
