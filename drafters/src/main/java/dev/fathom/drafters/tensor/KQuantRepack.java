@@ -53,38 +53,73 @@ final class KQuantRepack {
   private KQuantRepack() {}
 
   /**
+   * For repacked quant byte {@code j} of Q4_K: at {@code 2j} where its low nibble comes from, at
+   * {@code 2j + 1} its high nibble: the byte of ggml's block ({@code Q4_SOURCE}) and the shift of
+   * the nibble in it ({@code Q4_SHIFT}). ggml's group {@code e / 64} of {@code qs} holds element
+   * {@code e} in its low nibbles when {@code e % 64 < 32}.
+   */
+  private static final int[] Q4_SOURCE = new int[256];
+
+  private static final int[] Q4_SHIFT = new int[256];
+
+  /**
+   * For repacked position {@code p} of Q6_K, where ggml keeps its six-bit quant (0..63, before the
+   * −32): in half {@code e / 128}, element {@code 32k + l} takes nibble {@code k / 2} of {@code
+   * ql[l + 32 (k % 2)]} ({@code Q6_LOW}, {@code Q6_LOW_SHIFT}) and bits {@code 2k, 2k + 1} of
+   * {@code qh[l]} ({@code Q6_HIGH}, {@code Q6_HIGH_SHIFT}).
+   */
+  private static final int[] Q6_LOW = new int[256];
+
+  private static final int[] Q6_LOW_SHIFT = new int[256];
+  private static final int[] Q6_HIGH = new int[256];
+  private static final int[] Q6_HIGH_SHIFT = new int[256];
+
+  static {
+    for (int j = 0; j < 128; j++) {
+      int chunk = j / L;
+      int lane = j % L;
+      for (int h = 0; h < 2; h++) {
+        int e = Q4_K_ELEMENT[L * (2 * chunk + h) + lane];
+        Q4_SOURCE[2 * j + h] = 16 + 32 * (e / 64) + e % 32;
+        Q4_SHIFT[2 * j + h] = (e % 64) < 32 ? 0 : 4;
+      }
+    }
+    for (int p = 0; p < 256; p++) {
+      int e = Q6_K_ELEMENT[p];
+      int half = e / 128;
+      int k = (e % 128) / 32;
+      int l = e % 32;
+      Q6_LOW[p] = 64 * half + l + 32 * (k % 2);
+      Q6_LOW_SHIFT[p] = 4 * (k / 2);
+      Q6_HIGH[p] = 128 + 32 * half + l;
+      Q6_HIGH_SHIFT[p] = 2 * k;
+    }
+  }
+
+  /**
    * Repacks the {@code blocks} ggml Q4_K super-blocks at {@code src[so..]} to {@code dst[dp..]}.
    */
   static void q4K(MemorySegment src, long so, MemorySegment dst, long dp, int blocks) {
     byte[] in = new byte[144];
+    byte[] scales = new byte[12];
     byte[] out = new byte[Q4_K_BYTES];
     for (int b = 0; b < blocks; b++) {
       MemorySegment.copy(src, ValueLayout.JAVA_BYTE, so + 144L * b, in, 0, 144);
-      byte[] scales = java.util.Arrays.copyOfRange(in, 4, 16);
-      out[0] = in[0];
-      out[1] = in[1];
-      out[2] = in[2];
-      out[3] = in[3];
+      System.arraycopy(in, 4, scales, 0, 12);
+      System.arraycopy(in, 0, out, 0, 4);
       for (int s = 0; s < 8; s++) {
         int sm = KQuants.scaleMin(scales, s);
         out[4 + s] = (byte) (sm & 0xFF);
         out[12 + s] = (byte) (sm >>> 8);
       }
-      java.util.Arrays.fill(out, 20, Q4_K_BYTES, (byte) 0);
-      for (int p = 0; p < 256; p++) {
-        int q = q4Nibble(in, Q4_K_ELEMENT[p]);
-        int v = p / L;
-        out[20 + L * (v / 2) + p % L] |= (byte) (v % 2 == 0 ? q : q << 4);
+      for (int j = 0; j < 128; j++) {
+        int lo = ((in[Q4_SOURCE[2 * j]] & 0xFF) >>> Q4_SHIFT[2 * j]) & 0x0F;
+        int hi = ((in[Q4_SOURCE[2 * j + 1]] & 0xFF) >>> Q4_SHIFT[2 * j + 1]) & 0x0F;
+        out[20 + j] = (byte) (lo | hi << 4);
       }
       MemorySegment.copy(
           out, 0, dst, ValueLayout.JAVA_BYTE, dp + (long) Q4_K_BYTES * b, out.length);
     }
-  }
-
-  /** ggml's Q4_K quant of element {@code e}: group {@code e / 64}, low nibbles its first 32. */
-  private static int q4Nibble(byte[] block, int e) {
-    int q = block[16 + 32 * (e / 64) + e % 32] & 0xFF;
-    return (e % 64) < 32 ? q & 0x0F : q >>> 4;
   }
 
   /**
@@ -100,7 +135,8 @@ final class KQuantRepack {
       out[1] = in[209];
       System.arraycopy(in, 192, out, 2, 16);
       for (int p = 0; p < 256; p++) {
-        q[p] = q6Quant(in, Q6_K_ELEMENT[p]);
+        int lo = ((in[Q6_LOW[p]] & 0xFF) >>> Q6_LOW_SHIFT[p]) & 0x0F;
+        q[p] = lo | (((in[Q6_HIGH[p]] & 0xFF) >>> Q6_HIGH_SHIFT[p]) & 3) << 4;
       }
       for (int u = 0; u < 256 / L / 4; u++) {
         int a = 18 + 3 * L * u;
@@ -114,19 +150,5 @@ final class KQuantRepack {
       MemorySegment.copy(
           out, 0, dst, ValueLayout.JAVA_BYTE, dp + (long) Q6_K_BYTES * b, out.length);
     }
-  }
-
-  /**
-   * ggml's six-bit Q6_K quant (0..63, before the −32) of element {@code e}: in half {@code e /
-   * 128}, element {@code 32k + l} takes nibble {@code k / 2} of {@code ql[l + 32 (k % 2)]} and bits
-   * {@code 2k, 2k + 1} of {@code qh[l]}.
-   */
-  static int q6Quant(byte[] block, int e) {
-    int half = e / 128;
-    int k = (e % 128) / 32;
-    int l = e % 32;
-    int ql = block[64 * half + l + 32 * (k % 2)] & 0xFF;
-    int qh = block[128 + 32 * half + l] & 0xFF;
-    return ((ql >>> (4 * (k / 2))) & 0x0F) | ((qh >>> (2 * k)) & 3) << 4;
   }
 }
