@@ -94,6 +94,11 @@ final class KernelMatrix implements Matrix {
   public void row(int r, float[] dst, int dstOff) {
     Objects.checkIndex(r, rows);
     Objects.checkFromIndexSize(dstOff, cols, dst.length);
+    if (repacked != null) {
+      // The file's pages were released after repacking: read the copy.
+      repacked.dot().dequantize(repacked.data(), r * repacked.rowBytes(), dst, dstOff, cols);
+      return;
+    }
     kernel.dequantize(data, r * rowBytes, dst, dstOff, cols);
   }
 
@@ -193,6 +198,10 @@ final class KernelMatrix implements Matrix {
       matvec(x, 0, out, 0);
       return;
     }
+    if (repacked != null) {
+      repackedMatmul(x, n, out);
+      return;
+    }
     if ((long) rows * cols * n <= SERIAL_BATCH_PRODUCTS) {
       // A speculative verification of a small model: waking the workers for every product of a
       // 2-position batch cost 4× a whole single-position step on a loaded 2-core machine.
@@ -214,6 +223,43 @@ final class KernelMatrix implements Matrix {
                 from * grain,
                 Math.min(to * grain, rows),
                 x,
+                n,
+                out));
+  }
+
+  /**
+   * The batched product over the repacked rows: the inputs are permuted into the lane order once,
+   * and the batched product dequantises rows in that order ({@link
+   * VectorRepackedKernels#laneOrder}), so the file's pages are not read again after load.
+   */
+  private void repackedMatmul(float[] x, int n, float[] out) {
+    VectorRepackedKernels k = repacked.dot();
+    float[] permuted = new float[n * cols];
+    for (int j = 0; j < n; j++) {
+      k.permute(x, j * cols, permuted, j * cols, cols);
+    }
+    TypeKernel lanes = k.laneOrder();
+    MemorySegment w = repacked.data();
+    long bytes = repacked.rowBytes();
+    if ((long) rows * cols * n <= SERIAL_BATCH_PRODUCTS) {
+      batch.multiply(lanes, w, bytes, rows, cols, 0, rows, permuted, n, out);
+      return;
+    }
+    int grain = batch.rowGrain();
+    int units = (rows + grain - 1) / grain;
+    parallel.forRange(
+        0,
+        units,
+        (from, to) ->
+            batch.multiply(
+                lanes,
+                w,
+                bytes,
+                rows,
+                cols,
+                from * grain,
+                Math.min(to * grain, rows),
+                permuted,
                 n,
                 out));
   }

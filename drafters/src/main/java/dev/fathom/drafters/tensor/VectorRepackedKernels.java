@@ -61,6 +61,19 @@ enum VectorRepackedKernels implements TypeKernel, SubBlockSumDot {
     }
 
     @Override
+    void laneBlock(MemorySegment w, long p, float[] dst, int base) {
+      FloatVector scales = floats(eightPerLane(w, p + 4, false)).mul(f16(w, p));
+      FloatVector mins = floats(eightPerLane(w, p + 4, true)).mul(-f16(w, p + 2));
+      for (int k = 0; k < 128 / L; k++) {
+        IntVector q = ints(w, p + 20 + L * k);
+        floats(q.and(0x0F)).fma(scales, mins).intoArray(dst, base + 2 * L * k);
+        floats(q.lanewise(VectorOperators.LSHR, 4).and(0x0F))
+            .fma(scales, mins)
+            .intoArray(dst, base + 2 * L * k + L);
+      }
+    }
+
+    @Override
     void block(MemorySegment w, long p, float[] lanes) {
       float d = f16(w, p);
       float dmin = f16(w, p + 2);
@@ -116,6 +129,30 @@ enum VectorRepackedKernels implements TypeKernel, SubBlockSumDot {
     }
 
     @Override
+    void laneBlock(MemorySegment w, long p, float[] dst, int base) {
+      float d = f16(w, p);
+      for (int g = 0; g < 16 / L; g++) {
+        FloatVector scales = floats(ints(w, p + 2 + L * g)).mul(d);
+        for (int u = 4 * g; u < 4 * g + 4; u++) {
+          long a = p + 18 + 3L * L * u;
+          IntVector qa = ints(w, a);
+          IntVector qb = ints(w, a + L);
+          IntVector qc = ints(w, a + 2 * L);
+          IntVector q3 =
+              qa.lanewise(VectorOperators.LSHR, 6)
+                  .and(3)
+                  .or(qb.lanewise(VectorOperators.LSHR, 4).and(0x0C))
+                  .or(qc.lanewise(VectorOperators.LSHR, 2).and(0x30));
+          int v = base + 4 * L * u;
+          floats(qa.and(63).sub(32)).mul(scales).intoArray(dst, v);
+          floats(qb.and(63).sub(32)).mul(scales).intoArray(dst, v + L);
+          floats(qc.and(63).sub(32)).mul(scales).intoArray(dst, v + 2 * L);
+          floats(q3.sub(32)).mul(scales).intoArray(dst, v + 3 * L);
+        }
+      }
+    }
+
+    @Override
     void block(MemorySegment w, long p, float[] lanes) {
       float d = f16(w, p);
       for (int i = 0; i < 256; i++) {
@@ -150,10 +187,12 @@ enum VectorRepackedKernels implements TypeKernel, SubBlockSumDot {
 
   private final int bytesPerBlock;
   private final int[] element;
+  private final TypeKernel lanes;
 
   VectorRepackedKernels(int bytesPerBlock, int[] element) {
     this.bytesPerBlock = bytesPerBlock;
     this.element = element;
+    this.lanes = new LaneOrder(this);
   }
 
   /** Bytes per 256-element super-block of the repacked layout. */
@@ -172,8 +211,17 @@ enum VectorRepackedKernels implements TypeKernel, SubBlockSumDot {
     return ints(w, off).rearrange(high ? HIGH_TWICE : LOW_TWICE);
   }
 
-  /** Writes the super-block at {@code p} into {@code lanes} in repacked (lane-major) order. */
+  /**
+   * Writes the super-block at {@code p} into {@code lanes} in repacked (lane-major) order, one
+   * element at a time in {@link ScalarKQuantKernels}' arithmetic (so bit for bit its values).
+   */
   abstract void block(MemorySegment w, long p, float[] lanes);
+
+  /**
+   * The same values as {@link #block}, vector by vector, into {@code dst[base .. base + 256)}; Q4_K
+   * takes {@code q·(d·sc) − dmin·m} as one fused multiply-add, so it may differ in the last bit.
+   */
+  abstract void laneBlock(MemorySegment w, long p, float[] dst, int base);
 
   /** What the prepared lane sums are multiplied by (Q6_K folds its −32 offset in). */
   float laneSumFactor() {
@@ -189,13 +237,11 @@ enum VectorRepackedKernels implements TypeKernel, SubBlockSumDot {
   @Override
   public float[] sums(float[] x, int xOff, int n) {
     float[] prep = new float[n + n / 16];
+    permute(x, xOff, prep, 0, n);
     float factor = laneSumFactor();
     int groups = this == Q6_K ? 16 / L : 1;
     for (int b = 0; b < n / 256; b++) {
       int base = 256 * b;
-      for (int p = 0; p < 256; p++) {
-        prep[base + p] = x[xOff + base + element[p]];
-      }
       int vectorsPerGroup = 256 / L / groups;
       for (int g = 0; g < groups; g++) {
         FloatVector s = FloatVector.zero(F);
@@ -206,6 +252,48 @@ enum VectorRepackedKernels implements TypeKernel, SubBlockSumDot {
       }
     }
     return prep;
+  }
+
+  /** {@code x[xOff .. xOff + n)} in the repacked lane order, to {@code dst[dstOff ..]}. */
+  void permute(float[] x, int xOff, float[] dst, int dstOff, int n) {
+    // One gather per vector (vgatherdps): the scalar loop, with a range check per element read,
+    // cost about a fifth of a batched product's time.
+    for (int base = 0; base < n; base += 256) {
+      for (int v = 0; v < 256; v += L) {
+        FloatVector.fromArray(F, x, xOff + base, element, v).intoArray(dst, dstOff + base + v);
+      }
+    }
+  }
+
+  /**
+   * This layout's rows as a {@link TypeKernel} in lane order: {@code dequantize} writes each
+   * super-block in its repacked order ({@link #laneBlock}), {@code dot} takes an input already
+   * {@link #permute permuted}. A batched product over it, with its inputs permuted once, is the
+   * product over the file's layout with the terms of each dot taken in another order.
+   */
+  TypeKernel laneOrder() {
+    return lanes;
+  }
+
+  /** {@link #laneOrder}'s kernel. */
+  private record LaneOrder(VectorRepackedKernels k) implements TypeKernel {
+    @Override
+    public float dot(MemorySegment w, long o, float[] x, int xOff, int n) {
+      float[] values = new float[n];
+      dequantize(w, o, values, 0, n);
+      float sum = 0;
+      for (int i = 0; i < n; i++) {
+        sum += values[i] * x[xOff + i];
+      }
+      return sum;
+    }
+
+    @Override
+    public void dequantize(MemorySegment w, long o, float[] dst, int dstOff, int n) {
+      for (int b = 0; b < n / 256; b++) {
+        k.laneBlock(w, o + (long) k.bytesPerBlock * b, dst, dstOff + 256 * b);
+      }
+    }
   }
 
   /** The dot of one row with {@code x}, preparing the input for this row alone. */

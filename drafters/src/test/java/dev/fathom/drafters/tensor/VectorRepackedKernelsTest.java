@@ -57,6 +57,64 @@ class VectorRepackedKernelsTest {
   @EnumSource(
       value = GgmlType.class,
       names = {"Q4_K", "Q6_K"})
+  void laneOrderDequantisationIsThePermutedReference(GgmlType type) {
+    int cols = 256 * 2;
+    MemorySegment src = RandomWeights.of(type, cols, new Random(12));
+    VectorRepackedKernels k = RepackedRows.kernel(type);
+    MemorySegment w = repacked(type, src, 1, cols);
+    float[] reference = new float[cols];
+    Kernels.of(type, KernelBackend.SCALAR).dequantize(src, 0, reference, 0, cols);
+    float[] expected = new float[cols];
+    k.permute(reference, 0, expected, 0, cols);
+    float[] actual = new float[cols];
+    k.laneOrder().dequantize(w, 0, actual, 0, cols);
+    for (int i = 0; i < cols; i++) {
+      // Q4_K's vector form fuses q·(d·sc) − dmin·m into one rounding; Q6_K's is exact.
+      float ulp = type == GgmlType.Q4_K ? Math.ulp(expected[i]) + Math.ulp(1f) * 64 : 0f;
+      assertEquals(expected[i], actual[i], ulp, type + " position " + i);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = GgmlType.class,
+      names = {"Q4_K", "Q6_K"})
+  void matrixRowsAndBatchedProductsReadTheCopyAndMatchTheScalarBackend(GgmlType type) {
+    int rows = 21;
+    int cols = 256 * 3;
+    int n = 5;
+    Random random = new Random(4);
+    MemorySegment src = RandomWeights.of(type, (long) rows * cols, random);
+    Matrix vector = Matrices.of(type, src, rows, cols, PARALLEL, KernelBackend.VECTOR);
+    Matrix scalar = Matrices.of(type, src, rows, cols, PARALLEL, KernelBackend.SCALAR);
+    float[] a = new float[cols];
+    float[] b = new float[cols];
+    for (int r = 0; r < rows; r++) {
+      vector.row(r, a, 0);
+      scalar.row(r, b, 0);
+      assertArrayEquals(b, a, type + " row " + r);
+    }
+    float[] x = RandomWeights.floats(n * cols, random);
+    float[] out = new float[n * rows];
+    float[] ref = new float[n * rows];
+    vector.matmul(x, n, out);
+    scalar.matmul(x, n, ref);
+    for (int j = 0; j < n; j++) {
+      for (int r = 0; r < rows; r++) {
+        scalar.row(r, b, 0);
+        double magnitude = 0;
+        for (int i = 0; i < cols; i++) {
+          magnitude += Math.abs(b[i] * x[j * cols + i]);
+        }
+        assertEquals(ref[j * rows + r], out[j * rows + r], 1e-5 * magnitude + 1e-6, "r" + r);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = GgmlType.class,
+      names = {"Q4_K", "Q6_K"})
   void theLanePermutationVisitsEveryElementOnce(GgmlType type) {
     int[] element = type == GgmlType.Q4_K ? KQuantRepack.Q4_K_ELEMENT : KQuantRepack.Q6_K_ELEMENT;
     boolean[] seen = new boolean[256];
