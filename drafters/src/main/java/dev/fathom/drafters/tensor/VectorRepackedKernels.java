@@ -1,6 +1,7 @@
 package dev.fathom.drafters.tensor;
 
 import static dev.fathom.drafters.tensor.LittleEndian.f16;
+import static dev.fathom.drafters.tensor.VectorShapes.B;
 import static dev.fathom.drafters.tensor.VectorShapes.F;
 import static dev.fathom.drafters.tensor.VectorShapes.I;
 import static dev.fathom.drafters.tensor.VectorShapes.L;
@@ -8,6 +9,7 @@ import static dev.fathom.drafters.tensor.VectorShapes.floats;
 import static dev.fathom.drafters.tensor.VectorShapes.ints;
 
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -40,16 +42,18 @@ enum VectorRepackedKernels implements TypeKernel, SubBlockSumDot {
         FloatVector t2 = t0;
         FloatVector t3 = t0;
         for (int k = 0; k < 128 / L; k += 2) {
-          IntVector q = ints(w, p + 20 + L * k);
-          IntVector r = ints(w, p + 20 + L * k + L);
+          // Zero-extended bytes: a high nibble is one shift, without a mask (0.94-1.13x, median
+          // about 1.09x, less CPU per weight than sign extension and a mask; A/B, loaded).
+          IntVector q = uints(w, p + 20 + L * k);
+          IntVector r = uints(w, p + 20 + L * k + L);
           int xv = xb + 2 * L * k;
           t0 = floats(q.and(0x0F)).fma(FloatVector.fromArray(F, prep, xv), t0);
           t1 =
-              floats(q.lanewise(VectorOperators.LSHR, 4).and(0x0F))
+              floats(q.lanewise(VectorOperators.LSHR, 4))
                   .fma(FloatVector.fromArray(F, prep, xv + L), t1);
           t2 = floats(r.and(0x0F)).fma(FloatVector.fromArray(F, prep, xv + 2 * L), t2);
           t3 =
-              floats(r.lanewise(VectorOperators.LSHR, 4).and(0x0F))
+              floats(r.lanewise(VectorOperators.LSHR, 4))
                   .fma(FloatVector.fromArray(F, prep, xv + 3 * L), t3);
         }
         FloatVector scales = floats(eightPerLane(w, p + 4, false)).mul(f16(w, p));
@@ -65,9 +69,9 @@ enum VectorRepackedKernels implements TypeKernel, SubBlockSumDot {
       FloatVector scales = floats(eightPerLane(w, p + 4, false)).mul(f16(w, p));
       FloatVector mins = floats(eightPerLane(w, p + 4, true)).mul(-f16(w, p + 2));
       for (int k = 0; k < 128 / L; k++) {
-        IntVector q = ints(w, p + 20 + L * k);
+        IntVector q = uints(w, p + 20 + L * k);
         floats(q.and(0x0F)).fma(scales, mins).intoArray(dst, base + 2 * L * k);
-        floats(q.lanewise(VectorOperators.LSHR, 4).and(0x0F))
+        floats(q.lanewise(VectorOperators.LSHR, 4))
             .fma(scales, mins)
             .intoArray(dst, base + 2 * L * k + L);
       }
@@ -105,12 +109,11 @@ enum VectorRepackedKernels implements TypeKernel, SubBlockSumDot {
           FloatVector t3 = t0;
           for (int u = 4 * g; u < 4 * g + 4; u++) {
             long a = p + 18 + 3L * L * u;
-            IntVector qa = ints(w, a);
-            IntVector qb = ints(w, a + L);
-            IntVector qc = ints(w, a + 2 * L);
+            IntVector qa = uints(w, a);
+            IntVector qb = uints(w, a + L);
+            IntVector qc = uints(w, a + 2 * L);
             IntVector q3 =
                 qa.lanewise(VectorOperators.LSHR, 6)
-                    .and(3)
                     .or(qb.lanewise(VectorOperators.LSHR, 4).and(0x0C))
                     .or(qc.lanewise(VectorOperators.LSHR, 2).and(0x30));
             int xv = 256 * b + 4 * L * u;
@@ -135,12 +138,11 @@ enum VectorRepackedKernels implements TypeKernel, SubBlockSumDot {
         FloatVector scales = floats(ints(w, p + 2 + L * g)).mul(d);
         for (int u = 4 * g; u < 4 * g + 4; u++) {
           long a = p + 18 + 3L * L * u;
-          IntVector qa = ints(w, a);
-          IntVector qb = ints(w, a + L);
-          IntVector qc = ints(w, a + 2 * L);
+          IntVector qa = uints(w, a);
+          IntVector qb = uints(w, a + L);
+          IntVector qc = uints(w, a + 2 * L);
           IntVector q3 =
               qa.lanewise(VectorOperators.LSHR, 6)
-                  .and(3)
                   .or(qb.lanewise(VectorOperators.LSHR, 4).and(0x0C))
                   .or(qc.lanewise(VectorOperators.LSHR, 2).and(0x30));
           int v = base + 4 * L * u;
@@ -193,6 +195,13 @@ enum VectorRepackedKernels implements TypeKernel, SubBlockSumDot {
     this.bytesPerBlock = bytesPerBlock;
     this.element = element;
     this.lanes = new LaneOrder(this);
+  }
+
+  /** {@code L} bytes at {@code offset}, zero-extended to ints. */
+  private static IntVector uints(MemorySegment w, long offset) {
+    return (IntVector)
+        ByteVector.fromMemorySegment(B, w, offset, VectorShapes.LE)
+            .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
   }
 
   /** Bytes per 256-element super-block of the repacked layout. */
