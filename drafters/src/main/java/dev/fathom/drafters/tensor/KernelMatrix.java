@@ -15,6 +15,10 @@ final class KernelMatrix implements Matrix {
    */
   private static final long SERIAL_BATCH_PRODUCTS = 1 << 17;
 
+  /** The calling thread's buffer for inputs prepared for repacked rows. */
+  private static final ThreadLocal<float[][]> PREPARED =
+      ThreadLocal.withInitial(() -> new float[][] {new float[0]});
+
   private final GgmlType type;
   private final MemorySegment data;
   private final int rows;
@@ -153,7 +157,13 @@ final class KernelMatrix implements Matrix {
   /** Prepares {@code x} once in the repacked lane order and dots every repacked row with it. */
   private void repackedMatvec(float[] x, int xOff, float[] out, int outOff) {
     VectorRepackedKernels k = repacked.dot();
-    float[] prep = k.sums(x, xOff, cols);
+    // One buffer per calling thread: read by the workers only until forRange returns, and a
+    // decode step then allocates nothing per product.
+    float[][] holder = PREPARED.get();
+    if (holder[0].length < VectorRepackedKernels.preparedSize(cols)) {
+      holder[0] = new float[VectorRepackedKernels.preparedSize(cols)];
+    }
+    float[] prep = k.prepare(x, xOff, cols, holder[0]);
     if ((long) rows * cols <= SERIAL_ELEMENTS) {
       repackedRows(prep, out, outOff, 0, rows);
     } else {

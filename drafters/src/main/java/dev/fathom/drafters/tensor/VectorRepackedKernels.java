@@ -245,7 +245,19 @@ enum VectorRepackedKernels implements TypeKernel, SubBlockSumDot {
    */
   @Override
   public float[] sums(float[] x, int xOff, int n) {
-    float[] prep = new float[n + n / 16];
+    return prepare(x, xOff, n, new float[preparedSize(n)]);
+  }
+
+  /** Floats of a prepared input of {@code n} elements ({@link #sums}). */
+  static int preparedSize(int n) {
+    return n + n / 16;
+  }
+
+  /**
+   * {@link #sums} into {@code prep} (at least {@link #preparedSize} floats), so that a caller can
+   * reuse one buffer for every product; returns {@code prep}.
+   */
+  float[] prepare(float[] x, int xOff, int n, float[] prep) {
     permute(x, xOff, prep, 0, n);
     float factor = laneSumFactor();
     int groups = this == Q6_K ? 16 / L : 1;
