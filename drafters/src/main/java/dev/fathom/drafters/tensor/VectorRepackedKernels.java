@@ -194,7 +194,7 @@ enum VectorRepackedKernels implements TypeKernel, SubBlockSumDot {
   VectorRepackedKernels(int bytesPerBlock, int[] element) {
     this.bytesPerBlock = bytesPerBlock;
     this.element = element;
-    this.lanes = new LaneOrder(this);
+    this.lanes = new RepackedLaneOrder(this);
   }
 
   /** {@code L} bytes at {@code offset}, zero-extended to ints. */
@@ -286,35 +286,9 @@ enum VectorRepackedKernels implements TypeKernel, SubBlockSumDot {
     }
   }
 
-  /**
-   * This layout's rows as a {@link TypeKernel} in lane order: {@code dequantize} writes each
-   * super-block in its repacked order ({@link #laneBlock}), {@code dot} takes an input already
-   * {@link #permute permuted}. A batched product over it, with its inputs permuted once, is the
-   * product over the file's layout with the terms of each dot taken in another order.
-   */
+  /** This layout's rows as a {@link TypeKernel} in lane order ({@link RepackedLaneOrder}). */
   TypeKernel laneOrder() {
     return lanes;
-  }
-
-  /** {@link #laneOrder}'s kernel. */
-  private record LaneOrder(VectorRepackedKernels k) implements TypeKernel {
-    @Override
-    public float dot(MemorySegment w, long o, float[] x, int xOff, int n) {
-      float[] values = new float[n];
-      dequantize(w, o, values, 0, n);
-      float sum = 0;
-      for (int i = 0; i < n; i++) {
-        sum += values[i] * x[xOff + i];
-      }
-      return sum;
-    }
-
-    @Override
-    public void dequantize(MemorySegment w, long o, float[] dst, int dstOff, int n) {
-      for (int b = 0; b < n / 256; b++) {
-        k.laneBlock(w, o + (long) k.bytesPerBlock * b, dst, dstOff + 256 * b);
-      }
-    }
   }
 
   /** The dot of one row with {@code x}, preparing the input for this row alone. */
