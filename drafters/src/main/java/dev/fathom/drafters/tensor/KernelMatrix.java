@@ -46,8 +46,9 @@ final class KernelMatrix implements Matrix {
   }
 
   /**
-   * As the other constructor, with the single-vector product reading {@code repacked} (a copy of
-   * the rows in a layout made for it, see {@link RepackedRows}) when it is not null.
+   * As the other constructor, with every product and row lookup reading {@code repacked} (a copy of
+   * the rows in a layout made for the vector kernels, see {@link RepackedRows}) when it is not
+   * null.
    */
   KernelMatrix(
       GgmlType type,

@@ -5,14 +5,14 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * A copy of a matrix's rows in a repacked layout that only its matrix–vector product reads ({@link
- * VectorRepackedKernels}): Q4_K and Q6_K on the Vector API backend, where decode spent 1.6–1.8× the
- * CPU per weight of Q4_0 on scale unpacking and range checks ({@code docs/performance.md}).
+ * A copy of a matrix's rows in a repacked layout ({@link KQuantRepack}) that all its products and
+ * row lookups read ({@link VectorRepackedKernels}, {@link RepackedLaneOrder}): Q4_K and Q6_K on the
+ * Vector API backend, where decode spent 1.6–1.8× the CPU per weight of Q4_0 on scale unpacking and
+ * range checks ({@code docs/performance.md}).
  *
  * <p>The copy lives off-heap in an automatic arena (freed with the matrix). After copying, the
- * mapped file pages of the original are released ({@link MemorySegment#unload}), so decode keeps
- * one copy resident; the batched product (prefill) and embedding lookups still read the file's
- * layout and fault those pages back in from the page cache when they run.
+ * mapped file pages of the original are released ({@link MemorySegment#unload}) and not read again,
+ * so one copy of the weights stays resident.
  *
  * @param data the repacked rows, {@code rowBytes} each
  * @param dot the kernel over them
