@@ -15,6 +15,10 @@ final class KernelMatrix implements Matrix {
    */
   private static final long SERIAL_BATCH_PRODUCTS = 1 << 17;
 
+  /** The calling thread's buffer for inputs prepared for repacked rows. */
+  private static final ThreadLocal<float[][]> PREPARED =
+      ThreadLocal.withInitial(() -> new float[][] {new float[0]});
+
   private final GgmlType type;
   private final MemorySegment data;
   private final int rows;
@@ -25,6 +29,7 @@ final class KernelMatrix implements Matrix {
   private final Parallel parallel;
   private final Int8Dot int8;
   private final SubBlockSumDot sumDot;
+  private final RepackedRows repacked;
 
   KernelMatrix(
       GgmlType type,
@@ -37,6 +42,26 @@ final class KernelMatrix implements Matrix {
       Parallel parallel,
       Int8Dot int8,
       SubBlockSumDot sumDot) {
+    this(type, data, rows, cols, rowBytes, kernel, batch, parallel, int8, sumDot, null);
+  }
+
+  /**
+   * As the other constructor, with every product and row lookup reading {@code repacked} (a copy of
+   * the rows in a layout made for the vector kernels, see {@link RepackedRows}) when it is not
+   * null.
+   */
+  KernelMatrix(
+      GgmlType type,
+      MemorySegment data,
+      int rows,
+      int cols,
+      long rowBytes,
+      TypeKernel kernel,
+      BatchProduct batch,
+      Parallel parallel,
+      Int8Dot int8,
+      SubBlockSumDot sumDot,
+      RepackedRows repacked) {
     this.type = type;
     this.data = data;
     this.rows = rows;
@@ -47,6 +72,7 @@ final class KernelMatrix implements Matrix {
     this.parallel = Objects.requireNonNull(parallel, "parallel");
     this.int8 = int8;
     this.sumDot = sumDot;
+    this.repacked = repacked;
   }
 
   @Override
@@ -73,6 +99,11 @@ final class KernelMatrix implements Matrix {
   public void row(int r, float[] dst, int dstOff) {
     Objects.checkIndex(r, rows);
     Objects.checkFromIndexSize(dstOff, cols, dst.length);
+    if (repacked != null) {
+      // The file's pages were released after repacking: read the copy.
+      repacked.dot().dequantize(repacked.data(), r * repacked.rowBytes(), dst, dstOff, cols);
+      return;
+    }
     kernel.dequantize(data, r * rowBytes, dst, dstOff, cols);
   }
 
@@ -80,6 +111,10 @@ final class KernelMatrix implements Matrix {
   public void matvec(float[] x, int xOff, float[] out, int outOff) {
     Objects.checkFromIndexSize(xOff, cols, x.length);
     Objects.checkFromIndexSize(outOff, rows, out.length);
+    if (repacked != null) {
+      repackedMatvec(x, xOff, out, outOff);
+      return;
+    }
     if (int8 != null) {
       int8Matvec(x, xOff, out, outOff);
       return;
@@ -120,6 +155,32 @@ final class KernelMatrix implements Matrix {
     }
   }
 
+  /** Prepares {@code x} once in the repacked lane order and dots every repacked row with it. */
+  private void repackedMatvec(float[] x, int xOff, float[] out, int outOff) {
+    VectorRepackedKernels k = repacked.dot();
+    // One buffer per calling thread: read by the workers only until forRange returns, and a
+    // decode step then allocates nothing per product.
+    float[][] holder = PREPARED.get();
+    if (holder[0].length < VectorRepackedKernels.preparedSize(cols)) {
+      holder[0] = new float[VectorRepackedKernels.preparedSize(cols)];
+    }
+    float[] prep = k.prepare(x, xOff, cols, holder[0]);
+    if ((long) rows * cols <= SERIAL_ELEMENTS) {
+      repackedRows(prep, out, outOff, 0, rows);
+    } else {
+      parallel.forRange(0, rows, (from, to) -> repackedRows(prep, out, outOff, from, to));
+    }
+  }
+
+  private void repackedRows(float[] prep, float[] out, int outOff, int from, int to) {
+    MemorySegment w = repacked.data();
+    long bytes = repacked.rowBytes();
+    VectorRepackedKernels k = repacked.dot();
+    for (int r = from; r < to; r++) {
+      out[outOff + r] = k.dot(w, r * bytes, prep, 0, prep, cols);
+    }
+  }
+
   /** Quantises {@code x} once (see {@link Int8Dot}) and takes every row's integer dot with it. */
   private void int8Matvec(float[] x, int xOff, float[] out, int outOff) {
     ActivationQ8 q = new ActivationQ8(cols);
@@ -148,6 +209,10 @@ final class KernelMatrix implements Matrix {
       matvec(x, 0, out, 0);
       return;
     }
+    if (repacked != null) {
+      repackedMatmul(x, n, out);
+      return;
+    }
     if ((long) rows * cols * n <= SERIAL_BATCH_PRODUCTS) {
       // A speculative verification of a small model: waking the workers for every product of a
       // 2-position batch cost 4× a whole single-position step on a loaded 2-core machine.
@@ -169,6 +234,43 @@ final class KernelMatrix implements Matrix {
                 from * grain,
                 Math.min(to * grain, rows),
                 x,
+                n,
+                out));
+  }
+
+  /**
+   * The batched product over the repacked rows: the inputs are permuted into the lane order once,
+   * and the batched product dequantises rows in that order ({@link
+   * VectorRepackedKernels#laneOrder}), so the file's pages are not read again after load.
+   */
+  private void repackedMatmul(float[] x, int n, float[] out) {
+    VectorRepackedKernels k = repacked.dot();
+    float[] permuted = new float[n * cols];
+    for (int j = 0; j < n; j++) {
+      k.permute(x, j * cols, permuted, j * cols, cols);
+    }
+    TypeKernel lanes = k.laneOrder();
+    MemorySegment w = repacked.data();
+    long bytes = repacked.rowBytes();
+    if ((long) rows * cols * n <= SERIAL_BATCH_PRODUCTS) {
+      batch.multiply(lanes, w, bytes, rows, cols, 0, rows, permuted, n, out);
+      return;
+    }
+    int grain = batch.rowGrain();
+    int units = (rows + grain - 1) / grain;
+    parallel.forRange(
+        0,
+        units,
+        (from, to) ->
+            batch.multiply(
+                lanes,
+                w,
+                bytes,
+                rows,
+                cols,
+                from * grain,
+                Math.min(to * grain, rows),
+                permuted,
                 n,
                 out));
   }

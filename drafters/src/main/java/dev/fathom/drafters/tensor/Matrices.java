@@ -2,6 +2,7 @@ package dev.fathom.drafters.tensor;
 
 import dev.fathom.drafters.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
+import org.slf4j.LoggerFactory;
 
 /** Creates {@link Matrix} views over weight bytes, with the kernels of a named backend. */
 public final class Matrices {
@@ -66,6 +67,21 @@ public final class Matrices {
               + " bytes; data has "
               + data.byteSize());
     }
+    RepackedRows repacked = null;
+    if (backend == KernelBackend.VECTOR && RepackedRows.enabled()) {
+      try {
+        repacked = RepackedRows.of(type, data, rows, cols, parallel);
+      } catch (OutOfMemoryError e) {
+        // Off-heap memory is bounded by -XX:MaxDirectMemorySize: keep the file's layout.
+        LoggerFactory.getLogger(Matrices.class)
+            .warn(
+                "{} matrix {}x{} not repacked ({}); its products read the file's layout",
+                type,
+                rows,
+                cols,
+                e.getMessage());
+      }
+    }
     return new KernelMatrix(
         type,
         data,
@@ -76,6 +92,7 @@ public final class Matrices {
         BatchProduct.of(backend),
         parallel,
         int8 ? Int8Dot.of(type, backend) : null,
-        SubBlockSumDot.of(type, backend));
+        SubBlockSumDot.of(type, backend),
+        repacked);
   }
 }

@@ -55,7 +55,11 @@ class MatricesTest {
       m.matvec(x, 1, out, 2);
       TypeKernel kernel = Kernels.of(type, KernelBackend.VECTOR);
       for (int r = 0; r < rows; r++) {
-        assertEquals(kernel.dot(data, r * type.byteSize(cols), x, 1, cols), out[2 + r], 0f);
+        // Q4_K and Q6_K products read a repacked copy (RepackedRows, tested bit for bit against
+        // its own kernel in VectorRepackedKernelsTest): the same terms, summed in another order.
+        float tolerance =
+            RepackedRows.kernel(type) == null ? 0f : 1e-5f * magnitude(m, x, 1, r) + 1e-6f;
+        assertEquals(kernel.dot(data, r * type.byteSize(cols), x, 1, cols), out[2 + r], tolerance);
       }
     }
   }
