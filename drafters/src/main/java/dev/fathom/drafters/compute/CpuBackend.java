@@ -211,6 +211,10 @@ public final class CpuBackend implements ComputeBackend {
       Activations q,
       Activations out,
       AttentionSink sink) {
+    if (kernels == KernelBackend.VECTOR && BlockedAttention.suits(n, shape)) {
+      BlockedAttention.run(parallel, cache, layer, start, n, shape, a(q), a(out), sink);
+      return;
+    }
     float[] qs = a(q);
     float[] att = a(out);
     int heads = shape.heads();
