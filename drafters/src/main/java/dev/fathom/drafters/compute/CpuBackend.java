@@ -213,10 +213,21 @@ public final class CpuBackend implements ComputeBackend {
       AttentionSink sink) {
     if (kernels == KernelBackend.VECTOR && BlockedAttention.suits(n, shape)) {
       BlockedAttention.run(parallel, cache, layer, start, n, shape, a(q), a(out), sink);
-      return;
+    } else {
+      attentionByHead(cache, layer, start, n, shape, a(q), a(out), sink);
     }
-    float[] qs = a(q);
-    float[] att = a(out);
+  }
+
+  /** Attention one (position, query head) at a time: dot products with every key, then axpys. */
+  void attentionByHead(
+      KvCache cache,
+      int layer,
+      int start,
+      int n,
+      AttentionShape shape,
+      float[] qs,
+      float[] att,
+      AttentionSink sink) {
     int heads = shape.heads();
     int hs = shape.headSize();
     int qDim = shape.queryDim();
