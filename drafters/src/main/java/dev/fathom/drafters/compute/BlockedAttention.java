@@ -15,8 +15,14 @@ final class BlockedAttention {
   /** Positions per job. */
   static final int BLOCK = 16;
 
-  /** Batches of at least this many positions use this path. */
-  static final int MIN_POSITIONS = 16;
+  /**
+   * Batches of at least this many positions use this path: a speculative verification's few
+   * positions too, since each job reads its head's keys and values once for the block.
+   */
+  static final int MIN_POSITIONS = 2;
+
+  /** Below this many multiply-adds the jobs run on the caller (as {@code CpuBackend}'s own). */
+  private static final long SERIAL = 1 << 18;
 
   private BlockedAttention() {}
 
@@ -30,7 +36,10 @@ final class BlockedAttention {
   /** {@code true} (default) or {@code false}: whether batches take this path. */
   static final String PROPERTY = "fathom.engine.blocked-attention";
 
-  private static final boolean ENABLED = enabled(System.getProperty(PROPERTY, "true"));
+  /** The property's value, read when a backend is created. */
+  static boolean enabled() {
+    return enabled(System.getProperty(PROPERTY, "true"));
+  }
 
   static boolean enabled(String value) {
     return switch (value) {
@@ -44,7 +53,7 @@ final class BlockedAttention {
 
   /** Whether a batch of {@code n} positions of this shape takes this path. */
   static boolean suits(int n, AttentionShape shape) {
-    return ENABLED && n >= MIN_POSITIONS && BlockAttention.suits(shape.headSize());
+    return n >= MIN_POSITIONS && BlockAttention.suits(shape.headSize());
   }
 
   static void run(
@@ -74,9 +83,7 @@ final class BlockedAttention {
     }
     boolean[] wanted = wants;
     BlockAttention.Weights recorder = weights;
-    parallel.forRange(
-        0,
-        kvHeads * blocks,
+    Parallel.RangeBody body =
         (from, to) -> {
           Scratch s = SCRATCH.get();
           for (int job = from; job < to; job++) {
@@ -90,7 +97,13 @@ final class BlockedAttention {
                 qs, qDim, hs, c * group, group, i0, i1, start, scale, s.kT, s.v, tPad, att, wanted,
                 recorder);
           }
-        });
+        };
+    long work = 2L * n * shape.heads() * (start + n) * hs;
+    if (work <= SERIAL) {
+      body.run(0, kvHeads * blocks);
+    } else {
+      parallel.forRange(0, kvHeads * blocks, body);
+    }
   }
 
   /** Keys {@code 0 .. keys} of the head at {@code kvOff}, transposed, and its values. */

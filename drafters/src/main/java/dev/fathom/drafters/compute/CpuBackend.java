@@ -26,10 +26,17 @@ public final class CpuBackend implements ComputeBackend {
 
   private final Parallel parallel;
 
+  /**
+   * Whether batches attend through {@link BlockedAttention} ({@code
+   * -Dfathom.engine.blocked-attention}).
+   */
+  private final boolean blocked;
+
   public CpuBackend(KernelBackend kernels, int threads) {
     this.kernels = Objects.requireNonNull(kernels, "kernels");
     this.ops = FloatOps.of(kernels);
     this.parallel = new Parallel(threads);
+    this.blocked = kernels == KernelBackend.VECTOR && BlockedAttention.enabled();
   }
 
   @Override
@@ -211,7 +218,7 @@ public final class CpuBackend implements ComputeBackend {
       Activations q,
       Activations out,
       AttentionSink sink) {
-    if (kernels == KernelBackend.VECTOR && BlockedAttention.suits(n, shape)) {
+    if (blocked && BlockedAttention.suits(n, shape)) {
       BlockedAttention.run(parallel, cache, layer, start, n, shape, a(q), a(out), sink);
     } else {
       attentionByHead(cache, layer, start, n, shape, a(q), a(out), sink);

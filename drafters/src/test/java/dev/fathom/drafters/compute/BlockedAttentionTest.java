@@ -28,7 +28,13 @@ class BlockedAttentionTest {
         CpuBackend scalar = new CpuBackend(KernelBackend.SCALAR, 1)) {
       int[][] cases = {
         // heads, kvHeads, headSize, start, n
-        {8, 2, 64, 0, 16}, {8, 2, 64, 37, 21}, {4, 4, 32, 5, 40}, {6, 2, 128, 64, 19}
+        {8, 2, 64, 0, 16},
+        {8, 2, 64, 37, 21},
+        {4, 4, 32, 5, 40},
+        {6, 2, 128, 64, 19},
+        {8, 2, 64, 70, 2},
+        {4, 1, 32, 3, 5},
+        {32, 4, 64, 300, 11}
       };
       for (int[] c : cases) {
         AttentionShape shape = new AttentionShape(c[0], c[1], c[2]);
