@@ -43,9 +43,9 @@ public final class BlockAttention {
     void record(int head, int index, float[] weights, int length);
   }
 
-  /** Whether heads of {@code headSize} suit the kernels: whole pairs of vectors. */
+  /** Whether heads of {@code headSize} suit the kernels: whole pairs of vectors, at most 4,096. */
   public static boolean suits(int headSize) {
-    return headSize % (2 * L) == 0;
+    return headSize % (2 * L) == 0 && headSize <= 4096;
   }
 
   /** Per-thread scratch: scaled queries and scores. */
