@@ -39,18 +39,30 @@ public final class PrefillSpeed {
           tokens[i] = 1 + (int) ((i * 7919L) % (vocab - 1));
         }
         double[][] tps = new double[2][rounds];
+        float[][] logits = new float[2][];
         for (int round = -1; round < rounds; round++) {
           for (int k0 = 0; k0 < 2; k0++) {
             int k = (Math.max(round, 0) + k0) % 2;
             LlamaSequence seq = engines[k].newSequence();
             long t0 = System.nanoTime();
-            Decoding.prefill(seq, tokens, 0, prompt);
+            logits[k] = Decoding.prefill(seq, tokens, 0, prompt);
             double t = prompt / ((System.nanoTime() - t0) / 1e9);
             if (round >= 0) {
               tps[k][round] = t;
             }
           }
         }
+        double largest = 0;
+        double diff = 0;
+        for (int j = 0; j < logits[0].length; j++) {
+          largest = Math.max(largest, Math.abs(logits[0][j]));
+          diff = Math.max(diff, Math.abs(logits[0][j] - logits[1][j]));
+        }
+        System.out.printf(
+            Locale.ROOT,
+            "prompt=%d last-position logits: max |after - before| = %.2e of the largest |logit|%n",
+            prompt,
+            diff / largest);
         for (int k = 0; k < 2; k++) {
           double[] s = tps[k].clone();
           Arrays.sort(s);
