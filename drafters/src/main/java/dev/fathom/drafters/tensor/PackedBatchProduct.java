@@ -49,6 +49,17 @@ final class PackedBatchProduct implements BatchProduct {
 
   private final BatchProduct small = new VectorBatchProduct();
 
+  /** Columns per cache block of this instance ({@link #KC} unless a benchmark asks otherwise). */
+  private final int kc;
+
+  PackedBatchProduct() {
+    this(KC);
+  }
+
+  PackedBatchProduct(int kc) {
+    this.kc = kc;
+  }
+
   private static final class Scratch {
     float[] panel = new float[0];
     float[] packed = new float[0];
@@ -118,8 +129,8 @@ final class PackedBatchProduct implements BatchProduct {
       int used = (valid + R - 1) / R * R; // rows the micro-kernels read
       Arrays.fill(panel, valid * cols, used * cols, 0f);
       Arrays.fill(acc, 0, used * padded, 0f);
-      for (int k0 = 0; k0 < cols; k0 += KC) {
-        int k1 = Math.min(cols, k0 + KC);
+      for (int k0 = 0; k0 < cols; k0 += kc) {
+        int k1 = Math.min(cols, k0 + kc);
         for (int g = 0; g < groups; g++) {
           for (int sub = 0; sub < used; sub += R) {
             eightRows(

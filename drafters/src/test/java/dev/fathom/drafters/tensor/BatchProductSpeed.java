@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorOperators;
  * {@link PackedBatchProduct} (outer-product tiles), alternating round by round in one JVM, and the
  * float FMA peak of one thread (16 independent register accumulators); not a test. Run as {@link
  * KernelSpeed} is, with {@code dev.fathom.drafters.tensor.BatchProductSpeed [threads] [rounds]
- * [type]}.
+ * [type]}; {@code -Dkc=N} compares the packed kernel with column blocks of N instead.
  *
  * <p>Shapes: TinyLlama's down projection (2048 × 5632) and gate/up projection (5632 × 2048), at 128
  * and 256 positions (a 512-token prompt is prefilled in chunks of 256), in cache (one matrix) and
@@ -32,8 +32,12 @@ public final class BatchProductSpeed {
     GgmlType type = args.length > 2 ? GgmlType.valueOf(args[2]) : GgmlType.Q8_0;
     System.out.printf(Locale.ROOT, "%s, %d threads, %s%n", F, threads, type);
     System.out.printf(Locale.ROOT, "peak FMA one thread: %.1f GFLOP/s%n", peak());
-    BatchProduct[] kernels = {new VectorBatchProduct(), new PackedBatchProduct()};
-    String[] names = {"tiled-dot", "packed"};
+    int otherKc = Integer.getInteger("kc", 0); // compare two column blocks instead
+    BatchProduct[] kernels = {
+      otherKc > 0 ? new PackedBatchProduct(otherKc) : new VectorBatchProduct(),
+      new PackedBatchProduct()
+    };
+    String[] names = {otherKc > 0 ? "kc=" + otherKc : "tiled-dot", "packed"};
     int[][] shapes = {{2048, 5632}, {5632, 2048}};
     try (Parallel parallel = new Parallel(threads)) {
       for (int[] shape : shapes) {
