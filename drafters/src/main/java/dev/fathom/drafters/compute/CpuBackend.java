@@ -26,10 +26,17 @@ public final class CpuBackend implements ComputeBackend {
 
   private final Parallel parallel;
 
+  /**
+   * Whether batches attend through {@link BlockedAttention} ({@code
+   * -Dfathom.engine.blocked-attention}).
+   */
+  private final boolean blocked;
+
   public CpuBackend(KernelBackend kernels, int threads) {
     this.kernels = Objects.requireNonNull(kernels, "kernels");
     this.ops = FloatOps.of(kernels);
     this.parallel = new Parallel(threads);
+    this.blocked = kernels == KernelBackend.VECTOR && BlockedAttention.enabled();
   }
 
   @Override
@@ -211,8 +218,23 @@ public final class CpuBackend implements ComputeBackend {
       Activations q,
       Activations out,
       AttentionSink sink) {
-    float[] qs = a(q);
-    float[] att = a(out);
+    if (blocked && BlockedAttention.suits(n, shape)) {
+      BlockedAttention.run(parallel, cache, layer, start, n, shape, a(q), a(out), sink);
+    } else {
+      attentionByHead(cache, layer, start, n, shape, a(q), a(out), sink);
+    }
+  }
+
+  /** Attention one (position, query head) at a time: dot products with every key, then axpys. */
+  void attentionByHead(
+      KvCache cache,
+      int layer,
+      int start,
+      int n,
+      AttentionShape shape,
+      float[] qs,
+      float[] att,
+      AttentionSink sink) {
     int heads = shape.heads();
     int hs = shape.headSize();
     int qDim = shape.queryDim();

@@ -28,7 +28,17 @@ interface BatchProduct {
       int n,
       float[] out);
 
+  /**
+   * The scalar reference, or on the Vector API {@link PackedBatchProduct} where it {@linkplain
+   * PackedBatchProduct#suits() suits} the vector shape and {@code -Dfathom.engine.packed-batch} is
+   * not {@code false}, else {@link VectorBatchProduct}.
+   */
   static BatchProduct of(KernelBackend backend) {
-    return backend == KernelBackend.VECTOR ? new VectorBatchProduct() : new ScalarBatchProduct();
+    if (backend != KernelBackend.VECTOR) {
+      return new ScalarBatchProduct();
+    }
+    return PackedBatchProduct.suits() && PackedBatchProduct.enabled()
+        ? new PackedBatchProduct()
+        : new VectorBatchProduct();
   }
 }

@@ -36,8 +36,24 @@ class BackendsAgreeTest {
 
   @Test
   void vectorAndScalarBackendsGiveTheSameLogits() throws Exception {
+    agree(new int[] {1, 17, 300, 5, 9, 44, 2, 8, 120, 77, 3, 250, 19});
+  }
+
+  /**
+   * A 45-position prefill: long enough for the packed batched product (a group of 32 positions and
+   * a padded one) and the blocked attention (two 16-position blocks and a partial third).
+   */
+  @Test
+  void vectorAndScalarBackendsAgreeOnALongPrefill() throws Exception {
+    int[] prompt = new int[45];
+    for (int i = 0; i < prompt.length; i++) {
+      prompt[i] = (i * 37 + 1) % VOCAB;
+    }
+    agree(prompt);
+  }
+
+  private void agree(int[] prompt) throws Exception {
     Path file = writeModel(dir, new Random(7));
-    int[] prompt = {1, 17, 300, 5, 9, 44, 2, 8, 120, 77, 3, 250, 19};
     int[] decoded = {11, 12, 13};
     float[][] scalar = run(file, KernelBackend.SCALAR, prompt, decoded);
     float[][] vector = run(file, KernelBackend.VECTOR, prompt, decoded);

@@ -1,0 +1,284 @@
+package dev.fathom.drafters.tensor;
+
+import static dev.fathom.drafters.tensor.VectorShapes.F;
+import static dev.fathom.drafters.tensor.VectorShapes.L;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Causal attention of a block of consecutive query positions over one key-value head, as two small
+ * matrix products in outer-product form (the tiling of {@link PackedBatchProduct}): the queries of
+ * every head that shares the key-value head (grouped-query attention) and every position of the
+ * block meet each key and value once per 8 queries, instead of once per (position, head) with a
+ * 64-element dot product and its horizontal sum. FlashAttention (Dao et al., arXiv 2205.14135)
+ * makes the same point on GPUs: batch the queries that read the same keys.
+ *
+ * <ul>
+ *   <li>Scores: 8 queries × 32 keys in 16 vector accumulators; per head dimension 2 key vectors
+ *       (keys transposed, {@code kT[d][t]}) and 8 broadcast query elements feed 16 FMAs.
+ *   <li>Softmax per query over its own causal length, then the weights past it are zeroed so that 8
+ *       queries of different lengths can share one loop.
+ *   <li>Weighted values: 8 queries × 2 value vectors ({@code v[t][d]}) in 16 accumulators; per key
+ *       2 value vectors and 8 broadcast weights feed 16 FMAs.
+ * </ul>
+ *
+ * The caller gathers {@code kT} and {@code v} of the key-value head from the cache, zero past the
+ * last key up to {@code tPad} (a multiple of {@link #KEYS}).
+ */
+public final class BlockAttention {
+  /** Queries per micro-kernel. */
+  private static final int Q = 8;
+
+  /** Keys per scores micro-kernel: two vectors; {@code tPad} is a multiple of this. */
+  public static final int KEYS = 2 * L;
+
+  private static final FloatOps OPS = FloatOps.of(KernelBackend.VECTOR);
+
+  private BlockAttention() {}
+
+  /** Receives the softmax weights of the queries a recorder asked for. */
+  @FunctionalInterface
+  public interface Weights {
+    void record(int head, int index, float[] weights, int length);
+  }
+
+  /** Whether heads of {@code headSize} suit the kernels: whole pairs of vectors, at most 4,096. */
+  public static boolean suits(int headSize) {
+    return headSize % (2 * L) == 0 && headSize <= 4096;
+  }
+
+  /** Per-thread scratch: scaled queries and scores. */
+  private static final class Scratch {
+    float[] q = new float[0];
+    float[] s = new float[0];
+    float[] w = new float[0];
+  }
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  /**
+   * Attention outputs {@code att[i·qDim + h·hs ..]} for positions {@code i} in {@code [i0, i1)} of
+   * the batch and heads {@code h} in {@code [h0, h0 + group)}; position {@code i} sees keys {@code
+   * 0 .. start + i}.
+   *
+   * @param kT keys transposed, {@code kT[d·tPad + t]}, at least {@code start + i1} keys
+   * @param v values, {@code v[t·hs + d]}
+   * @param weights receives the weights of position {@code i} when {@code wants[i]}; may be null
+   */
+  public static void attend(
+      float[] qs,
+      int qDim,
+      int hs,
+      int h0,
+      int group,
+      int i0,
+      int i1,
+      int start,
+      float scale,
+      float[] kT,
+      float[] v,
+      int tPad,
+      float[] att,
+      boolean[] wants,
+      Weights weights) {
+    int count = (i1 - i0) * group;
+    int padded = (count + Q - 1) / Q * Q;
+    Scratch s = SCRATCH.get();
+    if (s.q.length < padded * hs) {
+      s.q = new float[padded * hs];
+    }
+    if (s.s.length < padded * tPad) {
+      s.s = new float[padded * tPad];
+    }
+    float[] q = s.q;
+    float[] sc = s.s;
+    // Scaled queries, contiguous: query u = (i - i0)·group + (h - h0); padding repeats the last.
+    for (int u = 0; u < padded; u++) {
+      int uu = Math.min(u, count - 1);
+      int i = i0 + uu / group;
+      int h = h0 + uu % group;
+      OPS.mul(qs, i * qDim + h * hs, ONES, 0, scale, q, u * hs, hs);
+    }
+    for (int u0 = 0; u0 < padded; u0 += Q) {
+      int last = Math.min(u0 + Q, count) - 1;
+      int maxLen = start + i0 + last / group + 1;
+      int keyEnd = (maxLen + KEYS - 1) / KEYS * KEYS;
+      for (int t0 = 0; t0 < keyEnd; t0 += KEYS) {
+        scores(q, u0 * hs, hs, kT, tPad, t0, sc, u0 * tPad);
+      }
+      for (int u = u0; u < u0 + Q; u++) {
+        int uu = Math.min(u, count - 1);
+        int i = i0 + uu / group;
+        int len = start + i + 1;
+        int row = u * tPad;
+        float sum = OPS.expShiftSum(sc, row, len, OPS.max(sc, row, len));
+        OPS.scale(sc, row, len, 1f / sum);
+        Arrays.fill(sc, row + len, row + keyEnd, 0f);
+        if (u < count && weights != null && wants[i]) {
+          if (s.w.length < len) {
+            s.w = new float[len];
+          }
+          System.arraycopy(sc, row, s.w, 0, len);
+          weights.record(h0 + uu % group, i, s.w, len);
+        }
+      }
+      for (int d0 = 0; d0 < hs; d0 += 2 * L) {
+        values(sc, u0 * tPad, tPad, maxLen, v, hs, d0, q, u0 * hs);
+      }
+      for (int u = u0; u <= last; u++) {
+        int i = i0 + u / group;
+        int h = h0 + u % group;
+        System.arraycopy(q, u * hs, att, i * qDim + h * hs, hs);
+      }
+    }
+  }
+
+  private static final float[] ONES = ones();
+
+  private static float[] ones() {
+    float[] o = new float[4096];
+    Arrays.fill(o, 1f);
+    return o;
+  }
+
+  /** Scores of the 8 queries at {@code q[qi + u·hs ..]} with keys {@code t0 .. t0+KEYS}. */
+  private static void scores(
+      float[] q, int qi, int hs, float[] kT, int tPad, int t0, float[] sc, int si) {
+    FloatVector c00 = FloatVector.zero(F);
+    FloatVector c01 = c00;
+    FloatVector c10 = c00;
+    FloatVector c11 = c00;
+    FloatVector c20 = c00;
+    FloatVector c21 = c00;
+    FloatVector c30 = c00;
+    FloatVector c31 = c00;
+    FloatVector c40 = c00;
+    FloatVector c41 = c00;
+    FloatVector c50 = c00;
+    FloatVector c51 = c00;
+    FloatVector c60 = c00;
+    FloatVector c61 = c00;
+    FloatVector c70 = c00;
+    FloatVector c71 = c00;
+    for (int d = 0; d < hs; d++) {
+      int k = d * tPad + t0;
+      FloatVector k0 = FloatVector.fromArray(F, kT, k);
+      FloatVector k1 = FloatVector.fromArray(F, kT, k + L);
+      int x = qi + d;
+      FloatVector b = FloatVector.broadcast(F, q[x]);
+      c00 = b.fma(k0, c00);
+      c01 = b.fma(k1, c01);
+      b = FloatVector.broadcast(F, q[x + hs]);
+      c10 = b.fma(k0, c10);
+      c11 = b.fma(k1, c11);
+      b = FloatVector.broadcast(F, q[x + 2 * hs]);
+      c20 = b.fma(k0, c20);
+      c21 = b.fma(k1, c21);
+      b = FloatVector.broadcast(F, q[x + 3 * hs]);
+      c30 = b.fma(k0, c30);
+      c31 = b.fma(k1, c31);
+      b = FloatVector.broadcast(F, q[x + 4 * hs]);
+      c40 = b.fma(k0, c40);
+      c41 = b.fma(k1, c41);
+      b = FloatVector.broadcast(F, q[x + 5 * hs]);
+      c50 = b.fma(k0, c50);
+      c51 = b.fma(k1, c51);
+      b = FloatVector.broadcast(F, q[x + 6 * hs]);
+      c60 = b.fma(k0, c60);
+      c61 = b.fma(k1, c61);
+      b = FloatVector.broadcast(F, q[x + 7 * hs]);
+      c70 = b.fma(k0, c70);
+      c71 = b.fma(k1, c71);
+    }
+    int o = si + t0;
+    c00.intoArray(sc, o);
+    c01.intoArray(sc, o + L);
+    c10.intoArray(sc, o + tPad);
+    c11.intoArray(sc, o + tPad + L);
+    c20.intoArray(sc, o + 2 * tPad);
+    c21.intoArray(sc, o + 2 * tPad + L);
+    c30.intoArray(sc, o + 3 * tPad);
+    c31.intoArray(sc, o + 3 * tPad + L);
+    c40.intoArray(sc, o + 4 * tPad);
+    c41.intoArray(sc, o + 4 * tPad + L);
+    c50.intoArray(sc, o + 5 * tPad);
+    c51.intoArray(sc, o + 5 * tPad + L);
+    c60.intoArray(sc, o + 6 * tPad);
+    c61.intoArray(sc, o + 6 * tPad + L);
+    c70.intoArray(sc, o + 7 * tPad);
+    c71.intoArray(sc, o + 7 * tPad + L);
+  }
+
+  /**
+   * {@code out[oi + u·hs + d0 ..]} (2 vectors) {@code = Σ_t p[pi + u·tPad + t] · v[t·hs + d0 ..]}
+   * over keys {@code t < len}, for the 8 queries; {@code out} may be the query scratch, whose
+   * scaled queries are no longer needed.
+   */
+  private static void values(
+      float[] p, int pi, int tPad, int len, float[] v, int hs, int d0, float[] out, int oi) {
+    FloatVector c00 = FloatVector.zero(F);
+    FloatVector c01 = c00;
+    FloatVector c10 = c00;
+    FloatVector c11 = c00;
+    FloatVector c20 = c00;
+    FloatVector c21 = c00;
+    FloatVector c30 = c00;
+    FloatVector c31 = c00;
+    FloatVector c40 = c00;
+    FloatVector c41 = c00;
+    FloatVector c50 = c00;
+    FloatVector c51 = c00;
+    FloatVector c60 = c00;
+    FloatVector c61 = c00;
+    FloatVector c70 = c00;
+    FloatVector c71 = c00;
+    for (int t = 0; t < len; t++) {
+      int k = t * hs + d0;
+      FloatVector v0 = FloatVector.fromArray(F, v, k);
+      FloatVector v1 = FloatVector.fromArray(F, v, k + L);
+      int x = pi + t;
+      FloatVector b = FloatVector.broadcast(F, p[x]);
+      c00 = b.fma(v0, c00);
+      c01 = b.fma(v1, c01);
+      b = FloatVector.broadcast(F, p[x + tPad]);
+      c10 = b.fma(v0, c10);
+      c11 = b.fma(v1, c11);
+      b = FloatVector.broadcast(F, p[x + 2 * tPad]);
+      c20 = b.fma(v0, c20);
+      c21 = b.fma(v1, c21);
+      b = FloatVector.broadcast(F, p[x + 3 * tPad]);
+      c30 = b.fma(v0, c30);
+      c31 = b.fma(v1, c31);
+      b = FloatVector.broadcast(F, p[x + 4 * tPad]);
+      c40 = b.fma(v0, c40);
+      c41 = b.fma(v1, c41);
+      b = FloatVector.broadcast(F, p[x + 5 * tPad]);
+      c50 = b.fma(v0, c50);
+      c51 = b.fma(v1, c51);
+      b = FloatVector.broadcast(F, p[x + 6 * tPad]);
+      c60 = b.fma(v0, c60);
+      c61 = b.fma(v1, c61);
+      b = FloatVector.broadcast(F, p[x + 7 * tPad]);
+      c70 = b.fma(v0, c70);
+      c71 = b.fma(v1, c71);
+    }
+    int o = oi + d0;
+    c00.intoArray(out, o);
+    c01.intoArray(out, o + L);
+    c10.intoArray(out, o + hs);
+    c11.intoArray(out, o + hs + L);
+    c20.intoArray(out, o + 2 * hs);
+    c21.intoArray(out, o + 2 * hs + L);
+    c30.intoArray(out, o + 3 * hs);
+    c31.intoArray(out, o + 3 * hs + L);
+    c40.intoArray(out, o + 4 * hs);
+    c41.intoArray(out, o + 4 * hs + L);
+    c50.intoArray(out, o + 5 * hs);
+    c51.intoArray(out, o + 5 * hs + L);
+    c60.intoArray(out, o + 6 * hs);
+    c61.intoArray(out, o + 6 * hs + L);
+    c70.intoArray(out, o + 7 * hs);
+    c71.intoArray(out, o + 7 * hs + L);
+  }
+}
