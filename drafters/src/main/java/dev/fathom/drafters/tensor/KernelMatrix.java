@@ -15,6 +15,10 @@ final class KernelMatrix implements Matrix {
    */
   private static final long SERIAL_BATCH_PRODUCTS = 1 << 17;
 
+  /** Whether matvec hands rows to the kernel in pairs ({@link TypeKernel#dot2}); for A/B runs. */
+  private static final boolean ROW_PAIRS =
+      !"false".equals(System.getProperty("fathom.engine.row-pairs"));
+
   private final GgmlType type;
   private final MemorySegment data;
   private final int rows;
@@ -96,7 +100,13 @@ final class KernelMatrix implements Matrix {
   }
 
   private void rowsTimes(float[] x, int xOff, float[] out, int outOff, int from, int to) {
-    for (int r = from; r < to; r++) {
+    int r = from;
+    if (ROW_PAIRS) {
+      for (; r + 1 < to; r += 2) {
+        kernel.dot2(data, r * rowBytes, rowBytes, x, xOff, cols, out, outOff + r);
+      }
+    }
+    for (; r < to; r++) {
       out[outOff + r] = kernel.dot(data, r * rowBytes, x, xOff, cols);
     }
   }
