@@ -97,36 +97,6 @@ enum VectorBlockKernels implements TypeKernel {
     }
 
     @Override
-    public void dot2(
-        MemorySegment w,
-        long o,
-        long rowBytes,
-        float[] x,
-        int xOff,
-        int n,
-        float[] out,
-        int outOff) {
-      if (!Q4_PAIRS) {
-        out[outOff] = dot(w, o, x, xOff, n);
-        out[outOff + 1] = dot(w, o + rowBytes, x, xOff, n);
-        return;
-      }
-      int blocks = n / 32;
-      long o1 = o + rowBytes;
-      FloatVector a0 = FloatVector.zero(F);
-      FloatVector a1 = FloatVector.zero(F);
-      for (int b = 0; b < blocks; b++) {
-        long p0 = o + 18L * b;
-        long p1 = o1 + 18L * b;
-        int xi = xOff + 32 * b;
-        a0 = q4Sum(w, p0, x, xi).fma(FloatVector.broadcast(F, f16(w, p0)), a0);
-        a1 = q4Sum(w, p1, x, xi).fma(FloatVector.broadcast(F, f16(w, p1)), a1);
-      }
-      out[outOff] = a0.reduceLanes(VectorOperators.ADD);
-      out[outOff + 1] = a1.reduceLanes(VectorOperators.ADD);
-    }
-
-    @Override
     public void dequantize(MemorySegment w, long o, float[] dst, int dstOff, int n) {
       for (int b = 0; b < n / 32; b++) {
         long p = o + 18L * b;
@@ -158,8 +128,5 @@ enum VectorBlockKernels implements TypeKernel {
     private static FloatVector high(IntVector q) {
       return floats(q.lanewise(VectorOperators.LSHR, 4).and(0x0F).sub(8));
     }
-  };
-
-  /** Experimental: two-row loop for Q4_0 too ({@code -Dfathom.engine.q4-pairs=true}). */
-  private static final boolean Q4_PAIRS = Boolean.getBoolean("fathom.engine.q4-pairs");
+  }
 }
