@@ -15,9 +15,11 @@ final class KernelMatrix implements Matrix {
    */
   private static final long SERIAL_BATCH_PRODUCTS = 1 << 17;
 
-  /** Whether matvec hands rows to the kernel in pairs ({@link TypeKernel#dot2}); for A/B runs. */
-  private static final boolean ROW_PAIRS =
-      !"false".equals(System.getProperty("fathom.engine.row-pairs"));
+  /**
+   * Whether matvec hands rows to the kernel in pairs ({@link TypeKernel#dot2}); {@code
+   * -Dfathom.engine.row-pairs=false} restores the one-row loop for A/B runs.
+   */
+  private static final boolean ROW_PAIRS = rowPairs();
 
   private final GgmlType type;
   private final MemorySegment data;
@@ -51,6 +53,17 @@ final class KernelMatrix implements Matrix {
     this.parallel = Objects.requireNonNull(parallel, "parallel");
     this.int8 = int8;
     this.sumDot = sumDot;
+  }
+
+  static boolean rowPairs() {
+    String value = System.getProperty("fathom.engine.row-pairs", "true");
+    return switch (value) {
+      case "true" -> true;
+      case "false" -> false;
+      default ->
+          throw new IllegalArgumentException(
+              "-Dfathom.engine.row-pairs=" + value + ": must be true or false");
+    };
   }
 
   @Override

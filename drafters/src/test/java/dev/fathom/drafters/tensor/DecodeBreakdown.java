@@ -188,6 +188,10 @@ public final class DecodeBreakdown {
         if (m.type == GgmlType.Q8_0) q8Rows2b(m.data, m.rows, m.cols, x, out);
         else m.matrix.matvec(x, 0, out, 0);
       }
+      case "r2next" -> {
+        if (m.type == GgmlType.Q8_0) q8Rows2Next(m.data, m.rows, m.cols, x, out);
+        else m.matrix.matvec(x, 0, out, 0);
+      }
       case "t512" -> touchOr(m, x, out, 512);
       case "t1024" -> touchOr(m, x, out, 1024);
       case "t2048" -> touchOr(m, x, out, 2048);
@@ -219,6 +223,22 @@ public final class DecodeBreakdown {
   }
 
   static int sink;
+
+  /** Rows in pairs, touching one byte per cache line of the next pair before computing this one. */
+  static void q8Rows2Next(MemorySegment w, int rows, int cols, float[] x, float[] out) {
+    long rb = 34L * (cols / 32);
+    int t = 0;
+    for (int r = 0; r + 1 < rows; r += 2) {
+      long next = (r + 2) * rb;
+      if (r + 3 < rows) {
+        for (long c = 0; c < 2 * rb; c += 64) {
+          t ^= w.get(java.lang.foreign.ValueLayout.JAVA_BYTE, next + c);
+        }
+      }
+      VectorBlockKernels.Q8_0.dot2(w, r * rb, rb, x, 0, cols, out, r);
+    }
+    sink += t;
+  }
 
   private static boolean variantsHave(String prefix) {
     for (String v : System.getProperty("variants", "").split(",")) {

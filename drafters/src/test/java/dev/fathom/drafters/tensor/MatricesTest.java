@@ -178,4 +178,28 @@ class MatricesTest {
             () -> Matrices.of(GgmlType.Q3_K, data, 1, 256, PARALLEL, KernelBackend.VECTOR));
     assertTrue(e.getMessage().contains("Q3_K"), e.getMessage());
   }
+
+  @org.junit.jupiter.api.Test
+  void rowPairsPropertyAcceptsOnlyTrueOrFalse() {
+    String before = System.getProperty("fathom.engine.row-pairs");
+    try {
+      System.setProperty("fathom.engine.row-pairs", "yes");
+      IllegalArgumentException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              IllegalArgumentException.class, KernelMatrix::rowPairs);
+      org.junit.jupiter.api.Assertions.assertTrue(
+          e.getMessage().contains("row-pairs=yes") && e.getMessage().contains("true or false"),
+          e.getMessage());
+      System.setProperty("fathom.engine.row-pairs", "false");
+      org.junit.jupiter.api.Assertions.assertFalse(KernelMatrix.rowPairs());
+      System.clearProperty("fathom.engine.row-pairs");
+      org.junit.jupiter.api.Assertions.assertTrue(KernelMatrix.rowPairs());
+    } finally {
+      if (before == null) {
+        System.clearProperty("fathom.engine.row-pairs");
+      } else {
+        System.setProperty("fathom.engine.row-pairs", before);
+      }
+    }
+  }
 }
