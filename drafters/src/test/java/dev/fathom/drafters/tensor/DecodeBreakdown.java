@@ -24,14 +24,20 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * Where a one-thread decode step goes; not a test. In one JVM, alternating: a whole engine decode
- * step, and the step's matrix-vector products alone (every weight matrix of the file, in decode
- * order, streamed from memory) with the engine's kernels and with experimental row loops. The gap
- * between the engine step and its products is everything else (norms, RoPE, attention, logits copy,
- * sampling is not included). Run after {@code mvn -pl drafters -am test-compile}:
+ * Where a one-thread decode step goes; not a test. In one JVM, alternating round by round: a whole
+ * engine decode step ({@code engine}), the step's matrix-vector products alone (every weight matrix
+ * of the file, in decode order, streamed from memory) with the engine's kernels ({@code matvec}) or
+ * with experimental row loops ({@code rows2}, {@code r2b}, {@code r4b}, {@code r2next}, {@code
+ * t512}..{@code t8192}, {@code r2t1024}, {@code r2t2048}), a plain read of the same bytes ({@code
+ * sum}), the engine's 8-bit activation path ({@code int8}), one matrix repeated for as many weights
+ * as a step ({@code cache-X}: in L2, {@code l3u-X}, {@code l3d-X}: in L3), and copies in anonymous
+ * memory ({@code aX}; run these in their own JVM: a kernel that has seen two segment classes is
+ * compiled slower for both). Prints wall and thread CPU milliseconds per token; on a shared machine
+ * read the CPU times. Run after {@code mvn -pl drafters -am test-compile}:
  *
  * <pre>
- * java @jvm.options -cp drafters/target/classes:drafters/target/test-classes:memory/target/classes:SLF4J \
+ * java @jvm.options -Xmx2g -Dvariants=engine,sum,matvec,cache-matvec \
+ *   -cp drafters/target/classes:drafters/target/test-classes:memory/target/classes:$HOME/.m2/repository/org/slf4j/slf4j-api/2.0.17/slf4j-api-2.0.17.jar \
  *   dev.fathom.drafters.tensor.DecodeBreakdown model.gguf [rounds]
  * </pre>
  */
