@@ -33,7 +33,8 @@ import jdk.incubator.vector.VectorOperators;
  * as a step ({@code cache-X}: in L2, {@code l3u-X}, {@code l3d-X}: in L3), and copies in anonymous
  * memory ({@code aX}; run these in their own JVM: a kernel that has seen two segment classes is
  * compiled slower for both). Prints wall and thread CPU milliseconds per token; on a shared machine
- * read the CPU times. Run after {@code mvn -pl drafters -am test-compile}:
+ * read the CPU times. {@code -Dthreads=N} runs the engine step on N threads (default 1; the CPU time
+ * is then the calling thread's). Run after {@code mvn -pl drafters -am test-compile}:
  *
  * <pre>
  * java @jvm.options -Xmx2g -Dvariants=engine,sum,matvec,cache-matvec \
@@ -50,7 +51,8 @@ public final class DecodeBreakdown {
     Path path = Path.of(args[0]);
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     String only = args.length > 2 ? args[2] : "";
-    try (LlamaEngine engine = LlamaEngine.open(path, new EngineSettings(1, 0, null));
+    try (LlamaEngine engine =
+            LlamaEngine.open(path, new EngineSettings(Integer.getInteger("threads", 1), 0, null));
         GgufFile file = GgufFile.open(path);
         Parallel one = new Parallel(1)) {
       List<M> ms = new ArrayList<>();
