@@ -19,6 +19,12 @@ final class KernelMatrix implements Matrix {
   private static final ThreadLocal<float[][]> PREPARED =
       ThreadLocal.withInitial(() -> new float[][] {new float[0]});
 
+  /**
+   * Whether matvec hands rows to the kernel in pairs ({@link TypeKernel#dot2}); {@code
+   * -Dfathom.engine.row-pairs=false} restores the one-row loop for A/B runs.
+   */
+  private static final boolean ROW_PAIRS = rowPairs();
+
   private final GgmlType type;
   private final MemorySegment data;
   private final int rows;
@@ -73,6 +79,17 @@ final class KernelMatrix implements Matrix {
     this.int8 = int8;
     this.sumDot = sumDot;
     this.repacked = repacked;
+  }
+
+  static boolean rowPairs() {
+    String value = System.getProperty("fathom.engine.row-pairs", "true");
+    return switch (value) {
+      case "true" -> true;
+      case "false" -> false;
+      default ->
+          throw new IllegalArgumentException(
+              "-Dfathom.engine.row-pairs=" + value + ": must be true or false");
+    };
   }
 
   @Override
@@ -131,7 +148,13 @@ final class KernelMatrix implements Matrix {
   }
 
   private void rowsTimes(float[] x, int xOff, float[] out, int outOff, int from, int to) {
-    for (int r = from; r < to; r++) {
+    int r = from;
+    if (ROW_PAIRS) {
+      for (; r + 1 < to; r += 2) {
+        kernel.dot2(data, r * rowBytes, rowBytes, x, xOff, cols, out, outOff + r);
+      }
+    }
+    for (; r < to; r++) {
       out[outOff + r] = kernel.dot(data, r * rowBytes, x, xOff, cols);
     }
   }

@@ -36,6 +36,34 @@ enum VectorBlockKernels implements TypeKernel {
     }
 
     @Override
+    public void dot2(
+        MemorySegment w,
+        long o,
+        long rowBytes,
+        float[] x,
+        int xOff,
+        int n,
+        float[] out,
+        int outOff) {
+      // Two rows per loop: one thread's decode was the sum of the in-cache kernel time and the
+      // memory time, not their maximum (docs/performance.md, "One-thread decode"); two chains and
+      // two row streams let them overlap. Each row's arithmetic is exactly dot()'s.
+      int blocks = n / 32;
+      long o1 = o + rowBytes;
+      FloatVector a0 = FloatVector.zero(F);
+      FloatVector a1 = FloatVector.zero(F);
+      for (int b = 0; b < blocks; b++) {
+        long p0 = o + 34L * b;
+        long p1 = o1 + 34L * b;
+        int xi = xOff + 32 * b;
+        a0 = q8Sum(w, p0, x, xi).fma(FloatVector.broadcast(F, f16(w, p0)), a0);
+        a1 = q8Sum(w, p1, x, xi).fma(FloatVector.broadcast(F, f16(w, p1)), a1);
+      }
+      out[outOff] = a0.reduceLanes(VectorOperators.ADD);
+      out[outOff + 1] = a1.reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
     public void dequantize(MemorySegment w, long o, float[] dst, int dstOff, int n) {
       for (int b = 0; b < n / 32; b++) {
         long p = o + 34L * b;

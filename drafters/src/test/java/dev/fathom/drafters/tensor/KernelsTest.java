@@ -56,6 +56,39 @@ class KernelsTest {
 
   @ParameterizedTest(name = "{0} x {1}")
   @MethodSource("typesAndCounts")
+  void dotOfTwoRowsIsDotOfEachRow(GgmlType type, int count) {
+    int n = count * type.blockSize();
+    long rowBytes = type.byteSize(n);
+    Random random = new Random(count * 17L + type.ordinal());
+    MemorySegment w = RandomWeights.of(type, 2L * n + type.blockSize(), random);
+    float[] x = RandomWeights.floats(n + 3, random);
+    long offset = type.bytesPerBlock();
+    for (KernelBackend backend : KernelBackend.values()) {
+      TypeKernel kernel = Kernels.of(type, backend);
+      float[] out = {7f, 7f, 7f, 7f};
+      kernel.dot2(w, offset, rowBytes, x, 3, n, out, 1);
+      // Each row's arithmetic is dot()'s, but C2's lane reduction need not add in the
+      // interpreter's order, so allow the last bits.
+      for (int row = 0; row < 2; row++) {
+        float[] values = new float[n];
+        kernel.dequantize(w, offset + row * rowBytes, values, 0, n);
+        double magnitude = 0;
+        for (int i = 0; i < n; i++) {
+          magnitude += Math.abs(values[i] * x[3 + i]);
+        }
+        assertEquals(
+            kernel.dot(w, offset + row * rowBytes, x, 3, n),
+            out[1 + row],
+            1e-6 * magnitude,
+            type + " row " + row + ", " + backend);
+      }
+      assertEquals(7f, out[0]);
+      assertEquals(7f, out[3]);
+    }
+  }
+
+  @ParameterizedTest(name = "{0} x {1}")
+  @MethodSource("typesAndCounts")
   void vectorDequantisationEqualsScalar(GgmlType type, int count) {
     int n = count * type.blockSize();
     Random random = new Random(count * 17L + type.ordinal());

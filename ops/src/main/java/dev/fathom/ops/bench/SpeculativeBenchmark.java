@@ -9,6 +9,8 @@ import dev.fathom.drafters.speculative.RapidSettings;
 import dev.fathom.drafters.speculative.SamplerPolicy;
 import dev.fathom.drafters.speculative.SpeculationStats;
 import dev.fathom.drafters.speculative.SpeculativeDecoder;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -31,6 +33,9 @@ public final class SpeculativeBenchmark {
   private final int maxTokens;
   private final float temperature;
   private final long seed;
+
+  private long timedCollections;
+  private long timedCollectionMillis;
 
   public SpeculativeBenchmark(
       LocalLanguageModel target,
@@ -160,6 +165,21 @@ public final class SpeculativeBenchmark {
     } while (System.nanoTime() < end);
   }
 
+  /** Garbage collections that ran inside timed runs of {@link #measure}, and their milliseconds. */
+  public long[] timedCollections() {
+    return new long[] {timedCollections, timedCollectionMillis};
+  }
+
+  private static long[] collections() {
+    long count = 0;
+    long millis = 0;
+    for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
+      count += Math.max(0, b.getCollectionCount());
+      millis += Math.max(0, b.getCollectionTime());
+    }
+    return new long[] {count, millis};
+  }
+
   public Row measure(RapidSettings rapid) {
     long plainTotal = 0;
     long specTotal = 0;
@@ -175,6 +195,11 @@ public final class SpeculativeBenchmark {
     long plainStepNanos = 0;
     for (int i = 0; i < prompts.size(); i++) {
       SpeculativeWorkload.Prompt p = prompts.get(i);
+      // A young collection costs a few milliseconds, 2–5 % of a stories260K row, charged to
+      // whichever run fills the young generation. Collect before each pair (as JMH does between
+      // iterations) and count what still falls inside, so a slow row can be told from a pause.
+      System.gc();
+      long[] gc0 = collections();
       // Alternate which run goes first, so a drift in the machine's load or caches between the
       // two runs of a prompt does not favour either.
       Timed plain;
@@ -186,6 +211,9 @@ public final class SpeculativeBenchmark {
         spec = speculative(p, rapid, seed + i);
         plain = plain(p, seed + i);
       }
+      long[] gc1 = collections();
+      timedCollections += gc1[0] - gc0[0];
+      timedCollectionMillis += gc1[1] - gc0[1];
       plainTotal += plain.nanos;
       specTotal += spec.nanos;
       speedups[i] = (double) plain.nanos / spec.nanos;

@@ -175,6 +175,10 @@ final class BenchSpeculativeCommand implements Callable<Integer> {
           rows[i] = rows[i] == null ? r : rows[i].plus(r);
         }
       }
+      long[] gc = bench.timedCollections();
+      System.err.printf(
+          "garbage collections inside timed runs: %d (%d ms); one ran before each prompt's pair%n",
+          gc[0], gc[1]);
       if (!json) {
         printHeader(target, drafter, ps);
       }
