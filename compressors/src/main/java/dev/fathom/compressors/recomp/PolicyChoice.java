@@ -80,7 +80,7 @@ final class PolicyChoice {
       if (e.answerInTop()) inTop++;
       if (chosen.stream().anyMatch(i -> e.positive()[i])) kept++;
       tokensTop += e.inputTokens();
-      for (int i : chosen) tokensKept += e.tokens()[i];
+      tokensKept += e.evidenceTokens(chosen);
       if (e.goldRetrieved()) goldIn++;
       if (chosen.isEmpty()) {
         empty++;
@@ -104,14 +104,15 @@ final class PolicyChoice {
   }
 
   /**
-   * The untrained scorer's ranking key for the same candidates: cosine plus 0.7 times the share of
-   * question terms ({@link dev.fathom.compressors.ExtractiveCompressor}'s defaults), so that both
-   * scorers can be compared under one policy. Not a probability: compare with {@code emptyBelow} 0.
+   * The untrained scorer's ranking key for the same spans: its sentence's cosine plus 0.7 times the
+   * span's share of question terms ({@link dev.fathom.compressors.ExtractiveCompressor}'s
+   * defaults), so that both scorers can be compared under one policy. Not a probability: compare
+   * with {@code emptyBelow} 0.
    */
   static List<double[]> untrainedScores(List<TrainingExample> examples) {
-    int f = SentenceFeatures.count();
-    int cos = SentenceFeatures.NAMES.indexOf("cos");
-    int lexical = SentenceFeatures.NAMES.indexOf("lexical");
+    int f = SpanFeatures.count();
+    int cos = SpanFeatures.NAMES.indexOf("cos");
+    int lexical = SpanFeatures.NAMES.indexOf("span_lexical");
     List<double[]> out = new ArrayList<>();
     for (TrainingExample e : examples) {
       double[] s = new double[e.rows()];
