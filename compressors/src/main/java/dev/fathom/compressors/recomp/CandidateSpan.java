@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param start offset of the span inside {@code sentence.text()}
  * @param end end offset (exclusive) inside {@code sentence.text()}
  * @param piece 0-based position among its sentence's spans
- * @param pieces how many spans its sentence was cut into
+ * @param pieces how many spans its sentence was cut into; 1 for a whole sentence (uncut, or offered
+ *     whole besides its spans, {@link ClauseCutter#alsoWhole}), which follows its spans
  */
 public record CandidateSpan(
     CandidateSentence sentence, int sentenceIndex, int start, int end, int piece, int pieces) {
@@ -35,7 +36,10 @@ public record CandidateSpan(
     }
   }
 
-  /** The spans of {@code sentences}, sentence by sentence, each sentence's in reading order. */
+  /**
+   * The spans of {@code sentences}, sentence by sentence, each sentence's in reading order, then
+   * the whole sentence when the cutter offers it.
+   */
   public static List<CandidateSpan> of(List<CandidateSentence> sentences, ClauseCutter cutter) {
     List<CandidateSpan> out = new ArrayList<>();
     for (int s = 0; s < sentences.size(); s++) {
@@ -43,6 +47,9 @@ public record CandidateSpan(
       List<int[]> cut = cutter.cut(c.text());
       for (int p = 0; p < cut.size(); p++) {
         out.add(new CandidateSpan(c, s, cut.get(p)[0], cut.get(p)[1], p, cut.size()));
+      }
+      if (cutter.alsoWhole() && cut.size() > 1) {
+        out.add(new CandidateSpan(c, s, cut.getFirst()[0], cut.getLast()[1], 0, 1));
       }
     }
     return out;

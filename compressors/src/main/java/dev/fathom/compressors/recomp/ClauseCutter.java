@@ -21,10 +21,15 @@ import java.util.regex.Pattern;
  * the one before), so that no span is a bare name cut off from what it names. Spans never cross the
  * sentence and cover it without gaps, except for the whitespace between them.
  *
+ * <p>With {@code alsoWhole}, a sentence that was cut is also a unit of its own, besides its spans
+ * ({@link CandidateSpan#of}): the selection keeps either the whole sentence or some of its spans
+ * ({@link SelectionPolicy}), so a question whose answer clause is unsure can buy the sentence.
+ *
  * @param minWords least words of a span (a sentence shorter than that stays whole)
  * @param beforeWords also cut before relative and subordinating words
+ * @param alsoWhole also offer each cut sentence whole
  */
-public record ClauseCutter(int minWords, boolean beforeWords) {
+public record ClauseCutter(int minWords, boolean beforeWords, boolean alsoWhole) {
 
   /** Words a new clause starts with; "and", "or" and "that" are left out (they join names). */
   private static final Set<String> CLAUSE_WORDS =
@@ -63,19 +68,24 @@ public record ClauseCutter(int minWords, boolean beforeWords) {
     }
   }
 
+  /** Spans only, each sentence cut. */
+  public ClauseCutter(int minWords, boolean beforeWords) {
+    this(minWords, beforeWords, false);
+  }
+
   /** The cutter the shipped model was trained with (chosen on squad-dev's half 0). */
   public static ClauseCutter defaults() {
-    return new ClauseCutter(6, true);
+    return new ClauseCutter(6, true, false);
   }
 
-  /** A sentence is one span: what the compressor did before spans. */
-  public static ClauseCutter wholeSentences() {
-    return new ClauseCutter(100, false);
-  }
-
-  /** Name stored with a model, so that a model is refused by a cutter it was not trained with. */
+  /** Name stored with a model, so that a model is read with the units it was trained on. */
   public String id() {
-    return "clauses(minWords=" + minWords + ",beforeWords=" + beforeWords + ")";
+    return "clauses(minWords="
+        + minWords
+        + ",beforeWords="
+        + beforeWords
+        + (alsoWhole ? ",alsoWhole=true" : "")
+        + ")";
   }
 
   /** The cutter {@link #id} names; null when {@code id} names none (a model of another kind). */
@@ -83,9 +93,12 @@ public record ClauseCutter(int minWords, boolean beforeWords) {
     Matcher m =
         id == null
             ? null
-            : Pattern.compile("clauses\\(minWords=(\\d+),beforeWords=(true|false)\\)").matcher(id);
+            : Pattern.compile(
+                    "clauses\\(minWords=(\\d+),beforeWords=(true|false)(,alsoWhole=true)?\\)")
+                .matcher(id);
     if (m == null || !m.matches()) return null;
-    return new ClauseCutter(Integer.parseInt(m.group(1)), Boolean.parseBoolean(m.group(2)));
+    return new ClauseCutter(
+        Integer.parseInt(m.group(1)), Boolean.parseBoolean(m.group(2)), m.group(3) != null);
   }
 
   /** Start (inclusive) and end (exclusive) offsets of the spans of {@code sentence}, in order. */

@@ -82,7 +82,12 @@ public final class TrainedExtractiveCompressor implements ContextCompressor {
     if (candidates.isEmpty()) return Evidence.none(question, inputTokens);
     List<CandidateSpan> spans = CandidateSpan.of(candidates, model.cutter());
     Scored s = score(embedder, tokenCounts::of, model, question, candidates, spans);
-    List<Integer> kept = policy.choose(s.probability(), s.tokens(), s.demoted());
+    int[] sentence = new int[spans.size()], pieces = new int[spans.size()];
+    for (int i = 0; i < sentence.length; i++) {
+      sentence[i] = spans.get(i).sentenceIndex();
+      pieces[i] = spans.get(i).pieces();
+    }
+    List<Integer> kept = policy.choose(s.probability(), s.tokens(), s.demoted(), sentence, pieces);
     if (kept.isEmpty()) return Evidence.none(question, inputTokens);
     int tokens = SpanEvidence.markers(spans, kept);
     for (int i : kept) tokens += s.tokens()[i];

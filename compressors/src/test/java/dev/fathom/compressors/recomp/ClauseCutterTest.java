@@ -72,6 +72,9 @@ class ClauseCutterTest {
     ClauseCutter c = new ClauseCutter(5, true);
     assertEquals("clauses(minWords=5,beforeWords=true)", c.id());
     assertEquals(c, ClauseCutter.parse(c.id()));
+    ClauseCutter whole = new ClauseCutter(5, true, true);
+    assertEquals("clauses(minWords=5,beforeWords=true,alsoWhole=true)", whole.id());
+    assertEquals(whole, ClauseCutter.parse(whole.id()));
     assertNull(ClauseCutter.parse(null));
     assertNull(ClauseCutter.parse("sentences"));
   }

@@ -15,12 +15,26 @@ class SpanEvidenceTest {
           + "Gustave Eiffel's company designed it, and it opened in March 1889.";
 
   private static List<CandidateSpan> spans() {
-    List<CandidateSentence> s =
+    return CandidateSpan.of(sentences(), new ClauseCutter(3, true));
+  }
+
+  private static List<CandidateSentence> sentences() {
+    return
         CandidateSentence.of(
             List.of(new Hit(new Passage("a#0", "a", "Eiffel", A, 100, 100 + A.length()), 1, 1)),
             5,
             12);
-    return CandidateSpan.of(s, new ClauseCutter(3, true));
+  }
+
+  @Test
+  void aSentenceOfferedWholeFollowsItsSpansAndReadsWithoutEllipses() {
+    List<CandidateSpan> sp = CandidateSpan.of(sentences(), new ClauseCutter(3, true, true));
+    assertEquals(7, sp.size());
+    assertEquals(1, sp.get(3).pieces());
+    assertEquals(sp.get(3).sentence().text(), sp.get(3).text());
+    List<EvidenceSentence> ev = SpanEvidence.assemble(sp, List.of(3), new double[7]);
+    assertEquals(sp.get(3).sentence().text(), ev.get(0).text());
+    assertEquals(0, SpanEvidence.markers(sp, List.of(3, 6)));
   }
 
   @Test
