@@ -75,7 +75,7 @@ public record ClauseCutter(int minWords, boolean beforeWords, boolean alsoWhole)
 
   /** The cutter the shipped model was trained with (chosen on squad-dev's half 0). */
   public static ClauseCutter defaults() {
-    return new ClauseCutter(6, true, false);
+    return new ClauseCutter(6, true, true);
   }
 
   /** Name stored with a model, so that a model is read with the units it was trained on. */

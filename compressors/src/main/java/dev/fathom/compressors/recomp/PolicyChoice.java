@@ -10,12 +10,12 @@ import java.util.Map;
  * fathom eval compression} does: does the kept text still hold a gold answer, and what share of the
  * top passages' tokens does it keep.
  *
- * <p>The choice: the budget, span cap and later-span threshold (a probability per token,
- * see {@link SelectionPolicy}) with the highest answer recall at a compression rate of at most
- * {@link #MAX_RATE} (RECOMP's 6 % with a margin for the held-out half); then the highest
- * empty-evidence threshold that costs at most {@link #RECALL_SLACK} of that recall, so that
- * selective augmentation drops questions whose retrieval found nothing useful. On data whose
- * passages are so short that no policy keeps that little, the leanest policy is taken.
+ * <p>The choice: the budget, span cap and later-span threshold (a probability per token, see {@link
+ * SelectionPolicy}) with the highest answer recall at a compression rate of at most {@link
+ * #MAX_RATE} (RECOMP's 6 % with a margin for the held-out half); then the highest empty-evidence
+ * threshold that costs at most {@link #RECALL_SLACK} of that recall, so that selective augmentation
+ * drops questions whose retrieval found nothing useful. On data whose passages are so short that no
+ * policy keeps that little, the leanest policy is taken.
  */
 final class PolicyChoice {
 

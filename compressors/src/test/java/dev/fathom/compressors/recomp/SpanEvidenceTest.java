@@ -19,11 +19,8 @@ class SpanEvidenceTest {
   }
 
   private static List<CandidateSentence> sentences() {
-    return
-        CandidateSentence.of(
-            List.of(new Hit(new Passage("a#0", "a", "Eiffel", A, 100, 100 + A.length()), 1, 1)),
-            5,
-            12);
+    return CandidateSentence.of(
+        List.of(new Hit(new Passage("a#0", "a", "Eiffel", A, 100, 100 + A.length()), 1, 1)), 5, 12);
   }
 
   @Test

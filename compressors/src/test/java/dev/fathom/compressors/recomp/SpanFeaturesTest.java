@@ -37,10 +37,10 @@ class SpanFeaturesTest {
     assertEquals(0.7f, at(x, 0, "cos"), 1e-6);
     assertEquals(0.7f, at(x, 2, "cos"), 1e-6);
     assertEquals(0.1f, at(x, 3, "cos"), 1e-6);
-    // Question terms (English-analysed): tall, eiffel, tower. The first span has two, the third
-    // one.
-    assertEquals(2f / 3, at(x, 0, "span_lexical"), 1e-6);
-    assertEquals(1f / 3, at(x, 2, "span_lexical"), 1e-6);
+    // Question terms (English-analysed): how, tall, eiffel, tower. The first span has two, the
+    // third one.
+    assertEquals(0.5f, at(x, 0, "span_lexical"), 1e-6);
+    assertEquals(0.25f, at(x, 2, "span_lexical"), 1e-6);
     assertEquals(0f, at(x, 1, "span_lexical"));
     // The third span holds the question's "how tall" answer type: a new number.
     assertEquals(1f, at(x, 2, "span_new_numbers"));
