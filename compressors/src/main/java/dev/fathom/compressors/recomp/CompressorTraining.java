@@ -188,6 +188,7 @@ public final class CompressorTraining {
       ClauseCutter cutter,
       Consumer<String> progress) {
     List<TrainingExample> out = new ArrayList<>();
+    TextFacts.Cache textFacts = new TextFacts.Cache(TrainedExtractiveCompressor.TOKEN_COUNT_CACHE);
     List<BeirDataset.Query> queries =
         dataset.queries().stream().filter(q -> !q.answers().isEmpty()).toList();
     for (BeirDataset.Query q : queries) {
@@ -219,7 +220,7 @@ public final class CompressorTraining {
       List<CandidateSpan> spans = CandidateSpan.of(cands, cutter);
       TrainedExtractiveCompressor.Scored s =
           TrainedExtractiveCompressor.score(
-              embedder, embedder::countTokens, null, q.text(), cands, spans);
+              embedder, embedder::countTokens, textFacts, null, q.text(), cands, spans);
       int n = spans.size();
       boolean[] positive = new boolean[n];
       int[] sentence = new int[n], piece = new int[n], pieces = new int[n];

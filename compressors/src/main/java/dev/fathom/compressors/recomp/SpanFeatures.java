@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -54,9 +53,6 @@ public final class SpanFeatures {
   public static final List<String> NAMES =
       Stream.concat(SentenceFeatures.NAMES.stream(), SPAN_NAMES.stream()).toList();
 
-  private static final Pattern YEAR = Pattern.compile("\\b(1[5-9]\\d\\d|20\\d\\d)\\b");
-  private static final Pattern DIGIT = Pattern.compile("\\d");
-
   /** Opening words by the kind of clause they start, the class being the index + 1. */
   private static final List<Set<String>> OPENINGS =
       List.of(
@@ -85,22 +81,31 @@ public final class SpanFeatures {
       List<CandidateSentence> sentences,
       float[] similarity,
       List<CandidateSpan> spans) {
+    return extract(question, sentences, similarity, spans, new TextFacts.Cache(spans.size() + 1));
+  }
+
+  /** {@link #extract(String, List, float[], List)} with the spans' text facts remembered. */
+  static float[] extract(
+      String question,
+      List<CandidateSentence> sentences,
+      float[] similarity,
+      List<CandidateSpan> spans,
+      TextFacts.Cache cache) {
     float[] sentence = SentenceFeatures.extract(question, sentences, similarity);
     int sf = SentenceFeatures.count();
     int n = spans.size();
     Set<String> qTerms = new HashSet<>(Terms.sequence(question));
     Set<String> qPairs = SentenceFeatures.pairs(Terms.sequence(question));
     Set<String> qWords = SentenceFeatures.words(question);
-    List<List<String>> seqs = new ArrayList<>(n);
+    List<TextFacts> facts = new ArrayList<>(n);
     List<Set<String>> terms = new ArrayList<>(n);
     List<Set<String>> sentenceTerms = new ArrayList<>();
     for (int i = 0; i < sentences.size(); i++) sentenceTerms.add(new HashSet<>());
     for (CandidateSpan s : spans) {
-      List<String> seq = Terms.sequence(s.text());
-      seqs.add(seq);
-      Set<String> t = new HashSet<>(seq);
-      terms.add(t);
-      sentenceTerms.get(s.sentenceIndex()).addAll(t);
+      TextFacts f = cache.of(s.text());
+      facts.add(f);
+      terms.add(f.terms());
+      sentenceTerms.get(s.sentenceIndex()).addAll(f.terms());
     }
     // Question terms weighted by rarity among the candidate sentences, as for sentences.
     Map<String, Double> idf = new HashMap<>();
@@ -124,7 +129,7 @@ public final class SpanFeatures {
     float[] x = new float[n * f];
     for (int i = 0; i < n; i++) {
       CandidateSpan s = spans.get(i);
-      String text = s.text();
+      TextFacts t = facts.get(i);
       int at = i * f;
       System.arraycopy(sentence, s.sentenceIndex() * sf, x, at, sf);
       at += sf;
@@ -137,15 +142,15 @@ public final class SpanFeatures {
       }
       rest.removeAll(terms.get(i));
       int hits = 0;
-      for (String t : qTerms) if (terms.get(i).contains(t)) hits++;
-      int words = text.split("\\s+").length;
-      int sentenceWords = s.sentence().text().split("\\s+").length;
+      for (String q : qTerms) if (terms.get(i).contains(q)) hits++;
+      int words = t.words();
+      int sentenceWords = cache.of(s.sentence().text()).words();
       // A span that starts its sentence has a capital first word; a later span's counts.
-      float capitalised = SentenceFeatures.newCapitalised(s.first() ? text : ". " + text, qWords);
-      boolean year = YEAR.matcher(text).find();
-      int newNumbers = AnswerType.newNumbers(text, question);
-      boolean month = AnswerType.hasMonth(text);
-      boolean quantity = AnswerType.hasQuantity(text);
+      float capitalised = t.newCapitalised(s.first(), qWords);
+      boolean year = t.year();
+      int newNumbers = t.newNumbers(question);
+      boolean month = t.month();
+      boolean quantity = t.quantity();
       x[at] = qTerms.isEmpty() ? 0 : (float) hits / qTerms.size();
       x[at + 1] = weighted[i];
       x[at + 2] = weighted[i] - best;
@@ -154,11 +159,11 @@ public final class SpanFeatures {
       x[at + 4] = whole == 0 ? 0 : weighted[i] / whole;
       x[at + 5] = share(rest, qTerms, idf, idfTotal);
       x[at + 6] = neighbour;
-      x[at + 7] = pairShare(seqs.get(i), qPairs);
+      x[at + 7] = pairShare(t.pairs(), qPairs);
       x[at + 8] = words;
       x[at + 9] = (float) words / sentenceWords;
       x[at + 10] = capitalised;
-      x[at + 11] = DIGIT.matcher(text).results().count();
+      x[at + 11] = t.digits();
       x[at + 12] = year ? 1 : 0;
       x[at + 13] = newNumbers;
       x[at + 14] = month ? 1 : 0;
@@ -171,13 +176,13 @@ public final class SpanFeatures {
             default -> 0;
           };
       int novel = 0;
-      for (String t : terms.get(i)) if (!qTerms.contains(t)) novel++;
+      for (String w : terms.get(i)) if (!qTerms.contains(w)) novel++;
       x[at + 17] = novel;
-      x[at + 18] = SentenceFeatures.matchDensity(seqs.get(i), qTerms);
+      x[at + 18] = SentenceFeatures.matchDensity(t.sequence(), qTerms);
       x[at + 19] = s.piece();
       x[at + 20] = s.pieces();
       x[at + 21] = s.pieces() == 1 ? 0 : (float) s.piece() / (s.pieces() - 1);
-      x[at + 22] = opening(text);
+      x[at + 22] = t.opening();
     }
     return x;
   }
@@ -202,9 +207,8 @@ public final class SpanFeatures {
     return (float) (sum / idfTotal);
   }
 
-  private static float pairShare(List<String> seq, Set<String> qPairs) {
+  private static float pairShare(Set<String> p, Set<String> qPairs) {
     if (qPairs.isEmpty()) return 0;
-    Set<String> p = SentenceFeatures.pairs(seq);
     int hit = 0;
     for (String pair : qPairs) if (p.contains(pair)) hit++;
     return (float) hit / qPairs.size();

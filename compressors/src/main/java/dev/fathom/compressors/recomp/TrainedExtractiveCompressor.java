@@ -32,6 +32,7 @@ public final class TrainedExtractiveCompressor implements ContextCompressor {
   private final int topPassages;
   private final int minSentenceChars;
   private final TokenCounts tokenCounts;
+  private final TextFacts.Cache textFacts = new TextFacts.Cache(TOKEN_COUNT_CACHE);
 
   /** Texts whose token counts are remembered: the spans and passages of some 2,000 passages. */
   static final int TOKEN_COUNT_CACHE = 150_000;
@@ -81,7 +82,7 @@ public final class TrainedExtractiveCompressor implements ContextCompressor {
     List<CandidateSentence> candidates = CandidateSentence.of(hits, topPassages, minSentenceChars);
     if (candidates.isEmpty()) return Evidence.none(question, inputTokens);
     List<CandidateSpan> spans = CandidateSpan.of(candidates, model.cutter());
-    Scored s = score(embedder, tokenCounts::of, model, question, candidates, spans);
+    Scored s = score(embedder, tokenCounts::of, textFacts, model, question, candidates, spans);
     int[] sentence = new int[spans.size()], pieces = new int[spans.size()];
     for (int i = 0; i < sentence.length; i++) {
       sentence[i] = spans.get(i).sentenceIndex();
@@ -105,11 +106,12 @@ public final class TrainedExtractiveCompressor implements ContextCompressor {
   static Scored score(
       Embedder embedder,
       ToIntFunction<String> countTokens,
+      TextFacts.Cache textFacts,
       CompressorModel model,
       String question,
       List<CandidateSentence> cands,
       List<CandidateSpan> spans) {
-    float[] features = features(embedder, question, cands, spans);
+    float[] features = features(embedder, question, cands, spans, textFacts);
     double[] p = model == null ? new double[spans.size()] : model.predict(features, spans.size());
     int[] tokens = new int[spans.size()];
     boolean[] demoted = new boolean[spans.size()];
@@ -128,12 +130,13 @@ public final class TrainedExtractiveCompressor implements ContextCompressor {
       Embedder embedder,
       String question,
       List<CandidateSentence> cands,
-      List<CandidateSpan> spans) {
+      List<CandidateSpan> spans,
+      TextFacts.Cache textFacts) {
     float[] q = embedder.embed(question);
     List<float[]> vectors = embedder.embedAll(cands.stream().map(CandidateSentence::text).toList());
     float[] similarity = new float[cands.size()];
     for (int i = 0; i < similarity.length; i++) similarity[i] = dot(q, vectors.get(i));
-    return SpanFeatures.extract(question, cands, similarity, spans);
+    return SpanFeatures.extract(question, cands, similarity, spans, textFacts);
   }
 
   private static float dot(float[] a, float[] b) {
