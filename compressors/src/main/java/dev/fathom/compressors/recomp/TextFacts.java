@@ -43,7 +43,8 @@ record TextFacts(
   static TextFacts of(String text) {
     List<String> seq = Terms.sequence(text);
     int digits = 0;
-    for (int i = 0; i < text.length(); i++) if (text.charAt(i) >= '0' && text.charAt(i) <= '9') digits++;
+    for (int i = 0; i < text.length(); i++)
+      if (text.charAt(i) >= '0' && text.charAt(i) <= '9') digits++;
     return new TextFacts(
         seq,
         new HashSet<>(seq),

@@ -19,10 +19,13 @@ class TextFactsTest {
             "(the Iron Lady) was 330 metres tall",
             "which Paris kept")) {
       TextFacts f = TextFacts.of(text);
-      assertEquals(SentenceFeatures.newCapitalised(text, question), f.newCapitalised(true, question));
       assertEquals(
-          SentenceFeatures.newCapitalised(". " + text, question), f.newCapitalised(false, question));
-      assertEquals(AnswerType.newNumbers(text, question.toString()), f.newNumbers(question.toString()));
+          SentenceFeatures.newCapitalised(text, question), f.newCapitalised(true, question));
+      assertEquals(
+          SentenceFeatures.newCapitalised(". " + text, question),
+          f.newCapitalised(false, question));
+      assertEquals(
+          AnswerType.newNumbers(text, question.toString()), f.newNumbers(question.toString()));
       assertEquals(text.split("\\s+").length, f.words());
     }
     TextFacts f = TextFacts.of("Gustave Eiffel's company built it in March 1889 for 7.8 million");
