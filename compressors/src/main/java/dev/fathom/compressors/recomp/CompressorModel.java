@@ -13,12 +13,13 @@ import ml.dmlc.xgboost4j.java.XGBoost;
 import ml.dmlc.xgboost4j.java.XGBoostError;
 
 /**
- * A trained sentence scorer: XGBoost trees over {@link SentenceFeatures} giving each candidate
- * sentence its probability of holding the answer, plus the {@link SelectionPolicy} chosen with it.
- * {@code fathom train compressor} writes it as {@value #FILE} into the data directory; a model
- * trained on squad-dev ships as the resource {@value #RESOURCE} and serves when the data directory
- * has none. The feature list and the policy are stored in the booster's attributes, so a model
- * trained on other features is refused rather than silently misread.
+ * A trained span scorer: XGBoost trees over {@link SpanFeatures} giving each clause span of the
+ * candidate sentences its probability of holding the answer, plus the {@link SelectionPolicy} and
+ * the {@link ClauseCutter} it was trained with. {@code fathom train compressor} writes it as
+ * {@value #FILE} into the data directory; a model trained on squad-dev ships as the resource
+ * {@value #RESOURCE} and serves when the data directory has none. The feature list, the cutter and
+ * the policy are stored in the booster's attributes, so a model trained on other units or features
+ * (the sentence models of earlier versions) is refused rather than silently misread.
  */
 public final class CompressorModel implements AutoCloseable {
 
@@ -30,14 +31,17 @@ public final class CompressorModel implements AutoCloseable {
 
   private static final String FEATURES = "fathom.features";
   private static final String POLICY = "fathom.policy";
+  private static final String UNITS = "fathom.units";
 
   private final Booster booster;
   private final SelectionPolicy policy;
+  private final ClauseCutter cutter;
   private final String origin;
 
-  CompressorModel(Booster booster, SelectionPolicy policy, String origin) {
+  CompressorModel(Booster booster, SelectionPolicy policy, ClauseCutter cutter, String origin) {
     this.booster = Objects.requireNonNull(booster, "booster");
     this.policy = Objects.requireNonNull(policy, "policy");
+    this.cutter = Objects.requireNonNull(cutter, "cutter");
     this.origin = Objects.requireNonNull(origin, "origin");
   }
 
@@ -75,7 +79,19 @@ public final class CompressorModel implements AutoCloseable {
     try {
       Booster b = XGBoost.loadModel(in);
       String features = b.getAttr(FEATURES);
-      String expected = String.join(",", SentenceFeatures.NAMES);
+      String expected = String.join(",", SpanFeatures.NAMES);
+      ClauseCutter cutter = ClauseCutter.parse(b.getAttr(UNITS));
+      if (cutter == null) {
+        b.dispose();
+        throw new IllegalArgumentException(
+            "compressor model "
+                + origin
+                + " scores whole sentences (an earlier version of Fathom, features ["
+                + features
+                + "]); this version scores clause spans with features ["
+                + expected
+                + "]; retrain it with `fathom train compressor`");
+      }
       if (!expected.equals(features)) {
         b.dispose();
         throw new IllegalArgumentException(
@@ -88,9 +104,9 @@ public final class CompressorModel implements AutoCloseable {
                 + "]; retrain it with `fathom train compressor`");
       }
       SelectionPolicy policy = parse(b.getAttr(POLICY), origin);
-      // One thread: a question's 20–40 sentences are too few to share (see FusionModel).
+      // One thread: a question's 50–150 spans are too few to share (see FusionModel).
       b.setParam("nthread", "1");
-      return new CompressorModel(b, policy, origin);
+      return new CompressorModel(b, policy, cutter, origin);
     } catch (XGBoostError e) {
       throw new IllegalArgumentException("unreadable compressor model " + origin + ": " + e, e);
     }
@@ -114,6 +130,11 @@ public final class CompressorModel implements AutoCloseable {
     return policy;
   }
 
+  /** How the model cuts sentences into the spans it scores (the cutter it was trained with). */
+  public ClauseCutter cutter() {
+    return cutter;
+  }
+
   /** Where the model was read from (a path, or the bundled resource). */
   public String origin() {
     return origin;
@@ -127,7 +148,9 @@ public final class CompressorModel implements AutoCloseable {
       booster.setAttrs(
           Map.of(
               FEATURES,
-              String.join(",", SentenceFeatures.NAMES),
+              String.join(",", SpanFeatures.NAMES),
+              UNITS,
+              cutter.id(),
               POLICY,
               String.format(
                   Locale.ROOT,
@@ -143,10 +166,10 @@ public final class CompressorModel implements AutoCloseable {
     }
   }
 
-  /** Probabilities for rows of features ({@code rows × SentenceFeatures.count()}, row-major). */
+  /** Probabilities for rows of features ({@code rows × SpanFeatures.count()}, row-major). */
   public double[] predict(float[] features, int rows) {
     if (rows == 0) return new double[0];
-    int f = SentenceFeatures.count();
+    int f = SpanFeatures.count();
     if (features.length != rows * f) {
       throw new IllegalArgumentException(
           "features must hold rows × " + f + " = " + rows * f + " values, got " + features.length);

@@ -20,10 +20,11 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
 
 /**
  * Trains the extractive compressor ({@code fathom train compressor}). For each dev question with
- * gold answers, its top passages are retrieved as at question time and cut into candidate
- * sentences; a sentence that contains a gold answer is a positive, the others negatives (RECOMP
- * §3.1 labels by a reader's gain, which needs a strong model; the answer string is the signal SQuAD
- * has). XGBoost fits a logistic model over {@link SentenceFeatures} (Chen and Guestrin, KDD 2016).
+ * gold answers, its top passages are retrieved as at question time and cut into candidate sentences
+ * and their clause spans ({@link ClauseCutter}); a span that contains a gold answer is a positive,
+ * the others negatives (RECOMP §3.1 labels by a reader's gain, which needs a strong model; the
+ * answer string is the signal SQuAD has). XGBoost fits a logistic model over {@link SpanFeatures}
+ * (Chen and Guestrin, KDD 2016).
  *
  * <p><b>Honest numbers.</b> Questions are split into two halves by article (the gold paragraph's
  * title), so no half sees another's paragraphs. A model trained on each half scores the other: the
@@ -38,9 +39,11 @@ public final class CompressorTraining {
    * @param eta learning rate
    * @param maxDepth depth of each tree
    * @param seed XGBoost's seed (row and column subsampling)
+   * @param cutter how candidate sentences are cut into the spans the model scores
    */
-  public record Settings(int rounds, double eta, int maxDepth, long seed) {
+  public record Settings(int rounds, double eta, int maxDepth, long seed, ClauseCutter cutter) {
     public Settings {
+      java.util.Objects.requireNonNull(cutter, "cutter");
       if (rounds < 1 || rounds > 10_000) {
         throw new IllegalArgumentException("rounds must be in [1, 10000], got " + rounds);
       }
@@ -53,7 +56,7 @@ public final class CompressorTraining {
     }
 
     public static Settings defaults() {
-      return new Settings(250, 0.1, 5, 42);
+      return new Settings(250, 0.1, 5, 42, ClauseCutter.defaults());
     }
   }
 
@@ -95,7 +98,15 @@ public final class CompressorTraining {
       Consumer<String> progress) {
     long start = System.nanoTime();
     List<TrainingExample> examples =
-        examples(dataset, retriever, mode, embedder, topPassages, minSentenceChars, progress);
+        examples(
+            dataset,
+            retriever,
+            mode,
+            embedder,
+            topPassages,
+            minSentenceChars,
+            settings.cutter(),
+            progress);
     if (examples.isEmpty()) {
       throw new IllegalArgumentException(
           "no query of the dataset carries \"answers\": compressor training needs them");
@@ -129,7 +140,8 @@ public final class CompressorTraining {
             untrained.get("compression_rate"),
             trainedNoThreshold.get("answer_recall_compressed"),
             trainedNoThreshold.get("compression_rate")));
-    try (CompressorModel model = new CompressorModel(fit(examples, settings), policy, "trained")) {
+    try (CompressorModel model =
+        new CompressorModel(fit(examples, settings), policy, settings.cutter(), "trained")) {
       model.save(file);
     }
     progress.accept("saved " + file);
@@ -148,13 +160,14 @@ public final class CompressorTraining {
    * no question is scored by trees that saw its paragraphs.
    */
   static List<double[]> outOfFold(
-      List<TrainingExample> examples, Settings settings, Consumer<String> progress) {
+      List<TrainingExample> examples, Settings s, Consumer<String> progress) {
     List<double[]> oof = new ArrayList<>();
     for (int i = 0; i < examples.size(); i++) oof.add(null);
     for (int fold = 0; fold < 2; fold++) {
       int f = fold;
-      Booster b = fit(examples.stream().filter(e -> e.fold() != f).toList(), settings);
-      try (CompressorModel m = new CompressorModel(b, new SelectionPolicy(0, 1, 1, 1), "fold")) {
+      Booster b = fit(examples.stream().filter(e -> e.fold() != f).toList(), s);
+      try (CompressorModel m =
+          new CompressorModel(b, new SelectionPolicy(0, 1, 1, 1), s.cutter(), "fold")) {
         for (int i = 0; i < examples.size(); i++) {
           TrainingExample e = examples.get(i);
           if (e.fold() == fold) oof.set(i, m.predict(e.features(), e.rows()));
@@ -172,8 +185,10 @@ public final class CompressorTraining {
       Embedder embedder,
       int topPassages,
       int minSentenceChars,
+      ClauseCutter cutter,
       Consumer<String> progress) {
     List<TrainingExample> out = new ArrayList<>();
+    TextFacts.Cache textFacts = new TextFacts.Cache(TrainedExtractiveCompressor.TOKEN_COUNT_CACHE);
     List<BeirDataset.Query> queries =
         dataset.queries().stream().filter(q -> !q.answers().isEmpty()).toList();
     for (BeirDataset.Query q : queries) {
@@ -193,17 +208,28 @@ public final class CompressorTraining {
                 new boolean[0],
                 new int[0],
                 new boolean[0],
+                new int[0],
+                new int[0],
+                new int[0],
                 inputTokens,
                 inTop,
                 goldRetrieved,
                 fold(dataset, q, qrels)));
         continue;
       }
+      List<CandidateSpan> spans = CandidateSpan.of(cands, cutter);
       TrainedExtractiveCompressor.Scored s =
-          TrainedExtractiveCompressor.score(embedder, embedder::countTokens, null, q.text(), cands);
-      boolean[] positive = new boolean[cands.size()];
-      for (int i = 0; i < positive.length; i++) {
-        positive[i] = AnswerMatch.containsAny(cands.get(i).text(), q.answers());
+          TrainedExtractiveCompressor.score(
+              embedder, embedder::countTokens, textFacts, null, q.text(), cands, spans);
+      int n = spans.size();
+      boolean[] positive = new boolean[n];
+      int[] sentence = new int[n], piece = new int[n], pieces = new int[n];
+      for (int i = 0; i < n; i++) {
+        CandidateSpan span = spans.get(i);
+        positive[i] = AnswerMatch.containsAny(span.text(), q.answers());
+        sentence[i] = span.sentenceIndex();
+        piece[i] = span.piece();
+        pieces[i] = span.pieces();
       }
       out.add(
           new TrainingExample(
@@ -211,6 +237,9 @@ public final class CompressorTraining {
               positive,
               s.tokens(),
               s.demoted(),
+              sentence,
+              piece,
+              pieces,
               inputTokens,
               inTop,
               goldRetrieved,
@@ -238,7 +267,7 @@ public final class CompressorTraining {
   }
 
   static Booster fit(List<TrainingExample> examples, Settings s) {
-    int f = SentenceFeatures.count();
+    int f = SpanFeatures.count();
     int rows = TrainingExample.rows(examples);
     float[] x = new float[rows * f];
     float[] y = new float[rows];

@@ -10,17 +10,20 @@ import java.util.Map;
  * fathom eval compression} does: does the kept text still hold a gold answer, and what share of the
  * top passages' tokens does it keep.
  *
- * <p>The choice: the budget, sentence cap and later-sentence threshold (a probability per token,
- * see {@link SelectionPolicy}) with the highest answer recall at a compression rate of at most
- * {@link #MAX_RATE} (RECOMP's 6 % with a margin for the held-out half); then the highest
- * empty-evidence threshold that costs at most {@link #RECALL_SLACK} of that recall, so that
- * selective augmentation drops questions whose retrieval found nothing useful. On data whose
- * passages are so short that no policy keeps that little, the leanest policy is taken.
+ * <p>The choice: the budget, span cap and later-span threshold (a probability per token, see {@link
+ * SelectionPolicy}) with the highest answer recall at a compression rate of at most {@link
+ * #MAX_RATE} (RECOMP's 6 % with a margin for the held-out half); then the highest empty-evidence
+ * threshold that costs at most {@link #RECALL_SLACK} of that recall, so that selective augmentation
+ * drops questions whose retrieval found nothing useful. On data whose passages are so short that no
+ * policy keeps that little, the leanest policy is taken.
  */
 final class PolicyChoice {
 
   static final double MAX_RATE = 0.057;
   static final double RECALL_SLACK = 0.01;
+
+  /** Most spans a policy may keep: clause spans are a third of a sentence, so up to six. */
+  static final int MAX_CAP = 6;
 
   /** Later-sentence thresholds tried: probabilities per 32 tokens, spaced by a factor of 1.25. */
   private static final double[] KEEP_FROM =
@@ -36,7 +39,7 @@ final class PolicyChoice {
     SelectionPolicy best = null, leanest = null;
     double bestRecall = -1, leanestRate = Double.MAX_VALUE;
     for (int budget : new int[] {32, 48, 64, 80, 96}) {
-      for (int cap = 1; cap <= 4; cap++) {
+      for (int cap = 1; cap <= MAX_CAP; cap++) {
         for (double keep : KEEP_FROM) {
           SelectionPolicy p = new SelectionPolicy(0, keep, budget, cap);
           Map<String, Double> m = measure(examples, probability, p);
@@ -49,7 +52,7 @@ final class PolicyChoice {
             best = p;
             bestRecall = m.get("answer_recall_compressed");
           }
-          if (cap == 1) break; // the second-sentence threshold does not matter with one sentence
+          if (cap == 1) break; // the second-span threshold does not matter with one span
         }
       }
     }
@@ -76,11 +79,12 @@ final class PolicyChoice {
     long goldIn = 0, emptyGoldIn = 0, emptyGoldOut = 0;
     for (int q = 0; q < examples.size(); q++) {
       TrainingExample e = examples.get(q);
-      List<Integer> chosen = policy.choose(probability.get(q), e.tokens(), e.demoted());
+      List<Integer> chosen =
+          policy.choose(probability.get(q), e.tokens(), e.demoted(), e.sentence(), e.pieces());
       if (e.answerInTop()) inTop++;
       if (chosen.stream().anyMatch(i -> e.positive()[i])) kept++;
       tokensTop += e.inputTokens();
-      for (int i : chosen) tokensKept += e.tokens()[i];
+      tokensKept += e.evidenceTokens(chosen);
       if (e.goldRetrieved()) goldIn++;
       if (chosen.isEmpty()) {
         empty++;
@@ -104,14 +108,15 @@ final class PolicyChoice {
   }
 
   /**
-   * The untrained scorer's ranking key for the same candidates: cosine plus 0.7 times the share of
-   * question terms ({@link dev.fathom.compressors.ExtractiveCompressor}'s defaults), so that both
-   * scorers can be compared under one policy. Not a probability: compare with {@code emptyBelow} 0.
+   * The untrained scorer's ranking key for the same spans: its sentence's cosine plus 0.7 times the
+   * span's share of question terms ({@link dev.fathom.compressors.ExtractiveCompressor}'s
+   * defaults), so that both scorers can be compared under one policy. Not a probability: compare
+   * with {@code emptyBelow} 0.
    */
   static List<double[]> untrainedScores(List<TrainingExample> examples) {
-    int f = SentenceFeatures.count();
-    int cos = SentenceFeatures.NAMES.indexOf("cos");
-    int lexical = SentenceFeatures.NAMES.indexOf("lexical");
+    int f = SpanFeatures.count();
+    int cos = SpanFeatures.NAMES.indexOf("cos");
+    int lexical = SpanFeatures.NAMES.indexOf("span_lexical");
     List<double[]> out = new ArrayList<>();
     for (TrainingExample e : examples) {
       double[] s = new double[e.rows()];

@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * How the trained compressor turns sentence probabilities into evidence; all four numbers are
- * chosen on held-out dev predictions by {@link CompressorTraining} and stored with the model.
+ * How the trained compressor turns the probabilities of its units (clause spans, {@link
+ * CandidateSpan}; "sentences" below) into evidence; all four numbers are chosen on held-out dev
+ * predictions by {@link CompressorTraining} and stored with the model.
  *
  * <p><b>Selective augmentation</b> (RECOMP §3.3): when no sentence reaches {@code emptyBelow}, the
  * evidence is empty. Otherwise the best sentence is kept, and further sentences, best first, only
@@ -61,6 +62,19 @@ public record SelectionPolicy(
    *     {@code emptyBelow} (retrieved text is data, docs/security.md)
    */
   public List<Integer> choose(double[] probability, int[] tokens, boolean[] demoted) {
+    return choose(probability, tokens, demoted, new int[probability.length], null);
+  }
+
+  /**
+   * {@link #choose(double[], int[], boolean[])} for clause spans: a whole sentence (a unit with
+   * {@code pieces} 1) and spans of the same sentence exclude each other, so no text is kept twice.
+   *
+   * @param sentence per unit: index of its sentence
+   * @param pieces per unit: how many spans its sentence was cut into (1: the whole sentence); null
+   *     when no units overlap
+   */
+  public List<Integer> choose(
+      double[] probability, int[] tokens, boolean[] demoted, int[] sentence, int[] pieces) {
     int n = probability.length;
     if (tokens.length != n || demoted.length != n) {
       throw new IllegalArgumentException(
@@ -84,10 +98,16 @@ public record SelectionPolicy(
     boolean plainRelevant =
         order.stream().anyMatch(i -> !demoted[i] && probability[i] >= emptyBelow);
     List<Integer> kept = new ArrayList<>();
+    java.util.Set<Integer> wholeKept = new java.util.HashSet<>();
+    java.util.Set<Integer> partKept = new java.util.HashSet<>();
     int used = 0;
     for (int i : order) {
       if (kept.size() == maxSentences) break;
       if (demoted[i] && plainRelevant) continue;
+      if (pieces != null) {
+        boolean whole = pieces[i] == 1;
+        if (wholeKept.contains(sentence[i]) || (whole && partKept.contains(sentence[i]))) continue;
+      }
       if (probability[i] < emptyBelow) continue;
       if (!kept.isEmpty() && density(probability[i], tokens[i]) < keepFrom) continue;
       boolean fits = used + tokens[i] <= budgetTokens;
@@ -95,6 +115,7 @@ public record SelectionPolicy(
       if (!fits && !firstAndNearlyFits) continue;
       kept.add(i);
       used += tokens[i];
+      if (pieces != null) (pieces[i] == 1 ? wholeKept : partKept).add(sentence[i]);
     }
     return kept;
   }

@@ -251,7 +251,7 @@ public final class SentenceFeatures {
     return count;
   }
 
-  private static Set<String> words(String text) {
+  static Set<String> words(String text) {
     Set<String> out = new HashSet<>();
     for (String w : text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
       if (!w.isEmpty()) out.add(w);
@@ -259,7 +259,7 @@ public final class SentenceFeatures {
     return out;
   }
 
-  private static Set<String> pairs(List<String> seq) {
+  static Set<String> pairs(List<String> seq) {
     Set<String> out = new HashSet<>();
     for (int i = 1; i < seq.size(); i++) out.add(seq.get(i - 1) + ' ' + seq.get(i));
     return out;
@@ -273,13 +273,13 @@ public final class SentenceFeatures {
   }
 
   /** How many values are greater than {@code xs[i]} (0 = the best). */
-  private static int rankOf(float[] xs, int i) {
+  static int rankOf(float[] xs, int i) {
     int rank = 0;
     for (float v : xs) if (v > xs[i]) rank++;
     return rank;
   }
 
-  private static float max(float[] xs) {
+  static float max(float[] xs) {
     float m = xs.length == 0 ? 0 : Float.NEGATIVE_INFINITY;
     for (float v : xs) m = Math.max(m, v);
     return m;

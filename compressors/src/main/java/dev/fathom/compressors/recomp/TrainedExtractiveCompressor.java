@@ -2,13 +2,10 @@ package dev.fathom.compressors.recomp;
 
 import dev.fathom.compressors.ContextCompressor;
 import dev.fathom.compressors.Evidence;
-import dev.fathom.compressors.EvidenceSentence;
 import dev.fathom.compressors.ModelDirectedText;
 import dev.fathom.retrieval.Hit;
 import dev.fathom.retrieval.Passage;
 import dev.fathom.retrieval.embed.Embedder;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,13 +14,15 @@ import java.util.function.ToIntFunction;
 
 /**
  * RECOMP's extractive compressor with a trained scorer (Xu, Shi and Choi, ICLR 2024, §3.1): the
- * sentences of the top passages are embedded with the frozen all-MiniLM-L6-v2, described by {@link
- * SentenceFeatures}, and scored by a {@link CompressorModel} trained on which sentences of
+ * sentences of the top passages are embedded with the frozen all-MiniLM-L6-v2 and cut into clause
+ * spans ({@link ClauseCutter}, the cutter the model was trained with); each span is described by
+ * {@link SpanFeatures} and scored by a {@link CompressorModel} trained on which spans of
  * squad-dev's retrieved passages hold the gold answer. The {@link SelectionPolicy} that came with
  * the model decides how many to keep and when to keep none (selective augmentation, §3.3).
  *
- * <p>The kept sentences go back into reading order (source, then offset), as in {@link
- * dev.fathom.compressors.ExtractiveCompressor}; their score is the model's probability.
+ * <p>The kept spans go back into reading order (source, then offset), as in {@link
+ * dev.fathom.compressors.ExtractiveCompressor}, one evidence entry per sentence with an ellipsis
+ * where it was cut ({@link SpanEvidence}); an entry's score is its best span's probability.
  */
 public final class TrainedExtractiveCompressor implements ContextCompressor {
 
@@ -33,9 +32,10 @@ public final class TrainedExtractiveCompressor implements ContextCompressor {
   private final int topPassages;
   private final int minSentenceChars;
   private final TokenCounts tokenCounts;
+  private final TextFacts.Cache textFacts = new TextFacts.Cache(TOKEN_COUNT_CACHE);
 
-  /** Texts whose token counts are remembered: the sentences and passages of some 2,000 passages. */
-  static final int TOKEN_COUNT_CACHE = 50_000;
+  /** Texts whose token counts are remembered: the spans and passages of some 2,000 passages. */
+  static final int TOKEN_COUNT_CACHE = 150_000;
 
   /**
    * @param policy usually {@code model.policy()}; another one only to measure alternatives
@@ -81,52 +81,62 @@ public final class TrainedExtractiveCompressor implements ContextCompressor {
     }
     List<CandidateSentence> candidates = CandidateSentence.of(hits, topPassages, minSentenceChars);
     if (candidates.isEmpty()) return Evidence.none(question, inputTokens);
-    Scored s = score(embedder, tokenCounts::of, model, question, candidates);
-    List<Integer> kept = policy.choose(s.probability(), s.tokens(), s.demoted());
-    if (kept.isEmpty()) return Evidence.none(question, inputTokens);
-    List<Integer> reading = new ArrayList<>(kept);
-    reading.sort(
-        Comparator.comparingInt((Integer i) -> candidates.get(i).sourceOrder())
-            .thenComparingInt(i -> candidates.get(i).offset()));
-    List<EvidenceSentence> sentences = new ArrayList<>(reading.size());
-    int tokens = 0;
-    for (int i : reading) {
-      CandidateSentence c = candidates.get(i);
-      sentences.add(
-          new EvidenceSentence(
-              c.text(), c.passage(), c.span().start(), c.span().end(), (float) s.probability()[i]));
-      tokens += s.tokens()[i];
+    List<CandidateSpan> spans = CandidateSpan.of(candidates, model.cutter());
+    Scored s = score(embedder, tokenCounts::of, textFacts, model, question, candidates, spans);
+    int[] sentence = new int[spans.size()], pieces = new int[spans.size()];
+    for (int i = 0; i < sentence.length; i++) {
+      sentence[i] = spans.get(i).sentenceIndex();
+      pieces[i] = spans.get(i).pieces();
     }
-    return new Evidence(question, sentences, tokens, inputTokens);
+    List<Integer> kept = policy.choose(s.probability(), s.tokens(), s.demoted(), sentence, pieces);
+    if (kept.isEmpty()) return Evidence.none(question, inputTokens);
+    int tokens = SpanEvidence.markers(spans, kept);
+    for (int i : kept) tokens += s.tokens()[i];
+    return new Evidence(
+        question, SpanEvidence.assemble(spans, kept, s.probability()), tokens, inputTokens);
   }
 
-  /** What the model says of each candidate, with what the selection needs besides. */
+  /** What the model says of each span, with what the selection needs besides. */
   record Scored(double[] probability, int[] tokens, boolean[] demoted, float[] features) {}
 
-  /** Embeds, describes and scores {@code candidates} (shared with training, so both agree). */
+  /**
+   * Embeds the sentences, describes their spans and scores them (shared with training, so both
+   * agree); {@code model} null gives features without probabilities.
+   */
   static Scored score(
       Embedder embedder,
       ToIntFunction<String> countTokens,
+      TextFacts.Cache textFacts,
       CompressorModel model,
       String question,
-      List<CandidateSentence> cands) {
-    float[] features = features(embedder, question, cands);
-    double[] p = model == null ? new double[cands.size()] : model.predict(features, cands.size());
-    int[] tokens = new int[cands.size()];
-    boolean[] demoted = new boolean[cands.size()];
+      List<CandidateSentence> cands,
+      List<CandidateSpan> spans) {
+    float[] features = features(embedder, question, cands, spans, textFacts);
+    double[] p = model == null ? new double[spans.size()] : model.predict(features, spans.size());
+    int[] tokens = new int[spans.size()];
+    boolean[] demoted = new boolean[spans.size()];
+    boolean[] sentenceDemoted = new boolean[cands.size()];
     for (int i = 0; i < cands.size(); i++) {
-      tokens[i] = countTokens.applyAsInt(cands.get(i).text());
-      demoted[i] = ModelDirectedText.addressesTheModel(cands.get(i).text());
+      sentenceDemoted[i] = ModelDirectedText.addressesTheModel(cands.get(i).text());
+    }
+    for (int i = 0; i < spans.size(); i++) {
+      tokens[i] = countTokens.applyAsInt(spans.get(i).text());
+      demoted[i] = sentenceDemoted[spans.get(i).sentenceIndex()];
     }
     return new Scored(p, tokens, demoted, features);
   }
 
-  static float[] features(Embedder embedder, String question, List<CandidateSentence> cands) {
+  static float[] features(
+      Embedder embedder,
+      String question,
+      List<CandidateSentence> cands,
+      List<CandidateSpan> spans,
+      TextFacts.Cache textFacts) {
     float[] q = embedder.embed(question);
     List<float[]> vectors = embedder.embedAll(cands.stream().map(CandidateSentence::text).toList());
     float[] similarity = new float[cands.size()];
     for (int i = 0; i < similarity.length; i++) similarity[i] = dot(q, vectors.get(i));
-    return SentenceFeatures.extract(question, cands, similarity);
+    return SpanFeatures.extract(question, cands, similarity, spans, textFacts);
   }
 
   private static float dot(float[] a, float[] b) {

@@ -3,14 +3,17 @@ package dev.fathom.compressors.recomp;
 import java.util.List;
 
 /**
- * One dev question as the compressor's training sees it: its candidate sentences' features, which
- * of them hold a gold answer (RECOMP's positives when no reader model scores them, §3.1), and what
- * the selection needs to be simulated without re-running retrieval.
+ * One dev question as the compressor's training sees it: its candidate spans' features, which of
+ * them hold a gold answer (RECOMP's positives when no reader model scores them, §3.1), and what the
+ * selection needs to be simulated without re-running retrieval.
  *
- * @param features rows of {@link SentenceFeatures}, row-major
- * @param positive per candidate: holds a gold answer (SQuAD normalisation)
- * @param tokens per candidate: model tokens
- * @param demoted per candidate: addresses the model
+ * @param features rows of {@link SpanFeatures}, row-major, one per candidate span
+ * @param positive per span: holds a gold answer (SQuAD normalisation)
+ * @param tokens per span: model tokens
+ * @param demoted per span: its sentence addresses the model
+ * @param sentence per span: index of its sentence
+ * @param piece per span: its position in its sentence
+ * @param pieces per span: how many spans its sentence was cut into
  * @param inputTokens model tokens of the top passages
  * @param answerInTop whether a gold answer occurs in the top passages at all
  * @param goldRetrieved whether a judged-relevant passage is among the top passages
@@ -21,6 +24,9 @@ record TrainingExample(
     boolean[] positive,
     int[] tokens,
     boolean[] demoted,
+    int[] sentence,
+    int[] piece,
+    int[] pieces,
     int inputTokens,
     boolean answerInTop,
     boolean goldRetrieved,
@@ -28,6 +34,13 @@ record TrainingExample(
 
   int rows() {
     return positive.length;
+  }
+
+  /** Model tokens of the evidence of the {@code kept} spans, ellipses included. */
+  int evidenceTokens(List<Integer> kept) {
+    int n = SpanEvidence.markers(sentence, piece, pieces, kept);
+    for (int i : kept) n += tokens[i];
+    return n;
   }
 
   static int rows(List<TrainingExample> examples) {

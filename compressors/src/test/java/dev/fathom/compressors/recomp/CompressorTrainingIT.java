@@ -94,7 +94,7 @@ class CompressorTrainingIT {
               5,
               12,
               CompressorModel.path(data),
-              new CompressorTraining.Settings(30, 0.2, 3, 1),
+              new CompressorTraining.Settings(30, 0.2, 3, 1, ClauseCutter.defaults()),
               line -> {});
       assertEquals(ds.queries().size(), r.questions());
       assertTrue(Files.isRegularFile(r.model()));

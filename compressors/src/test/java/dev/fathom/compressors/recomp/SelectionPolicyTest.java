@@ -28,6 +28,23 @@ class SelectionPolicyTest {
   }
 
   @Test
+  void aWholeSentenceAndItsSpansExcludeEachOther() {
+    var p = new SelectionPolicy(0.1, 0.1, 200, 4);
+    // Sentence 0 cut into spans 0 and 1 and offered whole as unit 2; sentence 1 is unit 3.
+    int[] sentence = {0, 0, 0, 1};
+    int[] pieces = {2, 2, 1, 1};
+    int[] tokens = {16, 16, 32, 32};
+    // The whole sentence is best: its spans are not kept besides it.
+    assertEquals(
+        List.of(2, 3),
+        p.choose(new double[] {0.5, 0.4, 0.9, 0.3}, tokens, PLAIN, sentence, pieces));
+    // A span is best: the whole sentence is not kept besides it, its sibling span may be.
+    assertEquals(
+        List.of(0, 1, 3),
+        p.choose(new double[] {0.9, 0.4, 0.8, 0.3}, tokens, PLAIN, sentence, pieces));
+  }
+
+  @Test
   void laterSentencesArePaidForByTheirProbabilityPerToken() {
     var p = new SelectionPolicy(0.1, 0.5, 200, 3);
     // 0.4 over 16 tokens is 0.8 per 32 and is kept; 0.45 over 64 tokens is 0.225 per 32 and is
