@@ -1,11 +1,15 @@
 package dev.fathom.retrieval.rank;
 
+import dev.fathom.retrieval.Hit;
+import dev.fathom.retrieval.Passage;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Pseudo-relevance feedback and neighbour agreement: signals that read the other top results, not
@@ -155,6 +159,95 @@ final class FeedbackFeatures {
       out[i] = n == 0 ? 0 : sum / n;
     }
     return out;
+  }
+
+  /**
+   * Writes rm3, rm3_rr, rocchio and rocchio_gap into columns {@code at}…{@code at + 3} of the
+   * row-major {@code x} ({@code stride} columns), and neighbour_cos and same_source into {@code
+   * neighboursAt} and the next ({@code -1}: skipped).
+   *
+   * @param pts the candidates' terms, in candidate order
+   * @param terms the question's analysed terms; {@code weights} their idf
+   * @param termsOf a passage's terms (the caller's cache), for the feedback passages
+   */
+  static void fill(
+      float[] x,
+      int stride,
+      int at,
+      int neighboursAt,
+      List<Hit> candidates,
+      List<PassageTerms> pts,
+      CandidateSignals signals,
+      Set<String> terms,
+      Map<String, Double> weights,
+      FusionFeatures.Lookups lookups,
+      Function<Passage, PassageTerms> termsOf) {
+    int f = stride;
+    int n = candidates.size();
+    // RM3 over the top BM25 passages, scoring every candidate with the expanded query.
+    int fb = Math.min(FEEDBACK_DOCS, signals.bm25().size());
+    List<PassageTerms> feedback = new ArrayList<>(fb);
+    float[] fbScores = new float[fb];
+    for (int j = 0; j < fb; j++) {
+      feedback.add(termsOf.apply(signals.bm25().get(j).passage()));
+      fbScores[j] = signals.bm25().get(j).score();
+    }
+    Map<String, Double> expanded = rm3(terms, feedback, fbScores);
+    Set<String> missing = new HashSet<>(expanded.keySet());
+    missing.removeAll(weights.keySet());
+    Map<String, Double> idf = new HashMap<>(weights);
+    if (!missing.isEmpty()) idf.putAll(lookups.idf().apply(missing));
+    double avgLength = 0;
+    for (PassageTerms pt : pts) avgLength += pt.length();
+    avgLength /= Math.max(1, n);
+    double[] rm3 = new double[n];
+    double maxRm3 = 0;
+    for (int i = 0; i < n; i++) {
+      rm3[i] = bm25(expanded, idf, pts.get(i), avgLength);
+      maxRm3 = Math.max(maxRm3, rm3[i]);
+    }
+    int[] rank = FusionFeatures.ranks(rm3);
+    // Vectors: the candidates' and the top dense passages', one read of the index.
+    List<String> ids = new ArrayList<>(n + DENSE_FEEDBACK);
+    for (Hit h : candidates) ids.add(h.passage().id());
+    for (int j = 0; j < Math.min(DENSE_FEEDBACK, signals.dense().size()); j++) {
+      ids.add(signals.dense().get(j).passage().id());
+    }
+    Map<String, float[]> vectors = lookups.vectors().apply(ids);
+    int k = Math.min(DENSE_FEEDBACK, signals.dense().size());
+    List<float[]> top = new ArrayList<>(k);
+    float[] topScores = new float[k];
+    for (int j = 0; j < k; j++) {
+      top.add(vectors.get(signals.dense().get(j).passage().id()));
+      topScores[j] = signals.dense().get(j).score();
+    }
+    double norm = rocchioNorm(top, topScores);
+    Map<String, CandidateSignals.Entry> dense = CandidateSignals.byId(signals.dense());
+    float minDense = signals.dense().isEmpty() ? 0 : signals.dense().getLast().score();
+    List<float[]> candidateVectors = new ArrayList<>(n);
+    float[] rocchio = new float[n];
+    float maxRocchio = 0;
+    for (int i = 0; i < n; i++) {
+      Passage p = candidates.get(i).passage();
+      float[] v = vectors.get(p.id());
+      candidateVectors.add(v);
+      CandidateSignals.Entry d = dense.get(p.id());
+      rocchio[i] = rocchio(v, d == null ? minDense : d.score(), top, norm);
+      maxRocchio = i == 0 ? rocchio[i] : Math.max(maxRocchio, rocchio[i]);
+    }
+    float[] agreement = neighboursAt < 0 ? null : neighbourAgreement(candidateVectors);
+    Map<String, Integer> perSource = new HashMap<>();
+    for (Hit h : candidates) perSource.merge(h.passage().source(), 1, Integer::sum);
+    for (int i = 0; i < n; i++) {
+      int o = i * f + at;
+      x[o] = maxRm3 <= 0 ? 0 : (float) (rm3[i] / maxRm3);
+      x[o + 1] = 1f / rank[i];
+      x[o + 2] = rocchio[i];
+      x[o + 3] = rocchio[i] - maxRocchio;
+      if (agreement == null) continue;
+      x[i * f + neighboursAt] = agreement[i];
+      x[i * f + neighboursAt + 1] = perSource.get(candidates.get(i).passage().source()) - 1;
+    }
   }
 
   private static boolean hasLetter(String term) {

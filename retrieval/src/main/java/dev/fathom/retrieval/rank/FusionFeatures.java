@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,34 +81,7 @@ public final class FusionFeatures {
    * retrieval features and the four pseudo-relevance feedback features (RM3, dense Rocchio), the
    * only addition that 5-fold cross-validation on the dev sets showed helping on both.
    */
-  public static final List<String> NAMES =
-      List.of(
-          "bm25",
-          "bm25_norm",
-          "bm25_rr",
-          "dense",
-          "dense_gap",
-          "dense_rr",
-          "in_both",
-          "hybrid_rr",
-          "hybrid_norm",
-          "title_match",
-          "term_coverage",
-          "sentence_max_coverage",
-          "log_words",
-          "log_position",
-          "query_terms",
-          "idf_coverage",
-          "idf_title_match",
-          "idf_sentence_max_coverage",
-          "bigram_coverage",
-          "rm3",
-          "rm3_rr",
-          "rocchio",
-          "rocchio_gap");
-
-  /** Where each of {@link #NAMES} sits among {@link #ALL}. */
-  private static final int[] SHIPPED = NAMES.stream().mapToInt(ALL::indexOf).toArray();
+  public static final List<String> NAMES = List.copyOf(ALL.subList(0, 23));
 
   /** Whether the shipped model reads any proximity or neighbour feature (else they are skipped). */
   private static final boolean SHIPS_PROXIMITY = NAMES.contains("window_density");
@@ -184,9 +156,7 @@ public final class FusionFeatures {
     int f = count();
     int a = ALL.size();
     float[] x = new float[n * f];
-    for (int r = 0; r < n; r++) {
-      for (int c = 0; c < f; c++) x[r * f + c] = all[r * a + SHIPPED[c]];
-    }
+    for (int r = 0; r < n; r++) System.arraycopy(all, r * a, x, r * f, f); // NAMES lead ALL
     return x;
   }
 
@@ -249,119 +219,23 @@ public final class FusionFeatures {
       x[o + 17] = bestIdf;
       x[o + 18] = coverage(questionBigrams, pt.bigrams());
     }
-    if (everything || SHIPS_PROXIMITY) addProximity(x, candidates, weights);
-    addFeedback(x, candidates, signals, terms, weights, lookups, everything || SHIPS_NEIGHBOURS);
+    List<PassageTerms> pts = candidates.stream().map(h -> passageTerms(h.passage())).toList();
+    if (everything || SHIPS_PROXIMITY) {
+      ProximityFeatures.fill(x, f, ALL.indexOf("window_density"), pts, weights);
+    }
+    FeedbackFeatures.fill(
+        x,
+        f,
+        ALL.indexOf("rm3"),
+        everything || SHIPS_NEIGHBOURS ? ALL.indexOf("neighbour_cos") : -1,
+        candidates,
+        pts,
+        signals,
+        terms,
+        weights,
+        lookups,
+        this::passageTerms);
     return x;
-  }
-
-  /** window_density, tf_coverage and sentence_bm25 ({@link ProximityFeatures}). */
-  private void addProximity(float[] x, List<Hit> candidates, Map<String, Double> weights) {
-    int f = ALL.size();
-    int at = ALL.indexOf("window_density");
-    long sentenceTokens = 0;
-    int sentences = 0;
-    for (Hit h : candidates) {
-      for (List<String> s : passageTerms(h.passage()).sentenceTokens()) {
-        sentenceTokens += s.size();
-        sentences++;
-      }
-    }
-    double averageSentence = sentences == 0 ? 1 : (double) sentenceTokens / sentences;
-    for (int i = 0; i < candidates.size(); i++) {
-      PassageTerms pt = passageTerms(candidates.get(i).passage());
-      int o = i * f + at;
-      x[o] = ProximityFeatures.windowDensity(weights, pt.tokens());
-      x[o + 1] = ProximityFeatures.tfCoverage(weights, pt.tf());
-      float best = 0;
-      for (List<String> s : pt.sentenceTokens()) {
-        best = Math.max(best, ProximityFeatures.sentenceBm25(weights, s, averageSentence));
-      }
-      x[o + 2] = best;
-    }
-  }
-
-  /** rm3, rm3_rr, rocchio, rocchio_gap, neighbour_cos, same_source ({@link FeedbackFeatures}). */
-  private void addFeedback(
-      float[] x,
-      List<Hit> candidates,
-      CandidateSignals signals,
-      Set<String> terms,
-      Map<String, Double> weights,
-      Lookups lookups,
-      boolean neighbours) {
-    int f = ALL.size();
-    int n = candidates.size();
-    // RM3 over the top BM25 passages, scoring every candidate with the expanded query.
-    int fb = Math.min(FeedbackFeatures.FEEDBACK_DOCS, signals.bm25().size());
-    List<PassageTerms> feedback = new ArrayList<>(fb);
-    float[] fbScores = new float[fb];
-    for (int j = 0; j < fb; j++) {
-      feedback.add(passageTerms(signals.bm25().get(j).passage()));
-      fbScores[j] = signals.bm25().get(j).score();
-    }
-    Map<String, Double> expanded = FeedbackFeatures.rm3(terms, feedback, fbScores);
-    Set<String> missing = new HashSet<>(expanded.keySet());
-    missing.removeAll(weights.keySet());
-    Map<String, Double> idf = new HashMap<>(weights);
-    if (!missing.isEmpty()) idf.putAll(lookups.idf().apply(missing));
-    List<PassageTerms> pts = new ArrayList<>(n);
-    double avgLength = 0;
-    for (Hit h : candidates) {
-      PassageTerms pt = passageTerms(h.passage());
-      pts.add(pt);
-      avgLength += pt.length();
-    }
-    avgLength /= Math.max(1, n);
-    double[] rm3 = new double[n];
-    double maxRm3 = 0;
-    for (int i = 0; i < n; i++) {
-      rm3[i] = FeedbackFeatures.bm25(expanded, idf, pts.get(i), avgLength);
-      maxRm3 = Math.max(maxRm3, rm3[i]);
-    }
-    int[] rank = ranks(rm3);
-    // Vectors: the candidates' and the top dense passages', one read of the index.
-    List<String> ids = new ArrayList<>(n + FeedbackFeatures.DENSE_FEEDBACK);
-    for (Hit h : candidates) ids.add(h.passage().id());
-    for (int j = 0; j < Math.min(FeedbackFeatures.DENSE_FEEDBACK, signals.dense().size()); j++) {
-      ids.add(signals.dense().get(j).passage().id());
-    }
-    Map<String, float[]> vectors = lookups.vectors().apply(ids);
-    int k = Math.min(FeedbackFeatures.DENSE_FEEDBACK, signals.dense().size());
-    List<float[]> top = new ArrayList<>(k);
-    float[] topScores = new float[k];
-    for (int j = 0; j < k; j++) {
-      top.add(vectors.get(signals.dense().get(j).passage().id()));
-      topScores[j] = signals.dense().get(j).score();
-    }
-    double norm = FeedbackFeatures.rocchioNorm(top, topScores);
-    Map<String, CandidateSignals.Entry> dense = CandidateSignals.byId(signals.dense());
-    float minDense = signals.dense().isEmpty() ? 0 : signals.dense().getLast().score();
-    List<float[]> candidateVectors = new ArrayList<>(n);
-    float[] rocchio = new float[n];
-    float maxRocchio = 0;
-    for (int i = 0; i < n; i++) {
-      Passage p = candidates.get(i).passage();
-      float[] v = vectors.get(p.id());
-      candidateVectors.add(v);
-      CandidateSignals.Entry d = dense.get(p.id());
-      rocchio[i] = FeedbackFeatures.rocchio(v, d == null ? minDense : d.score(), top, norm);
-      maxRocchio = i == 0 ? rocchio[i] : Math.max(maxRocchio, rocchio[i]);
-    }
-    float[] agreement =
-        neighbours ? FeedbackFeatures.neighbourAgreement(candidateVectors) : new float[n];
-    Map<String, Integer> perSource = new HashMap<>();
-    for (Hit h : candidates) perSource.merge(h.passage().source(), 1, Integer::sum);
-    int at = ALL.indexOf("rm3");
-    int at2 = ALL.indexOf("neighbour_cos");
-    for (int i = 0; i < n; i++) {
-      int o = i * f + at;
-      x[o] = maxRm3 <= 0 ? 0 : (float) (rm3[i] / maxRm3);
-      x[o + 1] = 1f / rank[i];
-      x[o + 2] = rocchio[i];
-      x[o + 3] = rocchio[i] - maxRocchio;
-      x[i * f + at2] = agreement[i];
-      x[i * f + at2 + 1] = perSource.get(candidates.get(i).passage().source()) - 1;
-    }
   }
 
   /** 1-based ranks by descending score (ties: the earlier candidate first). */

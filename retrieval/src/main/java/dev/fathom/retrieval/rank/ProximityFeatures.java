@@ -86,4 +86,33 @@ final class ProximityFeatures {
     }
     return (float) (score / ((K1 + 1) * all));
   }
+
+  /**
+   * Writes window_density, tf_coverage and sentence_bm25 of every candidate into columns {@code
+   * at}, {@code at + 1}, {@code at + 2} of the row-major {@code x} ({@code stride} columns); the
+   * sentences' average length is taken over all candidates' sentences.
+   */
+  static void fill(
+      float[] x, int stride, int at, List<PassageTerms> candidates, Map<String, Double> weights) {
+    long sentenceTokens = 0;
+    int sentences = 0;
+    for (PassageTerms pt : candidates) {
+      for (List<String> s : pt.sentenceTokens()) {
+        sentenceTokens += s.size();
+        sentences++;
+      }
+    }
+    double averageSentence = sentences == 0 ? 1 : (double) sentenceTokens / sentences;
+    for (int i = 0; i < candidates.size(); i++) {
+      PassageTerms pt = candidates.get(i);
+      int o = i * stride + at;
+      x[o] = windowDensity(weights, pt.tokens());
+      x[o + 1] = tfCoverage(weights, pt.tf());
+      float best = 0;
+      for (List<String> s : pt.sentenceTokens()) {
+        best = Math.max(best, sentenceBm25(weights, s, averageSentence));
+      }
+      x[o + 2] = best;
+    }
+  }
 }
