@@ -23,13 +23,19 @@ import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.KnnVectorValues;
+import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
@@ -39,6 +45,7 @@ import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.Bits;
 
 /**
  * Fathom's passage index on disk: BM25 over English-analysed title + text, and an HNSW graph of
@@ -323,6 +330,39 @@ public final class PassageIndex implements StreamStore, AutoCloseable {
           for (String t : analysedTerms) {
             int df = s.getIndexReader().docFreq(new Term(CONTENTS, t));
             out.put(t, Math.log(1 + (n - df + 0.5) / (df + 0.5)));
+          }
+          return out;
+        });
+  }
+
+  /**
+   * The stored dense vectors of the passages with these ids (ids not in the index are left out).
+   * For rankers that compare candidates with each other (pseudo-relevance feedback, neighbour
+   * agreement) without embedding them again: one term lookup and one vector read per id.
+   */
+  public Map<String, float[]> vectors(Collection<String> ids) {
+    return withSearcher(
+        s -> {
+          Map<String, float[]> out = new HashMap<>(ids.size() * 2);
+          for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
+            LeafReader r = leaf.reader();
+            FloatVectorValues values = r.getFloatVectorValues(VECTOR);
+            if (values == null) continue;
+            Bits live = r.getLiveDocs();
+            TreeMap<Integer, String> docs = new TreeMap<>();
+            for (String id : ids) {
+              PostingsEnum pe = r.postings(new Term(ID, id), PostingsEnum.NONE);
+              if (pe == null) continue;
+              for (int d = pe.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = pe.nextDoc()) {
+                if (live == null || live.get(d)) docs.put(d, id);
+              }
+            }
+            KnnVectorValues.DocIndexIterator it = values.iterator();
+            for (Map.Entry<Integer, String> e : docs.entrySet()) {
+              if (it.docID() < e.getKey() && it.advance(e.getKey()) != e.getKey()) continue;
+              if (it.docID() != e.getKey()) continue;
+              out.put(e.getValue(), values.vectorValue(it.index()).clone());
+            }
           }
           return out;
         });

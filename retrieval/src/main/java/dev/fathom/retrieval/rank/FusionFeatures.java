@@ -5,10 +5,12 @@ import dev.fathom.retrieval.Passage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -38,8 +40,12 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
  */
 public final class FusionFeatures {
 
-  /** Feature names, in column order. */
-  public static final List<String> NAMES =
+  /**
+   * Every feature this class computes, in column order of {@link #extractAll}: the shipped ones and
+   * those measured but not shipped (proximity and neighbour agreement; docs/ranking.md has the
+   * cross-validation that decided).
+   */
+  public static final List<String> ALL =
       List.of(
           "bm25",
           "bm25_norm",
@@ -59,7 +65,28 @@ public final class FusionFeatures {
           "idf_coverage",
           "idf_title_match",
           "idf_sentence_max_coverage",
-          "bigram_coverage");
+          "bigram_coverage",
+          "rm3",
+          "rm3_rr",
+          "rocchio",
+          "rocchio_gap",
+          "window_density",
+          "tf_coverage",
+          "sentence_bm25",
+          "neighbour_cos",
+          "same_source");
+
+  /**
+   * The features the shipped model reads, in column order of {@link #extract}: the 19 lexical and
+   * retrieval features and the four pseudo-relevance feedback features (RM3, dense Rocchio), the
+   * only addition that 5-fold cross-validation on the dev sets showed helping on both.
+   */
+  public static final List<String> NAMES = List.copyOf(ALL.subList(0, 23));
+
+  /** Whether the shipped model reads any proximity or neighbour feature (else they are skipped). */
+  private static final boolean SHIPS_PROXIMITY = NAMES.contains("window_density");
+
+  private static final boolean SHIPS_NEIGHBOURS = NAMES.contains("neighbour_cos");
 
   private static final Pattern SENTENCE = Pattern.compile("(?<=[.!?])\\s+");
   private static final Pattern WORD = Pattern.compile("\\s+");
@@ -75,14 +102,6 @@ public final class FusionFeatures {
           return size() > CACHED_PASSAGES;
         }
       };
-
-  /** A passage's analysed terms: all, per sentence, of the title; and its length in words. */
-  private record PassageTerms(
-      Set<String> text,
-      List<Set<String>> sentences,
-      Set<String> title,
-      Set<String> bigrams,
-      int words) {}
 
   /** Number of features per candidate. */
   public static int count() {
@@ -107,7 +126,54 @@ public final class FusionFeatures {
       List<Hit> candidates,
       CandidateSignals signals,
       Function<Set<String>, Map<String, Double>> idf) {
+    return extract(question, candidates, signals, new Lookups(idf, ids -> Map.of()));
+  }
+
+  /**
+   * What the features read besides the candidates and the retrieval lists.
+   *
+   * @param idf each analysed term's inverse document frequency ({@code PassageIndex::idf})
+   * @param vectors the stored vectors of passages by id ({@code PassageIndex::vectors}; those
+   *     missing give 0 for the features that compare vectors)
+   */
+  public record Lookups(
+      Function<Set<String>, Map<String, Double>> idf,
+      Function<Collection<String>, Map<String, float[]>> vectors) {
+    public Lookups {
+      Objects.requireNonNull(idf, "idf");
+      Objects.requireNonNull(vectors, "vectors");
+    }
+  }
+
+  /**
+   * As {@link #extract(String, List, CandidateSignals, Function)} with every lookup: the shipped
+   * features ({@link #NAMES}), row-major.
+   */
+  public float[] extract(
+      String question, List<Hit> candidates, CandidateSignals signals, Lookups lookups) {
+    float[] all = compute(question, candidates, signals, lookups, false);
+    int n = candidates.size();
     int f = count();
+    int a = ALL.size();
+    float[] x = new float[n * f];
+    for (int r = 0; r < n; r++) System.arraycopy(all, r * a, x, r * f, f); // NAMES lead ALL
+    return x;
+  }
+
+  /** Every feature of {@link #ALL}, row-major: for cross-validating features not shipped. */
+  public float[] extractAll(
+      String question, List<Hit> candidates, CandidateSignals signals, Lookups lookups) {
+    return compute(question, candidates, signals, lookups, true);
+  }
+
+  private float[] compute(
+      String question,
+      List<Hit> candidates,
+      CandidateSignals signals,
+      Lookups lookups,
+      boolean everything) {
+    Function<Set<String>, Map<String, Double>> idf = lookups.idf();
+    int f = ALL.size();
     float[] x = new float[candidates.size() * f];
     Map<String, CandidateSignals.Entry> bm25 = CandidateSignals.byId(signals.bm25());
     Map<String, CandidateSignals.Entry> dense = CandidateSignals.byId(signals.dense());
@@ -153,7 +219,33 @@ public final class FusionFeatures {
       x[o + 17] = bestIdf;
       x[o + 18] = coverage(questionBigrams, pt.bigrams());
     }
+    List<PassageTerms> pts = candidates.stream().map(h -> passageTerms(h.passage())).toList();
+    if (everything || SHIPS_PROXIMITY) {
+      ProximityFeatures.fill(x, f, ALL.indexOf("window_density"), pts, weights);
+    }
+    FeedbackFeatures.fill(
+        x,
+        f,
+        ALL.indexOf("rm3"),
+        everything || SHIPS_NEIGHBOURS ? ALL.indexOf("neighbour_cos") : -1,
+        candidates,
+        pts,
+        signals,
+        terms,
+        weights,
+        lookups,
+        this::passageTerms);
     return x;
+  }
+
+  /** 1-based ranks by descending score (ties: the earlier candidate first). */
+  static int[] ranks(double[] scores) {
+    Integer[] order = new Integer[scores.length];
+    for (int i = 0; i < order.length; i++) order[i] = i;
+    java.util.Arrays.sort(order, (a, b) -> Double.compare(scores[b], scores[a]));
+    int[] rank = new int[scores.length];
+    for (int r = 0; r < order.length; r++) rank[order[r]] = r + 1;
+    return rank;
   }
 
   /** Every term weighs 1 (the idf features then equal the plain ones). */
@@ -189,24 +281,17 @@ public final class FusionFeatures {
     return (float) hit / question.size();
   }
 
-  private PassageTerms passageTerms(Passage p) {
+  PassageTerms passageTerms(Passage p) {
     String key = p.id() + '\u0000' + p.text().hashCode() + '\u0000' + p.title().hashCode();
     synchronized (cache) {
       PassageTerms cached = cache.get(key);
       if (cached != null) return cached;
     }
-    List<Set<String>> sentences = new ArrayList<>();
-    Set<String> all = new HashSet<>();
-    for (String s : SENTENCE.split(p.text())) {
-      Set<String> t = terms(s);
-      sentences.add(t);
-      all.addAll(t);
-    }
+    List<List<String>> sentences = new ArrayList<>();
+    for (String s : SENTENCE.split(p.text())) sentences.add(tokens(s));
     String stripped = p.text().strip();
     int words = stripped.isEmpty() ? 0 : WORD.split(stripped).length;
-    PassageTerms pt =
-        new PassageTerms(
-            all, List.copyOf(sentences), terms(p.title()), bigrams(tokens(p.text())), words);
+    PassageTerms pt = PassageTerms.of(tokens(p.title()), sentences, tokens(p.text()), words);
     synchronized (cache) {
       cache.put(key, pt);
     }

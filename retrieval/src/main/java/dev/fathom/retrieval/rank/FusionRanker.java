@@ -88,7 +88,12 @@ public final class FusionRanker implements Ranker {
       String question, List<Hit> candidates, CandidateSignals signals, String source) {
     Ranking.requireQuestion(question);
     if (candidates.isEmpty()) return Ranking.retrievalOrder(candidates, "fusion: no candidates");
-    float[] x = features.extract(question, candidates, signals.truncate(depth), index::idf);
+    float[] x =
+        features.extract(
+            question,
+            candidates,
+            signals.truncate(depth),
+            new FusionFeatures.Lookups(index::idf, index::vectors));
     double[] scores = model.predict(x, candidates.size());
     for (double v : scores) {
       if (!Double.isFinite(v)) {

@@ -105,6 +105,11 @@ public final class PreparedDataset implements AutoCloseable {
     return vectors.get(q.id());
   }
 
+  /** What the fusion features look up in this index: idf and stored vectors. */
+  public FusionFeatures.Lookups lookups(BeirDataset.Query q) {
+    return new FusionFeatures.Lookups(index::idf, index::vectors);
+  }
+
   /** Hybrid retrieval's candidates for {@code q}, {@link #depth()} of them. */
   public List<Hit> candidates(BeirDataset.Query q) {
     return retriever.search(q.text(), vector(q), SearchMode.HYBRID, depth);

@@ -96,7 +96,7 @@ public final class RankerTraining {
         if (!use.test(q)) continue;
         List<Hit> hits = d.candidates(q);
         if (hits.isEmpty()) continue;
-        xs.add(features.extract(q.text(), hits, d.signals(q, hits), d.index()::idf));
+        xs.add(features.extract(q.text(), hits, d.signals(q, hits), d.lookups(q)));
         Map<String, Integer> qrels = d.dataset().qrels(q.id());
         float[] y = new float[hits.size()];
         for (int i = 0; i < y.length; i++) {

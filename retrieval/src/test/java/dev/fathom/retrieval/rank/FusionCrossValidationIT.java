@@ -44,8 +44,26 @@ class FusionCrossValidationIT {
     }
   }
 
-  /** A variant: which columns, which settings, and whether to blend the result with hybrid. */
-  record Variant(String name, int columns, RankerTraining.Settings settings, boolean jointOnly) {}
+  /** A variant: which feature columns, which settings, and whether to skip Cranfield-alone. */
+  record Variant(
+      String name, List<String> features, RankerTraining.Settings settings, boolean jointOnly) {
+    int[] columns() {
+      return features.stream().mapToInt(FusionFeatures.ALL::indexOf).toArray();
+    }
+  }
+
+  /** The 19 features shipped before the feedback, proximity and neighbour features. */
+  static final List<String> BEFORE = FusionFeatures.ALL.subList(0, 19);
+
+  static final List<String> PRF = List.of("rm3", "rm3_rr", "rocchio", "rocchio_gap");
+  static final List<String> PROXIMITY = List.of("window_density", "tf_coverage", "sentence_bm25");
+  static final List<String> NEIGHBOURS = List.of("neighbour_cos", "same_source");
+
+  static List<String> plus(List<String> a, List<String>... more) {
+    List<String> out = new ArrayList<>(a);
+    for (List<String> m : more) out.addAll(m);
+    return List.copyOf(out);
+  }
 
   @Test
   void fiveFoldOutOfFold() throws Exception {
@@ -70,7 +88,7 @@ class FusionCrossValidationIT {
           if (qrels.isEmpty()) continue;
           List<Hit> hits = d.candidates(q);
           if (hits.isEmpty()) continue;
-          float[] x = features.extract(q.text(), hits, d.signals(q, hits), d.index()::idf);
+          float[] x = features.extractAll(q.text(), hits, d.signals(q, hits), d.lookups(q));
           float[] y = new float[hits.size()];
           List<String> sources = hits.stream().map(h -> h.passage().source()).toList();
           for (int i = 0; i < y.length; i++)
@@ -82,22 +100,27 @@ class FusionCrossValidationIT {
     } finally {
       data.forEach(PreparedDataset::close);
     }
-    int all = FusionFeatures.count();
     var trees = RankerTraining.Settings.defaults();
     List<Variant> variants =
         List.of(
-            new Variant("15 features (before)", 15, trees, false),
-            new Variant("19 features", all, trees, false),
+            new Variant("19 features (before)", BEFORE, trees, true),
+            new Variant("19 + PRF", plus(BEFORE, PRF), trees, true),
+            new Variant("19 + PRF + proximity", plus(BEFORE, PRF, PROXIMITY), trees, true),
             new Variant(
-                "19 features, depth 2 x 400",
-                all,
-                new RankerTraining.Settings(400, 0.05, 2, false, 42, false),
+                "28 (+PRF +proximity +neighbours)",
+                plus(BEFORE, PRF, PROXIMITY, NEIGHBOURS),
+                trees,
                 true),
-            new Variant(
-                "19 features, linear",
-                all,
-                new RankerTraining.Settings(200, 0.05, 1, false, 42, true),
-                true));
+            new Variant("19 + proximity", plus(BEFORE, PROXIMITY), trees, true),
+            new Variant("19 + neighbours", plus(BEFORE, NEIGHBOURS), trees, true));
+    // -Dfathom.rank.cv.variants=NAME|NAME… runs only those (each joint fit is minutes long).
+    String only = System.getProperty("fathom.rank.cv.variants", "");
+    if (!only.isBlank()) {
+      List<String> names = List.of(only.split("\\|"));
+      variants = variants.stream().filter(v -> names.contains(v.name())).toList();
+    }
+    // ranking name -> dataset -> question id -> its ndcg@10 and recall@5 (paired by question)
+    Map<String, Map<String, Map<String, double[]>>> perQuestion = new java.util.LinkedHashMap<>();
     // ranking name -> dataset -> out-of-fold metrics
     Map<String, Map<String, MetricSummary>> results = new java.util.LinkedHashMap<>();
     BiFunction<String, String, MetricSummary> summary =
@@ -105,7 +128,7 @@ class FusionCrossValidationIT {
             results
                 .computeIfAbsent(v, x -> new java.util.LinkedHashMap<>())
                 .computeIfAbsent(ds, x -> MetricSummary.of("ndcg@10", "recall@5", "mrr@10"));
-    for (Group g : groups) summary.apply("hybrid", g.dataset()).add(g.sources(), g.qrels());
+    for (Group g : groups) record(perQuestion, summary, "hybrid", g, g.sources());
     for (Variant v : variants) {
       for (String training : v.jointOnly() ? List.of("joint") : List.of("joint", "alone")) {
         for (int fold = 0; fold < K; fold++) {
@@ -121,8 +144,8 @@ class FusionCrossValidationIT {
                 if (g.fold() != f || !(scope.equals("*") || g.dataset().equals(scope))) continue;
                 double[] s = predict(b, g, v.columns());
                 String label = v.name() + " " + training;
-                summary.apply(label, g.dataset()).add(order(g, s), g.qrels());
-                summary.apply(label + " +hybrid RRF", g.dataset()).add(blend(g, s), g.qrels());
+                record(perQuestion, summary, label, g, order(g, s));
+                record(perQuestion, summary, label + " +hybrid RRF", g, blend(g, s));
               }
             } finally {
               b.dispose();
@@ -136,14 +159,67 @@ class FusionCrossValidationIT {
     results.forEach(
         (v, byDs) ->
             byDs.forEach(
-                (ds, m) ->
+                (ds, m) -> {
+                  Map<String, double[]> mine = perQuestion.get(v).get(ds);
+                  sb.append(
+                      String.format(
+                          "CVROW %-50s %-14s n=%4d %s; ndcg@10 se %.4f, recall@5 se %.4f%n",
+                          v, ds, m.queries(), m.means(), se(mine, null, 0), se(mine, null, 1)));
+                  for (String base : List.of("hybrid", BASELINE)) {
+                    Map<String, double[]> other = perQuestion.getOrDefault(base, Map.of()).get(ds);
+                    if (other == null || base.equals(v)) continue;
                     sb.append(
                         String.format(
-                            "CVROW %-45s %-14s n=%4d %s%n", v, ds, m.queries(), m.means()))));
+                            "CVDIFF %-50s %-14s vs %-28s ndcg@10 %+.4f (paired se %.4f),"
+                                + " recall@5 %+.4f (paired se %.4f)%n",
+                            v,
+                            ds,
+                            base,
+                            mean(mine, other, 0),
+                            se(mine, other, 0),
+                            mean(mine, other, 1),
+                            se(mine, other, 1)));
+                  }
+                }));
     System.out.print(sb);
   }
 
-  static Booster fit(List<Group> train, int columns, RankerTraining.Settings s) {
+  /** The ranking every variant is also compared with, question by question. */
+  static final String BASELINE = "19 features (before) joint";
+
+  /** Adds one question's ranking to the summary and keeps its per-question values. */
+  static void record(
+      Map<String, Map<String, Map<String, double[]>>> perQuestion,
+      BiFunction<String, String, MetricSummary> summary,
+      String ranking,
+      Group g,
+      List<String> ranked) {
+    var values = summary.apply(ranking, g.dataset()).add(ranked, g.qrels());
+    perQuestion
+        .computeIfAbsent(ranking, x -> new java.util.LinkedHashMap<>())
+        .computeIfAbsent(g.dataset(), x -> new java.util.HashMap<>())
+        .put(g.id(), new double[] {values.get("ndcg@10"), values.get("recall@5")});
+  }
+
+  /** Mean over questions of metric m of {@code a}, minus {@code b}'s for the same question. */
+  static double mean(Map<String, double[]> a, Map<String, double[]> b, int m) {
+    double s = 0;
+    for (var e : a.entrySet()) s += e.getValue()[m] - (b == null ? 0 : b.get(e.getKey())[m]);
+    return s / a.size();
+  }
+
+  /** Standard error of that mean (paired by question against {@code b} when given). */
+  static double se(Map<String, double[]> a, Map<String, double[]> b, int m) {
+    double mu = mean(a, b, m);
+    double ss = 0;
+    for (var e : a.entrySet()) {
+      double d = e.getValue()[m] - (b == null ? 0 : b.get(e.getKey())[m]) - mu;
+      ss += d * d;
+    }
+    return a.size() < 2 ? 0 : Math.sqrt(ss / (a.size() - 1) / a.size());
+  }
+
+  static Booster fit(List<Group> train, int[] columns, RankerTraining.Settings s) {
     List<float[]> xs = new ArrayList<>();
     List<float[]> ys = new ArrayList<>();
     List<Integer> sizes = new ArrayList<>();
@@ -160,19 +236,22 @@ class FusionCrossValidationIT {
       // Each dataset weighs the same, as RankerTraining does.
       weights[i] = (float) train.size() / (perDataset.size() * perDataset.get(g.dataset()));
     }
-    return RankerTraining.fit(xs, ys, sizes, weights, rows, columns, s);
+    return RankerTraining.fit(xs, ys, sizes, weights, rows, columns.length, s);
   }
 
-  static float[] columns(float[] x, int rows, int columns) {
-    int all = FusionFeatures.count();
-    if (columns == all) return x;
-    float[] out = new float[rows * columns];
-    for (int r = 0; r < rows; r++) System.arraycopy(x, r * all, out, r * columns, columns);
+  /** The given columns of row-major features over all of {@link FusionFeatures#ALL}. */
+  static float[] columns(float[] x, int rows, int[] columns) {
+    int all = FusionFeatures.ALL.size();
+    float[] out = new float[rows * columns.length];
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < columns.length; c++)
+        out[r * columns.length + c] = x[r * all + columns[c]];
+    }
     return out;
   }
 
-  static double[] predict(Booster b, Group g, int columns) throws XGBoostError {
-    DMatrix m = new DMatrix(columns(g.x(), g.rows(), columns), g.rows(), columns, Float.NaN);
+  static double[] predict(Booster b, Group g, int[] columns) throws XGBoostError {
+    DMatrix m = new DMatrix(columns(g.x(), g.rows(), columns), g.rows(), columns.length, Float.NaN);
     try {
       float[][] p = b.predict(m);
       double[] out = new double[g.rows()];

@@ -107,6 +107,66 @@ class FusionFeaturesTest {
         f(plain, 0, "title_match"), f(plain, 0, "idf_title_match"), "without idf: uniform weights");
   }
 
+  static float all(float[] x, int row, String name) {
+    return x[row * FusionFeatures.ALL.size() + FusionFeatures.ALL.indexOf(name)];
+  }
+
+  @Test
+  void feedbackProximityAndNeighbourFeatures() {
+    // BM25's top passages talk about panels; "panels" is not in the question, so only the
+    // expanded query (RM3) can see that c is about the same thing.
+    Passage a = passage("a", "", "Flutter of panels in supersonic flow. Panels flutter.", 0);
+    Passage b = passage("b", "", "Panel flutter boundaries were measured for panels.", 0);
+    Passage c = new Passage("c", "b", "", "Supersonic panels vibrate.", 90, 116);
+    Passage d = passage("d", "", "Heat transfer in a cooling fluid.", 0);
+    List<Hit> hits =
+        List.of(new Hit(a, 4, 1), new Hit(b, 3, 2), new Hit(c, 2, 3), new Hit(d, 1, 4));
+    CandidateSignals s =
+        new CandidateSignals(
+            List.of(new ScoredPassage(a, 5f), new ScoredPassage(b, 4f)),
+            List.of(new ScoredPassage(b, 0.9f), new ScoredPassage(a, 0.8f)));
+    Map<String, float[]> vectors =
+        Map.of(
+            "a", new float[] {1, 0},
+            "b", new float[] {0.8f, 0.6f},
+            "c", new float[] {0.6f, 0.8f},
+            "d", new float[] {0, 1});
+    float[] x =
+        new FusionFeatures()
+            .extractAll(
+                "flutter",
+                hits,
+                s,
+                new FusionFeatures.Lookups(terms -> FusionFeatures.uniform(terms), ids -> vectors));
+    assertTrue(all(x, 2, "rm3") > 0, "c matches only expansion terms");
+    assertEquals(0f, all(x, 3, "rm3"));
+    assertTrue(all(x, 2, "rm3_rr") > all(x, 3, "rm3_rr"));
+    assertEquals(1f, all(x, 0, "window_density"));
+    assertEquals(0f, all(x, 2, "window_density"));
+    assertTrue(all(x, 0, "tf_coverage") > all(x, 1, "tf_coverage"), "flutter twice in a");
+    assertTrue(all(x, 0, "sentence_bm25") > 0);
+    assertEquals(0f, all(x, 3, "sentence_bm25"));
+    // Rocchio over q and the dense top (b, a): a and b lead, d is far.
+    assertEquals(0f, Math.max(all(x, 0, "rocchio_gap"), all(x, 1, "rocchio_gap")), 1e-6);
+    assertTrue(all(x, 3, "rocchio") < all(x, 2, "rocchio"));
+    // d's mean cosine to a, b, c: (0 + 0.6 + 0.8) / 3.
+    assertEquals(1.4f / 3, all(x, 3, "neighbour_cos"), 1e-6);
+    assertEquals(1f, all(x, 1, "same_source"), "b and c come from source b");
+    assertEquals(0f, all(x, 0, "same_source"));
+    // The shipped columns are the same values, in NAMES' order.
+    float[] shipped =
+        new FusionFeatures()
+            .extract(
+                "flutter",
+                hits,
+                s,
+                new FusionFeatures.Lookups(terms -> FusionFeatures.uniform(terms), ids -> vectors));
+    assertEquals(4 * FusionFeatures.count(), shipped.length);
+    for (int r = 0; r < 4; r++) {
+      for (String name : FusionFeatures.NAMES) assertEquals(all(x, r, name), f(shipped, r, name));
+    }
+  }
+
   @Test
   void coverageOfAnEmptyQuestionIsZero() {
     assertEquals(0f, FusionFeatures.coverage(Set.of(), Set.of("a")));
