@@ -4,9 +4,11 @@ import dev.fathom.compressors.ContextCompressor;
 import dev.fathom.compressors.Evidence;
 import dev.fathom.compressors.EvidenceSentence;
 import dev.fathom.compressors.ModelDirectedText;
+import dev.fathom.compressors.SentenceEmbeddings;
 import dev.fathom.retrieval.Hit;
 import dev.fathom.retrieval.Passage;
 import dev.fathom.retrieval.embed.Embedder;
+import dev.fathom.retrieval.embed.SentenceVectorSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -28,6 +30,7 @@ import java.util.function.ToIntFunction;
 public final class TrainedExtractiveCompressor implements ContextCompressor {
 
   private final Embedder embedder;
+  private final SentenceEmbeddings sentenceVectors;
   private final CompressorModel model;
   private final SelectionPolicy policy;
   private final int topPassages;
@@ -48,7 +51,22 @@ public final class TrainedExtractiveCompressor implements ContextCompressor {
       SelectionPolicy policy,
       int topPassages,
       int minSentenceChars) {
+    this(embedder, model, policy, topPassages, minSentenceChars, SentenceVectorSource.NONE);
+  }
+
+  /**
+   * @param stored sentence vectors stored with the passages at ingest, used instead of embedding
+   *     those sentences per question ({@link SentenceEmbeddings})
+   */
+  public TrainedExtractiveCompressor(
+      Embedder embedder,
+      CompressorModel model,
+      SelectionPolicy policy,
+      int topPassages,
+      int minSentenceChars,
+      SentenceVectorSource stored) {
     this.embedder = Objects.requireNonNull(embedder, "embedder");
+    this.sentenceVectors = new SentenceEmbeddings(embedder, stored);
     this.model = Objects.requireNonNull(model, "model");
     this.policy = Objects.requireNonNull(policy, "policy");
     if (topPassages < 1 || topPassages > 100) {
@@ -81,7 +99,7 @@ public final class TrainedExtractiveCompressor implements ContextCompressor {
     }
     List<CandidateSentence> candidates = CandidateSentence.of(hits, topPassages, minSentenceChars);
     if (candidates.isEmpty()) return Evidence.none(question, inputTokens);
-    Scored s = score(embedder, tokenCounts::of, model, question, candidates);
+    Scored s = score(sentenceVectors, tokenCounts::of, model, question, candidates);
     List<Integer> kept = policy.choose(s.probability(), s.tokens(), s.demoted());
     if (kept.isEmpty()) return Evidence.none(question, inputTokens);
     List<Integer> reading = new ArrayList<>(kept);
@@ -110,7 +128,22 @@ public final class TrainedExtractiveCompressor implements ContextCompressor {
       CompressorModel model,
       String question,
       List<CandidateSentence> cands) {
-    float[] features = features(embedder, question, cands);
+    return score(
+        new SentenceEmbeddings(embedder, SentenceVectorSource.NONE),
+        countTokens,
+        model,
+        question,
+        cands);
+  }
+
+  /** Like {@link #score(Embedder, ToIntFunction, CompressorModel, String, List)}. */
+  static Scored score(
+      SentenceEmbeddings sentenceVectors,
+      ToIntFunction<String> countTokens,
+      CompressorModel model,
+      String question,
+      List<CandidateSentence> cands) {
+    float[] features = features(sentenceVectors, question, cands);
     double[] p = model == null ? new double[cands.size()] : model.predict(features, cands.size());
     int[] tokens = new int[cands.size()];
     boolean[] demoted = new boolean[cands.size()];
@@ -121,9 +154,12 @@ public final class TrainedExtractiveCompressor implements ContextCompressor {
     return new Scored(p, tokens, demoted, features);
   }
 
-  static float[] features(Embedder embedder, String question, List<CandidateSentence> cands) {
-    float[] q = embedder.embed(question);
-    List<float[]> vectors = embedder.embedAll(cands.stream().map(CandidateSentence::text).toList());
+  static float[] features(
+      SentenceEmbeddings sentenceVectors, String question, List<CandidateSentence> cands) {
+    float[] q = sentenceVectors.embedder().embed(question);
+    List<float[]> vectors =
+        sentenceVectors.of(
+            cands, CandidateSentence::passage, CandidateSentence::span, CandidateSentence::text);
     float[] similarity = new float[cands.size()];
     for (int i = 0; i < similarity.length; i++) similarity[i] = dot(q, vectors.get(i));
     return SentenceFeatures.extract(question, cands, similarity);

@@ -4,6 +4,7 @@ import dev.fathom.retrieval.Passage;
 import dev.fathom.retrieval.access.AccessList;
 import dev.fathom.retrieval.access.AccessLists;
 import dev.fathom.retrieval.embed.Embedder;
+import dev.fathom.retrieval.embed.SentenceVectors;
 import dev.fathom.retrieval.index.FileRecord;
 import dev.fathom.retrieval.index.PassageStore;
 import dev.fathom.retrieval.meta.DocumentMetadata;
@@ -301,10 +302,26 @@ public final class Ingestor {
       List<String> texts = new ArrayList<>(size);
       for (List<Passage> ps : passages) for (Passage p : ps) texts.add(p.title() + "\n" + p.text());
       List<float[]> vectors = embedder.embedAll(texts);
+      // Every candidate sentence is embedded here, once, so that compression embeds only the
+      // question (docs/compression.md); a store that cannot keep them is spared the work.
+      List<SentenceVectors> sentences = null;
+      if (index.storesSentenceVectors()) {
+        List<Passage> all = new ArrayList<>(size);
+        for (List<Passage> ps : passages) all.addAll(ps);
+        sentences = SentenceVectors.embed(embedder, all);
+      }
       int at = 0;
       for (int i = 0; i < records.size(); i++) {
         int n = passages.get(i).size();
-        index.replaceSource(records.get(i), passages.get(i), vectors.subList(at, at + n));
+        if (sentences == null) {
+          index.replaceSource(records.get(i), passages.get(i), vectors.subList(at, at + n));
+        } else {
+          index.replaceSource(
+              records.get(i),
+              passages.get(i),
+              vectors.subList(at, at + n),
+              sentences.subList(at, at + n));
+        }
         at += n;
       }
       records.clear();
