@@ -55,8 +55,16 @@ public final class Ingestor {
    * @param chunker how documents are cut into passages
    * @param embedBatch passages embedded together (across files)
    * @param commitEveryPassages a commit is made after at least this many new passages
+   * @param sentenceVectors whether each passage's sentences are embedded and stored with it (when
+   *     the store keeps them), so compression embeds only the question (docs/compression.md)
    */
-  public record Settings(Chunker chunker, int embedBatch, int commitEveryPassages) {
+  public record Settings(
+      Chunker chunker, int embedBatch, int commitEveryPassages, boolean sentenceVectors) {
+    /** Settings that store sentence vectors. */
+    public Settings(Chunker chunker, int embedBatch, int commitEveryPassages) {
+      this(chunker, embedBatch, commitEveryPassages, true);
+    }
+
     public Settings {
       if (embedBatch < 1 || embedBatch > 4096) {
         throw new IllegalArgumentException("embedBatch must be in [1, 4096], got " + embedBatch);
@@ -305,7 +313,7 @@ public final class Ingestor {
       // Every candidate sentence is embedded here, once, so that compression embeds only the
       // question (docs/compression.md); a store that cannot keep them is spared the work.
       List<SentenceVectors> sentences = null;
-      if (index.storesSentenceVectors()) {
+      if (settings.sentenceVectors() && index.storesSentenceVectors()) {
         List<Passage> all = new ArrayList<>(size);
         for (List<Passage> ps : passages) all.addAll(ps);
         sentences = SentenceVectors.embed(embedder, all);
