@@ -229,7 +229,7 @@ public final class EvalCommand implements Runnable {
       try (dev.fathom.drafters.local.LocalLanguageModel lm =
               model == null ? null : engine.openModel();
           Workspace ws = new Workspace(data.config());
-          EvalIndex ei = EvalIndex.build(ws, ds, true)) {
+          EvalIndex ei = EvalIndex.build(ws, ds, ws.config().ingest().sentenceVectors())) {
         SearchMode m = mode == null ? ws.config().mode() : SearchMode.parse(mode);
         HybridRetriever retriever =
             new HybridRetriever(ei.index, ws.embedder(), ws.config().retrieval());
