@@ -22,6 +22,7 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.AlreadyClosedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,8 +53,14 @@ final class StoredSentenceVectors implements SentenceVectorSource {
 
   @Override
   public Map<String, SentenceVectors> find(List<Passage> passages) {
-    Map<String, byte[]> raw =
-        index.sentenceVectorBytes(passages.stream().map(Passage::id).toList());
+    Map<String, byte[]> raw;
+    try {
+      raw = index.sentenceVectorBytes(passages.stream().map(Passage::id).toList());
+    } catch (AlreadyClosedException e) {
+      // The workspace closed this index to reopen it (an ingest): the question's sentences are
+      // embedded instead, which gives the same vectors.
+      return Map.of();
+    }
     Map<String, SentenceVectors> out = new HashMap<>();
     for (Passage p : passages) {
       if (!raw.containsKey(p.id())) continue; // not a passage of this index
