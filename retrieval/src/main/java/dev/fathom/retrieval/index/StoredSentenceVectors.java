@@ -69,8 +69,9 @@ final class StoredSentenceVectors implements SentenceVectorSource {
         warnOnce(
             "missing",
             "passages of the index at {} carry no stored sentence vectors (indexed before Fathom"
-                + " stored them at ingest): compression embeds their sentences per question;"
-                + " delete that index folder and ingest again for faster compression",
+                + " stored them at ingest, or with fathom.ingest.sentence-vectors = false):"
+                + " compression embeds their sentences per question; delete that index folder and"
+                + " ingest again for faster compression",
             index.path());
         continue;
       }
