@@ -3,6 +3,7 @@ package dev.fathom.compressors;
 import dev.fathom.retrieval.Hit;
 import dev.fathom.retrieval.Passage;
 import dev.fathom.retrieval.embed.Embedder;
+import dev.fathom.retrieval.embed.SentenceVectorSource;
 import dev.fathom.retrieval.text.SentenceSplitter;
 import dev.fathom.retrieval.text.TextSpan;
 import java.util.ArrayList;
@@ -81,6 +82,7 @@ public final class ExtractiveCompressor implements ContextCompressor {
   private final Embedder embedder;
   private final Settings settings;
   private final boolean demoteModelDirected;
+  private final SentenceEmbeddings sentenceVectors;
 
   public ExtractiveCompressor(Embedder embedder, Settings settings) {
     this(embedder, settings, true);
@@ -91,9 +93,22 @@ public final class ExtractiveCompressor implements ContextCompressor {
    *     (only for measuring what it is worth)
    */
   public ExtractiveCompressor(Embedder embedder, Settings settings, boolean demoteModelDirected) {
+    this(embedder, settings, demoteModelDirected, SentenceVectorSource.NONE);
+  }
+
+  /**
+   * @param stored sentence vectors stored with the passages at ingest, used instead of embedding
+   *     those sentences per question ({@link SentenceEmbeddings})
+   */
+  public ExtractiveCompressor(
+      Embedder embedder,
+      Settings settings,
+      boolean demoteModelDirected,
+      SentenceVectorSource stored) {
     this.embedder = embedder;
     this.settings = settings;
     this.demoteModelDirected = demoteModelDirected;
+    this.sentenceVectors = new SentenceEmbeddings(embedder, stored);
   }
 
   public Settings settings() {
@@ -127,7 +142,8 @@ public final class ExtractiveCompressor implements ContextCompressor {
     if (candidates.isEmpty()) return Evidence.none(question, inputTokens);
 
     float[] q = embedder.embed(question);
-    List<float[]> vectors = embedder.embedAll(candidates.stream().map(Candidate::text).toList());
+    List<float[]> vectors =
+        sentenceVectors.of(candidates, c -> c.passage, c -> c.span, Candidate::text);
     // Rank by cosine plus a lexical bonus; judge relevance (selective augmentation) by cosine
     // alone, so a sentence that merely repeats the question's words cannot pass the threshold.
     double lexical = settings.lexicalWeight();
@@ -199,7 +215,7 @@ public final class ExtractiveCompressor implements ContextCompressor {
 
   /** Headings, table rows and code fences are layout, not sentences to show as evidence. */
   private static boolean isMarkup(String sentence) {
-    return sentence.startsWith("#") || sentence.startsWith("|") || sentence.startsWith("```");
+    return SentenceSplitter.isLayout(sentence); // shared with ingest, which stores their vectors
   }
 
   private static float dot(float[] a, float[] b) {

@@ -65,6 +65,6 @@ public record CandidateSentence(
 
   /** Headings, table rows and code fences are layout, not sentences to show as evidence. */
   private static boolean isMarkup(String sentence) {
-    return sentence.startsWith("#") || sentence.startsWith("|") || sentence.startsWith("```");
+    return SentenceSplitter.isLayout(sentence); // shared with ingest, which stores their vectors
   }
 }

@@ -3,9 +3,11 @@ package dev.fathom.compressors.recomp;
 import dev.fathom.compressors.ContextCompressor;
 import dev.fathom.compressors.Evidence;
 import dev.fathom.compressors.ModelDirectedText;
+import dev.fathom.compressors.SentenceEmbeddings;
 import dev.fathom.retrieval.Hit;
 import dev.fathom.retrieval.Passage;
 import dev.fathom.retrieval.embed.Embedder;
+import dev.fathom.retrieval.embed.SentenceVectorSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +29,7 @@ import java.util.function.ToIntFunction;
 public final class TrainedExtractiveCompressor implements ContextCompressor {
 
   private final Embedder embedder;
+  private final SentenceEmbeddings sentenceVectors;
   private final CompressorModel model;
   private final SelectionPolicy policy;
   private final int topPassages;
@@ -48,7 +51,22 @@ public final class TrainedExtractiveCompressor implements ContextCompressor {
       SelectionPolicy policy,
       int topPassages,
       int minSentenceChars) {
+    this(embedder, model, policy, topPassages, minSentenceChars, SentenceVectorSource.NONE);
+  }
+
+  /**
+   * @param stored sentence vectors stored with the passages at ingest, used instead of embedding
+   *     those sentences per question ({@link SentenceEmbeddings})
+   */
+  public TrainedExtractiveCompressor(
+      Embedder embedder,
+      CompressorModel model,
+      SelectionPolicy policy,
+      int topPassages,
+      int minSentenceChars,
+      SentenceVectorSource stored) {
     this.embedder = Objects.requireNonNull(embedder, "embedder");
+    this.sentenceVectors = new SentenceEmbeddings(embedder, stored);
     this.model = Objects.requireNonNull(model, "model");
     this.policy = Objects.requireNonNull(policy, "policy");
     if (topPassages < 1 || topPassages > 100) {
@@ -82,7 +100,8 @@ public final class TrainedExtractiveCompressor implements ContextCompressor {
     List<CandidateSentence> candidates = CandidateSentence.of(hits, topPassages, minSentenceChars);
     if (candidates.isEmpty()) return Evidence.none(question, inputTokens);
     List<CandidateSpan> spans = CandidateSpan.of(candidates, model.cutter());
-    Scored s = score(embedder, tokenCounts::of, textFacts, model, question, candidates, spans);
+    Scored s =
+        score(sentenceVectors, tokenCounts::of, textFacts, model, question, candidates, spans);
     int[] sentence = new int[spans.size()], pieces = new int[spans.size()];
     for (int i = 0; i < sentence.length; i++) {
       sentence[i] = spans.get(i).sentenceIndex();
@@ -111,7 +130,26 @@ public final class TrainedExtractiveCompressor implements ContextCompressor {
       String question,
       List<CandidateSentence> cands,
       List<CandidateSpan> spans) {
-    float[] features = features(embedder, question, cands, spans, textFacts);
+    return score(
+        new SentenceEmbeddings(embedder, SentenceVectorSource.NONE),
+        countTokens,
+        textFacts,
+        model,
+        question,
+        cands,
+        spans);
+  }
+
+  /** As above, with sentence vectors stored at ingest used where the passages carry them. */
+  static Scored score(
+      SentenceEmbeddings sentenceVectors,
+      ToIntFunction<String> countTokens,
+      TextFacts.Cache textFacts,
+      CompressorModel model,
+      String question,
+      List<CandidateSentence> cands,
+      List<CandidateSpan> spans) {
+    float[] features = features(sentenceVectors, question, cands, spans, textFacts);
     double[] p = model == null ? new double[spans.size()] : model.predict(features, spans.size());
     int[] tokens = new int[spans.size()];
     boolean[] demoted = new boolean[spans.size()];
@@ -127,13 +165,15 @@ public final class TrainedExtractiveCompressor implements ContextCompressor {
   }
 
   static float[] features(
-      Embedder embedder,
+      SentenceEmbeddings sentenceVectors,
       String question,
       List<CandidateSentence> cands,
       List<CandidateSpan> spans,
       TextFacts.Cache textFacts) {
-    float[] q = embedder.embed(question);
-    List<float[]> vectors = embedder.embedAll(cands.stream().map(CandidateSentence::text).toList());
+    float[] q = sentenceVectors.embedder().embed(question);
+    List<float[]> vectors =
+        sentenceVectors.of(
+            cands, CandidateSentence::passage, CandidateSentence::span, CandidateSentence::text);
     float[] similarity = new float[cands.size()];
     for (int i = 0; i < similarity.length; i++) similarity[i] = dot(q, vectors.get(i));
     return SpanFeatures.extract(question, cands, similarity, spans, textFacts);

@@ -229,15 +229,22 @@ public final class EvalCommand implements Runnable {
       try (dev.fathom.drafters.local.LocalLanguageModel lm =
               model == null ? null : engine.openModel();
           Workspace ws = new Workspace(data.config());
-          EvalIndex ei = EvalIndex.build(ws, ds)) {
+          EvalIndex ei = EvalIndex.build(ws, ds, ws.config().ingest().sentenceVectors())) {
         SearchMode m = mode == null ? ws.config().mode() : SearchMode.parse(mode);
         HybridRetriever retriever =
             new HybridRetriever(ei.index, ws.embedder(), ws.config().retrieval());
+        var stored =
+            ei.index.sentenceVectors(
+                ws.embeddingId(), dev.fathom.retrieval.embed.MiniLmModel.DIMENSION);
         ProgressBar bar = new ProgressBar("query ");
         int total = ds.queries().size();
         Map<String, Double> results =
             CompressionEvaluation.evaluate(
-                ds, retriever, m, ws.compressor(kind, lm), n -> bar.update(n, total, "queries"));
+                ds,
+                retriever,
+                m,
+                ws.compressor(kind, lm, stored),
+                n -> bar.update(n, total, "queries"));
         bar.finish();
         System.err.printf(
             Locale.ROOT,

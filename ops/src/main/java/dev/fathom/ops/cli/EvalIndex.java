@@ -21,6 +21,14 @@ final class EvalIndex implements AutoCloseable {
   }
 
   static EvalIndex build(Workspace ws, BeirDataset dataset) {
+    return build(ws, dataset, false);
+  }
+
+  /**
+   * @param sentenceVectors also store each passage's sentence vectors, as {@code fathom ingest}
+   *     does (for the compression evaluation)
+   */
+  static EvalIndex build(Workspace ws, BeirDataset dataset, boolean sentenceVectors) {
     Path dir;
     try {
       Files.createDirectories(ws.config().dataDir());
@@ -33,7 +41,12 @@ final class EvalIndex implements AutoCloseable {
     ProgressBar bar = new ProgressBar("index ");
     int total = dataset.corpus().size();
     RetrievalEvaluation.index(
-        dataset, index, ws.uncachedEmbedder(), 128, n -> bar.update(n, total, "documents"));
+        dataset,
+        index,
+        ws.uncachedEmbedder(),
+        128,
+        sentenceVectors,
+        n -> bar.update(n, total, "documents"));
     bar.finish();
     return new EvalIndex(index, dir);
   }

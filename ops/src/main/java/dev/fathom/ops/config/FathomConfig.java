@@ -79,7 +79,8 @@ public record FathomConfig(
           new Ingestor.Settings(
               new Chunker(in.getInt("chunk-words"), in.getInt("overlap-sentences")),
               in.getInt("embed-batch"),
-              in.getInt("commit-every-passages")),
+              in.getInt("commit-every-passages"),
+              !in.hasPath("sentence-vectors") || in.getBoolean("sentence-vectors")),
           SearchMode.parse(r.getString("mode")),
           r.getInt("k"),
           new HybridRetriever.Settings(

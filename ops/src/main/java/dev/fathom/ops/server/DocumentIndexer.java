@@ -141,10 +141,18 @@ final class DocumentIndexer {
       texts.add(p.title() + "\n" + p.text());
     }
     List<float[]> vectors = texts.isEmpty() ? List.of() : embedder.embedAll(texts);
-    index.replaceSource(
-        new FileRecord(d.id(), root, sha256(d.text()), passages.size(), d.acl(), d.title(), meta),
-        passages,
-        vectors);
+    FileRecord record =
+        new FileRecord(d.id(), root, sha256(d.text()), passages.size(), d.acl(), d.title(), meta);
+    if (index.storesSentenceVectors()) {
+      // As `fathom ingest`: sentence vectors stored once, so compression embeds only the question.
+      index.replaceSource(
+          record,
+          passages,
+          vectors,
+          dev.fathom.retrieval.embed.SentenceVectors.embed(embedder, passages));
+    } else {
+      index.replaceSource(record, passages, vectors);
+    }
   }
 
   /**

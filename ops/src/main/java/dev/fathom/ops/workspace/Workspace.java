@@ -28,6 +28,7 @@ import dev.fathom.retrieval.embed.CachingEmbedder;
 import dev.fathom.retrieval.embed.Embedder;
 import dev.fathom.retrieval.embed.MiniLmModel;
 import dev.fathom.retrieval.embed.OnnxEmbedder;
+import dev.fathom.retrieval.embed.SentenceVectorSource;
 import dev.fathom.retrieval.index.IndexUnavailableException;
 import dev.fathom.retrieval.index.PassageIndex;
 import dev.fathom.retrieval.ingest.IngestListener;
@@ -316,7 +317,22 @@ public final class Workspace implements AutoCloseable {
   }
 
   public ExtractiveCompressor compressor() {
-    return new ExtractiveCompressor(embedder(), config.compression());
+    return compressor(storedSentenceVectors());
+  }
+
+  /** The untrained compressor, reading sentence vectors from {@code stored}. */
+  public ExtractiveCompressor compressor(SentenceVectorSource stored) {
+    return new ExtractiveCompressor(embedder(), config.compression(), true, stored);
+  }
+
+  /**
+   * The sentence vectors stored at ingest in the indexes this workspace has open, for the
+   * compressors; none on the Solr backend, which does not store them (docs/compression.md).
+   */
+  public SentenceVectorSource storedSentenceVectors() {
+    if (backend().solr()) return SentenceVectorSource.NONE;
+    return new OpenIndexSentenceVectors(
+        () -> openCollections().values(), embeddingId(), MiniLmModel.DIMENSION);
   }
 
   /**
@@ -325,8 +341,17 @@ public final class Workspace implements AutoCloseable {
    * abstractive one over {@code model} (required for it, ignored otherwise).
    */
   public synchronized ContextCompressor compressor(CompressorKind kind, LanguageModel model) {
+    return compressor(kind, model, storedSentenceVectors());
+  }
+
+  /**
+   * Like {@link #compressor(CompressorKind, LanguageModel)}, the extractive compressors reading
+   * sentence vectors from {@code stored} (an evaluation's own index).
+   */
+  public synchronized ContextCompressor compressor(
+      CompressorKind kind, LanguageModel model, SentenceVectorSource stored) {
     return switch (kind) {
-      case UNTRAINED -> compressor();
+      case UNTRAINED -> compressor(stored);
       case TRAINED -> {
         if (compressorModel == null) compressorModel = CompressorModel.load(config.dataDir());
         yield new TrainedExtractiveCompressor(
@@ -334,7 +359,8 @@ public final class Workspace implements AutoCloseable {
             compressorModel,
             compressorModel.policy(),
             config.compression().topPassages(),
-            config.compression().minSentenceChars());
+            config.compression().minSentenceChars(),
+            stored);
       }
       case ABSTRACTIVE -> {
         if (model == null) {

@@ -4,6 +4,7 @@ import dev.fathom.retrieval.Hit;
 import dev.fathom.retrieval.Passage;
 import dev.fathom.retrieval.SearchMode;
 import dev.fathom.retrieval.embed.Embedder;
+import dev.fathom.retrieval.embed.SentenceVectors;
 import dev.fathom.retrieval.index.FileRecord;
 import dev.fathom.retrieval.index.PassageStore;
 import dev.fathom.retrieval.search.Retriever;
@@ -37,17 +38,41 @@ public final class RetrievalEvaluation {
    */
   public static void index(
       BeirDataset dataset, PassageStore index, Embedder embedder, int batch, IntConsumer progress) {
+    index(dataset, index, embedder, batch, false, progress);
+  }
+
+  /**
+   * Like {@link #index(BeirDataset, PassageStore, Embedder, int, IntConsumer)}; with {@code
+   * sentenceVectors} (and a store that keeps them) each passage also stores the vectors of its
+   * sentences, as {@code fathom ingest} does, for the compression evaluation.
+   */
+  public static void index(
+      BeirDataset dataset,
+      PassageStore index,
+      Embedder embedder,
+      int batch,
+      boolean sentenceVectors,
+      IntConsumer progress) {
+    boolean withSentences = sentenceVectors && index.storesSentenceVectors();
     List<BeirDataset.CorpusDoc> docs = dataset.corpus();
     for (int from = 0; from < docs.size(); from += batch) {
       List<BeirDataset.CorpusDoc> part = docs.subList(from, Math.min(docs.size(), from + batch));
       List<String> texts = new ArrayList<>(part.size());
       for (BeirDataset.CorpusDoc d : part) texts.add(d.title() + "\n" + d.text());
       List<float[]> vectors = embedder.embedAll(texts);
+      List<Passage> ps = new ArrayList<>(part.size());
+      for (BeirDataset.CorpusDoc d : part) {
+        ps.add(new Passage(d.id(), d.id(), d.title(), d.text(), 0, d.text().length()));
+      }
+      List<SentenceVectors> sentences = withSentences ? SentenceVectors.embed(embedder, ps) : null;
       for (int i = 0; i < part.size(); i++) {
-        BeirDataset.CorpusDoc d = part.get(i);
-        Passage p = new Passage(d.id(), d.id(), d.title(), d.text(), 0, d.text().length());
-        index.replaceSource(
-            new FileRecord(d.id(), "corpus", "-", 1), List.of(p), List.of(vectors.get(i)));
+        Passage p = ps.get(i);
+        FileRecord r = new FileRecord(p.id(), "corpus", "-", 1);
+        if (sentences == null) {
+          index.replaceSource(r, List.of(p), List.of(vectors.get(i)));
+        } else {
+          index.replaceSource(r, List.of(p), List.of(vectors.get(i)), List.of(sentences.get(i)));
+        }
       }
       progress.accept(from + part.size());
     }

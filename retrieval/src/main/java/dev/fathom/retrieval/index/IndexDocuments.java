@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.DoublePoint;
 import org.apache.lucene.document.Field;
@@ -23,6 +24,7 @@ import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.util.BytesRef;
 
 /** Turns passages and source records into Lucene documents and back. */
 final class IndexDocuments {
@@ -48,6 +50,18 @@ final class IndexDocuments {
     addAcl(d, acl);
     for (String path : r.pathForms()) d.add(new StringField(PATH, path, Field.Store.NO));
     addMetadata(d, r.metadata());
+    return d;
+  }
+
+  /**
+   * Like {@link #passage(Passage, float[], FileRecord)}, with the passage's sentence vectors
+   * ({@link SentenceVectorCodec} bytes; null: none).
+   */
+  static Document passage(Passage p, float[] vector, FileRecord r, byte[] sentenceVectors) {
+    Document d = passage(p, vector, r);
+    if (sentenceVectors != null) {
+      d.add(new BinaryDocValuesField(SENTENCE_VECTORS, new BytesRef(sentenceVectors)));
+    }
     return d;
   }
 

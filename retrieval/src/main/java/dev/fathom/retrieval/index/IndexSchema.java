@@ -44,6 +44,14 @@ final class IndexSchema {
   static final String VECTOR = "vector";
 
   /**
+   * The passage's sentence vectors made at ingest ({@link SentenceVectorCodec}), a binary doc
+   * value: read only for the few passages a question compresses, never with the stored fields every
+   * search loads. Passages written before it (or by a store that does not keep it) lack it, and
+   * their sentences are embedded per question; the index format is unchanged.
+   */
+  static final String SENTENCE_VECTORS = "sentence_vectors";
+
+  /**
    * Ways a path filter may name the source (the source, and its path below the ingested folder); on
    * passages. Written since the metadata fields; older passages match path filters through {@link
    * #SOURCE} only.

@@ -5,7 +5,10 @@ import static dev.fathom.retrieval.index.IndexSchema.*;
 import dev.fathom.retrieval.Passage;
 import dev.fathom.retrieval.access.AccessFilter;
 import dev.fathom.retrieval.access.Principal;
+import dev.fathom.retrieval.embed.SentenceVectorSource;
+import dev.fathom.retrieval.embed.SentenceVectors;
 import dev.fathom.retrieval.filter.SearchFilter;
+import dev.fathom.retrieval.text.SentenceSplitter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -184,6 +187,43 @@ public final class PassageIndex implements StreamStore, AutoCloseable {
     }
   }
 
+  /**
+   * Like {@link #replaceSource(FileRecord, List, List)}, each passage storing its sentence vectors
+   * (int8-quantised, {@link SentenceVectorCodec}) for the compressors.
+   */
+  @Override
+  public void replaceSource(
+      FileRecord record, List<Passage> passages, List<float[]> vectors, List<SentenceVectors> sv) {
+    requireWritable();
+    if (passages.size() != vectors.size() || passages.size() != sv.size()) {
+      throw new IllegalArgumentException(
+          passages.size()
+              + " passages but "
+              + vectors.size()
+              + " vectors and "
+              + sv.size()
+              + " sentence-vector lists");
+    }
+    try {
+      writer.deleteDocuments(new Term(SOURCE, record.source()));
+      for (int i = 0; i < passages.size(); i++) {
+        Passage p = passages.get(i);
+        byte[] bytes =
+            SentenceVectorCodec.encode(embeddingId, SentenceSplitter.VERSION, p.text(), sv.get(i));
+        writer.addDocument(IndexDocuments.passage(p, vectors.get(i), record, bytes));
+      }
+      writer.addDocument(IndexDocuments.file(record));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write to index at " + path, e);
+    }
+  }
+
+  /** This index stores sentence vectors (in a binary doc value per passage). */
+  @Override
+  public boolean storesSentenceVectors() {
+    return true;
+  }
+
   /** Removes a source and its passages. */
   @Override
   public void deleteSource(String source) {
@@ -309,6 +349,20 @@ public final class PassageIndex implements StreamStore, AutoCloseable {
                 .map(ScoredPassage::passage)
                 .sorted(java.util.Comparator.comparingInt(Passage::start))
                 .toList());
+  }
+
+  /**
+   * The sentence vectors stored with this index's passages, for compressors that embed with {@code
+   * model} (the id as {@link #openReadOnly} takes it) into {@code dimension}-long vectors; vectors
+   * of another model, dimension or sentence cutting are ignored with one logged line.
+   */
+  public SentenceVectorSource sentenceVectors(String model, int dimension) {
+    return new StoredSentenceVectors(this, model, dimension);
+  }
+
+  /** {@link StoredSentenceVectors#read} on the current searcher. */
+  Map<String, byte[]> sentenceVectorBytes(Collection<String> ids) {
+    return withSearcher(s -> StoredSentenceVectors.read(s, ids));
   }
 
   /** Number of passages searchable now. */

@@ -22,6 +22,28 @@ public interface PassageStore {
   /** Replaces everything stored for {@code record.source()}; visible after {@link #commit()}. */
   void replaceSource(FileRecord record, List<Passage> passages, List<float[]> vectors);
 
+  /**
+   * Like {@link #replaceSource(FileRecord, List, List)}, each passage also carrying the vectors of
+   * its sentences ({@code sentences.get(i)} for {@code passages.get(i)}), which a store that {@link
+   * #storesSentenceVectors() keeps them} stores for the compressors; others drop them, and
+   * compression embeds those sentences per question.
+   */
+  default void replaceSource(
+      FileRecord record,
+      List<Passage> passages,
+      List<float[]> vectors,
+      List<dev.fathom.retrieval.embed.SentenceVectors> sentences) {
+    replaceSource(record, passages, vectors);
+  }
+
+  /**
+   * Whether this store keeps sentence vectors, so ingest spends the time embedding them
+   * (docs/compression.md); the SolrCloud store does not.
+   */
+  default boolean storesSentenceVectors() {
+    return false;
+  }
+
   /** Removes a source and its passages; visible after {@link #commit()}. */
   void deleteSource(String source);
 

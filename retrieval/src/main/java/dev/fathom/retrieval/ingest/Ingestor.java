@@ -4,6 +4,7 @@ import dev.fathom.retrieval.Passage;
 import dev.fathom.retrieval.access.AccessList;
 import dev.fathom.retrieval.access.AccessLists;
 import dev.fathom.retrieval.embed.Embedder;
+import dev.fathom.retrieval.embed.SentenceVectors;
 import dev.fathom.retrieval.index.FileRecord;
 import dev.fathom.retrieval.index.PassageStore;
 import dev.fathom.retrieval.meta.DocumentMetadata;
@@ -54,8 +55,16 @@ public final class Ingestor {
    * @param chunker how documents are cut into passages
    * @param embedBatch passages embedded together (across files)
    * @param commitEveryPassages a commit is made after at least this many new passages
+   * @param sentenceVectors whether each passage's sentences are embedded and stored with it (when
+   *     the store keeps them), so compression embeds only the question (docs/compression.md)
    */
-  public record Settings(Chunker chunker, int embedBatch, int commitEveryPassages) {
+  public record Settings(
+      Chunker chunker, int embedBatch, int commitEveryPassages, boolean sentenceVectors) {
+    /** Settings that store sentence vectors. */
+    public Settings(Chunker chunker, int embedBatch, int commitEveryPassages) {
+      this(chunker, embedBatch, commitEveryPassages, true);
+    }
+
     public Settings {
       if (embedBatch < 1 || embedBatch > 4096) {
         throw new IllegalArgumentException("embedBatch must be in [1, 4096], got " + embedBatch);
@@ -301,10 +310,26 @@ public final class Ingestor {
       List<String> texts = new ArrayList<>(size);
       for (List<Passage> ps : passages) for (Passage p : ps) texts.add(p.title() + "\n" + p.text());
       List<float[]> vectors = embedder.embedAll(texts);
+      // Every candidate sentence is embedded here, once, so that compression embeds only the
+      // question (docs/compression.md); a store that cannot keep them is spared the work.
+      List<SentenceVectors> sentences = null;
+      if (settings.sentenceVectors() && index.storesSentenceVectors()) {
+        List<Passage> all = new ArrayList<>(size);
+        for (List<Passage> ps : passages) all.addAll(ps);
+        sentences = SentenceVectors.embed(embedder, all);
+      }
       int at = 0;
       for (int i = 0; i < records.size(); i++) {
         int n = passages.get(i).size();
-        index.replaceSource(records.get(i), passages.get(i), vectors.subList(at, at + n));
+        if (sentences == null) {
+          index.replaceSource(records.get(i), passages.get(i), vectors.subList(at, at + n));
+        } else {
+          index.replaceSource(
+              records.get(i),
+              passages.get(i),
+              vectors.subList(at, at + n),
+              sentences.subList(at, at + n));
+        }
         at += n;
       }
       records.clear();

@@ -19,7 +19,30 @@ public final class SentenceSplitter {
           "approx", "al", "jr", "sr", "inc", "ltd", "co", "u.s", "jan", "feb", "mar", "apr", "jun",
           "jul", "aug", "sep", "sept", "oct", "nov", "dec");
 
+  /**
+   * Version of the cutting ({@link #split} and {@link #isLayout}). Sentence vectors stored with a
+   * passage at ingest are keyed by the spans of this cutting, so stored vectors of another version
+   * are ignored (docs/compression.md); raise it whenever either method changes what it returns.
+   */
+  public static final int VERSION = 1;
+
   private SentenceSplitter() {}
+
+  /**
+   * The spans of {@code text} that can be evidence: {@link #split} without {@link #isLayout} lines.
+   * Compressors cut their candidate sentences this way (then drop short fragments), and ingest
+   * embeds exactly these spans, so a stored vector exists for every candidate.
+   */
+  public static List<TextSpan> sentences(String text) {
+    List<TextSpan> out = new ArrayList<>();
+    for (TextSpan s : split(text)) if (!isLayout(s.of(text))) out.add(s);
+    return out;
+  }
+
+  /** Headings, table rows and code fences are layout, not sentences to show as evidence. */
+  public static boolean isLayout(String sentence) {
+    return sentence.startsWith("#") || sentence.startsWith("|") || sentence.startsWith("```");
+  }
 
   /** Sentence spans of {@code text}, trimmed of surrounding whitespace, in order. */
   public static List<TextSpan> split(String text) {
