@@ -27,7 +27,7 @@ public final class CpuBackend implements ComputeBackend {
   private final Parallel parallel;
 
   /**
-   * Whether batches attend through {@link BlockedAttention} ({@code
+   * Whether batches and decode steps attend through {@link BlockedAttention} ({@code
    * -Dfathom.engine.blocked-attention}).
    */
   private final boolean blocked;

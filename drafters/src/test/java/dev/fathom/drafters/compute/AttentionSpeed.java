@@ -24,7 +24,10 @@ public final class AttentionSpeed {
     int kvDim = shape.kvHeads() * shape.headSize();
     try (CpuBackend backend = new CpuBackend(KernelBackend.VECTOR, threads);
         Parallel parallel = new Parallel(threads)) {
-      for (int[] c : new int[][] {{0, 128}, {0, 256}, {256, 256}, {100, 2}, {1900, 11}}) {
+      for (int[] c :
+          new int[][] {
+            {0, 128}, {0, 256}, {256, 256}, {100, 2}, {1900, 11}, {128, 1}, {512, 1}, {1900, 1}
+          }) {
         int start = c[0];
         int n = c[1];
         Random random = new Random(n + start);

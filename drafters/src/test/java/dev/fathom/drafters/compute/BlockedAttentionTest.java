@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The blocked attention of a batch on the Vector API against the scalar backend's attention (one
  * query head and position at a time): grouped-query heads, a cache that already holds positions
- * before the batch, batches that end inside a block, head sizes of one and two vector pairs, and
- * the weights an {@link AttentionSink} receives.
+ * before the batch, batches that end inside a block, decode steps of one position over a few
+ * hundred cached ones, head sizes of one and two vector pairs, and the weights an {@link
+ * AttentionSink} receives.
  */
 class BlockedAttentionTest {
   @Test
@@ -34,7 +35,13 @@ class BlockedAttentionTest {
         {6, 2, 128, 64, 19},
         {8, 2, 64, 70, 2},
         {4, 1, 32, 3, 5},
-        {32, 4, 64, 300, 11}
+        {32, 4, 64, 300, 11},
+        // decode steps: one position, the query-head group in the kernels' query rows
+        {32, 4, 64, 300, 1},
+        {32, 4, 64, 517, 1},
+        {8, 2, 64, 0, 1},
+        {6, 2, 128, 203, 1},
+        {4, 1, 32, 260, 1}
       };
       for (int[] c : cases) {
         AttentionShape shape = new AttentionShape(c[0], c[1], c[2]);
@@ -58,7 +65,7 @@ class BlockedAttentionTest {
               "case " + c[3] + "/" + n + " at " + i);
         }
         assertEquals(scalarWeights.keySet(), vectorWeights.keySet());
-        assertEquals(2 * shape.heads(), vectorWeights.size());
+        assertEquals((n == 1 ? 1 : 2) * shape.heads(), vectorWeights.size());
         for (String k : scalarWeights.keySet()) {
           assertArrayEquals(scalarWeights.get(k), vectorWeights.get(k), 1e-6f, k);
         }

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The whole forward pass on the Vector API backend against the scalar reference backend, on a
  * random-weight model whose tensors use every block family (F16 embedding, Q8_0 and Q4_0 attention,
  * Q4_K/Q5_K feed-forward, Q6_K output): a batched prefill and single-token decode steps must give
- * the same logits.
+ * the same logits. The vector backend's decode steps attend through the blocked path (one job per
+ * key-value head, its 4 query heads in the kernels' query rows), the scalar one's head by head.
  */
 class BackendsAgreeTest {
   private static final int DIM = 256; // K-quants need rows of whole 256-element super-blocks
