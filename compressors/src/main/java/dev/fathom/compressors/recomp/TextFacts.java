@@ -2,10 +2,8 @@ package dev.fathom.compressors.recomp;
 
 import dev.fathom.compressors.Terms;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -87,34 +85,17 @@ record TextFacts(
 
   /** Facts of recently seen texts (LRU), shared by the questions one compressor answers. */
   static final class Cache {
-    private final Map<String, TextFacts> facts;
+    private final RememberedTexts<TextFacts> facts;
 
     /**
      * @param capacity texts remembered; the least recently used is forgotten first
      */
     Cache(int capacity) {
-      if (capacity < 1) {
-        throw new IllegalArgumentException("capacity must be >= 1, got " + capacity);
-      }
-      this.facts =
-          new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, TextFacts> eldest) {
-              return size() > capacity;
-            }
-          };
+      this.facts = new RememberedTexts<>(capacity, TextFacts::of);
     }
 
     TextFacts of(String text) {
-      synchronized (facts) {
-        TextFacts f = facts.get(text);
-        if (f != null) return f;
-      }
-      TextFacts f = TextFacts.of(text);
-      synchronized (facts) {
-        facts.put(text, f);
-      }
-      return f;
+      return facts.of(text);
     }
   }
 }

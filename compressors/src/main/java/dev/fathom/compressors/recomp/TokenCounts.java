@@ -1,8 +1,6 @@
 package dev.fathom.compressors.recomp;
 
 import dev.fathom.retrieval.embed.Embedder;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -14,40 +12,22 @@ import java.util.Objects;
  */
 final class TokenCounts {
 
-  private final Embedder embedder;
-  private final Map<String, Integer> cache;
+  private final RememberedTexts<Integer> counts;
 
   /**
    * @param capacity texts remembered; the least recently used is forgotten first
    */
   TokenCounts(Embedder embedder, int capacity) {
-    this.embedder = Objects.requireNonNull(embedder, "embedder");
-    if (capacity < 1) throw new IllegalArgumentException("capacity must be >= 1, got " + capacity);
-    this.cache =
-        new LinkedHashMap<>(16, 0.75f, true) {
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
-            return size() > capacity;
-          }
-        };
+    Objects.requireNonNull(embedder, "embedder");
+    this.counts = new RememberedTexts<>(capacity, embedder::countTokens);
   }
 
   /** {@link Embedder#countTokens} of {@code text}, counted once while it stays remembered. */
   int of(String text) {
-    synchronized (cache) {
-      Integer n = cache.get(text);
-      if (n != null) return n;
-    }
-    int n = embedder.countTokens(text);
-    synchronized (cache) {
-      cache.put(text, n);
-    }
-    return n;
+    return counts.of(text);
   }
 
   int size() {
-    synchronized (cache) {
-      return cache.size();
-    }
+    return counts.size();
   }
 }

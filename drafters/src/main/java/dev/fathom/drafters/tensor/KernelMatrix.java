@@ -236,29 +236,7 @@ final class KernelMatrix implements Matrix {
       repackedMatmul(x, n, out);
       return;
     }
-    if ((long) rows * cols * n <= SERIAL_BATCH_PRODUCTS) {
-      // A speculative verification of a small model: waking the workers for every product of a
-      // 2-position batch cost 4× a whole single-position step on a loaded 2-core machine.
-      batch.multiply(kernel, data, rowBytes, rows, cols, 0, rows, x, n, out);
-      return;
-    }
-    int grain = batch.rowGrain();
-    int units = (rows + grain - 1) / grain;
-    parallel.forRange(
-        0,
-        units,
-        (from, to) ->
-            batch.multiply(
-                kernel,
-                data,
-                rowBytes,
-                rows,
-                cols,
-                from * grain,
-                Math.min(to * grain, rows),
-                x,
-                n,
-                out));
+    batchRows(kernel, data, rowBytes, x, n, out);
   }
 
   /**
@@ -272,11 +250,15 @@ final class KernelMatrix implements Matrix {
     for (int j = 0; j < n; j++) {
       k.permute(x, j * cols, permuted, j * cols, cols);
     }
-    TypeKernel lanes = k.laneOrder();
-    MemorySegment w = repacked.data();
-    long bytes = repacked.rowBytes();
+    batchRows(k.laneOrder(), repacked.data(), repacked.rowBytes(), permuted, n, out);
+  }
+
+  /** The batched product of every row of {@code w}, on the caller when small, else on the pool. */
+  private void batchRows(TypeKernel k, MemorySegment w, long bytes, float[] x, int n, float[] out) {
     if ((long) rows * cols * n <= SERIAL_BATCH_PRODUCTS) {
-      batch.multiply(lanes, w, bytes, rows, cols, 0, rows, permuted, n, out);
+      // A speculative verification of a small model: waking the workers for every product of a
+      // 2-position batch cost 4× a whole single-position step on a loaded 2-core machine.
+      batch.multiply(k, w, bytes, rows, cols, 0, rows, x, n, out);
       return;
     }
     int grain = batch.rowGrain();
@@ -286,16 +268,7 @@ final class KernelMatrix implements Matrix {
         units,
         (from, to) ->
             batch.multiply(
-                lanes,
-                w,
-                bytes,
-                rows,
-                cols,
-                from * grain,
-                Math.min(to * grain, rows),
-                permuted,
-                n,
-                out));
+                k, w, bytes, rows, cols, from * grain, Math.min(to * grain, rows), x, n, out));
   }
 
   @Override
