@@ -31,13 +31,9 @@ import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -297,19 +293,8 @@ class DocumentStreamIT {
 
   private static void send(FathomServer s, KafkaSettings k, String key, Map<String, ?> value)
       throws Exception {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
-      producer
-          .send(
-              new ProducerRecord<>(
-                  k.topics().documents(),
-                  key.getBytes(StandardCharsets.UTF_8),
-                  JSON.writeValueAsBytes(value)))
-          .get();
-    }
+    TopicRecords.send(
+        s.bootstrapServers(), k.topics().documents(), key, JSON.writeValueAsBytes(value));
   }
 
   /** The error header of the dead letter of each key, once every key has one. */

@@ -24,12 +24,8 @@ import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -157,20 +153,11 @@ class GenerativeServeIT {
 
   @Test
   void kafkaQuestionsStreamPiecesAndGetExactlyOneAnswer() throws Exception {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, server.bootstrapServers());
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
-      producer
-          .send(
-              new ProducerRecord<>(
-                  kafka.topics().questions(),
-                  "s-1".getBytes(StandardCharsets.UTF_8),
-                  "{\"requestId\":\"g-1\",\"sessionId\":\"s-1\",\"question\":\"What did Lily see?\"}"
-                      .getBytes(StandardCharsets.UTF_8)))
-          .get();
-    }
+    TopicRecords.send(
+        server.bootstrapServers(),
+        kafka.topics().questions(),
+        "s-1",
+        "{\"requestId\":\"g-1\",\"sessionId\":\"s-1\",\"question\":\"What did Lily see?\"}");
     read(kafka.topics().answers(), "g-1", 1);
     // Once every question is committed, no second answer can appear: read all there is.
     CommittedRead.awaitConsumed(

@@ -19,13 +19,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The steps {@link SolrServeIT} takes against {@code fathom serve} on SolrCloud: start a server,
@@ -93,19 +88,7 @@ final class SolrServeSupport {
   }
 
   static void send(FathomServer s, KafkaSettings k, String key, String value) throws Exception {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
-      producer
-          .send(
-              new ProducerRecord<>(
-                  k.topics().documents(),
-                  key.getBytes(StandardCharsets.UTF_8),
-                  value == null ? null : value.getBytes(StandardCharsets.UTF_8)))
-          .get();
-    }
+    TopicRecords.send(s.bootstrapServers(), k.topics().documents(), key, value);
   }
 
   static HttpResponse<String> post(FathomServer s, String path, String body) throws Exception {
