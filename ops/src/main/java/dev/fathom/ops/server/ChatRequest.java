@@ -6,7 +6,6 @@ import dev.fathom.drafters.lm.TokenListener;
 import dev.fathom.memory.KvEvictionSettings;
 import dev.fathom.ops.intake.QuestionIntake;
 import dev.fathom.ops.intake.ScopeIntake;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -92,7 +91,7 @@ record ChatRequest(
         throw OpenAiError.invalid(n, "Unrecognized request argument supplied: " + n).failure();
       }
     }
-    refuseUnsupported(j);
+    ChatFields.refuseUnsupported(j);
     boolean stream;
     try {
       stream = QuestionIntake.flag(j, "stream");
@@ -108,47 +107,16 @@ record ChatRequest(
       throw OpenAiError.invalid("messages", e.getMessage()).failure();
     }
     accepted = scoped(accepted, j);
-    String model = optionalText(j, "model");
-    Float temperature = number(j, "temperature", 0, 2);
-    Float topP = number(j, "top_p", 0, 1);
+    String model = ChatFields.optionalText(j, "model");
+    Float temperature = ChatFields.number(j, "temperature", 0, 2);
+    Float topP = ChatFields.number(j, "top_p", 0, 1);
     if (topP != null && topP == 0f) {
       throw OpenAiError.invalid("top_p", "top_p must be in (0, 1], got 0").failure();
     }
-    Long seed = null;
-    if (present(j, "seed")) {
-      if (!j.get("seed").isIntegralNumber() || !j.get("seed").canConvertToLong()) {
-        throw OpenAiError.invalid("seed", "seed must be an integer, got " + j.get("seed"))
-            .failure();
-      }
-      seed = j.get("seed").asLong();
-    }
-    Integer maxTokens = whole(j, "max_completion_tokens");
-    if (maxTokens == null) maxTokens = whole(j, "max_tokens");
-    boolean includeUsage = false;
-    if (present(j, "stream_options")) {
-      JsonNode o = j.get("stream_options");
-      if (!stream) {
-        throw OpenAiError.invalid(
-                "stream_options", "stream_options is only allowed when stream is true")
-            .failure();
-      }
-      if (!o.isObject()) {
-        throw OpenAiError.invalid("stream_options", "stream_options must be an object").failure();
-      }
-      for (Iterator<String> names = o.fieldNames(); names.hasNext(); ) {
-        String n = names.next();
-        if (!n.equals("include_usage")) {
-          throw OpenAiError.invalid(
-                  "stream_options." + n, "stream_options." + n + " is not supported")
-              .failure();
-        }
-      }
-      try {
-        includeUsage = QuestionIntake.flag(o, "include_usage");
-      } catch (IllegalArgumentException e) {
-        throw OpenAiError.invalid("stream_options.include_usage", e.getMessage()).failure();
-      }
-    }
+    Long seed = ChatFields.seed(j);
+    Integer maxTokens = ChatFields.whole(j, "max_completion_tokens");
+    if (maxTokens == null) maxTokens = ChatFields.whole(j, "max_tokens");
+    boolean includeUsage = ChatFields.includeUsage(j, stream);
     StringBuilder system = new StringBuilder();
     for (ChatHistory.Message m : messages) {
       if ((m.role().equals("system") || m.role().equals("developer")) && !m.text().isBlank()) {
@@ -164,7 +132,7 @@ record ChatRequest(
         topP,
         seed,
         maxTokens,
-        stop(j),
+        ChatFields.stop(j),
         stream,
         includeUsage,
         system.toString(),
@@ -224,102 +192,5 @@ record ChatRequest(
       String param = e.getMessage().contains("collection") ? "collection" : "filter";
       throw OpenAiError.invalid(param, e.getMessage()).failure();
     }
-  }
-
-  private static void refuseUnsupported(JsonNode j) {
-    for (String f : List.of("tools", "tool_choice", "functions", "function_call")) {
-      if (present(j, f)) {
-        throw OpenAiError.invalid(f, f + " is not supported: Fathom answers from documents")
-            .failure();
-      }
-    }
-    if (present(j, "n") && !(j.get("n").isIntegralNumber() && j.get("n").asInt() == 1)) {
-      throw OpenAiError.invalid("n", "n must be 1 (one answer per request), got " + j.get("n"))
-          .failure();
-    }
-    for (String f : List.of("frequency_penalty", "presence_penalty")) {
-      if (present(j, f) && !(j.get(f).isNumber() && j.get(f).asDouble() == 0)) {
-        throw OpenAiError.invalid(f, f + " is not supported; send 0 or omit it, got " + j.get(f))
-            .failure();
-      }
-    }
-    if (present(j, "logprobs")
-        && !(j.get("logprobs").isBoolean() && !j.get("logprobs").asBoolean())) {
-      throw OpenAiError.invalid("logprobs", "logprobs are not supported; send false or omit it")
-          .failure();
-    }
-    if (present(j, "top_logprobs")) {
-      throw OpenAiError.invalid("top_logprobs", "top_logprobs are not supported").failure();
-    }
-    if (present(j, "logit_bias")
-        && !(j.get("logit_bias").isObject() && j.get("logit_bias").isEmpty())) {
-      throw OpenAiError.invalid("logit_bias", "logit_bias is not supported").failure();
-    }
-    if (present(j, "response_format")
-        && !j.get("response_format").path("type").asText().equals("text")) {
-      throw OpenAiError.invalid(
-              "response_format",
-              "response_format must be {\"type\":\"text\"}: answers are cited text, got "
-                  + j.get("response_format"))
-          .failure();
-    }
-  }
-
-  private static boolean present(JsonNode j, String field) {
-    return j.has(field) && !j.get(field).isNull();
-  }
-
-  private static String optionalText(JsonNode j, String field) {
-    if (!present(j, field)) return null;
-    if (!j.get(field).isTextual() || j.get(field).asText().isBlank()) {
-      throw OpenAiError.invalid(field, field + " must be a non-empty string, got " + j.get(field))
-          .failure();
-    }
-    return j.get(field).asText();
-  }
-
-  private static Float number(JsonNode j, String field, double min, double max) {
-    if (!present(j, field)) return null;
-    JsonNode v = j.get(field);
-    if (!v.isNumber() || v.asDouble() < min || v.asDouble() > max) {
-      throw OpenAiError.invalid(
-              field, field + " must be a number in " + min + ".." + max + ", got " + v)
-          .failure();
-    }
-    return (float) v.asDouble();
-  }
-
-  private static Integer whole(JsonNode j, String field) {
-    if (!present(j, field)) return null;
-    JsonNode v = j.get(field);
-    if (!v.isIntegralNumber() || v.asLong() < 1 || v.asLong() > MAX_TOKENS) {
-      throw OpenAiError.invalid(
-              field, field + " must be an integer in 1.." + MAX_TOKENS + ", got " + v)
-          .failure();
-    }
-    return v.asInt();
-  }
-
-  private static List<String> stop(JsonNode j) {
-    if (!present(j, "stop")) return List.of();
-    JsonNode v = j.get("stop");
-    List<String> out = new ArrayList<>();
-    if (v.isTextual()) {
-      out.add(v.asText());
-    } else if (v.isArray() && v.size() <= 4) {
-      for (JsonNode s : v) {
-        if (!s.isTextual()) {
-          throw OpenAiError.invalid("stop", "stop must hold strings, got " + s).failure();
-        }
-        out.add(s.asText());
-      }
-    } else {
-      throw OpenAiError.invalid("stop", "stop must be a string or an array of up to 4 strings")
-          .failure();
-    }
-    if (out.stream().anyMatch(String::isEmpty)) {
-      throw OpenAiError.invalid("stop", "stop strings must not be empty").failure();
-    }
-    return List.copyOf(out);
   }
 }
