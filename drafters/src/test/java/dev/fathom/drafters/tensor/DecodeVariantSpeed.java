@@ -150,7 +150,8 @@ public final class DecodeVariantSpeed {
 
   private static String anonHuge() {
     try {
-      return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/smaps_rollup")).stream()
+      return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/smaps_rollup"))
+          .stream()
           .filter(l -> l.startsWith("AnonHugePages"))
           .findFirst()
           .orElse("?");

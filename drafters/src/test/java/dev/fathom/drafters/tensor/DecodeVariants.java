@@ -107,8 +107,11 @@ final class DecodeVariants {
       acc =
           acc.add(jdk.incubator.vector.ByteVector.fromMemorySegment(s, w, i, VectorShapes.LE))
               .add(jdk.incubator.vector.ByteVector.fromMemorySegment(s, w, i + 64, VectorShapes.LE))
-              .add(jdk.incubator.vector.ByteVector.fromMemorySegment(s, w, i + 128, VectorShapes.LE))
-              .add(jdk.incubator.vector.ByteVector.fromMemorySegment(s, w, i + 192, VectorShapes.LE));
+              .add(
+                  jdk.incubator.vector.ByteVector.fromMemorySegment(s, w, i + 128, VectorShapes.LE))
+              .add(
+                  jdk.incubator.vector.ByteVector.fromMemorySegment(
+                      s, w, i + 192, VectorShapes.LE));
     }
     return acc.reduceLanes(VectorOperators.ADD);
   }
@@ -353,9 +356,7 @@ final class DecodeVariants {
 
   private static final IntVector NIBBLES =
       FloatVector.fromArray(
-              F,
-              new float[] {-8, -7, -6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 7},
-              0)
+              F, new float[] {-8, -7, -6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 7}, 0)
           .reinterpretAsInts();
 
   /** {@code q - 8} as floats by a 16-entry table lookup ({@code vpermps}) on the low 4 bits. */
@@ -374,7 +375,9 @@ final class DecodeVariants {
         long at = o + 18L * b;
         IntVector q = ints(w, at + 2);
         FloatVector s = nib(q).mul(FloatVector.fromArray(F, x, 32 * b));
-        s = nib(q.lanewise(VectorOperators.LSHR, 4)).fma(FloatVector.fromArray(F, x, 32 * b + 16), s);
+        s =
+            nib(q.lanewise(VectorOperators.LSHR, 4))
+                .fma(FloatVector.fromArray(F, x, 32 * b + 16), s);
         acc = s.fma(FloatVector.broadcast(F, f16(w, at)), acc);
       }
       out[r] = acc.reduceLanes(VectorOperators.ADD);
@@ -393,7 +396,9 @@ final class DecodeVariants {
       for (int b = 0; b < nb; b++) {
         IntVector v = ints(q, o + 16L * b);
         FloatVector s = nib(v).mul(FloatVector.fromArray(F, x, 32 * b));
-        s = nib(v.lanewise(VectorOperators.LSHR, 4)).fma(FloatVector.fromArray(F, x, 32 * b + 16), s);
+        s =
+            nib(v.lanewise(VectorOperators.LSHR, 4))
+                .fma(FloatVector.fromArray(F, x, 32 * b + 16), s);
         acc = s.fma(FloatVector.broadcast(F, sc[so + b]), acc);
       }
       out[r] = acc.reduceLanes(VectorOperators.ADD);
@@ -448,8 +453,11 @@ final class DecodeVariants {
       for (int b = 0; b < nb; b++) {
         IntVector v = ints(q, o + 16L * b);
         FloatVector s =
-            floats(v.and(0x0F)).fma(FloatVector.fromArray(F, x, 32 * b), FloatVector.fromArray(F, c, 16 * b));
-        s = floats(v.lanewise(VectorOperators.LSHR, 4).and(0x0F)).fma(FloatVector.fromArray(F, x, 32 * b + 16), s);
+            floats(v.and(0x0F))
+                .fma(FloatVector.fromArray(F, x, 32 * b), FloatVector.fromArray(F, c, 16 * b));
+        s =
+            floats(v.lanewise(VectorOperators.LSHR, 4).and(0x0F))
+                .fma(FloatVector.fromArray(F, x, 32 * b + 16), s);
         acc = s.fma(FloatVector.broadcast(F, sc[so + b]), acc);
       }
       out[r] = acc.reduceLanes(VectorOperators.ADD);

@@ -1,0 +1,240 @@
+package dev.fathom.drafters.tensor;
+
+import static dev.fathom.drafters.tensor.LittleEndian.FLOAT;
+import static dev.fathom.drafters.tensor.LittleEndian.f16;
+import static dev.fathom.drafters.tensor.VectorShapes.F;
+import static dev.fathom.drafters.tensor.VectorShapes.bytes;
+import static dev.fathom.drafters.tensor.VectorShapes.ints;
+
+import dev.fathom.drafters.gguf.GgmlType;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * A Q8_0 or Q4_0 matrix copied at load into cells of four rows, and the Vector API kernel over
+ * them, in the spirit of llama.cpp's {@code block_q8_0x4}/{@code block_q4_0x4} repacking. A cell
+ * holds one 32-column block of four consecutive rows: their four scales as floats (16 bytes), then
+ * the four rows' quants (4 × 32 bytes for Q8_0, 4 × 16 for Q4_0): 144 or 80 bytes, 16-byte aligned
+ * loads throughout. A matrix–vector product walks the cells of a row group in order, so one thread
+ * reads <em>one</em> sequential stream with four independent accumulator chains and loads each
+ * slice of {@code x} once for four rows, with no f16 conversion per block. Q4_0's nibbles become
+ * {@code q − 8} through a 16-entry table lookup ({@code vpermd}) instead of a mask, a subtraction
+ * and a conversion.
+ *
+ * <p>Why: with one thread the file layout's product cost about its in-cache arithmetic plus the
+ * bare read time (docs/performance.md, "One-thread decode"). In {@code DecodeVariantSpeed} (one
+ * thread, loaded machine) this layout took 0.70–0.75 of the row-pair kernel's CPU per streamed Q8_0
+ * weight and 0.70 in cache, where the same cells read as separate streams (quants of two rows,
+ * scales in an array) gained nothing streamed.
+ *
+ * <p>Row {@code r} is addressed, for {@link TypeKernel#dequantize} and {@link TypeKernel#dot}, by
+ * the <em>virtual</em> offset {@code r · rowBytes() + (cellBytes / 4) · block}: the batched product
+ * and row lookups then work unchanged. Every stored value is the file's: dequantised rows equal the
+ * scalar reference bit for bit and each row's product sums in the order of {@link
+ * VectorBlockKernels}. Only 512-bit vectors and row counts divisible by 4 are interleaved.
+ */
+final class InterleavedRows implements TypeKernel {
+  /** {@code -Dfathom.engine.interleave=false} keeps the file's layout for Q8_0 and Q4_0. */
+  static final String PROPERTY = "fathom.engine.interleave";
+
+  private static final IntVector NIBBLES =
+      FloatVector.fromArray(
+              F, new float[] {-8, -7, -6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 7}, 0)
+          .reinterpretAsInts();
+
+  private final boolean q8;
+  private final int blocks;
+  private final int cellBytes;
+  private final MemorySegment data;
+
+  private InterleavedRows(boolean q8, int cols, MemorySegment data) {
+    this.q8 = q8;
+    this.blocks = cols / 32;
+    this.cellBytes = q8 ? 144 : 80;
+    this.data = data;
+  }
+
+  static boolean enabled() {
+    String value = System.getProperty(PROPERTY, "true");
+    return switch (value) {
+      case "true" -> true;
+      case "false" -> false;
+      default ->
+          throw new IllegalArgumentException(
+              "-D" + PROPERTY + "=" + value + ": must be true or false");
+    };
+  }
+
+  /**
+   * The interleaved copy of the {@code rows x cols} matrix of {@code type} in {@code data} (its
+   * ggml layout), built on {@code parallel}; null when the type, the row count or the vector width
+   * does not take this layout. Mapped pages of {@code data} are released afterwards.
+   */
+  static InterleavedRows of(
+      GgmlType type, MemorySegment data, int rows, int cols, Parallel parallel) {
+    if ((type != GgmlType.Q8_0 && type != GgmlType.Q4_0) || rows % 4 != 0 || VectorShapes.L != 16) {
+      return null;
+    }
+    boolean q8 = type == GgmlType.Q8_0;
+    int src = q8 ? 34 : 18;
+    int quants = src - 2;
+    int nb = cols / 32;
+    int cell = q8 ? 144 : 80;
+    MemorySegment copy = Arena.ofAuto().allocate((long) rows / 4 * nb * cell, 64);
+    parallel.forRange(
+        0,
+        rows / 4,
+        (from, to) -> {
+          for (int g = from; g < to; g++) {
+            for (int b = 0; b < nb; b++) {
+              long at = ((long) g * nb + b) * cell;
+              for (int j = 0; j < 4; j++) {
+                long block = ((4L * g + j) * nb + b) * src;
+                copy.set(FLOAT, at + 4L * j, f16(data, block));
+                MemorySegment.copy(data, block + 2, copy, at + 16 + (long) quants * j, quants);
+              }
+            }
+          }
+        });
+    if (data.isMapped()) {
+      data.unload();
+    }
+    return new InterleavedRows(q8, cols, copy);
+  }
+
+  /** The copy all products and lookups read. */
+  MemorySegment data() {
+    return data;
+  }
+
+  /** The virtual length of one row: a quarter of a row group's cells. */
+  long rowBytes() {
+    return (long) blocks * cellBytes / 4;
+  }
+
+  /** Products of row groups {@code [from, to)} (rows {@code 4·from ..}) with {@code x}. */
+  void groups(MemorySegment w, int from, int to, float[] x, int xOff, float[] out, int outOff) {
+    for (int g = from; g < to; g++) {
+      if (q8) {
+        q8Group(w, (long) g * blocks * 144, x, xOff, out, outOff + 4 * g);
+      } else {
+        q4Group(w, (long) g * blocks * 80, x, xOff, out, outOff + 4 * g);
+      }
+    }
+  }
+
+  private void q8Group(MemorySegment w, long o, float[] x, int xOff, float[] out, int at) {
+    FloatVector a0 = FloatVector.zero(F);
+    FloatVector a1 = a0;
+    FloatVector a2 = a0;
+    FloatVector a3 = a0;
+    for (int b = 0; b < blocks; b++) {
+      long c = o + 144L * b;
+      FloatVector x0 = FloatVector.fromArray(F, x, xOff + 32 * b);
+      FloatVector x1 = FloatVector.fromArray(F, x, xOff + 32 * b + 16);
+      a0 = q8Row(w, c + 16, x0, x1, w.get(FLOAT, c), a0);
+      a1 = q8Row(w, c + 48, x0, x1, w.get(FLOAT, c + 4), a1);
+      a2 = q8Row(w, c + 80, x0, x1, w.get(FLOAT, c + 8), a2);
+      a3 = q8Row(w, c + 112, x0, x1, w.get(FLOAT, c + 12), a3);
+    }
+    out[at] = a0.reduceLanes(VectorOperators.ADD);
+    out[at + 1] = a1.reduceLanes(VectorOperators.ADD);
+    out[at + 2] = a2.reduceLanes(VectorOperators.ADD);
+    out[at + 3] = a3.reduceLanes(VectorOperators.ADD);
+  }
+
+  private void q4Group(MemorySegment w, long o, float[] x, int xOff, float[] out, int at) {
+    FloatVector a0 = FloatVector.zero(F);
+    FloatVector a1 = a0;
+    FloatVector a2 = a0;
+    FloatVector a3 = a0;
+    for (int b = 0; b < blocks; b++) {
+      long c = o + 80L * b;
+      FloatVector x0 = FloatVector.fromArray(F, x, xOff + 32 * b);
+      FloatVector x1 = FloatVector.fromArray(F, x, xOff + 32 * b + 16);
+      a0 = q4Row(w, c + 16, x0, x1, w.get(FLOAT, c), a0);
+      a1 = q4Row(w, c + 32, x0, x1, w.get(FLOAT, c + 4), a1);
+      a2 = q4Row(w, c + 48, x0, x1, w.get(FLOAT, c + 8), a2);
+      a3 = q4Row(w, c + 64, x0, x1, w.get(FLOAT, c + 12), a3);
+    }
+    out[at] = a0.reduceLanes(VectorOperators.ADD);
+    out[at + 1] = a1.reduceLanes(VectorOperators.ADD);
+    out[at + 2] = a2.reduceLanes(VectorOperators.ADD);
+    out[at + 3] = a3.reduceLanes(VectorOperators.ADD);
+  }
+
+  /** One row's block: {@code acc + d · Σ q · x}, in {@link VectorBlockKernels}' order. */
+  private static FloatVector q8Row(
+      MemorySegment w, long q, FloatVector x0, FloatVector x1, float d, FloatVector acc) {
+    FloatVector s = bytes(w, q).mul(x0);
+    s = bytes(w, q + 16).fma(x1, s);
+    return s.fma(FloatVector.broadcast(F, d), acc);
+  }
+
+  private static FloatVector q4Row(
+      MemorySegment w, long q, FloatVector x0, FloatVector x1, float d, FloatVector acc) {
+    IntVector v = ints(w, q);
+    FloatVector s = nibbles(v).mul(x0);
+    s = nibbles(v.lanewise(VectorOperators.LSHR, 4)).fma(x1, s);
+    return s.fma(FloatVector.broadcast(F, d), acc);
+  }
+
+  /** {@code q − 8} as floats for the low 4 bits of each lane, by table lookup. */
+  private static FloatVector nibbles(IntVector v) {
+    return v.selectFrom(NIBBLES).reinterpretAsFloats();
+  }
+
+  /** Where block {@code b0} of the row at virtual offset {@code o} has its cell, and the row. */
+  private long cell(long o) {
+    long row = o / rowBytes();
+    long block = (o % rowBytes()) / (cellBytes / 4);
+    return (row / 4 * blocks + block) * cellBytes + row % 4;
+  }
+
+  @Override
+  public float dot(MemorySegment w, long o, float[] x, int xOff, int n) {
+    long c = cell(o);
+    int j = (int) (c & 3);
+    long at = c - j;
+    FloatVector acc = FloatVector.zero(F);
+    for (int b = 0; b < n / 32; b++) {
+      long p = at + (long) cellBytes * b;
+      FloatVector x0 = FloatVector.fromArray(F, x, xOff + 32 * b);
+      FloatVector x1 = FloatVector.fromArray(F, x, xOff + 32 * b + 16);
+      float d = w.get(FLOAT, p + 4L * j);
+      acc =
+          q8
+              ? q8Row(w, p + 16 + 32L * j, x0, x1, d, acc)
+              : q4Row(w, p + 16 + 16L * j, x0, x1, d, acc);
+    }
+    return acc.reduceLanes(VectorOperators.ADD);
+  }
+
+  @Override
+  public void dequantize(MemorySegment w, long o, float[] dst, int dstOff, int n) {
+    long c = cell(o);
+    int j = (int) (c & 3);
+    long at = c - j;
+    for (int b = 0; b < n / 32; b++) {
+      long p = at + (long) cellBytes * b;
+      float d = w.get(FLOAT, p + 4L * j);
+      int to = dstOff + 32 * b;
+      if (q8) {
+        bytes(w, p + 16 + 32L * j).mul(d).intoArray(dst, to);
+        bytes(w, p + 32 + 32L * j).mul(d).intoArray(dst, to + 16);
+      } else {
+        IntVector v = ints(w, p + 16 + 16L * j);
+        nibbles(v).mul(d).intoArray(dst, to);
+        nibbles(v.lanewise(VectorOperators.LSHR, 4)).mul(d).intoArray(dst, to + 16);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return (q8 ? "Q8_0" : "Q4_0") + " interleaved by 4 rows";
+  }
+}
