@@ -9,9 +9,11 @@ import static dev.fathom.drafters.tensor.VectorShapes.ints;
 import dev.fathom.drafters.gguf.GgmlType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * A Q8_0 or Q4_0 matrix copied at load into cells of four rows, and the Vector API kernel over
@@ -84,6 +86,7 @@ final class InterleavedRows implements TypeKernel {
     int nb = cols / 32;
     int cell = q8 ? 144 : 80;
     MemorySegment copy = Arena.ofAuto().allocate((long) rows / 4 * nb * cell, 64);
+    VectorSpecies<Byte> species = q8 ? ByteVector.SPECIES_256 : ByteVector.SPECIES_128;
     parallel.forRange(
         0,
         rows / 4,
@@ -94,7 +97,10 @@ final class InterleavedRows implements TypeKernel {
               for (int j = 0; j < 4; j++) {
                 long block = ((4L * g + j) * nb + b) * src;
                 copy.set(FLOAT, at + 4L * j, f16(data, block));
-                MemorySegment.copy(data, block + 2, copy, at + 16 + (long) quants * j, quants);
+                // one vector load and store per block: MemorySegment.copy per 16 or 32 bytes
+                // costs more than the bytes
+                ByteVector.fromMemorySegment(species, data, block + 2, VectorShapes.LE)
+                    .intoMemorySegment(copy, at + 16 + (long) quants * j, VectorShapes.LE);
               }
             }
           }
