@@ -11,9 +11,9 @@ import java.util.Locale;
  * round; not a test. Opens the file twice (the property is read per matrix at load), checks that
  * the last prompt position's logits agree, then alternates a prefill of {@code prompt} tokens and
  * {@code decode} greedy decode steps and prints per round and as medians the prefill tokens per
- * second and the wall and calling-thread CPU milliseconds per decoded token. On a
- * shared machine read the CPU times (one thread) or the ratios. Run after {@code mvn -pl drafters
- * -am test-compile} with the class path of {@code DecodeBreakdown}: {@code
+ * second and the wall and calling-thread CPU milliseconds per decoded token. On a shared machine
+ * read the CPU times (one thread) or the ratios. Run after {@code mvn -pl drafters -am
+ * test-compile} with the class path of {@code DecodeBreakdown}: {@code
  * dev.fathom.drafters.engine.InterleaveDecodeAB model.gguf [threads] [rounds] [decode] [prompt]}.
  */
 public final class InterleaveDecodeAB {

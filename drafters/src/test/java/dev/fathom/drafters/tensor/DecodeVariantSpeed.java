@@ -76,6 +76,8 @@ public final class DecodeVariantSpeed {
         vs.put("il4perm", (i, o) -> DecodeVariants.q4Il4Perm(packed.get(i), rows, cols, x, o));
         vs.put("in4perm", (i, o) -> DecodeVariants.q4In4Perm(packed.get(i), rows, cols, x, o));
         vs.put("rm4perm", (i, o) -> DecodeVariants.q4Rm4Perm(packed.get(i), rows, cols, x, o));
+        vs.put("in4tab", (i, o) -> DecodeVariants.q4In4Tab(packed.get(i), rows, cols, x, o));
+        vs.put("wide", (i, o) -> DecodeVariants.q4Wide(packed.get(i), rows, cols, x, o));
         vs.put("hbase", (i, o) -> DecodeVariants.q4Base(hfile.get(i), rows, cols, x, o));
         vs.put("hrpperm", (i, o) -> DecodeVariants.q4RpPerm(hpacked.get(i), rows, cols, x, o));
         vs.put("hil4perm", (i, o) -> DecodeVariants.q4Il4Perm(hpacked.get(i), rows, cols, x, o));

@@ -32,7 +32,8 @@ final class DecodeVariants {
       MemorySegment inter8,
       float[] inter8Scales,
       MemorySegment inline4,
-      MemorySegment rowMajor4) {}
+      MemorySegment rowMajor4,
+      MemorySegment wide4) {}
 
   static Repacked repack(MemorySegment w, int rows, int cols, int blockBytes, boolean huge) {
     int nb = cols / 32;
@@ -42,6 +43,7 @@ final class DecodeVariants {
     MemorySegment il8 = allocate((long) rows * nb * qb, huge);
     MemorySegment in4 = allocate((long) rows * nb * (qb + 4), huge);
     MemorySegment rm4 = allocate((long) rows * nb * (qb + 4), huge);
+    MemorySegment wide = qb == 16 ? allocate((long) rows * nb * 20, huge) : null;
     float[] sc = new float[rows * nb];
     float[] isc = new float[rows * nb];
     float[] isc8 = new float[rows * nb];
@@ -64,9 +66,21 @@ final class DecodeVariants {
         long rg = ((long) r * nb + b) / 4 * 4 * (qb + 4);
         rm4.set(LittleEndian.FLOAT, rg + 4L * (b % 4), f16(w, src));
         MemorySegment.copy(w, src + 2, rm4, rg + 16 + (long) (b % 4) * qb, qb);
+        if (wide != null) {
+          // int lane i of the cell's 16 ints: nibble 2j = weight i of row j, 2j+1 = weight 16+i
+          wide.set(LittleEndian.FLOAT, cell * 80 + 4L * j, f16(w, src));
+          for (int i = 0; i < 16; i++) {
+            int by = w.get(java.lang.foreign.ValueLayout.JAVA_BYTE, src + 2 + i) & 0xFF;
+            long lane = cell * 80 + 16 + 4L * i;
+            int bits = wide.get(LittleEndian.INT, lane);
+            bits |= (by & 0xF) << (8 * j);
+            bits |= (by >>> 4) << (8 * j + 4);
+            wide.set(LittleEndian.INT, lane, bits);
+          }
+        }
       }
     }
-    return new Repacked(q, sc, il, isc, il8, isc8, in4, rm4);
+    return new Repacked(q, sc, il, isc, il8, isc8, in4, rm4, wide);
   }
 
   private static final java.lang.invoke.MethodHandle MADVISE =
@@ -302,6 +316,81 @@ final class DecodeVariants {
     }
   }
 
+
+  /** Table lookup into the 16-entry table {@code t} (float bits) by the low 4 bits of {@code v}. */
+  private static FloatVector look(IntVector v, IntVector t) {
+    return v.selectFrom(t).reinterpretAsFloats();
+  }
+
+  /** Q4_0 in 80-byte cells, the lookup table scaled by each row's {@code d}: no scale FMA. */
+  static void q4In4Tab(Repacked p, int rows, int cols, float[] x, float[] out) {
+    MemorySegment q = p.inline4();
+    int nb = cols / 32;
+    for (int r = 0; r < rows; r += 4) {
+      long cell0 = (long) (r / 4) * nb;
+      FloatVector a0 = FloatVector.zero(F);
+      FloatVector a1 = a0;
+      FloatVector a2 = a0;
+      FloatVector a3 = a0;
+      for (int b = 0; b < nb; b++) {
+        long at = (cell0 + b) * 80;
+        FloatVector x0 = FloatVector.fromArray(F, x, 32 * b);
+        FloatVector x1 = FloatVector.fromArray(F, x, 32 * b + 16);
+        a0 = q4Tab(q, at + 16, x0, x1, q.get(LittleEndian.FLOAT, at), a0);
+        a1 = q4Tab(q, at + 32, x0, x1, q.get(LittleEndian.FLOAT, at + 4), a1);
+        a2 = q4Tab(q, at + 48, x0, x1, q.get(LittleEndian.FLOAT, at + 8), a2);
+        a3 = q4Tab(q, at + 64, x0, x1, q.get(LittleEndian.FLOAT, at + 12), a3);
+      }
+      out[r] = a0.reduceLanes(VectorOperators.ADD);
+      out[r + 1] = a1.reduceLanes(VectorOperators.ADD);
+      out[r + 2] = a2.reduceLanes(VectorOperators.ADD);
+      out[r + 3] = a3.reduceLanes(VectorOperators.ADD);
+    }
+  }
+
+  private static FloatVector q4Tab(
+      MemorySegment q, long at, FloatVector x0, FloatVector x1, float d, FloatVector acc) {
+    IntVector v = ints(q, at);
+    IntVector t = NIBBLE_FLOATS.mul(d).reinterpretAsInts();
+    acc = look(v, t).fma(x0, acc);
+    return look(v.lanewise(VectorOperators.LSHR, 4), t).fma(x1, acc);
+  }
+
+  /** Q4_0 in 80-byte cells whose 64 nibble bytes are one int vector: 8 shifts of one load. */
+  static void q4Wide(Repacked p, int rows, int cols, float[] x, float[] out) {
+    MemorySegment q = p.wide4();
+    int nb = cols / 32;
+    for (int r = 0; r < rows; r += 4) {
+      long cell0 = (long) (r / 4) * nb;
+      FloatVector a0 = FloatVector.zero(F);
+      FloatVector a1 = a0;
+      FloatVector a2 = a0;
+      FloatVector a3 = a0;
+      for (int b = 0; b < nb; b++) {
+        long at = (cell0 + b) * 80;
+        FloatVector x0 = FloatVector.fromArray(F, x, 32 * b);
+        FloatVector x1 = FloatVector.fromArray(F, x, 32 * b + 16);
+        IntVector v = IntVector.fromMemorySegment(I, q, at + 16, VectorShapes.LE);
+        IntVector t0 = NIBBLE_FLOATS.mul(q.get(LittleEndian.FLOAT, at)).reinterpretAsInts();
+        IntVector t1 = NIBBLE_FLOATS.mul(q.get(LittleEndian.FLOAT, at + 4)).reinterpretAsInts();
+        IntVector t2 = NIBBLE_FLOATS.mul(q.get(LittleEndian.FLOAT, at + 8)).reinterpretAsInts();
+        IntVector t3 = NIBBLE_FLOATS.mul(q.get(LittleEndian.FLOAT, at + 12)).reinterpretAsInts();
+        a0 = look(v, t0).fma(x0, a0);
+        a0 = look(v.lanewise(VectorOperators.LSHR, 4), t0).fma(x1, a0);
+        a1 = look(v.lanewise(VectorOperators.LSHR, 8), t1).fma(x0, a1);
+        a1 = look(v.lanewise(VectorOperators.LSHR, 12), t1).fma(x1, a1);
+        a2 = look(v.lanewise(VectorOperators.LSHR, 16), t2).fma(x0, a2);
+        a2 = look(v.lanewise(VectorOperators.LSHR, 20), t2).fma(x1, a2);
+        a3 = look(v.lanewise(VectorOperators.LSHR, 24), t3).fma(x0, a3);
+        a3 = look(v.lanewise(VectorOperators.LSHR, 28), t3).fma(x1, a3);
+      }
+      out[r] = a0.reduceLanes(VectorOperators.ADD);
+      out[r + 1] = a1.reduceLanes(VectorOperators.ADD);
+      out[r + 2] = a2.reduceLanes(VectorOperators.ADD);
+      out[r + 3] = a3.reduceLanes(VectorOperators.ADD);
+    }
+  }
+
   /** Q4_0 row-major, groups of 4 blocks with float scales first (80 bytes), 1 row, lookup. */
   static void q4Rm4Perm(Repacked p, int rows, int cols, float[] x, float[] out) {
     MemorySegment q = p.rowMajor4();
@@ -358,6 +447,8 @@ final class DecodeVariants {
       FloatVector.fromArray(
               F, new float[] {-8, -7, -6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 7}, 0)
           .reinterpretAsInts();
+
+  private static final FloatVector NIBBLE_FLOATS = NIBBLES.reinterpretAsFloats();
 
   /** {@code q - 8} as floats by a 16-entry table lookup ({@code vpermps}) on the low 4 bits. */
   private static FloatVector nib(IntVector q) {
