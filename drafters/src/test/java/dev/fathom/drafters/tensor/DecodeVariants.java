@@ -316,7 +316,6 @@ final class DecodeVariants {
     }
   }
 
-
   /** Table lookup into the 16-entry table {@code t} (float bits) by the low 4 bits of {@code v}. */
   private static FloatVector look(IntVector v, IntVector t) {
     return v.selectFrom(t).reinterpretAsFloats();
