@@ -410,6 +410,111 @@ final class DecodeVariants {
     }
   }
 
+  static int sink;
+
+  /** As {@link #q8In4}, with a one-byte load {@code d} bytes ahead per cell (a hand prefetch). */
+  static void q8In4Touch(Repacked p, int rows, int cols, float[] x, float[] out, int d) {
+    MemorySegment q = p.inline4();
+    int nb = cols / 32;
+    long last = q.byteSize() - 1;
+    int t = 0;
+    for (int r = 0; r < rows; r += 4) {
+      long cell0 = (long) (r / 4) * nb;
+      FloatVector a0 = FloatVector.zero(F);
+      FloatVector a1 = a0;
+      FloatVector a2 = a0;
+      FloatVector a3 = a0;
+      for (int b = 0; b < nb; b++) {
+        long at = (cell0 + b) * 144;
+        t += q.get(java.lang.foreign.ValueLayout.JAVA_BYTE, Math.min(at + d, last));
+        FloatVector x0 = FloatVector.fromArray(F, x, 32 * b);
+        FloatVector x1 = FloatVector.fromArray(F, x, 32 * b + 16);
+        a0 = q8Cell(q, at + 16, x0, x1, q.get(LittleEndian.FLOAT, at), a0);
+        a1 = q8Cell(q, at + 48, x0, x1, q.get(LittleEndian.FLOAT, at + 4), a1);
+        a2 = q8Cell(q, at + 80, x0, x1, q.get(LittleEndian.FLOAT, at + 8), a2);
+        a3 = q8Cell(q, at + 112, x0, x1, q.get(LittleEndian.FLOAT, at + 12), a3);
+      }
+      out[r] = a0.reduceLanes(VectorOperators.ADD);
+      out[r + 1] = a1.reduceLanes(VectorOperators.ADD);
+      out[r + 2] = a2.reduceLanes(VectorOperators.ADD);
+      out[r + 3] = a3.reduceLanes(VectorOperators.ADD);
+    }
+    sink += t;
+  }
+
+  /** As {@link #q8In4}, two row groups (two adjacent streams, 8 chains) per loop. */
+  static void q8In4x2(Repacked p, int rows, int cols, float[] x, float[] out) {
+    MemorySegment q = p.inline4();
+    int nb = cols / 32;
+    long gb = 144L * nb;
+    for (int r = 0; r < rows; r += 8) {
+      long o = (long) (r / 4) * gb;
+      FloatVector a0 = FloatVector.zero(F);
+      FloatVector a1 = a0;
+      FloatVector a2 = a0;
+      FloatVector a3 = a0;
+      FloatVector a4 = a0;
+      FloatVector a5 = a0;
+      FloatVector a6 = a0;
+      FloatVector a7 = a0;
+      for (int b = 0; b < nb; b++) {
+        long at = o + 144L * b;
+        long bt = at + gb;
+        FloatVector x0 = FloatVector.fromArray(F, x, 32 * b);
+        FloatVector x1 = FloatVector.fromArray(F, x, 32 * b + 16);
+        a0 = q8Cell(q, at + 16, x0, x1, q.get(LittleEndian.FLOAT, at), a0);
+        a1 = q8Cell(q, at + 48, x0, x1, q.get(LittleEndian.FLOAT, at + 4), a1);
+        a2 = q8Cell(q, at + 80, x0, x1, q.get(LittleEndian.FLOAT, at + 8), a2);
+        a3 = q8Cell(q, at + 112, x0, x1, q.get(LittleEndian.FLOAT, at + 12), a3);
+        a4 = q8Cell(q, bt + 16, x0, x1, q.get(LittleEndian.FLOAT, bt), a4);
+        a5 = q8Cell(q, bt + 48, x0, x1, q.get(LittleEndian.FLOAT, bt + 4), a5);
+        a6 = q8Cell(q, bt + 80, x0, x1, q.get(LittleEndian.FLOAT, bt + 8), a6);
+        a7 = q8Cell(q, bt + 112, x0, x1, q.get(LittleEndian.FLOAT, bt + 12), a7);
+      }
+      out[r] = a0.reduceLanes(VectorOperators.ADD);
+      out[r + 1] = a1.reduceLanes(VectorOperators.ADD);
+      out[r + 2] = a2.reduceLanes(VectorOperators.ADD);
+      out[r + 3] = a3.reduceLanes(VectorOperators.ADD);
+      out[r + 4] = a4.reduceLanes(VectorOperators.ADD);
+      out[r + 5] = a5.reduceLanes(VectorOperators.ADD);
+      out[r + 6] = a6.reduceLanes(VectorOperators.ADD);
+      out[r + 7] = a7.reduceLanes(VectorOperators.ADD);
+    }
+  }
+
+  /** As {@link #q8In4}, two block columns per loop iteration. */
+  static void q8In4u2(Repacked p, int rows, int cols, float[] x, float[] out) {
+    MemorySegment q = p.inline4();
+    int nb = cols / 32;
+    for (int r = 0; r < rows; r += 4) {
+      long cell0 = (long) (r / 4) * nb;
+      FloatVector a0 = FloatVector.zero(F);
+      FloatVector a1 = a0;
+      FloatVector a2 = a0;
+      FloatVector a3 = a0;
+      for (int b = 0; b < nb; b += 2) {
+        long at = (cell0 + b) * 144;
+        FloatVector x0 = FloatVector.fromArray(F, x, 32 * b);
+        FloatVector x1 = FloatVector.fromArray(F, x, 32 * b + 16);
+        FloatVector x2 = FloatVector.fromArray(F, x, 32 * b + 32);
+        FloatVector x3 = FloatVector.fromArray(F, x, 32 * b + 48);
+        long bt = at + 144;
+        a0 = q8Cell(q, at + 16, x0, x1, q.get(LittleEndian.FLOAT, at), a0);
+        a1 = q8Cell(q, at + 48, x0, x1, q.get(LittleEndian.FLOAT, at + 4), a1);
+        a2 = q8Cell(q, at + 80, x0, x1, q.get(LittleEndian.FLOAT, at + 8), a2);
+        a3 = q8Cell(q, at + 112, x0, x1, q.get(LittleEndian.FLOAT, at + 12), a3);
+        a0 = q8Cell(q, bt + 16, x2, x3, q.get(LittleEndian.FLOAT, bt), a0);
+        a1 = q8Cell(q, bt + 48, x2, x3, q.get(LittleEndian.FLOAT, bt + 4), a1);
+        a2 = q8Cell(q, bt + 80, x2, x3, q.get(LittleEndian.FLOAT, bt + 8), a2);
+        a3 = q8Cell(q, bt + 112, x2, x3, q.get(LittleEndian.FLOAT, bt + 12), a3);
+      }
+      out[r] = a0.reduceLanes(VectorOperators.ADD);
+      out[r + 1] = a1.reduceLanes(VectorOperators.ADD);
+      out[r + 2] = a2.reduceLanes(VectorOperators.ADD);
+      out[r + 3] = a3.reduceLanes(VectorOperators.ADD);
+    }
+  }
+
   /** Interleaved by 2 rows (64 bytes per block column: one cache line per step when aligned). */
   static void q8Il2(Repacked p, int rows, int cols, float[] x, float[] out) {
     // the interleaved-by-4 layout read two rows at a time: rows j and j+1 of a group
