@@ -3,12 +3,13 @@ package dev.fathom.drafters.tensor;
 import static dev.fathom.drafters.tensor.LittleEndian.FLOAT;
 import static dev.fathom.drafters.tensor.LittleEndian.f16;
 import static dev.fathom.drafters.tensor.VectorShapes.F;
+import static dev.fathom.drafters.tensor.VectorShapes.I;
 import static dev.fathom.drafters.tensor.VectorShapes.bytes;
-import static dev.fathom.drafters.tensor.VectorShapes.ints;
 
 import dev.fathom.drafters.gguf.GgmlType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -42,10 +43,11 @@ final class InterleavedRows implements TypeKernel {
   /** {@code -Dfathom.engine.interleave=false} keeps the file's layout for Q8_0 and Q4_0. */
   static final String PROPERTY = "fathom.engine.interleave";
 
-  private static final IntVector NIBBLES =
+  private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
+
+  private static final FloatVector NIBBLE_VALUES =
       FloatVector.fromArray(
-              F, new float[] {-8, -7, -6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 7}, 0)
-          .reinterpretAsInts();
+          F, new float[] {-8, -7, -6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 7}, 0);
 
   private final boolean q8;
   private final int blocks;
@@ -82,7 +84,6 @@ final class InterleavedRows implements TypeKernel {
     }
     boolean q8 = type == GgmlType.Q8_0;
     int src = q8 ? 34 : 18;
-    int quants = src - 2;
     int nb = cols / 32;
     int cell = q8 ? 144 : 80;
     MemorySegment copy = Arena.ofAuto().allocate((long) rows / 4 * nb * cell, 64);
@@ -97,10 +98,17 @@ final class InterleavedRows implements TypeKernel {
               for (int j = 0; j < 4; j++) {
                 long block = ((4L * g + j) * nb + b) * src;
                 copy.set(FLOAT, at + 4L * j, f16(data, block));
-                // one vector load and store per block: MemorySegment.copy per 16 or 32 bytes
-                // costs more than the bytes
-                ByteVector.fromMemorySegment(species, data, block + 2, VectorShapes.LE)
-                    .intoMemorySegment(copy, at + 16 + (long) quants * j, VectorShapes.LE);
+                if (q8) {
+                  // one vector load and store per block: MemorySegment.copy per 32 bytes costs
+                  // more than the bytes
+                  ByteVector.fromMemorySegment(species, data, block + 2, VectorShapes.LE)
+                      .intoMemorySegment(copy, at + 16 + 32L * j, VectorShapes.LE);
+                } else {
+                  // Q4_0: byte i of row j goes to byte j of int lane i (see q4Group)
+                  for (int i = 0; i < 16; i++) {
+                    copy.set(BYTE, at + 16 + 4L * i + j, data.get(BYTE, block + 2 + i));
+                  }
+                }
               }
             }
           }
@@ -152,6 +160,12 @@ final class InterleavedRows implements TypeKernel {
     out[at + 3] = a3.reduceLanes(VectorOperators.ADD);
   }
 
+  /**
+   * Q4_0 cells hold the four rows' 64 nibble bytes as one int vector whose lane {@code i} has byte
+   * {@code i} of row {@code j} in its byte {@code j}: one load, and each row's low and high nibbles
+   * are a shift away. The 16-entry table is scaled by the row's {@code d}, so a lookup yields the
+   * dequantised weight {@code (q − 8)·d} and no multiply-add with the scale remains.
+   */
   private void q4Group(MemorySegment w, long o, float[] x, int xOff, float[] out, int at) {
     FloatVector a0 = FloatVector.zero(F);
     FloatVector a1 = a0;
@@ -161,15 +175,34 @@ final class InterleavedRows implements TypeKernel {
       long c = o + 80L * b;
       FloatVector x0 = FloatVector.fromArray(F, x, xOff + 32 * b);
       FloatVector x1 = FloatVector.fromArray(F, x, xOff + 32 * b + 16);
-      a0 = q4Row(w, c + 16, x0, x1, w.get(FLOAT, c), a0);
-      a1 = q4Row(w, c + 32, x0, x1, w.get(FLOAT, c + 4), a1);
-      a2 = q4Row(w, c + 48, x0, x1, w.get(FLOAT, c + 8), a2);
-      a3 = q4Row(w, c + 64, x0, x1, w.get(FLOAT, c + 12), a3);
+      IntVector v = IntVector.fromMemorySegment(I, w, c + 16, VectorShapes.LE);
+      IntVector t0 = table(w.get(FLOAT, c));
+      IntVector t1 = table(w.get(FLOAT, c + 4));
+      IntVector t2 = table(w.get(FLOAT, c + 8));
+      IntVector t3 = table(w.get(FLOAT, c + 12));
+      a0 = look(v, t0).fma(x0, a0);
+      a0 = look(v.lanewise(VectorOperators.LSHR, 4), t0).fma(x1, a0);
+      a1 = look(v.lanewise(VectorOperators.LSHR, 8), t1).fma(x0, a1);
+      a1 = look(v.lanewise(VectorOperators.LSHR, 12), t1).fma(x1, a1);
+      a2 = look(v.lanewise(VectorOperators.LSHR, 16), t2).fma(x0, a2);
+      a2 = look(v.lanewise(VectorOperators.LSHR, 20), t2).fma(x1, a2);
+      a3 = look(v.lanewise(VectorOperators.LSHR, 24), t3).fma(x0, a3);
+      a3 = look(v.lanewise(VectorOperators.LSHR, 28), t3).fma(x1, a3);
     }
     out[at] = a0.reduceLanes(VectorOperators.ADD);
     out[at + 1] = a1.reduceLanes(VectorOperators.ADD);
     out[at + 2] = a2.reduceLanes(VectorOperators.ADD);
     out[at + 3] = a3.reduceLanes(VectorOperators.ADD);
+  }
+
+  /** The dequantised values {@code (q − 8)·d} of the 16 nibbles, as float bits. */
+  private static IntVector table(float d) {
+    return NIBBLE_VALUES.mul(d).reinterpretAsInts();
+  }
+
+  /** The entry of {@code t} that the low 4 bits of each lane of {@code v} select. */
+  private static FloatVector look(IntVector v, IntVector t) {
+    return v.selectFrom(t).reinterpretAsFloats();
   }
 
   /** One row's block: {@code acc + d · Σ q · x}, in {@link VectorBlockKernels}' order. */
@@ -180,17 +213,16 @@ final class InterleavedRows implements TypeKernel {
     return s.fma(FloatVector.broadcast(F, d), acc);
   }
 
-  private static FloatVector q4Row(
-      MemorySegment w, long q, FloatVector x0, FloatVector x1, float d, FloatVector acc) {
-    IntVector v = ints(w, q);
-    FloatVector s = nibbles(v).mul(x0);
-    s = nibbles(v.lanewise(VectorOperators.LSHR, 4)).fma(x1, s);
-    return s.fma(FloatVector.broadcast(F, d), acc);
-  }
-
-  /** {@code q − 8} as floats for the low 4 bits of each lane, by table lookup. */
-  private static FloatVector nibbles(IntVector v) {
-    return v.selectFrom(NIBBLES).reinterpretAsFloats();
+  /** The cell's nibble lanes at {@code q} shifted so that row {@code j}'s byte is lowest. */
+  private static IntVector rowBytes(MemorySegment w, long q, int j) {
+    IntVector v = IntVector.fromMemorySegment(I, w, q, VectorShapes.LE);
+    // constant shift counts: one compiled shift each, whatever j is
+    return switch (j) {
+      case 0 -> v;
+      case 1 -> v.lanewise(VectorOperators.LSHR, 8);
+      case 2 -> v.lanewise(VectorOperators.LSHR, 16);
+      default -> v.lanewise(VectorOperators.LSHR, 24);
+    };
   }
 
   /** Where block {@code b0} of the row at virtual offset {@code o} has its cell, and the row. */
@@ -211,10 +243,14 @@ final class InterleavedRows implements TypeKernel {
       FloatVector x0 = FloatVector.fromArray(F, x, xOff + 32 * b);
       FloatVector x1 = FloatVector.fromArray(F, x, xOff + 32 * b + 16);
       float d = w.get(FLOAT, p + 4L * j);
-      acc =
-          q8
-              ? q8Row(w, p + 16 + 32L * j, x0, x1, d, acc)
-              : q4Row(w, p + 16 + 16L * j, x0, x1, d, acc);
+      if (q8) {
+        acc = q8Row(w, p + 16 + 32L * j, x0, x1, d, acc);
+      } else {
+        IntVector v = rowBytes(w, p + 16, j);
+        IntVector t = table(d);
+        acc = look(v, t).fma(x0, acc);
+        acc = look(v.lanewise(VectorOperators.LSHR, 4), t).fma(x1, acc);
+      }
     }
     return acc.reduceLanes(VectorOperators.ADD);
   }
@@ -232,9 +268,10 @@ final class InterleavedRows implements TypeKernel {
         bytes(w, p + 16 + 32L * j).mul(d).intoArray(dst, to);
         bytes(w, p + 32 + 32L * j).mul(d).intoArray(dst, to + 16);
       } else {
-        IntVector v = ints(w, p + 16 + 16L * j);
-        nibbles(v).mul(d).intoArray(dst, to);
-        nibbles(v.lanewise(VectorOperators.LSHR, 4)).mul(d).intoArray(dst, to + 16);
+        IntVector v = rowBytes(w, p + 16, j);
+        IntVector t = table(d);
+        look(v, t).intoArray(dst, to);
+        look(v.lanewise(VectorOperators.LSHR, 4), t).intoArray(dst, to + 16);
       }
     }
   }

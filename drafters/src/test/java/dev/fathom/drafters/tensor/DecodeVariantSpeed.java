@@ -68,7 +68,8 @@ public final class DecodeVariantSpeed {
         vs.put("in4", (i, o) -> DecodeVariants.q8In4(packed.get(i), rows, cols, x, o));
         vs.put("rm4", (i, o) -> DecodeVariants.q8Rm4(packed.get(i), rows, cols, x, o));
         for (int d : new int[] {1024, 4096, 16384}) {
-          vs.put("in4t" + d, (i, o) -> DecodeVariants.q8In4Touch(packed.get(i), rows, cols, x, o, d));
+          vs.put(
+              "in4t" + d, (i, o) -> DecodeVariants.q8In4Touch(packed.get(i), rows, cols, x, o, d));
         }
         vs.put("in4x2", (i, o) -> DecodeVariants.q8In4x2(packed.get(i), rows, cols, x, o));
         vs.put("in4u2", (i, o) -> DecodeVariants.q8In4u2(packed.get(i), rows, cols, x, o));
