@@ -20,24 +20,27 @@ import jdk.incubator.vector.VectorSpecies;
  * A Q8_0 or Q4_0 matrix copied at load into cells of four rows, and the Vector API kernel over
  * them, in the spirit of llama.cpp's {@code block_q8_0x4}/{@code block_q4_0x4} repacking. A cell
  * holds one 32-column block of four consecutive rows: their four scales as floats (16 bytes), then
- * the four rows' quants (4 × 32 bytes for Q8_0, 4 × 16 for Q4_0): 144 or 80 bytes, 16-byte aligned
- * loads throughout. A matrix–vector product walks the cells of a row group in order, so one thread
- * reads <em>one</em> sequential stream with four independent accumulator chains and loads each
- * slice of {@code x} once for four rows, with no f16 conversion per block. Q4_0's nibbles become
- * {@code q − 8} through a 16-entry table lookup ({@code vpermd}) instead of a mask, a subtraction
- * and a conversion.
+ * the four rows' quants (4 × 32 bytes for Q8_0, 4 × 16 for Q4_0, byte-transposed so that the 64
+ * bytes are one int vector): 144 or 80 bytes, 16-byte aligned loads throughout. A matrix–vector
+ * product walks the cells of a row group in order, so one thread reads <em>one</em> sequential
+ * stream with four independent accumulator chains and loads each slice of {@code x} once for four
+ * rows, with no f16 conversion per block. Q4_0's nibbles become dequantised weights {@code (q −
+ * 8)·d} through a 16-entry table lookup ({@code vpermd}) in a table scaled by the row's {@code d},
+ * instead of a mask, a subtraction, a conversion and a multiply-add with the scale.
  *
  * <p>Why: with one thread the file layout's product cost about its in-cache arithmetic plus the
  * bare read time (docs/performance.md, "One-thread decode"). In {@code DecodeVariantSpeed} (one
  * thread, loaded machine) this layout took 0.70–0.75 of the row-pair kernel's CPU per streamed Q8_0
  * weight and 0.70 in cache, where the same cells read as separate streams (quants of two rows,
- * scales in an array) gained nothing streamed.
+ * scales in an array) gained nothing streamed; one-thread decode took 0.67 (Q8_0) and 0.69 (Q4_0)
+ * of the CPU per token.
  *
  * <p>Row {@code r} is addressed, for {@link TypeKernel#dequantize} and {@link TypeKernel#dot}, by
  * the <em>virtual</em> offset {@code r · rowBytes() + (cellBytes / 4) · block}: the batched product
  * and row lookups then work unchanged. Every stored value is the file's: dequantised rows equal the
- * scalar reference bit for bit and each row's product sums in the order of {@link
- * VectorBlockKernels}. Only 512-bit vectors and row counts divisible by 4 are interleaved.
+ * scalar reference bit for bit, and each Q8_0 row's product sums in the order of {@link
+ * VectorBlockKernels} (Q4_0's multiplies by the scale first). Only 512-bit vectors and row counts
+ * divisible by 4 are interleaved.
  */
 final class InterleavedRows implements TypeKernel {
   /** {@code -Dfathom.engine.interleave=false} keeps the file's layout for Q8_0 and Q4_0. */
