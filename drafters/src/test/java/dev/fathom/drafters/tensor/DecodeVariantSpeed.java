@@ -71,6 +71,7 @@ public final class DecodeVariantSpeed {
           vs.put(
               "in4t" + d, (i, o) -> DecodeVariants.q8In4Touch(packed.get(i), rows, cols, x, o, d));
         }
+        vs.put("in8", (i, o) -> DecodeVariants.q8In8(packed.get(i), rows, cols, x, o));
         vs.put("in4x2", (i, o) -> DecodeVariants.q8In4x2(packed.get(i), rows, cols, x, o));
         vs.put("in4u2", (i, o) -> DecodeVariants.q8In4u2(packed.get(i), rows, cols, x, o));
         vs.put("hbase", (i, o) -> DecodeVariants.q8Base(hfile.get(i), rows, cols, x, o));

@@ -33,7 +33,8 @@ final class DecodeVariants {
       float[] inter8Scales,
       MemorySegment inline4,
       MemorySegment rowMajor4,
-      MemorySegment wide4) {}
+      MemorySegment wide4,
+      MemorySegment inline8) {}
 
   static Repacked repack(MemorySegment w, int rows, int cols, int blockBytes, boolean huge) {
     int nb = cols / 32;
@@ -43,6 +44,7 @@ final class DecodeVariants {
     MemorySegment il8 = allocate((long) rows * nb * qb, huge);
     MemorySegment in4 = allocate((long) rows * nb * (qb + 4), huge);
     MemorySegment rm4 = allocate((long) rows * nb * (qb + 4), huge);
+    MemorySegment in8 = allocate((long) rows * nb * (qb + 4), huge);
     MemorySegment wide = qb == 16 ? allocate((long) rows * nb * 20, huge) : null;
     float[] sc = new float[rows * nb];
     float[] isc = new float[rows * nb];
@@ -66,6 +68,9 @@ final class DecodeVariants {
         long rg = ((long) r * nb + b) / 4 * 4 * (qb + 4);
         rm4.set(LittleEndian.FLOAT, rg + 4L * (b % 4), f16(w, src));
         MemorySegment.copy(w, src + 2, rm4, rg + 16 + (long) (b % 4) * qb, qb);
+        long at8 = ((long) (r / 8) * nb + b) * 8 * (qb + 4);
+        in8.set(LittleEndian.FLOAT, at8 + 4L * (r % 8), f16(w, src));
+        MemorySegment.copy(w, src + 2, in8, at8 + 32 + (long) (r % 8) * qb, qb);
         if (wide != null) {
           // int lane i of the cell's 16 ints: nibble 2j = weight i of row j, 2j+1 = weight 16+i
           wide.set(LittleEndian.FLOAT, cell * 80 + 4L * j, f16(w, src));
@@ -80,7 +85,7 @@ final class DecodeVariants {
         }
       }
     }
-    return new Repacked(q, sc, il, isc, il8, isc8, in4, rm4, wide);
+    return new Repacked(q, sc, il, isc, il8, isc8, in4, rm4, wide, in8);
   }
 
   private static final java.lang.invoke.MethodHandle MADVISE =
@@ -411,6 +416,61 @@ final class DecodeVariants {
   }
 
   static int sink;
+
+  /** 8 rows interleaved, 8 float scales inline (288-byte cells), written out without a helper. */
+  static void q8In8(Repacked p, int rows, int cols, float[] x, float[] out) {
+    MemorySegment q = p.inline8();
+    int nb = cols / 32;
+    for (int r = 0; r < rows; r += 8) {
+      long cell0 = (long) (r / 8) * nb;
+      FloatVector a0 = FloatVector.zero(F);
+      FloatVector a1 = a0;
+      FloatVector a2 = a0;
+      FloatVector a3 = a0;
+      FloatVector a4 = a0;
+      FloatVector a5 = a0;
+      FloatVector a6 = a0;
+      FloatVector a7 = a0;
+      for (int b = 0; b < nb; b++) {
+        long at = (cell0 + b) * 288;
+        FloatVector x0 = FloatVector.fromArray(F, x, 32 * b);
+        FloatVector x1 = FloatVector.fromArray(F, x, 32 * b + 16);
+        FloatVector s;
+        s = bytes(q, at + 32).mul(x0);
+        s = bytes(q, at + 48).fma(x1, s);
+        a0 = s.fma(FloatVector.broadcast(F, q.get(LittleEndian.FLOAT, at + 0)), a0);
+        s = bytes(q, at + 64).mul(x0);
+        s = bytes(q, at + 80).fma(x1, s);
+        a1 = s.fma(FloatVector.broadcast(F, q.get(LittleEndian.FLOAT, at + 4)), a1);
+        s = bytes(q, at + 96).mul(x0);
+        s = bytes(q, at + 112).fma(x1, s);
+        a2 = s.fma(FloatVector.broadcast(F, q.get(LittleEndian.FLOAT, at + 8)), a2);
+        s = bytes(q, at + 128).mul(x0);
+        s = bytes(q, at + 144).fma(x1, s);
+        a3 = s.fma(FloatVector.broadcast(F, q.get(LittleEndian.FLOAT, at + 12)), a3);
+        s = bytes(q, at + 160).mul(x0);
+        s = bytes(q, at + 176).fma(x1, s);
+        a4 = s.fma(FloatVector.broadcast(F, q.get(LittleEndian.FLOAT, at + 16)), a4);
+        s = bytes(q, at + 192).mul(x0);
+        s = bytes(q, at + 208).fma(x1, s);
+        a5 = s.fma(FloatVector.broadcast(F, q.get(LittleEndian.FLOAT, at + 20)), a5);
+        s = bytes(q, at + 224).mul(x0);
+        s = bytes(q, at + 240).fma(x1, s);
+        a6 = s.fma(FloatVector.broadcast(F, q.get(LittleEndian.FLOAT, at + 24)), a6);
+        s = bytes(q, at + 256).mul(x0);
+        s = bytes(q, at + 272).fma(x1, s);
+        a7 = s.fma(FloatVector.broadcast(F, q.get(LittleEndian.FLOAT, at + 28)), a7);
+      }
+      out[r] = a0.reduceLanes(VectorOperators.ADD);
+      out[r + 1] = a1.reduceLanes(VectorOperators.ADD);
+      out[r + 2] = a2.reduceLanes(VectorOperators.ADD);
+      out[r + 3] = a3.reduceLanes(VectorOperators.ADD);
+      out[r + 4] = a4.reduceLanes(VectorOperators.ADD);
+      out[r + 5] = a5.reduceLanes(VectorOperators.ADD);
+      out[r + 6] = a6.reduceLanes(VectorOperators.ADD);
+      out[r + 7] = a7.reduceLanes(VectorOperators.ADD);
+    }
+  }
 
   /** As {@link #q8In4}, with a one-byte load {@code d} bytes ahead per cell (a hand prefetch). */
   static void q8In4Touch(Repacked p, int rows, int cols, float[] x, float[] out, int d) {
