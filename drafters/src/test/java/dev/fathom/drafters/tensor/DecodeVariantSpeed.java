@@ -60,39 +60,38 @@ public final class DecodeVariantSpeed {
       float[] c = new float[cols / 2];
       Map<String, Run> vs = new LinkedHashMap<>();
       if (type == GgmlType.Q8_0) {
-        vs.put("base", (i, o) -> DecodeVariants.q8Base(file.get(i), rows, cols, x, o));
-        vs.put("rp2", (i, o) -> DecodeVariants.q8Rp2(packed.get(i), rows, cols, x, o));
-        vs.put("il4", (i, o) -> DecodeVariants.q8Il4(packed.get(i), rows, cols, x, o));
-        vs.put("il2", (i, o) -> DecodeVariants.q8Il2(packed.get(i), rows, cols, x, o));
-        vs.put("il8", (i, o) -> DecodeVariants.q8Il8(packed.get(i), rows, cols, x, o));
-        vs.put("in4", (i, o) -> DecodeVariants.q8In4(packed.get(i), rows, cols, x, o));
-        vs.put("rm4", (i, o) -> DecodeVariants.q8Rm4(packed.get(i), rows, cols, x, o));
+        vs.put("base", (i, o) -> Q8DecodeVariants.q8Base(file.get(i), rows, cols, x, o));
+        vs.put("rp2", (i, o) -> Q8DecodeVariants.q8Rp2(packed.get(i), rows, cols, x, o));
+        vs.put("il4", (i, o) -> Q8DecodeVariants.q8Il4(packed.get(i), rows, cols, x, o));
+        vs.put("in4", (i, o) -> Q8DecodeVariants.q8In4(packed.get(i), rows, cols, x, o));
+        vs.put("rm4", (i, o) -> Q8DecodeVariants.q8Rm4(packed.get(i), rows, cols, x, o));
         for (int d : new int[] {1024, 4096, 16384}) {
           vs.put(
-              "in4t" + d, (i, o) -> DecodeVariants.q8In4Touch(packed.get(i), rows, cols, x, o, d));
+              "in4t" + d,
+              (i, o) -> Q8DecodeVariants.q8In4Touch(packed.get(i), rows, cols, x, o, d));
         }
-        vs.put("in8", (i, o) -> DecodeVariants.q8In8(packed.get(i), rows, cols, x, o));
-        vs.put("in4x2", (i, o) -> DecodeVariants.q8In4x2(packed.get(i), rows, cols, x, o));
-        vs.put("in4u2", (i, o) -> DecodeVariants.q8In4u2(packed.get(i), rows, cols, x, o));
-        vs.put("hbase", (i, o) -> DecodeVariants.q8Base(hfile.get(i), rows, cols, x, o));
-        vs.put("hil4", (i, o) -> DecodeVariants.q8Il4(hpacked.get(i), rows, cols, x, o));
+        vs.put("in8", (i, o) -> Q8DecodeVariants.q8In8(packed.get(i), rows, cols, x, o));
+        vs.put("in4x2", (i, o) -> Q8DecodeVariants.q8In4x2(packed.get(i), rows, cols, x, o));
+        vs.put("in4u2", (i, o) -> Q8DecodeVariants.q8In4u2(packed.get(i), rows, cols, x, o));
+        vs.put("hbase", (i, o) -> Q8DecodeVariants.q8Base(hfile.get(i), rows, cols, x, o));
+        vs.put("hil4", (i, o) -> Q8DecodeVariants.q8Il4(hpacked.get(i), rows, cols, x, o));
       } else {
-        vs.put("base", (i, o) -> DecodeVariants.q4Base(file.get(i), rows, cols, x, o));
-        vs.put("perm", (i, o) -> DecodeVariants.q4Perm(file.get(i), rows, cols, x, o));
-        vs.put("rpperm", (i, o) -> DecodeVariants.q4RpPerm(packed.get(i), rows, cols, x, o));
-        vs.put("il4perm", (i, o) -> DecodeVariants.q4Il4Perm(packed.get(i), rows, cols, x, o));
-        vs.put("in4perm", (i, o) -> DecodeVariants.q4In4Perm(packed.get(i), rows, cols, x, o));
-        vs.put("rm4perm", (i, o) -> DecodeVariants.q4Rm4Perm(packed.get(i), rows, cols, x, o));
-        vs.put("in4tab", (i, o) -> DecodeVariants.q4In4Tab(packed.get(i), rows, cols, x, o));
-        vs.put("wide", (i, o) -> DecodeVariants.q4Wide(packed.get(i), rows, cols, x, o));
-        vs.put("hbase", (i, o) -> DecodeVariants.q4Base(hfile.get(i), rows, cols, x, o));
-        vs.put("hrpperm", (i, o) -> DecodeVariants.q4RpPerm(hpacked.get(i), rows, cols, x, o));
-        vs.put("hil4perm", (i, o) -> DecodeVariants.q4Il4Perm(hpacked.get(i), rows, cols, x, o));
+        vs.put("base", (i, o) -> Q4DecodeVariants.q4Base(file.get(i), rows, cols, x, o));
+        vs.put("perm", (i, o) -> Q4DecodeVariants.q4Perm(file.get(i), rows, cols, x, o));
+        vs.put("rpperm", (i, o) -> Q4DecodeVariants.q4RpPerm(packed.get(i), rows, cols, x, o));
+        vs.put("il4perm", (i, o) -> Q4DecodeVariants.q4Il4Perm(packed.get(i), rows, cols, x, o));
+        vs.put("in4perm", (i, o) -> Q4DecodeVariants.q4In4Perm(packed.get(i), rows, cols, x, o));
+        vs.put("rm4perm", (i, o) -> Q4DecodeVariants.q4Rm4Perm(packed.get(i), rows, cols, x, o));
+        vs.put("in4tab", (i, o) -> Q4DecodeVariants.q4In4Tab(packed.get(i), rows, cols, x, o));
+        vs.put("wide", (i, o) -> Q4DecodeVariants.q4Wide(packed.get(i), rows, cols, x, o));
+        vs.put("hbase", (i, o) -> Q4DecodeVariants.q4Base(hfile.get(i), rows, cols, x, o));
+        vs.put("hrpperm", (i, o) -> Q4DecodeVariants.q4RpPerm(hpacked.get(i), rows, cols, x, o));
+        vs.put("hil4perm", (i, o) -> Q4DecodeVariants.q4Il4Perm(hpacked.get(i), rows, cols, x, o));
         vs.put(
             "rpsums",
             (i, o) -> {
-              DecodeVariants.offsets(x, cols, c);
-              DecodeVariants.q4RpSums(packed.get(i), rows, cols, x, c, o);
+              Q4DecodeVariants.offsets(x, cols, c);
+              Q4DecodeVariants.q4RpSums(packed.get(i), rows, cols, x, c, o);
             });
       }
       vs.put("sum", (i, o) -> sink[0] += DecodeVariants.sum(file.get(i)));
