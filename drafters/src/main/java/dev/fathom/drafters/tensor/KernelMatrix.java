@@ -136,6 +136,16 @@ final class KernelMatrix implements Matrix {
       int8Matvec(x, xOff, out, outOff);
       return;
     }
+    if (kernel instanceof InterleavedRows cells) {
+      // Rows come in groups of four (one cell stream per group): split the groups, not the rows.
+      if ((long) rows * cols <= SERIAL_ELEMENTS) {
+        cells.groups(data, 0, rows / 4, x, xOff, out, outOff);
+      } else {
+        parallel.forRange(
+            0, rows / 4, (from, to) -> cells.groups(data, from, to, x, xOff, out, outOff));
+      }
+      return;
+    }
     if (sumDot != null) {
       sumsMatvec(x, xOff, out, outOff);
       return;

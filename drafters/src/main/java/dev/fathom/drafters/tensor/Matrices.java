@@ -67,6 +67,29 @@ public final class Matrices {
               + " bytes; data has "
               + data.byteSize());
     }
+    InterleavedRows cells = null;
+    if (backend == KernelBackend.VECTOR && !int8 && InterleavedRows.enabled()) {
+      try {
+        cells = InterleavedRows.of(type, data, rows, cols, parallel);
+      } catch (OutOfMemoryError e) {
+        LoggerFactory.getLogger(Matrices.class)
+            .warn("{} matrix {}x{} not interleaved ({})", type, rows, cols, e.getMessage());
+      }
+    }
+    if (cells != null) {
+      // The copy replaces the file's bytes for every product and row lookup.
+      return new KernelMatrix(
+          type,
+          cells.data(),
+          rows,
+          cols,
+          cells.rowBytes(),
+          cells,
+          BatchProduct.of(backend),
+          parallel,
+          null,
+          null);
+    }
     RepackedRows repacked = null;
     if (backend == KernelBackend.VECTOR && RepackedRows.enabled()) {
       try {

@@ -1,0 +1,286 @@
+package dev.fathom.drafters.tensor;
+
+import static dev.fathom.drafters.tensor.LittleEndian.FLOAT;
+import static dev.fathom.drafters.tensor.LittleEndian.f16;
+import static dev.fathom.drafters.tensor.VectorShapes.F;
+import static dev.fathom.drafters.tensor.VectorShapes.I;
+import static dev.fathom.drafters.tensor.VectorShapes.bytes;
+
+import dev.fathom.drafters.gguf.GgmlType;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * A Q8_0 or Q4_0 matrix copied at load into cells of four rows, and the Vector API kernel over
+ * them, in the spirit of llama.cpp's {@code block_q8_0x4}/{@code block_q4_0x4} repacking. A cell
+ * holds one 32-column block of four consecutive rows: their four scales as floats (16 bytes), then
+ * the four rows' quants (4 × 32 bytes for Q8_0, 4 × 16 for Q4_0, byte-transposed so that the 64
+ * bytes are one int vector): 144 or 80 bytes, 16-byte aligned loads throughout. A matrix–vector
+ * product walks the cells of a row group in order, so one thread reads <em>one</em> sequential
+ * stream with four independent accumulator chains and loads each slice of {@code x} once for four
+ * rows, with no f16 conversion per block. Q4_0's nibbles become dequantised weights {@code (q −
+ * 8)·d} through a 16-entry table lookup ({@code vpermd}) in a table scaled by the row's {@code d},
+ * instead of a mask, a subtraction, a conversion and a multiply-add with the scale.
+ *
+ * <p>Why: with one thread the file layout's product cost about its in-cache arithmetic plus the
+ * bare read time (docs/performance.md, "One-thread decode"). In {@code DecodeVariantSpeed} (one
+ * thread, loaded machine) this layout took 0.70–0.75 of the row-pair kernel's CPU per streamed Q8_0
+ * weight and 0.70 in cache, where the same cells read as separate streams (quants of two rows,
+ * scales in an array) gained nothing streamed; one-thread decode took 0.67 (Q8_0) and 0.69 (Q4_0)
+ * of the CPU per token.
+ *
+ * <p>Row {@code r} is addressed, for {@link TypeKernel#dequantize} and {@link TypeKernel#dot}, by
+ * the <em>virtual</em> offset {@code r · rowBytes() + (cellBytes / 4) · block}: the batched product
+ * and row lookups then work unchanged. Every stored value is the file's: dequantised rows equal the
+ * scalar reference bit for bit, and each Q8_0 row's product sums in the order of {@link
+ * VectorBlockKernels} (Q4_0's multiplies by the scale first). Only 512-bit vectors and row counts
+ * divisible by 4 are interleaved.
+ */
+final class InterleavedRows implements TypeKernel {
+  /** {@code -Dfathom.engine.interleave=false} keeps the file's layout for Q8_0 and Q4_0. */
+  static final String PROPERTY = "fathom.engine.interleave";
+
+  private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
+
+  private static final FloatVector NIBBLE_VALUES =
+      FloatVector.fromArray(
+          F, new float[] {-8, -7, -6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 7}, 0);
+
+  private final boolean q8;
+  private final int blocks;
+  private final int cellBytes;
+  private final MemorySegment data;
+
+  private InterleavedRows(boolean q8, int cols, MemorySegment data) {
+    this.q8 = q8;
+    this.blocks = cols / 32;
+    this.cellBytes = q8 ? 144 : 80;
+    this.data = data;
+  }
+
+  static boolean enabled() {
+    String value = System.getProperty(PROPERTY, "true");
+    return switch (value) {
+      case "true" -> true;
+      case "false" -> false;
+      default ->
+          throw new IllegalArgumentException(
+              "-D" + PROPERTY + "=" + value + ": must be true or false");
+    };
+  }
+
+  /**
+   * The interleaved copy of the {@code rows x cols} matrix of {@code type} in {@code data} (its
+   * ggml layout), built on {@code parallel}; null when the type, the row count or the vector width
+   * does not take this layout. Mapped pages of {@code data} are released afterwards.
+   */
+  static InterleavedRows of(
+      GgmlType type, MemorySegment data, int rows, int cols, Parallel parallel) {
+    if ((type != GgmlType.Q8_0 && type != GgmlType.Q4_0) || rows % 4 != 0 || VectorShapes.L != 16) {
+      return null;
+    }
+    boolean q8 = type == GgmlType.Q8_0;
+    int src = q8 ? 34 : 18;
+    int nb = cols / 32;
+    int cell = q8 ? 144 : 80;
+    MemorySegment copy = Arena.ofAuto().allocate((long) rows / 4 * nb * cell, 64);
+    VectorSpecies<Byte> species = q8 ? ByteVector.SPECIES_256 : ByteVector.SPECIES_128;
+    parallel.forRange(
+        0,
+        rows / 4,
+        (from, to) -> {
+          for (int g = from; g < to; g++) {
+            for (int b = 0; b < nb; b++) {
+              long at = ((long) g * nb + b) * cell;
+              for (int j = 0; j < 4; j++) {
+                long block = ((4L * g + j) * nb + b) * src;
+                copy.set(FLOAT, at + 4L * j, f16(data, block));
+                if (q8) {
+                  // one vector load and store per block: MemorySegment.copy per 32 bytes costs
+                  // more than the bytes
+                  ByteVector.fromMemorySegment(species, data, block + 2, VectorShapes.LE)
+                      .intoMemorySegment(copy, at + 16 + 32L * j, VectorShapes.LE);
+                } else {
+                  // Q4_0: byte i of row j goes to byte j of int lane i (see q4Group)
+                  for (int i = 0; i < 16; i++) {
+                    copy.set(BYTE, at + 16 + 4L * i + j, data.get(BYTE, block + 2 + i));
+                  }
+                }
+              }
+            }
+          }
+        });
+    if (data.isMapped()) {
+      data.unload();
+    }
+    return new InterleavedRows(q8, cols, copy);
+  }
+
+  /** The copy all products and lookups read. */
+  MemorySegment data() {
+    return data;
+  }
+
+  /** The virtual length of one row: a quarter of a row group's cells. */
+  long rowBytes() {
+    return (long) blocks * cellBytes / 4;
+  }
+
+  /** Products of row groups {@code [from, to)} (rows {@code 4·from ..}) with {@code x}. */
+  void groups(MemorySegment w, int from, int to, float[] x, int xOff, float[] out, int outOff) {
+    for (int g = from; g < to; g++) {
+      if (q8) {
+        q8Group(w, (long) g * blocks * 144, x, xOff, out, outOff + 4 * g);
+      } else {
+        q4Group(w, (long) g * blocks * 80, x, xOff, out, outOff + 4 * g);
+      }
+    }
+  }
+
+  private void q8Group(MemorySegment w, long o, float[] x, int xOff, float[] out, int at) {
+    FloatVector a0 = FloatVector.zero(F);
+    FloatVector a1 = a0;
+    FloatVector a2 = a0;
+    FloatVector a3 = a0;
+    for (int b = 0; b < blocks; b++) {
+      long c = o + 144L * b;
+      FloatVector x0 = FloatVector.fromArray(F, x, xOff + 32 * b);
+      FloatVector x1 = FloatVector.fromArray(F, x, xOff + 32 * b + 16);
+      a0 = q8Row(w, c + 16, x0, x1, w.get(FLOAT, c), a0);
+      a1 = q8Row(w, c + 48, x0, x1, w.get(FLOAT, c + 4), a1);
+      a2 = q8Row(w, c + 80, x0, x1, w.get(FLOAT, c + 8), a2);
+      a3 = q8Row(w, c + 112, x0, x1, w.get(FLOAT, c + 12), a3);
+    }
+    out[at] = a0.reduceLanes(VectorOperators.ADD);
+    out[at + 1] = a1.reduceLanes(VectorOperators.ADD);
+    out[at + 2] = a2.reduceLanes(VectorOperators.ADD);
+    out[at + 3] = a3.reduceLanes(VectorOperators.ADD);
+  }
+
+  /**
+   * Q4_0 cells hold the four rows' 64 nibble bytes as one int vector whose lane {@code i} has byte
+   * {@code i} of row {@code j} in its byte {@code j}: one load, and each row's low and high nibbles
+   * are a shift away. The 16-entry table is scaled by the row's {@code d}, so a lookup yields the
+   * dequantised weight {@code (q − 8)·d} and no multiply-add with the scale remains.
+   */
+  private void q4Group(MemorySegment w, long o, float[] x, int xOff, float[] out, int at) {
+    FloatVector a0 = FloatVector.zero(F);
+    FloatVector a1 = a0;
+    FloatVector a2 = a0;
+    FloatVector a3 = a0;
+    for (int b = 0; b < blocks; b++) {
+      long c = o + 80L * b;
+      FloatVector x0 = FloatVector.fromArray(F, x, xOff + 32 * b);
+      FloatVector x1 = FloatVector.fromArray(F, x, xOff + 32 * b + 16);
+      IntVector v = IntVector.fromMemorySegment(I, w, c + 16, VectorShapes.LE);
+      IntVector t0 = table(w.get(FLOAT, c));
+      IntVector t1 = table(w.get(FLOAT, c + 4));
+      IntVector t2 = table(w.get(FLOAT, c + 8));
+      IntVector t3 = table(w.get(FLOAT, c + 12));
+      a0 = look(v, t0).fma(x0, a0);
+      a0 = look(v.lanewise(VectorOperators.LSHR, 4), t0).fma(x1, a0);
+      a1 = look(v.lanewise(VectorOperators.LSHR, 8), t1).fma(x0, a1);
+      a1 = look(v.lanewise(VectorOperators.LSHR, 12), t1).fma(x1, a1);
+      a2 = look(v.lanewise(VectorOperators.LSHR, 16), t2).fma(x0, a2);
+      a2 = look(v.lanewise(VectorOperators.LSHR, 20), t2).fma(x1, a2);
+      a3 = look(v.lanewise(VectorOperators.LSHR, 24), t3).fma(x0, a3);
+      a3 = look(v.lanewise(VectorOperators.LSHR, 28), t3).fma(x1, a3);
+    }
+    out[at] = a0.reduceLanes(VectorOperators.ADD);
+    out[at + 1] = a1.reduceLanes(VectorOperators.ADD);
+    out[at + 2] = a2.reduceLanes(VectorOperators.ADD);
+    out[at + 3] = a3.reduceLanes(VectorOperators.ADD);
+  }
+
+  /** The dequantised values {@code (q − 8)·d} of the 16 nibbles, as float bits. */
+  private static IntVector table(float d) {
+    return NIBBLE_VALUES.mul(d).reinterpretAsInts();
+  }
+
+  /** The entry of {@code t} that the low 4 bits of each lane of {@code v} select. */
+  private static FloatVector look(IntVector v, IntVector t) {
+    return v.selectFrom(t).reinterpretAsFloats();
+  }
+
+  /** One row's block: {@code acc + d · Σ q · x}, in {@link VectorBlockKernels}' order. */
+  private static FloatVector q8Row(
+      MemorySegment w, long q, FloatVector x0, FloatVector x1, float d, FloatVector acc) {
+    FloatVector s = bytes(w, q).mul(x0);
+    s = bytes(w, q + 16).fma(x1, s);
+    return s.fma(FloatVector.broadcast(F, d), acc);
+  }
+
+  /** The cell's nibble lanes at {@code q} shifted so that row {@code j}'s byte is lowest. */
+  private static IntVector rowBytes(MemorySegment w, long q, int j) {
+    IntVector v = IntVector.fromMemorySegment(I, w, q, VectorShapes.LE);
+    // constant shift counts: one compiled shift each, whatever j is
+    return switch (j) {
+      case 0 -> v;
+      case 1 -> v.lanewise(VectorOperators.LSHR, 8);
+      case 2 -> v.lanewise(VectorOperators.LSHR, 16);
+      default -> v.lanewise(VectorOperators.LSHR, 24);
+    };
+  }
+
+  /** Where block {@code b0} of the row at virtual offset {@code o} has its cell, and the row. */
+  private long cell(long o) {
+    long row = o / rowBytes();
+    long block = (o % rowBytes()) / (cellBytes / 4);
+    return (row / 4 * blocks + block) * cellBytes + row % 4;
+  }
+
+  @Override
+  public float dot(MemorySegment w, long o, float[] x, int xOff, int n) {
+    long c = cell(o);
+    int j = (int) (c & 3);
+    long at = c - j;
+    FloatVector acc = FloatVector.zero(F);
+    for (int b = 0; b < n / 32; b++) {
+      long p = at + (long) cellBytes * b;
+      FloatVector x0 = FloatVector.fromArray(F, x, xOff + 32 * b);
+      FloatVector x1 = FloatVector.fromArray(F, x, xOff + 32 * b + 16);
+      float d = w.get(FLOAT, p + 4L * j);
+      if (q8) {
+        acc = q8Row(w, p + 16 + 32L * j, x0, x1, d, acc);
+      } else {
+        IntVector v = rowBytes(w, p + 16, j);
+        IntVector t = table(d);
+        acc = look(v, t).fma(x0, acc);
+        acc = look(v.lanewise(VectorOperators.LSHR, 4), t).fma(x1, acc);
+      }
+    }
+    return acc.reduceLanes(VectorOperators.ADD);
+  }
+
+  @Override
+  public void dequantize(MemorySegment w, long o, float[] dst, int dstOff, int n) {
+    long c = cell(o);
+    int j = (int) (c & 3);
+    long at = c - j;
+    for (int b = 0; b < n / 32; b++) {
+      long p = at + (long) cellBytes * b;
+      float d = w.get(FLOAT, p + 4L * j);
+      int to = dstOff + 32 * b;
+      if (q8) {
+        bytes(w, p + 16 + 32L * j).mul(d).intoArray(dst, to);
+        bytes(w, p + 32 + 32L * j).mul(d).intoArray(dst, to + 16);
+      } else {
+        IntVector v = rowBytes(w, p + 16, j);
+        IntVector t = table(d);
+        look(v, t).intoArray(dst, to);
+        look(v.lanewise(VectorOperators.LSHR, 4), t).intoArray(dst, to + 16);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return (q8 ? "Q8_0" : "Q4_0") + " interleaved by 4 rows";
+  }
+}
