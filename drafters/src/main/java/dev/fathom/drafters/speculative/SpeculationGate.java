@@ -37,10 +37,20 @@ import org.slf4j.LoggerFactory;
  * tokens left out — must beat the plain rate too: the model leaves out sampling, the drafter's
  * catch-up and a batch's fixed costs, which on small models are most of a round.
  *
- * <p>The first {@link #WARMUP} tokens are decoded plainly to measure {@code t_1}; the first round
- * then drafts a single token, since neither {@code t_d} nor the acceptance is known yet and a long
- * first round of a useless drafter would cost as much as many plain tokens. Estimates are
+ * <p>A cold gate decodes the first {@link #WARMUP} tokens plainly to measure {@code t_1}; its first
+ * round then drafts a single token, since neither {@code t_d} nor the acceptance is known yet and a
+ * long first round of a useless drafter would cost as much as many plain tokens. Estimates are
  * exponential moving averages so they follow changing context lengths.
+ *
+ * <p>What a gate learned need not die with its generation: given the {@link State} an earlier
+ * generation of the same target–drafter pair left in a {@link SpeculationMemory}, it starts where
+ * that one stopped — costs, acceptance, on or off and why, and the probe schedule with the plain
+ * tokens counted since the last probe — with no warm-up and no first round. So after a generation
+ * that found speculation hopeless the next starts with speculation off and probes only on the
+ * doubling schedule (or, off for cost, once plain steps have become slower), instead of paying a
+ * probe round in every short generation. The cost re-probe compares against a slow average of
+ * {@code t_1} ({@link #TREND_DECAY}), so one descheduled plain step cannot pass for a grown
+ * context.
  */
 final class SpeculationGate {
   static final int WARMUP = 2;
@@ -53,10 +63,12 @@ final class SpeculationGate {
   static final double COST_REPROBE = 1.25;
   static final double PROBE_SHARE = 0.05;
   static final double MIN_GAIN = 1.05;
+  static final double TREND_DECAY = 1.0 / 32; // weight of the newest plain step in the cost trend
 
   private final int maxGamma;
   private final boolean adaptive;
   private double plainNanos = Double.NaN; // t_1
+  private double plainTrend = Double.NaN; // t_1 averaged slowly, for the cost re-probe
   private double draftNanos = Double.NaN; // t_d
   private double extraVerifyNanos = Double.NaN; // c
   private double accepted = 1; // EMA numerator and denominator of the acceptance estimate,
@@ -66,14 +78,76 @@ final class SpeculationGate {
   private int probeGap = FIRST_PROBE_GAP;
   private int offDecisions;
   private int plainSteps;
-  private double hopelessAt = Double.NaN; // t_1 when turned off for cost, else NaN
+  private double hopelessAt = Double.NaN; // t_1 trend when turned off for cost, else NaN
   private long roundNanos; // time of the rounds since speculation last came on, and the tokens
   private long roundTokens; // they produced: the realised rate
   private int roundsRecorded;
+  private int probes;
+  private final boolean recalled;
+
+  /**
+   * What a gate has learned, to start the next generation of the same pair from (see {@link
+   * SpeculationMemory}). Times in nanoseconds; {@code accepted}/{@code drafted} are the moving
+   * acceptance estimate; {@code hopelessAt} the plain-step trend when turned off for cost, else
+   * NaN.
+   */
+  record State(
+      double plainNanos,
+      double plainTrend,
+      double draftNanos,
+      double extraVerifyNanos,
+      double accepted,
+      double drafted,
+      boolean on,
+      int plainSinceProbe,
+      int probeGap,
+      double hopelessAt) {}
 
   SpeculationGate(int maxGamma, boolean adaptive) {
+    this(maxGamma, adaptive, null);
+  }
+
+  /**
+   * A gate that starts from {@code prior} (what an earlier generation learned), or cold if null.
+   */
+  SpeculationGate(int maxGamma, boolean adaptive, State prior) {
     this.maxGamma = maxGamma;
     this.adaptive = adaptive;
+    this.recalled = adaptive && prior != null;
+    if (recalled) {
+      plainNanos = prior.plainNanos();
+      plainTrend = prior.plainTrend();
+      draftNanos = prior.draftNanos();
+      extraVerifyNanos = prior.extraVerifyNanos();
+      accepted = prior.accepted();
+      drafted = prior.drafted();
+      on = prior.on();
+      plainSinceProbe = prior.plainSinceProbe();
+      probeGap = prior.probeGap();
+      hopelessAt = prior.hopelessAt();
+      plainSteps = WARMUP;
+    }
+  }
+
+  /**
+   * What this gate has learned, for the next generation of the pair; null while it has not judged a
+   * round yet (a cold start is then no worse).
+   */
+  State state() {
+    if (!adaptive || Double.isNaN(plainNanos) || Double.isNaN(extraVerifyNanos)) {
+      return null;
+    }
+    return new State(
+        plainNanos,
+        plainTrend,
+        draftNanos,
+        extraVerifyNanos,
+        accepted,
+        drafted,
+        on,
+        plainSinceProbe,
+        probeGap,
+        hopelessAt);
   }
 
   /** γ for the next round, or 0 to decode the next token plainly. */
@@ -89,10 +163,11 @@ final class SpeculationGate {
     }
     if (!on) {
       if (plainSinceProbe < probeGap
-          || plainNanos < COST_REPROBE * hopelessAt // false while hopelessAt is NaN
+          || plainTrend < COST_REPROBE * hopelessAt // false while hopelessAt is NaN
           || probeCost() > PROBE_SHARE * plainSinceProbe * plainNanos) {
         return 0;
       }
+      probes++;
       plainSinceProbe = 0;
       probeGap = Math.min(MAX_PROBE_GAP, probeGap * 2);
       return Math.min(maxGamma, PROBE_GAMMA);
@@ -104,6 +179,8 @@ final class SpeculationGate {
     plainSteps++;
     plainSinceProbe++;
     plainNanos = ema(plainNanos, nanos);
+    plainTrend =
+        Double.isNaN(plainTrend) ? nanos : (1 - TREND_DECAY) * plainTrend + TREND_DECAY * nanos;
   }
 
   /**
@@ -141,7 +218,7 @@ final class SpeculationGate {
     boolean realisedPays = roundsRecorded < 2 || (double) roundNanos / roundTokens < plainNanos;
     boolean pays = speed(best) > MIN_GAIN / plainNanos && realisedPays;
     hopelessAt =
-        !pays && MIN_GAIN * (draftNanos + extraVerifyNanos) >= plainNanos ? plainNanos : Double.NaN;
+        !pays && MIN_GAIN * (draftNanos + extraVerifyNanos) >= plainNanos ? plainTrend : Double.NaN;
     if (on && !pays) {
       offDecisions++;
       log.debug(
@@ -166,6 +243,16 @@ final class SpeculationGate {
 
   int offDecisions() {
     return offDecisions;
+  }
+
+  /** Rounds run to look again while speculation was off. */
+  int probes() {
+    return probes;
+  }
+
+  /** Whether this gate started from what an earlier generation learned. */
+  boolean recalled() {
+    return recalled;
   }
 
   boolean on() {
