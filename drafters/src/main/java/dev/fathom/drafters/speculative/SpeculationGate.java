@@ -18,11 +18,11 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>Acceptance too low: it probes with one short round after a number of plain tokens that
- *       doubles after each probe that does not pay (32, 64, … 1024), and only once the probe's
- *       estimated cost — the drafter catching up on the newest tokens (at most {@link
- *       SpeculativeDecoder#MAX_CATCH_UP}) and a round of {@link #PROBE_GAMMA} — is at most {@link
- *       #PROBE_SHARE} of the time spent decoding plainly since the last one, so a useless drafter
- *       costs little.
+ *       doubles after each probe (32, 64, … 1024) until a stretch of rounds has paid in realised
+ *       terms over at least 32 tokens, and only once the probe's estimated cost — the drafter
+ *       catching up on the newest tokens (at most {@link SpeculativeDecoder#MAX_CATCH_UP}) and a
+ *       round of {@link #PROBE_GAMMA} — is at most {@link #PROBE_SHARE} of the time spent decoding
+ *       plainly since the last one, so a useless drafter costs little.
  *   <li>Too costly even if every draft were accepted ({@code MIN_GAIN·(t_d + c) ≥ t_1}, since
  *       {@code (g+1) / (t_1 + g·(t_d + c))} never exceeds the larger of {@code 1/t_1} and {@code
  *       1/(t_d + c)}): no acceptance can help, so it probes again only once plain steps have become
@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * <p>A cold gate decodes the first {@link #WARMUP} tokens plainly to measure {@code t_1}; its first
  * round then drafts a single token, since neither {@code t_d} nor the acceptance is known yet and a
  * long first round of a useless drafter would cost as much as many plain tokens. Estimates are
- * exponential moving averages so they follow changing context lengths.
+ * exponential moving averages (and {@code t_1} a moving median) so they follow changing context
+ * lengths.
  *
  * <p>What a gate learned need not die with its generation: given the {@link State} an earlier
  * generation of the same target–drafter pair left in a {@link SpeculationMemory}, it starts where
@@ -48,9 +49,16 @@ import org.slf4j.LoggerFactory;
  * tokens counted since the last probe — with no warm-up and no first round. So after a generation
  * that found speculation hopeless the next starts with speculation off and probes only on the
  * doubling schedule (or, off for cost, once plain steps have become slower), instead of paying a
- * probe round in every short generation. The cost re-probe compares against a slow average of
- * {@code t_1} ({@link #TREND_DECAY}), so one descheduled plain step cannot pass for a grown
- * context.
+ * probe round in every short generation. A stretch of rounds goes on measuring its realised rate
+ * across generations.
+ *
+ * <p>On a shared machine the estimates are noisy, and noise must not switch speculation on: {@code
+ * t_1} is the median of the recent plain steps ({@link RecentSteps}), so a descheduled step cannot
+ * make plain decoding look slower than it is (inflated drafter and verification costs only keep
+ * speculation off, the safe side). And where the model promised a gain that the rounds' realised
+ * rate did not deliver, the model is evidently missing a cost: a probe may switch speculation back
+ * on, but the probe schedule keeps doubling until a stretch's realised rate has beaten the plain
+ * rate, so a pair the model misjudges is re-tried ever more rarely instead of every 32 tokens.
  */
 final class SpeculationGate {
   static final int WARMUP = 2;
@@ -63,12 +71,11 @@ final class SpeculationGate {
   static final double COST_REPROBE = 1.25;
   static final double PROBE_SHARE = 0.05;
   static final double MIN_GAIN = 1.05;
-  static final double TREND_DECAY = 1.0 / 32; // weight of the newest plain step in the cost trend
 
   private final int maxGamma;
   private final boolean adaptive;
-  private double plainNanos = Double.NaN; // t_1
-  private double plainTrend = Double.NaN; // t_1 averaged slowly, for the cost re-probe
+  private RecentSteps recentPlain = new RecentSteps();
+  private double plainNanos = Double.NaN; // t_1: the median of recentPlain
   private double draftNanos = Double.NaN; // t_d
   private double extraVerifyNanos = Double.NaN; // c
   private double accepted = 1; // EMA numerator and denominator of the acceptance estimate,
@@ -78,7 +85,7 @@ final class SpeculationGate {
   private int probeGap = FIRST_PROBE_GAP;
   private int offDecisions;
   private int plainSteps;
-  private double hopelessAt = Double.NaN; // t_1 trend when turned off for cost, else NaN
+  private double hopelessAt = Double.NaN; // t_1 when turned off for cost, else NaN
   private long roundNanos; // time of the rounds since speculation last came on, and the tokens
   private long roundTokens; // they produced: the realised rate
   private int roundsRecorded;
@@ -88,12 +95,12 @@ final class SpeculationGate {
   /**
    * What a gate has learned, to start the next generation of the same pair from (see {@link
    * SpeculationMemory}). Times in nanoseconds; {@code accepted}/{@code drafted} are the moving
-   * acceptance estimate; {@code hopelessAt} the plain-step trend when turned off for cost, else
-   * NaN.
+   * acceptance estimate; {@code hopelessAt} {@code t_1} when turned off for cost, else NaN; {@code
+   * roundNanos}, {@code roundTokens} and {@code roundsRecorded} the realised rate of the current
+   * stretch of rounds.
    */
   record State(
-      double plainNanos,
-      double plainTrend,
+      RecentSteps recentPlain,
       double draftNanos,
       double extraVerifyNanos,
       double accepted,
@@ -101,7 +108,10 @@ final class SpeculationGate {
       boolean on,
       int plainSinceProbe,
       int probeGap,
-      double hopelessAt) {}
+      double hopelessAt,
+      long roundNanos,
+      long roundTokens,
+      int roundsRecorded) {}
 
   SpeculationGate(int maxGamma, boolean adaptive) {
     this(maxGamma, adaptive, null);
@@ -115,8 +125,8 @@ final class SpeculationGate {
     this.adaptive = adaptive;
     this.recalled = adaptive && prior != null;
     if (recalled) {
-      plainNanos = prior.plainNanos();
-      plainTrend = prior.plainTrend();
+      recentPlain = prior.recentPlain().copy();
+      plainNanos = recentPlain.median();
       draftNanos = prior.draftNanos();
       extraVerifyNanos = prior.extraVerifyNanos();
       accepted = prior.accepted();
@@ -125,6 +135,9 @@ final class SpeculationGate {
       plainSinceProbe = prior.plainSinceProbe();
       probeGap = prior.probeGap();
       hopelessAt = prior.hopelessAt();
+      roundNanos = prior.roundNanos();
+      roundTokens = prior.roundTokens();
+      roundsRecorded = prior.roundsRecorded();
       plainSteps = WARMUP;
     }
   }
@@ -138,8 +151,7 @@ final class SpeculationGate {
       return null;
     }
     return new State(
-        plainNanos,
-        plainTrend,
+        recentPlain.copy(),
         draftNanos,
         extraVerifyNanos,
         accepted,
@@ -147,7 +159,10 @@ final class SpeculationGate {
         on,
         plainSinceProbe,
         probeGap,
-        hopelessAt);
+        hopelessAt,
+        roundNanos,
+        roundTokens,
+        roundsRecorded);
   }
 
   /** γ for the next round, or 0 to decode the next token plainly. */
@@ -163,7 +178,7 @@ final class SpeculationGate {
     }
     if (!on) {
       if (plainSinceProbe < probeGap
-          || plainTrend < COST_REPROBE * hopelessAt // false while hopelessAt is NaN
+          || plainNanos < COST_REPROBE * hopelessAt // false while hopelessAt is NaN
           || probeCost() > PROBE_SHARE * plainSinceProbe * plainNanos) {
         return 0;
       }
@@ -178,9 +193,8 @@ final class SpeculationGate {
   void recordPlain(long nanos) {
     plainSteps++;
     plainSinceProbe++;
-    plainNanos = ema(plainNanos, nanos);
-    plainTrend =
-        Double.isNaN(plainTrend) ? nanos : (1 - TREND_DECAY) * plainTrend + TREND_DECAY * nanos;
+    recentPlain.add(nanos);
+    plainNanos = recentPlain.median();
   }
 
   /**
@@ -218,7 +232,7 @@ final class SpeculationGate {
     boolean realisedPays = roundsRecorded < 2 || (double) roundNanos / roundTokens < plainNanos;
     boolean pays = speed(best) > MIN_GAIN / plainNanos && realisedPays;
     hopelessAt =
-        !pays && MIN_GAIN * (draftNanos + extraVerifyNanos) >= plainNanos ? plainTrend : Double.NaN;
+        !pays && MIN_GAIN * (draftNanos + extraVerifyNanos) >= plainNanos ? plainNanos : Double.NaN;
     if (on && !pays) {
       offDecisions++;
       log.debug(
@@ -231,8 +245,10 @@ final class SpeculationGate {
           Math.round(extraVerifyNanos / 1000),
           Math.round(plainNanos / 1000));
     } else if (!on && pays) {
-      probeGap = FIRST_PROBE_GAP;
       log.debug("speculation back on: acceptance {}", String.format("%.2f", acceptance()));
+    }
+    if (pays && roundsRecorded >= 2 && roundTokens >= FIRST_PROBE_GAP) {
+      probeGap = FIRST_PROBE_GAP; // confirmed by a realised rate over many tokens, not the model
     }
     on = pays;
   }
