@@ -179,6 +179,7 @@ public final class SpeculativeBenchmark {
         st.verifyNanos(),
         st.plainNanos(),
         st.probes(),
-        st.recalled() ? 1 : 0);
+        st.recalled() ? 1 : 0,
+        new double[] {(double) plain.cpuNanos() / Math.max(1, spec.cpuNanos())});
   }
 }

@@ -17,6 +17,8 @@ import java.util.Arrays;
  * @param plainStepNanos time of those plain steps
  * @param probes rounds the gate ran to look again while speculation was off
  * @param recalled speculative runs whose gate started from what earlier runs had learned
+ * @param cpuSpeedups plain ÷ speculative CPU time (all threads) of each pair: less sensitive to
+ *     other processes than the wall clock on a shared machine
  */
 public record SpeculativeRow(
     RapidSettings rapid,
@@ -35,7 +37,8 @@ public record SpeculativeRow(
     long verifyNanos,
     long plainStepNanos,
     int probes,
-    int recalled) {
+    int recalled,
+    double[] cpuSpeedups) {
   public double plainTokensPerSecond() {
     return tokens / (plainNanos / 1e9);
   }
@@ -66,6 +69,11 @@ public record SpeculativeRow(
     return quantile(speedups, q);
   }
 
+  /** The median of the pairs' CPU-time ratios. */
+  public double medianCpuSpeedup() {
+    return quantile(cpuSpeedups, 0.5);
+  }
+
   /** The slowest pair's speed-up: where the gate (or the machine) cost most. */
   public double worstSpeedup() {
     return Arrays.stream(speedups).min().orElse(Double.NaN);
@@ -82,15 +90,13 @@ public record SpeculativeRow(
 
   /** This row and {@code o} (the same setting measured again) as one. */
   public SpeculativeRow plus(SpeculativeRow o) {
-    double[] both = Arrays.copyOf(speedups, speedups.length + o.speedups.length);
-    System.arraycopy(o.speedups, 0, both, speedups.length, o.speedups.length);
     return new SpeculativeRow(
         rapid,
         pairs + o.pairs,
         tokens + o.tokens,
         plainNanos + o.plainNanos,
         specNanos + o.specNanos,
-        both,
+        concat(speedups, o.speedups),
         identical + o.identical,
         rounds + o.rounds,
         drafted + o.drafted,
@@ -101,7 +107,14 @@ public record SpeculativeRow(
         verifyNanos + o.verifyNanos,
         plainStepNanos + o.plainStepNanos,
         probes + o.probes,
-        recalled + o.recalled);
+        recalled + o.recalled,
+        concat(cpuSpeedups, o.cpuSpeedups));
+  }
+
+  private static double[] concat(double[] a, double[] b) {
+    double[] c = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, c, a.length, b.length);
+    return c;
   }
 
   /** Linear interpolation between order statistics (the common "type 7" definition). */

@@ -242,6 +242,7 @@ final class BenchSpeculativeCommand implements Callable<Integer> {
     m.put("speedup_p75", round(r.quartileSpeedup(0.75), 3));
     m.put("speedup_worst_prompt", round(r.worstSpeedup(), 3));
     m.put("speedup_best_prompt", round(r.bestSpeedup(), 3));
+    m.put("cpu_speedup_median", round(r.medianCpuSpeedup(), 3));
     m.put("speedup_if_all_accepted", round(speedupIfAllAccepted(r), 3));
     m.put("gamma", r.rapid().gamma());
     m.put("adaptive", r.rapid().adaptive());
@@ -340,7 +341,7 @@ final class BenchSpeculativeCommand implements Callable<Integer> {
         gamma,
         fixedGamma ? "fixed γ" : coldGate ? "adaptive gate, cold" : "adaptive gate");
     System.out.printf(
-        "%6s %7s %8s %10s %10s %8s %15s %13s %8s %7s %6s %6s %9s  %s%n",
+        "%6s %7s %8s %10s %10s %8s %15s %13s %8s %6s %7s %6s %6s %9s  %s%n",
         "η",
         "accept",
         "mean acc",
@@ -350,6 +351,7 @@ final class BenchSpeculativeCommand implements Callable<Integer> {
         "[p25..p75]",
         "min..max",
         "totals",
+        "cpu",
         "rounds",
         "probes",
         "plain",
@@ -360,7 +362,7 @@ final class BenchSpeculativeCommand implements Callable<Integer> {
   private static String text(Map<String, Object> m) {
     return String.format(
         Locale.ROOT,
-        "%6s %7s %8s %10s %10s %8s %15s %13s %8s %7s %6s %6s %9s  %s",
+        "%6s %7s %8s %10s %10s %8s %15s %13s %8s %6s %7s %6s %6s %9s  %s",
         m.get("eta"),
         m.get("acceptance"),
         m.get("mean_accepted"),
@@ -370,6 +372,7 @@ final class BenchSpeculativeCommand implements Callable<Integer> {
         "[" + m.get("speedup_p25") + ".." + m.get("speedup_p75") + "]",
         m.get("speedup_worst_prompt") + ".." + m.get("speedup_best_prompt"),
         m.get("speedup"),
+        m.get("cpu_speedup_median"),
         m.get("rounds"),
         m.get("probes"),
         m.get("plain_steps"),

@@ -27,7 +27,8 @@ class SpeculativeRowTest {
         0,
         0,
         probes,
-        recalled);
+        recalled,
+        new double[] {speedup});
   }
 
   @Test

@@ -106,6 +106,7 @@ class BenchSpeculativeCommandIT {
               "speedup_p25",
               "speedup_p75",
               "speedup_best_prompt",
+              "cpu_speedup_median",
               "probes",
               "recalled",
               "pairs",

@@ -28,7 +28,8 @@ class BenchSpeculativeCommandTest {
         verifyNanos,
         700_000_000L,
         offs,
-        0);
+        0,
+        new double[] {1.1});
   }
 
   @Test
