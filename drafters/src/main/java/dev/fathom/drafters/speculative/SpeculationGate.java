@@ -182,7 +182,6 @@ final class SpeculationGate {
           || probeCost() > PROBE_SHARE * plainSinceProbe * plainNanos) {
         return 0;
       }
-      probes++;
       plainSinceProbe = 0;
       probeGap = Math.min(MAX_PROBE_GAP, probeGap * 2);
       return Math.min(maxGamma, PROBE_GAMMA);
@@ -216,6 +215,7 @@ final class SpeculationGate {
       return;
     }
     if (!on) { // a probe: judged by the model alone, and it starts a fresh realised rate
+      probes++;
       roundNanos = 0;
       roundTokens = 0;
       roundsRecorded = 0;
