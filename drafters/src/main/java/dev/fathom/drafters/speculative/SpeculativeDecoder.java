@@ -312,8 +312,7 @@ public final class SpeculativeDecoder {
       if (policy.greedy()) {
         return RapidMath.argmax(logits, off, vocab);
       }
-      float[] probs = policy.probabilities(logits, off, vocab, history.raw(), history.size());
-      return RapidMath.draw(probs, policy.random());
+      return policy.sample(logits, off, vocab, history.raw(), history.size());
     }
 
     /** A token that ends the round: pending in both sequences. */
