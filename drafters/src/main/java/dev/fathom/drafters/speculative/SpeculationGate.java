@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * model predicts at least {@link #MIN_GAIN} times the plain rate (hysteresis: an estimate scattered
  * around break-even no longer flips it on), and from the second round on the rounds' realised rate
  * since it came on — tokens they produced over the time they took, a probe's catch-up on skipped
- * tokens left out — must beat the plain rate too: the model leaves out sampling, the drafter's
- * catch-up and a batch's fixed costs, which on small models are most of a round.
+ * tokens left out — must beat the plain rate too, measured by plain control steps in the same
+ * stretch ({@link Stretch}): the model leaves out sampling, the drafter's catch-up and a batch's
+ * fixed costs, which on small models are most of a round.
  *
  * <p>A cold gate decodes the first {@link #WARMUP} tokens plainly to measure {@code t_1}; its first
  * round then drafts a single token, since neither {@code t_d} nor the acceptance is known yet and a
@@ -86,9 +87,7 @@ final class SpeculationGate {
   private int offDecisions;
   private int plainSteps;
   private double hopelessAt = Double.NaN; // t_1 when turned off for cost, else NaN
-  private long roundNanos; // time of the rounds since speculation last came on, and the tokens
-  private long roundTokens; // they produced: the realised rate
-  private int roundsRecorded;
+  private Stretch stretch = new Stretch(); // realised rates since speculation last came on
   private int probes;
   private final boolean recalled;
 
@@ -96,8 +95,7 @@ final class SpeculationGate {
    * What a gate has learned, to start the next generation of the same pair from (see {@link
    * SpeculationMemory}). Times in nanoseconds; {@code accepted}/{@code drafted} are the moving
    * acceptance estimate; {@code hopelessAt} {@code t_1} when turned off for cost, else NaN; {@code
-   * roundNanos}, {@code roundTokens} and {@code roundsRecorded} the realised rate of the current
-   * stretch of rounds.
+   * stretch} the realised rates of the current stretch of rounds.
    */
   record State(
       RecentSteps recentPlain,
@@ -109,9 +107,7 @@ final class SpeculationGate {
       int plainSinceProbe,
       int probeGap,
       double hopelessAt,
-      long roundNanos,
-      long roundTokens,
-      int roundsRecorded) {}
+      Stretch stretch) {}
 
   SpeculationGate(int maxGamma, boolean adaptive) {
     this(maxGamma, adaptive, null);
@@ -135,9 +131,7 @@ final class SpeculationGate {
       plainSinceProbe = prior.plainSinceProbe();
       probeGap = prior.probeGap();
       hopelessAt = prior.hopelessAt();
-      roundNanos = prior.roundNanos();
-      roundTokens = prior.roundTokens();
-      roundsRecorded = prior.roundsRecorded();
+      stretch = prior.stretch().copy();
       plainSteps = WARMUP;
     }
   }
@@ -160,9 +154,7 @@ final class SpeculationGate {
         plainSinceProbe,
         probeGap,
         hopelessAt,
-        roundNanos,
-        roundTokens,
-        roundsRecorded);
+        stretch.copy());
   }
 
   /** γ for the next round, or 0 to decode the next token plainly. */
@@ -186,7 +178,7 @@ final class SpeculationGate {
       probeGap = Math.min(MAX_PROBE_GAP, probeGap * 2);
       return Math.min(maxGamma, PROBE_GAMMA);
     }
-    return bestGamma();
+    return stretch.controlDue() ? 0 : bestGamma(); // now and then a plain step to compare with
   }
 
   void recordPlain(long nanos) {
@@ -194,6 +186,9 @@ final class SpeculationGate {
     plainSinceProbe++;
     recentPlain.add(nanos);
     plainNanos = recentPlain.median();
+    if (on && adaptive && stretch.rounds() > 0) {
+      stretch.addControl(nanos); // a control step (or one the end of the generation forced)
+    }
   }
 
   /**
@@ -216,20 +211,16 @@ final class SpeculationGate {
     }
     if (!on) { // a probe: judged by the model alone, and it starts a fresh realised rate
       probes++;
-      roundNanos = 0;
-      roundTokens = 0;
-      roundsRecorded = 0;
+      stretch.reset();
     }
     // The round produced its accepted drafts and one more token (replacement or bonus). A catch-up
     // after a plain stretch (positions beyond the γ + 1 a round in a stretch reads) is the one-off
     // price of switching on, not the stretch's rate, so only the steady share of it counts.
     double steadyDraft =
         draftPositions > gamma + 1 ? (double) draftTime * (gamma + 1) / draftPositions : draftTime;
-    roundNanos += Math.round(steadyDraft) + verifyTime;
-    roundTokens += acceptedTokens + 1;
-    roundsRecorded++;
+    stretch.addRound(steadyDraft + verifyTime, acceptedTokens + 1);
     int best = bestGamma();
-    boolean realisedPays = roundsRecorded < 2 || (double) roundNanos / roundTokens < plainNanos;
+    boolean realisedPays = stretch.rounds() < 2 || stretch.beatsPlain(plainNanos);
     boolean pays = speed(best) > MIN_GAIN / plainNanos && realisedPays;
     hopelessAt =
         !pays && MIN_GAIN * (draftNanos + extraVerifyNanos) >= plainNanos ? plainNanos : Double.NaN;
@@ -247,7 +238,7 @@ final class SpeculationGate {
     } else if (!on && pays) {
       log.debug("speculation back on: acceptance {}", String.format("%.2f", acceptance()));
     }
-    if (pays && roundsRecorded >= 2 && roundTokens >= FIRST_PROBE_GAP) {
+    if (pays && stretch.rounds() >= 2 && stretch.tokens() >= FIRST_PROBE_GAP) {
       probeGap = FIRST_PROBE_GAP; // confirmed by a realised rate over many tokens, not the model
     }
     on = pays;

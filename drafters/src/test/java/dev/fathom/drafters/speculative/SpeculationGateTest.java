@@ -196,6 +196,30 @@ class SpeculationGateTest {
   }
 
   @Test
+  void roundsAreComparedWithPlainControlStepsTakenInTheSameStretch() {
+    // Speculation came on while plain steps took 300 (a busy moment): rounds of 200 per token
+    // looked
+    // fast. Now plain steps take 100 again; the control steps show it and the stretch goes off.
+    SpeculationGate gate = new SpeculationGate(4, true);
+    for (int i = 0; i < 20; i++) {
+      gate.recordPlain(300);
+    }
+    gate.recordRound(1, 1, 1, 10, 310); // cheap first round: on
+    int controls = 0;
+    for (int step = 0; step < 200 && gate.on(); step++) {
+      int g = gate.nextGamma();
+      if (g == 0) {
+        gate.recordPlain(100);
+        controls++;
+      } else {
+        gate.recordRound(g, g - 1, g, 50L * g, 150L * g); // g tokens in 200·g
+      }
+    }
+    assertFalse(gate.on(), "the control steps showed plain decoding faster than the rounds");
+    assertTrue(controls >= 1 && controls <= 3, "control steps: " + controls);
+  }
+
+  @Test
   void fixedGammaAlwaysDraftsGamma() {
     SpeculationGate gate = new SpeculationGate(7, false);
     assertEquals(7, gate.nextGamma());
