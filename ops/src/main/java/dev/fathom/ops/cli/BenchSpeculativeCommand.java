@@ -182,11 +182,24 @@ final class BenchSpeculativeCommand implements Callable<Integer> {
           "garbage collections inside timed runs: %d (%d ms); one ran before each prompt's pair%n",
           gc[0], gc[1]);
       if (!json) {
-        printHeader(target, drafter, ps);
+        SpeculativeTable.printHeader(
+            target.name(),
+            mean(ps, true),
+            drafter == target ? "(itself)" : drafter.name(),
+            mean(ps, false),
+            String.format(
+                Locale.ROOT,
+                "%d prompts × %d passes × %d tokens, temperature %s, γ ≤ %d, %s",
+                prompts,
+                passes,
+                maxTokens,
+                temperature,
+                gamma,
+                fixedGamma ? "fixed γ" : coldGate ? "adaptive gate, cold" : "adaptive gate"));
       }
       for (SpeculativeRow row : rows) {
         Map<String, Object> m = row(row, ps, target, drafter);
-        System.out.println(json ? Json.line(m) : text(m));
+        System.out.println(json ? Json.line(m) : SpeculativeTable.line(m));
       }
     }
     return 0;
@@ -323,64 +336,7 @@ final class BenchSpeculativeCommand implements Callable<Integer> {
     return best;
   }
 
-  private void printHeader(
-      LocalLanguageModel target, LocalLanguageModel drafter, List<SpeculativeWorkload.Prompt> ps) {
-    System.out.println("machine: " + BenchCommand.machine());
-    System.out.printf(
-        "target %s reads %d tokens, drafter %s reads %d; %d prompts × %d passes × %d tokens,"
-            + " temperature %s, γ ≤ %d, %s; speed-up: median [quartiles] and range of the pairs'"
-            + " plain/speculative time ratios; rates are totals, decoding only%n",
-        target.name(),
-        mean(ps, true),
-        drafter == target ? "(itself)" : drafter.name(),
-        mean(ps, false),
-        prompts,
-        passes,
-        maxTokens,
-        temperature,
-        gamma,
-        fixedGamma ? "fixed γ" : coldGate ? "adaptive gate, cold" : "adaptive gate");
-    System.out.printf(
-        "%6s %7s %8s %10s %10s %8s %15s %13s %8s %6s %7s %6s %6s %9s  %s%n",
-        "η",
-        "accept",
-        "mean acc",
-        "plain t/s",
-        "spec t/s",
-        "median",
-        "[p25..p75]",
-        "min..max",
-        "totals",
-        "cpu",
-        "rounds",
-        "probes",
-        "plain",
-        "identical",
-        "gate");
-  }
-
-  private static String text(Map<String, Object> m) {
-    return String.format(
-        Locale.ROOT,
-        "%6s %7s %8s %10s %10s %8s %15s %13s %8s %6s %7s %6s %6s %9s  %s",
-        m.get("eta"),
-        m.get("acceptance"),
-        m.get("mean_accepted"),
-        m.get("plain_tok_s"),
-        m.get("spec_tok_s"),
-        m.get("speedup_median"),
-        "[" + m.get("speedup_p25") + ".." + m.get("speedup_p75") + "]",
-        m.get("speedup_worst_prompt") + ".." + m.get("speedup_best_prompt"),
-        m.get("speedup"),
-        m.get("cpu_speedup_median"),
-        m.get("rounds"),
-        m.get("probes"),
-        m.get("plain_steps"),
-        m.get("identical_to_plain") + "/" + m.get("pairs"),
-        m.get("gate"));
-  }
-
-  private static int mean(List<SpeculativeWorkload.Prompt> ps, boolean target) {
+  static int mean(List<SpeculativeWorkload.Prompt> ps, boolean target) {
     return (int)
         Math.round(
             ps.stream()
