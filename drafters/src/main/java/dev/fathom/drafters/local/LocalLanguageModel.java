@@ -15,6 +15,7 @@ import dev.fathom.drafters.lm.TokenListener;
 import dev.fathom.drafters.sampling.Sampler;
 import dev.fathom.drafters.speculative.RapidSettings;
 import dev.fathom.drafters.speculative.SamplerPolicy;
+import dev.fathom.drafters.speculative.SpeculationMemory;
 import dev.fathom.drafters.speculative.SpeculationStats;
 import dev.fathom.drafters.speculative.SpeculativeDecoder;
 import dev.fathom.drafters.tokenizer.ChatMessage;
@@ -28,7 +29,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * The in-JVM engine as a {@link LanguageModel}: tokenizer and chat template from the GGUF file,
@@ -42,6 +46,9 @@ public final class LocalLanguageModel implements LanguageModel {
   private final String name;
   // KV eviction for requests longer than a budget (docs/memory.md); null: off, the default.
   private final KvEvictionSettings eviction;
+  // What the speculation gate learned per drafter, across requests (weak: a closed drafter goes).
+  private final Map<LocalLanguageModel, SpeculationMemory> gateMemories =
+      Collections.synchronizedMap(new WeakHashMap<>());
 
   private LocalLanguageModel(LlamaEngine engine, String name) {
     this.engine = engine;
@@ -165,7 +172,10 @@ public final class LocalLanguageModel implements LanguageModel {
         new TextEmitter(tokenizer, promptIsOnlyBos(targetPrompt), stopStrings, listener);
     SpeculativeDecoder decoder =
         new SpeculativeDecoder(
-            rapid, new SamplerPolicy(new Sampler(settings)), tokenizer.stopTokens());
+            rapid,
+            new SamplerPolicy(new Sampler(settings)),
+            tokenizer.stopTokens(),
+            gateMemories.computeIfAbsent(drafter, d -> new SpeculationMemory()));
     long t0 = System.nanoTime();
     // Both sequences start from the pages their model's prefix cache holds for their prompts (the
     // behavior handbook, earlier turns): only the rest is prefilled.

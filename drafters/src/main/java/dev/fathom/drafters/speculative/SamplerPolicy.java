@@ -19,6 +19,13 @@ public record SamplerPolicy(Sampler sampler) implements SamplingPolicy {
     return sampler.probabilities(row, vocab, history, historyLength);
   }
 
+  /** As plain decoding draws: the same work and, from the same seed and history, the same token. */
+  @Override
+  public int sample(float[] logits, int off, int vocab, int[] history, int historyLength) {
+    float[] row = off == 0 ? logits : Arrays.copyOfRange(logits, off, off + vocab);
+    return sampler.sample(row, vocab, history, historyLength);
+  }
+
   @Override
   public RandomGenerator random() {
     return sampler.random();

@@ -19,4 +19,13 @@ public interface SamplingPolicy {
 
   /** The random source draws come from (seeded by the caller for reproducibility). */
   RandomGenerator random();
+
+  /**
+   * One token drawn from {@link #probabilities} of a logits row, for a token the target chooses
+   * alone (a plain step, a bonus token). A policy may draw it the way plain decoding does, so that
+   * a generation whose gate kept speculation off costs and draws what plain decoding would.
+   */
+  default int sample(float[] logits, int off, int vocab, int[] history, int historyLength) {
+    return RapidMath.draw(probabilities(logits, off, vocab, history, historyLength), random());
+  }
 }

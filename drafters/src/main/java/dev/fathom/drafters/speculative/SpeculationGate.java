@@ -18,11 +18,11 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>Acceptance too low: it probes with one short round after a number of plain tokens that
- *       doubles after each probe that does not pay (32, 64, … 1024), and only once the probe's
- *       estimated cost — the drafter catching up on the newest tokens (at most {@link
- *       SpeculativeDecoder#MAX_CATCH_UP}) and a round of {@link #PROBE_GAMMA} — is at most {@link
- *       #PROBE_SHARE} of the time spent decoding plainly since the last one, so a useless drafter
- *       costs little.
+ *       doubles after each probe (32, 64, … 1024) until a stretch of rounds has paid in realised
+ *       terms over at least 32 tokens, and only once the probe's estimated cost — the drafter
+ *       catching up on the newest tokens (at most {@link SpeculativeDecoder#MAX_CATCH_UP}) and a
+ *       round of {@link #PROBE_GAMMA} — is at most {@link #PROBE_SHARE} of the time spent decoding
+ *       plainly since the last one, so a useless drafter costs little.
  *   <li>Too costly even if every draft were accepted ({@code MIN_GAIN·(t_d + c) ≥ t_1}, since
  *       {@code (g+1) / (t_1 + g·(t_d + c))} never exceeds the larger of {@code 1/t_1} and {@code
  *       1/(t_d + c)}): no acceptance can help, so it probes again only once plain steps have become
@@ -34,13 +34,32 @@ import org.slf4j.LoggerFactory;
  * model predicts at least {@link #MIN_GAIN} times the plain rate (hysteresis: an estimate scattered
  * around break-even no longer flips it on), and from the second round on the rounds' realised rate
  * since it came on — tokens they produced over the time they took, a probe's catch-up on skipped
- * tokens left out — must beat the plain rate too: the model leaves out sampling, the drafter's
- * catch-up and a batch's fixed costs, which on small models are most of a round.
+ * tokens left out — must beat the plain rate too, measured by plain control steps in the same
+ * stretch ({@link Stretch}): the model leaves out sampling, the drafter's catch-up and a batch's
+ * fixed costs, which on small models are most of a round.
  *
- * <p>The first {@link #WARMUP} tokens are decoded plainly to measure {@code t_1}; the first round
- * then drafts a single token, since neither {@code t_d} nor the acceptance is known yet and a long
- * first round of a useless drafter would cost as much as many plain tokens. Estimates are
- * exponential moving averages so they follow changing context lengths.
+ * <p>A cold gate decodes the first {@link #WARMUP} tokens plainly to measure {@code t_1}; its first
+ * round then drafts a single token, since neither {@code t_d} nor the acceptance is known yet and a
+ * long first round of a useless drafter would cost as much as many plain tokens. Estimates are
+ * exponential moving averages (and {@code t_1} a moving median) so they follow changing context
+ * lengths.
+ *
+ * <p>What a gate learned need not die with its generation: given the {@link State} an earlier
+ * generation of the same target–drafter pair left in a {@link SpeculationMemory}, it starts where
+ * that one stopped — costs, acceptance, on or off and why, and the probe schedule with the plain
+ * tokens counted since the last probe — with no warm-up and no first round. So after a generation
+ * that found speculation hopeless the next starts with speculation off and probes only on the
+ * doubling schedule (or, off for cost, once plain steps have become slower), instead of paying a
+ * probe round in every short generation. A stretch of rounds goes on measuring its realised rate
+ * across generations.
+ *
+ * <p>On a shared machine the estimates are noisy, and noise must not switch speculation on: {@code
+ * t_1} is the median of the recent plain steps ({@link RecentSteps}), so a descheduled step cannot
+ * make plain decoding look slower than it is (inflated drafter and verification costs only keep
+ * speculation off, the safe side). And where the model promised a gain that the rounds' realised
+ * rate did not deliver, the model is evidently missing a cost: a probe may switch speculation back
+ * on, but the probe schedule keeps doubling until a stretch's realised rate has beaten the plain
+ * rate, so a pair the model misjudges is re-tried ever more rarely instead of every 32 tokens.
  */
 final class SpeculationGate {
   static final int WARMUP = 2;
@@ -56,7 +75,8 @@ final class SpeculationGate {
 
   private final int maxGamma;
   private final boolean adaptive;
-  private double plainNanos = Double.NaN; // t_1
+  private RecentSteps recentPlain = new RecentSteps();
+  private double plainNanos = Double.NaN; // t_1: the median of recentPlain
   private double draftNanos = Double.NaN; // t_d
   private double extraVerifyNanos = Double.NaN; // c
   private double accepted = 1; // EMA numerator and denominator of the acceptance estimate,
@@ -67,13 +87,74 @@ final class SpeculationGate {
   private int offDecisions;
   private int plainSteps;
   private double hopelessAt = Double.NaN; // t_1 when turned off for cost, else NaN
-  private long roundNanos; // time of the rounds since speculation last came on, and the tokens
-  private long roundTokens; // they produced: the realised rate
-  private int roundsRecorded;
+  private Stretch stretch = new Stretch(); // realised rates since speculation last came on
+  private int probes;
+  private final boolean recalled;
+
+  /**
+   * What a gate has learned, to start the next generation of the same pair from (see {@link
+   * SpeculationMemory}). Times in nanoseconds; {@code accepted}/{@code drafted} are the moving
+   * acceptance estimate; {@code hopelessAt} {@code t_1} when turned off for cost, else NaN; {@code
+   * stretch} the realised rates of the current stretch of rounds.
+   */
+  record State(
+      RecentSteps recentPlain,
+      double draftNanos,
+      double extraVerifyNanos,
+      double accepted,
+      double drafted,
+      boolean on,
+      int plainSinceProbe,
+      int probeGap,
+      double hopelessAt,
+      Stretch stretch) {}
 
   SpeculationGate(int maxGamma, boolean adaptive) {
+    this(maxGamma, adaptive, null);
+  }
+
+  /**
+   * A gate that starts from {@code prior} (what an earlier generation learned), or cold if null.
+   */
+  SpeculationGate(int maxGamma, boolean adaptive, State prior) {
     this.maxGamma = maxGamma;
     this.adaptive = adaptive;
+    this.recalled = adaptive && prior != null;
+    if (recalled) {
+      recentPlain = prior.recentPlain().copy();
+      plainNanos = recentPlain.median();
+      draftNanos = prior.draftNanos();
+      extraVerifyNanos = prior.extraVerifyNanos();
+      accepted = prior.accepted();
+      drafted = prior.drafted();
+      on = prior.on();
+      plainSinceProbe = prior.plainSinceProbe();
+      probeGap = prior.probeGap();
+      hopelessAt = prior.hopelessAt();
+      stretch = prior.stretch().copy();
+      plainSteps = WARMUP;
+    }
+  }
+
+  /**
+   * What this gate has learned, for the next generation of the pair; null while it has not judged a
+   * round yet (a cold start is then no worse).
+   */
+  State state() {
+    if (!adaptive || Double.isNaN(plainNanos) || Double.isNaN(extraVerifyNanos)) {
+      return null;
+    }
+    return new State(
+        recentPlain.copy(),
+        draftNanos,
+        extraVerifyNanos,
+        accepted,
+        drafted,
+        on,
+        plainSinceProbe,
+        probeGap,
+        hopelessAt,
+        stretch.copy());
   }
 
   /** γ for the next round, or 0 to decode the next token plainly. */
@@ -97,13 +178,17 @@ final class SpeculationGate {
       probeGap = Math.min(MAX_PROBE_GAP, probeGap * 2);
       return Math.min(maxGamma, PROBE_GAMMA);
     }
-    return bestGamma();
+    return stretch.controlDue() ? 0 : bestGamma(); // now and then a plain step to compare with
   }
 
   void recordPlain(long nanos) {
     plainSteps++;
     plainSinceProbe++;
-    plainNanos = ema(plainNanos, nanos);
+    recentPlain.add(nanos);
+    plainNanos = recentPlain.median();
+    if (on && adaptive && stretch.rounds() > 0) {
+      stretch.addControl(nanos); // a control step (or one the end of the generation forced)
+    }
   }
 
   /**
@@ -125,20 +210,17 @@ final class SpeculationGate {
       return;
     }
     if (!on) { // a probe: judged by the model alone, and it starts a fresh realised rate
-      roundNanos = 0;
-      roundTokens = 0;
-      roundsRecorded = 0;
+      probes++;
+      stretch.reset();
     }
     // The round produced its accepted drafts and one more token (replacement or bonus). A catch-up
     // after a plain stretch (positions beyond the γ + 1 a round in a stretch reads) is the one-off
     // price of switching on, not the stretch's rate, so only the steady share of it counts.
     double steadyDraft =
         draftPositions > gamma + 1 ? (double) draftTime * (gamma + 1) / draftPositions : draftTime;
-    roundNanos += Math.round(steadyDraft) + verifyTime;
-    roundTokens += acceptedTokens + 1;
-    roundsRecorded++;
+    stretch.addRound(steadyDraft + verifyTime, acceptedTokens + 1);
     int best = bestGamma();
-    boolean realisedPays = roundsRecorded < 2 || (double) roundNanos / roundTokens < plainNanos;
+    boolean realisedPays = stretch.rounds() < 2 || stretch.beatsPlain(plainNanos);
     boolean pays = speed(best) > MIN_GAIN / plainNanos && realisedPays;
     hopelessAt =
         !pays && MIN_GAIN * (draftNanos + extraVerifyNanos) >= plainNanos ? plainNanos : Double.NaN;
@@ -154,8 +236,10 @@ final class SpeculationGate {
           Math.round(extraVerifyNanos / 1000),
           Math.round(plainNanos / 1000));
     } else if (!on && pays) {
-      probeGap = FIRST_PROBE_GAP;
       log.debug("speculation back on: acceptance {}", String.format("%.2f", acceptance()));
+    }
+    if (pays && stretch.rounds() >= 2 && stretch.tokens() >= FIRST_PROBE_GAP) {
+      probeGap = FIRST_PROBE_GAP; // confirmed by a realised rate over many tokens, not the model
     }
     on = pays;
   }
@@ -166,6 +250,16 @@ final class SpeculationGate {
 
   int offDecisions() {
     return offDecisions;
+  }
+
+  /** Rounds run to look again while speculation was off. */
+  int probes() {
+    return probes;
+  }
+
+  /** Whether this gate started from what an earlier generation learned. */
+  boolean recalled() {
+    return recalled;
   }
 
   boolean on() {

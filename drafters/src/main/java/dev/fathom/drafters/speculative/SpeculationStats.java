@@ -13,6 +13,9 @@ package dev.fathom.drafters.speculative;
  * @param plainNanos time in plain target steps
  * @param gateOffDecisions times the gate switched speculation off
  * @param lastGamma γ chosen for the last round (0 when the gate ended off)
+ * @param probes rounds the gate ran to look again while speculation was off
+ * @param recalled whether the gate started from what earlier generations of the pair had learned
+ *     ({@link SpeculationMemory}) rather than cold
  */
 public record SpeculationStats(
     int rounds,
@@ -24,7 +27,9 @@ public record SpeculationStats(
     long verifyNanos,
     long plainNanos,
     int gateOffDecisions,
-    int lastGamma) {
+    int lastGamma,
+    int probes,
+    boolean recalled) {
 
   /** Fraction of draft tokens accepted (0 when none were drafted). */
   public double acceptanceRate() {

@@ -27,12 +27,27 @@ public final class SpeculativeDecoder {
   private final RapidSettings settings;
   private final SamplingPolicy policy;
   private final Set<Integer> stopTokens;
+  private final SpeculationMemory memory;
 
+  /** A decoder whose gate starts cold in every generation. */
   public SpeculativeDecoder(
       RapidSettings settings, SamplingPolicy policy, Set<Integer> stopTokens) {
+    this(settings, policy, stopTokens, null);
+  }
+
+  /**
+   * A decoder whose gate starts from, and leaves its experience in, {@code memory} (one per
+   * target–drafter pair; null: start cold every time).
+   */
+  public SpeculativeDecoder(
+      RapidSettings settings,
+      SamplingPolicy policy,
+      Set<Integer> stopTokens,
+      SpeculationMemory memory) {
     this.settings = settings;
     this.policy = policy;
     this.stopTokens = Set.copyOf(stopTokens);
+    this.memory = memory;
   }
 
   /** The outcome: generated tokens, why generation stopped, and what speculation did. */
@@ -94,6 +109,7 @@ public final class SpeculativeDecoder {
     private final TokenSink sink;
     private final int vocab;
     private final SpeculationGate gate;
+    private final SpeculationMemory.Key memoryKey; // null: nothing to recall or remember
     private final IntList targetHistory; // prompt + generated, for repetition penalties
     private final IntList draftHistory;
     private final IntList targetPending = new IntList();
@@ -115,7 +131,15 @@ public final class SpeculativeDecoder {
       this.maxTokens = maxTokens;
       this.sink = sink;
       this.vocab = target.vocabularySize();
-      this.gate = new SpeculationGate(settings.gamma(), settings.adaptive());
+      this.memoryKey =
+          memory != null && settings.adaptive()
+              ? SpeculationMemory.key(settings, policy.greedy(), tp.length)
+              : null;
+      this.gate =
+          new SpeculationGate(
+              settings.gamma(),
+              settings.adaptive(),
+              memoryKey == null ? null : memory.recall(memoryKey));
       this.targetHistory = IntList.of(tp);
       this.draftHistory = IntList.of(dp);
       // Prefill all but the last prompt token, in the engine's chunks, after what a prefix cache
@@ -146,6 +170,9 @@ public final class SpeculativeDecoder {
           round(gamma);
         }
       }
+      if (memoryKey != null) {
+        memory.remember(memoryKey, gate.state());
+      }
       SpeculationStats stats =
           new SpeculationStats(
               rounds,
@@ -157,7 +184,9 @@ public final class SpeculativeDecoder {
               verifyNanos,
               plainNanos,
               gate.offDecisions(),
-              lastGamma);
+              lastGamma,
+              gate.probes(),
+              gate.recalled());
       return new Result(out.toArray(), stop, stats);
     }
 
@@ -283,8 +312,7 @@ public final class SpeculativeDecoder {
       if (policy.greedy()) {
         return RapidMath.argmax(logits, off, vocab);
       }
-      float[] probs = policy.probabilities(logits, off, vocab, history.raw(), history.size());
-      return RapidMath.draw(probs, policy.random());
+      return policy.sample(logits, off, vocab, history.raw(), history.size());
     }
 
     /** A token that ends the round: pending in both sequences. */

@@ -155,6 +155,71 @@ class SpeculationGateTest {
   }
 
   @Test
+  void descheduledPlainStepsDoNotMakeSpeculationLookCheap() {
+    // td + c = 150 ≥ t1 = 100: off for cost. Then three plain steps take 30 times as long (the
+    // thread was descheduled): a moving average of t1 would have jumped past the re-probe bound,
+    // the median of the recent steps does not move.
+    SpeculationGate gate = new SpeculationGate(10, true);
+    slowdown(gate, 64, 100, 60, 90, g -> g);
+    assertFalse(gate.on());
+    for (int i = 0; i < 100; i++) {
+      gate.recordPlain(i % 20 < 3 ? 3000 : 100);
+      assertEquals(0, gate.nextGamma(), "no probe at step " + i);
+    }
+  }
+
+  @Test
+  void aStretchThatDoesNotPayInRealisedTermsIsRetriedEverMoreRarely() {
+    // The model is optimistic after each accepted probe, but the rounds after it accept nothing:
+    // each stretch is switched off by its realised rate. The probe gap must keep doubling (it
+    // used to be reset by every probe the model liked, so this pair was retried every ~38 tokens).
+    SpeculationGate gate = new SpeculationGate(10, true);
+    for (int i = 0; i < SpeculationGate.WARMUP; i++) {
+      gate.recordPlain(100);
+    }
+    gate.recordRound(1, 1, 2, 20, 110);
+    int[] gaps = new int[6];
+    for (int cycle = 0; cycle < gaps.length; cycle++) {
+      for (int r = 0; r < 5 && gate.on(); r++) {
+        int g = gate.nextGamma();
+        gate.recordRound(g, 0, g, 30L * g, 100 + 30L * g); // nothing accepted
+      }
+      assertFalse(gate.on(), "cycle " + cycle + ": the realised rate fell below plain");
+      while (gate.nextGamma() == 0 && gaps[cycle] < 5000) {
+        gate.recordPlain(100);
+        gaps[cycle]++;
+      }
+      gate.recordRound(2, 2, 17, 170, 120); // the probe: both accepted, back on
+      assertTrue(gate.on(), "cycle " + cycle);
+    }
+    assertTrue(gaps[5] >= 512, "gaps between probes " + java.util.Arrays.toString(gaps));
+  }
+
+  @Test
+  void roundsAreComparedWithPlainControlStepsTakenInTheSameStretch() {
+    // Speculation came on while plain steps took 300 (a busy moment): rounds of 200 per token
+    // looked
+    // fast. Now plain steps take 100 again; the control steps show it and the stretch goes off.
+    SpeculationGate gate = new SpeculationGate(4, true);
+    for (int i = 0; i < 20; i++) {
+      gate.recordPlain(300);
+    }
+    gate.recordRound(1, 1, 1, 10, 310); // cheap first round: on
+    int controls = 0;
+    for (int step = 0; step < 200 && gate.on(); step++) {
+      int g = gate.nextGamma();
+      if (g == 0) {
+        gate.recordPlain(100);
+        controls++;
+      } else {
+        gate.recordRound(g, g - 1, g, 50L * g, 150L * g); // g tokens in 200·g
+      }
+    }
+    assertFalse(gate.on(), "the control steps showed plain decoding faster than the rounds");
+    assertTrue(controls >= 1 && controls <= 3, "control steps: " + controls);
+  }
+
+  @Test
   void fixedGammaAlwaysDraftsGamma() {
     SpeculationGate gate = new SpeculationGate(7, false);
     assertEquals(7, gate.nextGamma());

@@ -126,6 +126,23 @@ class SpeculativeDecoderIT {
   }
 
   @Test
+  void aGateMemoryCarriesTheGateAcrossGenerationsAndStaysLossless() {
+    int[] expected = greedy(engine.newSequence(), concat(story, QUESTION), 40, Set.of(), 1 << 30);
+    SpeculationMemory memory = new SpeculationMemory();
+    int[] target = concat(story, QUESTION);
+    int[] draft = concat(new int[] {BOS}, QUESTION);
+    for (int i = 0; i < 3; i++) {
+      SpeculativeDecoder d =
+          new SpeculativeDecoder(RapidSettings.DEFAULTS, policy(0, 1), Set.of(), memory);
+      SpeculativeDecoder.Result r =
+          d.generate(engine.newSequence(), target, engine.newSequence(), draft, 40, t -> true);
+      assertArrayEquals(expected, r.tokens(), "generation " + i);
+      assertEquals(i > 0, r.stats().recalled(), "generation " + i + " recalls the ones before");
+      assertEquals(1, memory.size());
+    }
+  }
+
+  @Test
   void draftsCutShortByAStopTokenStillMatchGreedy() {
     int[] free = greedy(engine.newSequence(), concat(story, QUESTION), 80, Set.of(), 1 << 30);
     int stopToken = free[20]; // a token the output reaches after a while

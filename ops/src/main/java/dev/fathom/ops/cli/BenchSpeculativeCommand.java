@@ -4,6 +4,7 @@ import dev.fathom.drafters.engine.EngineSettings;
 import dev.fathom.drafters.local.LocalLanguageModel;
 import dev.fathom.drafters.speculative.RapidSettings;
 import dev.fathom.ops.bench.SpeculativeBenchmark;
+import dev.fathom.ops.bench.SpeculativeRow;
 import dev.fathom.ops.bench.SpeculativeWorkload;
 import dev.fathom.ops.json.Json;
 import java.io.IOException;
@@ -28,10 +29,12 @@ import picocli.CommandLine.Option;
       "Time RAPID speculative decoding (arXiv 2502.20330) against plain decoding of the target on"
           + " the same prompts: the target reads a long story the model wrote itself, the drafter"
           + " only the story's last tokens, both then a question. One row per η: acceptance, mean"
-          + " accepted drafts per round, decoding tokens/s with and without speculation, speed-up"
-          + " (totals over all prompts). The drafter is the target itself unless --draft-model is"
+          + " accepted drafts per round, decoding tokens/s with and without speculation, and the"
+          + " speed-up as the median [quartiles] and range of paired plain/speculative runs"
+          + " (prompts × passes pairs). The drafter is the target itself unless --draft-model is"
           + " given. The adaptive gate (default) picks γ up to --gamma and turns speculation off"
-          + " when it would be slower; --fixed-gamma always drafts γ tokens."
+          + " when it would be slower, remembering across runs as a server does; --fixed-gamma"
+          + " always drafts γ tokens."
     })
 final class BenchSpeculativeCommand implements Callable<Integer> {
 
@@ -103,9 +106,9 @@ final class BenchSpeculativeCommand implements Callable<Integer> {
       names = "--passes",
       paramLabel = "N",
       description =
-          "Times every row is measured; passes alternate the row order (as given, then reversed),"
-              + " so no row always runs first or last (default: ${DEFAULT-VALUE}).")
-  int passes = 2;
+          "Pairs of runs per prompt and row; passes alternate the row order (as given, then"
+              + " reversed), so no row always runs first or last (default: ${DEFAULT-VALUE}).")
+  int passes = 10;
 
   @Option(
       names = "--workload",
@@ -119,6 +122,13 @@ final class BenchSpeculativeCommand implements Callable<Integer> {
 
   @Option(names = "--fixed-gamma", description = "Turn the adaptive gate off: always draft γ.")
   boolean fixedGamma;
+
+  @Option(
+      names = "--cold-gate",
+      description =
+          "Start the gate cold in every speculative run (as a server's first request does) instead"
+              + " of from what the row's earlier runs learned.")
+  boolean coldGate;
 
   @Option(names = "--json", description = "Print one JSON object per row, one per line.")
   boolean json;
@@ -160,31 +170,36 @@ final class BenchSpeculativeCommand implements Callable<Integer> {
         ps = SpeculativeWorkload.build(target, prompts, longContext, shortContext, seed);
       }
       SpeculativeBenchmark bench =
-          new SpeculativeBenchmark(target, drafter, ps, maxTokens, temperature, seed);
+          new SpeculativeBenchmark(target, drafter, ps, maxTokens, temperature, seed, coldGate);
       RapidSettings base = RapidSettings.DEFAULTS.withGamma(gamma).withAdaptive(!fixedGamma);
       List<RapidSettings> settings = etas.stream().map(base::withEta).toList();
       System.err.printf(
           "warming up for %d s on every row's settings...%n", SpeculativeBenchmark.WARMUP_SECONDS);
       bench.warmUp(settings);
-      // Rows measured in alternating order pass by pass (as given, reversed, ...), summed per row.
-      SpeculativeBenchmark.Row[] rows = new SpeculativeBenchmark.Row[settings.size()];
-      for (int pass = 0; pass < passes; pass++) {
-        for (int k = 0; k < settings.size(); k++) {
-          int i = pass % 2 == 0 ? k : settings.size() - 1 - k;
-          SpeculativeBenchmark.Row r = bench.measure(settings.get(i));
-          rows[i] = rows[i] == null ? r : rows[i].plus(r);
-        }
-      }
+      SpeculativeRow[] rows = bench.measure(settings, passes);
       long[] gc = bench.timedCollections();
       System.err.printf(
           "garbage collections inside timed runs: %d (%d ms); one ran before each prompt's pair%n",
           gc[0], gc[1]);
       if (!json) {
-        printHeader(target, drafter, ps);
+        SpeculativeTable.printHeader(
+            target.name(),
+            mean(ps, true),
+            drafter == target ? "(itself)" : drafter.name(),
+            mean(ps, false),
+            String.format(
+                Locale.ROOT,
+                "%d prompts × %d passes × %d tokens, temperature %s, γ ≤ %d, %s",
+                prompts,
+                passes,
+                maxTokens,
+                temperature,
+                gamma,
+                fixedGamma ? "fixed γ" : coldGate ? "adaptive gate, cold" : "adaptive gate"));
       }
-      for (SpeculativeBenchmark.Row row : rows) {
+      for (SpeculativeRow row : rows) {
         Map<String, Object> m = row(row, ps, target, drafter);
-        System.out.println(json ? Json.line(m) : text(m));
+        System.out.println(json ? Json.line(m) : SpeculativeTable.line(m));
       }
     }
     return 0;
@@ -224,7 +239,7 @@ final class BenchSpeculativeCommand implements Callable<Integer> {
 
   /** The documented row shape of {@code --json}. */
   Map<String, Object> row(
-      SpeculativeBenchmark.Row r,
+      SpeculativeRow r,
       List<SpeculativeWorkload.Prompt> ps,
       LocalLanguageModel target,
       LocalLanguageModel drafter) {
@@ -236,7 +251,11 @@ final class BenchSpeculativeCommand implements Callable<Integer> {
     m.put("spec_tok_s", round(r.specTokensPerSecond(), 1));
     m.put("speedup", round(r.speedup(), 3));
     m.put("speedup_median", round(r.medianSpeedup(), 3));
+    m.put("speedup_p25", round(r.quartileSpeedup(0.25), 3));
+    m.put("speedup_p75", round(r.quartileSpeedup(0.75), 3));
     m.put("speedup_worst_prompt", round(r.worstSpeedup(), 3));
+    m.put("speedup_best_prompt", round(r.bestSpeedup(), 3));
+    m.put("cpu_speedup_median", round(r.medianCpuSpeedup(), 3));
     m.put("speedup_if_all_accepted", round(speedupIfAllAccepted(r), 3));
     m.put("gamma", r.rapid().gamma());
     m.put("adaptive", r.rapid().adaptive());
@@ -245,6 +264,8 @@ final class BenchSpeculativeCommand implements Callable<Integer> {
     m.put("rounds", r.rounds());
     m.put("plain_steps", r.plainSteps());
     m.put("gate_off_decisions", r.gateOffDecisions());
+    m.put("probes", r.probes());
+    m.put("recalled", r.recalled());
     m.put("speculated_share", round(r.speculatedShare(), 3));
     m.put("gate", gate(r));
     m.put("draft_ms", round(r.draftNanos() / 1e6, 1));
@@ -253,8 +274,10 @@ final class BenchSpeculativeCommand implements Callable<Integer> {
     m.put("plain_ms", round(r.plainNanos() / 1e6, 1));
     m.put("spec_ms", round(r.specNanos() / 1e6, 1));
     m.put("identical_to_plain", r.identical());
-    m.put("prompts", r.prompts());
+    m.put("prompts", prompts);
     m.put("passes", passes);
+    m.put("pairs", r.pairs());
+    m.put("cold_gate", coldGate);
     m.put("workload", workload);
     m.put("tokens", r.tokens());
     m.put("target_context_tokens", mean(ps, true));
@@ -270,20 +293,21 @@ final class BenchSpeculativeCommand implements Callable<Integer> {
    * The gate's decisions in a phrase: whether it drafted throughout, switched off (and how often),
    * or never drafted.
    */
-  static String gate(SpeculativeBenchmark.Row r) {
+  static String gate(SpeculativeRow r) {
     if (!r.rapid().adaptive()) {
       return "fixed γ";
     }
     if (r.rounds() == 0) {
       return "never drafted";
     }
-    if (r.gateOffDecisions() == 0) {
+    if (r.gateOffDecisions() == 0 && r.probes() == 0) {
       return "on throughout";
     }
     return String.format(
         Locale.ROOT,
-        "off %d× (%.0f%% of tokens drafted)",
+        "off %d×, %d probes (%.0f%% of tokens drafted)",
         r.gateOffDecisions(),
+        r.probes(),
         100 * r.speculatedShare());
   }
 
@@ -296,7 +320,7 @@ final class BenchSpeculativeCommand implements Callable<Integer> {
    * t_1 + g·c)}. Below 1, no drafter quality helps at this context length on this machine; NaN when
    * no round ran.
    */
-  double speedupIfAllAccepted(SpeculativeBenchmark.Row r) {
+  double speedupIfAllAccepted(SpeculativeRow r) {
     if (r.rounds() == 0 || r.drafted() == 0) {
       return Double.NaN;
     }
@@ -312,57 +336,7 @@ final class BenchSpeculativeCommand implements Callable<Integer> {
     return best;
   }
 
-  private void printHeader(
-      LocalLanguageModel target, LocalLanguageModel drafter, List<SpeculativeWorkload.Prompt> ps) {
-    System.out.println("machine: " + BenchCommand.machine());
-    System.out.printf(
-        "target %s reads %d tokens, drafter %s reads %d; %d prompts × %d tokens, temperature %s,"
-            + " γ ≤ %d, %s; rates are totals over all prompts, decoding only%n",
-        target.name(),
-        mean(ps, true),
-        drafter == target ? "(itself)" : drafter.name(),
-        mean(ps, false),
-        prompts,
-        maxTokens,
-        temperature,
-        gamma,
-        fixedGamma ? "fixed γ" : "adaptive gate on");
-    System.out.printf(
-        "%6s %10s %8s %10s %10s %8s %8s %8s %7s %6s %9s %9s  %s%n",
-        "η",
-        "accept",
-        "mean acc",
-        "plain t/s",
-        "spec t/s",
-        "speedup",
-        "median",
-        "worst",
-        "rounds",
-        "plain",
-        "gate off",
-        "identical",
-        "gate");
-  }
-
-  private static String text(Map<String, Object> m) {
-    return String.format(
-        "%6s %10s %8s %10s %10s %8s %8s %8s %7s %6s %9s %9s  %s",
-        m.get("eta"),
-        m.get("acceptance"),
-        m.get("mean_accepted"),
-        m.get("plain_tok_s"),
-        m.get("spec_tok_s"),
-        m.get("speedup"),
-        m.get("speedup_median"),
-        m.get("speedup_worst_prompt"),
-        m.get("rounds"),
-        m.get("plain_steps"),
-        m.get("gate_off_decisions"),
-        m.get("identical_to_plain") + "/" + m.get("prompts"),
-        m.get("gate"));
-  }
-
-  private static int mean(List<SpeculativeWorkload.Prompt> ps, boolean target) {
+  static int mean(List<SpeculativeWorkload.Prompt> ps, boolean target) {
     return (int)
         Math.round(
             ps.stream()

@@ -8,6 +8,7 @@ import dev.fathom.drafters.speculative.RapidSettings;
 import dev.fathom.ops.bench.EngineBenchmark;
 import dev.fathom.ops.bench.PhaseTimes;
 import dev.fathom.ops.bench.SpeculativeBenchmark;
+import dev.fathom.ops.bench.SpeculativeRow;
 import dev.fathom.ops.bench.SpeculativeWorkload;
 import java.io.IOException;
 import java.util.Arrays;
@@ -144,7 +145,7 @@ final class EngineSteps {
       SpeculativeBenchmark bench = new SpeculativeBenchmark(m, m, ps, tokens, 0f, SEED);
       RapidSettings rapid = RapidSettings.DEFAULTS.withGamma(gamma);
       bench.warmUp(List.of(rapid));
-      SpeculativeBenchmark.Row r = bench.measure(rapid);
+      SpeculativeRow r = bench.measure(rapid);
       out.put("long_context", longContext);
       out.put("short_context", shortContext);
       out.put("prompts", prompts);

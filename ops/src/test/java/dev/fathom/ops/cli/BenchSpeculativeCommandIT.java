@@ -102,6 +102,14 @@ class BenchSpeculativeCommandIT {
               "speculated_share",
               "speedup_worst_prompt",
               "speedup_if_all_accepted",
+              "speedup_median",
+              "speedup_p25",
+              "speedup_p75",
+              "speedup_best_prompt",
+              "cpu_speedup_median",
+              "probes",
+              "recalled",
+              "pairs",
               "passes")) {
         assertTrue(row.has(field), field + " in " + row);
       }
@@ -109,8 +117,16 @@ class BenchSpeculativeCommandIT {
       assertEquals(10, row.get("gamma").asInt());
       assertTrue(row.get("adaptive").asBoolean());
       assertEquals(
-          2, row.get("passes").asInt(), "two passes by default, rows in alternating order");
-      assertEquals(2 * 8, row.get("tokens").asInt());
+          10, row.get("passes").asInt(), "ten passes by default, rows in alternating order");
+      assertEquals(10, row.get("pairs").asInt());
+      assertEquals(10 * 8, row.get("tokens").asInt());
+      assertTrue(
+          row.get("speedup_worst_prompt").asDouble() <= row.get("speedup_p25").asDouble()
+              && row.get("speedup_p25").asDouble() <= row.get("speedup_median").asDouble()
+              && row.get("speedup_median").asDouble() <= row.get("speedup_p75").asDouble()
+              && row.get("speedup_p75").asDouble() <= row.get("speedup_best_prompt").asDouble(),
+          row.toString());
+      assertEquals(10, row.get("recalled").asInt(), "a primed gate starts every timed run warm");
       assertEquals(
           1 + 64 + row.get("draft_context_tokens").asInt() - 1 - 16,
           row.get("target_context_tokens").asInt(),
@@ -120,9 +136,9 @@ class BenchSpeculativeCommandIT {
       assertTrue(a >= 0 && a <= 1, "acceptance " + a);
     }
     assertEquals(
-        2,
+        10,
         mapper.readTree(lines.get(0)).get("identical_to_plain").asInt(),
-        "greedy at η = 0 is lossless: the same tokens as plain decoding, in both passes");
+        "greedy at η = 0 is lossless: the same tokens as plain decoding, in every pass");
   }
 
   @Test

@@ -3,15 +3,15 @@ package dev.fathom.ops.cli;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.fathom.drafters.speculative.RapidSettings;
-import dev.fathom.ops.bench.SpeculativeBenchmark;
+import dev.fathom.ops.bench.SpeculativeRow;
 import org.junit.jupiter.api.Test;
 
 /** The per-row summaries of {@code fathom bench speculative} that are computed, not measured. */
 class BenchSpeculativeCommandTest {
 
   /** A row of 10 tokens: plain 100 ms each; one round of 2 drafts, 10 ms per draft. */
-  private static SpeculativeBenchmark.Row row(long verifyNanos, int offs, int plainSteps) {
-    return new SpeculativeBenchmark.Row(
+  private static SpeculativeRow row(long verifyNanos, int offs, int plainSteps) {
+    return new SpeculativeRow(
         RapidSettings.DEFAULTS.withGamma(4),
         1,
         10,
@@ -26,7 +26,10 @@ class BenchSpeculativeCommandTest {
         offs,
         20_000_000L,
         verifyNanos,
-        700_000_000L);
+        700_000_000L,
+        offs,
+        0,
+        new double[] {1.1});
   }
 
   @Test
@@ -48,6 +51,7 @@ class BenchSpeculativeCommandTest {
   @Test
   void theGateIsDescribedInWords() {
     assertEquals("on throughout", BenchSpeculativeCommand.gate(row(1, 0, 0)));
-    assertEquals("off 1× (30% of tokens drafted)", BenchSpeculativeCommand.gate(row(1, 1, 7)));
+    assertEquals(
+        "off 1×, 1 probes (30% of tokens drafted)", BenchSpeculativeCommand.gate(row(1, 1, 7)));
   }
 }
