@@ -199,14 +199,7 @@ final class KernelMatrix implements Matrix {
     MemorySegment w = repacked.data();
     long bytes = repacked.rowBytes();
     VectorRepackedKernels k = repacked.dot();
-    int r = from;
-    if (ROW_PAIRS) {
-      // Two rows per pass share the permuted input's loads (RepackedRowPairs).
-      for (; r + 1 < to; r += 2) {
-        k.dotPair(w, r * bytes, bytes, prep, cols, out, outOff + r);
-      }
-    }
-    for (; r < to; r++) {
+    for (int r = from; r < to; r++) {
       out[outOff + r] = k.dot(w, r * bytes, prep, 0, prep, cols);
     }
   }

@@ -198,7 +198,7 @@ enum VectorRepackedKernels implements TypeKernel, SubBlockSumDot {
   }
 
   /** {@code L} bytes at {@code offset}, zero-extended to ints. */
-  static IntVector uints(MemorySegment w, long offset) {
+  private static IntVector uints(MemorySegment w, long offset) {
     return (IntVector)
         ByteVector.fromMemorySegment(B, w, offset, VectorShapes.LE)
             .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
@@ -213,7 +213,7 @@ enum VectorRepackedKernels implements TypeKernel, SubBlockSumDot {
    * The eight bytes at {@code off} (or, for {@code high}, the eight after them) with byte {@code l
    * % 8} in lane {@code l}: one load, and on 16 lanes one permute.
    */
-  static IntVector eightPerLane(MemorySegment w, long off, boolean high) {
+  private static IntVector eightPerLane(MemorySegment w, long off, boolean high) {
     if (L == 8) {
       return ints(w, high ? off + 8 : off);
     }
@@ -289,22 +289,6 @@ enum VectorRepackedKernels implements TypeKernel, SubBlockSumDot {
   /** This layout's rows as a {@link TypeKernel} in lane order ({@link RepackedLaneOrder}). */
   TypeKernel laneOrder() {
     return lanes;
-  }
-
-  /**
-   * {@link #dot} of the two rows at {@code o} and {@code o + rowBytes} with the prepared input
-   * {@code prep}, into {@code out[outOff]} and {@code out[outOff + 1]}, in one pass ({@link
-   * RepackedRowPairs}); each result equals the one-row kernel's.
-   */
-  void dotPair(
-      MemorySegment w, long o, long rowBytes, float[] prep, int n, float[] out, int outOff) {
-    if (this == Q4_K) {
-      RepackedRowPairs.q4K(w, o, rowBytes, prep, n, out, outOff);
-    } else {
-      // Every Q6_K pair kernel tried ran 2.5-4x slower than two one-row passes (RepackedRowPairs).
-      out[outOff] = dot(w, o, prep, 0, prep, n);
-      out[outOff + 1] = dot(w, o + rowBytes, prep, 0, prep, n);
-    }
   }
 
   /** The dot of one row with {@code x}, preparing the input for this row alone. */
