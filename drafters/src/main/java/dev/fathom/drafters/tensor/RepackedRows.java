@@ -10,10 +10,9 @@ import java.lang.foreign.MemorySegment;
  * Vector API backend, where decode spent 1.6–1.8× the CPU per weight of Q4_0 on scale unpacking and
  * range checks ({@code docs/performance.md}).
  *
- * <p>The copy lives off-heap in an automatic arena (freed with the matrix), on 2 MiB pages where
- * Linux allows ({@link HugePages}). After copying, the mapped file pages of the original are
- * released ({@link MemorySegment#unload}) and not read again, so one copy of the weights stays
- * resident.
+ * <p>The copy lives off-heap in an automatic arena (freed with the matrix). After copying, the
+ * mapped file pages of the original are released ({@link MemorySegment#unload}) and not read again,
+ * so one copy of the weights stays resident.
  *
  * @param data the repacked rows, {@code rowBytes} each
  * @param dot the kernel over them
@@ -57,8 +56,7 @@ record RepackedRows(MemorySegment data, long rowBytes, VectorRepackedKernels dot
     int blocks = cols / 256;
     long srcRow = type.byteSize(cols);
     long rowBytes = (long) k.bytesPerBlock() * blocks;
-    // 2 MiB pages where Linux gives them: a decode step streams every page of the copy.
-    MemorySegment copy = HugePages.allocate(Arena.ofAuto(), rowBytes * rows);
+    MemorySegment copy = Arena.ofAuto().allocate(rowBytes * rows, 64);
     int tasks = (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
     parallel.forRange(
         0,
@@ -68,7 +66,6 @@ record RepackedRows(MemorySegment data, long rowBytes, VectorRepackedKernels dot
             k.repack(data, r * srcRow, copy, r * rowBytes, blocks);
           }
         });
-    HugePages.collapse(copy);
     if (data.isMapped()) {
       data.unload();
     }
