@@ -34,8 +34,9 @@ import jdk.incubator.vector.VectorShuffle;
  * q6c2}, two chains instead of four. Findings on a loaded machine (2026-12-02): two chains 3–5 %
  * below four; {@code hdr2} as fast until C2 inlined it into this loop, then 3× slower (a small
  * kernel inlined into a large caller can pass C2's inlining node budget and box its vectors); one
- * chain 10 % slower; Q6_K with two chains no different. Run after {@code mvn -pl drafters -am
- * test-compile}:
+ * chain 10 % slower; Q6_K with two chains no different; nibbles turned into floats by {@code
+ * selectFrom} a 16-float table (to skip the mask) 15–40 % slower. Run after {@code mvn -pl drafters
+ * -am test-compile}:
  *
  * <pre>
  * java @jvm.options -Xmx3g \
@@ -48,6 +49,7 @@ public final class RepackedKernelSpeed {
   private static final VectorShuffle<Integer> LOW_TWICE = VectorShuffle.fromOp(I, i -> i % 8);
   private static final VectorShuffle<Integer> HIGH_TWICE = VectorShuffle.fromOp(I, i -> 8 + i % 8);
   private static final String[] Q4_VARIANTS = {"engine", "four", "hdr2", "c1"};
+
   private static final String[] Q6_VARIANTS = {"engine", "q6c2"};
 
   private RepackedKernelSpeed() {}
