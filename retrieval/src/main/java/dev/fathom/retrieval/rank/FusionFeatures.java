@@ -2,6 +2,7 @@ package dev.fathom.retrieval.rank;
 
 import dev.fathom.retrieval.Hit;
 import dev.fathom.retrieval.Passage;
+import dev.fathom.retrieval.embed.SentenceVectors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -74,7 +75,15 @@ public final class FusionFeatures {
           "tf_coverage",
           "sentence_bm25",
           "neighbour_cos",
-          "same_source");
+          "same_source",
+          "sentence_cos",
+          "sentence_cos_gap",
+          "bm25_z",
+          "dense_z",
+          "rm3_z",
+          "rocchio_z",
+          "title_votes",
+          "answer_type");
 
   /**
    * The features the shipped model reads, in column order of {@link #extract}: the 19 lexical and
@@ -87,6 +96,13 @@ public final class FusionFeatures {
   private static final boolean SHIPS_PROXIMITY = NAMES.contains("window_density");
 
   private static final boolean SHIPS_NEIGHBOURS = NAMES.contains("neighbour_cos");
+
+  private static final boolean SHIPS_SENTENCES = NAMES.contains("sentence_cos");
+
+  /** Columns whose z-scores within the list are features, and the columns they go to. */
+  private static final int[] Z_FROM = columns("bm25", "dense", "rm3", "rocchio");
+
+  private static final int[] Z_TO = columns("bm25_z", "dense_z", "rm3_z", "rocchio_z");
 
   private static final Pattern SENTENCE = Pattern.compile("(?<=[.!?])\\s+");
   private static final Pattern WORD = Pattern.compile("\\s+");
@@ -135,13 +151,26 @@ public final class FusionFeatures {
    * @param idf each analysed term's inverse document frequency ({@code PassageIndex::idf})
    * @param vectors the stored vectors of passages by id ({@code PassageIndex::vectors}; those
    *     missing give 0 for the features that compare vectors)
+   * @param sentences the stored sentence vectors of passages by id ({@code
+   *     PassageIndex.sentenceVectors(…)::find}; a passage without them uses its passage vector)
+   * @param query the question's unit vector, as retrieval embedded it (null: unknown)
    */
   public record Lookups(
       Function<Set<String>, Map<String, Double>> idf,
-      Function<Collection<String>, Map<String, float[]>> vectors) {
+      Function<Collection<String>, Map<String, float[]>> vectors,
+      Function<List<Passage>, Map<String, SentenceVectors>> sentences,
+      float[] query) {
     public Lookups {
       Objects.requireNonNull(idf, "idf");
       Objects.requireNonNull(vectors, "vectors");
+      Objects.requireNonNull(sentences, "sentences");
+    }
+
+    /** Without sentence vectors or the question's vector (sentence features fall back). */
+    public Lookups(
+        Function<Set<String>, Map<String, Double>> idf,
+        Function<Collection<String>, Map<String, float[]>> vectors) {
+      this(idf, vectors, passages -> Map.of(), null);
     }
   }
 
@@ -235,7 +264,34 @@ public final class FusionFeatures {
         weights,
         lookups,
         this::passageTerms);
+    int sentenceAt = ALL.indexOf("sentence_cos");
+    if (everything || SHIPS_SENTENCES) {
+      ListFeatures.fillSentences(
+          x,
+          f,
+          sentenceAt,
+          ALL.indexOf("dense"),
+          candidates,
+          lookups.query(),
+          lookups.query() == null
+              ? Map.of()
+              : lookups.sentences().apply(candidates.stream().map(Hit::passage).toList()));
+    }
+    ListFeatures.fillZScores(x, f, candidates.size(), Z_FROM, Z_TO);
+    if (everything || NAMES.contains("title_votes")) {
+      ListFeatures.fillTitleVotes(x, f, ALL.indexOf("title_votes"), candidates);
+    }
+    if (everything || NAMES.contains("answer_type")) {
+      ListFeatures.fillAnswerType(
+          x, f, ALL.indexOf("answer_type"), ListFeatures.asksForNumber(question), pts, weights);
+    }
     return x;
+  }
+
+  private static int[] columns(String... names) {
+    int[] out = new int[names.length];
+    for (int i = 0; i < names.length; i++) out[i] = ALL.indexOf(names[i]);
+    return out;
   }
 
   /** 1-based ranks by descending score (ties: the earlier candidate first). */

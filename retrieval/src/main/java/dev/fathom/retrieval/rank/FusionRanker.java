@@ -2,6 +2,7 @@ package dev.fathom.retrieval.rank;
 
 import dev.fathom.retrieval.Hit;
 import dev.fathom.retrieval.embed.Embedder;
+import dev.fathom.retrieval.embed.SentenceVectorSource;
 import dev.fathom.retrieval.index.PassageIndex;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,7 @@ public final class FusionRanker implements Ranker {
   private final int depth;
   private final RecentSignals recent;
   private final FusionFeatures features = new FusionFeatures();
+  private final SentenceVectorSource sentences;
 
   /**
    * @param depth how deep the BM25 and dense lists are read for features; use the retriever's
@@ -48,6 +50,7 @@ public final class FusionRanker implements Ranker {
       throw new IllegalArgumentException("depth must be in [1, 10000], got " + depth);
     }
     this.depth = depth;
+    this.sentences = index.sentenceVectors(index.embeddingId(), embedder.dimension());
   }
 
   @Override
@@ -72,7 +75,7 @@ public final class FusionRanker implements Ranker {
     return rank(
         question,
         candidates,
-        new CandidateSignals(index.bm25(question, depth), index.knn(vector, depth)),
+        new CandidateSignals(index.bm25(question, depth), index.knn(vector, depth), vector),
         "lists searched again");
   }
 
@@ -93,7 +96,8 @@ public final class FusionRanker implements Ranker {
             question,
             candidates,
             signals.truncate(depth),
-            new FusionFeatures.Lookups(index::idf, index::vectors));
+            new FusionFeatures.Lookups(
+                index::idf, index::vectors, sentences::find, signals.query()));
     double[] scores = model.predict(x, candidates.size());
     for (double v : scores) {
       if (!Double.isFinite(v)) {

@@ -148,29 +148,47 @@ public final class RankerTraining {
       System.arraycopy(ys.get(g), 0, y, at, ys.get(g).length);
       at += ys.get(g).length;
     }
+    return fit(x, y, groups, weights, rows, f, params(s), s.rounds());
+  }
+
+  /** XGBoost's parameters for {@code s} (what {@link #fit} trains with). */
+  static Map<String, Object> params(Settings s) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("objective", "rank:ndcg");
+    params.put("eval_metric", "ndcg@10");
+    params.put("eta", s.eta());
+    if (s.linear()) {
+      params.put("booster", "gblinear");
+      params.put("lambda", 1.0);
+    } else {
+      params.put("max_depth", s.maxDepth());
+      params.put("subsample", 0.8);
+      params.put("colsample_bytree", 0.8);
+    }
+    params.put("seed", s.seed());
+    // Two threads: the machines this runs on are small and shared; the fit takes seconds.
+    params.put("nthread", 2);
+    params.put("verbosity", 0);
+    return params;
+  }
+
+  /** Fits {@code rounds} rounds with XGBoost {@code params} on row-major {@code x}. */
+  static Booster fit(
+      float[] x,
+      float[] y,
+      List<Integer> groups,
+      float[] weights,
+      int rows,
+      int columns,
+      Map<String, Object> params,
+      int rounds) {
     DMatrix train = null;
     try {
-      train = new DMatrix(x, rows, f, Float.NaN);
+      train = new DMatrix(x, rows, columns, Float.NaN);
       train.setLabel(y);
       train.setGroup(groups.stream().mapToInt(Integer::intValue).toArray());
       train.setWeight(weights);
-      Map<String, Object> params = new HashMap<>();
-      params.put("objective", "rank:ndcg");
-      params.put("eval_metric", "ndcg@10");
-      params.put("eta", s.eta());
-      if (s.linear()) {
-        params.put("booster", "gblinear");
-        params.put("lambda", 1.0);
-      } else {
-        params.put("max_depth", s.maxDepth());
-        params.put("subsample", 0.8);
-        params.put("colsample_bytree", 0.8);
-      }
-      params.put("seed", s.seed());
-      // Two threads: the machines this runs on are small and shared; the fit takes seconds.
-      params.put("nthread", 2);
-      params.put("verbosity", 0);
-      return XGBoost.train(train, params, s.rounds(), Map.of(), null, null);
+      return XGBoost.train(train, params, rounds, Map.of(), null, null);
     } catch (XGBoostError e) {
       throw new IllegalStateException("XGBoost training failed: " + e, e);
     } finally {
