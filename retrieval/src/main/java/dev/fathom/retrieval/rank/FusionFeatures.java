@@ -87,10 +87,27 @@ public final class FusionFeatures {
 
   /**
    * The features the shipped model reads, in column order of {@link #extract}: the 19 lexical and
-   * retrieval features and the four pseudo-relevance feedback features (RM3, dense Rocchio), the
-   * only addition that 5-fold cross-validation on the dev sets showed helping on both.
+   * retrieval features, the four pseudo-relevance feedback features (RM3, dense Rocchio), the
+   * sentence-level dense match, the z-scores within the list, the title votes and the answer type
+   * ({@link ListFeatures}) — the additions that 5-fold cross-validation on the dev sets kept
+   * (docs/ranking.md).
    */
-  public static final List<String> NAMES = List.copyOf(ALL.subList(0, 23));
+  public static final List<String> NAMES =
+      java.util.stream.Stream.concat(
+              ALL.subList(0, 23).stream(),
+              java.util.stream.Stream.of(
+                  "sentence_cos",
+                  "sentence_cos_gap",
+                  "bm25_z",
+                  "dense_z",
+                  "rm3_z",
+                  "rocchio_z",
+                  "title_votes",
+                  "answer_type"))
+          .toList();
+
+  /** Where each of {@link #NAMES} stands in {@link #ALL}. */
+  private static final int[] SHIPPED = NAMES.stream().mapToInt(ALL::indexOf).toArray();
 
   /** Whether the shipped model reads any proximity or neighbour feature (else they are skipped). */
   private static final boolean SHIPS_PROXIMITY = NAMES.contains("window_density");
@@ -185,7 +202,9 @@ public final class FusionFeatures {
     int f = count();
     int a = ALL.size();
     float[] x = new float[n * f];
-    for (int r = 0; r < n; r++) System.arraycopy(all, r * a, x, r * f, f); // NAMES lead ALL
+    for (int r = 0; r < n; r++) {
+      for (int c = 0; c < f; c++) x[r * f + c] = all[r * a + SHIPPED[c]];
+    }
     return x;
   }
 
@@ -204,51 +223,11 @@ public final class FusionFeatures {
     Function<Set<String>, Map<String, Double>> idf = lookups.idf();
     int f = ALL.size();
     float[] x = new float[candidates.size() * f];
-    Map<String, CandidateSignals.Entry> bm25 = CandidateSignals.byId(signals.bm25());
-    Map<String, CandidateSignals.Entry> dense = CandidateSignals.byId(signals.dense());
-    float maxBm25 = signals.bm25().isEmpty() ? 0 : signals.bm25().getFirst().score();
-    float maxDense = signals.dense().isEmpty() ? 0 : signals.dense().getFirst().score();
-    // A passage the dense list did not return is at most as similar as its last entry.
-    float minDense = signals.dense().isEmpty() ? 0 : signals.dense().getLast().score();
-    float maxHybrid = 0;
-    for (Hit h : candidates) maxHybrid = Math.max(maxHybrid, h.score());
     Set<String> terms = terms(question);
     Map<String, Double> weights = idf.apply(terms);
     Set<String> questionBigrams = bigrams(tokens(question));
-    for (int i = 0; i < candidates.size(); i++) {
-      Hit h = candidates.get(i);
-      Passage p = h.passage();
-      CandidateSignals.Entry b = bm25.get(p.id());
-      CandidateSignals.Entry d = dense.get(p.id());
-      int o = i * f;
-      x[o] = b == null ? 0 : b.score();
-      x[o + 1] = b == null || maxBm25 <= 0 ? 0 : b.score() / maxBm25;
-      x[o + 2] = b == null ? 0 : 1f / b.rank();
-      x[o + 3] = d == null ? minDense : d.score();
-      x[o + 4] = (d == null ? minDense : d.score()) - maxDense;
-      x[o + 5] = d == null ? 0 : 1f / d.rank();
-      x[o + 6] = b != null && d != null ? 1 : 0;
-      x[o + 7] = 1f / h.rank();
-      x[o + 8] = maxHybrid <= 0 ? 0 : h.score() / maxHybrid;
-      PassageTerms pt = passageTerms(p);
-      x[o + 9] = coverage(terms, pt.title());
-      x[o + 10] = coverage(terms, pt.text());
-      float best = 0;
-      float bestIdf = 0;
-      for (Set<String> sentence : pt.sentences()) {
-        best = Math.max(best, coverage(terms, sentence));
-        bestIdf = Math.max(bestIdf, coverage(weights, sentence));
-      }
-      x[o + 11] = best;
-      x[o + 12] = (float) Math.log1p(pt.words());
-      x[o + 13] = (float) Math.log1p(p.start());
-      x[o + 14] = terms.size();
-      x[o + 15] = coverage(weights, pt.text());
-      x[o + 16] = coverage(weights, pt.title());
-      x[o + 17] = bestIdf;
-      x[o + 18] = coverage(questionBigrams, pt.bigrams());
-    }
     List<PassageTerms> pts = candidates.stream().map(h -> passageTerms(h.passage())).toList();
+    RetrievalFeatures.fill(x, f, candidates, pts, signals, terms, weights, questionBigrams);
     if (everything || SHIPS_PROXIMITY) {
       ProximityFeatures.fill(x, f, ALL.indexOf("window_density"), pts, weights);
     }

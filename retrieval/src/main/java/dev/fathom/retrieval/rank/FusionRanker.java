@@ -91,42 +91,57 @@ public final class FusionRanker implements Ranker {
       String question, List<Hit> candidates, CandidateSignals signals, String source) {
     Ranking.requireQuestion(question);
     if (candidates.isEmpty()) return Ranking.retrievalOrder(candidates, "fusion: no candidates");
+    // The model reranks the top of the list it was trained on; the rest keep their order below.
+    int n = Math.min(candidates.size(), model.candidates());
+    List<Hit> top = candidates.subList(0, n);
     float[] x =
         features.extract(
             question,
-            candidates,
+            top,
             signals.truncate(depth),
             new FusionFeatures.Lookups(
                 index::idf, index::vectors, sentences::find, signals.query()));
-    double[] scores = model.predict(x, candidates.size());
-    for (double v : scores) {
+    double[] predicted = model.predict(x, n);
+    double lowest = Double.POSITIVE_INFINITY;
+    for (double v : predicted) {
       if (!Double.isFinite(v)) {
         return Ranking.retrievalOrder(
             candidates, "fusion: the model predicted " + v + "; retrieval order kept");
       }
+      lowest = Math.min(lowest, v);
+    }
+    double[] scores = java.util.Arrays.copyOf(predicted, candidates.size());
+    List<String> notes = new ArrayList<>(notes(x, n));
+    for (int i = n; i < candidates.size(); i++) {
+      scores[i] = lowest - 1 - (i - n) * 1e-3;
+      notes.add("below the reranked top " + n + ": retrieval rank " + candidates.get(i).rank());
     }
     return Ranking.byScore(
-        candidates,
-        scores,
-        notes(x, candidates.size()),
-        "fusion: LambdaMART over retrieval signals (" + source + ")");
+        candidates, scores, notes, "fusion: LambdaMART over retrieval signals (" + source + ")");
   }
+
+  /** The features a reader can check by eye, per candidate (those the shipped model reads). */
+  private static final List<String> SHOWN =
+      List.of("bm25_rr", "dense", "title_match", "term_coverage", "sentence_max_coverage");
+
+  private static final List<String> SHOWN_AS =
+      List.of("bm25_rr", "dense", "title", "coverage", "best_sentence");
 
   private static List<String> notes(float[] x, int rows) {
     int f = FusionFeatures.count();
     List<String> out = new ArrayList<>(rows);
     for (int i = 0; i < rows; i++) {
-      out.add(
-          "bm25_rr="
-              + x[i * f + 2]
-              + " dense="
-              + x[i * f + 3]
-              + " title="
-              + x[i * f + 9]
-              + " coverage="
-              + x[i * f + 10]
-              + " best_sentence="
-              + x[i * f + 11]);
+      StringBuilder sb = new StringBuilder();
+      for (int j = 0; j < SHOWN.size(); j++) {
+        if (j > 0) sb.append(' ');
+        sb.append(SHOWN_AS.get(j))
+            .append('=')
+            .append(x[i * f + FusionFeatures.NAMES.indexOf(SHOWN.get(j))]);
+      }
+      if (FusionFeatures.NAMES.contains("sentence_cos")) {
+        sb.append(" sentence_cos=").append(x[i * f + FusionFeatures.NAMES.indexOf("sentence_cos")]);
+      }
+      out.add(sb.toString());
     }
     return out;
   }

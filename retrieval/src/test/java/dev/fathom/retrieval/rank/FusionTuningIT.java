@@ -20,15 +20,19 @@ import org.junit.jupiter.api.Test;
  * The fusion ranker's tuning harness: 5-fold out-of-fold cross-validation over all of each dev set
  * ({@link DevSplit#fold(String, int)}), like {@link FusionCrossValidationIT}, over features
  * computed once and kept on disk ({@link FusionCvData}), so that each variant costs only its fits.
- * Variants come from {@code -Dfathom.rank.tune="label|key=value|…;label|…"}; the first is the
- * baseline every other is compared with question by question (paired differences and their standard
- * errors, as {@code CVDIFF} lines). Keys: {@code feats} (comma list: {@code base} = the shipped
- * list, {@code all}, {@code +name}/{@code -name}, groups {@code sent}, {@code z}, {@code prox},
- * {@code nb}), {@code cands} (candidates reranked: 100, 50, 20), {@code cw} (Cranfield's weight
- * relative to SQuAD's, 1 = equal), {@code rounds}, and XGBoost's own parameters ({@code objective},
- * {@code max_depth}, {@code eta}, {@code min_child_weight}, {@code ndcg_exp_gain}, {@code lambda},
- * {@code gamma}, {@code subsample}, {@code colsample_bytree}, …). Prints; asserts nothing (run with
- * {@code -Dfathom.rank.full=true}).
+ * Variants come from {@code -Dfathom.rank.tune="label|key=value|…;label|…"}; each is compared with
+ * hybrid and with a baseline (the first variant, or {@code -Dfathom.rank.tune.baseline=LABEL} of
+ * this run or an earlier one: every variant's per-question values are kept in {@code
+ * target/fusion-cv/results/}), question by question: paired differences and their standard errors
+ * ({@code CVDIFF}) and the difference within each fold ({@code CVFOLD}). Keys: {@code feats} (comma
+ * list: {@code base} = the 23 features shipped before these runs, {@code shipped} = {@link
+ * FusionFeatures#NAMES}, {@code all}, {@code +name}/{@code -name}, groups {@code sent}, {@code z},
+ * {@code prox}, {@code nb}), {@code cands} (candidates reranked: 100, 50, 30, 20), {@code cw}
+ * (Cranfield's weight relative to SQuAD's, 1 = equal), {@code rounds}, and XGBoost's own parameters
+ * ({@code objective}, {@code max_depth}, {@code eta}, {@code min_child_weight}, {@code
+ * ndcg_exp_gain}, {@code lambdarank_num_pair_per_sample}, {@code seed}, …). SQuAD is one sixth of
+ * its questions unless {@code -Dfathom.rank.cv.squad=all}. Prints; asserts nothing (run with {@code
+ * -Dfathom.rank.full=true}).
  */
 class FusionTuningIT {
 
@@ -51,8 +55,10 @@ class FusionTuningIT {
             results
                 .computeIfAbsent(v, x -> new LinkedHashMap<>())
                 .computeIfAbsent(ds, x -> MetricSummary.of("ndcg@10", "recall@5", "mrr@10"));
+    Map<String, Integer> folds = new java.util.HashMap<>();
     for (FusionCvData.Group g : groups) {
       FusionCrossValidationIT.record(perQuestion, summary, "hybrid", g.cv(0), g.sources());
+      folds.put(g.id(), g.fold());
     }
     Path saved = Path.of(System.getProperty("fathom.root", "."), "target", "fusion-cv", "results");
     loadSaved(saved, groups, perQuestion);
@@ -71,8 +77,46 @@ class FusionTuningIT {
       run(groups, label, kv, perQuestion, summary);
       if (baseline == null) baseline = label;
       System.out.printf("TUNE %s done in %.0f s%n", label, (System.nanoTime() - t0) / 1e9);
-      print(label, baseline, perQuestion, results);
+      print(label, baseline, perQuestion, results, folds);
       save(saved, label, allSquad, perQuestion.get(label));
+    }
+  }
+
+  /**
+   * The shipped features' ranking cost on the loaded development machine ({@code
+   * -Dfathom.rank.latency=true}): a model trained on Cranfield's training half over the cached
+   * index of {@link FusionCvData}, timed by {@link RerankBenchmark} as {@code fathom bench rerank}
+   * does.
+   */
+  @Test
+  void latency(@org.junit.jupiter.api.io.TempDir Path dir) {
+    assumeTrue(Boolean.getBoolean("fathom.rank.latency"), "set -Dfathom.rank.latency=true to run");
+    Path cache = Path.of(System.getProperty("fathom.root", "."), "target", "fusion-cv");
+    try (PreparedDataset d =
+        PreparedDataset.openOrIndex(
+            dev.fathom.retrieval.eval.BeirDataset.load(FusionRankerIT.sharedData("cranfield-dev")),
+            dev.fathom.retrieval.testing.TestEmbedder.shared(),
+            cache.resolve("index-cranfield-dev"),
+            dev.fathom.retrieval.search.HybridRetriever.Settings.defaults())) {
+      RankerTraining.train(List.of(d), dir, RankerTraining.Settings.defaults(), s -> {});
+      try (FusionModel model = FusionModel.load(dir)) {
+        FusionRanker fusion =
+            new FusionRanker(
+                d.index(),
+                dev.fathom.retrieval.testing.TestEmbedder.shared(),
+                model,
+                d.depth(),
+                d.recentSignals());
+        List<String> qs = new ArrayList<>();
+        for (int r = 0; r < 3; r++) {
+          d.dataset().queries().forEach(q -> qs.add(q.text()));
+        }
+        for (var row :
+            RerankBenchmark.run(
+                qs, d.retriever(), List.of(Ranker.none(), fusion), new int[] {20, 50, 100}, 60)) {
+          System.out.println("LATENCY " + row);
+        }
+      }
     }
   }
 
@@ -196,7 +240,8 @@ class FusionTuningIT {
     Set<String> out = new LinkedHashSet<>();
     Map<String, List<String>> named =
         Map.of(
-            "base", FusionFeatures.NAMES,
+            "base", FusionFeatures.ALL.subList(0, 23),
+            "shipped", FusionFeatures.NAMES,
             "all", FusionFeatures.ALL,
             "sent", List.of("sentence_cos", "sentence_cos_gap"),
             "z", List.of("bm25_z", "dense_z", "rm3_z", "rocchio_z"),
@@ -220,7 +265,8 @@ class FusionTuningIT {
       String label,
       String baseline,
       Map<String, Map<String, Map<String, double[]>>> perQuestion,
-      Map<String, Map<String, MetricSummary>> results) {
+      Map<String, Map<String, MetricSummary>> results,
+      Map<String, Integer> folds) {
     StringBuilder sb = new StringBuilder();
     results
         .get(label)
@@ -253,6 +299,23 @@ class FusionTuningIT {
                         FusionCrossValidationIT.se(mine, other, 0),
                         FusionCrossValidationIT.mean(mine, other, 1),
                         FusionCrossValidationIT.se(mine, other, 1)));
+                if (base.equals("hybrid")) continue;
+                // Fold-consistency: the paired difference within each fold.
+                sb.append(String.format("CVFOLD %-40s %-13s vs %-24s", label, ds, base));
+                for (int k = 0; k < 2; k++) {
+                  sb.append(k == 0 ? " ndcg@10" : " recall@5");
+                  for (int f = 0; f < FusionCrossValidationIT.K; f++) {
+                    double sum = 0;
+                    int n = 0;
+                    for (var e : mine.entrySet()) {
+                      if (folds.get(e.getKey()) != f) continue;
+                      sum += e.getValue()[k] - other.get(e.getKey())[k];
+                      n++;
+                    }
+                    sb.append(String.format(" %+.4f", n == 0 ? 0 : sum / n));
+                  }
+                }
+                sb.append('\n');
               }
             });
     System.out.print(sb);
