@@ -36,6 +36,10 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
  * in the passage: a cheap proximity signal (Metzler and Croft, "A Markov Random Field Model for
  * Term Dependencies", SIGIR 2005, use ordered pairs the same way).
  *
+ * <p>The first 19 are {@link RetrievalFeatures}; pseudo-relevance feedback ({@link
+ * FeedbackFeatures}), the question's vector against the stored sentence vectors, z-scores within
+ * the list, title votes and the answer type ({@link ListFeatures}) follow.
+ *
  * <p>The feature list is stored with the trained model; a model trained on another list is refused
  * at load time.
  */

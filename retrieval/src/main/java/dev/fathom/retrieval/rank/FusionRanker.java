@@ -13,10 +13,12 @@ import java.util.Objects;
  * 2010; XGBoost's {@code rank:ndcg}) over {@link FusionFeatures} replace reciprocal rank fusion's
  * fixed formula with one learned from judged questions ({@link RankerTraining}).
  *
- * <p>Cost per question: lexical features and one batched tree prediction, when the retriever's own
- * BM25 and dense lists reach the ranker ({@link RecentSignals}); otherwise two more index lookups
- * of {@code depth} first (the query vector comes from the caching embedder the retriever already
- * filled).
+ * <p>Cost per question: lexical features, one read of the candidates' stored passage and sentence
+ * vectors and one batched tree prediction, when the retriever's own BM25 and dense lists (and the
+ * question's vector) reach the ranker ({@link RecentSignals}); otherwise two more index lookups of
+ * {@code depth} first (the query vector comes from the caching embedder the retriever already
+ * filled). The model reranks the top {@link FusionModel#candidates()} it was trained at; the rest
+ * keep their retrieval order below.
  */
 public final class FusionRanker implements Ranker {
 
