@@ -229,7 +229,7 @@ public final class FusionFeatures {
     float[] x = new float[candidates.size() * f];
     Set<String> terms = terms(question);
     Map<String, Double> weights = idf.apply(terms);
-    Set<String> questionBigrams = bigrams(tokens(question));
+    Set<String> questionBigrams = PassageTerms.bigrams(tokens(question));
     List<PassageTerms> pts = candidates.stream().map(h -> passageTerms(h.passage())).toList();
     RetrievalFeatures.fill(x, f, candidates, pts, signals, terms, weights, questionBigrams);
     if (everything || SHIPS_PROXIMITY) {
@@ -277,47 +277,11 @@ public final class FusionFeatures {
     return out;
   }
 
-  /** 1-based ranks by descending score (ties: the earlier candidate first). */
-  static int[] ranks(double[] scores) {
-    Integer[] order = new Integer[scores.length];
-    for (int i = 0; i < order.length; i++) order[i] = i;
-    java.util.Arrays.sort(order, (a, b) -> Double.compare(scores[b], scores[a]));
-    int[] rank = new int[scores.length];
-    for (int r = 0; r < order.length; r++) rank[order[r]] = r + 1;
-    return rank;
-  }
-
   /** Every term weighs 1 (the idf features then equal the plain ones). */
   static Map<String, Double> uniform(Set<String> terms) {
     Map<String, Double> out = new LinkedHashMap<>();
     for (String t : terms) out.put(t, 1.0);
     return out;
-  }
-
-  /** The idf-weighted share of the question's terms in {@code text}; 0 without any weight. */
-  static float coverage(Map<String, Double> idf, Set<String> text) {
-    double all = 0;
-    double hit = 0;
-    for (Map.Entry<String, Double> e : idf.entrySet()) {
-      all += e.getValue();
-      if (text.contains(e.getKey())) hit += e.getValue();
-    }
-    return all <= 0 ? 0 : (float) (hit / all);
-  }
-
-  /** Adjacent pairs of analysed terms, as "a b". */
-  static Set<String> bigrams(List<String> tokens) {
-    Set<String> out = new HashSet<>();
-    for (int i = 1; i < tokens.size(); i++) out.add(tokens.get(i - 1) + ' ' + tokens.get(i));
-    return out;
-  }
-
-  /** Fraction of the question's terms that occur in {@code text}; 0 for a question without any. */
-  static float coverage(Set<String> question, Set<String> text) {
-    if (question.isEmpty()) return 0;
-    int hit = 0;
-    for (String t : question) if (text.contains(t)) hit++;
-    return (float) hit / question.size();
   }
 
   PassageTerms passageTerms(Passage p) {

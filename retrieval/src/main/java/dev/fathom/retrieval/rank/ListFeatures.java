@@ -88,7 +88,7 @@ final class ListFeatures {
         float best = -1;
         java.util.Set<String> sentence = java.util.Set.of();
         for (java.util.Set<String> s : pt.sentences()) {
-          float c = FusionFeatures.coverage(weights, s);
+          float c = RetrievalFeatures.coverage(weights, s);
           if (c > best) {
             best = c;
             sentence = s;

@@ -56,22 +56,41 @@ final class RetrievalFeatures {
       x[o + 7] = 1f / h.rank();
       x[o + 8] = maxHybrid <= 0 ? 0 : h.score() / maxHybrid;
       PassageTerms pt = pts.get(i);
-      x[o + 9] = FusionFeatures.coverage(terms, pt.title());
-      x[o + 10] = FusionFeatures.coverage(terms, pt.text());
+      x[o + 9] = coverage(terms, pt.title());
+      x[o + 10] = coverage(terms, pt.text());
       float best = 0;
       float bestIdf = 0;
       for (Set<String> sentence : pt.sentences()) {
-        best = Math.max(best, FusionFeatures.coverage(terms, sentence));
-        bestIdf = Math.max(bestIdf, FusionFeatures.coverage(weights, sentence));
+        best = Math.max(best, coverage(terms, sentence));
+        bestIdf = Math.max(bestIdf, coverage(weights, sentence));
       }
       x[o + 11] = best;
       x[o + 12] = (float) Math.log1p(pt.words());
       x[o + 13] = (float) Math.log1p(p.start());
       x[o + 14] = terms.size();
-      x[o + 15] = FusionFeatures.coverage(weights, pt.text());
-      x[o + 16] = FusionFeatures.coverage(weights, pt.title());
+      x[o + 15] = coverage(weights, pt.text());
+      x[o + 16] = coverage(weights, pt.title());
       x[o + 17] = bestIdf;
-      x[o + 18] = FusionFeatures.coverage(questionBigrams, pt.bigrams());
+      x[o + 18] = coverage(questionBigrams, pt.bigrams());
     }
+  }
+
+  /** The idf-weighted share of the question's terms in {@code text}; 0 without any weight. */
+  static float coverage(Map<String, Double> idf, Set<String> text) {
+    double all = 0;
+    double hit = 0;
+    for (Map.Entry<String, Double> e : idf.entrySet()) {
+      all += e.getValue();
+      if (text.contains(e.getKey())) hit += e.getValue();
+    }
+    return all <= 0 ? 0 : (float) (hit / all);
+  }
+
+  /** Fraction of the question's terms that occur in {@code text}; 0 for a question without any. */
+  static float coverage(Set<String> question, Set<String> text) {
+    if (question.isEmpty()) return 0;
+    int hit = 0;
+    for (String t : question) if (text.contains(t)) hit++;
+    return (float) hit / question.size();
   }
 }
