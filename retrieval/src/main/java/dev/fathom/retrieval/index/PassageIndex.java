@@ -218,6 +218,11 @@ public final class PassageIndex implements StreamStore, AutoCloseable {
     }
   }
 
+  /** The embedding model id this index was opened with (the one its vectors were made by). */
+  public String embeddingId() {
+    return embeddingId;
+  }
+
   /** This index stores sentence vectors (in a binary doc value per passage). */
   @Override
   public boolean storesSentenceVectors() {

@@ -13,11 +13,18 @@ import java.util.Objects;
  *
  * @param bm25 BM25 top {@code depth}, best first
  * @param dense dense kNN top {@code depth}, best first (cosine similarities)
+ * @param query the question's vector the dense list was searched with (null: not known), for the
+ *     sentence-level features
  */
-public record CandidateSignals(List<ScoredPassage> bm25, List<ScoredPassage> dense) {
+public record CandidateSignals(List<ScoredPassage> bm25, List<ScoredPassage> dense, float[] query) {
   public CandidateSignals {
     bm25 = List.copyOf(Objects.requireNonNull(bm25, "bm25"));
     dense = List.copyOf(Objects.requireNonNull(dense, "dense"));
+  }
+
+  /** The two lists without the question's vector. */
+  public CandidateSignals(List<ScoredPassage> bm25, List<ScoredPassage> dense) {
+    this(bm25, dense, null);
   }
 
   /**
@@ -28,7 +35,8 @@ public record CandidateSignals(List<ScoredPassage> bm25, List<ScoredPassage> den
     if (bm25.size() <= depth && dense.size() <= depth) return this;
     return new CandidateSignals(
         bm25.subList(0, Math.min(depth, bm25.size())),
-        dense.subList(0, Math.min(depth, dense.size())));
+        dense.subList(0, Math.min(depth, dense.size())),
+        query);
   }
 
   /** Score and 1-based rank of each passage in one list. */

@@ -206,7 +206,7 @@ final class FeedbackFeatures {
       rm3[i] = bm25(expanded, idf, pts.get(i), avgLength);
       maxRm3 = Math.max(maxRm3, rm3[i]);
     }
-    int[] rank = FusionFeatures.ranks(rm3);
+    int[] rank = ranks(rm3);
     // Vectors: the candidates' and the top dense passages', one read of the index.
     List<String> ids = new ArrayList<>(n + DENSE_FEEDBACK);
     for (Hit h : candidates) ids.add(h.passage().id());
@@ -253,5 +253,15 @@ final class FeedbackFeatures {
   private static boolean hasLetter(String term) {
     for (int i = 0; i < term.length(); i++) if (Character.isLetter(term.charAt(i))) return true;
     return false;
+  }
+
+  /** 1-based ranks by descending score (ties: the earlier candidate first). */
+  static int[] ranks(double[] scores) {
+    Integer[] order = new Integer[scores.length];
+    for (int i = 0; i < order.length; i++) order[i] = i;
+    java.util.Arrays.sort(order, (a, b) -> Double.compare(scores[b], scores[a]));
+    int[] rank = new int[scores.length];
+    for (int r = 0; r < order.length; r++) rank[order[r]] = r + 1;
+    return rank;
   }
 }

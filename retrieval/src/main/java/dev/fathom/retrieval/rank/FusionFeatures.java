@@ -2,6 +2,7 @@ package dev.fathom.retrieval.rank;
 
 import dev.fathom.retrieval.Hit;
 import dev.fathom.retrieval.Passage;
+import dev.fathom.retrieval.embed.SentenceVectors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -34,6 +35,10 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
  * bigram_coverage} is the share of the question's adjacent analysed term pairs that occur adjacent
  * in the passage: a cheap proximity signal (Metzler and Croft, "A Markov Random Field Model for
  * Term Dependencies", SIGIR 2005, use ordered pairs the same way).
+ *
+ * <p>The first 19 are {@link RetrievalFeatures}; pseudo-relevance feedback ({@link
+ * FeedbackFeatures}), the question's vector against the stored sentence vectors, z-scores within
+ * the list, title votes and the answer type ({@link ListFeatures}) follow.
  *
  * <p>The feature list is stored with the trained model; a model trained on another list is refused
  * at load time.
@@ -74,19 +79,51 @@ public final class FusionFeatures {
           "tf_coverage",
           "sentence_bm25",
           "neighbour_cos",
-          "same_source");
+          "same_source",
+          "sentence_cos",
+          "sentence_cos_gap",
+          "bm25_z",
+          "dense_z",
+          "rm3_z",
+          "rocchio_z",
+          "title_votes",
+          "answer_type");
 
   /**
    * The features the shipped model reads, in column order of {@link #extract}: the 19 lexical and
-   * retrieval features and the four pseudo-relevance feedback features (RM3, dense Rocchio), the
-   * only addition that 5-fold cross-validation on the dev sets showed helping on both.
+   * retrieval features, the four pseudo-relevance feedback features (RM3, dense Rocchio), the
+   * sentence-level dense match, the z-scores within the list, the title votes and the answer type
+   * ({@link ListFeatures}) — the additions that 5-fold cross-validation on the dev sets kept
+   * (docs/ranking.md).
    */
-  public static final List<String> NAMES = List.copyOf(ALL.subList(0, 23));
+  public static final List<String> NAMES =
+      java.util.stream.Stream.concat(
+              ALL.subList(0, 23).stream(),
+              java.util.stream.Stream.of(
+                  "sentence_cos",
+                  "sentence_cos_gap",
+                  "bm25_z",
+                  "dense_z",
+                  "rm3_z",
+                  "rocchio_z",
+                  "title_votes",
+                  "answer_type"))
+          .toList();
+
+  /** Where each of {@link #NAMES} stands in {@link #ALL}. */
+  private static final int[] SHIPPED = NAMES.stream().mapToInt(ALL::indexOf).toArray();
 
   /** Whether the shipped model reads any proximity or neighbour feature (else they are skipped). */
   private static final boolean SHIPS_PROXIMITY = NAMES.contains("window_density");
 
   private static final boolean SHIPS_NEIGHBOURS = NAMES.contains("neighbour_cos");
+
+  private static final boolean SHIPS_SENTENCES = NAMES.contains("sentence_cos");
+
+  /** Columns whose z-scores within the list are features, and the columns they go to. */
+  private static final int[] Z_FROM = columns("bm25", "dense", "rm3", "rocchio");
+
+  private static final int[] Z_TO = columns("bm25_z", "dense_z", "rm3_z", "rocchio_z");
 
   private static final Pattern SENTENCE = Pattern.compile("(?<=[.!?])\\s+");
   private static final Pattern WORD = Pattern.compile("\\s+");
@@ -135,13 +172,26 @@ public final class FusionFeatures {
    * @param idf each analysed term's inverse document frequency ({@code PassageIndex::idf})
    * @param vectors the stored vectors of passages by id ({@code PassageIndex::vectors}; those
    *     missing give 0 for the features that compare vectors)
+   * @param sentences the stored sentence vectors of passages by id ({@code
+   *     PassageIndex.sentenceVectors(…)::find}; a passage without them uses its passage vector)
+   * @param query the question's unit vector, as retrieval embedded it (null: unknown)
    */
   public record Lookups(
       Function<Set<String>, Map<String, Double>> idf,
-      Function<Collection<String>, Map<String, float[]>> vectors) {
+      Function<Collection<String>, Map<String, float[]>> vectors,
+      Function<List<Passage>, Map<String, SentenceVectors>> sentences,
+      float[] query) {
     public Lookups {
       Objects.requireNonNull(idf, "idf");
       Objects.requireNonNull(vectors, "vectors");
+      Objects.requireNonNull(sentences, "sentences");
+    }
+
+    /** Without sentence vectors or the question's vector (sentence features fall back). */
+    public Lookups(
+        Function<Set<String>, Map<String, Double>> idf,
+        Function<Collection<String>, Map<String, float[]>> vectors) {
+      this(idf, vectors, passages -> Map.of(), null);
     }
   }
 
@@ -156,7 +206,9 @@ public final class FusionFeatures {
     int f = count();
     int a = ALL.size();
     float[] x = new float[n * f];
-    for (int r = 0; r < n; r++) System.arraycopy(all, r * a, x, r * f, f); // NAMES lead ALL
+    for (int r = 0; r < n; r++) {
+      for (int c = 0; c < f; c++) x[r * f + c] = all[r * a + SHIPPED[c]];
+    }
     return x;
   }
 
@@ -175,51 +227,11 @@ public final class FusionFeatures {
     Function<Set<String>, Map<String, Double>> idf = lookups.idf();
     int f = ALL.size();
     float[] x = new float[candidates.size() * f];
-    Map<String, CandidateSignals.Entry> bm25 = CandidateSignals.byId(signals.bm25());
-    Map<String, CandidateSignals.Entry> dense = CandidateSignals.byId(signals.dense());
-    float maxBm25 = signals.bm25().isEmpty() ? 0 : signals.bm25().getFirst().score();
-    float maxDense = signals.dense().isEmpty() ? 0 : signals.dense().getFirst().score();
-    // A passage the dense list did not return is at most as similar as its last entry.
-    float minDense = signals.dense().isEmpty() ? 0 : signals.dense().getLast().score();
-    float maxHybrid = 0;
-    for (Hit h : candidates) maxHybrid = Math.max(maxHybrid, h.score());
     Set<String> terms = terms(question);
     Map<String, Double> weights = idf.apply(terms);
-    Set<String> questionBigrams = bigrams(tokens(question));
-    for (int i = 0; i < candidates.size(); i++) {
-      Hit h = candidates.get(i);
-      Passage p = h.passage();
-      CandidateSignals.Entry b = bm25.get(p.id());
-      CandidateSignals.Entry d = dense.get(p.id());
-      int o = i * f;
-      x[o] = b == null ? 0 : b.score();
-      x[o + 1] = b == null || maxBm25 <= 0 ? 0 : b.score() / maxBm25;
-      x[o + 2] = b == null ? 0 : 1f / b.rank();
-      x[o + 3] = d == null ? minDense : d.score();
-      x[o + 4] = (d == null ? minDense : d.score()) - maxDense;
-      x[o + 5] = d == null ? 0 : 1f / d.rank();
-      x[o + 6] = b != null && d != null ? 1 : 0;
-      x[o + 7] = 1f / h.rank();
-      x[o + 8] = maxHybrid <= 0 ? 0 : h.score() / maxHybrid;
-      PassageTerms pt = passageTerms(p);
-      x[o + 9] = coverage(terms, pt.title());
-      x[o + 10] = coverage(terms, pt.text());
-      float best = 0;
-      float bestIdf = 0;
-      for (Set<String> sentence : pt.sentences()) {
-        best = Math.max(best, coverage(terms, sentence));
-        bestIdf = Math.max(bestIdf, coverage(weights, sentence));
-      }
-      x[o + 11] = best;
-      x[o + 12] = (float) Math.log1p(pt.words());
-      x[o + 13] = (float) Math.log1p(p.start());
-      x[o + 14] = terms.size();
-      x[o + 15] = coverage(weights, pt.text());
-      x[o + 16] = coverage(weights, pt.title());
-      x[o + 17] = bestIdf;
-      x[o + 18] = coverage(questionBigrams, pt.bigrams());
-    }
+    Set<String> questionBigrams = PassageTerms.bigrams(tokens(question));
     List<PassageTerms> pts = candidates.stream().map(h -> passageTerms(h.passage())).toList();
+    RetrievalFeatures.fill(x, f, candidates, pts, signals, terms, weights, questionBigrams);
     if (everything || SHIPS_PROXIMITY) {
       ProximityFeatures.fill(x, f, ALL.indexOf("window_density"), pts, weights);
     }
@@ -235,17 +247,34 @@ public final class FusionFeatures {
         weights,
         lookups,
         this::passageTerms);
+    int sentenceAt = ALL.indexOf("sentence_cos");
+    if (everything || SHIPS_SENTENCES) {
+      ListFeatures.fillSentences(
+          x,
+          f,
+          sentenceAt,
+          ALL.indexOf("dense"),
+          candidates,
+          lookups.query(),
+          lookups.query() == null
+              ? Map.of()
+              : lookups.sentences().apply(candidates.stream().map(Hit::passage).toList()));
+    }
+    ListFeatures.fillZScores(x, f, candidates.size(), Z_FROM, Z_TO);
+    if (everything || NAMES.contains("title_votes")) {
+      ListFeatures.fillTitleVotes(x, f, ALL.indexOf("title_votes"), candidates);
+    }
+    if (everything || NAMES.contains("answer_type")) {
+      ListFeatures.fillAnswerType(
+          x, f, ALL.indexOf("answer_type"), ListFeatures.asksForNumber(question), pts, weights);
+    }
     return x;
   }
 
-  /** 1-based ranks by descending score (ties: the earlier candidate first). */
-  static int[] ranks(double[] scores) {
-    Integer[] order = new Integer[scores.length];
-    for (int i = 0; i < order.length; i++) order[i] = i;
-    java.util.Arrays.sort(order, (a, b) -> Double.compare(scores[b], scores[a]));
-    int[] rank = new int[scores.length];
-    for (int r = 0; r < order.length; r++) rank[order[r]] = r + 1;
-    return rank;
+  private static int[] columns(String... names) {
+    int[] out = new int[names.length];
+    for (int i = 0; i < names.length; i++) out[i] = ALL.indexOf(names[i]);
+    return out;
   }
 
   /** Every term weighs 1 (the idf features then equal the plain ones). */
@@ -253,32 +282,6 @@ public final class FusionFeatures {
     Map<String, Double> out = new LinkedHashMap<>();
     for (String t : terms) out.put(t, 1.0);
     return out;
-  }
-
-  /** The idf-weighted share of the question's terms in {@code text}; 0 without any weight. */
-  static float coverage(Map<String, Double> idf, Set<String> text) {
-    double all = 0;
-    double hit = 0;
-    for (Map.Entry<String, Double> e : idf.entrySet()) {
-      all += e.getValue();
-      if (text.contains(e.getKey())) hit += e.getValue();
-    }
-    return all <= 0 ? 0 : (float) (hit / all);
-  }
-
-  /** Adjacent pairs of analysed terms, as "a b". */
-  static Set<String> bigrams(List<String> tokens) {
-    Set<String> out = new HashSet<>();
-    for (int i = 1; i < tokens.size(); i++) out.add(tokens.get(i - 1) + ' ' + tokens.get(i));
-    return out;
-  }
-
-  /** Fraction of the question's terms that occur in {@code text}; 0 for a question without any. */
-  static float coverage(Set<String> question, Set<String> text) {
-    if (question.isEmpty()) return 0;
-    int hit = 0;
-    for (String t : question) if (text.contains(t)) hit++;
-    return (float) hit / question.size();
   }
 
   PassageTerms passageTerms(Passage p) {

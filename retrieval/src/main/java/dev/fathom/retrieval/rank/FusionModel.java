@@ -21,18 +21,40 @@ public final class FusionModel implements AutoCloseable {
 
   private static final String FEATURES = "fathom.features";
 
+  /** How many of hybrid's candidates the model was trained to rerank. */
+  private static final String CANDIDATES = "fathom.candidates";
+
+  private final int candidates;
+
   private final Booster booster;
 
   /** The same trees evaluated in Java (null: the booster scores, as for a linear model). */
   private final TreeEnsemble trees;
 
   FusionModel(Booster booster) {
-    this(booster, null);
+    this(booster, 100);
   }
 
-  private FusionModel(Booster booster, TreeEnsemble trees) {
+  /** A model trained to rerank the top {@code candidates} of hybrid's list. */
+  FusionModel(Booster booster, int candidates) {
+    this(booster, null, candidates);
+  }
+
+  private FusionModel(Booster booster, TreeEnsemble trees, int candidates) {
     this.booster = Objects.requireNonNull(booster, "booster");
     this.trees = trees;
+    if (candidates < 1) {
+      throw new IllegalArgumentException("candidates must be at least 1, got " + candidates);
+    }
+    this.candidates = candidates;
+  }
+
+  /**
+   * How many of the retrieval order's candidates this model reranks (those below keep their order):
+   * the depth it was trained at, since the features of a list depend on its length.
+   */
+  public int candidates() {
+    return candidates;
   }
 
   /** Where the model lives in {@code dataDir}. */
@@ -77,8 +99,10 @@ public final class FusionModel implements AutoCloseable {
       // One thread: a question's 20–100 rows are too few to share, and OpenMP's thread start-up
       // and spinning cost more than the prediction (13 ms instead of well under 1 on a busy box).
       b.setParam("nthread", "1");
-      return new FusionModel(b, TreeEnsemble.read(file).orElse(null));
-    } catch (XGBoostError | java.io.IOException e) {
+      String depth = b.getAttr(CANDIDATES);
+      int n = depth == null ? 100 : Integer.parseInt(depth);
+      return new FusionModel(b, TreeEnsemble.read(file).orElse(null), n);
+    } catch (XGBoostError | java.io.IOException | NumberFormatException e) {
       throw new IllegalArgumentException("unreadable fusion model " + file + ": " + e, e);
     }
   }
@@ -88,7 +112,12 @@ public final class FusionModel implements AutoCloseable {
     Path file = path(dataDir);
     try {
       Files.createDirectories(dataDir);
-      booster.setAttrs(Map.of(FEATURES, String.join(",", FusionFeatures.NAMES)));
+      booster.setAttrs(
+          Map.of(
+              FEATURES,
+              String.join(",", FusionFeatures.NAMES),
+              CANDIDATES,
+              Integer.toString(candidates)));
       booster.saveModel(file.toString());
       return file;
     } catch (XGBoostError | java.io.IOException e) {

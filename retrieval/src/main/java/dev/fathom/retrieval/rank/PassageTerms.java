@@ -40,11 +40,18 @@ record PassageTerms(
         all,
         List.copyOf(sentences),
         new HashSet<>(titleTokens),
-        FusionFeatures.bigrams(tokens),
+        bigrams(tokens),
         words,
         List.copyOf(tokens),
         sentenceTokens.stream().map(List::copyOf).toList(),
         tf,
         titleTokens.size() + tokens.size());
+  }
+
+  /** Adjacent pairs of analysed terms, as "a b". */
+  static Set<String> bigrams(List<String> tokens) {
+    Set<String> out = new HashSet<>();
+    for (int i = 1; i < tokens.size(); i++) out.add(tokens.get(i - 1) + ' ' + tokens.get(i));
+    return out;
   }
 }

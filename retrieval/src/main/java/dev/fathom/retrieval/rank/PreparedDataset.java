@@ -3,6 +3,7 @@ package dev.fathom.retrieval.rank;
 import dev.fathom.retrieval.Hit;
 import dev.fathom.retrieval.SearchMode;
 import dev.fathom.retrieval.embed.Embedder;
+import dev.fathom.retrieval.embed.SentenceVectorSource;
 import dev.fathom.retrieval.eval.BeirDataset;
 import dev.fathom.retrieval.eval.RetrievalEvaluation;
 import dev.fathom.retrieval.index.PassageIndex;
@@ -25,6 +26,7 @@ public final class PreparedDataset implements AutoCloseable {
   private final RecentSignals recent = new RecentSignals();
   private final Map<String, float[]> vectors = new HashMap<>();
   private final int depth;
+  private final SentenceVectorSource sentences;
 
   private PreparedDataset(
       BeirDataset dataset, PassageIndex index, Embedder embedder, HybridRetriever.Settings s) {
@@ -32,6 +34,7 @@ public final class PreparedDataset implements AutoCloseable {
     this.index = index;
     this.retriever = new HybridRetriever(index, embedder, s, recent);
     this.depth = s.candidates();
+    this.sentences = index.sentenceVectors(index.embeddingId(), embedder.dimension());
     List<BeirDataset.Query> qs = dataset.queries();
     List<float[]> v = embedder.embedAll(qs.stream().map(BeirDataset.Query::text).toList());
     for (int i = 0; i < qs.size(); i++) vectors.put(qs.get(i).id(), v.get(i));
@@ -45,7 +48,8 @@ public final class PreparedDataset implements AutoCloseable {
       BeirDataset dataset, Embedder embedder, Path indexDir, HybridRetriever.Settings settings) {
     PassageIndex index = PassageIndex.openForWriting(indexDir, "ranking-" + embedder.dimension());
     try {
-      RetrievalEvaluation.index(dataset, index, embedder, 64, n -> {});
+      // With sentence vectors, as `fathom ingest` stores them: the sentence_cos feature reads them.
+      RetrievalEvaluation.index(dataset, index, embedder, 64, true, n -> {});
       return new PreparedDataset(dataset, index, embedder, settings);
     } catch (RuntimeException e) {
       index.close();
@@ -105,9 +109,12 @@ public final class PreparedDataset implements AutoCloseable {
     return vectors.get(q.id());
   }
 
-  /** What the fusion features look up in this index: idf and stored vectors. */
+  /**
+   * What the fusion features look up in this index: idf, stored passage and sentence vectors, and
+   * the question's vector (embedded once for all questions here).
+   */
   public FusionFeatures.Lookups lookups(BeirDataset.Query q) {
-    return new FusionFeatures.Lookups(index::idf, index::vectors);
+    return new FusionFeatures.Lookups(index::idf, index::vectors, sentences::find, vector(q));
   }
 
   /** Hybrid retrieval's candidates for {@code q}, {@link #depth()} of them. */
@@ -123,7 +130,9 @@ public final class PreparedDataset implements AutoCloseable {
     return recent
         .take(q.text(), candidates)
         .orElseGet(
-            () -> new CandidateSignals(index.bm25(q.text(), depth), index.knn(vector(q), depth)));
+            () ->
+                new CandidateSignals(
+                    index.bm25(q.text(), depth), index.knn(vector(q), depth), vector(q)));
   }
 
   @Override

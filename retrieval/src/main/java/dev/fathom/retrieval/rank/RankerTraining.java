@@ -33,9 +33,23 @@ public final class RankerTraining {
    * @param holdOut train on the {@link DevSplit} training half only
    * @param seed XGBoost's seed (row and column subsampling)
    * @param linear fit a linear model ({@code gblinear}) instead of trees; {@code maxDepth} unused
+   * @param objective XGBoost's ranking objective: {@code rank:ndcg} (LambdaMART) or {@code
+   *     rank:pairwise} (RankNet's pairwise loss)
+   * @param minChildWeight the least hessian mass a leaf may hold (XGBoost's {@code
+   *     min_child_weight}), in [0, 1000]
+   * @param candidates how many of hybrid's candidates are reranked (the rest keep their order below
+   *     them), in [10, 1000]; stored with the model, which ranks the same number
    */
   public record Settings(
-      int rounds, double eta, int maxDepth, boolean holdOut, long seed, boolean linear) {
+      int rounds,
+      double eta,
+      int maxDepth,
+      boolean holdOut,
+      long seed,
+      boolean linear,
+      String objective,
+      double minChildWeight,
+      int candidates) {
     public Settings {
       if (rounds < 1 || rounds > 10_000) {
         throw new IllegalArgumentException("rounds must be in [1, 10000], got " + rounds);
@@ -46,13 +60,46 @@ public final class RankerTraining {
       if (maxDepth < 1 || maxDepth > 16) {
         throw new IllegalArgumentException("maxDepth must be in [1, 16], got " + maxDepth);
       }
+      if (!"rank:ndcg".equals(objective) && !"rank:pairwise".equals(objective)) {
+        throw new IllegalArgumentException(
+            "objective must be rank:ndcg or rank:pairwise, got " + objective);
+      }
+      if (!(minChildWeight >= 0 && minChildWeight <= 1000)) {
+        throw new IllegalArgumentException(
+            "minChildWeight must be in [0, 1000], got " + minChildWeight);
+      }
+      if (candidates < 10 || candidates > 1000) {
+        throw new IllegalArgumentException("candidates must be in [10, 1000], got " + candidates);
+      }
     }
 
-    /** The defaults (chosen on the dev sets' training halves only). */
+    /** The first six settings, the rest as {@link #defaults()} has them. */
+    public Settings(
+        int rounds, double eta, int maxDepth, boolean holdOut, long seed, boolean linear) {
+      this(
+          rounds,
+          eta,
+          maxDepth,
+          holdOut,
+          seed,
+          linear,
+          DEFAULT_OBJECTIVE,
+          DEFAULT_MIN_CHILD_WEIGHT,
+          DEFAULT_CANDIDATES);
+    }
+
+    /**
+     * The defaults, chosen by 5-fold cross-validation over the dev sets only (docs/ranking.md,
+     * {@code FusionTuningIT}).
+     */
     public static Settings defaults() {
       return new Settings(200, 0.05, 4, true, 42, false);
     }
   }
+
+  private static final String DEFAULT_OBJECTIVE = "rank:ndcg";
+  private static final double DEFAULT_MIN_CHILD_WEIGHT = 1;
+  private static final int DEFAULT_CANDIDATES = 100;
 
   /** What was trained: the model file, and how much data it saw. */
   public record Report(Path model, int questions, int rows) {}
@@ -94,9 +141,10 @@ public final class RankerTraining {
       int before = groups.size();
       for (BeirDataset.Query q : d.dataset().queries()) {
         if (!use.test(q)) continue;
-        List<Hit> hits = d.candidates(q);
-        if (hits.isEmpty()) continue;
-        xs.add(features.extract(q.text(), hits, d.signals(q, hits), d.lookups(q)));
+        List<Hit> all = d.candidates(q);
+        if (all.isEmpty()) continue;
+        List<Hit> hits = all.subList(0, Math.min(settings.candidates(), all.size()));
+        xs.add(features.extract(q.text(), hits, d.signals(q, all), d.lookups(q)));
         Map<String, Integer> qrels = d.dataset().qrels(q.id());
         float[] y = new float[hits.size()];
         for (int i = 0; i < y.length; i++) {
@@ -120,7 +168,9 @@ public final class RankerTraining {
       }
     }
     try (FusionModel model =
-        new FusionModel(fit(xs, ys, groups, weights, rows, FusionFeatures.count(), settings))) {
+        new FusionModel(
+            fit(xs, ys, groups, weights, rows, FusionFeatures.count(), settings),
+            settings.candidates())) {
       Path file = model.save(dataDir);
       progress.accept("saved " + file);
       return new Report(file, groups.size(), rows);
@@ -148,29 +198,48 @@ public final class RankerTraining {
       System.arraycopy(ys.get(g), 0, y, at, ys.get(g).length);
       at += ys.get(g).length;
     }
+    return fit(x, y, groups, weights, rows, f, params(s), s.rounds());
+  }
+
+  /** XGBoost's parameters for {@code s} (what {@link #fit} trains with). */
+  static Map<String, Object> params(Settings s) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("objective", s.objective());
+    params.put("eval_metric", "ndcg@10");
+    params.put("eta", s.eta());
+    if (s.linear()) {
+      params.put("booster", "gblinear");
+      params.put("lambda", 1.0);
+    } else {
+      params.put("max_depth", s.maxDepth());
+      params.put("min_child_weight", s.minChildWeight());
+      params.put("subsample", 0.8);
+      params.put("colsample_bytree", 0.8);
+    }
+    params.put("seed", s.seed());
+    // Two threads: the machines this runs on are small and shared; the fit takes seconds.
+    params.put("nthread", 2);
+    params.put("verbosity", 0);
+    return params;
+  }
+
+  /** Fits {@code rounds} rounds with XGBoost {@code params} on row-major {@code x}. */
+  static Booster fit(
+      float[] x,
+      float[] y,
+      List<Integer> groups,
+      float[] weights,
+      int rows,
+      int columns,
+      Map<String, Object> params,
+      int rounds) {
     DMatrix train = null;
     try {
-      train = new DMatrix(x, rows, f, Float.NaN);
+      train = new DMatrix(x, rows, columns, Float.NaN);
       train.setLabel(y);
       train.setGroup(groups.stream().mapToInt(Integer::intValue).toArray());
       train.setWeight(weights);
-      Map<String, Object> params = new HashMap<>();
-      params.put("objective", "rank:ndcg");
-      params.put("eval_metric", "ndcg@10");
-      params.put("eta", s.eta());
-      if (s.linear()) {
-        params.put("booster", "gblinear");
-        params.put("lambda", 1.0);
-      } else {
-        params.put("max_depth", s.maxDepth());
-        params.put("subsample", 0.8);
-        params.put("colsample_bytree", 0.8);
-      }
-      params.put("seed", s.seed());
-      // Two threads: the machines this runs on are small and shared; the fit takes seconds.
-      params.put("nthread", 2);
-      params.put("verbosity", 0);
-      return XGBoost.train(train, params, s.rounds(), Map.of(), null, null);
+      return XGBoost.train(train, params, rounds, Map.of(), null, null);
     } catch (XGBoostError e) {
       throw new IllegalStateException("XGBoost training failed: " + e, e);
     } finally {

@@ -62,13 +62,23 @@ public final class RecentSignals implements HybridRetriever.ListsListener {
   }
 
   @Override
-  public synchronized void searched(
+  public void searched(
       String query, List<Hit> hits, List<ScoredPassage> bm25, List<ScoredPassage> dense) {
+    searched(query, null, hits, bm25, dense);
+  }
+
+  @Override
+  public synchronized void searched(
+      String query,
+      float[] vector,
+      List<Hit> hits,
+      List<ScoredPassage> bm25,
+      List<ScoredPassage> dense) {
     long now = clock.getAsLong();
     expire(now);
     byQuery
         .computeIfAbsent(query, q -> new ArrayList<>(1))
-        .add(new Entry(ids(hits), new CandidateSignals(bm25, dense), now));
+        .add(new Entry(ids(hits), new CandidateSignals(bm25, dense, vector), now));
     size++;
     while (size > capacity) removeOldest();
   }

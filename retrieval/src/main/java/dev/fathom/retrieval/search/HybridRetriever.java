@@ -71,6 +71,19 @@ public final class HybridRetriever implements Retriever {
     void searched(
         String query, List<Hit> hits, List<ScoredPassage> bm25, List<ScoredPassage> dense);
 
+    /**
+     * As {@link #searched(String, List, List, List)} with the query's vector the dense list was
+     * searched with (the fusion ranker's sentence-level features compare it with sentences).
+     */
+    default void searched(
+        String query,
+        float[] vector,
+        List<Hit> hits,
+        List<ScoredPassage> bm25,
+        List<ScoredPassage> dense) {
+      searched(query, hits, bm25, dense);
+    }
+
     ListsListener NONE = (query, hits, bm25, dense) -> {};
   }
 
@@ -177,7 +190,7 @@ public final class HybridRetriever implements Retriever {
       Map.Entry<String, Double> e = order.get(i);
       hits.add(new Hit(passages.get(e.getKey()), e.getValue().floatValue(), i + 1));
     }
-    listener.searched(query, hits, bm25, dense);
+    listener.searched(query, vector, hits, bm25, dense);
     return hits;
   }
 

@@ -119,4 +119,23 @@ class FusionModelTest {
     Files.writeString(FusionModel.path(dir), "not a model");
     assertThrows(IllegalArgumentException.class, () -> FusionModel.load(dir));
   }
+
+  @Test
+  void aModelOfTheEarlier23FeaturesIsRefusedWithTheRetrainMessage(@TempDir Path dir)
+      throws Exception {
+    Booster b = tinyBooster();
+    b.setAttrs(Map.of("fathom.features", String.join(",", FusionFeatures.ALL.subList(0, 23))));
+    b.saveModel(FusionModel.path(dir).toString());
+    b.dispose();
+    var e = assertThrows(IllegalArgumentException.class, () -> FusionModel.load(dir));
+    assertTrue(e.getMessage().contains("retrain it with `fathom train ranker`"), e.getMessage());
+  }
+
+  @Test
+  void keepsHowManyCandidatesItReranks(@TempDir Path dir) throws Exception {
+    new FusionModel(tinyBooster(), 30).save(dir);
+    try (FusionModel model = FusionModel.load(dir)) {
+      assertEquals(30, model.candidates());
+    }
+  }
 }

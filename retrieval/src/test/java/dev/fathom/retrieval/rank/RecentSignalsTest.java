@@ -41,6 +41,15 @@ class RecentSignalsTest {
   }
 
   @Test
+  void theQuestionsVectorTravelsWithTheLists() {
+    float[] v = {0.6f, 0.8f};
+    memo.searched("q", v, hits("a"), list(5f, "a"), list(0.5f, "a"));
+    assertArrayEquals(v, memo.take("q", hits("a")).orElseThrow().query());
+    memo.searched("q", hits("a"), list(5f, "a"), list(0.5f, "a"));
+    assertNull(memo.take("q", hits("a")).orElseThrow().query(), "a caller without the vector");
+  }
+
+  @Test
   void otherQueriesOrOtherCandidatesFindNothing() {
     memo.searched("q", hits("a", "b"), list(5f, "a"), list(0.5f, "b"));
     assertTrue(memo.take("other", hits("a", "b")).isEmpty());
