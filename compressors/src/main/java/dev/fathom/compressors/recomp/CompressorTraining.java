@@ -56,7 +56,7 @@ public final class CompressorTraining {
     }
 
     public static Settings defaults() {
-      return new Settings(250, 0.1, 5, 42, ClauseCutter.defaults());
+      return new Settings(500, 0.05, 6, 42, ClauseCutter.defaults());
     }
   }
 

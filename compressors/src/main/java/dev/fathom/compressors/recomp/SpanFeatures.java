@@ -51,7 +51,9 @@ public final class SpanFeatures {
 
   /** Feature names, in column order: the sentence's, then the span's. */
   public static final List<String> NAMES =
-      Stream.concat(SentenceFeatures.NAMES.stream(), SPAN_NAMES.stream()).toList();
+      Stream.of(SentenceFeatures.NAMES, SPAN_NAMES, SpanContext.NAMES)
+          .flatMap(List::stream)
+          .toList();
 
   /** Opening words by the kind of clause they start, the class being the index + 1. */
   private static final List<Set<String>> OPENINGS =
@@ -125,12 +127,41 @@ public final class SpanFeatures {
     }
     float best = SentenceFeatures.max(weighted);
     int aType = AnswerType.of(question);
+    float[] capitalisedOf = new float[n];
+    boolean[] typeMatch = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      TextFacts t = facts.get(i);
+      // A span that starts its sentence has a capital first word; a later span's counts.
+      capitalisedOf[i] = t.newCapitalised(spans.get(i).first(), qWords);
+      typeMatch[i] =
+          switch (aType) {
+            case 1 -> t.year() || t.month();
+            case 2 -> t.newNumbers(question) > 0 || t.quantity();
+            case 3, 4 -> capitalisedOf[i] > 0;
+            default -> false;
+          };
+    }
+    float[] context =
+        SpanContext.extract(
+            question,
+            spans,
+            facts,
+            qTerms,
+            idf,
+            idfTotal,
+            weighted,
+            capitalisedOf,
+            typeMatch,
+            text -> cache.of(text).answerWords());
+    int contextAt = sf + SPAN_NAMES.size();
+    int cf = SpanContext.NAMES.size();
     int f = count();
     float[] x = new float[n * f];
     for (int i = 0; i < n; i++) {
       CandidateSpan s = spans.get(i);
       TextFacts t = facts.get(i);
       int at = i * f;
+      System.arraycopy(context, i * cf, x, at + contextAt, cf);
       System.arraycopy(sentence, s.sentenceIndex() * sf, x, at, sf);
       at += sf;
       Set<String> rest = new HashSet<>();
@@ -145,8 +176,7 @@ public final class SpanFeatures {
       for (String q : qTerms) if (terms.get(i).contains(q)) hits++;
       int words = t.words();
       int sentenceWords = cache.of(s.sentence().text()).words();
-      // A span that starts its sentence has a capital first word; a later span's counts.
-      float capitalised = t.newCapitalised(s.first(), qWords);
+      float capitalised = capitalisedOf[i];
       boolean year = t.year();
       int newNumbers = t.newNumbers(question);
       boolean month = t.month();
@@ -168,13 +198,7 @@ public final class SpanFeatures {
       x[at + 13] = newNumbers;
       x[at + 14] = month ? 1 : 0;
       x[at + 15] = quantity ? 1 : 0;
-      x[at + 16] =
-          switch (aType) {
-            case 1 -> year || month ? 1 : 0;
-            case 2 -> newNumbers > 0 || quantity ? 1 : 0;
-            case 3, 4 -> capitalised > 0 ? 1 : 0;
-            default -> 0;
-          };
+      x[at + 16] = typeMatch[i] ? 1 : 0;
       int novel = 0;
       for (String w : terms.get(i)) if (!qTerms.contains(w)) novel++;
       x[at + 17] = novel;

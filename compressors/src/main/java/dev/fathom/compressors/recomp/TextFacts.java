@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
  * @param pieces the text split at non-letters and non-digits (for capitalised words)
  * @param digits digit characters
  * @param numbers number tokens (for numbers the question lacks)
+ * @param opening the kind of word the text opens with ({@link SpanFeatures#opening})
+ * @param answerWords its words as {@link AnswerCandidates} reads them
  */
 record TextFacts(
     List<String> sequence,
@@ -33,7 +35,8 @@ record TextFacts(
     boolean month,
     boolean quantity,
     List<String> numbers,
-    int opening) {
+    int opening,
+    AnswerCandidates.Words answerWords) {
 
   private static final Pattern YEAR = Pattern.compile("\\b(1[5-9]\\d\\d|20\\d\\d)\\b");
   private static final Pattern NUMBER_TOKEN = Pattern.compile("\\d[\\d,.]*");
@@ -54,7 +57,8 @@ record TextFacts(
         AnswerType.hasMonth(text),
         AnswerType.hasQuantity(text),
         NUMBER_TOKEN.matcher(text).results().map(m -> m.group()).toList(),
-        SpanFeatures.opening(text));
+        SpanFeatures.opening(text),
+        AnswerCandidates.words(text));
   }
 
   /** {@link AnswerType#newNumbers}: number tokens the question does not contain. */

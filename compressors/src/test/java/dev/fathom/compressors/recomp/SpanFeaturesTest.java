@@ -32,7 +32,7 @@ class SpanFeaturesTest {
     float[] x =
         SpanFeatures.extract("How tall is the Eiffel Tower?", s, new float[] {0.7f, 0.1f}, spans);
     assertEquals(4 * SpanFeatures.count(), x.length);
-    assertEquals(SentenceFeatures.count() + 23, SpanFeatures.count());
+    assertEquals(SentenceFeatures.count() + 23 + SpanContext.NAMES.size(), SpanFeatures.count());
     // The sentence's cosine is shared by its spans.
     assertEquals(0.7f, at(x, 0, "cos"), 1e-6);
     assertEquals(0.7f, at(x, 2, "cos"), 1e-6);
