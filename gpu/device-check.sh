@@ -18,11 +18,11 @@ BUNDLE="${FATHOM_GPU_BUNDLE:-$ROOT/gpu/bundle}"
 MAX_BUNDLE_MIB=60   # the bundle's own limit
 MAX_TREE_MIB=64     # what travels to the device: tracked + untracked-not-ignored files + the bundle
 # Modules of the runtime: the engine (Vector API), JCuda (java.logging), the garbage-collection count
-# of `bench speculative` (java.management), Unsafe users
+# (java.management) and per-thread CPU clocks (jdk.management) of `bench speculative`, Unsafe users
 # (jdk.unsupported). jdeps on the bundle's jars adds java.net.http (only the OpenAI client in
 # drafters, not on the check's path) and, for Jackson, optional java.desktop/java.sql types that
 # plain maps and lists never load; `run --quick` from the bundle proves the list is enough.
-MODULES="java.base,jdk.incubator.vector,java.logging,java.management,jdk.unsupported"
+MODULES="java.base,jdk.incubator.vector,java.logging,java.management,jdk.management,jdk.unsupported"
 # The jars of the engine path, as file-name patterns under ops/target/lib (fathom.jar is the ops
 # module itself: the device check and the benchmark classes it reuses).
 JARS=(fathom-drafters-*.jar fathom-memory-*.jar jackson-databind-*.jar jackson-core-*.jar
