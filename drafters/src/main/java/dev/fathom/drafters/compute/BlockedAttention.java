@@ -1,6 +1,7 @@
 package dev.fathom.drafters.compute;
 
 import dev.fathom.drafters.tensor.BlockAttention;
+import dev.fathom.drafters.tensor.EngineSwitch;
 import dev.fathom.drafters.tensor.Parallel;
 import dev.fathom.memory.KvCache;
 
@@ -45,13 +46,7 @@ final class BlockedAttention {
   }
 
   static boolean enabled(String value) {
-    return switch (value) {
-      case "true" -> true;
-      case "false" -> false;
-      default ->
-          throw new IllegalArgumentException(
-              "-D" + PROPERTY + "=" + value + ": must be true or false");
-    };
+    return EngineSwitch.parse(PROPERTY, value);
   }
 
   /** Whether a batch of {@code n} positions of this shape takes this path. */

@@ -21,14 +21,7 @@ public interface Int8Dot {
 
   /** Whether {@link #PROPERTY} asks for the integer path; off unless set to {@code true}. */
   static boolean enabled() {
-    String value = System.getProperty(PROPERTY, "false");
-    return switch (value) {
-      case "true" -> true;
-      case "false" -> false;
-      default ->
-          throw new IllegalArgumentException(
-              "-D" + PROPERTY + "=" + value + ": must be true or false");
-    };
+    return EngineSwitch.read(PROPERTY, false);
   }
 
   /**

@@ -82,14 +82,7 @@ final class KernelMatrix implements Matrix {
   }
 
   static boolean rowPairs() {
-    String value = System.getProperty("fathom.engine.row-pairs", "true");
-    return switch (value) {
-      case "true" -> true;
-      case "false" -> false;
-      default ->
-          throw new IllegalArgumentException(
-              "-Dfathom.engine.row-pairs=" + value + ": must be true or false");
-    };
+    return EngineSwitch.read("fathom.engine.row-pairs", true);
   }
 
   @Override

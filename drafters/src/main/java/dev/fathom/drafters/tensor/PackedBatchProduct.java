@@ -74,14 +74,7 @@ final class PackedBatchProduct implements BatchProduct {
   }
 
   static boolean enabled() {
-    String value = System.getProperty(PROPERTY, "true");
-    return switch (value) {
-      case "true" -> true;
-      case "false" -> false;
-      default ->
-          throw new IllegalArgumentException(
-              "-D" + PROPERTY + "=" + value + ": must be true or false");
-    };
+    return EngineSwitch.read(PROPERTY, true);
   }
 
   @Override

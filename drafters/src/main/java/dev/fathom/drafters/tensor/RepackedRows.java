@@ -25,14 +25,7 @@ record RepackedRows(MemorySegment data, long rowBytes, VectorRepackedKernels dot
   private static final int ROWS_PER_TASK = 64;
 
   static boolean enabled() {
-    String value = System.getProperty(PROPERTY, "true");
-    return switch (value) {
-      case "true" -> true;
-      case "false" -> false;
-      default ->
-          throw new IllegalArgumentException(
-              "-D" + PROPERTY + "=" + value + ": must be true or false");
-    };
+    return EngineSwitch.read(PROPERTY, true);
   }
 
   /** The kernel for {@code type}'s repacked layout, or null when it has none. */
