@@ -1,54 +1,25 @@
 package dev.fathom.retrieval.index;
 
-import static dev.fathom.retrieval.index.IndexSchema.*;
+import static dev.fathom.retrieval.index.IndexSchema.analyzer;
 
 import dev.fathom.retrieval.Passage;
-import dev.fathom.retrieval.access.AccessFilter;
 import dev.fathom.retrieval.access.Principal;
 import dev.fathom.retrieval.embed.SentenceVectorSource;
 import dev.fathom.retrieval.embed.SentenceVectors;
 import dev.fathom.retrieval.filter.SearchFilter;
-import dev.fathom.retrieval.text.SentenceSplitter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.analysis.TokenStream;
-import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
-import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DirectoryReader;
-import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.IndexWriter;
-import org.apache.lucene.index.IndexWriterConfig;
-import org.apache.lucene.index.KnnVectorValues;
-import org.apache.lucene.index.LeafReader;
-import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.SegmentInfos;
-import org.apache.lucene.index.StoredFields;
-import org.apache.lucene.index.Term;
-import org.apache.lucene.search.BooleanClause;
-import org.apache.lucene.search.BooleanQuery;
-import org.apache.lucene.search.DocIdSetIterator;
-import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
-import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
-import org.apache.lucene.search.TermQuery;
-import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
-import org.apache.lucene.store.FSDirectory;
-import org.apache.lucene.util.Bits;
 
 /**
  * Fathom's passage index on disk: BM25 over English-analysed title + text, and an HNSW graph of
@@ -70,27 +41,28 @@ import org.apache.lucene.util.Bits;
  * documents, the next offset of each document-stream partition applied so far; {@link
  * #appliedOffsets()} reads them back on open, empty for a new (or deleted) index, so the stream
  * consumer can seek there and rebuild whatever the index lacks.
+ *
+ * <p>The work is split along its seams: {@link IndexOpener} opens and checks, {@link SourceWriter}
+ * writes and commits, {@link PassageQueries} builds the Lucene queries, {@link PassageReads} reads
+ * records and stored vectors, and {@link IndexSearchers} lends point-in-time searchers.
  */
 public final class PassageIndex implements StreamStore, AutoCloseable {
 
-  /** Largest number of query terms sent to BM25 (Lucene refuses more than 1024 clauses). */
-  private static final int MAX_QUERY_TERMS = 1000;
-
   private final Path path;
   private final Directory directory;
-  private final IndexWriter writer; // null when read-only
-  private final SearcherManager searchers;
+  private final SourceWriter writer; // null when read-only
+  private final IndexSearchers searchers;
   private final Analyzer analyzer = analyzer();
   private final String embeddingId;
   private volatile Map<StreamPartition, Long> committedOffsets;
 
-  private PassageIndex(
+  PassageIndex(
       Path path, Directory directory, IndexWriter writer, SearcherManager searchers, String emb)
       throws IOException {
     this.path = path;
     this.directory = directory;
-    this.writer = writer;
-    this.searchers = searchers;
+    this.writer = writer == null ? null : new SourceWriter(writer, path, emb);
+    this.searchers = new IndexSearchers(searchers, path, writer != null);
     this.embeddingId = emb;
     this.committedOffsets =
         DirectoryReader.indexExists(directory)
@@ -100,12 +72,7 @@ public final class PassageIndex implements StreamStore, AutoCloseable {
 
   /** True when {@code path} holds a committed index. */
   public static boolean exists(Path path) {
-    if (!Files.isDirectory(path)) return false;
-    try (Directory d = FSDirectory.open(path)) {
-      return DirectoryReader.indexExists(d);
-    } catch (IOException e) {
-      return false;
-    }
+    return IndexOpener.exists(path);
   }
 
   /**
@@ -115,44 +82,12 @@ public final class PassageIndex implements StreamStore, AutoCloseable {
    * @throws IndexUnavailableException when it is missing, corrupt or incompatible
    */
   public static PassageIndex openReadOnly(Path path, String embeddingId) {
-    if (!exists(path)) {
-      throw new IndexUnavailableException(
-          "no index at " + path + ": run `fathom ingest PATH...` first");
-    }
-    Directory dir = null;
-    try {
-      dir = FSDirectory.open(path);
-      IndexChecks.requireCompatible(dir, path, embeddingId);
-      IndexChecks.verifyChecksums(dir);
-      return new PassageIndex(path, dir, null, new SearcherManager(dir, null), embeddingId);
-    } catch (IOException | RuntimeException e) {
-      closeQuietly(dir);
-      throw IndexChecks.explain(path, e);
-    }
+    return IndexOpener.readOnly(path, embeddingId);
   }
 
   /** Opens (creating when missing) the index at {@code path} for writing and searching. */
   public static PassageIndex openForWriting(Path path, String embeddingId) {
-    Directory dir = null;
-    try {
-      Files.createDirectories(path);
-      dir = FSDirectory.open(path);
-      if (DirectoryReader.indexExists(dir)) {
-        IndexChecks.requireCompatible(dir, path, embeddingId);
-        IndexChecks.verifyChecksums(dir);
-      }
-      IndexWriterConfig cfg = new IndexWriterConfig(analyzer());
-      cfg.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
-      cfg.setRAMBufferSizeMB(64);
-      // Only explicit commits publish changes: a failed or interrupted ingest leaves the last
-      // commit.
-      cfg.setCommitOnClose(false);
-      IndexWriter writer = new IndexWriter(dir, cfg);
-      return new PassageIndex(path, dir, writer, new SearcherManager(writer, null), embeddingId);
-    } catch (IOException | RuntimeException e) {
-      closeQuietly(dir);
-      throw IndexChecks.explain(path, e);
-    }
+    return IndexOpener.forWriting(path, embeddingId);
   }
 
   public Path path() {
@@ -172,19 +107,7 @@ public final class PassageIndex implements StreamStore, AutoCloseable {
   @Override
   public void replaceSource(FileRecord record, List<Passage> passages, List<float[]> vectors) {
     requireWritable();
-    if (passages.size() != vectors.size()) {
-      throw new IllegalArgumentException(
-          passages.size() + " passages but " + vectors.size() + " vectors");
-    }
-    try {
-      writer.deleteDocuments(new Term(SOURCE, record.source()));
-      for (int i = 0; i < passages.size(); i++) {
-        writer.addDocument(IndexDocuments.passage(passages.get(i), vectors.get(i), record));
-      }
-      writer.addDocument(IndexDocuments.file(record));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write to index at " + path, e);
-    }
+    writer.replace(record, passages, vectors, null);
   }
 
   /**
@@ -195,27 +118,7 @@ public final class PassageIndex implements StreamStore, AutoCloseable {
   public void replaceSource(
       FileRecord record, List<Passage> passages, List<float[]> vectors, List<SentenceVectors> sv) {
     requireWritable();
-    if (passages.size() != vectors.size() || passages.size() != sv.size()) {
-      throw new IllegalArgumentException(
-          passages.size()
-              + " passages but "
-              + vectors.size()
-              + " vectors and "
-              + sv.size()
-              + " sentence-vector lists");
-    }
-    try {
-      writer.deleteDocuments(new Term(SOURCE, record.source()));
-      for (int i = 0; i < passages.size(); i++) {
-        Passage p = passages.get(i);
-        byte[] bytes =
-            SentenceVectorCodec.encode(embeddingId, SentenceSplitter.VERSION, p.text(), sv.get(i));
-        writer.addDocument(IndexDocuments.passage(p, vectors.get(i), record, bytes));
-      }
-      writer.addDocument(IndexDocuments.file(record));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write to index at " + path, e);
-    }
+    writer.replace(record, passages, vectors, sv);
   }
 
   /** The embedding model id this index was opened with (the one its vectors were made by). */
@@ -233,11 +136,7 @@ public final class PassageIndex implements StreamStore, AutoCloseable {
   @Override
   public void deleteSource(String source) {
     requireWritable();
-    try {
-      writer.deleteDocuments(new Term(SOURCE, source));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write to index at " + path, e);
-    }
+    writer.delete(source);
   }
 
   /**
@@ -257,24 +156,9 @@ public final class PassageIndex implements StreamStore, AutoCloseable {
    */
   public synchronized void commit(Map<StreamPartition, Long> applied) {
     requireWritable();
-    Map<StreamPartition, Long> offsets = new TreeMap<>(IndexChecks.BY_TOPIC_PARTITION);
-    offsets.putAll(committedOffsets);
-    applied.forEach(
-        (tp, offset) -> {
-          if (offset < 0) {
-            throw new IllegalArgumentException("offset of " + tp + " must be >= 0, got " + offset);
-          }
-          offsets.put(tp, offset);
-        });
-    Map<String, String> data = new HashMap<>();
-    data.put(USER_DATA_FORMAT, FORMAT);
-    data.put(USER_DATA_EMBEDDING, embeddingId);
-    offsets.forEach((tp, offset) -> data.put(tp.userDataKey(), Long.toString(offset)));
+    committedOffsets = writer.commit(committedOffsets, applied);
     try {
-      writer.setLiveCommitData(data.entrySet());
-      writer.commit();
-      committedOffsets = Map.copyOf(offsets);
-      searchers.maybeRefreshBlocking();
+      searchers.refreshBlocking();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot commit index at " + path, e);
     }
@@ -298,41 +182,16 @@ public final class PassageIndex implements StreamStore, AutoCloseable {
   /** All source records, by source. */
   @Override
   public Map<String, FileRecord> fileRecords() {
-    return withSearcher(
-        s -> {
-          TopDocs top =
-              s.search(
-                  new TermQuery(new Term(KIND, KIND_FILE)),
-                  Math.max(1, s.getIndexReader().maxDoc()));
-          StoredFields stored = s.storedFields();
-          Map<String, FileRecord> out = new HashMap<>();
-          for (ScoreDoc sd : top.scoreDocs) {
-            Document d = stored.document(sd.doc);
-            FileRecord r = IndexDocuments.fileRecord(d);
-            out.put(r.source(), r);
-          }
-          return out;
-        });
+    return searchers.with(PassageReads::fileRecords);
   }
 
   /** The committed record of {@code source}, or null when the index holds none. */
   public FileRecord fileRecord(String source) {
-    return withSearcher(
-        s -> {
-          Query q =
-              new BooleanQuery.Builder()
-                  .add(new TermQuery(new Term(KIND, KIND_FILE)), BooleanClause.Occur.FILTER)
-                  .add(new TermQuery(new Term(SOURCE, source)), BooleanClause.Occur.FILTER)
-                  .build();
-          TopDocs top = s.search(q, 1);
-          return top.scoreDocs.length == 0
-              ? null
-              : IndexDocuments.fileRecord(s.storedFields().document(top.scoreDocs[0].doc));
-        });
+    return searchers.with(s -> PassageReads.fileRecord(s, source));
   }
 
   /** Most passages {@link #passagesOf} returns for one source. */
-  public static final int MAX_PASSAGES_PER_SOURCE = 10_000;
+  public static final int MAX_PASSAGES_PER_SOURCE = PassageReads.MAX_PASSAGES_PER_SOURCE;
 
   /**
    * The passages of {@code source} that {@code caller} may read, in document order (by start
@@ -341,19 +200,8 @@ public final class PassageIndex implements StreamStore, AutoCloseable {
    * view); the access filter is the same as for searches, so it reveals nothing a search would not.
    */
   public List<Passage> passagesOf(String source, Principal caller) {
-    var q =
-        new BooleanQuery.Builder()
-            .add(new TermQuery(new Term(KIND, KIND_PASSAGE)), BooleanClause.Occur.FILTER)
-            .add(new TermQuery(new Term(SOURCE, source)), BooleanClause.Occur.FILTER);
-    Query filter = AccessFilter.forCaller(ACL, caller);
-    if (filter != null) q.add(filter, BooleanClause.Occur.FILTER);
-    Query query = q.build();
-    return withSearcher(
-        s ->
-            IndexDocuments.passages(s, s.search(query, MAX_PASSAGES_PER_SOURCE)).stream()
-                .map(ScoredPassage::passage)
-                .sorted(java.util.Comparator.comparingInt(Passage::start))
-                .toList());
+    Query query = PassageQueries.passagesOf(source, caller);
+    return searchers.with(s -> PassageReads.inDocumentOrder(s, query));
   }
 
   /**
@@ -367,13 +215,13 @@ public final class PassageIndex implements StreamStore, AutoCloseable {
 
   /** {@link StoredSentenceVectors#read} on the current searcher. */
   Map<String, byte[]> sentenceVectorBytes(Collection<String> ids) {
-    return withSearcher(s -> StoredSentenceVectors.read(s, ids));
+    return searchers.with(s -> StoredSentenceVectors.read(s, ids));
   }
 
   /** Number of passages searchable now. */
   @Override
   public int passageCount() {
-    return withSearcher(s -> s.count(new TermQuery(new Term(KIND, KIND_PASSAGE))));
+    return searchers.with(s -> s.count(PassageQueries.passages()));
   }
 
   /**
@@ -382,16 +230,7 @@ public final class PassageIndex implements StreamStore, AutoCloseable {
    * match on the term says. Terms must already be analysed (English stemming, as this index).
    */
   public Map<String, Double> idf(Collection<String> analysedTerms) {
-    return withSearcher(
-        s -> {
-          long n = s.getIndexReader().getDocCount(CONTENTS);
-          Map<String, Double> out = new LinkedHashMap<>();
-          for (String t : analysedTerms) {
-            int df = s.getIndexReader().docFreq(new Term(CONTENTS, t));
-            out.put(t, Math.log(1 + (n - df + 0.5) / (df + 0.5)));
-          }
-          return out;
-        });
+    return searchers.with(s -> PassageReads.idf(s, analysedTerms));
   }
 
   /**
@@ -400,31 +239,7 @@ public final class PassageIndex implements StreamStore, AutoCloseable {
    * agreement) without embedding them again: one term lookup and one vector read per id.
    */
   public Map<String, float[]> vectors(Collection<String> ids) {
-    return withSearcher(
-        s -> {
-          Map<String, float[]> out = new HashMap<>(ids.size() * 2);
-          for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
-            LeafReader r = leaf.reader();
-            FloatVectorValues values = r.getFloatVectorValues(VECTOR);
-            if (values == null) continue;
-            Bits live = r.getLiveDocs();
-            TreeMap<Integer, String> docs = new TreeMap<>();
-            for (String id : ids) {
-              PostingsEnum pe = r.postings(new Term(ID, id), PostingsEnum.NONE);
-              if (pe == null) continue;
-              for (int d = pe.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = pe.nextDoc()) {
-                if (live == null || live.get(d)) docs.put(d, id);
-              }
-            }
-            KnnVectorValues.DocIndexIterator it = values.iterator();
-            for (Map.Entry<Integer, String> e : docs.entrySet()) {
-              if (it.docID() < e.getKey() && it.advance(e.getKey()) != e.getKey()) continue;
-              if (it.docID() != e.getKey()) continue;
-              out.put(e.getValue(), values.vectorValue(it.index()).clone());
-            }
-          }
-          return out;
-        });
+    return searchers.with(s -> PassageReads.vectors(s, ids));
   }
 
   /** BM25 as the index {@link Principal#owner() owner}: unfiltered. For the local CLI only. */
@@ -447,17 +262,9 @@ public final class PassageIndex implements StreamStore, AutoCloseable {
    * (metadata and path conditions): one non-scoring {@code FILTER} clause with the access filter.
    */
   public List<ScoredPassage> bm25(String text, int n, Principal caller, SearchFilter filter) {
-    Query q = bm25Query(text);
+    Query q = PassageQueries.bm25(analyzer, text, caller, filter);
     if (q == null) return List.of();
-    Query restriction = FilterQueries.combine(AccessFilter.forCaller(ACL, caller), filter);
-    Query restricted =
-        restriction == null
-            ? q
-            : new BooleanQuery.Builder()
-                .add(q, BooleanClause.Occur.MUST)
-                .add(restriction, BooleanClause.Occur.FILTER)
-                .build();
-    return withSearcher(s -> IndexDocuments.passages(s, s.search(restricted, n)));
+    return searchers.with(s -> IndexDocuments.passages(s, s.search(q, n)));
   }
 
   /** kNN as the index {@link Principal#owner() owner}: unfiltered. For the local CLI only. */
@@ -482,48 +289,8 @@ public final class PassageIndex implements StreamStore, AutoCloseable {
    * the metadata conditions join the access filter as the graph search's pre-filter.
    */
   public List<ScoredPassage> knn(float[] vector, int n, Principal caller, SearchFilter filter) {
-    Query restriction = FilterQueries.combine(AccessFilter.forCaller(ACL, caller), filter);
-    Query q = new KnnFloatVectorQuery(VECTOR, vector, n, restriction);
-    return withSearcher(s -> IndexDocuments.passages(s, s.search(q, n)));
-  }
-
-  Query bm25Query(String text) {
-    Set<String> terms = new LinkedHashSet<>();
-    try (TokenStream ts = analyzer.tokenStream(CONTENTS, text)) {
-      CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
-      ts.reset();
-      while (ts.incrementToken() && terms.size() < MAX_QUERY_TERMS) terms.add(term.toString());
-      ts.end();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    if (terms.isEmpty()) return null;
-    BooleanQuery.Builder b = new BooleanQuery.Builder();
-    for (String t : terms) b.add(new TermQuery(new Term(CONTENTS, t)), BooleanClause.Occur.SHOULD);
-    return b.build();
-  }
-
-  private interface SearchWork<T> {
-    T run(IndexSearcher searcher) throws IOException;
-  }
-
-  private <T> T withSearcher(SearchWork<T> work) {
-    IndexSearcher s = null;
-    try {
-      if (writer != null) searchers.maybeRefresh();
-      s = searchers.acquire();
-      return work.run(s);
-    } catch (IOException e) {
-      throw new UncheckedIOException("search failed on index at " + path, e);
-    } finally {
-      if (s != null) {
-        try {
-          searchers.release(s);
-        } catch (IOException ignored) {
-          // releasing a reader reference cannot lose data
-        }
-      }
-    }
+    Query q = PassageQueries.knn(vector, n, caller, filter);
+    return searchers.with(s -> IndexDocuments.passages(s, s.search(q, n)));
   }
 
   @Override
@@ -534,16 +301,7 @@ public final class PassageIndex implements StreamStore, AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot close index at " + path, e);
     } finally {
-      closeQuietly(directory);
-    }
-  }
-
-  private static void closeQuietly(Directory d) {
-    if (d == null) return;
-    try {
-      d.close();
-    } catch (IOException ignored) {
-      // nothing more can be done; the caller already has the primary error
+      IndexOpener.closeQuietly(directory);
     }
   }
 }

@@ -8,19 +8,16 @@ import dev.fathom.retrieval.index.IndexUnavailableException;
 import dev.fathom.retrieval.index.ScoredPassage;
 import dev.fathom.retrieval.index.StreamPartition;
 import dev.fathom.retrieval.index.StreamStore;
+import dev.fathom.retrieval.text.AnalysedTerms;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
-import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.solr.client.solrj.SolrClient;
 import org.apache.solr.client.solrj.SolrServerException;
 import org.apache.solr.client.solrj.response.QueryResponse;
@@ -283,16 +280,7 @@ public final class SolrPassageStore implements StreamStore {
   }
 
   private Set<String> analyse(String text) {
-    Set<String> terms = new LinkedHashSet<>();
-    try (TokenStream ts = analyzer.tokenStream("contents", text)) {
-      CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
-      ts.reset();
-      while (ts.incrementToken() && terms.size() < MAX_QUERY_TERMS) terms.add(term.toString());
-      ts.end();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return terms;
+    return AnalysedTerms.distinct(analyzer, "contents", text, MAX_QUERY_TERMS);
   }
 
   private QueryResponse query(ModifiableSolrParams p) {
