@@ -3,22 +3,13 @@ package dev.fathom.retrieval.rank;
 import dev.fathom.retrieval.Hit;
 import dev.fathom.retrieval.Passage;
 import dev.fathom.retrieval.embed.SentenceVectors;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Pattern;
-import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.analysis.TokenStream;
-import org.apache.lucene.analysis.en.EnglishAnalyzer;
-import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 
 /**
  * The per-candidate features of the fusion ranker, all cheap (no model call): what BM25 and the
@@ -41,7 +32,8 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
  * the list, title votes and the answer type ({@link ListFeatures}) follow.
  *
  * <p>The feature list is stored with the trained model; a model trained on another list is refused
- * at load time.
+ * at load time. The columns are {@link FeatureColumns}; the analysed terms, cached per passage,
+ * come from {@link TermAnalysis}.
  */
 public final class FusionFeatures {
 
@@ -50,44 +42,7 @@ public final class FusionFeatures {
    * those measured but not shipped (proximity and neighbour agreement; docs/ranking.md has the
    * cross-validation that decided).
    */
-  public static final List<String> ALL =
-      List.of(
-          "bm25",
-          "bm25_norm",
-          "bm25_rr",
-          "dense",
-          "dense_gap",
-          "dense_rr",
-          "in_both",
-          "hybrid_rr",
-          "hybrid_norm",
-          "title_match",
-          "term_coverage",
-          "sentence_max_coverage",
-          "log_words",
-          "log_position",
-          "query_terms",
-          "idf_coverage",
-          "idf_title_match",
-          "idf_sentence_max_coverage",
-          "bigram_coverage",
-          "rm3",
-          "rm3_rr",
-          "rocchio",
-          "rocchio_gap",
-          "window_density",
-          "tf_coverage",
-          "sentence_bm25",
-          "neighbour_cos",
-          "same_source",
-          "sentence_cos",
-          "sentence_cos_gap",
-          "bm25_z",
-          "dense_z",
-          "rm3_z",
-          "rocchio_z",
-          "title_votes",
-          "answer_type");
+  public static final List<String> ALL = FeatureColumns.ALL;
 
   /**
    * The features the shipped model reads, in column order of {@link #extract}: the 19 lexical and
@@ -96,49 +51,9 @@ public final class FusionFeatures {
    * ({@link ListFeatures}) — the additions that 5-fold cross-validation on the dev sets kept
    * (docs/ranking.md).
    */
-  public static final List<String> NAMES =
-      java.util.stream.Stream.concat(
-              ALL.subList(0, 23).stream(),
-              java.util.stream.Stream.of(
-                  "sentence_cos",
-                  "sentence_cos_gap",
-                  "bm25_z",
-                  "dense_z",
-                  "rm3_z",
-                  "rocchio_z",
-                  "title_votes",
-                  "answer_type"))
-          .toList();
+  public static final List<String> NAMES = FeatureColumns.NAMES;
 
-  /** Where each of {@link #NAMES} stands in {@link #ALL}. */
-  private static final int[] SHIPPED = NAMES.stream().mapToInt(ALL::indexOf).toArray();
-
-  /** Whether the shipped model reads any proximity or neighbour feature (else they are skipped). */
-  private static final boolean SHIPS_PROXIMITY = NAMES.contains("window_density");
-
-  private static final boolean SHIPS_NEIGHBOURS = NAMES.contains("neighbour_cos");
-
-  private static final boolean SHIPS_SENTENCES = NAMES.contains("sentence_cos");
-
-  /** Columns whose z-scores within the list are features, and the columns they go to. */
-  private static final int[] Z_FROM = columns("bm25", "dense", "rm3", "rocchio");
-
-  private static final int[] Z_TO = columns("bm25_z", "dense_z", "rm3_z", "rocchio_z");
-
-  private static final Pattern SENTENCE = Pattern.compile("(?<=[.!?])\\s+");
-  private static final Pattern WORD = Pattern.compile("\\s+");
-
-  /** Passages whose analysed terms are kept: re-analysing text is most of the features' cost. */
-  private static final int CACHED_PASSAGES = 20_000;
-
-  private final Analyzer analyzer = new EnglishAnalyzer();
-  private final Map<String, PassageTerms> cache =
-      new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, PassageTerms> eldest) {
-          return size() > CACHED_PASSAGES;
-        }
-      };
+  private final TermAnalysis analysis = new TermAnalysis();
 
   /** Number of features per candidate. */
   public static int count() {
@@ -202,14 +117,7 @@ public final class FusionFeatures {
   public float[] extract(
       String question, List<Hit> candidates, CandidateSignals signals, Lookups lookups) {
     float[] all = compute(question, candidates, signals, lookups, false);
-    int n = candidates.size();
-    int f = count();
-    int a = ALL.size();
-    float[] x = new float[n * f];
-    for (int r = 0; r < n; r++) {
-      for (int c = 0; c < f; c++) x[r * f + c] = all[r * a + SHIPPED[c]];
-    }
-    return x;
+    return FeatureColumns.shipped(all, candidates.size());
   }
 
   /** Every feature of {@link #ALL}, row-major: for cross-validating features not shipped. */
@@ -227,28 +135,29 @@ public final class FusionFeatures {
     Function<Set<String>, Map<String, Double>> idf = lookups.idf();
     int f = ALL.size();
     float[] x = new float[candidates.size() * f];
-    Set<String> terms = terms(question);
+    Set<String> terms = analysis.terms(question);
     Map<String, Double> weights = idf.apply(terms);
-    Set<String> questionBigrams = PassageTerms.bigrams(tokens(question));
-    List<PassageTerms> pts = candidates.stream().map(h -> passageTerms(h.passage())).toList();
+    Set<String> questionBigrams = PassageTerms.bigrams(analysis.tokens(question));
+    List<PassageTerms> pts =
+        candidates.stream().map(h -> analysis.passageTerms(h.passage())).toList();
     RetrievalFeatures.fill(x, f, candidates, pts, signals, terms, weights, questionBigrams);
-    if (everything || SHIPS_PROXIMITY) {
+    if (everything || FeatureColumns.SHIPS_PROXIMITY) {
       ProximityFeatures.fill(x, f, ALL.indexOf("window_density"), pts, weights);
     }
     FeedbackFeatures.fill(
         x,
         f,
         ALL.indexOf("rm3"),
-        everything || SHIPS_NEIGHBOURS ? ALL.indexOf("neighbour_cos") : -1,
+        everything || FeatureColumns.SHIPS_NEIGHBOURS ? ALL.indexOf("neighbour_cos") : -1,
         candidates,
         pts,
         signals,
         terms,
         weights,
         lookups,
-        this::passageTerms);
+        analysis::passageTerms);
     int sentenceAt = ALL.indexOf("sentence_cos");
-    if (everything || SHIPS_SENTENCES) {
+    if (everything || FeatureColumns.SHIPS_SENTENCES) {
       ListFeatures.fillSentences(
           x,
           f,
@@ -260,7 +169,7 @@ public final class FusionFeatures {
               ? Map.of()
               : lookups.sentences().apply(candidates.stream().map(Hit::passage).toList()));
     }
-    ListFeatures.fillZScores(x, f, candidates.size(), Z_FROM, Z_TO);
+    ListFeatures.fillZScores(x, f, candidates.size(), FeatureColumns.Z_FROM, FeatureColumns.Z_TO);
     if (everything || NAMES.contains("title_votes")) {
       ListFeatures.fillTitleVotes(x, f, ALL.indexOf("title_votes"), candidates);
     }
@@ -271,52 +180,10 @@ public final class FusionFeatures {
     return x;
   }
 
-  private static int[] columns(String... names) {
-    int[] out = new int[names.length];
-    for (int i = 0; i < names.length; i++) out[i] = ALL.indexOf(names[i]);
-    return out;
-  }
-
   /** Every term weighs 1 (the idf features then equal the plain ones). */
   static Map<String, Double> uniform(Set<String> terms) {
     Map<String, Double> out = new LinkedHashMap<>();
     for (String t : terms) out.put(t, 1.0);
-    return out;
-  }
-
-  PassageTerms passageTerms(Passage p) {
-    String key = p.id() + '\u0000' + p.text().hashCode() + '\u0000' + p.title().hashCode();
-    synchronized (cache) {
-      PassageTerms cached = cache.get(key);
-      if (cached != null) return cached;
-    }
-    List<List<String>> sentences = new ArrayList<>();
-    for (String s : SENTENCE.split(p.text())) sentences.add(tokens(s));
-    String stripped = p.text().strip();
-    int words = stripped.isEmpty() ? 0 : WORD.split(stripped).length;
-    PassageTerms pt = PassageTerms.of(tokens(p.title()), sentences, tokens(p.text()), words);
-    synchronized (cache) {
-      cache.put(key, pt);
-    }
-    return pt;
-  }
-
-  /** The distinct analysed terms of {@code text}, as the BM25 field sees them. */
-  Set<String> terms(String text) {
-    return new HashSet<>(tokens(text));
-  }
-
-  /** The analysed terms of {@code text} in order (stop words removed, so pairs span them). */
-  List<String> tokens(String text) {
-    List<String> out = new ArrayList<>();
-    try (TokenStream ts = analyzer.tokenStream("f", text)) {
-      CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
-      ts.reset();
-      while (ts.incrementToken()) out.add(term.toString());
-      ts.end();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
     return out;
   }
 }

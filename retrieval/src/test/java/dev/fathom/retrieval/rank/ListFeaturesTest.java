@@ -77,7 +77,7 @@ class ListFeaturesTest {
         ListFeatures.asksForNumber("In what year did the war end?"));
     org.junit.jupiter.api.Assertions.assertTrue(ListFeatures.asksForNumber("How many moons?"));
     org.junit.jupiter.api.Assertions.assertFalse(ListFeatures.asksForNumber("Who won the war?"));
-    FusionFeatures ff = new FusionFeatures();
+    TermAnalysis ff = new TermAnalysis();
     Map<String, Double> w = FusionFeatures.uniform(ff.terms("what year war end"));
     PassageTerms dated =
         ff.passageTerms(new Passage("a", "a", "", "The war ended in 1945. Nothing else.", 0, 36));
