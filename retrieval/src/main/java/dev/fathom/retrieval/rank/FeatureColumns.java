@@ -1,7 +1,7 @@
 package dev.fathom.retrieval.rank;
 
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.Set;
 
 /**
  * The columns of the fusion ranker's feature rows: every feature {@link FusionFeatures} computes
@@ -51,20 +51,15 @@ final class FeatureColumns {
           "title_votes",
           "answer_type");
 
-  /** The shipped features, in column order of {@link FusionFeatures#extract}. */
-  static final List<String> NAMES =
-      Stream.concat(
-              ALL.subList(0, 23).stream(),
-              Stream.of(
-                  "sentence_cos",
-                  "sentence_cos_gap",
-                  "bm25_z",
-                  "dense_z",
-                  "rm3_z",
-                  "rocchio_z",
-                  "title_votes",
-                  "answer_type"))
-          .toList();
+  /**
+   * The features measured but not shipped: proximity ({@link ProximityFeatures}) and neighbour
+   * agreement, which 5-fold cross-validation on the dev sets did not keep (docs/ranking.md).
+   */
+  static final Set<String> NOT_SHIPPED =
+      Set.of("window_density", "tf_coverage", "sentence_bm25", "neighbour_cos", "same_source");
+
+  /** The shipped features, in column order of {@link FusionFeatures#extract}: the rest of ALL. */
+  static final List<String> NAMES = ALL.stream().filter(n -> !NOT_SHIPPED.contains(n)).toList();
 
   /** Where each of {@link #NAMES} stands in {@link #ALL}. */
   private static final int[] SHIPPED = NAMES.stream().mapToInt(ALL::indexOf).toArray();
