@@ -88,6 +88,30 @@ public record SpeculativeRow(
     return tokens == 0 ? 0 : (double) (tokens - plainSteps) / tokens;
   }
 
+  /**
+   * The best speed-up any drafter could give at these costs, if every draft were accepted: the
+   * gate's cost model (Leviathan et al. 2023, §3.1) with the row's measured costs — a drafter step
+   * {@code t_d} (draft time per drafted token), a plain step {@code t_1} (the plain runs' time per
+   * token) and the extra verification time per drafted position {@code c} (a round's verification
+   * minus {@code t_1}, per draft) — maximised over {@code g ∈ 1..γ}: {@code (g + 1)·t_1 / (g·t_d +
+   * t_1 + g·c)}. Below 1, no drafter quality helps at this context length on this machine; NaN when
+   * no round ran.
+   */
+  public double speedupIfAllAccepted() {
+    if (rounds == 0 || drafted == 0) {
+      return Double.NaN;
+    }
+    double plainStep = (double) plainNanos / tokens;
+    double draftStep = (double) draftNanos / drafted;
+    double extra =
+        Math.max(0, ((double) verifyNanos / rounds - plainStep)) / ((double) drafted / rounds);
+    double best = 0;
+    for (int g = 1; g <= rapid.gamma(); g++) {
+      best = Math.max(best, (g + 1) * plainStep / (g * draftStep + plainStep + g * extra));
+    }
+    return best;
+  }
+
   /** This row and {@code o} (the same setting measured again) as one. */
   public SpeculativeRow plus(SpeculativeRow o) {
     return new SpeculativeRow(

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -197,8 +196,20 @@ final class BenchSpeculativeCommand implements Callable<Integer> {
                 gamma,
                 fixedGamma ? "fixed γ" : coldGate ? "adaptive gate, cold" : "adaptive gate"));
       }
+      SpeculativeRowJson fields =
+          new SpeculativeRowJson(
+              prompts,
+              passes,
+              coldGate,
+              workload,
+              temperature,
+              threads,
+              target.name(),
+              drafter.name(),
+              mean(ps, true),
+              mean(ps, false));
       for (SpeculativeRow row : rows) {
-        Map<String, Object> m = row(row, ps, target, drafter);
+        Map<String, Object> m = fields.of(row);
         System.out.println(json ? Json.line(m) : SpeculativeTable.line(m));
       }
     }
@@ -237,105 +248,6 @@ final class BenchSpeculativeCommand implements Callable<Integer> {
     }
   }
 
-  /** The documented row shape of {@code --json}. */
-  Map<String, Object> row(
-      SpeculativeRow r,
-      List<SpeculativeWorkload.Prompt> ps,
-      LocalLanguageModel target,
-      LocalLanguageModel drafter) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("eta", (double) r.rapid().eta());
-    m.put("acceptance", round(r.acceptance(), 3));
-    m.put("mean_accepted", round(r.meanAccepted(), 2));
-    m.put("plain_tok_s", round(r.plainTokensPerSecond(), 1));
-    m.put("spec_tok_s", round(r.specTokensPerSecond(), 1));
-    m.put("speedup", round(r.speedup(), 3));
-    m.put("speedup_median", round(r.medianSpeedup(), 3));
-    m.put("speedup_p25", round(r.quartileSpeedup(0.25), 3));
-    m.put("speedup_p75", round(r.quartileSpeedup(0.75), 3));
-    m.put("speedup_worst_prompt", round(r.worstSpeedup(), 3));
-    m.put("speedup_best_prompt", round(r.bestSpeedup(), 3));
-    m.put("cpu_speedup_median", round(r.medianCpuSpeedup(), 3));
-    m.put("speedup_if_all_accepted", round(speedupIfAllAccepted(r), 3));
-    m.put("gamma", r.rapid().gamma());
-    m.put("adaptive", r.rapid().adaptive());
-    m.put("drafted", r.drafted());
-    m.put("accepted", r.accepted());
-    m.put("rounds", r.rounds());
-    m.put("plain_steps", r.plainSteps());
-    m.put("gate_off_decisions", r.gateOffDecisions());
-    m.put("probes", r.probes());
-    m.put("recalled", r.recalled());
-    m.put("speculated_share", round(r.speculatedShare(), 3));
-    m.put("gate", gate(r));
-    m.put("draft_ms", round(r.draftNanos() / 1e6, 1));
-    m.put("verify_ms", round(r.verifyNanos() / 1e6, 1));
-    m.put("plain_step_ms", round(r.plainStepNanos() / 1e6, 1));
-    m.put("plain_ms", round(r.plainNanos() / 1e6, 1));
-    m.put("spec_ms", round(r.specNanos() / 1e6, 1));
-    m.put("identical_to_plain", r.identical());
-    m.put("prompts", prompts);
-    m.put("passes", passes);
-    m.put("pairs", r.pairs());
-    m.put("cold_gate", coldGate);
-    m.put("workload", workload);
-    m.put("tokens", r.tokens());
-    m.put("target_context_tokens", mean(ps, true));
-    m.put("draft_context_tokens", mean(ps, false));
-    m.put("temperature", (double) temperature);
-    m.put("model", target.name());
-    m.put("draft_model", drafter.name());
-    m.put("threads", threads);
-    return m;
-  }
-
-  /**
-   * The gate's decisions in a phrase: whether it drafted throughout, switched off (and how often),
-   * or never drafted.
-   */
-  static String gate(SpeculativeRow r) {
-    if (!r.rapid().adaptive()) {
-      return "fixed γ";
-    }
-    if (r.rounds() == 0) {
-      return "never drafted";
-    }
-    if (r.gateOffDecisions() == 0 && r.probes() == 0) {
-      return "on throughout";
-    }
-    return String.format(
-        Locale.ROOT,
-        "off %d×, %d probes (%.0f%% of tokens drafted)",
-        r.gateOffDecisions(),
-        r.probes(),
-        100 * r.speculatedShare());
-  }
-
-  /**
-   * The best speed-up any drafter could give at these costs, if every draft were accepted: the
-   * gate's cost model (Leviathan et al. 2023, §3.1) with the row's measured costs — a drafter step
-   * {@code t_d} (draft time per drafted token), a plain step {@code t_1} (the plain runs' time per
-   * token) and the extra verification time per drafted position {@code c} (a round's verification
-   * minus {@code t_1}, per draft) — maximised over {@code g ∈ 1..γ}: {@code (g + 1)·t_1 / (g·t_d +
-   * t_1 + g·c)}. Below 1, no drafter quality helps at this context length on this machine; NaN when
-   * no round ran.
-   */
-  double speedupIfAllAccepted(SpeculativeRow r) {
-    if (r.rounds() == 0 || r.drafted() == 0) {
-      return Double.NaN;
-    }
-    double plainStep = (double) r.plainNanos() / r.tokens();
-    double draftStep = (double) r.draftNanos() / r.drafted();
-    double extra =
-        Math.max(0, ((double) r.verifyNanos() / r.rounds() - plainStep))
-            / ((double) r.drafted() / r.rounds());
-    double best = 0;
-    for (int g = 1; g <= r.rapid().gamma(); g++) {
-      best = Math.max(best, (g + 1) * plainStep / (g * draftStep + plainStep + g * extra));
-    }
-    return best;
-  }
-
   static int mean(List<SpeculativeWorkload.Prompt> ps, boolean target) {
     return (int)
         Math.round(
@@ -343,10 +255,5 @@ final class BenchSpeculativeCommand implements Callable<Integer> {
                 .mapToInt(p -> target ? p.target().length : p.draft().length)
                 .average()
                 .orElse(0));
-  }
-
-  private static double round(double v, int digits) {
-    double f = Math.pow(10, digits);
-    return Math.round(v * f) / f;
   }
 }

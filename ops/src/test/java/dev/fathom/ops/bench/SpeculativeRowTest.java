@@ -58,4 +58,20 @@ class SpeculativeRowTest {
     assertEquals(4, SpeculativeRow.quantile(v, 1), 1e-12);
     assertTrue(Double.isNaN(SpeculativeRow.quantile(new double[0], 0.5)));
   }
+
+  @Test
+  void speedupIfAllAcceptedIsTheBestGammaOfTheCostModel() {
+    // t_1 = 100 ms, t_d = 10 ms, c = (120 − 100) / 2 = 10 ms per drafted position:
+    // (g + 1)·100 / (g·10 + 100 + g·10) is largest at g = 4: 500 / 180.
+    assertEquals(
+        500.0 / 180.0, SpeculativeRows.tenTokens(120_000_000L, 0, 7).speedupIfAllAccepted(), 1e-9);
+  }
+
+  @Test
+  void aCostlyVerificationCapsTheSpeedupBelowOne() {
+    // c = (400 − 100) / 2 = 150 ms per position: even g = 1 gives 200 / 260.
+    double s = SpeculativeRows.tenTokens(400_000_000L, 1, 7).speedupIfAllAccepted();
+    assertEquals(200.0 / 260.0, s, 1e-9);
+    assertTrue(s < 1);
+  }
 }
