@@ -114,6 +114,40 @@ class GenerateCliIT {
   }
 
   @Test
+  void jsonReportsTheGatesProbesAndDecisionsAsBenchSpeculativeDoes() throws Exception {
+    Cli.Result r =
+        generate(
+            "--speculate",
+            "--json",
+            "--temperature",
+            "0",
+            "--max-tokens",
+            "24",
+            "Once upon a time");
+    assertEquals(0, r.exit(), r.toString());
+    JsonNode j = JSON.readTree(r.out());
+    JsonNode s = j.get("speculation");
+    assertTrue(s.get("adaptive").asBoolean(), s.toString());
+    assertTrue(s.get("probes").isInt() && s.get("probes").asInt() >= 0, s.toString());
+    assertTrue(s.get("recalled").isBoolean(), s.toString());
+    assertFalse(s.get("recalled").asBoolean(), "a fresh process has no memory: " + s);
+    int tokens = j.get("tokens").size();
+    int plain = s.get("plain_steps").asInt();
+    assertTrue(plain >= 0 && plain <= tokens, s.toString());
+    double share = s.get("speculated_share").asDouble();
+    assertEquals((double) (tokens - plain) / tokens, share, 1e-9, s.toString());
+    assertTrue(share > 0 && share <= 1, "self-speculation drafts: " + s);
+    String gate = s.get("gate").asText();
+    int offs = s.get("gate_off_decisions").asInt();
+    int probes = s.get("probes").asInt();
+    if (offs == 0 && probes == 0) {
+      assertEquals("on throughout", gate, s.toString());
+    } else {
+      assertTrue(gate.startsWith("off " + offs + "×, " + probes + " probes ("), s.toString());
+    }
+  }
+
+  @Test
   void speculationWithALongContextGivesTheDrafterAShortOne() throws Exception {
     Path story = tmp.resolve("story.txt");
     Files.writeString(

@@ -140,7 +140,7 @@ public final class GenerateCommand implements Callable<Integer> {
       m.put("tokens", g.tokens());
       m.put("stop_reason", report.stopReasonName());
       m.put("timings", GenerationLines.timings(report));
-      m.put("speculation", GenerationLines.speculation(stats));
+      m.put("speculation", GenerationLines.speculation(stats, engine.rapid().adaptive()));
       System.out.println(Json.write(m));
       return;
     }

@@ -30,10 +30,20 @@ final class GenerationLines {
   }
 
   /**
-   * {@code {"rounds", "drafted", "accepted", "acceptance", "mean_accepted", "plain_steps",
-   * "gate_off_decisions", "last_gamma", "draft_ms", "verify_ms", "plain_ms"}}, or null.
+   * {@link #speculation(SpeculationStats, boolean)} of the CLI's speculation, whose gate is always
+   * adaptive ({@code EngineOptions.rapid()} has no fixed-γ option).
    */
   static Map<String, Object> speculation(SpeculationStats s) {
+    return speculation(s, true);
+  }
+
+  /**
+   * {@code {"rounds", "drafted", "accepted", "acceptance", "mean_accepted", "plain_steps",
+   * "gate_off_decisions", "last_gamma", "draft_ms", "verify_ms", "plain_ms", "adaptive", "probes",
+   * "recalled", "speculated_share", "gate"}}, or null without speculation. The last five are the
+   * gate's decisions as {@code bench speculative} reports them ({@link GateSummary}).
+   */
+  static Map<String, Object> speculation(SpeculationStats s, boolean adaptive) {
     if (s == null) return null;
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("rounds", s.rounds());
@@ -47,6 +57,11 @@ final class GenerationLines {
     m.put("draft_ms", s.draftNanos() / 1e6);
     m.put("verify_ms", s.verifyNanos() / 1e6);
     m.put("plain_ms", s.plainNanos() / 1e6);
+    m.put("adaptive", adaptive);
+    m.put("probes", s.probes());
+    m.put("recalled", s.recalled());
+    m.put("speculated_share", GateSummary.speculatedShare(s));
+    m.put("gate", GateSummary.describe(adaptive, s));
     return m;
   }
 
