@@ -13,16 +13,16 @@ import java.util.Set;
  * <p>Each round the drafter proposes up to γ tokens one at a time; the target scores all of them
  * (plus one) in a single batched forward; drafts are accepted while {@code r ≤ p̂(x)/q(x)}; the
  * first rejection is replaced by a draw from the {@link ResidualRule residual}, and when every
- * draft is accepted a bonus token comes from the target. Both KV caches are then cut back to the
- * accepted prefix. Greedy decoding compares argmaxes instead (of {@code p̂} computed at temperature
- * 1 when {@code η > 0}), so at {@code η = 0} the output is the target's own greedy output.
+ * draft is accepted a bonus token comes from the target ({@link DraftJudge}). Both KV caches are
+ * then cut back to the accepted prefix. Greedy decoding compares argmaxes instead (of {@code p̂}
+ * computed at temperature 1 when {@code η > 0}), so at {@code η = 0} the output is the target's own
+ * greedy output.
  *
  * <p>Invariant between rounds: every committed token is either in a sequence's KV cache or in its
  * pending list; the newest token is always pending, because its logits are what the next round
  * needs.
  */
 public final class SpeculativeDecoder {
-  private static final int ACCEPTED = -1;
   static final int MAX_CATCH_UP = 16;
   private final RapidSettings settings;
   private final SamplingPolicy policy;
@@ -108,6 +108,7 @@ public final class SpeculativeDecoder {
     private final int maxTokens;
     private final TokenSink sink;
     private final int vocab;
+    private final DraftJudge judge;
     private final SpeculationGate gate;
     private final SpeculationMemory.Key memoryKey; // null: nothing to recall or remember
     private final IntList targetHistory; // prompt + generated, for repetition penalties
@@ -131,6 +132,7 @@ public final class SpeculativeDecoder {
       this.maxTokens = maxTokens;
       this.sink = sink;
       this.vocab = target.vocabularySize();
+      this.judge = new DraftJudge(settings, policy, vocab);
       this.memoryKey =
           memory != null && settings.adaptive()
               ? SpeculationMemory.key(settings, policy.greedy(), tp.length)
@@ -194,7 +196,7 @@ public final class SpeculativeDecoder {
     private void plainStep() {
       long t0 = System.nanoTime();
       float[] logits = target.forward(targetPending.drain(), false);
-      int token = pick(logits, 0, targetHistory);
+      int token = judge.pick(logits, 0, targetHistory);
       long t = System.nanoTime() - t0;
       plainNanos += t;
       plainSteps++;
@@ -247,15 +249,16 @@ public final class SpeculativeDecoder {
       int n = 0; // accepted drafts
       int next = -1; // the replacement or bonus token; -1 when the accepted drafts end in a stop
       for (; n < g; n++) {
-        int replacement = judge(p, (pendingCount - 1 + n) * vocab, q[n], drafts[n]);
-        if (replacement != ACCEPTED) {
+        int replacement =
+            judge.judge(p, (pendingCount - 1 + n) * vocab, q[n], drafts[n], targetHistory);
+        if (replacement != DraftJudge.ACCEPTED) {
           next = replacement;
           break;
         }
         targetHistory.add(drafts[n]);
       }
       if (n == g && !stopTokens.contains(drafts[g - 1])) {
-        next = pick(p, (pendingCount - 1 + g) * vocab, targetHistory);
+        next = judge.pick(p, (pendingCount - 1 + g) * vocab, targetHistory);
       }
       draftHistory.truncate(draftHistory.size() - (g - n)); // forget the rejected drafts
 
@@ -279,40 +282,6 @@ public final class SpeculativeDecoder {
       if (stop == null && next >= 0) {
         commit(next);
       }
-    }
-
-    /**
-     * Judges draft {@code x} against the target's logits row: {@link #ACCEPTED}, or the token that
-     * replaces it.
-     */
-    private int judge(float[] logits, int row, float[] q, int x) {
-      if (policy.greedy()) {
-        int choice =
-            settings.eta() == 0f
-                ? RapidMath.argmax(logits, row, vocab)
-                : RapidMath.argmax(
-                    RapidMath.augment(
-                        RapidMath.softmax(logits, row, vocab), q, settings.eta(), settings.alpha()),
-                    0,
-                    vocab);
-        return choice == x ? ACCEPTED : choice;
-      }
-      float[] pt =
-          policy.probabilities(logits, row, vocab, targetHistory.raw(), targetHistory.size());
-      float[] pHat = RapidMath.augment(pt, q, settings.eta(), settings.alpha());
-      if (policy.random().nextDouble() <= pHat[x] / q[x]) {
-        return ACCEPTED;
-      }
-      float[] residual = RapidMath.residual(pt, pHat, q, settings.residual());
-      return RapidMath.draw(residual != null ? residual : pHat, policy.random());
-    }
-
-    /** Plain target choice at a logits row. */
-    private int pick(float[] logits, int off, IntList history) {
-      if (policy.greedy()) {
-        return RapidMath.argmax(logits, off, vocab);
-      }
-      return policy.sample(logits, off, vocab, history.raw(), history.size());
     }
 
     /** A token that ends the round: pending in both sequences. */
