@@ -130,67 +130,76 @@ final class InterleavedKKernels {
     }
   }
 
-  /** As {@link #q4Group} for Q6_K cells; the prepared lane sums are {@code 32·Σx}. */
+  /**
+   * As {@link #q4Group} for Q6_K cells (the prepared lane sums are {@code 32·Σx}). The quant pass
+   * runs row by row within a cell (a loop over the rows, each on two chains; the rows' iterations
+   * are independent, so they overlap), which keeps the compiled loop small: with the four rows
+   * written out and a helper per row's quarter, C2 compiled the helper on its own and then refused
+   * to inline it ("already compiled into a big method"), boxing every vector: twice the CPU of the
+   * one-row kernel.
+   */
   static void q6Group(
-      MemorySegment w, long o, int blocks, float[] prep, int n, float[] out, int at) {
-    FloatVector a0 = FloatVector.zero(F);
-    FloatVector a1 = a0;
-    FloatVector a2 = a0;
-    FloatVector a3 = a0;
-    for (int b = 0; b < blocks; b++) {
-      long c = o + (long) Q6_CELL * b;
-      FloatVector t0 = FloatVector.zero(F);
-      FloatVector t1 = t0;
-      FloatVector t2 = t0;
-      FloatVector t3 = t0;
-      for (int u = 0; u < 4; u++) {
-        int xv = 256 * b + 64 * u;
-        FloatVector x0 = FloatVector.fromArray(F, prep, xv);
-        FloatVector x1 = FloatVector.fromArray(F, prep, xv + 16);
-        FloatVector x2 = FloatVector.fromArray(F, prep, xv + 32);
-        FloatVector x3 = FloatVector.fromArray(F, prep, xv + 48);
-        long a = c + 80 + 192L * u;
-        t0 = quarter(w, a, x0, x1, x2, x3, t0);
-        t1 = quarter(w, a + 48, x0, x1, x2, x3, t1);
-        t2 = quarter(w, a + 96, x0, x1, x2, x3, t2);
-        t3 = quarter(w, a + 144, x0, x1, x2, x3, t3);
-      }
-      // Σ sc·(q − 32)·x = sc·(Σ q·x − 32·Σ x).
-      FloatVector s = FloatVector.fromArray(F, prep, n + 16 * b);
-      a0 = t0.sub(s).fma(floats(ints(w, c + 16)).mul(w.get(FLOAT, c)), a0);
-      a1 = t1.sub(s).fma(floats(ints(w, c + 32)).mul(w.get(FLOAT, c + 4)), a1);
-      a2 = t2.sub(s).fma(floats(ints(w, c + 48)).mul(w.get(FLOAT, c + 8)), a2);
-      a3 = t3.sub(s).fma(floats(ints(w, c + 64)).mul(w.get(FLOAT, c + 12)), a3);
-    }
-    out[at] = a0.reduceLanes(VectorOperators.ADD);
-    out[at + 1] = a1.reduceLanes(VectorOperators.ADD);
-    out[at + 2] = a2.reduceLanes(VectorOperators.ADD);
-    out[at + 3] = a3.reduceLanes(VectorOperators.ADD);
+      MemorySegment w,
+      long o,
+      int blocks,
+      float[] prep,
+      int n,
+      float[] out,
+      int at,
+      float[] scratch) {
+    q6Quants(w, o, blocks, prep, scratch);
+    q6Scales(w, o, blocks, prep, n, scratch, out, at);
   }
 
   /**
-   * One row's quarter (four vectors of six-bit quants in three 16-byte chunks, see {@link
-   * KQuantRepack}) times the input, added to {@code t}.
+   * Per super-block {@code b} and row {@code j}: the lane-wise {@code Σ q·x} at {@code 64b + 16j}.
    */
-  private static FloatVector quarter(
+  static void q6Quants(MemorySegment w, long o, int blocks, float[] prep, float[] scratch) {
+    for (int b = 0; b < blocks; b++) {
+      long c = o + (long) Q6_CELL * b;
+      for (int j = 0; j < 4; j++) {
+        FloatVector t0 = FloatVector.zero(F);
+        FloatVector t1 = t0;
+        for (int u = 0; u < 4; u++) {
+          long a = c + 80 + 192L * u + 48L * j;
+          int xv = 256 * b + 64 * u;
+          IntVector qa = uints(w, a);
+          IntVector qb = uints(w, a + 16);
+          IntVector qc = uints(w, a + 32);
+          IntVector q3 =
+              qa.lanewise(VectorOperators.LSHR, 6)
+                  .or(qb.lanewise(VectorOperators.LSHR, 4).and(0x0C))
+                  .or(qc.lanewise(VectorOperators.LSHR, 2).and(0x30));
+          t0 = floats(qa.and(63)).fma(FloatVector.fromArray(F, prep, xv), t0);
+          t1 = floats(qb.and(63)).fma(FloatVector.fromArray(F, prep, xv + 16), t1);
+          t0 = floats(qc.and(63)).fma(FloatVector.fromArray(F, prep, xv + 32), t0);
+          t1 = floats(q3).fma(FloatVector.fromArray(F, prep, xv + 48), t1);
+        }
+        t0.add(t1).intoArray(scratch, 64 * b + 16 * j);
+      }
+    }
+  }
+
+  /** {@code Σ sc·(q − 32)·x = Σ sc·(t − 32·Σx)} over the super-blocks, for the four rows. */
+  static void q6Scales(
       MemorySegment w,
-      long a,
-      FloatVector x0,
-      FloatVector x1,
-      FloatVector x2,
-      FloatVector x3,
-      FloatVector t) {
-    IntVector qa = uints(w, a);
-    IntVector qb = uints(w, a + 16);
-    IntVector qc = uints(w, a + 32);
-    IntVector q3 =
-        qa.lanewise(VectorOperators.LSHR, 6)
-            .or(qb.lanewise(VectorOperators.LSHR, 4).and(0x0C))
-            .or(qc.lanewise(VectorOperators.LSHR, 2).and(0x30));
-    t = floats(qa.and(63)).fma(x0, t);
-    t = floats(qb.and(63)).fma(x1, t);
-    t = floats(qc.and(63)).fma(x2, t);
-    return floats(q3).fma(x3, t);
+      long o,
+      int blocks,
+      float[] prep,
+      int n,
+      float[] scratch,
+      float[] out,
+      int at) {
+    for (int j = 0; j < 4; j++) {
+      FloatVector a = FloatVector.zero(F);
+      for (int b = 0; b < blocks; b++) {
+        long c = o + (long) Q6_CELL * b;
+        FloatVector t = FloatVector.fromArray(F, scratch, 64 * b + 16 * j);
+        FloatVector s = FloatVector.fromArray(F, prep, n + 16 * b);
+        a = t.sub(s).fma(floats(ints(w, c + 16 + 16L * j)).mul(w.get(FLOAT, c + 4L * j)), a);
+      }
+      out[at + j] = a.reduceLanes(VectorOperators.ADD);
+    }
   }
 
   /**

@@ -153,7 +153,7 @@ final class InterleavedKRows implements TypeKernel {
       if (q4) {
         InterleavedKKernels.q4Group(w, o, blocks, prep, n, out, outOff + 4 * g, scratch);
       } else {
-        InterleavedKKernels.q6Group(w, o, blocks, prep, n, out, outOff + 4 * g);
+        InterleavedKKernels.q6Group(w, o, blocks, prep, n, out, outOff + 4 * g, scratch);
       }
     }
   }
