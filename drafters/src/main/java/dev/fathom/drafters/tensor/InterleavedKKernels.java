@@ -78,10 +78,15 @@ final class InterleavedKKernels {
     for (int b = 0; b < blocks; b++) {
       long c = o + (long) Q4_CELL * b;
       int xb = 256 * b;
+      // Eight chains, one per row and nibble half: 4 % less CPU than four in InterleavedKSpeed.
       FloatVector t0 = FloatVector.zero(F);
       FloatVector t1 = t0;
       FloatVector t2 = t0;
       FloatVector t3 = t0;
+      FloatVector u0 = t0;
+      FloatVector u1 = t0;
+      FloatVector u2 = t0;
+      FloatVector u3 = t0;
       for (int k = 0; k < 8; k++) {
         // One int vector holds chunk k of all four rows: byte j of lane i is byte i of row j.
         IntVector v = IntVector.fromMemorySegment(I, w, c + 96 + 64L * k, VectorShapes.LE);
@@ -91,15 +96,15 @@ final class InterleavedKKernels {
         t1 = floats(v.lanewise(VectorOperators.LSHR, 8).and(0x0F)).fma(x0, t1);
         t2 = floats(v.lanewise(VectorOperators.LSHR, 16).and(0x0F)).fma(x0, t2);
         t3 = floats(v.lanewise(VectorOperators.LSHR, 24).and(0x0F)).fma(x0, t3);
-        t0 = floats(v.lanewise(VectorOperators.LSHR, 4).and(0x0F)).fma(x1, t0);
-        t1 = floats(v.lanewise(VectorOperators.LSHR, 12).and(0x0F)).fma(x1, t1);
-        t2 = floats(v.lanewise(VectorOperators.LSHR, 20).and(0x0F)).fma(x1, t2);
-        t3 = floats(v.lanewise(VectorOperators.LSHR, 28)).fma(x1, t3);
+        u0 = floats(v.lanewise(VectorOperators.LSHR, 4).and(0x0F)).fma(x1, u0);
+        u1 = floats(v.lanewise(VectorOperators.LSHR, 12).and(0x0F)).fma(x1, u1);
+        u2 = floats(v.lanewise(VectorOperators.LSHR, 20).and(0x0F)).fma(x1, u2);
+        u3 = floats(v.lanewise(VectorOperators.LSHR, 28)).fma(x1, u3);
       }
-      t0.intoArray(scratch, 64 * b);
-      t1.intoArray(scratch, 64 * b + 16);
-      t2.intoArray(scratch, 64 * b + 32);
-      t3.intoArray(scratch, 64 * b + 48);
+      t0.add(u0).intoArray(scratch, 64 * b);
+      t1.add(u1).intoArray(scratch, 64 * b + 16);
+      t2.add(u2).intoArray(scratch, 64 * b + 32);
+      t3.add(u3).intoArray(scratch, 64 * b + 48);
     }
   }
 

@@ -57,12 +57,16 @@ public final class InterleavedKSpeed {
     float[] check = new float[maxRows];
     float[] prep = new float[VectorRepackedKernels.preparedSize(maxCols)];
     var thread = ManagementFactory.getThreadMXBean();
-    String[] variants = {"repacked", "interleaved"};
+    String[] variants =
+        System.getProperty("c8") != null
+            ? new String[] {"repacked", "interleaved", "c8"}
+            : new String[] {"repacked", "interleaved"};
+    float[] scratch = new float[64 * (maxCols / 256)];
     try (Parallel one = new Parallel(1)) {
       for (int round = 0; round < rounds; round++) {
         StringBuilder sb = new StringBuilder("round " + round + ":");
-        for (int i = 0; i < 2; i++) {
-          int v = (i + round) % 2;
+        for (int i = 0; i < variants.length; i++) {
+          int v = (i + round) % variants.length;
           double worst = 0;
           long c0 = thread.getCurrentThreadCpuTime();
           for (int m = 0; m < shapes.size(); m++) {
@@ -70,6 +74,8 @@ public final class InterleavedKSpeed {
             int cols = shapes.get(m)[1];
             if (v == 0) {
               repackedProduct(repacked.get(m), rows, cols, x, prep, out);
+            } else if (v == 2) {
+              c8Product(cells.get(m), rows, cols, x, prep, scratch, out);
             } else {
               InterleavedKRows c = cells.get(m);
               c.matvec(c.data(), rows, x, 0, out, 0, one);
@@ -89,6 +95,61 @@ public final class InterleavedKSpeed {
         }
         System.out.println(sb);
       }
+    }
+  }
+
+  /** Q4_K cells with eight chains (two per row) in the quant pass. */
+  private static void c8Product(
+      InterleavedKRows c,
+      int rows,
+      int cols,
+      float[] x,
+      float[] prep,
+      float[] scratch,
+      float[] out) {
+    VectorRepackedKernels.Q4_K.prepare(x, 0, cols, prep);
+    int blocks = cols / 256;
+    for (int g = 0; g < rows / 4; g++) {
+      long o = (long) g * blocks * InterleavedKKernels.Q4_CELL;
+      c8Quants(c.data(), o, blocks, prep, scratch);
+      InterleavedKKernels.q4Scales(c.data(), o, blocks, prep, cols, scratch, out, 4 * g);
+    }
+  }
+
+  static void c8Quants(
+      java.lang.foreign.MemorySegment w, long o, int blocks, float[] prep, float[] scratch) {
+    var f = VectorShapes.F;
+    for (int b = 0; b < blocks; b++) {
+      long c = o + (long) InterleavedKKernels.Q4_CELL * b;
+      int xb = 256 * b;
+      jdk.incubator.vector.FloatVector t0 = jdk.incubator.vector.FloatVector.zero(f);
+      var t1 = t0;
+      var t2 = t0;
+      var t3 = t0;
+      var u0 = t0;
+      var u1 = t0;
+      var u2 = t0;
+      var u3 = t0;
+      for (int k = 0; k < 8; k++) {
+        var v =
+            jdk.incubator.vector.IntVector.fromMemorySegment(
+                VectorShapes.I, w, c + 96 + 64L * k, VectorShapes.LE);
+        var x0 = jdk.incubator.vector.FloatVector.fromArray(f, prep, xb + 32 * k);
+        var x1 = jdk.incubator.vector.FloatVector.fromArray(f, prep, xb + 32 * k + 16);
+        var sh = jdk.incubator.vector.VectorOperators.LSHR;
+        t0 = VectorShapes.floats(v.and(0x0F)).fma(x0, t0);
+        t1 = VectorShapes.floats(v.lanewise(sh, 8).and(0x0F)).fma(x0, t1);
+        t2 = VectorShapes.floats(v.lanewise(sh, 16).and(0x0F)).fma(x0, t2);
+        t3 = VectorShapes.floats(v.lanewise(sh, 24).and(0x0F)).fma(x0, t3);
+        u0 = VectorShapes.floats(v.lanewise(sh, 4).and(0x0F)).fma(x1, u0);
+        u1 = VectorShapes.floats(v.lanewise(sh, 12).and(0x0F)).fma(x1, u1);
+        u2 = VectorShapes.floats(v.lanewise(sh, 20).and(0x0F)).fma(x1, u2);
+        u3 = VectorShapes.floats(v.lanewise(sh, 28)).fma(x1, u3);
+      }
+      t0.add(u0).intoArray(scratch, 64 * b);
+      t1.add(u1).intoArray(scratch, 64 * b + 16);
+      t2.add(u2).intoArray(scratch, 64 * b + 32);
+      t3.add(u3).intoArray(scratch, 64 * b + 48);
     }
   }
 
