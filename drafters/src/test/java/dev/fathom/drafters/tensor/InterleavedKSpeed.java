@@ -44,8 +44,15 @@ public final class InterleavedKSpeed {
             && !t.name().equals("token_embd.weight")) {
           int rows = (int) t.rows();
           int cols = (int) t.columns();
-          repacked.add(RepackedRows.of(t.type(), file.data(t), rows, cols, one));
-          cells.add(InterleavedKRows.of(t.type(), file.data(t), rows, cols, one));
+          String only = System.getProperty("only", "");
+          repacked.add(
+              only.equals("interleaved")
+                  ? null
+                  : RepackedRows.of(t.type(), file.data(t), rows, cols, one));
+          cells.add(
+              only.equals("repacked")
+                  ? null
+                  : InterleavedKRows.of(t.type(), file.data(t), rows, cols, one));
           shapes.add(new int[] {rows, cols});
         }
       }
@@ -61,12 +68,20 @@ public final class InterleavedKSpeed {
         System.getProperty("c8") != null
             ? new String[] {"repacked", "interleaved", "c8"}
             : new String[] {"repacked", "interleaved"};
+    boolean[] skip = {
+      System.getProperty("only", "").equals("interleaved"),
+      System.getProperty("only", "").equals("repacked"),
+      false
+    };
     float[] scratch = new float[64 * (maxCols / 256)];
     try (Parallel one = new Parallel(1)) {
       for (int round = 0; round < rounds; round++) {
         StringBuilder sb = new StringBuilder("round " + round + ":");
         for (int i = 0; i < variants.length; i++) {
           int v = (i + round) % variants.length;
+          if (skip[v]) {
+            continue;
+          }
           double worst = 0;
           long c0 = thread.getCurrentThreadCpuTime();
           for (int m = 0; m < shapes.size(); m++) {
@@ -80,7 +95,7 @@ public final class InterleavedKSpeed {
               InterleavedKRows c = cells.get(m);
               c.matvec(c.data(), rows, x, 0, out, 0, one);
             }
-            if (round == 0 && v == 1 && m < 4) {
+            if (round == 0 && v == 1 && m < 4 && repacked.get(m) != null) {
               repackedProduct(repacked.get(m), rows, cols, x, prep, check);
               for (int r = 0; r < rows; r++) {
                 worst = Math.max(worst, Math.abs(check[r] - out[r]) / (1e-3 + Math.abs(check[r])));
