@@ -30,7 +30,7 @@ import jdk.incubator.vector.VectorShuffle;
  * quarter {@code u = 0..3} the four rows' 48 quant bytes.
  */
 final class InterleavedKKernels {
-  static final int Q4_CELL = 608;
+  static final int Q4_CELL = 640;
   static final int Q6_CELL = 848;
 
   /** Lanes {@code 0..7, 0..7} and {@code 8..15, 8..15} of a 16-lane vector. */
@@ -89,7 +89,7 @@ final class InterleavedKKernels {
       FloatVector u3 = t0;
       for (int k = 0; k < 8; k++) {
         // One int vector holds chunk k of all four rows: byte j of lane i is byte i of row j.
-        IntVector v = IntVector.fromMemorySegment(I, w, c + 96 + 64L * k, VectorShapes.LE);
+        IntVector v = IntVector.fromMemorySegment(I, w, c + 128 + 64L * k, VectorShapes.LE);
         FloatVector x0 = FloatVector.fromArray(F, prep, xb + 32 * k);
         FloatVector x1 = FloatVector.fromArray(F, prep, xb + 32 * k + 16);
         t0 = floats(v.and(0x0F)).fma(x0, t0);
@@ -218,7 +218,7 @@ final class InterleavedKKernels {
     FloatVector mins = sm.rearrange(HIGH_TWICE).mul(w.get(FLOAT, c + 16 + 4L * j));
     for (int k = 0; k < 8; k++) {
       IntVector q =
-          rowBytes(IntVector.fromMemorySegment(I, w, c + 96 + 64L * k, VectorShapes.LE), j);
+          rowBytes(IntVector.fromMemorySegment(I, w, c + 128 + 64L * k, VectorShapes.LE), j);
       floats(q.and(0x0F)).fma(scales, mins).intoArray(dst, base + 32 * k);
       floats(q.lanewise(VectorOperators.LSHR, 4).and(0x0F))
           .fma(scales, mins)
@@ -264,7 +264,7 @@ final class InterleavedKKernels {
   static float q4Value(MemorySegment w, long c, int j, int i) {
     int v = i / 16;
     int l = i % 16;
-    int q = LittleEndian.u8(w, c + 96 + 64L * (v / 2) + 4L * l + j);
+    int q = LittleEndian.u8(w, c + 128 + 64L * (v / 2) + 4L * l + j);
     q = v % 2 == 0 ? q & 0x0F : q >>> 4;
     float ds = w.get(FLOAT, c + 4L * j) * LittleEndian.u8(w, c + 32 + 16L * j + l % 8);
     float ms = -w.get(FLOAT, c + 16 + 4L * j) * LittleEndian.u8(w, c + 40 + 16L * j + l % 8);

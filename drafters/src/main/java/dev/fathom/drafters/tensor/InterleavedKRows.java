@@ -99,7 +99,9 @@ final class InterleavedKRows implements TypeKernel {
                     for (int i = 0; i < 16; i++) {
                       // byte i of row j's chunk q goes to byte j of int lane i (q4Quants)
                       copy.set(
-                          BYTE, c + 96 + 64L * q + 4L * i + j, tmp.get(BYTE, t + 20 + 16L * q + i));
+                          BYTE,
+                          c + 128 + 64L * q + 4L * i + j,
+                          tmp.get(BYTE, t + 20 + 16L * q + i));
                     }
                   }
                 } else {
