@@ -125,10 +125,6 @@ final class KernelMatrix implements Matrix {
       repackedMatvec(x, xOff, out, outOff);
       return;
     }
-    if (kernel instanceof InterleavedKRows kCells) {
-      kCells.matvec(data, rows, x, xOff, out, outOff, parallel);
-      return;
-    }
     if (int8 != null) {
       int8Matvec(x, xOff, out, outOff);
       return;
@@ -241,11 +237,6 @@ final class KernelMatrix implements Matrix {
     }
     if (repacked != null) {
       repackedMatmul(x, n, out);
-      return;
-    }
-    if (kernel instanceof InterleavedKRows kCells) {
-      // As for repacked rows: inputs permuted once, rows dequantised in lane order.
-      batchRows(kCells.laneOrder(), data, rowBytes, kCells.permuted(x, n), n, out);
       return;
     }
     batchRows(kernel, data, rowBytes, x, n, out);

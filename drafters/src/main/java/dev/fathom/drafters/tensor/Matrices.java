@@ -90,29 +90,6 @@ public final class Matrices {
           null,
           null);
     }
-    InterleavedKRows kCells = null;
-    if (backend == KernelBackend.VECTOR && RepackedRows.enabled() && InterleavedRows.enabled()) {
-      try {
-        kCells = InterleavedKRows.of(type, data, rows, cols, parallel);
-      } catch (OutOfMemoryError e) {
-        LoggerFactory.getLogger(Matrices.class)
-            .warn("{} matrix {}x{} not interleaved ({})", type, rows, cols, e.getMessage());
-      }
-    }
-    if (kCells != null) {
-      // Q4_K and Q6_K in cells of four rows: the copy replaces the file's bytes, as above.
-      return new KernelMatrix(
-          type,
-          kCells.data(),
-          rows,
-          cols,
-          kCells.rowBytes(),
-          kCells,
-          BatchProduct.of(backend),
-          parallel,
-          null,
-          null);
-    }
     RepackedRows repacked = null;
     if (backend == KernelBackend.VECTOR && RepackedRows.enabled()) {
       try {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.fathom.drafters.gguf.GgmlType;
@@ -18,9 +17,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The four-row Q4_K and Q6_K cells of {@link InterleavedKRows} against the scalar reference ({@link
- * ScalarKQuantKernels}) and the one-row repacked kernels. On 256-bit vectors ({@code
- * -XX:MaxVectorSize=32}) the layout is not built and the matrices keep the repacked rows.
+ * The four-row Q4_K and Q6_K cells of {@link InterleavedKRows} (an experiment in the test sources,
+ * not used by the engine) against the scalar reference ({@link ScalarKQuantKernels}) and the
+ * one-row repacked kernels. On 256-bit vectors ({@code -XX:MaxVectorSize=32}) the layout is not
+ * built.
  */
 class InterleavedKRowsTest {
   private static final Parallel PARALLEL = new Parallel(2);
@@ -45,6 +45,7 @@ class InterleavedKRowsTest {
       value = GgmlType.class,
       names = {"Q4_K", "Q6_K"})
   void rowsAndProductsMatchTheScalarReference(GgmlType type) {
+    assumeTrue(VectorShapes.L == 16, "the cells are built only with 512-bit vectors");
     // 128 x 512 is above the serial threshold: the row groups are split over two threads.
     int[][] shapes = {{4, 256}, {8, 768}, {128, 512}};
     for (int[] shape : shapes) {
@@ -52,16 +53,14 @@ class InterleavedKRowsTest {
       int cols = shape[1];
       Random random = new Random(rows * 31L + cols);
       MemorySegment src = RandomWeights.of(type, (long) rows * cols, random);
-      Matrix m = Matrices.of(type, src, rows, cols, PARALLEL, KernelBackend.VECTOR);
+      InterleavedKRows cells = InterleavedKRows.of(type, src, rows, cols, PARALLEL);
       Matrix ref = Matrices.of(type, src, rows, cols, PARALLEL, KernelBackend.SCALAR);
-      if (VectorShapes.L == 16) {
-        int perRow = type == GgmlType.Q4_K ? 160 : 212;
-        assertEquals((long) rows * cols / 256 * perRow, m.data().byteSize(), "the 4-row cells");
-      }
+      int perRow = type == GgmlType.Q4_K ? 160 : 212;
+      assertEquals((long) rows * cols / 256 * perRow, cells.data().byteSize(), "the 4-row cells");
       float[] row = new float[cols];
       float[] expectedRow = new float[cols];
       for (int r = 0; r < rows; r++) {
-        m.row(r, row, 0);
+        cells.dequantize(cells.data(), r * cells.rowBytes(), row, 0, cols);
         ref.row(r, expectedRow, 0);
         // the stored values, in the reference's arithmetic: bit for bit
         assertArrayEquals(expectedRow, row, type + " row " + r + " of " + rows + "x" + cols);
@@ -69,7 +68,7 @@ class InterleavedKRowsTest {
       float[] x = RandomWeights.floats(cols + 3, random);
       float[] out = new float[rows + 1];
       float[] expected = new float[rows];
-      m.matvec(x, 3, out, 1);
+      cells.matvec(cells.data(), rows, x, 3, out, 1, PARALLEL);
       float[] shifted = new float[cols];
       System.arraycopy(x, 3, shifted, 0, cols);
       ref.matvec(shifted, 0, expected, 0);
@@ -128,18 +127,30 @@ class InterleavedKRowsTest {
   @EnumSource(
       value = GgmlType.class,
       names = {"Q4_K", "Q6_K"})
-  void batchedProductsReadTheCopy(GgmlType type) {
+  void batchedProductsOverTheLaneOrderMatchTheScalarBackend(GgmlType type) {
+    assumeTrue(VectorShapes.L == 16, "the cells are built only with 512-bit vectors");
     int rows = 32;
     int cols = 1024;
     Random random = new Random(7);
     MemorySegment src = RandomWeights.of(type, (long) rows * cols, random);
-    Matrix m = Matrices.of(type, src, rows, cols, PARALLEL, KernelBackend.VECTOR);
+    InterleavedKRows cells = InterleavedKRows.of(type, src, rows, cols, PARALLEL);
     Matrix ref = Matrices.of(type, src, rows, cols, PARALLEL, KernelBackend.SCALAR);
     for (int n : new int[] {2, 5, 40}) {
       float[] x = RandomWeights.floats(n * cols, random);
       float[] out = new float[n * rows];
       float[] expected = new float[n * rows];
-      m.matmul(x, n, out);
+      BatchProduct.of(KernelBackend.VECTOR)
+          .multiply(
+              cells.laneOrder(),
+              cells.data(),
+              cells.rowBytes(),
+              rows,
+              cols,
+              0,
+              rows,
+              cells.permuted(x, n),
+              n,
+              out);
       ref.matmul(x, n, expected);
       for (int j = 0; j < n; j++) {
         for (int r = 0; r < rows; r++) {
@@ -152,26 +163,15 @@ class InterleavedKRowsTest {
   }
 
   @Test
-  void otherRowCountsVectorWidthsAndTheSwitchKeepTheRepackedRows() {
+  void otherRowCountsTypesAndVectorWidthsAreNotInterleaved() {
     MemorySegment odd = RandomWeights.of(GgmlType.Q4_K, 6L * 256, new Random(1));
     assertNull(InterleavedKRows.of(GgmlType.Q4_K, odd, 6, 256, PARALLEL), "6 rows");
     MemorySegment q8 = RandomWeights.of(GgmlType.Q8_0, 4L * 256, new Random(1));
     assertNull(InterleavedKRows.of(GgmlType.Q8_0, q8, 4, 256, PARALLEL), "Q8_0");
     MemorySegment q4 = RandomWeights.of(GgmlType.Q4_K, 4L * 256, new Random(1));
-    if (VectorShapes.L != 16) {
-      assertNull(InterleavedKRows.of(GgmlType.Q4_K, q4, 4, 256, PARALLEL), "256-bit vectors");
-    }
-    try {
-      System.setProperty(InterleavedRows.PROPERTY, "false");
-      // a repacked matrix reports the file's bytes as its data; an interleaved one its cells
-      Matrix m = Matrices.of(GgmlType.Q4_K, q4, 4, 256, PARALLEL, KernelBackend.VECTOR);
-      assertSame(q4, m.data(), "the one-row repacked layout");
-      System.setProperty(InterleavedRows.PROPERTY, "true");
-      System.setProperty(RepackedRows.PROPERTY, "false");
-      assertSame(q4, Matrices.of(GgmlType.Q4_K, q4, 4, 256, PARALLEL, KernelBackend.VECTOR).data());
-    } finally {
-      System.clearProperty(InterleavedRows.PROPERTY);
-      System.clearProperty(RepackedRows.PROPERTY);
-    }
+    assertEquals(
+        VectorShapes.L == 16,
+        InterleavedKRows.of(GgmlType.Q4_K, q4, 4, 256, PARALLEL) != null,
+        "built only with 512-bit vectors");
   }
 }

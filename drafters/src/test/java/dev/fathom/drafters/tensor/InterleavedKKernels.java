@@ -16,18 +16,20 @@ import jdk.incubator.vector.VectorShuffle;
 
 /**
  * The Vector API kernels over the four-row Q4_K and Q6_K cells of {@link InterleavedKRows} (16
- * lanes only). A cell holds one super-block of four consecutive rows, each row's weights in the
- * lane order of {@link KQuantRepack}, so a row group's product takes the input prepared once per
- * product by {@link VectorRepackedKernels#prepare} and walks one stream of cells with four
- * independent accumulator chains, each slice of the input loaded once for four rows, as {@link
- * InterleavedRows} does for Q8_0 and Q4_0.
+ * lanes only; an experiment, not used by the engine). A cell holds one super-block of four
+ * consecutive rows, each row's weights in the lane order of {@link KQuantRepack}, so a row group's
+ * product takes the input prepared once per product by {@link VectorRepackedKernels#prepare} and
+ * walks one stream of cells with four independent accumulator chains, each slice of the input
+ * loaded once for four rows, as {@link InterleavedRows} does for Q8_0 and Q4_0.
  *
- * <p>Q4_K cell (608 bytes): {@code float d[4]}, {@code float −dmin[4]}, per row the 8 unpacked
- * scales and 8 mins as bytes ({@code 4 × 16}), then per 16-byte quant chunk {@code k = 0..7} of the
- * repacked layout the four rows' chunks byte-transposed into one int vector (byte {@code j} of lane
- * {@code i} is byte {@code i} of row {@code j}: one 64-byte load, one cache line, per step). Q6_K
- * cell (848 bytes): {@code float d[4]}, per row its 16 signed scales ({@code 4 × 16}), then per
- * quarter {@code u = 0..3} the four rows' 48 quant bytes.
+ * <p>Q4_K cell (640 bytes): {@code float d[4]}, {@code float −dmin[4]}, per row the 8 unpacked
+ * scales and 8 mins as bytes ({@code 4 × 16}), 32 bytes of padding (so that every 64-byte quant
+ * load is aligned; with 608-byte cells every other cell's loads split cache lines), then per
+ * 16-byte quant chunk {@code k = 0..7} of the repacked layout the four rows' chunks byte-transposed
+ * into one int vector (byte {@code j} of lane {@code i} is byte {@code i} of row {@code j}: one
+ * 64-byte load, one cache line, per step). Q6_K cell (848 bytes): {@code float d[4]}, per row its
+ * 16 signed scales ({@code 4 × 16}), then per quarter {@code u = 0..3} the four rows' 48 quant
+ * bytes.
  */
 final class InterleavedKKernels {
   static final int Q4_CELL = 640;

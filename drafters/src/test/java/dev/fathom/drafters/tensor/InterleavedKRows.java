@@ -14,21 +14,28 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * A Q4_K or Q6_K matrix copied at load into cells of four rows ({@link InterleavedKKernels}), the
- * k-quant counterpart of {@link InterleavedRows}: each cell holds one super-block of four
- * consecutive rows, the rows' weights in the lane order of the repacked layout ({@link
- * KQuantRepack}) and their super-block scales {@code d} (and Q4_K's {@code −dmin}) as floats. A
- * matrix–vector product prepares its input once ({@link VectorRepackedKernels#prepare}: permuted,
- * with lane sums) and walks each row group's cells in order: one stream and four accumulator chains
- * per thread, each slice of the input loaded once for four rows, no half-to-float conversion per
- * super-block.
+ * An experiment, not used by the engine: a Q4_K or Q6_K matrix copied into cells of four rows
+ * ({@link InterleavedKKernels}), the k-quant counterpart of {@link InterleavedRows}. Each cell
+ * holds one super-block of four consecutive rows, the rows' weights in the lane order of the
+ * repacked layout ({@link KQuantRepack}) and their super-block scales {@code d} (and Q4_K's {@code
+ * −dmin}) as floats. A matrix–vector product prepares its input once ({@link
+ * VectorRepackedKernels#prepare}: permuted, with lane sums) and walks each row group's cells in
+ * order: one stream and eight (Q4_K) or two-per-row (Q6_K) accumulator chains per thread, each
+ * slice of the input loaded once for four rows, no half-to-float conversion per super-block.
+ *
+ * <p>Why it is not in the engine (docs/performance.md, "Q4_K and Q6_K interleaved by four rows"):
+ * in a fresh JVM per layout its in-cache arithmetic took about 0.6 of the one-row repacked kernel's
+ * CPU, but streamed from memory it took as long as the repacked kernel (its arithmetic plus the
+ * bare read time, where the repacked kernel's streaming is hidden behind its arithmetic), and a
+ * one-thread decode step was no faster. In one JVM holding both layouts the repacked kernel ran
+ * about 1.5× slower than in a JVM of its own, which made an in-process A/B show a gain that is not
+ * there.
  *
  * <p>Row {@code r} is addressed, for {@link #dequantize} and {@link #dot}, by the <em>virtual</em>
  * offset {@code r · rowBytes() + (cellBytes / 4) · block}, so row lookups and batched products
  * (over {@link #laneOrder}, with inputs permuted once) work through the usual {@link TypeKernel}
  * calls. Stored values are the file's: dequantised rows equal the scalar reference bit for bit.
- * Only 512-bit vectors and row counts divisible by 4 take this layout; {@code
- * -Dfathom.engine.interleave=false} keeps the repacked one-row layout ({@link RepackedRows}).
+ * Only 512-bit vectors and row counts divisible by 4 take this layout.
  */
 final class InterleavedKRows implements TypeKernel {
   private static final ThreadLocal<float[][]> PREPARED =
