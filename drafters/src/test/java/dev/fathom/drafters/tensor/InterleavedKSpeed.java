@@ -39,9 +39,12 @@ public final class InterleavedKSpeed {
         Parallel one = new Parallel(1)) {
       for (GgufTensorInfo t : file.tensors().values()) {
         boolean k = t.type() == GgmlType.Q4_K || t.type() == GgmlType.Q6_K;
+        // -Dcache=NAME: only the tensor NAME, repeated 200 times (in cache: the arithmetic alone)
+        String cache = System.getProperty("cache", "");
         if (k
             && (which.equals("ALL") || t.type().name().equals(which))
-            && !t.name().equals("token_embd.weight")) {
+            && !t.name().equals("token_embd.weight")
+            && (cache.isEmpty() || t.name().equals(cache))) {
           int rows = (int) t.rows();
           int cols = (int) t.columns();
           String only = System.getProperty("only", "");
@@ -55,6 +58,13 @@ public final class InterleavedKSpeed {
                   : InterleavedKRows.of(t.type(), file.data(t), rows, cols, one));
           shapes.add(new int[] {rows, cols});
         }
+      }
+    }
+    if (!System.getProperty("cache", "").isEmpty()) {
+      for (int i = 0; i < 199; i++) {
+        repacked.add(repacked.get(0));
+        cells.add(cells.get(0));
+        shapes.add(shapes.get(0));
       }
     }
     int maxCols = shapes.stream().mapToInt(s -> s[1]).max().orElseThrow();
