@@ -125,38 +125,8 @@ final class InterleavedRows implements TypeKernel {
     return (long) blocks * cellBytes / 4;
   }
 
-  /**
-   * Products of row groups {@code [from, to)} (rows {@code 4·from ..}) with {@code x}: groups
-   * {@code from + i} and {@code from + h + i} together ({@link InterleavedPairs}, two streams), the
-   * odd one left alone.
-   */
+  /** Products of row groups {@code [from, to)} (rows {@code 4·from ..}) with {@code x}. */
   void groups(MemorySegment w, int from, int to, float[] x, int xOff, float[] out, int outOff) {
-    if (InterleavedPairs.ENABLED) {
-      pairs(w, from, to, x, xOff, out, outOff);
-    } else {
-      singles(w, from, to, x, xOff, out, outOff);
-    }
-  }
-
-  /** {@link #groups} two streams at a time, whatever the switch says (for A/B runs). */
-  void pairs(MemorySegment w, int from, int to, float[] x, int xOff, float[] out, int outOff) {
-    int h = (to - from) / 2;
-    long size = (long) blocks * cellBytes;
-    for (int g = from; g < from + h; g++) {
-      int f = g + h;
-      if (q8) {
-        InterleavedPairs.q8(
-            w, g * size, f * size, blocks, x, xOff, out, outOff + 4 * g, outOff + 4 * f);
-      } else {
-        InterleavedPairs.q4(
-            w, g * size, f * size, blocks, x, xOff, out, outOff + 4 * g, outOff + 4 * f);
-      }
-    }
-    singles(w, from + 2 * h, to, x, xOff, out, outOff);
-  }
-
-  /** {@link #groups} one stream at a time, whatever the switch says (for A/B runs). */
-  void singles(MemorySegment w, int from, int to, float[] x, int xOff, float[] out, int outOff) {
     for (int g = from; g < to; g++) {
       if (q8) {
         q8Group(w, (long) g * blocks * 144, x, xOff, out, outOff + 4 * g);

@@ -62,9 +62,20 @@ public final class InterleavedAB {
           loops.add(
               switch (n) {
                 case "base" ->
-                    (k, out) -> cells.get(k).singles(cells.get(k).data(), 0, groups, x, 0, out, 0);
+                    (k, out) -> cells.get(k).groups(cells.get(k).data(), 0, groups, x, 0, out, 0);
+                case "alt" ->
+                    (k, out) -> {
+                      InterleavedRows m = cells.get(k);
+                      int h = groups / 2;
+                      for (int g = 0; g < h; g++) {
+                        m.groups(m.data(), g, g + 1, x, 0, out, 0);
+                        m.groups(m.data(), g + h, g + h + 1, x, 0, out, 0);
+                      }
+                    };
                 case "pairs" ->
-                    (k, out) -> cells.get(k).pairs(cells.get(k).data(), 0, groups, x, 0, out, 0);
+                    (k, out) ->
+                        InterleavedPairs.groups(
+                            cells.get(k), type == GgmlType.Q8_0, 0, groups, x, out);
                 case "unroll2" ->
                     (k, out) ->
                         InterleavedVariants.q8Unroll2(cells.get(k).data(), groups, blocks, x, out);

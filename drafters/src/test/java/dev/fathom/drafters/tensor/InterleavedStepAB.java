@@ -31,6 +31,7 @@ public final class InterleavedStepAB {
     try (GgufFile file = GgufFile.open(path);
         Parallel pool = new Parallel(threads)) {
       List<InterleavedRows> ms = new ArrayList<>();
+      java.util.Map<InterleavedRows, Boolean> q8 = new java.util.IdentityHashMap<>();
       List<String> names = new ArrayList<>();
       for (int l = 0; file.hasTensor("blk." + l + ".attn_q.weight"); l++) {
         for (String n :
@@ -50,6 +51,7 @@ public final class InterleavedStepAB {
           throw new IllegalArgumentException(n + " is " + t.type() + ": not interleaved");
         }
         ms.add(c);
+        q8.put(c, t.type() == dev.fathom.drafters.gguf.GgmlType.Q8_0);
         maxCols = Math.max(maxCols, (int) t.columns());
         maxRows = Math.max(maxRows, (int) t.rows());
       }
@@ -74,9 +76,9 @@ public final class InterleavedStepAB {
                   groups,
                   (from, to) -> {
                     if (v == 0) {
-                      m.singles(m.data(), from, to, x, 0, o, 0);
+                      m.groups(m.data(), from, to, x, 0, o, 0);
                     } else {
-                      m.pairs(m.data(), from, to, x, 0, o, 0);
+                      InterleavedPairs.groups(m, q8.get(m), from, to, x, o);
                     }
                   });
             }
