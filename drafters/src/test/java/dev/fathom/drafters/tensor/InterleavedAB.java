@@ -94,6 +94,16 @@ public final class InterleavedAB {
                 case "four" ->
                     (k, out) ->
                         InterleavedVariants.q8FourFar(cells.get(k).data(), groups, blocks, x, out);
+                case "intloop" ->
+                    (k, out) ->
+                        InterleavedVariants.intLoops(
+                            cells.get(k).data(), type == GgmlType.Q8_0, 0, groups, blocks, x, out);
+                case "lanes" ->
+                    (k, out) ->
+                        InterleavedVariants.q8Lanes(cells.get(k).data(), groups, blocks, x, out);
+                case "long" ->
+                    (k, out) ->
+                        InterleavedVariants.q8Long(cells.get(k).data(), groups, blocks, x, out);
                 default -> throw new IllegalArgumentException("no variant " + n);
               });
         }

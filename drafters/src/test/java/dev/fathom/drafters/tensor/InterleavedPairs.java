@@ -74,12 +74,13 @@ final class InterleavedPairs {
     FloatVector b1 = a0;
     FloatVector b2 = a0;
     FloatVector b3 = a0;
-    for (int k = 0; k < blocks; k++) {
-      long c = 144L * k;
+    int xi = xOff;
+    for (long c = 0; c < wa.byteSize(); c += 144) {
       FloatVector da = FloatVector.fromMemorySegment(FloatVector.SPECIES_128, wa, c, LE);
       FloatVector db = FloatVector.fromMemorySegment(FloatVector.SPECIES_128, wb, c, LE);
-      FloatVector x0 = FloatVector.fromArray(F, x, xOff + 32 * k);
-      FloatVector x1 = FloatVector.fromArray(F, x, xOff + 32 * k + 16);
+      FloatVector x0 = FloatVector.fromArray(F, x, xi);
+      FloatVector x1 = FloatVector.fromArray(F, x, xi + 16);
+      xi += 32;
       FloatVector as0 =
           ((FloatVector)
                   ByteVector.fromMemorySegment(B, wa, c + 16, LE)

@@ -13,12 +13,13 @@ import java.util.Random;
 
 /**
  * A decode step's matrix-vector products over a real Q8_0 or Q4_0 file (every weight matrix, in
- * decode order, interleaved as the engine loads them, streamed from memory), one row group per loop
- * ({@code singles}) against two ({@code pairs}, {@link InterleavedPairs}), alternating round by
- * round in one JVM; not a test. {@code -Dthreads=N} splits each product over N threads as the
- * engine does. Prints wall and calling-thread CPU milliseconds per step and the medians. Class path
- * as for {@link DecodeBreakdown}: {@code dev.fathom.drafters.tensor.InterleavedStepAB model.gguf
- * [rounds]}.
+ * decode order, interleaved as the engine loads them, streamed from memory), the engine's loops
+ * ({@code engine}) against the int-counter loops they replaced ({@code intloop}) or, with {@code
+ * -Dpairs=true}, two row groups per loop ({@code pairs}, {@link InterleavedPairs}), alternating
+ * round by round in one JVM; not a test. {@code -Dthreads=N} splits each product over N threads as
+ * the engine does. Prints wall and calling-thread CPU milliseconds per step and the medians. Class
+ * path as for {@link DecodeBreakdown}: {@code dev.fathom.drafters.tensor.InterleavedStepAB
+ * model.gguf [rounds]}.
  */
 public final class InterleavedStepAB {
   private InterleavedStepAB() {}
@@ -57,7 +58,7 @@ public final class InterleavedStepAB {
       }
       float[] x = RandomWeights.floats(maxCols, new Random(2));
       float[][] out = new float[2][maxRows];
-      String[] variants = {"singles", "pairs"};
+      String[] variants = {"engine", PAIRS ? "pairs" : "intloop"};
       double[][] cpu = new double[2][rounds];
       double[][] wall = new double[2][rounds];
       for (int r = 0; r < rounds; r++) {
@@ -77,8 +78,12 @@ public final class InterleavedStepAB {
                   (from, to) -> {
                     if (v == 0) {
                       m.groups(m.data(), from, to, x, 0, o, 0);
-                    } else {
+                    } else if (PAIRS) {
                       InterleavedPairs.groups(m, q8.get(m), from, to, x, o);
+                    } else {
+                      // the loops before the long induction variable
+                      InterleavedVariants.intLoops(
+                          m.data(), q8.get(m), from, to, blocksOf(m, q8.get(m)), x, o);
                     }
                   });
             }
@@ -95,7 +100,7 @@ public final class InterleavedStepAB {
       }
       System.out.printf(
           Locale.ROOT,
-          "medians: singles %.1f (cpu %.1f)  pairs %.1f (cpu %.1f)  singles/pairs wall %.3f cpu"
+          "medians: engine %.1f (cpu %.1f)  other %.1f (cpu %.1f)  engine/other wall %.3f cpu"
               + " %.3f  outputs equal: %b%n",
           median(wall[0]),
           median(cpu[0]),
@@ -105,6 +110,12 @@ public final class InterleavedStepAB {
           median(cpu[0]) / median(cpu[1]),
           Arrays.equals(out[0], out[1]));
     }
+  }
+
+  private static final boolean PAIRS = Boolean.getBoolean("pairs");
+
+  private static int blocksOf(InterleavedRows m, boolean q8) {
+    return (int) (m.rowBytes() * 4 / (q8 ? 144 : 80));
   }
 
   private static int rowsOf(InterleavedRows m) {

@@ -645,4 +645,228 @@ final class InterleavedVariants {
       out[4 * (g + 3 * q) + 3] = d3.reduceLanes(VectorOperators.ADD);
     }
   }
+
+  /** The engine's loop with the cell's four scales read as one 128-bit vector (fewer nodes). */
+  static void q8Lanes(MemorySegment w, int groups, int blocks, float[] x, float[] out) {
+    for (int g = 0; g < groups; g++) {
+      long o = (long) g * blocks * 144;
+      FloatVector a0 = FloatVector.zero(F);
+      FloatVector a1 = a0;
+      FloatVector a2 = a0;
+      FloatVector a3 = a0;
+      for (int b = 0; b < blocks; b++) {
+        long c = o + 144L * b;
+        FloatVector x0 = FloatVector.fromArray(F, x, 32 * b);
+        FloatVector x1 = FloatVector.fromArray(F, x, 32 * b + 16);
+        FloatVector d = FloatVector.fromMemorySegment(FloatVector.SPECIES_128, w, c, LE);
+        FloatVector s0 =
+            ((FloatVector)
+                    ByteVector.fromMemorySegment(VectorShapes.B, w, c + 16, LE)
+                        .convertShape(VectorOperators.B2F, F, 0))
+                .mul(x0);
+        FloatVector s1 =
+            ((FloatVector)
+                    ByteVector.fromMemorySegment(VectorShapes.B, w, c + 48, LE)
+                        .convertShape(VectorOperators.B2F, F, 0))
+                .mul(x0);
+        FloatVector s2 =
+            ((FloatVector)
+                    ByteVector.fromMemorySegment(VectorShapes.B, w, c + 80, LE)
+                        .convertShape(VectorOperators.B2F, F, 0))
+                .mul(x0);
+        FloatVector s3 =
+            ((FloatVector)
+                    ByteVector.fromMemorySegment(VectorShapes.B, w, c + 112, LE)
+                        .convertShape(VectorOperators.B2F, F, 0))
+                .mul(x0);
+        s0 =
+            ((FloatVector)
+                    ByteVector.fromMemorySegment(VectorShapes.B, w, c + 32, LE)
+                        .convertShape(VectorOperators.B2F, F, 0))
+                .fma(x1, s0);
+        s1 =
+            ((FloatVector)
+                    ByteVector.fromMemorySegment(VectorShapes.B, w, c + 64, LE)
+                        .convertShape(VectorOperators.B2F, F, 0))
+                .fma(x1, s1);
+        s2 =
+            ((FloatVector)
+                    ByteVector.fromMemorySegment(VectorShapes.B, w, c + 96, LE)
+                        .convertShape(VectorOperators.B2F, F, 0))
+                .fma(x1, s2);
+        s3 =
+            ((FloatVector)
+                    ByteVector.fromMemorySegment(VectorShapes.B, w, c + 128, LE)
+                        .convertShape(VectorOperators.B2F, F, 0))
+                .fma(x1, s3);
+        a0 = s0.fma(FloatVector.broadcast(F, d.lane(0)), a0);
+        a1 = s1.fma(FloatVector.broadcast(F, d.lane(1)), a1);
+        a2 = s2.fma(FloatVector.broadcast(F, d.lane(2)), a2);
+        a3 = s3.fma(FloatVector.broadcast(F, d.lane(3)), a3);
+      }
+      out[4 * g] = a0.reduceLanes(VectorOperators.ADD);
+      out[4 * g + 1] = a1.reduceLanes(VectorOperators.ADD);
+      out[4 * g + 2] = a2.reduceLanes(VectorOperators.ADD);
+      out[4 * g + 3] = a3.reduceLanes(VectorOperators.ADD);
+    }
+  }
+
+  /** The engine's loop over a slice of the group's cells with a long induction variable. */
+  static void q8Long(MemorySegment all, int groups, int blocks, float[] x, float[] out) {
+    for (int g = 0; g < groups; g++) {
+      MemorySegment w = all.asSlice((long) g * blocks * 144, blocks * 144L);
+      FloatVector a0 = FloatVector.zero(F);
+      FloatVector a1 = a0;
+      FloatVector a2 = a0;
+      FloatVector a3 = a0;
+      int xi = 0;
+      for (long c = 0; c < w.byteSize(); c += 144) {
+        FloatVector x0 = FloatVector.fromArray(F, x, xi);
+        FloatVector x1 = FloatVector.fromArray(F, x, xi + 16);
+        xi += 32;
+        FloatVector s0 =
+            ((FloatVector)
+                    ByteVector.fromMemorySegment(VectorShapes.B, w, c + 16, LE)
+                        .convertShape(VectorOperators.B2F, F, 0))
+                .mul(x0);
+        FloatVector s1 =
+            ((FloatVector)
+                    ByteVector.fromMemorySegment(VectorShapes.B, w, c + 48, LE)
+                        .convertShape(VectorOperators.B2F, F, 0))
+                .mul(x0);
+        FloatVector s2 =
+            ((FloatVector)
+                    ByteVector.fromMemorySegment(VectorShapes.B, w, c + 80, LE)
+                        .convertShape(VectorOperators.B2F, F, 0))
+                .mul(x0);
+        FloatVector s3 =
+            ((FloatVector)
+                    ByteVector.fromMemorySegment(VectorShapes.B, w, c + 112, LE)
+                        .convertShape(VectorOperators.B2F, F, 0))
+                .mul(x0);
+        s0 =
+            ((FloatVector)
+                    ByteVector.fromMemorySegment(VectorShapes.B, w, c + 32, LE)
+                        .convertShape(VectorOperators.B2F, F, 0))
+                .fma(x1, s0);
+        s1 =
+            ((FloatVector)
+                    ByteVector.fromMemorySegment(VectorShapes.B, w, c + 64, LE)
+                        .convertShape(VectorOperators.B2F, F, 0))
+                .fma(x1, s1);
+        s2 =
+            ((FloatVector)
+                    ByteVector.fromMemorySegment(VectorShapes.B, w, c + 96, LE)
+                        .convertShape(VectorOperators.B2F, F, 0))
+                .fma(x1, s2);
+        s3 =
+            ((FloatVector)
+                    ByteVector.fromMemorySegment(VectorShapes.B, w, c + 128, LE)
+                        .convertShape(VectorOperators.B2F, F, 0))
+                .fma(x1, s3);
+        a0 = s0.fma(FloatVector.broadcast(F, w.get(FLOAT, c + 0)), a0);
+        a1 = s1.fma(FloatVector.broadcast(F, w.get(FLOAT, c + 4)), a1);
+        a2 = s2.fma(FloatVector.broadcast(F, w.get(FLOAT, c + 8)), a2);
+        a3 = s3.fma(FloatVector.broadcast(F, w.get(FLOAT, c + 12)), a3);
+      }
+      out[4 * g] = a0.reduceLanes(VectorOperators.ADD);
+      out[4 * g + 1] = a1.reduceLanes(VectorOperators.ADD);
+      out[4 * g + 2] = a2.reduceLanes(VectorOperators.ADD);
+      out[4 * g + 3] = a3.reduceLanes(VectorOperators.ADD);
+    }
+  }
+
+  /** The engine's loops before the long induction variable (an int block counter), for A/B. */
+  static void intLoops(
+      MemorySegment w, boolean q8, int from, int to, int blocks, float[] x, float[] out) {
+    for (int g = from; g < to; g++) {
+      if (q8) {
+        q8Group(w, blocks, (long) g * blocks * 144, x, 0, out, 4 * g);
+      } else {
+        q4Group(w, blocks, (long) g * blocks * 80, x, 0, out, 4 * g);
+      }
+    }
+  }
+
+  private static void q8Group(
+      MemorySegment w, int blocks, long o, float[] x, int xOff, float[] out, int at) {
+    FloatVector a0 = FloatVector.zero(F);
+    FloatVector a1 = a0;
+    FloatVector a2 = a0;
+    FloatVector a3 = a0;
+    for (int b = 0; b < blocks; b++) {
+      long c = o + 144L * b;
+      FloatVector x0 = FloatVector.fromArray(F, x, xOff + 32 * b);
+      FloatVector x1 = FloatVector.fromArray(F, x, xOff + 32 * b + 16);
+      a0 = q8Row(w, c + 16, x0, x1, w.get(FLOAT, c), a0);
+      a1 = q8Row(w, c + 48, x0, x1, w.get(FLOAT, c + 4), a1);
+      a2 = q8Row(w, c + 80, x0, x1, w.get(FLOAT, c + 8), a2);
+      a3 = q8Row(w, c + 112, x0, x1, w.get(FLOAT, c + 12), a3);
+    }
+    out[at] = a0.reduceLanes(VectorOperators.ADD);
+    out[at + 1] = a1.reduceLanes(VectorOperators.ADD);
+    out[at + 2] = a2.reduceLanes(VectorOperators.ADD);
+    out[at + 3] = a3.reduceLanes(VectorOperators.ADD);
+  }
+
+  /**
+   * Q4_0 cells hold the four rows' 64 nibble bytes as one int vector whose lane {@code i} has byte
+   * {@code i} of row {@code j} in its byte {@code j}: one load, and each row's low and high nibbles
+   * are a shift away. The 16-entry table is scaled by the row's {@code d}, so a lookup yields the
+   * dequantised weight {@code (q − 8)·d} and no multiply-add with the scale remains.
+   */
+  private static void q4Group(
+      MemorySegment w, int blocks, long o, float[] x, int xOff, float[] out, int at) {
+    FloatVector a0 = FloatVector.zero(F);
+    FloatVector a1 = a0;
+    FloatVector a2 = a0;
+    FloatVector a3 = a0;
+    for (int b = 0; b < blocks; b++) {
+      long c = o + 80L * b;
+      FloatVector x0 = FloatVector.fromArray(F, x, xOff + 32 * b);
+      FloatVector x1 = FloatVector.fromArray(F, x, xOff + 32 * b + 16);
+      IntVector v = IntVector.fromMemorySegment(I, w, c + 16, VectorShapes.LE);
+      IntVector t0 = oldTable(w.get(FLOAT, c));
+      IntVector t1 = oldTable(w.get(FLOAT, c + 4));
+      IntVector t2 = oldTable(w.get(FLOAT, c + 8));
+      IntVector t3 = oldTable(w.get(FLOAT, c + 12));
+      a0 = oldLook(v, t0).fma(x0, a0);
+      a0 = oldLook(v.lanewise(VectorOperators.LSHR, 4), t0).fma(x1, a0);
+      a1 = oldLook(v.lanewise(VectorOperators.LSHR, 8), t1).fma(x0, a1);
+      a1 = oldLook(v.lanewise(VectorOperators.LSHR, 12), t1).fma(x1, a1);
+      a2 = oldLook(v.lanewise(VectorOperators.LSHR, 16), t2).fma(x0, a2);
+      a2 = oldLook(v.lanewise(VectorOperators.LSHR, 20), t2).fma(x1, a2);
+      a3 = oldLook(v.lanewise(VectorOperators.LSHR, 24), t3).fma(x0, a3);
+      a3 = oldLook(v.lanewise(VectorOperators.LSHR, 28), t3).fma(x1, a3);
+    }
+    out[at] = a0.reduceLanes(VectorOperators.ADD);
+    out[at + 1] = a1.reduceLanes(VectorOperators.ADD);
+    out[at + 2] = a2.reduceLanes(VectorOperators.ADD);
+    out[at + 3] = a3.reduceLanes(VectorOperators.ADD);
+  }
+
+  private static final float[] NIBBLES = {-8, -7, -6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 7};
+
+  private static IntVector oldTable(float d) {
+    return FloatVector.fromArray(F, NIBBLES, 0).mul(d).reinterpretAsInts();
+  }
+
+  private static FloatVector oldLook(IntVector v, IntVector t) {
+    return v.selectFrom(t).reinterpretAsFloats();
+  }
+
+  private static FloatVector q8Row(
+      MemorySegment w, long q, FloatVector x0, FloatVector x1, float d, FloatVector acc) {
+    FloatVector s =
+        ((FloatVector)
+                ByteVector.fromMemorySegment(VectorShapes.B, w, q, LE)
+                    .convertShape(VectorOperators.B2F, F, 0))
+            .mul(x0);
+    s =
+        ((FloatVector)
+                ByteVector.fromMemorySegment(VectorShapes.B, w, q + 16, LE)
+                    .convertShape(VectorOperators.B2F, F, 0))
+            .fma(x1, s);
+    return s.fma(FloatVector.broadcast(F, d), acc);
+  }
 }
