@@ -98,6 +98,9 @@ public final class InterleavedAB {
                     (k, out) ->
                         InterleavedVariants.intLoops(
                             cells.get(k).data(), type == GgmlType.Q8_0, 0, groups, blocks, x, out);
+                case "q4magic" ->
+                    (k, out) ->
+                        InterleavedVariants.q4Magic(cells.get(k).data(), groups, blocks, x, out);
                 case "lanes" ->
                     (k, out) ->
                         InterleavedVariants.q8Lanes(cells.get(k).data(), groups, blocks, x, out);

@@ -869,4 +869,84 @@ final class InterleavedVariants {
             .fma(x1, s);
     return s.fma(FloatVector.broadcast(F, d), acc);
   }
+
+  private static final float MAGIC4 = 8388608f + 8f;
+
+  /**
+   * Q4_0 cells without the table: each nibble masked into the mantissa of {@code 2^23} ({@code
+   * vpternlogd}) and {@code 2^23 + 8} subtracted gives {@code q − 8} exactly, then the row's scale
+   * once per block, as for Q8_0 ({@code vsubps} instead of {@code vpandd} + {@code vpermd}).
+   */
+  static void q4Magic(MemorySegment w, int groups, int blocks, float[] x, float[] out) {
+    for (int g = 0; g < groups; g++) {
+      long o = (long) g * blocks * 80;
+      FloatVector a0 = FloatVector.zero(F);
+      FloatVector a1 = a0;
+      FloatVector a2 = a0;
+      FloatVector a3 = a0;
+      for (int b = 0; b < blocks; b++) {
+        long c = o + 80L * b;
+        FloatVector x0 = FloatVector.fromArray(F, x, 32 * b);
+        FloatVector x1 = FloatVector.fromArray(F, x, 32 * b + 16);
+        IntVector v = IntVector.fromMemorySegment(I, w, c + 16, LE);
+        FloatVector s0 = v.and(15).or(0x4B000000).reinterpretAsFloats().sub(MAGIC4).mul(x0);
+        s0 =
+            v.lanewise(VectorOperators.LSHR, 4)
+                .and(15)
+                .or(0x4B000000)
+                .reinterpretAsFloats()
+                .sub(MAGIC4)
+                .fma(x1, s0);
+        FloatVector s1 =
+            v.lanewise(VectorOperators.LSHR, 8)
+                .and(15)
+                .or(0x4B000000)
+                .reinterpretAsFloats()
+                .sub(MAGIC4)
+                .mul(x0);
+        s1 =
+            v.lanewise(VectorOperators.LSHR, 12)
+                .and(15)
+                .or(0x4B000000)
+                .reinterpretAsFloats()
+                .sub(MAGIC4)
+                .fma(x1, s1);
+        FloatVector s2 =
+            v.lanewise(VectorOperators.LSHR, 16)
+                .and(15)
+                .or(0x4B000000)
+                .reinterpretAsFloats()
+                .sub(MAGIC4)
+                .mul(x0);
+        s2 =
+            v.lanewise(VectorOperators.LSHR, 20)
+                .and(15)
+                .or(0x4B000000)
+                .reinterpretAsFloats()
+                .sub(MAGIC4)
+                .fma(x1, s2);
+        FloatVector s3 =
+            v.lanewise(VectorOperators.LSHR, 24)
+                .and(15)
+                .or(0x4B000000)
+                .reinterpretAsFloats()
+                .sub(MAGIC4)
+                .mul(x0);
+        s3 =
+            v.lanewise(VectorOperators.LSHR, 28)
+                .or(0x4B000000)
+                .reinterpretAsFloats()
+                .sub(MAGIC4)
+                .fma(x1, s3);
+        a0 = s0.fma(FloatVector.broadcast(F, w.get(FLOAT, c + 0)), a0);
+        a1 = s1.fma(FloatVector.broadcast(F, w.get(FLOAT, c + 4)), a1);
+        a2 = s2.fma(FloatVector.broadcast(F, w.get(FLOAT, c + 8)), a2);
+        a3 = s3.fma(FloatVector.broadcast(F, w.get(FLOAT, c + 12)), a3);
+      }
+      out[4 * g] = a0.reduceLanes(VectorOperators.ADD);
+      out[4 * g + 1] = a1.reduceLanes(VectorOperators.ADD);
+      out[4 * g + 2] = a2.reduceLanes(VectorOperators.ADD);
+      out[4 * g + 3] = a3.reduceLanes(VectorOperators.ADD);
+    }
+  }
 }
