@@ -83,30 +83,13 @@ public final class InterleavedAB {
                     (k, out) -> InterleavedVariants.q8Shift(shifted.get(k), groups, blocks, x, out);
                 case "magic" ->
                     (k, out) -> InterleavedVariants.q8Magic(magic.get(k), groups, blocks, x, out);
-                case "two" ->
-                    (k, out) ->
-                        InterleavedVariants.q8TwoGroups(
-                            cells.get(k).data(), groups, blocks, x, out, 0);
-                case "twofar" ->
-                    (k, out) ->
-                        InterleavedVariants.q8TwoGroups(
-                            cells.get(k).data(), groups, blocks, x, out, 1);
-                case "four" ->
-                    (k, out) ->
-                        InterleavedVariants.q8FourFar(cells.get(k).data(), groups, blocks, x, out);
                 case "intloop" ->
                     (k, out) ->
-                        InterleavedVariants.intLoops(
+                        InterleavedIntLoops.intLoops(
                             cells.get(k).data(), type == GgmlType.Q8_0, 0, groups, blocks, x, out);
                 case "q4magic" ->
                     (k, out) ->
-                        InterleavedVariants.q4Magic(cells.get(k).data(), groups, blocks, x, out);
-                case "lanes" ->
-                    (k, out) ->
-                        InterleavedVariants.q8Lanes(cells.get(k).data(), groups, blocks, x, out);
-                case "long" ->
-                    (k, out) ->
-                        InterleavedVariants.q8Long(cells.get(k).data(), groups, blocks, x, out);
+                        InterleavedIntLoops.q4Magic(cells.get(k).data(), groups, blocks, x, out);
                 default -> throw new IllegalArgumentException("no variant " + n);
               });
         }

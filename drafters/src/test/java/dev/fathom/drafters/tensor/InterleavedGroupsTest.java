@@ -36,7 +36,7 @@ class InterleavedGroupsTest {
     float[] before = new float[4 * groups];
     // the loop this one replaced (an int block counter), kept in the test sources for A/B runs
     float[] shifted = Arrays.copyOfRange(x, 64, x.length);
-    InterleavedVariants.intLoops(cells.data(), true, 0, groups, blocks, shifted, before);
+    InterleavedIntLoops.intLoops(cells.data(), true, 0, groups, blocks, shifted, before);
     long size = (long) blocks * 144;
     for (int g = 0; g < groups; g++) {
       float[] out = new float[4 * groups + 2];

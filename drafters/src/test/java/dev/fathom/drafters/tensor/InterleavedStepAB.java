@@ -82,7 +82,7 @@ public final class InterleavedStepAB {
                       InterleavedPairs.groups(m, q8.get(m), from, to, x, o);
                     } else {
                       // the loops before the long induction variable
-                      InterleavedVariants.intLoops(
+                      InterleavedIntLoops.intLoops(
                           m.data(), q8.get(m), from, to, blocksOf(m, q8.get(m)), x, o);
                     }
                   });
