@@ -87,6 +87,9 @@ public final class InterleavedAB {
                     (k, out) ->
                         InterleavedIntLoops.intLoops(
                             cells.get(k).data(), type == GgmlType.Q8_0, 0, groups, blocks, x, out);
+                case "q4long" ->
+                    (k, out) ->
+                        InterleavedVariants.q4Long(cells.get(k).data(), groups, blocks, x, out);
                 case "q4magic" ->
                     (k, out) ->
                         InterleavedIntLoops.q4Magic(cells.get(k).data(), groups, blocks, x, out);

@@ -298,4 +298,42 @@ final class InterleavedVariants {
       out[4 * g + 3] = a3.reduceLanes(VectorOperators.ADD);
     }
   }
+
+  private static final FloatVector NIBBLES =
+      FloatVector.fromArray(
+          F, new float[] {-8, -7, -6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 7}, 0);
+
+  /** The engine's Q4_0 loop over a slice of the group's cells with a long counter (as Q8_0's). */
+  static void q4Long(MemorySegment all, int groups, int blocks, float[] x, float[] out) {
+    for (int g = 0; g < groups; g++) {
+      MemorySegment w = all.asSlice((long) g * blocks * 80, blocks * 80L);
+      FloatVector a0 = FloatVector.zero(F);
+      FloatVector a1 = a0;
+      FloatVector a2 = a0;
+      FloatVector a3 = a0;
+      int xi = 0;
+      for (long c = 0; c < w.byteSize(); c += 80) {
+        FloatVector x0 = FloatVector.fromArray(F, x, xi);
+        FloatVector x1 = FloatVector.fromArray(F, x, xi + 16);
+        xi += 32;
+        IntVector v = IntVector.fromMemorySegment(I, w, c + 16, LE);
+        IntVector t0 = NIBBLES.mul(w.get(FLOAT, c + 0)).reinterpretAsInts();
+        IntVector t1 = NIBBLES.mul(w.get(FLOAT, c + 4)).reinterpretAsInts();
+        IntVector t2 = NIBBLES.mul(w.get(FLOAT, c + 8)).reinterpretAsInts();
+        IntVector t3 = NIBBLES.mul(w.get(FLOAT, c + 12)).reinterpretAsInts();
+        a0 = v.selectFrom(t0).reinterpretAsFloats().fma(x0, a0);
+        a0 = v.lanewise(VectorOperators.LSHR, 4).selectFrom(t0).reinterpretAsFloats().fma(x1, a0);
+        a1 = v.lanewise(VectorOperators.LSHR, 8).selectFrom(t1).reinterpretAsFloats().fma(x0, a1);
+        a1 = v.lanewise(VectorOperators.LSHR, 12).selectFrom(t1).reinterpretAsFloats().fma(x1, a1);
+        a2 = v.lanewise(VectorOperators.LSHR, 16).selectFrom(t2).reinterpretAsFloats().fma(x0, a2);
+        a2 = v.lanewise(VectorOperators.LSHR, 20).selectFrom(t2).reinterpretAsFloats().fma(x1, a2);
+        a3 = v.lanewise(VectorOperators.LSHR, 24).selectFrom(t3).reinterpretAsFloats().fma(x0, a3);
+        a3 = v.lanewise(VectorOperators.LSHR, 28).selectFrom(t3).reinterpretAsFloats().fma(x1, a3);
+      }
+      out[4 * g] = a0.reduceLanes(VectorOperators.ADD);
+      out[4 * g + 1] = a1.reduceLanes(VectorOperators.ADD);
+      out[4 * g + 2] = a2.reduceLanes(VectorOperators.ADD);
+      out[4 * g + 3] = a3.reduceLanes(VectorOperators.ADD);
+    }
+  }
 }
