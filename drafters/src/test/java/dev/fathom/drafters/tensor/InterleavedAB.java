@@ -37,8 +37,10 @@ public final class InterleavedAB {
     ThreadMXBean bean = ManagementFactory.getThreadMXBean();
     try (Parallel one = new Parallel(1)) {
       for (String where : new String[] {"cache", "stream"}) {
-        int rows = where.equals("cache") ? 256 : 2048;
-        int cols = where.equals("cache") ? 2048 : 5632;
+        // -Dstream=ROWSxCOLS changes the streamed shape (default ffn_down's 2048 x 5632)
+        String[] shape = System.getProperty("stream", "2048x5632").split("x");
+        int rows = where.equals("cache") ? 256 : Integer.parseInt(shape[0]);
+        int cols = where.equals("cache") ? 2048 : Integer.parseInt(shape[1]);
         MemorySegment heap = RandomWeights.of(type, (long) rows * cols, new Random(1));
         MemorySegment src = Arena.ofAuto().allocate(heap.byteSize(), 64).copyFrom(heap);
         int copies = where.equals("cache") ? 1 : (int) (160L << 20) / (int) src.byteSize() + 1;
