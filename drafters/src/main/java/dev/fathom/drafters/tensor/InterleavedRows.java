@@ -127,33 +127,14 @@ final class InterleavedRows implements TypeKernel {
 
   /** Products of row groups {@code [from, to)} (rows {@code 4·from ..}) with {@code x}. */
   void groups(MemorySegment w, int from, int to, float[] x, int xOff, float[] out, int outOff) {
+    long size = (long) blocks * cellBytes;
     for (int g = from; g < to; g++) {
       if (q8) {
-        q8Group(w, (long) g * blocks * 144, x, xOff, out, outOff + 4 * g);
+        InterleavedGroups.q8(w, g * size, size, x, xOff, out, outOff + 4 * g);
       } else {
-        q4Group(w, (long) g * blocks * 80, x, xOff, out, outOff + 4 * g);
+        q4Group(w, g * size, x, xOff, out, outOff + 4 * g);
       }
     }
-  }
-
-  private void q8Group(MemorySegment w, long o, float[] x, int xOff, float[] out, int at) {
-    FloatVector a0 = FloatVector.zero(F);
-    FloatVector a1 = a0;
-    FloatVector a2 = a0;
-    FloatVector a3 = a0;
-    for (int b = 0; b < blocks; b++) {
-      long c = o + 144L * b;
-      FloatVector x0 = FloatVector.fromArray(F, x, xOff + 32 * b);
-      FloatVector x1 = FloatVector.fromArray(F, x, xOff + 32 * b + 16);
-      a0 = q8Row(w, c + 16, x0, x1, w.get(FLOAT, c), a0);
-      a1 = q8Row(w, c + 48, x0, x1, w.get(FLOAT, c + 4), a1);
-      a2 = q8Row(w, c + 80, x0, x1, w.get(FLOAT, c + 8), a2);
-      a3 = q8Row(w, c + 112, x0, x1, w.get(FLOAT, c + 12), a3);
-    }
-    out[at] = a0.reduceLanes(VectorOperators.ADD);
-    out[at + 1] = a1.reduceLanes(VectorOperators.ADD);
-    out[at + 2] = a2.reduceLanes(VectorOperators.ADD);
-    out[at + 3] = a3.reduceLanes(VectorOperators.ADD);
   }
 
   /**

@@ -1,0 +1,130 @@
+package dev.fathom.drafters.tensor;
+
+import dev.fathom.drafters.gguf.GgufFile;
+import dev.fathom.drafters.gguf.GgufTensorInfo;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * A decode step's matrix-vector products over a real Q8_0 or Q4_0 file (every weight matrix, in
+ * decode order, interleaved as the engine loads them, streamed from memory), the engine's loops
+ * ({@code engine}) against the int-counter loops they replaced ({@code intloop}) or, with {@code
+ * -Dpairs=true}, two row groups per loop ({@code pairs}, {@link InterleavedPairs}), alternating
+ * round by round in one JVM; not a test. {@code -Dthreads=N} splits each product over N threads as
+ * the engine does. Prints wall and calling-thread CPU milliseconds per step and the medians. Class
+ * path as for {@link DecodeBreakdown}: {@code dev.fathom.drafters.tensor.InterleavedStepAB
+ * model.gguf [rounds]}.
+ */
+public final class InterleavedStepAB {
+  private InterleavedStepAB() {}
+
+  public static void main(String[] args) throws Exception {
+    Path path = Path.of(args[0]);
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 9;
+    int threads = Integer.getInteger("threads", 1);
+    ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+    try (GgufFile file = GgufFile.open(path);
+        Parallel pool = new Parallel(threads)) {
+      List<InterleavedRows> ms = new ArrayList<>();
+      java.util.Map<InterleavedRows, Boolean> q8 = new java.util.IdentityHashMap<>();
+      List<String> names = new ArrayList<>();
+      for (int l = 0; file.hasTensor("blk." + l + ".attn_q.weight"); l++) {
+        for (String n :
+            new String[] {"attn_q", "attn_k", "attn_v", "attn_output", "ffn_gate", "ffn_up"}) {
+          names.add("blk." + l + "." + n + ".weight");
+        }
+        names.add("blk." + l + ".ffn_down.weight");
+      }
+      names.add(file.hasTensor("output.weight") ? "output.weight" : "token_embd.weight");
+      int maxCols = 0;
+      int maxRows = 0;
+      for (String n : names) {
+        GgufTensorInfo t = file.tensor(n);
+        InterleavedRows c =
+            InterleavedRows.of(t.type(), file.data(t), (int) t.rows(), (int) t.columns(), pool);
+        if (c == null) {
+          throw new IllegalArgumentException(n + " is " + t.type() + ": not interleaved");
+        }
+        ms.add(c);
+        q8.put(c, t.type() == dev.fathom.drafters.gguf.GgmlType.Q8_0);
+        maxCols = Math.max(maxCols, (int) t.columns());
+        maxRows = Math.max(maxRows, (int) t.rows());
+      }
+      float[] x = RandomWeights.floats(maxCols, new Random(2));
+      float[][] out = new float[2][maxRows];
+      String[] variants = {"engine", PAIRS ? "pairs" : "intloop"};
+      double[][] cpu = new double[2][rounds];
+      double[][] wall = new double[2][rounds];
+      for (int r = 0; r < rounds; r++) {
+        StringBuilder sb = new StringBuilder("round " + r + ":");
+        for (int step = 0; step < 2; step++) {
+          int v = r % 2 == 0 ? step : 1 - step;
+          int reps = 6;
+          long c0 = bean.getCurrentThreadCpuTime();
+          long t0 = System.nanoTime();
+          for (int k = 0; k < reps; k++) {
+            for (InterleavedRows m : ms) {
+              int groups = m.data().byteSize() > 0 ? rowsOf(m) / 4 : 0;
+              float[] o = out[v];
+              pool.forRange(
+                  0,
+                  groups,
+                  (from, to) -> {
+                    if (v == 0) {
+                      m.groups(m.data(), from, to, x, 0, o, 0);
+                    } else if (PAIRS) {
+                      InterleavedPairs.groups(m, q8.get(m), from, to, x, o);
+                    } else {
+                      // the loops before the long induction variable
+                      InterleavedIntLoops.intLoops(
+                          m.data(), q8.get(m), from, to, blocksOf(m, q8.get(m)), x, o);
+                    }
+                  });
+            }
+          }
+          wall[v][r] = (System.nanoTime() - t0) / 1e6 / reps;
+          cpu[v][r] = (bean.getCurrentThreadCpuTime() - c0) / 1e6 / reps;
+        }
+        for (int v = 0; v < 2; v++) {
+          sb.append(
+              String.format(
+                  Locale.ROOT, "  %s %.1f (cpu %.1f)", variants[v], wall[v][r], cpu[v][r]));
+        }
+        System.out.println(sb);
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "medians: engine %.1f (cpu %.1f)  other %.1f (cpu %.1f)  engine/other wall %.3f cpu"
+              + " %.3f  outputs equal: %b%n",
+          median(wall[0]),
+          median(cpu[0]),
+          median(wall[1]),
+          median(cpu[1]),
+          median(wall[0]) / median(wall[1]),
+          median(cpu[0]) / median(cpu[1]),
+          Arrays.equals(out[0], out[1]));
+    }
+  }
+
+  private static final boolean PAIRS = Boolean.getBoolean("pairs");
+
+  private static int blocksOf(InterleavedRows m, boolean q8) {
+    return (int) (m.rowBytes() * 4 / (q8 ? 144 : 80));
+  }
+
+  private static int rowsOf(InterleavedRows m) {
+    return (int) (m.data().byteSize() / (m.rowBytes() * 4)) * 4;
+  }
+
+  private static double median(double[] v) {
+    double[] s = v.clone();
+    Arrays.sort(s);
+    return s[s.length / 2];
+  }
+}
