@@ -19,7 +19,9 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  * {@value #FILE} into the data directory; a model trained on squad-dev ships as the resource
  * {@value #RESOURCE} and serves when the data directory has none. The feature list, the cutter and
  * the policy are stored in the booster's attributes, so a model trained on other units or features
- * (the sentence models of earlier versions) is refused rather than silently misread.
+ * (the sentence models of earlier versions) is refused rather than silently misread. So is the
+ * {@link QuestionNormalisation} its policy was chosen for (a model without one scores raw
+ * probabilities).
  */
 public final class CompressorModel implements AutoCloseable {
 
@@ -32,16 +34,24 @@ public final class CompressorModel implements AutoCloseable {
   private static final String FEATURES = "fathom.features";
   private static final String POLICY = "fathom.policy";
   private static final String UNITS = "fathom.units";
+  private static final String SCORES = "fathom.scores";
 
   private final Booster booster;
   private final SelectionPolicy policy;
   private final ClauseCutter cutter;
+  private final QuestionNormalisation normalisation;
   private final String origin;
 
-  CompressorModel(Booster booster, SelectionPolicy policy, ClauseCutter cutter, String origin) {
+  CompressorModel(
+      Booster booster,
+      SelectionPolicy policy,
+      ClauseCutter cutter,
+      QuestionNormalisation normalisation,
+      String origin) {
     this.booster = Objects.requireNonNull(booster, "booster");
     this.policy = Objects.requireNonNull(policy, "policy");
     this.cutter = Objects.requireNonNull(cutter, "cutter");
+    this.normalisation = Objects.requireNonNull(normalisation, "normalisation");
     this.origin = Objects.requireNonNull(origin, "origin");
   }
 
@@ -104,9 +114,10 @@ public final class CompressorModel implements AutoCloseable {
                 + "]; retrain it with `fathom train compressor`");
       }
       SelectionPolicy policy = parse(b.getAttr(POLICY), origin);
+      QuestionNormalisation normalisation = QuestionNormalisation.parse(b.getAttr(SCORES), origin);
       // One thread: a question's 50–150 spans are too few to share (see FusionModel).
       b.setParam("nthread", "1");
-      return new CompressorModel(b, policy, cutter, origin);
+      return new CompressorModel(b, policy, cutter, normalisation, origin);
     } catch (XGBoostError e) {
       throw new IllegalArgumentException("unreadable compressor model " + origin + ": " + e, e);
     }
@@ -135,6 +146,11 @@ public final class CompressorModel implements AutoCloseable {
     return cutter;
   }
 
+  /** How the probabilities of a question's units become the scores its policy spends. */
+  public QuestionNormalisation normalisation() {
+    return normalisation;
+  }
+
   /** Where the model was read from (a path, or the bundled resource). */
   public String origin() {
     return origin;
@@ -151,6 +167,8 @@ public final class CompressorModel implements AutoCloseable {
               String.join(",", SpanFeatures.NAMES),
               UNITS,
               cutter.id(),
+              SCORES,
+              normalisation.id(),
               POLICY,
               String.format(
                   Locale.ROOT,
@@ -164,6 +182,14 @@ public final class CompressorModel implements AutoCloseable {
     } catch (XGBoostError | IOException e) {
       throw new IllegalStateException("could not save compressor model to " + file + ": " + e, e);
     }
+  }
+
+  /**
+   * The scores of one question's units for its {@link #policy()}: {@link #predict}'s probabilities
+   * after the model's {@link QuestionNormalisation}.
+   */
+  public double[] scores(float[] features, int rows) {
+    return normalisation.apply(predict(features, rows));
   }
 
   /** Probabilities for rows of features ({@code rows × SpanFeatures.count()}, row-major). */

@@ -28,9 +28,10 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  *
  * <p><b>Honest numbers.</b> Questions are split into two halves by article (the gold paragraph's
  * title), so no half sees another's paragraphs. A model trained on each half scores the other: the
- * out-of-fold probabilities. The {@link SelectionPolicy} (budget, thresholds) is chosen on half 0's
- * out-of-fold probabilities only and reported on half 1's, which neither the trees nor the policy
- * saw. The shipped model is then fitted on every question, with that policy.
+ * out-of-fold probabilities. The {@link QuestionNormalisation} and the {@link SelectionPolicy}
+ * (budget, thresholds) are chosen on half 0's out-of-fold probabilities only and reported on half
+ * 1's, which neither the trees nor the policy saw. The shipped model is then fitted on every
+ * question, with that normalisation and policy.
  */
 public final class CompressorTraining {
 
@@ -118,8 +119,12 @@ public final class CompressorTraining {
     for (int i = 0; i < examples.size(); i++) {
       (examples.get(i).fold() == 0 ? oof0 : oof1).add(oof.get(i));
     }
-    SelectionPolicy policy = PolicyChoice.choose(half0, oof0);
-    progress.accept("chose " + policy + " on half 0");
+    PolicyChoice.Choice chosen = PolicyChoice.chooseNormalised(half0, oof0, progress);
+    QuestionNormalisation normalisation = chosen.normalisation();
+    SelectionPolicy policy = chosen.policy();
+    progress.accept("chose " + normalisation.id() + " and " + policy + " on half 0");
+    oof0 = PolicyChoice.normalise(oof0, normalisation);
+    oof1 = PolicyChoice.normalise(oof1, normalisation);
     Map<String, Double> choice = PolicyChoice.measure(half0, oof0, policy);
     Map<String, Double> report = PolicyChoice.measure(half1, oof1, policy);
     // The untrained ranking under the same budget and cap (no thresholds: its scores are no
@@ -141,7 +146,8 @@ public final class CompressorTraining {
             trainedNoThreshold.get("answer_recall_compressed"),
             trainedNoThreshold.get("compression_rate")));
     try (CompressorModel model =
-        new CompressorModel(fit(examples, settings), policy, settings.cutter(), "trained")) {
+        new CompressorModel(
+            fit(examples, settings), policy, settings.cutter(), normalisation, "trained")) {
       model.save(file);
     }
     progress.accept("saved " + file);
@@ -167,7 +173,8 @@ public final class CompressorTraining {
       int f = fold;
       Booster b = fit(examples.stream().filter(e -> e.fold() != f).toList(), s);
       try (CompressorModel m =
-          new CompressorModel(b, new SelectionPolicy(0, 1, 1, 1), s.cutter(), "fold")) {
+          new CompressorModel(
+              b, new SelectionPolicy(0, 1, 1, 1), s.cutter(), QuestionNormalisation.NONE, "fold")) {
         for (int i = 0; i < examples.size(); i++) {
           TrainingExample e = examples.get(i);
           if (e.fold() == fold) oof.set(i, m.predict(e.features(), e.rows()));

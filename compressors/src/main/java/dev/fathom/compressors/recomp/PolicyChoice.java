@@ -25,14 +25,56 @@ final class PolicyChoice {
   /** Most spans a policy may keep: clause spans are a third of a sentence, so up to six. */
   static final int MAX_CAP = 6;
 
-  /** Later-sentence thresholds tried: probabilities per 32 tokens, spaced by a factor of 1.25. */
-  private static final double[] KEEP_FROM =
-      java.util.stream.IntStream.range(0, 18)
-          .mapToDouble(i -> Math.round(0.05 * Math.pow(1.25, i) * 1000) / 1000.0)
+  /**
+   * Later-sentence thresholds tried: probabilities per 32 tokens from 0.01, spaced by a factor of
+   * 1.25 (normalised scores, {@link QuestionNormalisation}, are smaller than probabilities).
+   */
+  static final double[] KEEP_FROM =
+      java.util.stream.IntStream.range(0, 25)
+          .mapToDouble(i -> Math.round(0.01 * Math.pow(1.25, i) * 1000) / 1000.0)
           .filter(v -> v <= 1)
           .toArray();
 
+  /**
+   * Softmax temperatures tried for {@link QuestionNormalisation} (0: raw probabilities), each with
+   * its own policy; the one with the best half-0 recall is kept.
+   */
+  static final double[] TEMPERATURES = {0, 0.5, 0.7, 1, 1.4};
+
+  /** A normalisation and the policy chosen for its scores. */
+  record Choice(QuestionNormalisation normalisation, SelectionPolicy policy) {}
+
   private PolicyChoice() {}
+
+  /**
+   * Chooses the normalisation of {@link #TEMPERATURES} and its policy ({@link #choose}) with the
+   * highest recall on {@code examples}.
+   */
+  static Choice chooseNormalised(
+      List<TrainingExample> examples,
+      List<double[]> probability,
+      java.util.function.Consumer<String> progress) {
+    Choice best = null;
+    double bestRecall = -1;
+    for (double t : TEMPERATURES) {
+      QuestionNormalisation n = new QuestionNormalisation(t);
+      List<double[]> scores = normalise(probability, n);
+      SelectionPolicy p = choose(examples, scores);
+      double recall = measure(examples, scores, p).get("answer_recall_compressed");
+      progress.accept(
+          String.format(java.util.Locale.ROOT, "scores %s: %s, recall %.4f", n.id(), p, recall));
+      if (recall > bestRecall) {
+        bestRecall = recall;
+        best = new Choice(n, p);
+      }
+    }
+    return best;
+  }
+
+  /** Each question's scores under {@code n}. */
+  static List<double[]> normalise(List<double[]> probability, QuestionNormalisation n) {
+    return probability.stream().map(n::apply).toList();
+  }
 
   /** Chooses on {@code examples} with their held-out probabilities. */
   static SelectionPolicy choose(List<TrainingExample> examples, List<double[]> probability) {

@@ -24,7 +24,8 @@ import java.util.function.ToIntFunction;
  *
  * <p>The kept spans go back into reading order (source, then offset), as in {@link
  * dev.fathom.compressors.ExtractiveCompressor}, one evidence entry per sentence with an ellipsis
- * where it was cut ({@link SpanEvidence}); an entry's score is its best span's probability.
+ * where it was cut ({@link SpanEvidence}); an entry's score is its best span's score (its
+ * probability after the model's {@link QuestionNormalisation}).
  */
 public final class TrainedExtractiveCompressor implements ContextCompressor {
 
@@ -150,7 +151,7 @@ public final class TrainedExtractiveCompressor implements ContextCompressor {
       List<CandidateSentence> cands,
       List<CandidateSpan> spans) {
     float[] features = features(sentenceVectors, question, cands, spans, textFacts);
-    double[] p = model == null ? new double[spans.size()] : model.predict(features, spans.size());
+    double[] p = model == null ? new double[spans.size()] : model.scores(features, spans.size());
     int[] tokens = new int[spans.size()];
     boolean[] demoted = new boolean[spans.size()];
     boolean[] sentenceDemoted = new boolean[cands.size()];

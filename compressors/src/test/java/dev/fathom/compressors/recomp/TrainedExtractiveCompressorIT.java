@@ -65,6 +65,8 @@ class TrainedExtractiveCompressorIT {
     // clause spans, a third of a sentence each, and is chosen up to PolicyChoice.MAX_CAP.
     assertTrue(p.budgetTokens() <= 96 && p.maxSentences() <= PolicyChoice.MAX_CAP, p.toString());
     assertTrue(p.emptyBelow() > 0, "selective augmentation needs an empty threshold: " + p);
+    // The policy spends scores normalised over each question's units (chosen on half 0).
+    assertTrue(model.normalisation().temperature() > 0, model.normalisation().toString());
   }
 
   @Test
@@ -99,8 +101,10 @@ class TrainedExtractiveCompressorIT {
     Evidence ev =
         compressor().compress("What is the best recipe for sourdough starter hydration?", hits());
     // Features relative to the other candidates make three short passages a weak test of
-    // selective augmentation: one sentence may pass the threshold, but only just and alone.
-    assertTrue(ev.sentences().size() <= 1, ev.toString());
+    // selective augmentation: a sentence may pass the threshold, but only just; with scores
+    // normalised over the question the keep threshold is low, so a second short one may follow.
+    assertTrue(ev.sentences().size() <= 2, ev.toString());
+    assertTrue(ev.tokens() < model.policy().budgetTokens() / 2, ev.toString());
     assertTrue(ev.sentences().stream().allMatch(s -> s.score() < 0.4), ev.toString());
     assertTrue(ev.inputTokens() > 0);
     assertTrue(compressor().compress("anything", List.of()).isEmpty());
