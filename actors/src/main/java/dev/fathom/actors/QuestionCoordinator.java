@@ -8,7 +8,6 @@ import dev.fathom.retrieval.Hit;
 import dev.fathom.retrieval.rank.RankerKind;
 import dev.fathom.retrieval.rank.Ranking;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -100,18 +99,14 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
   private final TokenListener stream;
   private final StageRefs stages;
   private final RankingStage ranking;
-  private final Duration timeout;
+  private final QuestionBudget budget;
   private final ActorRef<QuestionResult> replyTo;
-  private final long startNanos = System.nanoTime();
-  private final Map<String, Long> timingsMs = new LinkedHashMap<>();
-  private String stage;
   private Evidence evidence;
   private BehaviorLibrary.Offer offer = BehaviorLibrary.Offer.NONE;
   private Answer firstAnswer; // set while self-improving
   private final RelevanceScale relevanceScale;
   private List<Hit> retrieved = List.of();
   private Map<String, Double> relevance = Map.of();
-  private long stageStartNanos;
 
   public static Behavior<Command> create(
       Question question, StageRefs stages, Duration timeout, ActorRef<QuestionResult> replyTo) {
@@ -189,7 +184,7 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
     this.question = question;
     this.stream = stream;
     this.stages = stages;
-    this.timeout = timeout;
+    this.budget = new QuestionBudget(timeout);
     this.replyTo = replyTo;
     timers.startSingleTimer(Deadline.INSTANCE, timeout);
     askStage(
@@ -240,17 +235,13 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
               kind.id());
       return compress(m.hits());
     }
-    endStage();
-    stage = RERANK;
-    stageStartNanos = System.nanoTime();
-    Duration budget = remaining();
-    if (ranking.timeout().compareTo(budget) < 0) budget = ranking.timeout();
+    budget.begin(RERANK);
     List<Hit> retrieved = m.hits();
     getContext()
         .askWithStatus(
             Ranking.class,
             ranking.ranker(),
-            budget,
+            budget.remaining(ranking.timeout()),
             r -> new RankerActor.Rank(question.searchQuery(), retrieved, kind, r),
             (result, error) ->
                 error == null ? new Ranked(result) : new RankFailed(retrieved, error));
@@ -266,7 +257,7 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
   private Behavior<Command> onRankFailed(RankFailed m) {
     String why =
         m.cause() instanceof TimeoutException
-            ? "timed out after " + millisSince(stageStartNanos) + " ms"
+            ? "timed out after " + budget.stageMillis() + " ms"
             : "failed: " + message(m.cause());
     getContext()
         .getLog()
@@ -290,16 +281,12 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
   private Behavior<Command> onCompressed(Compressed m) {
     evidence = m.evidence();
     if (stages.librarian() == null || evidence.isEmpty()) return askAnswerer();
-    endStage();
-    stage = BEHAVIORS;
-    stageStartNanos = System.nanoTime();
-    Duration budget = remaining();
-    if (budget.compareTo(stages.behaviorTimeout()) > 0) budget = stages.behaviorTimeout();
+    budget.begin(BEHAVIORS);
     getContext()
         .askWithStatus(
             BehaviorLibrary.Offer.class,
             stages.librarian(),
-            budget,
+            budget.remaining(stages.behaviorTimeout()),
             r -> new BehaviorLibrarian.Offer(question.searchQuery(), r),
             (offered, error) -> error == null ? new Offered(offered) : new NotOffered(error));
     return this;
@@ -356,14 +343,12 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
    */
   private Behavior<Command> improve(Answer first) {
     firstAnswer = first;
-    endStage();
-    stage = IMPROVE;
-    stageStartNanos = System.nanoTime();
+    budget.begin(IMPROVE);
     getContext()
         .askWithStatus(
             BehaviorLibrary.Offer.class,
             stages.librarian(),
-            remaining(),
+            budget.remaining(),
             r -> new BehaviorLibrarian.Improve(question.requestId(), evidence, first, r),
             (improved, error) -> error == null ? new Improved(improved) : new NotImproved(error));
     return this;
@@ -424,43 +409,29 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
       Class<Res> type,
       Function<ActorRef<StatusReply<Res>>, Req> request,
       Function<Res, Command> wrap) {
-    endStage();
-    stage = name;
-    stageStartNanos = System.nanoTime();
+    budget.begin(name);
     getContext()
         .askWithStatus(
             type,
             target,
-            remaining(),
+            budget.remaining(),
             request::apply,
             (result, error) -> error == null ? wrap.apply(result) : new StageFailed(name, error));
     return this;
   }
 
-  private void endStage() {
-    if (stage != null) {
-      timingsMs.put(stage, millisSince(stageStartNanos));
-    }
-  }
-
   private Answer withTimings(Answer answer) {
-    endStage();
-    timingsMs.put(TOTAL, millisSince(startNanos));
     return answer
-        .withTimings(timingsMs)
+        .withTimings(budget.finish())
         .withScores(CitationScores.of(answer.citations(), retrieved, relevance));
   }
 
   private QuestionResult timedOut() {
-    return new QuestionResult.Failed(
-        question.requestId(),
-        stage,
-        "timed out after " + timeout.toMillis() + " ms in stage " + stage);
+    return budget.timedOut(question.requestId());
   }
 
   private QuestionResult failed(Throwable cause) {
-    return new QuestionResult.Failed(
-        question.requestId(), stage, stage + " failed: " + message(cause));
+    return budget.failed(question.requestId(), message(cause));
   }
 
   private Behavior<Command> reply(QuestionResult result) {
@@ -474,15 +445,5 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
     return cause instanceof StatusReply.ErrorMessage
         ? cause.getMessage()
         : StageCall.describe(cause);
-  }
-
-  /** What is left of the overall budget; at least 1 ms, since the timer decides the end anyway. */
-  private Duration remaining() {
-    Duration left = timeout.minusNanos(System.nanoTime() - startNanos);
-    return left.toMillis() < 1 ? Duration.ofMillis(1) : left;
-  }
-
-  private static long millisSince(long nanos) {
-    return (System.nanoTime() - nanos) / 1_000_000;
   }
 }

@@ -12,22 +12,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
-import org.apache.lucene.document.Document;
-import org.apache.lucene.index.DirectoryReader;
-import org.apache.lucene.index.IndexWriter;
-import org.apache.lucene.index.IndexWriterConfig;
-import org.apache.lucene.index.StoredFields;
-import org.apache.lucene.index.Term;
-import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.KnnFloatVectorQuery;
-import org.apache.lucene.search.MatchAllDocsQuery;
-import org.apache.lucene.search.Query;
-import org.apache.lucene.search.ScoreDoc;
-import org.apache.lucene.search.SearcherManager;
-import org.apache.lucene.search.TermInSetQuery;
-import org.apache.lucene.store.Directory;
-import org.apache.lucene.store.FSDirectory;
-import org.apache.lucene.util.BytesRef;
 
 /**
  * The behavior handbook: behaviors in a Lucene index on disk, one document each, with the embedding
@@ -111,18 +95,14 @@ public final class Handbook implements AutoCloseable {
   private final Path path;
   private final Embedder embedder;
   private final Settings settings;
-  private final Directory directory;
-  private final IndexWriter writer;
-  private final SearcherManager searchers;
+  private final HandbookIndex index;
   private final Map<String, Entry> entries = new ConcurrentSkipListMap<>();
 
   private Handbook(Path path, Embedder embedder, Settings settings) throws IOException {
     this.path = path;
     this.embedder = embedder;
     this.settings = settings;
-    this.directory = FSDirectory.open(path);
-    this.writer = new IndexWriter(directory, new IndexWriterConfig());
-    this.searchers = new SearcherManager(writer, null);
+    this.index = new HandbookIndex(path);
     load();
   }
 
@@ -198,12 +178,7 @@ public final class Handbook implements AutoCloseable {
   /** Removes {@code name}; false when there was no such behavior. */
   public synchronized boolean remove(String name) {
     if (entries.remove(name) == null) return false;
-    try {
-      writer.deleteDocuments(new Term(HandbookDocuments.NAME, name));
-      commit();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot remove " + name + " from " + path, e);
-    }
+    index.delete(name);
     return true;
   }
 
@@ -245,83 +220,41 @@ public final class Handbook implements AutoCloseable {
   public List<Scored> nearest(float[] vector, int k, Set<String> topics) {
     if (k < 1) throw new IllegalArgumentException("k must be ≥ 1, got " + k);
     if (entries.isEmpty()) return List.of();
-    Query filter = null;
-    if (!topics.isEmpty()) {
-      List<BytesRef> terms = new ArrayList<>();
-      terms.add(new BytesRef(""));
-      topics.forEach(t -> terms.add(new BytesRef(t.strip())));
-      filter = new TermInSetQuery(HandbookDocuments.TOPIC, terms);
+    List<Scored> out = new ArrayList<>();
+    for (HandbookIndex.Found f : index.nearest(vector, k, topics)) {
+      Entry e = entries.get(f.name());
+      if (e != null) out.add(new Scored(e.behavior(), f.similarity()));
     }
-    KnnFloatVectorQuery query =
-        new KnnFloatVectorQuery(HandbookDocuments.VECTOR, vector, k, filter);
-    try {
-      IndexSearcher s = searchers.acquire();
-      try {
-        List<Scored> out = new ArrayList<>();
-        StoredFields stored = s.storedFields();
-        for (ScoreDoc sd : s.search(query, k).scoreDocs) {
-          Entry e = entries.get(stored.document(sd.doc).get(HandbookDocuments.NAME));
-          // Lucene's DOT_PRODUCT score is (1 + cos) / 2.
-          if (e != null) out.add(new Scored(e.behavior(), 2.0 * sd.score - 1.0));
-        }
-        return out;
-      } finally {
-        searchers.release(s);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot search the behavior handbook at " + path, e);
-    }
+    return out;
   }
 
   private void write(Behavior b, float[] vector) {
-    Document d = HandbookDocuments.of(b, vector);
-    try {
-      writer.updateDocument(new Term(HandbookDocuments.NAME, b.name()), d);
-      commit();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + b.name() + " to " + path, e);
-    }
+    index.write(b, vector);
     entries.put(b.name(), new Entry(b, vector));
   }
 
-  private void commit() throws IOException {
-    writer.commit();
-    searchers.maybeRefreshBlocking();
-  }
-
   private void load() throws IOException {
-    if (!DirectoryReader.indexExists(directory)) return;
-    IndexSearcher s = searchers.acquire();
-    try {
-      StoredFields stored = s.storedFields();
-      int n = Math.max(1, s.getIndexReader().maxDoc());
-      for (ScoreDoc sd : s.search(new MatchAllDocsQuery(), n).scoreDocs) {
-        Document d = stored.document(sd.doc);
-        Behavior b = HandbookDocuments.behavior(d);
-        float[] v = HandbookDocuments.vector(d);
-        if (v.length != embedder.dimension()) {
-          throw new IllegalStateException(
-              "the handbook at "
-                  + path
-                  + " holds "
-                  + v.length
-                  + "-dimensional embeddings but the embedder makes "
-                  + embedder.dimension()
-                  + "; rebuild it (export, delete the directory, import)");
-        }
-        entries.put(b.name(), new Entry(b, v));
+    for (HandbookIndex.Stored stored : index.all()) {
+      Behavior b = stored.behavior();
+      float[] v = stored.vector();
+      if (v.length != embedder.dimension()) {
+        throw new IllegalStateException(
+            "the handbook at "
+                + path
+                + " holds "
+                + v.length
+                + "-dimensional embeddings but the embedder makes "
+                + embedder.dimension()
+                + "; rebuild it (export, delete the directory, import)");
       }
-    } finally {
-      searchers.release(s);
+      entries.put(b.name(), new Entry(b, v));
     }
   }
 
   @Override
   public synchronized void close() {
     try {
-      searchers.close();
-      writer.close();
-      directory.close();
+      index.close();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot close the behavior handbook at " + path, e);
     }

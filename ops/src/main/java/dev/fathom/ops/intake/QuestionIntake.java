@@ -220,48 +220,7 @@ public final class QuestionIntake {
           "field \"principal\" is not accepted: principal claims on Kafka questions are off"
               + " (fathom.kafka.principal-claims = false)");
     }
-    return a.askedBy(principal(claim));
-  }
-
-  /** {@code {"user":"alice","groups":["eng","hr"]?}} as a user principal; strict types. */
-  public static Principal principal(JsonNode claim) {
-    if (!claim.isObject()) {
-      throw new IntakeException(
-          "field \"principal\" must be an object like {\"user\":\"alice\",\"groups\":[\"eng\"]},"
-              + " got "
-              + claim);
-    }
-    java.util.Iterator<String> names = claim.fieldNames();
-    while (names.hasNext()) {
-      String n = names.next();
-      if (!n.equals("user") && !n.equals("groups")) {
-        throw new IntakeException("field \"principal\" has an unknown field \"" + n + "\"");
-      }
-    }
-    String user;
-    try {
-      user = StrictJson.requiredText(claim, "user");
-    } catch (IntakeException e) {
-      throw new IntakeException("field \"principal\": " + e.getMessage());
-    }
-    java.util.Set<String> groups = new java.util.LinkedHashSet<>();
-    JsonNode g = claim.get("groups");
-    if (g != null && !g.isNull()) {
-      if (!g.isArray()) {
-        throw new IntakeException("\"principal.groups\" must be an array of names, got " + g);
-      }
-      for (JsonNode e : g) {
-        if (!e.isTextual()) {
-          throw new IntakeException("\"principal.groups\" must hold strings, got " + e);
-        }
-        groups.add(e.asText());
-      }
-    }
-    try {
-      return Principal.user(user, groups);
-    } catch (IllegalArgumentException e) {
-      throw new IntakeException("field \"principal\": " + e.getMessage());
-    }
+    return a.askedBy(PrincipalIntake.fromJson(claim));
   }
 
   /** The last user message of {@code POST /v1/chat/completions}, with the default mode and k. */

@@ -45,12 +45,12 @@ final class AgentRoutes {
       agent
           .ask(
               q,
-              piece -> events.send(HttpApi.sse("partial", Map.of("text", piece))),
-              step -> events.send(HttpApi.sse("step", AgentJson.step(step))))
+              piece -> events.send(HttpJson.sse("partial", Map.of("text", piece))),
+              step -> events.send(HttpJson.sse("step", AgentJson.step(step))))
           .whenComplete(
               (r, e) ->
                   events.finish(
-                      HttpApi.sse(
+                      HttpJson.sse(
                           "answer",
                           r != null
                               ? body(m, r)

@@ -1,5 +1,6 @@
 package dev.fathom.ops.server;
 
+import static dev.fathom.ops.server.HttpJson.json;
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -167,15 +168,5 @@ final class BehaviorRoutes {
 
   private static Route error(StatusCode status, String message) {
     return json(status, Map.of("error", message));
-  }
-
-  private static Route json(StatusCode status, Map<String, Object> body) {
-    try {
-      return complete(
-          status,
-          HttpEntities.create(ContentTypes.APPLICATION_JSON, MAPPER.writeValueAsBytes(body)));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write JSON", e);
-    }
   }
 }

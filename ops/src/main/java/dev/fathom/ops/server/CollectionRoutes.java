@@ -1,5 +1,6 @@
 package dev.fathom.ops.server;
 
+import static dev.fathom.ops.server.HttpJson.json;
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -25,8 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
-import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -168,7 +167,8 @@ final class CollectionRoutes {
           if (r == null || !r.acl().permits(caller)) return Reply.notFound(noDocument(c, id));
           if (r.fromStream()) {
             byte[] tombstone =
-                write(Map.of("id", r.source(), "collection", name.value(), "deleted", true));
+                HttpJson.bytes(
+                    Map.of("id", r.source(), "collection", name.value(), "deleted", true));
             documents
                 .publish(Inbound.documentKey(name, r.source()), tombstone)
                 .toCompletableFuture()
@@ -247,17 +247,5 @@ final class CollectionRoutes {
             },
             blocking),
         r -> json(r.status(), r.body()));
-  }
-
-  private static byte[] write(Object value) {
-    try {
-      return MAPPER.writeValueAsBytes(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write JSON", e);
-    }
-  }
-
-  private static Route json(StatusCode status, Map<String, Object> body) {
-    return complete(status, HttpEntities.create(ContentTypes.APPLICATION_JSON, write(body)));
   }
 }

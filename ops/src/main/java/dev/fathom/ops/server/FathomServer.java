@@ -7,14 +7,8 @@ import dev.fathom.ops.config.FathomConfig;
 import dev.fathom.ops.intake.QuestionIntake;
 import dev.fathom.ops.workspace.Workspace;
 import dev.fathom.retrieval.index.PassageIndex;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.UUID;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,8 +26,6 @@ public final class FathomServer implements AutoCloseable {
 
   /** Whether Kafka questions may name their asking principal; see docs/security.md. */
   static final String PRINCIPAL_CLAIMS = "fathom.kafka.principal-claims";
-
-  private static final String SSE_KEEP_ALIVE = "fathom.http.sse-keep-alive";
 
   private final EmbeddedKafka broker; // null when joining an external cluster
   private final String bootstrapServers;
@@ -100,40 +92,16 @@ public final class FathomServer implements AutoCloseable {
       HttpSettings httpSettings,
       AnswerStage stage,
       PrintStream out) {
-    EmbeddedKafka broker = null;
+    ServeKafka started = null;
     BehaviorLoop loop = null;
     Workspace ws = new Workspace(config);
     try {
       DocumentSettings documentSettings = DocumentSettings.fromConfig(config.raw());
-      // The node id plus a secret suffix: transactional ids and group names nobody can derive
-      // from what a client can list.
-      String nodeId = nodeId(config.dataDir()) + "-" + KafkaSecurity.nodeSecret(config.dataDir());
-      String bootstrap = kafka.bootstrapServers();
-      boolean secured = false;
-      if (kafka.embedded()) {
-        secured = KafkaSecurity.embeddedSecured(config.raw(), httpSettings);
-        broker =
-            EmbeddedKafka.start(
-                config.dataDir().resolve("kafka"),
-                kafka.embeddedPort(),
-                secured ? EmbeddedCredentials.loadOrCreate(config.dataDir()) : null);
-        bootstrap = broker.bootstrapServers();
-      } else {
-        ClientProperties.register(bootstrap, KafkaSecurity.externalClientProperties(config.raw()));
-      }
-      out.println(
-          "Kafka: "
-              + bootstrap
-              + (broker == null
-                  ? ""
-                  : " (embedded, log in " + config.dataDir().resolve("kafka") + ")"));
-      TopicSetup.ensure(bootstrap, kafka);
-      if (secured) {
-        EmbeddedSecurity.grantTopics(bootstrap, kafka.topics());
-        out.println(
-            "Kafka clients need SASL/SCRAM credentials: "
-                + config.dataDir().resolve(EmbeddedCredentials.CLIENT_FILE));
-      }
+      String nodeId = ServeKafka.nodeId(config.dataDir());
+      started = ServeKafka.start(config, kafka, httpSettings, out);
+      EmbeddedKafka broker = started.broker();
+      String bootstrap = started.bootstrap();
+      boolean secured = started.secured();
       PassageIndex index = ws.writableIndex();
       BehaviorsConfig behaviorsConfig = BehaviorsConfig.from(config.raw());
       loop =
@@ -162,39 +130,14 @@ public final class FathomServer implements AutoCloseable {
             kafka.groupId() + "-curator");
       }
       QuestionIntake intake = new QuestionIntake(QuestionIntake.Settings.of(config));
-      // fathom.index.backend = solr: documents go to SolrCloud, one group for all nodes.
-      boolean solr = ws.backend().solr();
       ServeMetrics metrics =
-          new ServeMetrics(
-              solr ? SolrDocumentIntake.passageCount(ws.backend()) : index::passageCount,
-              kafka.topics());
+          new ServeMetrics(ServeDocuments.passageCount(ws, index), kafka.topics());
       // Off unless fathom.tracing.otlp-endpoint or OTEL_EXPORTER_OTLP_* is set.
       metrics.observability().traces(QuestionTraces.from(TracingSettings.fromConfig(config.raw())));
       if (loop != null) metrics.behaviors(loop.module().metrics());
-      // Documents naming a collection go to its own index (created on first use).
-      DocumentIndexer indexer =
-          solr
-              ? SolrDocumentIntake.indexer(
-                  ws.backend(),
-                  ws.embedder(),
-                  config.ingest().chunker(),
-                  kafka.topics().documents(),
-                  documentSettings.paths())
-              : new DocumentIndexer(
-                  index,
-                  ws::writableIndex,
-                  () -> ws.openCollections().values(),
-                  ws.embedder(),
-                  config.ingest().chunker(),
-                  kafka.topics().documents(),
-                  documentSettings.paths());
       DocumentStream documents =
-          new DocumentStream(
-              bootstrap,
-              solr ? SolrDocumentIntake.groupId(kafka) : kafka.groupId() + "-documents-" + nodeId,
-              kafka,
-              indexer,
-              metrics);
+          ServeDocuments.stream(
+              config, ws, kafka, bootstrap, nodeId, index, documentSettings, metrics);
       QuestionStream questions =
           new QuestionStream(
               bootstrap,
@@ -228,42 +171,19 @@ public final class FathomServer implements AutoCloseable {
       if (httpSettings.port() >= 0) {
         server.publisher = new DocumentPublisher(bootstrap, kafka.topics().documents());
         HttpApi api =
-            new HttpApi(
-                ws.questions(),
-                ws.retriever(),
-                server.publisher,
-                kafka.maxValueBytes(),
+            ServeHttp.api(
+                config,
+                ws,
+                stage,
+                kafka,
+                httpSettings,
                 intake,
-                server::ready,
                 metrics,
-                httpSettings.apiKeys());
-        api.withSessions(server.sessions);
-        api.openAi(
-            stage.generative() ? stage.sharedModel().name() : null,
-            config.raw().hasPath(SSE_KEEP_ALIVE)
-                ? config.raw().getDuration(SSE_KEEP_ALIVE)
-                : java.time.Duration.ofSeconds(15));
-        api.kvEvictionRefusal(stage.kvEvictionRefusal());
-        api.withCollections(
-            new CollectionRoutes(ws, server.publisher, api.blocking(), kafka.maxValueBytes()));
-        api.web(index);
-        if (stage.generative()) {
-          // "agent": true questions: the IterDRAG loop over this pipeline (docs/sessions.md).
-          var budget =
-              new dev.fathom.actors.agent.AgentBudget(
-                  config.raw().getInt("fathom.agent.max-steps"),
-                  config.raw().getInt("fathom.agent.max-tokens"));
-          api.withAgent(
-              new dev.fathom.actors.agent.AgentService(
-                  ws.questions().system(),
-                  new dev.fathom.actors.agent.PlannerActor.Deps(
-                      ws.questions()::ask, stage.languageModel().orElseThrow(), budget),
-                  config.modelQuestionTimeout().multipliedBy(budget.maxSteps() + 2L)),
-              budget);
-        }
-        if (server.behaviorLoop != null) {
-          api.behaviors(server.behaviorLoop.module(), server.behaviorLoop.publisher());
-        }
+                server::ready,
+                server.publisher,
+                server.sessions,
+                server.behaviorLoop,
+                index);
         try {
           server.http =
               api.bind(
@@ -273,12 +193,8 @@ public final class FathomServer implements AutoCloseable {
           throw e;
         }
         out.println(
-            "HTTP: http://"
-                + (httpSettings.host().contains(":")
-                    ? "[" + httpSettings.host() + "]"
-                    : httpSettings.host())
-                + ":"
-                + server.httpPort()
+            "HTTP: "
+                + ServeHttp.address(httpSettings, server.httpPort())
                 + (httpSettings.keyRequired() ? " (API key required)" : ""));
       }
       return server;
@@ -289,7 +205,7 @@ public final class FathomServer implements AutoCloseable {
       } catch (RuntimeException suppressed) {
         e.addSuppressed(suppressed);
       }
-      if (broker != null) broker.close();
+      if (started != null && started.broker() != null) started.broker().close();
       throw e;
     }
   }
@@ -302,20 +218,6 @@ public final class FathomServer implements AutoCloseable {
    */
   public dev.fathom.behaviors.BehaviorModule behaviors() {
     return behaviorLoop == null ? null : behaviorLoop.module();
-  }
-
-  /** A random id kept in the data directory: names this process's transactions and groups. */
-  private static String nodeId(Path dataDir) {
-    Path f = dataDir.resolve("node-id");
-    try {
-      if (Files.exists(f)) return Files.readString(f, StandardCharsets.UTF_8).strip();
-      Files.createDirectories(dataDir);
-      String id = UUID.randomUUID().toString();
-      Files.writeString(f, id + "\n", StandardCharsets.UTF_8);
-      return id;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read or write " + f, e);
-    }
   }
 
   /** The port the HTTP API listens on, or -1 without it. */

@@ -1,14 +1,7 @@
 package dev.fathom.ops.server;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fathom.actors.Question;
-import dev.fathom.actors.QuestionResult;
 import dev.fathom.actors.QuestionService;
-import dev.fathom.drafters.lm.TokenListener;
 import dev.fathom.ops.intake.QuestionIntake;
-import dev.fathom.ops.intake.StrictJson;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -60,14 +53,12 @@ import org.slf4j.LoggerFactory;
 final class QuestionStream implements Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(QuestionStream.class);
-  private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Duration POLL = Duration.ofMillis(200);
   private static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
 
   private final KafkaSettings settings;
   private final ServeMetrics metrics;
-  private final QuestionService questions;
-  private final QuestionIntake intake;
+  private final QuestionRecords records;
   private final String bootstrapServers;
   private final String nodeId;
   private final Duration questionTimeout;
@@ -76,11 +67,9 @@ final class QuestionStream implements Runnable {
   private volatile KafkaProducer<byte[], byte[]> producer;
   private volatile KafkaProducer<byte[], byte[]> streamProducer;
   private final AtomicBoolean running = new AtomicBoolean(true);
-  private dev.fathom.actors.session.SessionService sessions; // null: questions are not turns
   private final AtomicBoolean assigned = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile Throwable failure;
-  private volatile boolean principalClaims;
 
   QuestionStream(
       String bootstrapServers,
@@ -92,8 +81,7 @@ final class QuestionStream implements Runnable {
       ServeMetrics metrics) {
     this.settings = settings;
     this.metrics = metrics;
-    this.questions = questions;
-    this.intake = intake;
+    this.records = new QuestionRecords(settings, metrics, questions, intake, () -> streamProducer);
     this.bootstrapServers = bootstrapServers;
     this.nodeId = nodeId;
     this.questionTimeout = questionTimeout;
@@ -111,37 +99,14 @@ final class QuestionStream implements Runnable {
   }
 
   /**
-   * Publishes each piece of an answer as it is generated, in order ({@code seq} from 0), keyed by
-   * session like the answers, so one partition keeps a session's pieces in order.
-   */
-  private TokenListener piecesOf(Inbound.QuestionMessage m) {
-    byte[] key = m.sessionId().getBytes(StandardCharsets.UTF_8);
-    java.util.concurrent.atomic.AtomicInteger seq = new java.util.concurrent.atomic.AtomicInteger();
-    return piece -> {
-      Map<String, Object> v = new java.util.LinkedHashMap<>();
-      v.put("requestId", m.requestId());
-      v.put("seq", seq.getAndIncrement());
-      v.put("text", piece);
-      try {
-        streamProducer.send(
-            new ProducerRecord<>(
-                settings.topics().answerStream(), key, MAPPER.writeValueAsBytes(v)));
-      } catch (JsonProcessingException | KafkaException e) {
-        // A lost piece is not a lost answer: the complete answer follows on the answers topic.
-        metrics.error("answer_stream_send");
-      }
-    };
-  }
-
-  /** True once the consumer has been assigned partitions (for readiness). */
-  /**
    * Whether a question may name its asking principal ({@code fathom.kafka.principal-claims}); set
    * before the stream starts. Off: such questions become dead letters.
    */
   void acceptPrincipalClaims(boolean accept) {
-    this.principalClaims = accept;
+    records.acceptPrincipalClaims(accept);
   }
 
+  /** True once the consumer has been assigned partitions (for readiness). */
   boolean assigned() {
     return assigned.get();
   }
@@ -203,11 +168,11 @@ final class QuestionStream implements Runnable {
    */
   private void turn(ConsumerRecords<byte[], byte[]> batch) throws InterruptedException {
     List<CompletableFuture<ProducerRecord<byte[], byte[]>>> out = new ArrayList<>();
-    for (ConsumerRecord<byte[], byte[]> r : batch) out.add(handle(r));
+    for (ConsumerRecord<byte[], byte[]> r : batch) out.add(records.handle(r));
     try {
       CompletableFuture.allOf(out.toArray(CompletableFuture[]::new)).join();
     } catch (java.util.concurrent.CompletionException e) {
-      if (!(e.getCause() instanceof SessionUnreachable u)) throw e;
+      if (!(e.getCause() instanceof QuestionRecords.SessionUnreachable u)) throw e;
       // The node holding a session died with the turn: ask again once the session has moved. The
       // session recognises the request id, so the turn is neither lost nor answered twice.
       metrics.error("session_unreachable");
@@ -241,83 +206,14 @@ final class QuestionStream implements Runnable {
     }
   }
 
-  /** The record to send for one question: its answer, its failure, or a dead letter. */
-  private CompletableFuture<ProducerRecord<byte[], byte[]>> handle(
-      ConsumerRecord<byte[], byte[]> r) {
-    Inbound.QuestionMessage m;
-    Question q;
-    try {
-      QuestionIntake.Accepted a =
-          intake.fromKafka(
-              StrictJson.object(r.value(), settings.maxValueBytes(), "value"), principalClaims);
-      m = Inbound.QuestionMessage.of(a);
-      q = a.question();
-    } catch (IllegalArgumentException e) {
-      metrics.deadLetter(r.topic(), true);
-      return CompletableFuture.completedFuture(
-          DeadLetters.of(settings.topics().deadLetters(), r, e.getMessage()));
-    }
-    // The caller's trace (its traceparent header) continues through the answer record.
-    QuestionClock start =
-        QuestionClock.start(metrics.observability().traces().extract(r.headers()));
-    return ask(q, m)
-        .toCompletableFuture()
-        .thenApply(
-            result -> {
-              var trace = metrics.question("kafka", start, result);
-              ProducerRecord<byte[], byte[]> answer = answerRecord(r, m, result);
-              metrics.observability().traces().inject(trace, answer.headers());
-              return answer;
-            });
-  }
-
   /**
    * Makes every question a turn of the session its {@code sessionId} names (when sessions are on
    * and the id is a valid session id): rewritten with that session's history, in order with its
    * other turns, wherever in the cluster the session lives.
    */
   QuestionStream withSessions(dev.fathom.actors.session.SessionService s) {
-    this.sessions = s;
+    records.withSessions(s);
     return this;
-  }
-
-  private java.util.concurrent.CompletionStage<QuestionResult> ask(
-      Question q, Inbound.QuestionMessage m) {
-    if (sessions != null && m.sessionId().matches("[A-Za-z0-9_.:-]{1,128}")) {
-      return sessions
-          .ask(
-              m.sessionId(),
-              q.requestId(),
-              q.text(),
-              q.mode(),
-              q.k(),
-              q.asker(),
-              piecesOf(m),
-              q.scope())
-          .thenApply(
-              t -> {
-                // Turn 0: the session did not reply (its node died or it timed out). Answering
-                // with that failure would commit it and lose the turn; the batch is retried.
-                if (t.turn() == 0
-                    && t.result() instanceof QuestionResult.Failed f
-                    && f.stage().equals("session")) {
-                  throw new SessionUnreachable(m.sessionId(), f.reason());
-                }
-                return t.result();
-              });
-    }
-    return questions.ask(q, piecesOf(m));
-  }
-
-  private ProducerRecord<byte[], byte[]> answerRecord(
-      ConsumerRecord<byte[], byte[]> r, Inbound.QuestionMessage m, QuestionResult result) {
-    byte[] key = m.sessionId().getBytes(StandardCharsets.UTF_8);
-    try {
-      return new ProducerRecord<>(
-          settings.topics().answers(), key, MAPPER.writeValueAsBytes(Outbound.answer(m, result)));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write answer JSON", e);
-    }
   }
 
   /**
@@ -355,13 +251,6 @@ final class QuestionStream implements Runnable {
     running.set(false);
     consumer.wakeup();
     stopped.await();
-  }
-
-  /** A session gave no reply to a turn; the turn's batch is not committed but asked again. */
-  private static final class SessionUnreachable extends RuntimeException {
-    SessionUnreachable(String sessionId, String reason) {
-      super("session " + sessionId + " did not reply: " + reason, null, false, false);
-    }
   }
 
   private void closeQuietly() {

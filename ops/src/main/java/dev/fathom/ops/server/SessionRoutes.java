@@ -1,9 +1,8 @@
 package dev.fathom.ops.server;
 
+import static dev.fathom.ops.server.HttpJson.json;
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fathom.actors.QuestionResult;
 import dev.fathom.actors.session.SessionService;
 import dev.fathom.actors.session.TurnResult;
@@ -13,10 +12,7 @@ import dev.fathom.ops.sessions.SessionJson;
 import dev.fathom.retrieval.access.Principal;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
-import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -43,8 +39,6 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  * that never was.
  */
 final class SessionRoutes {
-
-  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final SessionService sessions;
   private final QuestionIntake intake;
@@ -137,12 +131,12 @@ final class SessionRoutes {
               question.mode(),
               question.k(),
               caller,
-              piece -> events.send(HttpApi.sse("partial", Map.of("text", piece))),
+              piece -> events.send(HttpJson.sse("partial", Map.of("text", piece))),
               question.scope())
           .whenComplete(
               (r, e) ->
                   events.finish(
-                      HttpApi.sse(
+                      HttpJson.sse(
                           "answer",
                           r != null
                               ? SessionJson.turn(r)
@@ -168,15 +162,5 @@ final class SessionRoutes {
                   case QuestionResult.Failed f -> StatusCodes.SERVICE_UNAVAILABLE;
                 },
                 SessionJson.turn(r)));
-  }
-
-  private static Route json(StatusCode status, Map<String, Object> body) {
-    try {
-      return complete(
-          status,
-          HttpEntities.create(ContentTypes.APPLICATION_JSON, MAPPER.writeValueAsBytes(body)));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write JSON", e);
-    }
   }
 }

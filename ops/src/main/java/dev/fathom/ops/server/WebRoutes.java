@@ -1,9 +1,8 @@
 package dev.fathom.ops.server;
 
+import static dev.fathom.ops.server.HttpJson.json;
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fathom.retrieval.Passage;
 import dev.fathom.retrieval.access.Principal;
 import dev.fathom.retrieval.collection.CollectionName;
@@ -13,9 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
-import org.apache.pekko.http.javadsl.model.HttpEntities;
-import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
@@ -37,7 +33,6 @@ final class WebRoutes {
   /** Where the page's files live in the jar. */
   static final String RESOURCES = "dev/fathom/ops/web";
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final RawHeader CSP =
       RawHeader.create(
           "Content-Security-Policy",
@@ -139,15 +134,5 @@ final class WebRoutes {
                 })
             .toList());
     return out;
-  }
-
-  private static Route json(StatusCode status, Map<String, Object> body) {
-    try {
-      return complete(
-          status,
-          HttpEntities.create(ContentTypes.APPLICATION_JSON, MAPPER.writeValueAsBytes(body)));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write JSON", e);
-    }
   }
 }

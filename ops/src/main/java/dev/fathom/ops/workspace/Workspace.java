@@ -8,18 +8,9 @@ import dev.fathom.answer.Answerer;
 import dev.fathom.answer.ExtractiveAnswerer;
 import dev.fathom.answer.TraceSink;
 import dev.fathom.behaviors.BehaviorModule;
-import dev.fathom.behaviors.curation.BehaviorCurator;
-import dev.fathom.behaviors.handbook.Behavior;
-import dev.fathom.behaviors.prompt.BehaviorLibrary;
-import dev.fathom.behaviors.prompt.BehaviorPrompt;
-import dev.fathom.behaviors.trace.Trace;
 import dev.fathom.compressors.CompressorKind;
 import dev.fathom.compressors.ContextCompressor;
 import dev.fathom.compressors.ExtractiveCompressor;
-import dev.fathom.compressors.recomp.AbstractiveCompressor;
-import dev.fathom.compressors.recomp.CompressorModel;
-import dev.fathom.compressors.recomp.TrainedExtractiveCompressor;
-import dev.fathom.drafters.lm.GenerationSettings;
 import dev.fathom.drafters.lm.LanguageModel;
 import dev.fathom.ops.config.BehaviorsConfig;
 import dev.fathom.ops.config.FathomConfig;
@@ -40,11 +31,9 @@ import dev.fathom.retrieval.search.SearchScope;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * One data directory and the parts built on it, opened lazily and closed together: the embedding
@@ -55,11 +44,10 @@ public final class Workspace implements AutoCloseable {
   private final FathomConfig config;
   private final SearchScope home;
   private final CollectionStore collections;
-  private final Map<CollectionName, PassageIndex> others = new HashMap<>();
-  private boolean serving; // every index opened for writing (fathom serve)
+  private final OpenIndexes indexes;
+  private final Compressors compressors;
   private OnnxEmbedder model;
   private Embedder embedder;
-  private PassageIndex index;
   private QuestionService questions;
   private final List<RankerSet> rankerSets = new ArrayList<>();
 
@@ -68,7 +56,6 @@ public final class Workspace implements AutoCloseable {
       new dev.fathom.retrieval.rank.RecentSignals();
 
   private BehaviorModule behaviors;
-  private CompressorModel compressorModel; // the trained compressor's trees, loaded once
   private IndexBackend backend; // fathom.index.backend; read on first use
 
   public Workspace(FathomConfig config) {
@@ -85,6 +72,8 @@ public final class Workspace implements AutoCloseable {
     this.config = config;
     this.home = home;
     this.collections = new CollectionStore(config.dataDir());
+    this.indexes = new OpenIndexes(collections, home.collection(), embeddingId());
+    this.compressors = new Compressors(config, this::embedder);
   }
 
   /** The collection and filter this workspace's commands work on. */
@@ -128,11 +117,8 @@ public final class Workspace implements AutoCloseable {
   }
 
   /** The index, read-only (no lock: several commands can search while one ingests). */
-  public synchronized PassageIndex readIndex() {
-    if (index == null) {
-      index = serving ? writableIndex() : open(home.collection());
-    }
-    return index;
+  public PassageIndex readIndex() {
+    return indexes.home();
   }
 
   /**
@@ -141,58 +127,21 @@ public final class Workspace implements AutoCloseable {
    *
    * @throws IndexUnavailableException naming the collection when it does not exist
    */
-  public synchronized PassageIndex readIndex(CollectionName name) {
-    if (name.equals(home.collection())) return readIndex();
-    PassageIndex i = others.get(name);
-    if (i == null) {
-      if (!collections.exists(name)) throw noCollection(name);
-      i =
-          serving
-              ? PassageIndex.openForWriting(collections.indexDir(name), embeddingId())
-              : open(name);
-      others.put(name, i);
-    }
-    return i;
+  public PassageIndex readIndex(CollectionName name) {
+    return indexes.read(name);
   }
 
   /**
    * The index of {@code name} for writing (a document sent to that collection), created when
    * missing; only while serving, where every index is open for writing.
    */
-  public synchronized PassageIndex writableIndex(CollectionName name) {
-    if (name.equals(home.collection())) return writableIndex();
-    if (!serving) throw new IllegalStateException("writableIndex(name) is for fathom serve only");
-    PassageIndex i = others.get(name);
-    if (i == null) {
-      boolean created = !collections.exists(name);
-      i = PassageIndex.openForWriting(collections.indexDir(name), embeddingId());
-      if (created) i.commit();
-      others.put(name, i);
-    }
-    return i;
+  public PassageIndex writableIndex(CollectionName name) {
+    return indexes.writable(name);
   }
 
   /** The indexes of other collections opened so far (the document stream commits them together). */
-  public synchronized Map<CollectionName, PassageIndex> openCollections() {
-    Map<CollectionName, PassageIndex> all = new java.util.TreeMap<>(others);
-    if (index != null) all.put(home.collection(), index);
-    return all;
-  }
-
-  private PassageIndex open(CollectionName name) {
-    if (!collections.exists(name)) throw noCollection(name);
-    return PassageIndex.openReadOnly(collections.indexDir(name), embeddingId());
-  }
-
-  private IndexUnavailableException noCollection(CollectionName name) {
-    return new IndexUnavailableException(
-        "no index at "
-            + collections.indexDir(name)
-            + " (collection '"
-            + name
-            + "'): run `fathom ingest"
-            + (name.equals(CollectionName.DEFAULT) ? "" : " --collection " + name)
-            + " PATH...` first (`fathom collections list` shows those there are)");
+  public Map<CollectionName, PassageIndex> openCollections() {
+    return indexes.all();
   }
 
   /**
@@ -200,22 +149,8 @@ public final class Workspace implements AutoCloseable {
    * this workspace uses: serve mode indexes documents while it answers questions, and searches see
    * each commit at once.
    */
-  public synchronized PassageIndex writableIndex() {
-    serving = true;
-    if (index != null && index.writable()) return index;
-    closeIndex();
-    boolean created = !PassageIndex.exists(indexDir()); // the embedded index, whatever the backend
-    PassageIndex w = PassageIndex.openForWriting(indexDir(), embeddingId());
-    if (created) w.commit(); // so a new index exists on disk for readers from the start
-    index = w;
-    return w;
-  }
-
-  private synchronized void closeIndex() {
-    if (index != null) {
-      index.close();
-      index = null;
-    }
+  public PassageIndex writableIndex() {
+    return indexes.writableHome();
   }
 
   public boolean indexExists() {
@@ -260,7 +195,7 @@ public final class Workspace implements AutoCloseable {
               Set.of(config.dataDir()))
           .ingest(paths, listener, defaultAcl, extra);
     }
-    closeIndex();
+    indexes.closeHome();
     try (PassageIndex writable = PassageIndex.openForWriting(indexDir(), embeddingId())) {
       Ingestor ingestor =
           new Ingestor(writable, embedder(), config.ingest(), Set.of(config.dataDir()));
@@ -322,7 +257,7 @@ public final class Workspace implements AutoCloseable {
 
   /** The untrained compressor, reading sentence vectors from {@code stored}. */
   public ExtractiveCompressor compressor(SentenceVectorSource stored) {
-    return new ExtractiveCompressor(embedder(), config.compression(), true, stored);
+    return compressors.untrained(stored);
   }
 
   /**
@@ -340,7 +275,7 @@ public final class Workspace implements AutoCloseable {
    * (the data directory's {@code fathom train compressor} model, else the bundled one), or the
    * abstractive one over {@code model} (required for it, ignored otherwise).
    */
-  public synchronized ContextCompressor compressor(CompressorKind kind, LanguageModel model) {
+  public ContextCompressor compressor(CompressorKind kind, LanguageModel model) {
     return compressor(kind, model, storedSentenceVectors());
   }
 
@@ -348,43 +283,14 @@ public final class Workspace implements AutoCloseable {
    * Like {@link #compressor(CompressorKind, LanguageModel)}, the extractive compressors reading
    * sentence vectors from {@code stored} (an evaluation's own index).
    */
-  public synchronized ContextCompressor compressor(
+  public ContextCompressor compressor(
       CompressorKind kind, LanguageModel model, SentenceVectorSource stored) {
-    return switch (kind) {
-      case UNTRAINED -> compressor(stored);
-      case TRAINED -> {
-        if (compressorModel == null) compressorModel = CompressorModel.load(config.dataDir());
-        yield new TrainedExtractiveCompressor(
-            embedder(),
-            compressorModel,
-            compressorModel.policy(),
-            config.compression().topPassages(),
-            config.compression().minSentenceChars(),
-            stored);
-      }
-      case ABSTRACTIVE -> {
-        if (model == null) {
-          throw new IllegalArgumentException(
-              "the abstractive compressor needs a language model (--model FILE.gguf)");
-        }
-        yield new AbstractiveCompressor(
-            model, embedder(), AbstractiveCompressor.Settings.defaults());
-      }
-    };
+    return compressors.of(kind, model, stored);
   }
 
   /** The compressor that {@code fathom.compressor.kind} names, for the question pipeline. */
   public ContextCompressor configuredCompressor() {
-    CompressorKind kind =
-        config.raw().hasPath("fathom.compressor.kind")
-            ? CompressorKind.parse(config.raw().getString("fathom.compressor.kind"))
-            : CompressorKind.UNTRAINED;
-    if (kind == CompressorKind.ABSTRACTIVE) {
-      throw new IllegalArgumentException(
-          "fathom.compressor.kind must be untrained or trained for ask and serve, got abstractive"
-              + " (it is measured with `fathom eval compression --compressor abstractive --model`)");
-    }
-    return compressor(kind, null);
+    return compressor(compressors.configuredKind(), null);
   }
 
   /** The actor pipeline answering questions over this workspace's index, extractively. */
@@ -411,35 +317,15 @@ public final class Workspace implements AutoCloseable {
    */
   public synchronized QuestionService questions(AnswerStage stage, TraceSink traces) {
     BehaviorsConfig b = BehaviorsConfig.from(config.raw());
-    BehaviorStage behaviorStage = null;
-    if (stage.generative() && b.enabled()) {
-      BehaviorModule module = behaviors(stage.sharedModel().contextLength());
-      TraceSink sink = traces != null ? traces : (trace, updated) -> module.traces().append(trace);
-      behaviorStage =
-          new BehaviorStage(
-              module.library(), sink, b.parallelism(), b.timeout(), improver(module, stage));
-    }
+    BehaviorStage behaviorStage =
+        stage.generative() && b.enabled()
+            ? BehaviorStages.of(b, behaviors(stage.sharedModel().contextLength()), stage, traces)
+            : null;
     return questions(
         stage.answerer(),
         stage.answerModel(),
         stage.generative() ? config.modelQuestionTimeout() : config.pipeline().questionTimeout(),
         behaviorStage);
-  }
-
-  /**
-   * Self-improvement's second step: the behaviors the answer model, as strategist, extracts from a
-   * first answer's trace, as an offer for answering again (the handbook is not changed).
-   */
-  private static Function<Trace, BehaviorLibrary.Offer> improver(
-      BehaviorModule module, AnswerStage stage) {
-    BehaviorCurator curator = module.curator(stage.sharedModel(), GenerationSettings.GREEDY);
-    BehaviorPrompt prompt = module.prompt();
-    return trace -> {
-      List<Behavior> ordered = BehaviorPrompt.promptOrder(curator.propose(trace).behaviors());
-      return ordered.isEmpty()
-          ? BehaviorLibrary.Offer.NONE
-          : new BehaviorLibrary.Offer(ordered, prompt.section(ordered));
-    };
   }
 
   /**
@@ -454,10 +340,6 @@ public final class Workspace implements AutoCloseable {
               embedder());
     }
     return behaviors;
-  }
-
-  private QuestionService questions(Answerer answerer, Duration timeout) {
-    return questions(answerer, null, timeout, null);
   }
 
   private QuestionService questions(Answerer answerer, LanguageModel model, Duration timeout) {
@@ -510,11 +392,6 @@ public final class Workspace implements AutoCloseable {
     rankerSets.clear();
   }
 
-  private void closeOthers() {
-    others.values().forEach(PassageIndex::close);
-    others.clear();
-  }
-
   @Override
   public synchronized void close() {
     List<RuntimeException> errors = new ArrayList<>();
@@ -524,10 +401,10 @@ public final class Workspace implements AutoCloseable {
           questions,
           behaviors,
           this::closeRankers,
-          compressorModel,
-          index,
+          compressors,
+          indexes::closeHome,
           backend,
-          this::closeOthers,
+          indexes::closeOthers,
           embedder == null ? model : embedder
         }) {
       if (c == null) continue;
@@ -539,8 +416,6 @@ public final class Workspace implements AutoCloseable {
     }
     questions = null;
     behaviors = null;
-    compressorModel = null;
-    index = null;
     backend = null;
     embedder = null;
     model = null;

@@ -4,7 +4,6 @@ import dev.fathom.retrieval.Passage;
 import dev.fathom.retrieval.access.AccessList;
 import dev.fathom.retrieval.access.AccessLists;
 import dev.fathom.retrieval.embed.Embedder;
-import dev.fathom.retrieval.embed.SentenceVectors;
 import dev.fathom.retrieval.index.FileRecord;
 import dev.fathom.retrieval.index.PassageStore;
 import dev.fathom.retrieval.meta.DocumentMetadata;
@@ -14,7 +13,6 @@ import dev.fathom.retrieval.parse.UnreadableDocumentException;
 import dev.fathom.retrieval.text.Chunker;
 import dev.fathom.retrieval.text.TextSpan;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -23,11 +21,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Incremental ingest of files and directories into a {@link PassageStore} (the embedded Lucene
@@ -83,7 +79,7 @@ public final class Ingestor {
   private final PassageStore index;
   private final Embedder embedder;
   private final Settings settings;
-  private final Set<Path> excluded;
+  private final SourceFiles sourceFiles;
 
   /**
    * @param excluded directories never descended into (the data directory, so Fathom does not index
@@ -93,10 +89,7 @@ public final class Ingestor {
     this.index = index;
     this.embedder = embedder;
     this.settings = settings;
-    this.excluded =
-        excluded.stream()
-            .map(p -> p.toAbsolutePath().normalize())
-            .collect(java.util.stream.Collectors.toSet());
+    this.sourceFiles = new SourceFiles(excluded);
   }
 
   /**
@@ -128,11 +121,11 @@ public final class Ingestor {
   public IngestReport ingest(
       List<Path> paths, IngestListener listener, AccessList defaultAcl, DocumentMetadata extra) {
     long t0 = System.nanoTime();
-    Map<Path, Path> files = collect(paths, listener); // file -> root it was found under
+    Map<Path, Path> files = sourceFiles.collect(paths, listener); // file -> root found under
     listener.started(files.size());
     Map<String, FileRecord> known = index.fileRecords();
 
-    Batch batch = new Batch();
+    EmbedBatch batch = new EmbedBatch(index, embedder, settings.sentenceVectors());
     int done = 0, indexed = 0, unchanged = 0, failed = 0, passages = 0, sinceCommit = 0;
     for (Map.Entry<Path, Path> e : files.entrySet()) {
       Path file = e.getKey();
@@ -241,100 +234,11 @@ public final class Ingestor {
     return removed;
   }
 
-  private Map<Path, Path> collect(List<Path> paths, IngestListener listener) {
-    List<Path> roots = new ArrayList<>();
-    for (Path p : paths) {
-      Path abs = p.toAbsolutePath().normalize();
-      if (!Files.exists(abs)) {
-        throw new IllegalArgumentException("no such file or directory: " + p);
-      }
-      roots.add(abs);
-    }
-    Map<Path, Path> files = new LinkedHashMap<>();
-    for (Path root : roots) {
-      if (Files.isRegularFile(root)) {
-        if (DocumentParsers.supports(root)) files.putIfAbsent(root, root);
-        else
-          listener.warning(
-              root,
-              root
-                  + ": unsupported file type (expected .txt, .md, .html, .pdf, or an office format)");
-        continue;
-      }
-      try (Stream<Path> walk = Files.walk(root)) {
-        walk.filter(f -> !isExcluded(root, f))
-            .filter(Files::isRegularFile)
-            .filter(DocumentParsers::supports)
-            .sorted()
-            .forEach(f -> files.putIfAbsent(f, root));
-      } catch (IOException | UncheckedIOException e) {
-        throw new IllegalArgumentException("cannot list " + root + ": " + e.getMessage(), e);
-      }
-    }
-    return files;
-  }
-
-  private boolean isExcluded(Path root, Path f) {
-    for (Path x : excluded) if (f.startsWith(x)) return true;
-    // Hidden files and folders (.git, .idea) below the root are not documents.
-    for (Path part : root.relativize(f)) if (part.toString().startsWith(".")) return true;
-    return false;
-  }
-
   private static String sha256(byte[] bytes) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("the JDK lacks SHA-256", e);
-    }
-  }
-
-  /** Passages waiting for their embeddings, so short files share a model batch. */
-  private final class Batch {
-    private final List<FileRecord> records = new ArrayList<>();
-    private final List<List<Passage>> passages = new ArrayList<>();
-    private int size;
-
-    void add(FileRecord r, List<Passage> ps) {
-      records.add(r);
-      passages.add(ps);
-      size += ps.size();
-    }
-
-    int size() {
-      return size;
-    }
-
-    void flush() {
-      if (records.isEmpty()) return;
-      List<String> texts = new ArrayList<>(size);
-      for (List<Passage> ps : passages) for (Passage p : ps) texts.add(p.title() + "\n" + p.text());
-      List<float[]> vectors = embedder.embedAll(texts);
-      // Every candidate sentence is embedded here, once, so that compression embeds only the
-      // question (docs/compression.md); a store that cannot keep them is spared the work.
-      List<SentenceVectors> sentences = null;
-      if (settings.sentenceVectors() && index.storesSentenceVectors()) {
-        List<Passage> all = new ArrayList<>(size);
-        for (List<Passage> ps : passages) all.addAll(ps);
-        sentences = SentenceVectors.embed(embedder, all);
-      }
-      int at = 0;
-      for (int i = 0; i < records.size(); i++) {
-        int n = passages.get(i).size();
-        if (sentences == null) {
-          index.replaceSource(records.get(i), passages.get(i), vectors.subList(at, at + n));
-        } else {
-          index.replaceSource(
-              records.get(i),
-              passages.get(i),
-              vectors.subList(at, at + n),
-              sentences.subList(at, at + n));
-        }
-        at += n;
-      }
-      records.clear();
-      passages.clear();
-      size = 0;
     }
   }
 }
