@@ -47,8 +47,8 @@ final class InterleavedPairs {
       int f = g + h;
       MemorySegment wa = w.asSlice(g * size, size);
       MemorySegment wb = w.asSlice(f * size, size);
-      if (q8 && InterleavedStreamVariants.WIDE) {
-        InterleavedStreamVariants.q8Wide(wa, wb, x, 0, out, 4 * g, 4 * f);
+      if (q8 && InterleavedStreamVariants.DIRECT) {
+        InterleavedStreamVariants.q8Direct(wa, wb, blocks, x, 0, out, 4 * g, 4 * f);
       } else if (q8) {
         q8(wa, wb, blocks, x, 0, out, 4 * g, 4 * f);
       } else {

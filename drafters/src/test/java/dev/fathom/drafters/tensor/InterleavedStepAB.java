@@ -42,6 +42,9 @@ public final class InterleavedStepAB {
         names.add("blk." + l + ".ffn_down.weight");
       }
       names.add(file.hasTensor("output.weight") ? "output.weight" : "token_embd.weight");
+      // -Donly=NAME keeps the matrices whose name contains NAME (attn_q, ffn_down, output, ...)
+      String only = System.getProperty("only", "");
+      names.removeIf(n -> !n.contains(only));
       int maxCols = 0;
       int maxRows = 0;
       for (String n : names) {

@@ -10,13 +10,13 @@ import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Experiments, not used by the engine: two attempts at a Q8_0 group loop that reads memory more in
- * parallel than the engine's without the two-cell body of {@link InterleavedPairs} (about 35,500 C2
- * nodes). Selected in {@link InterleavedPairs#groups} by {@code -Dpairs.wide=true} (with {@code
- * -Dpairs=true} in {@link InterleavedStepAB}) or {@code -Dpairs.ahead=BYTES}. Both were slower
+ * parallel than the engine's: {@link InterleavedPairs}' two streams with the engine's scale loads,
+ * and one stream that reads a byte ahead for the hardware prefetcher. Selected in {@link
+ * InterleavedPairs#groups} by {@code -Dpairs.direct=true} (with {@code -Dpairs=true} in {@link
+ * InterleavedStepAB}) or {@code -Dpairs.ahead=BYTES}. Neither was faster over the real file
  * (docs/performance.md, "One-thread decode: a C2-stable two-stream loop, not found").
  */
 final class InterleavedStreamVariants {
@@ -39,18 +39,19 @@ final class InterleavedStreamVariants {
     }
   }
 
-  /** {@code -Dpairs.wide=true}: {@link #q8Wide} instead of {@link #q8}. */
-  static final boolean WIDE = Boolean.getBoolean("pairs.wide");
+  /** {@code -Dpairs.direct=true}: {@link #q8Direct} instead of {@link InterleavedPairs#q8}. */
+  static final boolean DIRECT = Boolean.getBoolean("pairs.direct");
 
-  private static final VectorSpecies<Byte> B256 = ByteVector.SPECIES_256;
-
-  /**
-   * Q8_0 groups {@code wa}, {@code wb} with a smaller body: each row's 32 quants are one 256-bit
-   * load converted in two parts, and each scale is broadcast straight from memory, as in {@link
-   * InterleavedGroups}; the arithmetic and its order are the engine's.
-   */
-  static void q8Wide(
-      MemorySegment wa, MemorySegment wb, float[] x, int xOff, float[] out, int at, int bt) {
+  /** {@link InterleavedPairs#q8} with each scale broadcast straight from memory. */
+  static void q8Direct(
+      MemorySegment wa,
+      MemorySegment wb,
+      int blocks,
+      float[] x,
+      int xOff,
+      float[] out,
+      int at,
+      int bt) {
     FloatVector a0 = FloatVector.zero(F);
     FloatVector a1 = a0;
     FloatVector a2 = a0;
@@ -64,52 +65,100 @@ final class InterleavedStreamVariants {
       FloatVector x0 = FloatVector.fromArray(F, x, xi);
       FloatVector x1 = FloatVector.fromArray(F, x, xi + 16);
       xi += 32;
-      ByteVector q0 = ByteVector.fromMemorySegment(B256, wa, c + 16, LE);
-      ByteVector q1 = ByteVector.fromMemorySegment(B256, wa, c + 48, LE);
-      ByteVector q2 = ByteVector.fromMemorySegment(B256, wa, c + 80, LE);
-      ByteVector q3 = ByteVector.fromMemorySegment(B256, wa, c + 112, LE);
-      ByteVector r0 = ByteVector.fromMemorySegment(B256, wb, c + 16, LE);
-      ByteVector r1 = ByteVector.fromMemorySegment(B256, wb, c + 48, LE);
-      ByteVector r2 = ByteVector.fromMemorySegment(B256, wb, c + 80, LE);
-      ByteVector r3 = ByteVector.fromMemorySegment(B256, wb, c + 112, LE);
-      a0 =
-          ((FloatVector) q0.convertShape(VectorOperators.B2F, F, 1))
-              .fma(x1, ((FloatVector) q0.convertShape(VectorOperators.B2F, F, 0)).mul(x0))
-              .fma(FloatVector.broadcast(F, wa.get(FLOAT, c)), a0);
-      a1 =
-          ((FloatVector) q1.convertShape(VectorOperators.B2F, F, 1))
-              .fma(x1, ((FloatVector) q1.convertShape(VectorOperators.B2F, F, 0)).mul(x0))
-              .fma(FloatVector.broadcast(F, wa.get(FLOAT, c + 4)), a1);
-      a2 =
-          ((FloatVector) q2.convertShape(VectorOperators.B2F, F, 1))
-              .fma(x1, ((FloatVector) q2.convertShape(VectorOperators.B2F, F, 0)).mul(x0))
-              .fma(FloatVector.broadcast(F, wa.get(FLOAT, c + 8)), a2);
-      a3 =
-          ((FloatVector) q3.convertShape(VectorOperators.B2F, F, 1))
-              .fma(x1, ((FloatVector) q3.convertShape(VectorOperators.B2F, F, 0)).mul(x0))
-              .fma(FloatVector.broadcast(F, wa.get(FLOAT, c + 12)), a3);
-      b0 =
-          ((FloatVector) r0.convertShape(VectorOperators.B2F, F, 1))
-              .fma(x1, ((FloatVector) r0.convertShape(VectorOperators.B2F, F, 0)).mul(x0))
-              .fma(FloatVector.broadcast(F, wb.get(FLOAT, c)), b0);
-      b1 =
-          ((FloatVector) r1.convertShape(VectorOperators.B2F, F, 1))
-              .fma(x1, ((FloatVector) r1.convertShape(VectorOperators.B2F, F, 0)).mul(x0))
-              .fma(FloatVector.broadcast(F, wb.get(FLOAT, c + 4)), b1);
-      b2 =
-          ((FloatVector) r2.convertShape(VectorOperators.B2F, F, 1))
-              .fma(x1, ((FloatVector) r2.convertShape(VectorOperators.B2F, F, 0)).mul(x0))
-              .fma(FloatVector.broadcast(F, wb.get(FLOAT, c + 8)), b2);
-      b3 =
-          ((FloatVector) r3.convertShape(VectorOperators.B2F, F, 1))
-              .fma(x1, ((FloatVector) r3.convertShape(VectorOperators.B2F, F, 0)).mul(x0))
-              .fma(FloatVector.broadcast(F, wb.get(FLOAT, c + 12)), b3);
+      FloatVector as0 =
+          ((FloatVector)
+                  ByteVector.fromMemorySegment(B, wa, c + 16, LE)
+                      .convertShape(VectorOperators.B2F, F, 0))
+              .mul(x0);
+      FloatVector as1 =
+          ((FloatVector)
+                  ByteVector.fromMemorySegment(B, wa, c + 48, LE)
+                      .convertShape(VectorOperators.B2F, F, 0))
+              .mul(x0);
+      FloatVector as2 =
+          ((FloatVector)
+                  ByteVector.fromMemorySegment(B, wa, c + 80, LE)
+                      .convertShape(VectorOperators.B2F, F, 0))
+              .mul(x0);
+      FloatVector as3 =
+          ((FloatVector)
+                  ByteVector.fromMemorySegment(B, wa, c + 112, LE)
+                      .convertShape(VectorOperators.B2F, F, 0))
+              .mul(x0);
+      as0 =
+          ((FloatVector)
+                  ByteVector.fromMemorySegment(B, wa, c + 32, LE)
+                      .convertShape(VectorOperators.B2F, F, 0))
+              .fma(x1, as0);
+      as1 =
+          ((FloatVector)
+                  ByteVector.fromMemorySegment(B, wa, c + 64, LE)
+                      .convertShape(VectorOperators.B2F, F, 0))
+              .fma(x1, as1);
+      as2 =
+          ((FloatVector)
+                  ByteVector.fromMemorySegment(B, wa, c + 96, LE)
+                      .convertShape(VectorOperators.B2F, F, 0))
+              .fma(x1, as2);
+      as3 =
+          ((FloatVector)
+                  ByteVector.fromMemorySegment(B, wa, c + 128, LE)
+                      .convertShape(VectorOperators.B2F, F, 0))
+              .fma(x1, as3);
+      a0 = as0.fma(FloatVector.broadcast(F, wa.get(FLOAT, c + 0)), a0);
+      a1 = as1.fma(FloatVector.broadcast(F, wa.get(FLOAT, c + 4)), a1);
+      a2 = as2.fma(FloatVector.broadcast(F, wa.get(FLOAT, c + 8)), a2);
+      a3 = as3.fma(FloatVector.broadcast(F, wa.get(FLOAT, c + 12)), a3);
+      FloatVector bs0 =
+          ((FloatVector)
+                  ByteVector.fromMemorySegment(B, wb, c + 16, LE)
+                      .convertShape(VectorOperators.B2F, F, 0))
+              .mul(x0);
+      FloatVector bs1 =
+          ((FloatVector)
+                  ByteVector.fromMemorySegment(B, wb, c + 48, LE)
+                      .convertShape(VectorOperators.B2F, F, 0))
+              .mul(x0);
+      FloatVector bs2 =
+          ((FloatVector)
+                  ByteVector.fromMemorySegment(B, wb, c + 80, LE)
+                      .convertShape(VectorOperators.B2F, F, 0))
+              .mul(x0);
+      FloatVector bs3 =
+          ((FloatVector)
+                  ByteVector.fromMemorySegment(B, wb, c + 112, LE)
+                      .convertShape(VectorOperators.B2F, F, 0))
+              .mul(x0);
+      bs0 =
+          ((FloatVector)
+                  ByteVector.fromMemorySegment(B, wb, c + 32, LE)
+                      .convertShape(VectorOperators.B2F, F, 0))
+              .fma(x1, bs0);
+      bs1 =
+          ((FloatVector)
+                  ByteVector.fromMemorySegment(B, wb, c + 64, LE)
+                      .convertShape(VectorOperators.B2F, F, 0))
+              .fma(x1, bs1);
+      bs2 =
+          ((FloatVector)
+                  ByteVector.fromMemorySegment(B, wb, c + 96, LE)
+                      .convertShape(VectorOperators.B2F, F, 0))
+              .fma(x1, bs2);
+      bs3 =
+          ((FloatVector)
+                  ByteVector.fromMemorySegment(B, wb, c + 128, LE)
+                      .convertShape(VectorOperators.B2F, F, 0))
+              .fma(x1, bs3);
+      b0 = bs0.fma(FloatVector.broadcast(F, wb.get(FLOAT, c + 0)), b0);
+      b1 = bs1.fma(FloatVector.broadcast(F, wb.get(FLOAT, c + 4)), b1);
+      b2 = bs2.fma(FloatVector.broadcast(F, wb.get(FLOAT, c + 8)), b2);
+      b3 = bs3.fma(FloatVector.broadcast(F, wb.get(FLOAT, c + 12)), b3);
     }
-    out[at] = a0.reduceLanes(VectorOperators.ADD);
+    out[at + 0] = a0.reduceLanes(VectorOperators.ADD);
     out[at + 1] = a1.reduceLanes(VectorOperators.ADD);
     out[at + 2] = a2.reduceLanes(VectorOperators.ADD);
     out[at + 3] = a3.reduceLanes(VectorOperators.ADD);
-    out[bt] = b0.reduceLanes(VectorOperators.ADD);
+    out[bt + 0] = b0.reduceLanes(VectorOperators.ADD);
     out[bt + 1] = b1.reduceLanes(VectorOperators.ADD);
     out[bt + 2] = b2.reduceLanes(VectorOperators.ADD);
     out[bt + 3] = b3.reduceLanes(VectorOperators.ADD);
