@@ -31,6 +31,9 @@ public final class InterleavedStepAB {
     ThreadMXBean bean = ManagementFactory.getThreadMXBean();
     try (GgufFile file = GgufFile.open(path);
         Parallel pool = new Parallel(threads)) {
+      if (Boolean.getBoolean("warm")) {
+        warm(pool);
+      }
       List<InterleavedRows> ms = new ArrayList<>();
       java.util.Map<InterleavedRows, Boolean> q8 = new java.util.IdentityHashMap<>();
       List<String> names = new ArrayList<>();
@@ -116,6 +119,23 @@ public final class InterleavedStepAB {
   }
 
   private static final boolean PAIRS = Boolean.getBoolean("pairs");
+
+  /**
+   * {@code -Dwarm=true}: both loops first run on an in-cache 256 x 2048 synthetic matrix, as in
+   * {@link InterleavedAB}, so that C2 compiles them from that history.
+   */
+  private static void warm(Parallel pool) {
+    java.lang.foreign.MemorySegment data =
+        RandomWeights.of(dev.fathom.drafters.gguf.GgmlType.Q8_0, 256L * 2048, new Random(1));
+    InterleavedRows m =
+        InterleavedRows.of(dev.fathom.drafters.gguf.GgmlType.Q8_0, data, 256, 2048, pool);
+    float[] x = RandomWeights.floats(2048, new Random(2));
+    float[] out = new float[256];
+    for (int k = 0; k < 3000; k++) {
+      m.groups(m.data(), 0, 64, x, 0, out, 0);
+      InterleavedPairs.groups(m, true, 0, 64, x, out);
+    }
+  }
 
   private static int blocksOf(InterleavedRows m, boolean q8) {
     return (int) (m.rowBytes() * 4 / (q8 ? 144 : 80));
