@@ -53,7 +53,8 @@ public final class InterleavedStepAB {
       for (String n : names) {
         GgufTensorInfo t = file.tensor(n);
         InterleavedRows c =
-            InterleavedRows.of(t.type(), file.data(t), (int) t.rows(), (int) t.columns(), pool);
+            InterleavedRows.of(
+                t.type(), source(file.data(t)), (int) t.rows(), (int) t.columns(), pool);
         if (c == null) {
           throw new IllegalArgumentException(n + " is " + t.type() + ": not interleaved");
         }
@@ -64,7 +65,7 @@ public final class InterleavedStepAB {
       }
       float[] x = RandomWeights.floats(maxCols, new Random(2));
       float[][] out = new float[2][maxRows];
-      String[] variants = {"engine", PAIRS ? "pairs" : "intloop"};
+      String[] variants = {"engine", ONE ? "one" : PAIRS ? "pairs" : "intloop"};
       double[][] cpu = new double[2][rounds];
       double[][] wall = new double[2][rounds];
       for (int r = 0; r < rounds; r++) {
@@ -83,6 +84,14 @@ public final class InterleavedStepAB {
                   groups,
                   (from, to) -> {
                     if (v == 0) {
+                      m.groups(m.data(), from, to, x, 0, o, 0);
+                    } else if (ONE && q8.get(m)) {
+                      // the one-stream loop the two-stream pairing replaced
+                      long size = m.rowBytes() * 4;
+                      for (int g = from; g < to; g++) {
+                        InterleavedGroups.q8(m.data(), g * size, size, x, 0, o, 4 * g);
+                      }
+                    } else if (ONE) {
                       m.groups(m.data(), from, to, x, 0, o, 0);
                     } else if (PAIRS) {
                       InterleavedPairs.groups(m, q8.get(m), from, to, x, o);
@@ -120,6 +129,9 @@ public final class InterleavedStepAB {
 
   private static final boolean PAIRS = Boolean.getBoolean("pairs");
 
+  /** {@code -Done=true}: the other variant is the one-group-at-a-time Q8_0 loop. */
+  private static final boolean ONE = Boolean.getBoolean("one");
+
   /**
    * {@code -Dwarm=true}: both loops first run on an in-cache 256 x 2048 synthetic matrix, as in
    * {@link InterleavedAB}, so that C2 compiles them from that history.
@@ -135,6 +147,17 @@ public final class InterleavedStepAB {
       m.groups(m.data(), 0, 64, x, 0, out, 0);
       InterleavedPairs.groups(m, true, 0, 64, x, out);
     }
+  }
+
+  /**
+   * {@code -Dnative=true}: the tensor copied to native memory first, so that the load's Vector API
+   * calls see the same segment class as the products' (a profile-pollution test).
+   */
+  private static java.lang.foreign.MemorySegment source(java.lang.foreign.MemorySegment mapped) {
+    if (!Boolean.getBoolean("native")) {
+      return mapped;
+    }
+    return java.lang.foreign.Arena.ofAuto().allocate(mapped.byteSize(), 64).copyFrom(mapped);
   }
 
   private static int blocksOf(InterleavedRows m, boolean q8) {
