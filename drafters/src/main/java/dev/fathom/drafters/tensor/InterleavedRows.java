@@ -47,13 +47,14 @@ final class InterleavedRows implements TypeKernel {
   static final String PROPERTY = "fathom.engine.interleave";
 
   /**
-   * {@code -Dfathom.engine.two-streams=false} walks Q8_0 row groups one at a time instead of in
-   * pairs half the range apart (docs/performance.md, "two streams once the load no longer pollutes
-   * the profiles").
+   * {@code -Dfathom.engine.two-streams=true} (default {@code false}) walks Q8_0 row groups in pairs
+   * half the range apart, two streams per thread, and stages mapped tensors in native memory at
+   * load. Off by default: about 1.2 times faster in most JVMs over a real file, but 1.25–1.33 times
+   * slower in 2 of 30 (docs/performance.md, "One-thread decode: a C2-stable two-stream loop").
    */
   static final String TWO_STREAMS_PROPERTY = "fathom.engine.two-streams";
 
-  private static final boolean TWO_STREAMS = EngineSwitch.read(TWO_STREAMS_PROPERTY, true);
+  private static final boolean TWO_STREAMS = EngineSwitch.read(TWO_STREAMS_PROPERTY, false);
 
   private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
 
@@ -92,7 +93,7 @@ final class InterleavedRows implements TypeKernel {
     MemorySegment copy = Arena.ofAuto().allocate((long) rows / 4 * nb * (q8 ? 144 : 80), 64);
     // shared: the pool's threads read it
     try (Arena staging = Arena.ofShared()) {
-      fill(copy, nativeCopy(data, staging), q8, rows, nb, parallel);
+      fill(copy, TWO_STREAMS ? nativeCopy(data, staging) : data, q8, rows, nb, parallel);
     }
     if (data.isMapped()) {
       data.unload();
@@ -159,8 +160,21 @@ final class InterleavedRows implements TypeKernel {
 
   /** Products of row groups {@code [from, to)} (rows {@code 4·from ..}) with {@code x}. */
   void groups(MemorySegment w, int from, int to, float[] x, int xOff, float[] out, int outOff) {
+    groups(w, from, to, x, xOff, out, outOff, TWO_STREAMS);
+  }
+
+  /** {@link #groups}, with Q8_0 groups paired when {@code paired}. */
+  void groups(
+      MemorySegment w,
+      int from,
+      int to,
+      float[] x,
+      int xOff,
+      float[] out,
+      int outOff,
+      boolean paired) {
     long size = (long) blocks * cellBytes;
-    if (q8 && TWO_STREAMS) {
+    if (q8 && paired) {
       // groups g and g + h together: two sequential streams per thread, h groups apart
       int h = (to - from) / 2;
       for (int g = from; g < from + h; g++) {

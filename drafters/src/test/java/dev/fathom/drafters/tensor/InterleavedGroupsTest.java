@@ -67,7 +67,7 @@ class InterleavedGroupsTest {
     for (int[] range : new int[][] {{0, 7}, {1, 7}, {2, 6}, {3, 4}}) {
       float[] out = new float[4 * groups];
       Arrays.fill(out, Float.NaN);
-      cells.groups(cells.data(), range[0], range[1], x, 32, out, 0);
+      cells.groups(cells.data(), range[0], range[1], x, 32, out, 0, true);
       for (int r = 0; r < 4 * groups; r++) {
         boolean inside = r >= 4 * range[0] && r < 4 * range[1];
         assertEquals(

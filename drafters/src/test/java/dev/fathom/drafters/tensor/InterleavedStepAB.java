@@ -83,7 +83,9 @@ public final class InterleavedStepAB {
                   0,
                   groups,
                   (from, to) -> {
-                    if (v == 0) {
+                    if (v == 0 && ONE) {
+                      m.groups(m.data(), from, to, x, 0, o, 0, true);
+                    } else if (v == 0) {
                       m.groups(m.data(), from, to, x, 0, o, 0);
                     } else if (ONE && q8.get(m)) {
                       // the one-stream loop the two-stream pairing replaced
@@ -129,7 +131,11 @@ public final class InterleavedStepAB {
 
   private static final boolean PAIRS = Boolean.getBoolean("pairs");
 
-  /** {@code -Done=true}: the other variant is the one-group-at-a-time Q8_0 loop. */
+  /**
+   * {@code -Done=true}: paired Q8_0 groups (two streams) against the one-group-at-a-time loop; run
+   * with {@code -Dfathom.engine.two-streams=true} so that the load stages mapped tensors as the
+   * engine then does.
+   */
   private static final boolean ONE = Boolean.getBoolean("one");
 
   /**
