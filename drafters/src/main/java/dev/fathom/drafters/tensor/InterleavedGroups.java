@@ -96,13 +96,27 @@ final class InterleavedGroups {
   }
 
   /**
-   * The products of two Q8_0 row groups, cells {@code wa} and {@code wb} of equal size, into {@code
-   * out[at..]} and {@code out[bt..]}: one loop reading two sequential streams, each group's
-   * arithmetic in {@link #q8}'s order, so the results are those of two {@link #q8} calls bit for
-   * bit.
+   * The products of two Q8_0 row groups, the {@code size} bytes of {@code cells} at {@code oa} and
+   * at {@code ob}, into {@code out[at..]} and {@code out[bt..]}: one loop reading two sequential
+   * streams, each group's arithmetic in {@link #q8}'s order, so the results are those of two {@link
+   * #q8} calls bit for bit.
    */
   static void q8Pair(
-      MemorySegment wa, MemorySegment wb, float[] x, int xOff, float[] out, int at, int bt) {
+      MemorySegment cells,
+      long oa,
+      long ob,
+      long size,
+      float[] x,
+      int xOff,
+      float[] out,
+      int at,
+      int bt) {
+    // the slices are taken here, where C2 sees their allocation and so their exact class: passed in
+    // as parameters, their accesses went through virtual calls whose profiles differ from JVM to
+    // JVM, and some JVMs compiled a loop three times the size that boxed vectors
+    // (docs/performance.md)
+    MemorySegment wa = cells.asSlice(oa, size);
+    MemorySegment wb = cells.asSlice(ob, size);
     FloatVector a0 = FloatVector.zero(F);
     FloatVector a1 = a0;
     FloatVector a2 = a0;

@@ -179,13 +179,7 @@ final class InterleavedRows implements TypeKernel {
       int h = (to - from) / 2;
       for (int g = from; g < from + h; g++) {
         InterleavedGroups.q8Pair(
-            w.asSlice(g * size, size),
-            w.asSlice((g + h) * size, size),
-            x,
-            xOff,
-            out,
-            outOff + 4 * g,
-            outOff + 4 * (g + h));
+            w, g * size, (g + h) * size, size, x, xOff, out, outOff + 4 * g, outOff + 4 * (g + h));
       }
       from += 2 * h;
     }

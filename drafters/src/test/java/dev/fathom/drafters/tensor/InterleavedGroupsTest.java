@@ -75,8 +75,7 @@ class InterleavedGroupsTest {
       }
     }
     float[] pair = new float[8];
-    InterleavedGroups.q8Pair(
-        cells.data().asSlice(size, size), cells.data().asSlice(5 * size, size), x, 32, pair, 0, 4);
+    InterleavedGroups.q8Pair(cells.data(), size, 5 * size, size, x, 32, pair, 0, 4);
     assertArrayEquals(Arrays.copyOfRange(one, 4, 8), Arrays.copyOfRange(pair, 0, 4));
     assertArrayEquals(Arrays.copyOfRange(one, 20, 24), Arrays.copyOfRange(pair, 4, 8));
   }
