@@ -24,9 +24,10 @@ import jdk.incubator.vector.VectorSpecies;
  * bytes are one int vector): 144 or 80 bytes, 16-byte aligned loads throughout. A matrix–vector
  * product walks the cells of a row group in order, so one thread reads <em>one</em> sequential
  * stream with four independent accumulator chains and loads each slice of {@code x} once for four
- * rows, with no f16 conversion per block. Q4_0's nibbles become dequantised weights {@code (q −
- * 8)·d} through a 16-entry table lookup ({@code vpermd}) in a table scaled by the row's {@code d},
- * instead of a mask, a subtraction, a conversion and a multiply-add with the scale.
+ * rows, with no f16 conversion per block (Q8_0 walks two groups half the range apart in one loop,
+ * two such streams; see {@link #TWO_STREAMS_PROPERTY}). Q4_0's nibbles become dequantised weights
+ * {@code (q − 8)·d} through a 16-entry table lookup ({@code vpermd}) in a table scaled by the row's
+ * {@code d}, instead of a mask, a subtraction, a conversion and a multiply-add with the scale.
  *
  * <p>Why: with one thread the file layout's product cost about its in-cache arithmetic plus the
  * bare read time (docs/performance.md, "One-thread decode"). In {@code DecodeVariantSpeed} (one
@@ -47,14 +48,15 @@ final class InterleavedRows implements TypeKernel {
   static final String PROPERTY = "fathom.engine.interleave";
 
   /**
-   * {@code -Dfathom.engine.two-streams=true} (default {@code false}) walks Q8_0 row groups in pairs
-   * half the range apart, two streams per thread, and stages mapped tensors in native memory at
-   * load. Off by default: about 1.2 times faster in most JVMs over a real file, but 1.25–1.33 times
-   * slower in 2 of 30 (docs/performance.md, "One-thread decode: a C2-stable two-stream loop").
+   * {@code -Dfathom.engine.two-streams=false} (default {@code true}) walks Q8_0 row groups one at a
+   * time instead of in pairs half the range apart (two streams per thread), and interleaves
+   * straight from the mapped file instead of a native copy. Two streams took 0.79–0.89 of the
+   * one-stream CPU over a real file in each of 18 JVMs (docs/performance.md, "One-thread decode: a
+   * C2-stable two-stream loop").
    */
   static final String TWO_STREAMS_PROPERTY = "fathom.engine.two-streams";
 
-  private static final boolean TWO_STREAMS = EngineSwitch.read(TWO_STREAMS_PROPERTY, false);
+  private static final boolean TWO_STREAMS = EngineSwitch.read(TWO_STREAMS_PROPERTY, true);
 
   private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
 
