@@ -24,9 +24,10 @@ import jdk.incubator.vector.VectorSpecies;
  * bytes are one int vector): 144 or 80 bytes, 16-byte aligned loads throughout. A matrix–vector
  * product walks the cells of a row group in order, so one thread reads <em>one</em> sequential
  * stream with four independent accumulator chains and loads each slice of {@code x} once for four
- * rows, with no f16 conversion per block. Q4_0's nibbles become dequantised weights {@code (q −
- * 8)·d} through a 16-entry table lookup ({@code vpermd}) in a table scaled by the row's {@code d},
- * instead of a mask, a subtraction, a conversion and a multiply-add with the scale.
+ * rows, with no f16 conversion per block (Q8_0 walks two groups half the range apart in one loop,
+ * two such streams; see {@link #TWO_STREAMS_PROPERTY}). Q4_0's nibbles become dequantised weights
+ * {@code (q − 8)·d} through a 16-entry table lookup ({@code vpermd}) in a table scaled by the row's
+ * {@code d}, instead of a mask, a subtraction, a conversion and a multiply-add with the scale.
  *
  * <p>Why: with one thread the file layout's product cost about its in-cache arithmetic plus the
  * bare read time (docs/performance.md, "One-thread decode"). In {@code DecodeVariantSpeed} (one
@@ -45,6 +46,17 @@ import jdk.incubator.vector.VectorSpecies;
 final class InterleavedRows implements TypeKernel {
   /** {@code -Dfathom.engine.interleave=false} keeps the file's layout for Q8_0 and Q4_0. */
   static final String PROPERTY = "fathom.engine.interleave";
+
+  /**
+   * {@code -Dfathom.engine.two-streams=false} (default {@code true}) walks Q8_0 row groups one at a
+   * time instead of in pairs half the range apart (two streams per thread), and interleaves
+   * straight from the mapped file instead of a native copy. Two streams took 0.79–0.89 of the
+   * one-stream CPU over a real file in each of 18 JVMs (docs/performance.md, "One-thread decode: a
+   * C2-stable two-stream loop").
+   */
+  static final String TWO_STREAMS_PROPERTY = "fathom.engine.two-streams";
+
+  private static final boolean TWO_STREAMS = EngineSwitch.read(TWO_STREAMS_PROPERTY, true);
 
   private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
 
@@ -79,10 +91,37 @@ final class InterleavedRows implements TypeKernel {
       return null;
     }
     boolean q8 = type == GgmlType.Q8_0;
-    int src = q8 ? 34 : 18;
     int nb = cols / 32;
+    MemorySegment copy = Arena.ofAuto().allocate((long) rows / 4 * nb * (q8 ? 144 : 80), 64);
+    // shared: the pool's threads read it
+    try (Arena staging = Arena.ofShared()) {
+      fill(copy, TWO_STREAMS ? nativeCopy(data, staging) : data, q8, rows, nb, parallel);
+    }
+    if (data.isMapped()) {
+      data.unload();
+    }
+    return new InterleavedRows(q8, cols, copy);
+  }
+
+  /**
+   * {@code data} itself when it is native memory, else a native copy of it in {@code staging}. The
+   * copy is one bulk transfer; it exists so that the Vector API and segment accesses below never
+   * see a mapped segment: reading the mapped file through them gave those shared JDK methods a
+   * second receiver class in their profiles, and C2 then compiled the two-stream product loop with
+   * checks it otherwise hoists, 0.8–0.9 times the one-stream speed over a real file instead of 1.2
+   * times (docs/performance.md).
+   */
+  private static MemorySegment nativeCopy(MemorySegment data, Arena staging) {
+    if (!data.isMapped()) {
+      return data;
+    }
+    return staging.allocate(data.byteSize(), 64).copyFrom(data);
+  }
+
+  private static void fill(
+      MemorySegment copy, MemorySegment data, boolean q8, int rows, int nb, Parallel parallel) {
+    int src = q8 ? 34 : 18;
     int cell = q8 ? 144 : 80;
-    MemorySegment copy = Arena.ofAuto().allocate((long) rows / 4 * nb * cell, 64);
     VectorSpecies<Byte> species = q8 ? ByteVector.SPECIES_256 : ByteVector.SPECIES_128;
     parallel.forRange(
         0,
@@ -109,10 +148,6 @@ final class InterleavedRows implements TypeKernel {
             }
           }
         });
-    if (data.isMapped()) {
-      data.unload();
-    }
-    return new InterleavedRows(q8, cols, copy);
   }
 
   /** The copy all products and lookups read. */
@@ -127,7 +162,29 @@ final class InterleavedRows implements TypeKernel {
 
   /** Products of row groups {@code [from, to)} (rows {@code 4·from ..}) with {@code x}. */
   void groups(MemorySegment w, int from, int to, float[] x, int xOff, float[] out, int outOff) {
+    groups(w, from, to, x, xOff, out, outOff, TWO_STREAMS);
+  }
+
+  /** {@link #groups}, with Q8_0 groups paired when {@code paired}. */
+  void groups(
+      MemorySegment w,
+      int from,
+      int to,
+      float[] x,
+      int xOff,
+      float[] out,
+      int outOff,
+      boolean paired) {
     long size = (long) blocks * cellBytes;
+    if (q8 && paired) {
+      // groups g and g + h together: two sequential streams per thread, h groups apart
+      int h = (to - from) / 2;
+      for (int g = from; g < from + h; g++) {
+        InterleavedGroups.q8Pair(
+            w, g * size, (g + h) * size, size, x, xOff, out, outOff + 4 * g, outOff + 4 * (g + h));
+      }
+      from += 2 * h;
+    }
     for (int g = from; g < to; g++) {
       if (q8) {
         InterleavedGroups.q8(w, g * size, size, x, xOff, out, outOff + 4 * g);

@@ -38,12 +38,18 @@ final class InterleavedPairs {
     MemorySegment w = cells.data();
     long size = cells.rowBytes() * 4;
     int blocks = (int) (size / (q8 ? 144 : 80));
+    if (q8 && InterleavedStreamVariants.AHEAD > 0) {
+      InterleavedStreamVariants.aheadGroups(cells, from, to, x, out);
+      return;
+    }
     int h = (to - from) / 2;
     for (int g = from; g < from + h; g++) {
       int f = g + h;
       MemorySegment wa = w.asSlice(g * size, size);
       MemorySegment wb = w.asSlice(f * size, size);
-      if (q8) {
+      if (q8 && InterleavedStreamVariants.DIRECT) {
+        InterleavedStreamVariants.q8Direct(wa, wb, blocks, x, 0, out, 4 * g, 4 * f);
+      } else if (q8) {
         q8(wa, wb, blocks, x, 0, out, 4 * g, 4 * f);
       } else {
         q4(wa, wb, blocks, x, 0, out, 4 * g, 4 * f);

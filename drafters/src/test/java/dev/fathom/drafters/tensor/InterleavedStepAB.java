@@ -31,6 +31,9 @@ public final class InterleavedStepAB {
     ThreadMXBean bean = ManagementFactory.getThreadMXBean();
     try (GgufFile file = GgufFile.open(path);
         Parallel pool = new Parallel(threads)) {
+      if (Boolean.getBoolean("warm")) {
+        warm(pool);
+      }
       List<InterleavedRows> ms = new ArrayList<>();
       java.util.Map<InterleavedRows, Boolean> q8 = new java.util.IdentityHashMap<>();
       List<String> names = new ArrayList<>();
@@ -42,12 +45,16 @@ public final class InterleavedStepAB {
         names.add("blk." + l + ".ffn_down.weight");
       }
       names.add(file.hasTensor("output.weight") ? "output.weight" : "token_embd.weight");
+      // -Donly=NAME keeps the matrices whose name contains NAME (attn_q, ffn_down, output, ...)
+      String only = System.getProperty("only", "");
+      names.removeIf(n -> !n.contains(only));
       int maxCols = 0;
       int maxRows = 0;
       for (String n : names) {
         GgufTensorInfo t = file.tensor(n);
         InterleavedRows c =
-            InterleavedRows.of(t.type(), file.data(t), (int) t.rows(), (int) t.columns(), pool);
+            InterleavedRows.of(
+                t.type(), source(file.data(t)), (int) t.rows(), (int) t.columns(), pool);
         if (c == null) {
           throw new IllegalArgumentException(n + " is " + t.type() + ": not interleaved");
         }
@@ -58,7 +65,7 @@ public final class InterleavedStepAB {
       }
       float[] x = RandomWeights.floats(maxCols, new Random(2));
       float[][] out = new float[2][maxRows];
-      String[] variants = {"engine", PAIRS ? "pairs" : "intloop"};
+      String[] variants = {"engine", ONE ? "one" : PAIRS ? "pairs" : "intloop"};
       double[][] cpu = new double[2][rounds];
       double[][] wall = new double[2][rounds];
       for (int r = 0; r < rounds; r++) {
@@ -76,7 +83,17 @@ public final class InterleavedStepAB {
                   0,
                   groups,
                   (from, to) -> {
-                    if (v == 0) {
+                    if (v == 0 && ONE) {
+                      m.groups(m.data(), from, to, x, 0, o, 0, true);
+                    } else if (v == 0) {
+                      m.groups(m.data(), from, to, x, 0, o, 0);
+                    } else if (ONE && q8.get(m)) {
+                      // the one-stream loop the two-stream pairing replaced
+                      long size = m.rowBytes() * 4;
+                      for (int g = from; g < to; g++) {
+                        InterleavedGroups.q8(m.data(), g * size, size, x, 0, o, 4 * g);
+                      }
+                    } else if (ONE) {
                       m.groups(m.data(), from, to, x, 0, o, 0);
                     } else if (PAIRS) {
                       InterleavedPairs.groups(m, q8.get(m), from, to, x, o);
@@ -113,6 +130,41 @@ public final class InterleavedStepAB {
   }
 
   private static final boolean PAIRS = Boolean.getBoolean("pairs");
+
+  /**
+   * {@code -Done=true}: paired Q8_0 groups (two streams) against the one-group-at-a-time loop; run
+   * with {@code -Dfathom.engine.two-streams=true} so that the load stages mapped tensors as the
+   * engine then does.
+   */
+  private static final boolean ONE = Boolean.getBoolean("one");
+
+  /**
+   * {@code -Dwarm=true}: both loops first run on an in-cache 256 x 2048 synthetic matrix, as in
+   * {@link InterleavedAB}, so that C2 compiles them from that history.
+   */
+  private static void warm(Parallel pool) {
+    java.lang.foreign.MemorySegment data =
+        RandomWeights.of(dev.fathom.drafters.gguf.GgmlType.Q8_0, 256L * 2048, new Random(1));
+    InterleavedRows m =
+        InterleavedRows.of(dev.fathom.drafters.gguf.GgmlType.Q8_0, data, 256, 2048, pool);
+    float[] x = RandomWeights.floats(2048, new Random(2));
+    float[] out = new float[256];
+    for (int k = 0; k < 3000; k++) {
+      m.groups(m.data(), 0, 64, x, 0, out, 0);
+      InterleavedPairs.groups(m, true, 0, 64, x, out);
+    }
+  }
+
+  /**
+   * {@code -Dnative=true}: the tensor copied to native memory first, so that the load's Vector API
+   * calls see the same segment class as the products' (a profile-pollution test).
+   */
+  private static java.lang.foreign.MemorySegment source(java.lang.foreign.MemorySegment mapped) {
+    if (!Boolean.getBoolean("native")) {
+      return mapped;
+    }
+    return java.lang.foreign.Arena.ofAuto().allocate(mapped.byteSize(), 64).copyFrom(mapped);
+  }
 
   private static int blocksOf(InterleavedRows m, boolean q8) {
     return (int) (m.rowBytes() * 4 / (q8 ? 144 : 80));
