@@ -176,7 +176,16 @@ final class InterleavedRows implements TypeKernel {
       int outOff,
       boolean paired) {
     long size = (long) blocks * cellBytes;
-    if (q8 && paired) {
+    if (!q8) {
+      // Q4_0 keeps a loop of its own: a larger compile unit around q4Group let C2 run out of
+      // inlining budget in some JVMs (one-thread decode at a fifth of its speed,
+      // docs/performance.md)
+      for (int g = from; g < to; g++) {
+        q4Group(w, g * size, x, xOff, out, outOff + 4 * g);
+      }
+      return;
+    }
+    if (paired) {
       // groups g and g + h together: two sequential streams per thread, h groups apart
       int h = (to - from) / 2;
       for (int g = from; g < from + h; g++) {
@@ -186,11 +195,7 @@ final class InterleavedRows implements TypeKernel {
       from += 2 * h;
     }
     for (int g = from; g < to; g++) {
-      if (q8) {
-        InterleavedGroups.q8(w, g * size, size, x, xOff, out, outOff + 4 * g);
-      } else {
-        q4Group(w, g * size, x, xOff, out, outOff + 4 * g);
-      }
+      InterleavedGroups.q8(w, g * size, size, x, xOff, out, outOff + 4 * g);
     }
   }
 
@@ -210,18 +215,20 @@ final class InterleavedRows implements TypeKernel {
       FloatVector x0 = FloatVector.fromArray(F, x, xOff + 32 * b);
       FloatVector x1 = FloatVector.fromArray(F, x, xOff + 32 * b + 16);
       IntVector v = IntVector.fromMemorySegment(I, w, c + 16, VectorShapes.LE);
-      IntVector t0 = table(w.get(FLOAT, c));
-      IntVector t1 = table(w.get(FLOAT, c + 4));
-      IntVector t2 = table(w.get(FLOAT, c + 8));
-      IntVector t3 = table(w.get(FLOAT, c + 12));
-      a0 = look(v, t0).fma(x0, a0);
-      a0 = look(v.lanewise(VectorOperators.LSHR, 4), t0).fma(x1, a0);
-      a1 = look(v.lanewise(VectorOperators.LSHR, 8), t1).fma(x0, a1);
-      a1 = look(v.lanewise(VectorOperators.LSHR, 12), t1).fma(x1, a1);
-      a2 = look(v.lanewise(VectorOperators.LSHR, 16), t2).fma(x0, a2);
-      a2 = look(v.lanewise(VectorOperators.LSHR, 20), t2).fma(x1, a2);
-      a3 = look(v.lanewise(VectorOperators.LSHR, 24), t3).fma(x0, a3);
-      a3 = look(v.lanewise(VectorOperators.LSHR, 28), t3).fma(x1, a3);
+      // table() and look() written out: Vector API calls only, so nothing here depends on C2
+      // inlining an ordinary method (when it does not, the vectors are boxed)
+      IntVector t0 = NIBBLE_VALUES.mul(w.get(FLOAT, c)).reinterpretAsInts();
+      IntVector t1 = NIBBLE_VALUES.mul(w.get(FLOAT, c + 4)).reinterpretAsInts();
+      IntVector t2 = NIBBLE_VALUES.mul(w.get(FLOAT, c + 8)).reinterpretAsInts();
+      IntVector t3 = NIBBLE_VALUES.mul(w.get(FLOAT, c + 12)).reinterpretAsInts();
+      a0 = v.selectFrom(t0).reinterpretAsFloats().fma(x0, a0);
+      a0 = v.lanewise(VectorOperators.LSHR, 4).selectFrom(t0).reinterpretAsFloats().fma(x1, a0);
+      a1 = v.lanewise(VectorOperators.LSHR, 8).selectFrom(t1).reinterpretAsFloats().fma(x0, a1);
+      a1 = v.lanewise(VectorOperators.LSHR, 12).selectFrom(t1).reinterpretAsFloats().fma(x1, a1);
+      a2 = v.lanewise(VectorOperators.LSHR, 16).selectFrom(t2).reinterpretAsFloats().fma(x0, a2);
+      a2 = v.lanewise(VectorOperators.LSHR, 20).selectFrom(t2).reinterpretAsFloats().fma(x1, a2);
+      a3 = v.lanewise(VectorOperators.LSHR, 24).selectFrom(t3).reinterpretAsFloats().fma(x0, a3);
+      a3 = v.lanewise(VectorOperators.LSHR, 28).selectFrom(t3).reinterpretAsFloats().fma(x1, a3);
     }
     out[at] = a0.reduceLanes(VectorOperators.ADD);
     out[at + 1] = a1.reduceLanes(VectorOperators.ADD);
