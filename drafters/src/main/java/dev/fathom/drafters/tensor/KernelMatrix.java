@@ -23,6 +23,8 @@ final class KernelMatrix implements Matrix {
    * Whether matvec hands rows to the kernel in pairs ({@link TypeKernel#dot2}); {@code
    * -Dfathom.engine.row-pairs=false} restores the one-row loop for A/B runs.
    */
+  static final String ROW_PAIRS_PROPERTY = "fathom.engine.row-pairs";
+
   private static final boolean ROW_PAIRS = rowPairs();
 
   private final GgmlType type;
@@ -82,7 +84,7 @@ final class KernelMatrix implements Matrix {
   }
 
   static boolean rowPairs() {
-    return EngineSwitch.read("fathom.engine.row-pairs", true);
+    return EngineSwitch.read(ROW_PAIRS_PROPERTY, true);
   }
 
   @Override

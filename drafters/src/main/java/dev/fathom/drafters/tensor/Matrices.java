@@ -38,6 +38,7 @@ public final class Matrices {
       Parallel parallel,
       KernelBackend backend,
       boolean int8) {
+    checkStaticSwitches();
     if (rows < 1 || cols < 1) {
       throw new IllegalArgumentException(
           type + " matrix " + rows + "x" + cols + ": rows and cols must be >= 1");
@@ -117,5 +118,17 @@ public final class Matrices {
         int8 ? Int8Dot.of(type, backend) : null,
         SubBlockSumDot.of(type, backend),
         repacked);
+  }
+
+  /**
+   * Reads the switches that kernel classes hold in static finals (read once so that C2 folds them
+   * into the loops), before those classes are first used: a bad value then fails here with {@link
+   * EngineSwitch}'s message naming the property, not later as an {@code
+   * ExceptionInInitializerError} that leaves the class unusable for the rest of the JVM. (The
+   * property names are compile-time constants, so naming them does not initialise their classes.)
+   */
+  private static void checkStaticSwitches() {
+    EngineSwitch.read(InterleavedRows.TWO_STREAMS_PROPERTY, true);
+    EngineSwitch.read(KernelMatrix.ROW_PAIRS_PROPERTY, true);
   }
 }

@@ -203,4 +203,26 @@ class MatricesTest {
       }
     }
   }
+
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {InterleavedRows.TWO_STREAMS_PROPERTY, KernelMatrix.ROW_PAIRS_PROPERTY})
+  void aBadStaticSwitchFailsTheMatrixNamingIt(String property) {
+    String before = System.getProperty(property);
+    try {
+      System.setProperty(property, "yes");
+      MemorySegment data = RandomWeights.of(GgmlType.Q8_0, 4 * 64, new Random(7));
+      var e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> Matrices.of(GgmlType.Q8_0, data, 4, 64, PARALLEL, KernelBackend.VECTOR));
+      assertEquals("-D" + property + "=yes: must be true or false", e.getMessage());
+    } finally {
+      if (before == null) {
+        System.clearProperty(property);
+      } else {
+        System.setProperty(property, before);
+      }
+    }
+  }
 }
