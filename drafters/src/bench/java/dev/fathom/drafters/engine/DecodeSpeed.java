@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /**
  * Prefill and decode speed of a GGUF model; not a test. Run after {@code mvn -pl drafters
- * test-compile}:
+ * test-compile -Pkernel-bench}:
  *
  * <pre>
  * java @jvm.options -cp drafters/target/classes:drafters/target/test-classes:$(cat cp.txt) \

@@ -36,7 +36,7 @@ import jdk.incubator.vector.VectorShuffle;
  * kernel inlined into a large caller can pass C2's inlining node budget and box its vectors); one
  * chain 10 % slower; Q6_K with two chains no different; nibbles turned into floats by {@code
  * selectFrom} a 16-float table (to skip the mask) 15–40 % slower. Run after {@code mvn -pl drafters
- * -am test-compile}:
+ * -am test-compile -Pkernel-bench}:
  *
  * <pre>
  * java @jvm.options -Xmx3g \

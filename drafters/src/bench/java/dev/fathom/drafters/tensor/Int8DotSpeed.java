@@ -9,7 +9,7 @@ import java.util.Random;
 
 /**
  * One 2048x5632 Q8_0 matvec, the float path and the {@link Int8Dot} path alternating in one
- * process; not a test. Run after {@code mvn -pl drafters test-compile} with the class path of
+ * process; not a test. Run after {@code mvn -pl drafters test-compile -Pkernel-bench} with the class path of
  * {@link KernelSpeed}: {@code dev.fathom.drafters.tensor.Int8DotSpeed [threads] [rounds]}. Prints
  * the median and range of microseconds per call of each path over the rounds.
  */

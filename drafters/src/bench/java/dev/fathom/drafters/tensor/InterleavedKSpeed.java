@@ -17,7 +17,7 @@ import java.util.Random;
  * and streamed from memory, one thread, the two alternating in one JVM with the order swapped each
  * round; prints the thread's CPU milliseconds per token of each (input preparation included) and,
  * in round 0, the largest difference of their products relative to the row's magnitude. Not a test.
- * Run after {@code mvn -pl drafters -am test-compile}:
+ * Run after {@code mvn -pl drafters -am test-compile -Pkernel-bench}:
  *
  * <pre>
  * java @jvm.options -Xmx4g \

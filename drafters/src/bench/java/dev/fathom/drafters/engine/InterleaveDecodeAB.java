@@ -13,7 +13,7 @@ import java.util.Locale;
  * {@code decode} greedy decode steps and prints per round and as medians the prefill tokens per
  * second and the wall and calling-thread CPU milliseconds per decoded token. On a shared machine
  * read the CPU times (one thread) or the ratios. Run after {@code mvn -pl drafters -am
- * test-compile} with the class path of {@code DecodeBreakdown}: {@code
+ * test-compile -Pkernel-bench} with the class path of {@code DecodeBreakdown}: {@code
  * dev.fathom.drafters.engine.InterleaveDecodeAB model.gguf [threads] [rounds] [decode] [prompt]}.
  */
 public final class InterleaveDecodeAB {

@@ -17,7 +17,7 @@ import java.util.Random;
  * 256 × 2048 matrix) and streamed (copies of a 2048 × 5632 matrix, 160 MB in all, beyond L3); not a
  * test. Prints the thread's CPU nanoseconds per weight per round, the medians, the ratio {@code
  * base / variant} (above 1: the variant is faster) and each variant's largest difference from
- * {@code base} relative to the largest output. Run after {@code mvn -pl drafters -am test-compile},
+ * {@code base} relative to the largest output. Run after {@code mvn -pl drafters -am test-compile -Pkernel-bench},
  * class path as for {@link DecodeBreakdown}: {@code dev.fathom.drafters.tensor.InterleavedAB q8
  * [rounds] [variants]}.
  */

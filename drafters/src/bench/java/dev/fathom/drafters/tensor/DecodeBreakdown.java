@@ -34,7 +34,7 @@ import jdk.incubator.vector.VectorOperators;
  * memory ({@code aX}; run these in their own JVM: a kernel that has seen two segment classes is
  * compiled slower for both). Prints wall and thread CPU milliseconds per token; on a shared machine
  * read the CPU times. {@code -Dthreads=N} runs the engine step on N threads (default 1; the CPU
- * time is then the calling thread's). Run after {@code mvn -pl drafters -am test-compile}:
+ * time is then the calling thread's). Run after {@code mvn -pl drafters -am test-compile -Pkernel-bench}:
  *
  * <pre>
  * java @jvm.options -Xmx2g -Dvariants=engine,sum,matvec,cache-matvec \

@@ -19,7 +19,7 @@ import java.util.Random;
  * streamed (copies of a 2048 x 5632 matrix totalling over 96 MB, beyond L3); not a test. Prints the
  * thread's CPU nanoseconds per weight of every variant per round, then medians and the ratio to
  * {@code base} (today's kernel), and each variant's largest difference from {@code base} relative
- * to the largest output. Run after {@code mvn -pl drafters -am test-compile} with the class path of
+ * to the largest output. Run after {@code mvn -pl drafters -am test-compile -Pkernel-bench} with the class path of
  * {@link DecodeBreakdown}: {@code dev.fathom.drafters.tensor.DecodeVariantSpeed q8|q4 [rounds]}.
  */
 public final class DecodeVariantSpeed {

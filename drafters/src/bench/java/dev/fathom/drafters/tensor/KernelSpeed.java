@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * Throughput of the matrix kernels; not a test. Run after {@code mvn -pl drafters test-compile}:
+ * Throughput of the matrix kernels; not a test. Run after {@code mvn -pl drafters test-compile -Pkernel-bench}:
  *
  * <pre>
  * java --add-modules=jdk.incubator.vector -Xmx3g \
