@@ -80,6 +80,37 @@ class InterleavedGroupsTest {
     assertArrayEquals(Arrays.copyOfRange(one, 20, 24), Arrays.copyOfRange(pair, 4, 8));
   }
 
+  @Test
+  void pairedQ4GroupsSumAsOneGroupAtATimeBitForBit() {
+    int groups = 7;
+    int cols = 160;
+    long size = cols / 32 * 80L;
+    MemorySegment data = RandomWeights.of(GgmlType.Q4_0, 4L * groups * cols, new Random(41));
+    InterleavedRows cells = InterleavedRows.of(GgmlType.Q4_0, data, 4 * groups, cols, ONE);
+    float[] x = RandomWeights.floats(cols + 32, new Random(42));
+    float[] one = new float[4 * groups];
+    cells.groups(cells.data(), 0, groups, x, 32, one, 0, false);
+    // the one-group loop is itself checked against the scalar reference (InterleavedRowsTest)
+    for (int[] range : new int[][] {{0, 7}, {1, 7}, {2, 6}, {3, 4}}) {
+      float[] out = new float[4 * groups];
+      Arrays.fill(out, Float.NaN);
+      cells.groups(cells.data(), range[0], range[1], x, 32, out, 0, true);
+      for (int r = 0; r < 4 * groups; r++) {
+        boolean inside = r >= 4 * range[0] && r < 4 * range[1];
+        assertEquals(
+            inside ? one[r] : Float.NaN, out[r], "row " + r + " of " + range[0] + ".." + range[1]);
+      }
+    }
+    float[] pair = new float[8];
+    InterleavedGroups.q4Pair(cells.data(), size, 5 * size, size, x, 32, pair, 0, 4);
+    assertArrayEquals(Arrays.copyOfRange(one, 4, 8), Arrays.copyOfRange(pair, 0, 4));
+    assertArrayEquals(Arrays.copyOfRange(one, 20, 24), Arrays.copyOfRange(pair, 4, 8));
+    // the long-counter form kept in the test sources for A/B runs
+    float[] longPair = new float[8];
+    InterleavedPairs.q4PairLong(cells.data(), size, 5 * size, size, x, 32, longPair, 0, 4);
+    assertArrayEquals(pair, longPair);
+  }
+
   private static Float[] box(float[] v) {
     Float[] b = new Float[v.length];
     for (int i = 0; i < v.length; i++) {

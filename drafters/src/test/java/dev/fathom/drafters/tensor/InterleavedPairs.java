@@ -244,4 +244,84 @@ final class InterleavedPairs {
     out[bt + 2] = b2.reduceLanes(VectorOperators.ADD);
     out[bt + 3] = b3.reduceLanes(VectorOperators.ADD);
   }
+
+  /**
+   * Groups {@code [from, to)} of the Q4_0 {@code cells}, paired by {@link #q4PairLong}, the odd
+   * last group by the engine's one-group loop, into {@code out}.
+   */
+  static void q4LongGroups(InterleavedRows cells, int from, int to, float[] x, float[] out) {
+    MemorySegment w = cells.data();
+    long size = cells.rowBytes() * 4;
+    int h = (to - from) / 2;
+    for (int g = from; g < from + h; g++) {
+      q4PairLong(w, g * size, (g + h) * size, size, x, 0, out, 4 * g, 4 * (g + h));
+    }
+    cells.groups(w, from + 2 * h, to, x, 0, out, 0, false);
+  }
+
+  /**
+   * {@link InterleavedGroups#q4Pair} with a {@code long} counter over the slices (the Q8_0 loops'
+   * form), bit-identical to it.
+   */
+  static void q4PairLong(
+      MemorySegment cells,
+      long oa,
+      long ob,
+      long size,
+      float[] x,
+      int xOff,
+      float[] out,
+      int at,
+      int bt) {
+    MemorySegment wa = cells.asSlice(oa, size);
+    MemorySegment wb = cells.asSlice(ob, size);
+    FloatVector a0 = FloatVector.zero(F);
+    FloatVector a1 = a0;
+    FloatVector a2 = a0;
+    FloatVector a3 = a0;
+    FloatVector b0 = a0;
+    FloatVector b1 = a0;
+    FloatVector b2 = a0;
+    FloatVector b3 = a0;
+    int xi = xOff;
+    for (long c = 0; c < wa.byteSize(); c += 80) {
+      FloatVector x0 = FloatVector.fromArray(F, x, xi);
+      FloatVector x1 = FloatVector.fromArray(F, x, xi + 16);
+      xi += 32;
+      IntVector av = IntVector.fromMemorySegment(I, wa, c + 16, LE);
+      IntVector at0 = NIBBLE_VALUES.mul(wa.get(FLOAT, c)).reinterpretAsInts();
+      IntVector at1 = NIBBLE_VALUES.mul(wa.get(FLOAT, c + 4)).reinterpretAsInts();
+      IntVector at2 = NIBBLE_VALUES.mul(wa.get(FLOAT, c + 8)).reinterpretAsInts();
+      IntVector at3 = NIBBLE_VALUES.mul(wa.get(FLOAT, c + 12)).reinterpretAsInts();
+      a0 = av.selectFrom(at0).reinterpretAsFloats().fma(x0, a0);
+      a0 = av.lanewise(VectorOperators.LSHR, 4).selectFrom(at0).reinterpretAsFloats().fma(x1, a0);
+      a1 = av.lanewise(VectorOperators.LSHR, 8).selectFrom(at1).reinterpretAsFloats().fma(x0, a1);
+      a1 = av.lanewise(VectorOperators.LSHR, 12).selectFrom(at1).reinterpretAsFloats().fma(x1, a1);
+      a2 = av.lanewise(VectorOperators.LSHR, 16).selectFrom(at2).reinterpretAsFloats().fma(x0, a2);
+      a2 = av.lanewise(VectorOperators.LSHR, 20).selectFrom(at2).reinterpretAsFloats().fma(x1, a2);
+      a3 = av.lanewise(VectorOperators.LSHR, 24).selectFrom(at3).reinterpretAsFloats().fma(x0, a3);
+      a3 = av.lanewise(VectorOperators.LSHR, 28).selectFrom(at3).reinterpretAsFloats().fma(x1, a3);
+      IntVector bv = IntVector.fromMemorySegment(I, wb, c + 16, LE);
+      IntVector bt0 = NIBBLE_VALUES.mul(wb.get(FLOAT, c)).reinterpretAsInts();
+      IntVector bt1 = NIBBLE_VALUES.mul(wb.get(FLOAT, c + 4)).reinterpretAsInts();
+      IntVector bt2 = NIBBLE_VALUES.mul(wb.get(FLOAT, c + 8)).reinterpretAsInts();
+      IntVector bt3 = NIBBLE_VALUES.mul(wb.get(FLOAT, c + 12)).reinterpretAsInts();
+      b0 = bv.selectFrom(bt0).reinterpretAsFloats().fma(x0, b0);
+      b0 = bv.lanewise(VectorOperators.LSHR, 4).selectFrom(bt0).reinterpretAsFloats().fma(x1, b0);
+      b1 = bv.lanewise(VectorOperators.LSHR, 8).selectFrom(bt1).reinterpretAsFloats().fma(x0, b1);
+      b1 = bv.lanewise(VectorOperators.LSHR, 12).selectFrom(bt1).reinterpretAsFloats().fma(x1, b1);
+      b2 = bv.lanewise(VectorOperators.LSHR, 16).selectFrom(bt2).reinterpretAsFloats().fma(x0, b2);
+      b2 = bv.lanewise(VectorOperators.LSHR, 20).selectFrom(bt2).reinterpretAsFloats().fma(x1, b2);
+      b3 = bv.lanewise(VectorOperators.LSHR, 24).selectFrom(bt3).reinterpretAsFloats().fma(x0, b3);
+      b3 = bv.lanewise(VectorOperators.LSHR, 28).selectFrom(bt3).reinterpretAsFloats().fma(x1, b3);
+    }
+    out[at + 0] = a0.reduceLanes(VectorOperators.ADD);
+    out[at + 1] = a1.reduceLanes(VectorOperators.ADD);
+    out[at + 2] = a2.reduceLanes(VectorOperators.ADD);
+    out[at + 3] = a3.reduceLanes(VectorOperators.ADD);
+    out[bt + 0] = b0.reduceLanes(VectorOperators.ADD);
+    out[bt + 1] = b1.reduceLanes(VectorOperators.ADD);
+    out[bt + 2] = b2.reduceLanes(VectorOperators.ADD);
+    out[bt + 3] = b3.reduceLanes(VectorOperators.ADD);
+  }
 }
