@@ -78,6 +78,9 @@ public final class InterleavedAB {
                     (k, out) ->
                         InterleavedPairs.groups(
                             cells.get(k), type == GgmlType.Q8_0, 0, groups, x, out);
+                case "paired" ->
+                    (k, out) ->
+                        cells.get(k).groups(cells.get(k).data(), 0, groups, x, 0, out, 0, true);
                 case "unroll2" ->
                     (k, out) ->
                         InterleavedVariants.q8Unroll2(cells.get(k).data(), groups, blocks, x, out);

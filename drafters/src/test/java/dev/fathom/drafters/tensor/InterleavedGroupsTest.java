@@ -109,6 +109,12 @@ class InterleavedGroupsTest {
     float[] longPair = new float[8];
     InterleavedPairs.q4PairLong(cells.data(), size, 5 * size, size, x, 32, longPair, 0, 4);
     assertArrayEquals(pair, longPair);
+    // and the one-group slice form
+    float[] slice = new float[4 * groups];
+    for (int g = 0; g < groups; g++) {
+      InterleavedPairs.q4Slice(cells.data(), g * size, size, x, 32, slice, 4 * g);
+    }
+    assertArrayEquals(one, slice);
   }
 
   private static Float[] box(float[] v) {

@@ -324,4 +324,53 @@ final class InterleavedPairs {
     out[bt + 2] = b2.reduceLanes(VectorOperators.ADD);
     out[bt + 3] = b3.reduceLanes(VectorOperators.ADD);
   }
+
+  /**
+   * Groups {@code [from, to)} of the Q4_0 {@code cells} one at a time by {@link #q4Slice}, into
+   * {@code out}.
+   */
+  static void q4SliceGroups(InterleavedRows cells, int from, int to, float[] x, float[] out) {
+    MemorySegment w = cells.data();
+    long size = cells.rowBytes() * 4;
+    for (int g = from; g < to; g++) {
+      q4Slice(w, g * size, size, x, 0, out, 4 * g);
+    }
+  }
+
+  /**
+   * The engine's one-group Q4_0 loop ({@code InterleavedRows.q4Group}) over a slice of the group's
+   * cells taken here, with an {@code int} counter: the form whose compiled main loop, in {@link
+   * InterleavedGroups#q4Pair}, had no bounds checks and kept the index mask in a register.
+   */
+  static void q4Slice(
+      MemorySegment cells, long o, long size, float[] x, int xOff, float[] out, int at) {
+    MemorySegment w = cells.asSlice(o, size);
+    int blocks = (int) (size / 80);
+    FloatVector a0 = FloatVector.zero(F);
+    FloatVector a1 = a0;
+    FloatVector a2 = a0;
+    FloatVector a3 = a0;
+    for (int k = 0; k < blocks; k++) {
+      long c = 80L * k;
+      FloatVector x0 = FloatVector.fromArray(F, x, xOff + 32 * k);
+      FloatVector x1 = FloatVector.fromArray(F, x, xOff + 32 * k + 16);
+      IntVector v = IntVector.fromMemorySegment(I, w, c + 16, LE);
+      IntVector t0 = NIBBLE_VALUES.mul(w.get(FLOAT, c)).reinterpretAsInts();
+      IntVector t1 = NIBBLE_VALUES.mul(w.get(FLOAT, c + 4)).reinterpretAsInts();
+      IntVector t2 = NIBBLE_VALUES.mul(w.get(FLOAT, c + 8)).reinterpretAsInts();
+      IntVector t3 = NIBBLE_VALUES.mul(w.get(FLOAT, c + 12)).reinterpretAsInts();
+      a0 = v.selectFrom(t0).reinterpretAsFloats().fma(x0, a0);
+      a0 = v.lanewise(VectorOperators.LSHR, 4).selectFrom(t0).reinterpretAsFloats().fma(x1, a0);
+      a1 = v.lanewise(VectorOperators.LSHR, 8).selectFrom(t1).reinterpretAsFloats().fma(x0, a1);
+      a1 = v.lanewise(VectorOperators.LSHR, 12).selectFrom(t1).reinterpretAsFloats().fma(x1, a1);
+      a2 = v.lanewise(VectorOperators.LSHR, 16).selectFrom(t2).reinterpretAsFloats().fma(x0, a2);
+      a2 = v.lanewise(VectorOperators.LSHR, 20).selectFrom(t2).reinterpretAsFloats().fma(x1, a2);
+      a3 = v.lanewise(VectorOperators.LSHR, 24).selectFrom(t3).reinterpretAsFloats().fma(x0, a3);
+      a3 = v.lanewise(VectorOperators.LSHR, 28).selectFrom(t3).reinterpretAsFloats().fma(x1, a3);
+    }
+    out[at] = a0.reduceLanes(VectorOperators.ADD);
+    out[at + 1] = a1.reduceLanes(VectorOperators.ADD);
+    out[at + 2] = a2.reduceLanes(VectorOperators.ADD);
+    out[at + 3] = a3.reduceLanes(VectorOperators.ADD);
+  }
 }

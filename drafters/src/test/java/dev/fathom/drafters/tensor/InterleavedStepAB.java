@@ -83,7 +83,9 @@ public final class InterleavedStepAB {
                   0,
                   groups,
                   (from, to) -> {
-                    if (v == 0 && ONE && Q4_LONG && !q8.get(m)) {
+                    if (v == 0 && ONE && Q4_SLICE && !q8.get(m)) {
+                      InterleavedPairs.q4SliceGroups(m, from, to, x, o);
+                    } else if (v == 0 && ONE && Q4_LONG && !q8.get(m)) {
                       InterleavedPairs.q4LongGroups(m, from, to, x, o);
                     } else if (v == 0 && ONE) {
                       m.groups(m.data(), from, to, x, 0, o, 0, true);
@@ -147,6 +149,13 @@ public final class InterleavedStepAB {
    * InterleavedGroups#q4Pair}.
    */
   private static final boolean Q4_LONG = Boolean.getBoolean("q4long");
+
+  /**
+   * {@code -Dq4slice=true} (with {@code -Done=true}): Q4_0 one group at a time by {@link
+   * InterleavedPairs#q4Slice} (slice taken inside, int counter) against the engine's one-group
+   * loop.
+   */
+  private static final boolean Q4_SLICE = Boolean.getBoolean("q4slice");
 
   /**
    * {@code -Dwarm=true}: both loops first run on an in-cache 256 x 2048 synthetic matrix, as in
