@@ -3,13 +3,11 @@ package dev.fathom.drafters.tensor;
 import static dev.fathom.drafters.tensor.LittleEndian.FLOAT;
 import static dev.fathom.drafters.tensor.VectorShapes.B;
 import static dev.fathom.drafters.tensor.VectorShapes.F;
-import static dev.fathom.drafters.tensor.VectorShapes.I;
 import static dev.fathom.drafters.tensor.VectorShapes.LE;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -220,80 +218,6 @@ final class InterleavedGroups {
       b1 = bs1.fma(FloatVector.broadcast(F, wb.get(FLOAT, c + 4)), b1);
       b2 = bs2.fma(FloatVector.broadcast(F, wb.get(FLOAT, c + 8)), b2);
       b3 = bs3.fma(FloatVector.broadcast(F, wb.get(FLOAT, c + 12)), b3);
-    }
-    out[at + 0] = a0.reduceLanes(VectorOperators.ADD);
-    out[at + 1] = a1.reduceLanes(VectorOperators.ADD);
-    out[at + 2] = a2.reduceLanes(VectorOperators.ADD);
-    out[at + 3] = a3.reduceLanes(VectorOperators.ADD);
-    out[bt + 0] = b0.reduceLanes(VectorOperators.ADD);
-    out[bt + 1] = b1.reduceLanes(VectorOperators.ADD);
-    out[bt + 2] = b2.reduceLanes(VectorOperators.ADD);
-    out[bt + 3] = b3.reduceLanes(VectorOperators.ADD);
-  }
-
-  /** The 16 nibble values {@code q − 8}; a table scaled by a row's {@code d} gives its weights. */
-  static final FloatVector NIBBLE_VALUES =
-      FloatVector.fromArray(
-          F, new float[] {-8, -7, -6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 7}, 0);
-
-  /**
-   * The products of two Q4_0 row groups, the {@code size} bytes of {@code cells} at {@code oa} and
-   * at {@code ob}, into {@code out[at..]} and {@code out[bt..]}: one loop reading two sequential
-   * streams, each group's arithmetic in the one-group loop's order ({@code InterleavedRows}'
-   * q4Group), so the results are those of two one-group calls bit for bit. Like {@link #q8Pair} it
-   * takes its slices itself; like the one-group Q4_0 loop it counts blocks with an {@code int}.
-   */
-  static void q4Pair(
-      MemorySegment cells,
-      long oa,
-      long ob,
-      long size,
-      float[] x,
-      int xOff,
-      float[] out,
-      int at,
-      int bt) {
-    MemorySegment wa = cells.asSlice(oa, size);
-    MemorySegment wb = cells.asSlice(ob, size);
-    int blocks = (int) (size / 80);
-    FloatVector a0 = FloatVector.zero(F);
-    FloatVector a1 = a0;
-    FloatVector a2 = a0;
-    FloatVector a3 = a0;
-    FloatVector b0 = a0;
-    FloatVector b1 = a0;
-    FloatVector b2 = a0;
-    FloatVector b3 = a0;
-    for (int k = 0; k < blocks; k++) {
-      long c = 80L * k;
-      FloatVector x0 = FloatVector.fromArray(F, x, xOff + 32 * k);
-      FloatVector x1 = FloatVector.fromArray(F, x, xOff + 32 * k + 16);
-      IntVector av = IntVector.fromMemorySegment(I, wa, c + 16, LE);
-      IntVector at0 = NIBBLE_VALUES.mul(wa.get(FLOAT, c)).reinterpretAsInts();
-      IntVector at1 = NIBBLE_VALUES.mul(wa.get(FLOAT, c + 4)).reinterpretAsInts();
-      IntVector at2 = NIBBLE_VALUES.mul(wa.get(FLOAT, c + 8)).reinterpretAsInts();
-      IntVector at3 = NIBBLE_VALUES.mul(wa.get(FLOAT, c + 12)).reinterpretAsInts();
-      a0 = av.selectFrom(at0).reinterpretAsFloats().fma(x0, a0);
-      a0 = av.lanewise(VectorOperators.LSHR, 4).selectFrom(at0).reinterpretAsFloats().fma(x1, a0);
-      a1 = av.lanewise(VectorOperators.LSHR, 8).selectFrom(at1).reinterpretAsFloats().fma(x0, a1);
-      a1 = av.lanewise(VectorOperators.LSHR, 12).selectFrom(at1).reinterpretAsFloats().fma(x1, a1);
-      a2 = av.lanewise(VectorOperators.LSHR, 16).selectFrom(at2).reinterpretAsFloats().fma(x0, a2);
-      a2 = av.lanewise(VectorOperators.LSHR, 20).selectFrom(at2).reinterpretAsFloats().fma(x1, a2);
-      a3 = av.lanewise(VectorOperators.LSHR, 24).selectFrom(at3).reinterpretAsFloats().fma(x0, a3);
-      a3 = av.lanewise(VectorOperators.LSHR, 28).selectFrom(at3).reinterpretAsFloats().fma(x1, a3);
-      IntVector bv = IntVector.fromMemorySegment(I, wb, c + 16, LE);
-      IntVector bt0 = NIBBLE_VALUES.mul(wb.get(FLOAT, c)).reinterpretAsInts();
-      IntVector bt1 = NIBBLE_VALUES.mul(wb.get(FLOAT, c + 4)).reinterpretAsInts();
-      IntVector bt2 = NIBBLE_VALUES.mul(wb.get(FLOAT, c + 8)).reinterpretAsInts();
-      IntVector bt3 = NIBBLE_VALUES.mul(wb.get(FLOAT, c + 12)).reinterpretAsInts();
-      b0 = bv.selectFrom(bt0).reinterpretAsFloats().fma(x0, b0);
-      b0 = bv.lanewise(VectorOperators.LSHR, 4).selectFrom(bt0).reinterpretAsFloats().fma(x1, b0);
-      b1 = bv.lanewise(VectorOperators.LSHR, 8).selectFrom(bt1).reinterpretAsFloats().fma(x0, b1);
-      b1 = bv.lanewise(VectorOperators.LSHR, 12).selectFrom(bt1).reinterpretAsFloats().fma(x1, b1);
-      b2 = bv.lanewise(VectorOperators.LSHR, 16).selectFrom(bt2).reinterpretAsFloats().fma(x0, b2);
-      b2 = bv.lanewise(VectorOperators.LSHR, 20).selectFrom(bt2).reinterpretAsFloats().fma(x1, b2);
-      b3 = bv.lanewise(VectorOperators.LSHR, 24).selectFrom(bt3).reinterpretAsFloats().fma(x0, b3);
-      b3 = bv.lanewise(VectorOperators.LSHR, 28).selectFrom(bt3).reinterpretAsFloats().fma(x1, b3);
     }
     out[at + 0] = a0.reduceLanes(VectorOperators.ADD);
     out[at + 1] = a1.reduceLanes(VectorOperators.ADD);

@@ -58,15 +58,6 @@ final class InterleavedRows implements TypeKernel {
 
   private static final boolean TWO_STREAMS = EngineSwitch.read(TWO_STREAMS_PROPERTY, true);
 
-  /**
-   * {@code -Dfathom.engine.q4-two-streams=true} (default {@code false}) pairs Q4_0 row groups as
-   * well ({@link InterleavedGroups#q4Pair}); an experiment under measurement.
-   */
-  static final String Q4_TWO_STREAMS_PROPERTY = "fathom.engine.q4-two-streams";
-
-  private static final boolean Q4_TWO_STREAMS =
-      TWO_STREAMS && EngineSwitch.read(Q4_TWO_STREAMS_PROPERTY, false);
-
   private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
 
   private static final FloatVector NIBBLE_VALUES =
@@ -171,10 +162,10 @@ final class InterleavedRows implements TypeKernel {
 
   /** Products of row groups {@code [from, to)} (rows {@code 4·from ..}) with {@code x}. */
   void groups(MemorySegment w, int from, int to, float[] x, int xOff, float[] out, int outOff) {
-    groups(w, from, to, x, xOff, out, outOff, q8 ? TWO_STREAMS : Q4_TWO_STREAMS);
+    groups(w, from, to, x, xOff, out, outOff, TWO_STREAMS);
   }
 
-  /** {@link #groups}, with row groups paired when {@code paired}. */
+  /** {@link #groups}, with Q8_0 groups paired when {@code paired}. */
   void groups(
       MemorySegment w,
       int from,
@@ -189,22 +180,6 @@ final class InterleavedRows implements TypeKernel {
       // Q4_0 keeps a loop of its own: a larger compile unit around q4Group let C2 run out of
       // inlining budget in some JVMs (one-thread decode at a fifth of its speed,
       // docs/performance.md)
-      if (paired) {
-        int h = (to - from) / 2;
-        for (int g = from; g < from + h; g++) {
-          InterleavedGroups.q4Pair(
-              w,
-              g * size,
-              (g + h) * size,
-              size,
-              x,
-              xOff,
-              out,
-              outOff + 4 * g,
-              outOff + 4 * (g + h));
-        }
-        from += 2 * h;
-      }
       for (int g = from; g < to; g++) {
         q4Group(w, g * size, x, xOff, out, outOff + 4 * g);
       }

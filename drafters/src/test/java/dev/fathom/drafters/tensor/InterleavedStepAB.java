@@ -83,10 +83,8 @@ public final class InterleavedStepAB {
                   0,
                   groups,
                   (from, to) -> {
-                    if (v == 0 && ONE && Q4_SLICE && !q8.get(m)) {
-                      InterleavedPairs.q4SliceGroups(m, from, to, x, o);
-                    } else if (v == 0 && ONE && Q4_LONG && !q8.get(m)) {
-                      InterleavedPairs.q4LongGroups(m, from, to, x, o);
+                    if (v == 0 && ONE && !q8.get(m)) {
+                      InterleavedQ4Pairs.groups(Q4, m, from, to, x, o);
                     } else if (v == 0 && ONE) {
                       m.groups(m.data(), from, to, x, 0, o, 0, true);
                     } else if (v == 0) {
@@ -98,7 +96,7 @@ public final class InterleavedStepAB {
                         InterleavedGroups.q8(m.data(), g * size, size, x, 0, o, 4 * g);
                       }
                     } else if (ONE) {
-                      // Q4_0 one group at a time
+                      // Q4_0 one group at a time (the engine's loop)
                       m.groups(m.data(), from, to, x, 0, o, 0, false);
                     } else if (PAIRS) {
                       InterleavedPairs.groups(m, q8.get(m), from, to, x, o);
@@ -144,18 +142,11 @@ public final class InterleavedStepAB {
   private static final boolean ONE = Boolean.getBoolean("one");
 
   /**
-   * {@code -Dq4long=true} (with {@code -Done=true}): Q4_0 pairs by {@link
-   * InterleavedPairs#q4PairLong} (a {@code long} counter) instead of the {@code int}-counter {@link
-   * InterleavedGroups#q4Pair}.
+   * {@code -Dq4=FORM} (with {@code -Done=true}, Q4_0 files): the loop form the one-group loop is
+   * compared with, {@code slice} (default), {@code long}, {@code whole}, {@code wholelong} or
+   * {@code one} ({@link InterleavedQ4Pairs#groups}).
    */
-  private static final boolean Q4_LONG = Boolean.getBoolean("q4long");
-
-  /**
-   * {@code -Dq4slice=true} (with {@code -Done=true}): Q4_0 one group at a time by {@link
-   * InterleavedPairs#q4Slice} (slice taken inside, int counter) against the engine's one-group
-   * loop.
-   */
-  private static final boolean Q4_SLICE = Boolean.getBoolean("q4slice");
+  private static final String Q4 = System.getProperty("q4", "slice");
 
   /**
    * {@code -Dwarm=true}: both loops first run on an in-cache 256 x 2048 synthetic matrix, as in
