@@ -87,6 +87,8 @@ public final class InterleavedAB {
                         : (k, out) ->
                             InterleavedQ4Pairs.groups(
                                 System.getProperty("q4", "slice"), cells.get(k), 0, groups, x, out);
+                case "q4split" ->
+                    (k, out) -> InterleavedQ4Split.groups(cells.get(k), 0, groups, x, out);
                 case "unroll2" ->
                     (k, out) ->
                         InterleavedVariants.q8Unroll2(cells.get(k).data(), groups, blocks, x, out);

@@ -128,6 +128,27 @@ class InterleavedGroupsTest {
     }
   }
 
+  @Test
+  void q4SplitAccumulatorsSumAsTheEngineLoopWithinRounding() {
+    int groups = 3;
+    int cols = 2048;
+    MemorySegment data = RandomWeights.of(GgmlType.Q4_0, 4L * groups * cols, new Random(51));
+    InterleavedRows cells = InterleavedRows.of(GgmlType.Q4_0, data, 4 * groups, cols, ONE);
+    float[] x = RandomWeights.floats(cols, new Random(52));
+    float[] engine = new float[4 * groups];
+    cells.groups(cells.data(), 0, groups, x, 0, engine, 0, false);
+    float[] split = new float[4 * groups];
+    InterleavedQ4Split.groups(cells, 0, groups, x, split);
+    float top = 0;
+    for (float v : engine) {
+      top = Math.max(top, Math.abs(v));
+    }
+    // reassociated sums: the project's usual tolerance, 1e-4 of the largest output
+    for (int r = 0; r < 4 * groups; r++) {
+      assertEquals(engine[r], split[r], 1e-4f * top, "row " + r);
+    }
+  }
+
   private static Float[] box(float[] v) {
     Float[] b = new Float[v.length];
     for (int i = 0; i < v.length; i++) {

@@ -38,6 +38,10 @@ final class InterleavedQ4Pairs {
     MemorySegment w = cells.data();
     long size = cells.rowBytes() * 4;
     int blocks = (int) (size / 80);
+    if (form.equals("split")) {
+      InterleavedQ4Split.groups(cells, from, to, x, out);
+      return;
+    }
     if (form.equals("one")) {
       for (int g = from; g < to; g++) {
         InterleavedQ4Whole.q4Slice(w, g * size, size, x, 0, out, 4 * g);
