@@ -78,6 +78,17 @@ public final class InterleavedAB {
                     (k, out) ->
                         InterleavedPairs.groups(
                             cells.get(k), type == GgmlType.Q8_0, 0, groups, x, out);
+                // two streams: the engine's Q8_0 pairs, or a Q4_0 form of InterleavedQ4Pairs
+                // (-Dq4=slice|long|whole|wholelong|one)
+                case "paired" ->
+                    type == GgmlType.Q8_0
+                        ? (k, out) ->
+                            cells.get(k).groups(cells.get(k).data(), 0, groups, x, 0, out, 0, true)
+                        : (k, out) ->
+                            InterleavedQ4Pairs.groups(
+                                System.getProperty("q4", "slice"), cells.get(k), 0, groups, x, out);
+                case "q4split" ->
+                    (k, out) -> InterleavedQ4Split.groups(cells.get(k), 0, groups, x, out);
                 case "unroll2" ->
                     (k, out) ->
                         InterleavedVariants.q8Unroll2(cells.get(k).data(), groups, blocks, x, out);

@@ -83,7 +83,9 @@ public final class InterleavedStepAB {
                   0,
                   groups,
                   (from, to) -> {
-                    if (v == 0 && ONE) {
+                    if (v == 0 && ONE && !q8.get(m)) {
+                      InterleavedQ4Pairs.groups(Q4, m, from, to, x, o);
+                    } else if (v == 0 && ONE) {
                       m.groups(m.data(), from, to, x, 0, o, 0, true);
                     } else if (v == 0) {
                       m.groups(m.data(), from, to, x, 0, o, 0);
@@ -94,7 +96,8 @@ public final class InterleavedStepAB {
                         InterleavedGroups.q8(m.data(), g * size, size, x, 0, o, 4 * g);
                       }
                     } else if (ONE) {
-                      m.groups(m.data(), from, to, x, 0, o, 0);
+                      // Q4_0 one group at a time (the engine's loop)
+                      m.groups(m.data(), from, to, x, 0, o, 0, false);
                     } else if (PAIRS) {
                       InterleavedPairs.groups(m, q8.get(m), from, to, x, o);
                     } else {
@@ -132,11 +135,18 @@ public final class InterleavedStepAB {
   private static final boolean PAIRS = Boolean.getBoolean("pairs");
 
   /**
-   * {@code -Done=true}: paired Q8_0 groups (two streams) against the one-group-at-a-time loop; run
-   * with {@code -Dfathom.engine.two-streams=true} so that the load stages mapped tensors as the
-   * engine then does.
+   * {@code -Done=true}: paired Q8_0 or Q4_0 groups (two streams) against the one-group-at-a-time
+   * loop; run with {@code -Dfathom.engine.two-streams=true} so that the load stages mapped tensors
+   * as the engine then does.
    */
   private static final boolean ONE = Boolean.getBoolean("one");
+
+  /**
+   * {@code -Dq4=FORM} (with {@code -Done=true}, Q4_0 files): the loop form the one-group loop is
+   * compared with, {@code slice} (default), {@code long}, {@code whole}, {@code wholelong} or
+   * {@code one} ({@link InterleavedQ4Pairs#groups}).
+   */
+  private static final String Q4 = System.getProperty("q4", "slice");
 
   /**
    * {@code -Dwarm=true}: both loops first run on an in-cache 256 x 2048 synthetic matrix, as in
