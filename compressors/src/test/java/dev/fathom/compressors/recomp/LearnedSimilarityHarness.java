@@ -44,19 +44,30 @@ final class LearnedSimilarityHarness {
 
   static final int DIM = 384;
 
-  /** A linear similarity: its objective and whether |q−s| joins q⊙s. */
-  record Variant(String objective, boolean absDiff, double lambda, int rounds) {
+  /**
+   * A linear similarity: its objective, whether |q−s| joins q⊙s, and how many principal directions
+   * of the questions and of the sentences give cross terms p<sub>a</sub>(q)·p<sub>b</sub>(s) (a
+   * low-rank bilinear similarity q<sup>T</sup>Ws, which can pair a kind of question with a kind of
+   * sentence, such as "when" with dates, where the diagonal q⊙s only matches like with like).
+   */
+  record Variant(String objective, boolean absDiff, int cross, double lambda, int rounds) {
     int width() {
-      return absDiff ? 2 * DIM : DIM;
+      return (absDiff ? 2 * DIM : DIM) + cross * cross;
     }
   }
 
   static final Map<String, Variant> VARIANTS =
       Map.of(
-          "logistic", new Variant("binary:logistic", false, 1, 200),
-          "pairwise", new Variant("rank:pairwise", false, 1, 200),
-          "pairwise-abs", new Variant("rank:pairwise", true, 1, 200),
-          "logistic-abs", new Variant("binary:logistic", true, 1, 200));
+          "logistic", new Variant("binary:logistic", false, 0, 1, 200),
+          "pairwise", new Variant("rank:pairwise", false, 0, 1, 200),
+          "pairwise-abs", new Variant("rank:pairwise", true, 0, 1, 200),
+          "logistic-abs", new Variant("binary:logistic", true, 0, 1, 200),
+          "logistic-cross16", new Variant("binary:logistic", false, 16, 1, 200),
+          "pairwise-cross16", new Variant("rank:pairwise", false, 16, 1, 200),
+          "logistic-cross24", new Variant("binary:logistic", false, 24, 1, 200));
+
+  /** Principal directions of the recorded question vectors and of the sentence vectors. */
+  static float[][] questionBasis, sentenceBasis;
 
   private LearnedSimilarityHarness() {}
 
@@ -64,9 +75,14 @@ final class LearnedSimilarityHarness {
     long start = System.nanoTime();
     Recording r = RecompRecording.read(Path.of(args[0]));
     log(start, "read " + r.questions().size() + " questions");
+    List<float[]> qvs = r.questions().stream().map(Question::question).toList();
+    questionBasis = Pca.top(qvs, 24, DIM);
+    sentenceBasis = Pca.top(r.vectors(), 24, DIM);
+    log(start, "principal directions of " + qvs.size() + " questions, " + r.vectors().size()
+        + " sentences");
     switch (args[1]) {
       case "linear" -> {
-        for (String name : List.of("logistic", "pairwise", "pairwise-abs", "logistic-abs")) {
+        for (String name : List.of(args).subList(2, args.length)) {
           Variant v = VARIANTS.get(name);
           List<Question> train = inFold(r.questions(), 1), test = inFold(r.questions(), 0);
           Booster b = fitLinear(r, train, v);
@@ -170,7 +186,18 @@ final class LearnedSimilarityHarness {
   /** q⊙s (and |q−s|) scaled by the dimension, so that the cosine is their mean. */
   static void row(float[] qv, float[] sv, Variant v, float[] x, int at) {
     for (int d = 0; d < DIM; d++) x[at + d] = qv[d] * sv[d] * DIM;
-    if (v.absDiff()) for (int d = 0; d < DIM; d++) x[at + DIM + d] = Math.abs(qv[d] - sv[d]) * 20;
+    int c = at + DIM;
+    if (v.absDiff()) {
+      for (int d = 0; d < DIM; d++) x[c + d] = Math.abs(qv[d] - sv[d]) * 20;
+      c += DIM;
+    }
+    if (v.cross() > 0) {
+      float[] pq = Pca.project(questionBasis, qv, v.cross());
+      float[] ps = Pca.project(sentenceBasis, sv, v.cross());
+      for (int a = 0; a < v.cross(); a++) {
+        for (int b = 0; b < v.cross(); b++) x[c + a * v.cross() + b] = pq[a] * ps[b] * 20;
+      }
+    }
   }
 
   static Booster fitLinear(Recording r, List<Question> qs, Variant v) {

@@ -93,6 +93,12 @@ final class RecompRecording {
       Recording r = record(ds, retriever, embedder, start);
       write(r, Path.of(args[1]));
       log(start, "wrote " + r.questions().size() + " questions to " + args[1]);
+    } finally {
+      try (var files = Files.walk(dir)) {
+        for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
     }
   }
 
