@@ -86,9 +86,12 @@ final class LearnedSimilarityHarness {
           Variant v = VARIANTS.get(name);
           List<Question> train = inFold(r.questions(), 1), test = inFold(r.questions(), 0);
           Booster b = fitLinear(r, train, v);
-          log(start, String.format(Locale.ROOT, "%s: half-0 top-1 sentence %.4f (cosine %.4f)",
+          log(start, String.format(Locale.ROOT,
+              "%s: half-0 top-1 sentence %.4f (cosine %.4f); in-sample half 1 %.4f (cosine %.4f)",
               name, topSentence(r, test, q -> score(r, b, q, v)),
-              topSentence(r, test, q -> cosines(r, q))));
+              topSentence(r, test, q -> cosines(r, q)),
+              topSentence(r, train, q -> score(r, b, q, v)),
+              topSentence(r, train, q -> cosines(r, q))));
           b.dispose();
         }
       }
