@@ -25,12 +25,12 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  * with a contrastive loss instead, which a frozen ONNX encoder rules out.
  *
  * <p>The similarity is fitted per sentence (a sentence that holds a gold answer is a positive) and
- * becomes three features of each unit: its sentence's score, that score's rank among the
- * question's sentences and its distance to the best. It is fitted <b>out of fold</b>: the trees of
- * one half see, on their own training rows, scores of linear models fitted on the other article
- * folds of that half ({@link #INNER} folds), and the half they score gets a linear model fitted on
- * the whole training half; so no score the trees see was fitted on its own row. Everything else is
- * the training's: {@link CompressorTraining.Settings#defaults()}' trees, {@link
+ * becomes three features of each unit: its sentence's score, that score's rank among the question's
+ * sentences and its distance to the best. It is fitted <b>out of fold</b>: the trees of one half
+ * see, on their own training rows, scores of linear models fitted on the other article folds of
+ * that half ({@link #INNER} folds), and the half they score gets a linear model fitted on the whole
+ * training half; so no score the trees see was fitted on its own row. Everything else is the
+ * training's: {@link CompressorTraining.Settings#defaults()}' trees, {@link
  * PolicyChoice#chooseNormalised} on half 0, half 1 only reported.
  *
  * <p>Run after {@link RecompRecording}: {@code java -cp ... LearnedSimilarityHarness FILE MODE}
@@ -78,27 +78,36 @@ final class LearnedSimilarityHarness {
     List<float[]> qvs = r.questions().stream().map(Question::question).toList();
     questionBasis = Pca.top(qvs, 24, DIM);
     sentenceBasis = Pca.top(r.vectors(), 24, DIM);
-    log(start, "principal directions of " + qvs.size() + " questions, " + r.vectors().size()
-        + " sentences");
+    log(
+        start,
+        "principal directions of "
+            + qvs.size()
+            + " questions, "
+            + r.vectors().size()
+            + " sentences");
     switch (args[1]) {
       case "linear" -> {
         for (String name : List.of(args).subList(2, args.length)) {
           Variant v = VARIANTS.get(name);
           List<Question> train = inFold(r.questions(), 1), test = inFold(r.questions(), 0);
           Booster b = fitLinear(r, train, v);
-          log(start, String.format(Locale.ROOT,
-              "%s: half-0 top-1 sentence %.4f (cosine %.4f); in-sample half 1 %.4f (cosine %.4f)",
-              name, topSentence(r, test, q -> score(r, b, q, v)),
-              topSentence(r, test, q -> cosines(r, q)),
-              topSentence(r, train, q -> score(r, b, q, v)),
-              topSentence(r, train, q -> cosines(r, q))));
+          log(
+              start,
+              String.format(
+                  Locale.ROOT,
+                  "%s: half-0 top-1 sentence %.4f (cosine %.4f); in-sample half 1 %.4f (cosine %.4f)",
+                  name,
+                  topSentence(r, test, q -> score(r, b, q, v)),
+                  topSentence(r, test, q -> cosines(r, q)),
+                  topSentence(r, train, q -> score(r, b, q, v)),
+                  topSentence(r, train, q -> cosines(r, q))));
           b.dispose();
         }
       }
       case "baseline" -> {
         List<double[]> oof =
-            CompressorTraining.outOfFold(r.examples(), CompressorTraining.Settings.defaults(),
-                line -> log(start, line));
+            CompressorTraining.outOfFold(
+                r.examples(), CompressorTraining.Settings.defaults(), line -> log(start, line));
         report("67 features (shipped)", r.examples(), oof, start);
       }
       case "learned" -> {
@@ -346,7 +355,8 @@ final class LearnedSimilarityHarness {
     PolicyChoice.Choice c = PolicyChoice.chooseNormalised(h0, o0, line -> log(start, line));
     var m0 = PolicyChoice.measure(h0, PolicyChoice.normalise(o0, c.normalisation()), c.policy());
     var m1 = PolicyChoice.measure(h1, PolicyChoice.normalise(o1, c.normalisation()), c.policy());
-    System.out.printf(Locale.ROOT, "== %s: chose %s, %s%n", name, c.normalisation().id(), c.policy());
+    System.out.printf(
+        Locale.ROOT, "== %s: chose %s, %s%n", name, c.normalisation().id(), c.policy());
     for (var e : List.of(Map.entry("half 0", m0), Map.entry("half 1", m1))) {
       var m = e.getValue();
       int half = e.getKey().equals("half 0") ? 0 : 1;

@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * Principal directions of a set of vectors by orthogonal (block power) iteration on their
  * covariance (Golub and Van Loan, §8.2.4): enough for a few dozen directions of 384-dimensional
- * MiniLM vectors, for {@link LearnedSimilarityHarness}'s cross terms. A harness helper, not shipped.
+ * MiniLM vectors, for {@link LearnedSimilarityHarness}'s cross terms. A harness helper, not
+ * shipped.
  */
 final class Pca {
 
