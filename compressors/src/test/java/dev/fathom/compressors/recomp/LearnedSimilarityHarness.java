@@ -50,7 +50,8 @@ final class LearnedSimilarityHarness {
    * low-rank bilinear similarity q<sup>T</sup>Ws, which can pair a kind of question with a kind of
    * sentence, such as "when" with dates, where the diagonal q⊙s only matches like with like).
    */
-  record Variant(String objective, boolean absDiff, int cross, double lambda, int rounds) {
+  record Variant(
+      String objective, boolean absDiff, int cross, double lambda, int rounds, double prior) {
     int width() {
       return (absDiff ? 2 * DIM : DIM) + cross * cross;
     }
@@ -58,18 +59,48 @@ final class LearnedSimilarityHarness {
 
   static final Map<String, Variant> VARIANTS =
       Map.of(
-          "logistic", new Variant("binary:logistic", false, 0, 1, 200),
-          "pairwise", new Variant("rank:pairwise", false, 0, 1, 200),
-          "pairwise-abs", new Variant("rank:pairwise", true, 0, 1, 200),
-          "logistic-abs", new Variant("binary:logistic", true, 0, 1, 200),
-          "logistic-cross16", new Variant("binary:logistic", false, 16, 1, 200),
-          "pairwise-cross16", new Variant("rank:pairwise", false, 16, 1, 200),
-          "logistic-cross24", new Variant("binary:logistic", false, 24, 1, 200));
+          "logistic",
+          new Variant("binary:logistic", false, 0, 1, 200, 0),
+          "pairwise",
+          new Variant("rank:pairwise", false, 0, 1, 200, 0),
+          "pairwise-abs",
+          new Variant("rank:pairwise", true, 0, 1, 200, 0),
+          "logistic-cross16",
+          new Variant("binary:logistic", false, 16, 1, 200, 0),
+          "pairwise-cross16",
+          new Variant("rank:pairwise", false, 16, 1, 200, 0),
+          "logistic-cross24",
+          new Variant("binary:logistic", false, 24, 1, 200, 0),
+          // Stronger L2 penalties (the summed Hessian of a half's rows is in the thousands).
+          "logistic-cross16-l100",
+          new Variant("binary:logistic", false, 16, 100, 200, 0),
+          "logistic-cross16-l1000",
+          new Variant("binary:logistic", false, 16, 1000, 200, 0),
+          "logistic-l1000",
+          new Variant("binary:logistic", false, 0, 1000, 200, 0),
+          // A residual over the cosine: 10 × cosine is the base margin, so that the penalty pulls
+          // the learned weights towards the cosine's ranking instead of towards no similarity.
+          "residual-cross16-l100",
+          new Variant("binary:logistic", false, 16, 100, 200, 10));
 
   /** Principal directions of the recorded question vectors and of the sentence vectors. */
   static float[][] questionBasis, sentenceBasis;
 
   private LearnedSimilarityHarness() {}
+
+  /** A named variant, or {@code residual-crossK-lL}: the residual with K×K cross terms, L2 = L. */
+  static Variant variant(String name) {
+    if (VARIANTS.containsKey(name)) return VARIANTS.get(name);
+    var m = java.util.regex.Pattern.compile("residual-cross(\\d+)-l([\\d.]+)").matcher(name);
+    if (!m.matches()) throw new IllegalArgumentException("unknown variant " + name);
+    return new Variant(
+        "binary:logistic",
+        false,
+        Integer.parseInt(m.group(1)),
+        Double.parseDouble(m.group(2)),
+        200,
+        10);
+  }
 
   public static void main(String[] args) throws IOException {
     long start = System.nanoTime();
@@ -88,7 +119,7 @@ final class LearnedSimilarityHarness {
     switch (args[1]) {
       case "linear" -> {
         for (String name : List.of(args).subList(2, args.length)) {
-          Variant v = VARIANTS.get(name);
+          Variant v = variant(name);
           List<Question> train = inFold(r.questions(), 1), test = inFold(r.questions(), 0);
           Booster b = fitLinear(r, train, v);
           log(
@@ -111,7 +142,7 @@ final class LearnedSimilarityHarness {
         report("67 features (shipped)", r.examples(), oof, start);
       }
       case "learned" -> {
-        Variant v = VARIANTS.get(args[2]);
+        Variant v = variant(args[2]);
         List<double[]> oof = learnedOutOfFold(r, v, start);
         report("67 features + learned similarity " + args[2], r.examples(), oof, start);
       }
@@ -233,6 +264,12 @@ final class LearnedSimilarityHarness {
     try {
       m = new DMatrix(x, rows, w, Float.NaN);
       m.setLabel(y);
+      if (v.prior() > 0) {
+        float[] margin = new float[rows];
+        int k = 0;
+        for (Question q : qs) for (double c : cosines(r, q)) margin[k++] = (float) (v.prior() * c);
+        m.setBaseMargin(margin);
+      }
       if (v.objective().startsWith("rank:")) {
         m.setGroup(groups.stream().mapToInt(Integer::intValue).toArray());
       }
@@ -241,6 +278,7 @@ final class LearnedSimilarityHarness {
       p.put("objective", v.objective());
       p.put("lambda", v.lambda());
       p.put("eta", 0.3);
+      p.put("base_score", 0.5);
       p.put("nthread", 2);
       p.put("verbosity", 0);
       return XGBoost.train(m, p, v.rounds(), Map.of(), null, null);
@@ -264,7 +302,8 @@ final class LearnedSimilarityHarness {
       m = new DMatrix(x, n, v.width(), Float.NaN);
       float[][] p = b.predict(m, true);
       double[] out = new double[n];
-      for (int j = 0; j < n; j++) out[j] = p[j][0];
+      double[] cos = v.prior() > 0 ? cosines(r, q) : new double[n];
+      for (int j = 0; j < n; j++) out[j] = p[j][0] + v.prior() * cos[j];
       return out;
     } catch (XGBoostError e) {
       throw new IllegalStateException(e);
