@@ -21,8 +21,11 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  * terms q<sub>i</sub>s<sub>i</sub>. A linear model fitted by XGBoost ({@code booster=gblinear}, no
  * hand-written gradients) over those terms (and optionally |q−s|) learns a weighting of them, a
  * diagonal bilinear similarity (the metric learning of Weinberger and Saul's Mahalanobis family,
- * restricted to a diagonal so that it stays a cheap dot product); RECOMP fine-tunes the encoder
- * with a contrastive loss instead, which a frozen ONNX encoder rules out.
+ * restricted to a diagonal so that it stays a cheap dot product), optionally with low-rank cross
+ * terms of principal directions, or as a residual over the cosine (the cosine as base margin);
+ * RECOMP fine-tunes the encoder with a contrastive loss instead, which a frozen ONNX encoder rules
+ * out. Measured: docs/compression.md, "A learned similarity over the frozen vectors" (it does not
+ * lift half 0 by more than its noise, so nothing of it ships).
  *
  * <p>The similarity is fitted per sentence (a sentence that holds a gold answer is a positive) and
  * becomes three features of each unit: its sentence's score, that score's rank among the question's
