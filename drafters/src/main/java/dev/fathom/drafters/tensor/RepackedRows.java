@@ -21,6 +21,16 @@ record RepackedRows(MemorySegment data, long rowBytes, VectorRepackedKernels dot
   /** {@code -Dfathom.engine.repack=false} keeps the file's layout for every product. */
   static final String PROPERTY = "fathom.engine.repack";
 
+  /**
+   * {@code -Dfathom.engine.k-two-streams=true} (default {@code false}) runs repacked Q4_K products
+   * over rows in pairs half a thread's range apart ({@link RepackedFarPairs}): two streams per
+   * thread; Q6_K keeps one row at a time.
+   */
+  static final String TWO_STREAMS_PROPERTY = "fathom.engine.k-two-streams";
+
+  static final boolean TWO_STREAMS =
+      EngineSwitch.read(TWO_STREAMS_PROPERTY, false) && VectorShapes.L == 16;
+
   /** Rows repacked per parallel task: enough work to be worth a hand-off. */
   private static final int ROWS_PER_TASK = 64;
 

@@ -50,7 +50,10 @@ public final class InterleavedKSpeed {
           String only = System.getProperty("only", "");
           boolean q4 = t.type() == GgmlType.Q4_K;
           boolean needRepacked =
-              only.isEmpty() || only.contains("repacked") || (only.contains("pairs") && !q4);
+              only.isEmpty()
+                  || only.contains("repacked")
+                  || only.contains("far")
+                  || (only.contains("pairs") && !q4);
           boolean needCells =
               only.isEmpty()
                   || only.contains("interleaved")
@@ -81,7 +84,7 @@ public final class InterleavedKSpeed {
     // -Donly=NAME[,NAME..]: the variants to run (default repacked,interleaved); pairs4 and pairs8
     // run the Q4_K cells through the two-stream quant pass of InterleavedKPairs (Q6_K matrices,
     // with ALL, on the repacked kernel)
-    String[] variants = {"repacked", "interleaved", "c8", "pairs4", "pairs8"};
+    String[] variants = {"repacked", "interleaved", "c8", "pairs4", "pairs8", "far"};
     String only = System.getProperty("only", "");
     boolean[] skip = new boolean[variants.length];
     for (int v = 0; v < variants.length; v++) {
@@ -105,7 +108,11 @@ public final class InterleavedKSpeed {
           for (int m = 0; m < shapes.size(); m++) {
             int rows = shapes.get(m)[0];
             int cols = shapes.get(m)[1];
-            if (v == 0 || (v >= 3 && cells.get(m) == null)) {
+            if (v == 5 && repacked.get(m).dot() == VectorRepackedKernels.Q4_K) {
+              RepackedRows r = repacked.get(m);
+              r.dot().prepare(x, 0, cols, prep);
+              RepackedFarPairs.rows(r.data(), r.rowBytes(), 0, rows, prep, cols, out, 0);
+            } else if (v == 0 || v == 5 || (v >= 3 && cells.get(m) == null)) {
               repackedProduct(repacked.get(m), rows, cols, x, prep, out);
             } else if (v >= 3) {
               InterleavedKRows c = cells.get(m);
@@ -118,7 +125,7 @@ public final class InterleavedKSpeed {
               InterleavedKRows c = cells.get(m);
               c.matvec(c.data(), rows, x, 0, out, 0, one);
             }
-            if (round == 0 && v >= 1 && m < 4 && repacked.get(m) != null) {
+            if (round == 0 && v >= 1 && m < 4 && repacked.get(m) != null && v != 0) {
               repackedProduct(repacked.get(m), rows, cols, x, prep, check);
               for (int r = 0; r < rows; r++) {
                 worst = Math.max(worst, Math.abs(check[r] - out[r]) / (1e-3 + Math.abs(check[r])));

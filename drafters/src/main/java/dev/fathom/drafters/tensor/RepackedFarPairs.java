@@ -1,0 +1,129 @@
+package dev.fathom.drafters.tensor;
+
+import static dev.fathom.drafters.tensor.LittleEndian.SHORT;
+import static dev.fathom.drafters.tensor.VectorShapes.B;
+import static dev.fathom.drafters.tensor.VectorShapes.F;
+import static dev.fathom.drafters.tensor.VectorShapes.I;
+import static dev.fathom.drafters.tensor.VectorShapes.LE;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+
+/**
+ * The repacked Q4_K matrix–vector loop over two rows half a thread's range apart ({@code r} and
+ * {@code r + h}) at once: one thread reads two sequential streams of super-blocks, and each slice
+ * of the prepared input is loaded once for both rows. Each row's arithmetic is the one-row kernel's
+ * ({@link VectorRepackedKernels#Q4_K}), in its order, so the products agree with it up to the order
+ * of the final lane sum.
+ *
+ * <p>Built with the recipe that made the Q8_0 two-stream loop compile the same way in every JVM
+ * ({@link InterleavedGroups#q8Pair}, docs/performance.md): the two rows' slices are taken inside
+ * the method (C2 then knows their exact class), a {@code long} counter runs over a slice, and the
+ * body holds only Vector API and memory-access calls (ordinary helpers are left as calls past C2's
+ * inlining node budget, and a vector returned by a call is boxed). 16 lanes only.
+ */
+final class RepackedFarPairs {
+  private static final VectorShuffle<Float> LOW_TWICE = VectorShuffle.fromOp(F, i -> i % 8);
+  private static final VectorShuffle<Float> HIGH_TWICE = VectorShuffle.fromOp(F, i -> 8 + i % 8);
+
+  private RepackedFarPairs() {}
+
+  /**
+   * Rows {@code [from, to)} of the repacked Q4_K rows {@code w} ({@code rowBytes} each) times the
+   * prepared input {@code prep} of {@code n} elements, into {@code out[outOff + r]}: rows {@code r}
+   * and {@code r + h} together ({@code h} half the range), an odd last row on its own.
+   */
+  static void rows(
+      MemorySegment w,
+      long rowBytes,
+      int from,
+      int to,
+      float[] prep,
+      int n,
+      float[] out,
+      int outOff) {
+    int h = (to - from) / 2;
+    for (int r = from; r < from + h; r++) {
+      q4Pair(
+          w, r * rowBytes, (r + h) * rowBytes, rowBytes, prep, n, out, outOff + r, outOff + r + h);
+    }
+    for (int r = from + 2 * h; r < to; r++) {
+      out[outOff + r] = VectorRepackedKernels.Q4_K.dot(w, r * rowBytes, prep, 0, prep, n);
+    }
+  }
+
+  /**
+   * The products of the rows at {@code oa} and {@code ob} into {@code out[at]}, {@code out[bt]}.
+   */
+  static void q4Pair(
+      MemorySegment rows,
+      long oa,
+      long ob,
+      long rowBytes,
+      float[] prep,
+      int n,
+      float[] out,
+      int at,
+      int bt) {
+    // the slices are taken here, not passed in (see the class comment)
+    MemorySegment wa = rows.asSlice(oa, rowBytes);
+    MemorySegment wb = rows.asSlice(ob, rowBytes);
+    FloatVector accA = FloatVector.zero(F);
+    FloatVector minA = accA;
+    FloatVector accB = accA;
+    FloatVector minB = accA;
+    int xb = 0;
+    int sums = n;
+    for (long p = 0; p < wa.byteSize(); p += KQuantRepack.Q4_K_BYTES) {
+      FloatVector a0 = FloatVector.zero(F);
+      FloatVector a1 = a0;
+      FloatVector b0 = a0;
+      FloatVector b1 = a0;
+      for (int k = 0; k < 8; k++) {
+        IntVector qa =
+            (IntVector)
+                ByteVector.fromMemorySegment(B, wa, p + 20 + 16L * k, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+        IntVector qb =
+            (IntVector)
+                ByteVector.fromMemorySegment(B, wb, p + 20 + 16L * k, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+        FloatVector x0 = FloatVector.fromArray(F, prep, xb + 32 * k);
+        FloatVector x1 = FloatVector.fromArray(F, prep, xb + 32 * k + 16);
+        a0 = ((FloatVector) qa.and(0x0F).convert(VectorOperators.I2F, 0)).fma(x0, a0);
+        b0 = ((FloatVector) qb.and(0x0F).convert(VectorOperators.I2F, 0)).fma(x0, b0);
+        a1 =
+            ((FloatVector) qa.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0))
+                .fma(x1, a1);
+        b1 =
+            ((FloatVector) qb.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0))
+                .fma(x1, b1);
+      }
+      FloatVector smA =
+          (FloatVector)
+              ByteVector.fromMemorySegment(B, wa, p + 4, LE)
+                  .convertShape(VectorOperators.B2F, F, 0);
+      FloatVector smB =
+          (FloatVector)
+              ByteVector.fromMemorySegment(B, wb, p + 4, LE)
+                  .convertShape(VectorOperators.B2F, F, 0);
+      FloatVector s = FloatVector.fromArray(F, prep, sums);
+      accA =
+          a0.add(a1)
+              .fma(smA.rearrange(LOW_TWICE).mul(Float.float16ToFloat(wa.get(SHORT, p))), accA);
+      minA = s.fma(smA.rearrange(HIGH_TWICE).mul(Float.float16ToFloat(wa.get(SHORT, p + 2))), minA);
+      accB =
+          b0.add(b1)
+              .fma(smB.rearrange(LOW_TWICE).mul(Float.float16ToFloat(wb.get(SHORT, p))), accB);
+      minB = s.fma(smB.rearrange(HIGH_TWICE).mul(Float.float16ToFloat(wb.get(SHORT, p + 2))), minB);
+      xb += 256;
+      sums += 16;
+    }
+    out[at] = accA.sub(minA).reduceLanes(VectorOperators.ADD);
+    out[bt] = accB.sub(minB).reduceLanes(VectorOperators.ADD);
+  }
+}
