@@ -10,11 +10,13 @@ import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The two-stream repacked Q4_K loop ({@link RepackedFarPairs}) against the scalar reference ({@link
- * ScalarKQuantKernels}) and the one-row repacked kernel, on even and odd row ranges (16 lanes
- * only).
+ * The two-stream repacked Q4_K and Q6_K loops ({@link RepackedFarPairs}) against the scalar
+ * reference ({@link ScalarKQuantKernels}) and the one-row repacked kernel, on even and odd row
+ * ranges (16 lanes only).
  */
 class RepackedFarPairsTest {
   private static final Parallel PARALLEL = new Parallel(2);
@@ -24,26 +26,36 @@ class RepackedFarPairsTest {
     PARALLEL.close();
   }
 
-  @Test
-  void pairedRowsMatchTheScalarReferenceAndTheOneRowKernel() {
+  @ParameterizedTest
+  @EnumSource(
+      value = GgmlType.class,
+      names = {"Q4_K", "Q6_K"})
+  void pairedRowsMatchTheScalarReferenceAndTheOneRowKernel(GgmlType type) {
     assumeTrue(VectorShapes.L == 16, "the paired loop is written for 16 lanes");
     int[][] shapes = {{1, 256}, {2, 512}, {7, 768}, {64, 1024}, {129, 2048}};
     for (int[] shape : shapes) {
       int rows = shape[0];
       int cols = shape[1];
       Random random = new Random(rows * 17L + cols);
-      MemorySegment src = RandomWeights.of(GgmlType.Q4_K, (long) rows * cols, random);
-      RepackedRows repacked = RepackedRows.of(GgmlType.Q4_K, src, rows, cols, PARALLEL);
-      Matrix scalar = Matrices.of(GgmlType.Q4_K, src, rows, cols, PARALLEL, KernelBackend.SCALAR);
+      MemorySegment src = RandomWeights.of(type, (long) rows * cols, random);
+      RepackedRows repacked = RepackedRows.of(type, src, rows, cols, PARALLEL);
+      Matrix scalar = Matrices.of(type, src, rows, cols, PARALLEL, KernelBackend.SCALAR);
+      VectorRepackedKernels k = repacked.dot();
       float[] x = RandomWeights.floats(cols, random);
-      float[] prep = VectorRepackedKernels.Q4_K.sums(x, 0, cols);
+      float[] prep = k.sums(x, 0, cols);
       float[] ref = new float[rows];
       scalar.matvec(x, 0, ref, 0);
       // the whole range, and a range that starts inside the matrix (as a worker thread's does)
       for (int from : new int[] {0, rows / 3}) {
         float[] out = new float[rows + 2];
         Arrays.fill(out, Float.NaN);
-        RepackedFarPairs.rows(repacked.data(), repacked.rowBytes(), from, rows, prep, cols, out, 2);
+        if (type == GgmlType.Q4_K) {
+          RepackedFarPairs.rows(
+              repacked.data(), repacked.rowBytes(), from, rows, prep, cols, out, 2);
+        } else {
+          RepackedFarPairs.q6Rows(
+              repacked.data(), repacked.rowBytes(), from, rows, prep, cols, out, 2);
+        }
         float[] row = new float[cols];
         for (int r = from; r < rows; r++) {
           scalar.row(r, row, 0);
@@ -51,11 +63,9 @@ class RepackedFarPairsTest {
           for (int i = 0; i < cols; i++) {
             magnitude += Math.abs(row[i] * x[i]);
           }
-          String where = rows + "x" + cols + " from " + from + " row " + r;
+          String where = type + " " + rows + "x" + cols + " from " + from + " row " + r;
           assertEquals(ref[r], out[2 + r], 1e-5 * magnitude + 1e-6, where);
-          float one =
-              VectorRepackedKernels.Q4_K.dot(
-                  repacked.data(), r * repacked.rowBytes(), prep, 0, prep, cols);
+          float one = k.dot(repacked.data(), r * repacked.rowBytes(), prep, 0, prep, cols);
           // the same arithmetic per row; only the final lane sum's order may differ
           assertEquals(one, out[2 + r], 1e-6 * magnitude + 1e-6, where + " (one-row kernel)");
         }
