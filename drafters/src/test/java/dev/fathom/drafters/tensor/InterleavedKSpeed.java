@@ -116,7 +116,7 @@ public final class InterleavedKSpeed {
               // far6: Q6_K rows in far pairs too
               RepackedRows r = repacked.get(m);
               r.dot().prepare(x, 0, cols, prep);
-              RepackedFarPairs.q6Rows(r.data(), r.rowBytes(), 0, rows, prep, cols, out, 0);
+              RepackedFarPairsQ6.q6Rows(r.data(), r.rowBytes(), 0, rows, prep, cols, out, 0);
             } else if (v == 0 || v == 5 || (v >= 3 && cells.get(m) == null)) {
               repackedProduct(repacked.get(m), rows, cols, x, prep, out);
             } else if (v >= 3) {

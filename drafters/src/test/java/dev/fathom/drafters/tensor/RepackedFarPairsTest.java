@@ -53,7 +53,7 @@ class RepackedFarPairsTest {
           RepackedFarPairs.rows(
               repacked.data(), repacked.rowBytes(), from, rows, prep, cols, out, 2);
         } else {
-          RepackedFarPairs.q6Rows(
+          RepackedFarPairsQ6.q6Rows(
               repacked.data(), repacked.rowBytes(), from, rows, prep, cols, out, 2);
         }
         float[] row = new float[cols];
