@@ -84,7 +84,9 @@ public final class InterleavedKSpeed {
     // -Donly=NAME[,NAME..]: the variants to run (default repacked,interleaved); pairs4 and pairs8
     // run the Q4_K cells through the two-stream quant pass of InterleavedKPairs (Q6_K matrices,
     // with ALL, on the repacked kernel)
-    String[] variants = {"repacked", "interleaved", "c8", "pairs4", "pairs8", "far", "far6"};
+    String[] variants = {
+      "repacked", "interleaved", "c8", "pairs4", "pairs8", "far", "far6", "far4"
+    };
     String only = System.getProperty("only", "");
     boolean[] skip = new boolean[variants.length];
     for (int v = 0; v < variants.length; v++) {
@@ -108,7 +110,12 @@ public final class InterleavedKSpeed {
           for (int m = 0; m < shapes.size(); m++) {
             int rows = shapes.get(m)[0];
             int cols = shapes.get(m)[1];
-            if (v >= 5 && repacked.get(m).dot() == VectorRepackedKernels.Q4_K) {
+            if (v == 7 && repacked.get(m).dot() == VectorRepackedKernels.Q4_K) {
+              // far4: four rows a quarter of the range apart
+              RepackedRows r = repacked.get(m);
+              r.dot().prepare(x, 0, cols, prep);
+              RepackedFarQuads.rows(r.data(), r.rowBytes(), 0, rows, prep, cols, out);
+            } else if (v >= 5 && v != 7 && repacked.get(m).dot() == VectorRepackedKernels.Q4_K) {
               RepackedRows r = repacked.get(m);
               r.dot().prepare(x, 0, cols, prep);
               RepackedFarPairs.rows(r.data(), r.rowBytes(), 0, rows, prep, cols, out, 0);
@@ -117,7 +124,7 @@ public final class InterleavedKSpeed {
               RepackedRows r = repacked.get(m);
               r.dot().prepare(x, 0, cols, prep);
               RepackedFarPairsQ6.q6Rows(r.data(), r.rowBytes(), 0, rows, prep, cols, out, 0);
-            } else if (v == 0 || v == 5 || (v >= 3 && cells.get(m) == null)) {
+            } else if (v == 0 || v == 5 || v == 7 || (v >= 3 && cells.get(m) == null)) {
               repackedProduct(repacked.get(m), rows, cols, x, prep, out);
             } else if (v >= 3) {
               InterleavedKRows c = cells.get(m);
