@@ -6,6 +6,7 @@ import static dev.fathom.drafters.tensor.VectorShapes.F;
 import static dev.fathom.drafters.tensor.VectorShapes.I;
 import static dev.fathom.drafters.tensor.VectorShapes.LE;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -29,6 +30,9 @@ import jdk.incubator.vector.VectorShuffle;
 final class RepackedFarPairs {
   private static final VectorShuffle<Float> LOW_TWICE = VectorShuffle.fromOp(F, i -> i % 8);
   private static final VectorShuffle<Float> HIGH_TWICE = VectorShuffle.fromOp(F, i -> 8 + i % 8);
+
+  /** The class of the engine's off-heap copies ({@code Arena.allocate}). */
+  private static final Class<?> NATIVE = Arena.ofAuto().allocate(1).getClass();
 
   private RepackedFarPairs() {}
 
@@ -69,16 +73,23 @@ final class RepackedFarPairs {
       float[] out,
       int at,
       int bt) {
-    // the slices are taken here, not passed in (see the class comment)
-    MemorySegment wa = rows.asSlice(oa, rowBytes);
-    MemorySegment wb = rows.asSlice(ob, rowBytes);
+    if (rows.getClass() != NATIVE) {
+      out[at] = VectorRepackedKernels.Q4_K.dot(rows, oa, prep, 0, prep, n);
+      out[bt] = VectorRepackedKernels.Q4_K.dot(rows, ob, prep, 0, prep, n);
+      return;
+    }
+    // past the class test C2 knows the segment's exact class without profiles or calls that it
+    // may refuse to inline (asSlice here was refused as "already compiled into a medium method"
+    // in some JVMs, and the loop then ran at the one-row kernel's speed)
+    MemorySegment wa = rows;
+    MemorySegment wb = rows;
     FloatVector accA = FloatVector.zero(F);
     FloatVector minA = accA;
     FloatVector accB = accA;
     FloatVector minB = accA;
     int xb = 0;
     int sums = n;
-    for (long p = 0; p < wa.byteSize(); p += KQuantRepack.Q4_K_BYTES) {
+    for (long p = 0; p < rowBytes; p += KQuantRepack.Q4_K_BYTES) {
       FloatVector a0 = FloatVector.zero(F);
       FloatVector a1 = a0;
       FloatVector b0 = a0;
@@ -86,11 +97,11 @@ final class RepackedFarPairs {
       for (int k = 0; k < 8; k++) {
         IntVector qa =
             (IntVector)
-                ByteVector.fromMemorySegment(B, wa, p + 20 + 16L * k, LE)
+                ByteVector.fromMemorySegment(B, wa, oa + p + 20 + 16L * k, LE)
                     .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
         IntVector qb =
             (IntVector)
-                ByteVector.fromMemorySegment(B, wb, p + 20 + 16L * k, LE)
+                ByteVector.fromMemorySegment(B, wb, ob + p + 20 + 16L * k, LE)
                     .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
         FloatVector x0 = FloatVector.fromArray(F, prep, xb + 32 * k);
         FloatVector x1 = FloatVector.fromArray(F, prep, xb + 32 * k + 16);
@@ -105,21 +116,25 @@ final class RepackedFarPairs {
       }
       FloatVector smA =
           (FloatVector)
-              ByteVector.fromMemorySegment(B, wa, p + 4, LE)
+              ByteVector.fromMemorySegment(B, wa, oa + p + 4, LE)
                   .convertShape(VectorOperators.B2F, F, 0);
       FloatVector smB =
           (FloatVector)
-              ByteVector.fromMemorySegment(B, wb, p + 4, LE)
+              ByteVector.fromMemorySegment(B, wb, ob + p + 4, LE)
                   .convertShape(VectorOperators.B2F, F, 0);
       FloatVector s = FloatVector.fromArray(F, prep, sums);
       accA =
           a0.add(a1)
-              .fma(smA.rearrange(LOW_TWICE).mul(Float.float16ToFloat(wa.get(SHORT, p))), accA);
-      minA = s.fma(smA.rearrange(HIGH_TWICE).mul(Float.float16ToFloat(wa.get(SHORT, p + 2))), minA);
+              .fma(smA.rearrange(LOW_TWICE).mul(Float.float16ToFloat(wa.get(SHORT, oa + p))), accA);
+      minA =
+          s.fma(
+              smA.rearrange(HIGH_TWICE).mul(Float.float16ToFloat(wa.get(SHORT, oa + p + 2))), minA);
       accB =
           b0.add(b1)
-              .fma(smB.rearrange(LOW_TWICE).mul(Float.float16ToFloat(wb.get(SHORT, p))), accB);
-      minB = s.fma(smB.rearrange(HIGH_TWICE).mul(Float.float16ToFloat(wb.get(SHORT, p + 2))), minB);
+              .fma(smB.rearrange(LOW_TWICE).mul(Float.float16ToFloat(wb.get(SHORT, ob + p))), accB);
+      minB =
+          s.fma(
+              smB.rearrange(HIGH_TWICE).mul(Float.float16ToFloat(wb.get(SHORT, ob + p + 2))), minB);
       xb += 256;
       sums += 16;
     }
