@@ -21,11 +21,14 @@ import jdk.incubator.vector.VectorShuffle;
  * ({@link VectorRepackedKernels#Q4_K}), in its order, so the products agree with it up to the order
  * of the final lane sum.
  *
- * <p>Built with the recipe that made the Q8_0 two-stream loop compile the same way in every JVM
- * ({@link InterleavedGroups#q8Pair}, docs/performance.md): the two rows' slices are taken inside
- * the method (C2 then knows their exact class), a {@code long} counter runs over a slice, and the
- * body holds only Vector API and memory-access calls (ordinary helpers are left as calls past C2's
- * inlining node budget, and a vector returned by a call is boxed). 16 lanes only.
+ * <p>Written so that C2 compiles it the same way in every JVM (docs/performance.md, "Q4_K_M in two
+ * streams"): the matrix segment's class is tested once against that of an {@code Arena} allocation,
+ * after which C2 knows it exactly without profiles (other segment classes take the one-row kernel),
+ * and both rows are addressed by offsets into that one segment. Slices taken with {@code asSlice},
+ * as {@link InterleavedGroups#q8Pair} takes them, compiled to a slower loop with calls in some
+ * bench JVMs, where C2 declined to inline {@code asSlice} ("already compiled into a medium
+ * method"). The body holds only Vector API and memory-access calls: ordinary helpers are left as
+ * calls past C2's inlining node budget, and a vector returned by a call is boxed. 16 lanes only.
  */
 final class RepackedFarPairs {
   private static final VectorShuffle<Float> LOW_TWICE = VectorShuffle.fromOp(F, i -> i % 8);
