@@ -48,14 +48,21 @@ public final class InterleavedKSpeed {
           int rows = (int) t.rows();
           int cols = (int) t.columns();
           String only = System.getProperty("only", "");
+          boolean q4 = t.type() == GgmlType.Q4_K;
+          boolean needRepacked =
+              only.isEmpty()
+                  || only.contains("repacked")
+                  || only.contains("far")
+                  || (only.contains("pairs") && !q4);
+          boolean needCells =
+              only.isEmpty()
+                  || only.contains("interleaved")
+                  || only.contains("c8")
+                  || (only.contains("pairs") && q4);
           repacked.add(
-              only.equals("interleaved")
-                  ? null
-                  : RepackedRows.of(t.type(), file.data(t), rows, cols, one));
+              needRepacked ? RepackedRows.of(t.type(), file.data(t), rows, cols, one) : null);
           cells.add(
-              only.equals("repacked")
-                  ? null
-                  : InterleavedKRows.of(t.type(), file.data(t), rows, cols, one));
+              needCells ? InterleavedKRows.of(t.type(), file.data(t), rows, cols, one) : null);
           shapes.add(new int[] {rows, cols});
         }
       }
@@ -74,16 +81,22 @@ public final class InterleavedKSpeed {
     float[] check = new float[maxRows];
     float[] prep = new float[VectorRepackedKernels.preparedSize(maxCols)];
     var thread = ManagementFactory.getThreadMXBean();
-    String[] variants =
-        System.getProperty("c8") != null
-            ? new String[] {"repacked", "interleaved", "c8"}
-            : new String[] {"repacked", "interleaved"};
-    boolean[] skip = {
-      System.getProperty("only", "").equals("interleaved"),
-      System.getProperty("only", "").equals("repacked"),
-      false
+    // -Donly=NAME[,NAME..]: the variants to run (default repacked,interleaved); pairs4 and pairs8
+    // run the Q4_K cells through the two-stream quant pass of InterleavedKPairs (Q6_K matrices,
+    // with ALL, on the repacked kernel)
+    String[] variants = {
+      "repacked", "interleaved", "c8", "pairs4", "pairs8", "far", "far6", "far4"
     };
+    String only = System.getProperty("only", "");
+    boolean[] skip = new boolean[variants.length];
+    for (int v = 0; v < variants.length; v++) {
+      skip[v] =
+          only.isEmpty()
+              ? v > 1 && !(v == 2 && System.getProperty("c8") != null)
+              : !java.util.Arrays.asList(only.split(",")).contains(variants[v]);
+    }
     float[] scratch = new float[64 * (maxCols / 256)];
+    float[] scratchB = new float[64 * (maxCols / 256)];
     try (Parallel one = new Parallel(1)) {
       for (int round = 0; round < rounds; round++) {
         StringBuilder sb = new StringBuilder("round " + round + ":");
@@ -97,15 +110,34 @@ public final class InterleavedKSpeed {
           for (int m = 0; m < shapes.size(); m++) {
             int rows = shapes.get(m)[0];
             int cols = shapes.get(m)[1];
-            if (v == 0) {
+            if (v == 7 && repacked.get(m).dot() == VectorRepackedKernels.Q4_K) {
+              // far4: four rows a quarter of the range apart
+              RepackedRows r = repacked.get(m);
+              r.dot().prepare(x, 0, cols, prep);
+              RepackedFarQuads.rows(r.data(), r.rowBytes(), 0, rows, prep, cols, out);
+            } else if (v >= 5 && v != 7 && repacked.get(m).dot() == VectorRepackedKernels.Q4_K) {
+              RepackedRows r = repacked.get(m);
+              r.dot().prepare(x, 0, cols, prep);
+              RepackedFarPairs.rows(r.data(), r.rowBytes(), 0, rows, prep, cols, out, 0);
+            } else if (v == 6) {
+              // far6: Q6_K rows in far pairs too
+              RepackedRows r = repacked.get(m);
+              r.dot().prepare(x, 0, cols, prep);
+              RepackedFarPairsQ6.q6Rows(r.data(), r.rowBytes(), 0, rows, prep, cols, out, 0);
+            } else if (v == 0 || v == 5 || v == 7 || (v >= 3 && cells.get(m) == null)) {
               repackedProduct(repacked.get(m), rows, cols, x, prep, out);
+            } else if (v >= 3) {
+              InterleavedKRows c = cells.get(m);
+              VectorRepackedKernels.Q4_K.prepare(x, 0, cols, prep);
+              InterleavedKPairs.groups(
+                  c.data(), cols / 256, 0, rows / 4, prep, out, 0, scratch, scratchB, v == 4);
             } else if (v == 2) {
               c8Product(cells.get(m), rows, cols, x, prep, scratch, out);
             } else {
               InterleavedKRows c = cells.get(m);
               c.matvec(c.data(), rows, x, 0, out, 0, one);
             }
-            if (round == 0 && v == 1 && m < 4 && repacked.get(m) != null) {
+            if (round == 0 && v >= 1 && m < 4 && repacked.get(m) != null && v != 0) {
               repackedProduct(repacked.get(m), rows, cols, x, prep, check);
               for (int r = 0; r < rows; r++) {
                 worst = Math.max(worst, Math.abs(check[r] - out[r]) / (1e-3 + Math.abs(check[r])));
@@ -114,7 +146,7 @@ public final class InterleavedKSpeed {
           }
           double ms = (thread.getCurrentThreadCpuTime() - c0) / 1e6;
           sb.append(String.format(Locale.ROOT, "  %s %.1f", variants[v], ms));
-          if (round == 0 && v == 1) {
+          if (round == 0 && v >= 1) {
             sb.append(String.format(Locale.ROOT, " (max rel diff %.1e)", worst));
           }
         }

@@ -193,6 +193,21 @@ final class KernelMatrix implements Matrix {
       holder[0] = new float[VectorRepackedKernels.preparedSize(cols)];
     }
     float[] prep = k.prepare(x, xOff, cols, holder[0]);
+    if (RepackedRows.TWO_STREAMS && k == VectorRepackedKernels.Q4_K) {
+      // rows r and r + h together: two streams per thread (docs/performance.md); a loop of its
+      // own, so that the one-row loop's compiled code does not change
+      MemorySegment w = repacked.data();
+      long bytes = repacked.rowBytes();
+      if ((long) rows * cols <= SERIAL_ELEMENTS) {
+        RepackedFarPairs.rows(w, bytes, 0, rows, prep, cols, out, outOff);
+      } else {
+        parallel.forRange(
+            0,
+            rows,
+            (from, to) -> RepackedFarPairs.rows(w, bytes, from, to, prep, cols, out, outOff));
+      }
+      return;
+    }
     if ((long) rows * cols <= SERIAL_ELEMENTS) {
       repackedRows(prep, out, outOff, 0, rows);
     } else {

@@ -130,5 +130,6 @@ public final class Matrices {
   private static void checkStaticSwitches() {
     EngineSwitch.read(InterleavedRows.TWO_STREAMS_PROPERTY, true);
     EngineSwitch.read(KernelMatrix.ROW_PAIRS_PROPERTY, true);
+    EngineSwitch.read(RepackedRows.TWO_STREAMS_PROPERTY, true);
   }
 }

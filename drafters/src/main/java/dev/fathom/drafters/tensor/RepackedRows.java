@@ -21,6 +21,18 @@ record RepackedRows(MemorySegment data, long rowBytes, VectorRepackedKernels dot
   /** {@code -Dfathom.engine.repack=false} keeps the file's layout for every product. */
   static final String PROPERTY = "fathom.engine.repack";
 
+  /**
+   * Repacked Q4_K products run over rows in pairs half a thread's range apart ({@link
+   * RepackedFarPairs}): two streams per thread, about 0.7–0.86 of the one-row loop's CPU per
+   * one-thread decode step (docs/performance.md, "Q4_K_M in two streams"). {@code
+   * -Dfathom.engine.k-two-streams=false} (default {@code true}) restores one row at a time; Q6_K
+   * always takes one row at a time (its pairs were no faster).
+   */
+  static final String TWO_STREAMS_PROPERTY = "fathom.engine.k-two-streams";
+
+  static final boolean TWO_STREAMS =
+      EngineSwitch.read(TWO_STREAMS_PROPERTY, true) && VectorShapes.L == 16;
+
   /** Rows repacked per parallel task: enough work to be worth a hand-off. */
   private static final int ROWS_PER_TASK = 64;
 

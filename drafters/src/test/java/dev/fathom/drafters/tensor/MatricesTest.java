@@ -206,7 +206,11 @@ class MatricesTest {
 
   @ParameterizedTest
   @org.junit.jupiter.params.provider.ValueSource(
-      strings = {InterleavedRows.TWO_STREAMS_PROPERTY, KernelMatrix.ROW_PAIRS_PROPERTY})
+      strings = {
+        InterleavedRows.TWO_STREAMS_PROPERTY,
+        KernelMatrix.ROW_PAIRS_PROPERTY,
+        RepackedRows.TWO_STREAMS_PROPERTY
+      })
   void aBadStaticSwitchFailsTheMatrixNamingIt(String property) {
     String before = System.getProperty(property);
     try {

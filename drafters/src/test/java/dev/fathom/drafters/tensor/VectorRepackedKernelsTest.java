@@ -177,12 +177,19 @@ class VectorRepackedKernelsTest {
     long rowBytes = (long) cols / 256 * k.bytesPerBlock();
     float[] row = new float[cols];
     for (int r = 0; r < rows; r++) {
-      assertEquals(k.dot(w, r * rowBytes, prep, 0, prep, cols), out[r], 0f, "row " + r);
       scalar.row(r, row, 0);
       double magnitude = 0;
       for (int i = 0; i < cols; i++) {
         magnitude += Math.abs(row[i] * x[i]);
       }
+      // Q4_K rows run in far pairs (RepackedFarPairs): the one-row kernel's arithmetic, but the
+      // final lane sum may be ordered differently when the two run on different JIT tiers
+      boolean paired = RepackedRows.TWO_STREAMS && type == GgmlType.Q4_K;
+      assertEquals(
+          k.dot(w, r * rowBytes, prep, 0, prep, cols),
+          out[r],
+          paired ? 1e-6 * magnitude + 1e-6 : 0,
+          "row " + r);
       assertEquals(ref[r], out[r], 1e-5 * magnitude + 1e-6, "row " + r);
     }
   }
