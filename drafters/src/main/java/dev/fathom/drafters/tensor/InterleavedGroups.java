@@ -27,6 +27,9 @@ import jdk.incubator.vector.VectorOperators;
  * call that is not inlined is boxed.
  */
 final class InterleavedGroups {
+  /** The class of the engine's off-heap copies ({@code Arena.allocate}). */
+  private static final Class<?> NATIVE = java.lang.foreign.Arena.ofAuto().allocate(1).getClass();
+
   private InterleavedGroups() {}
 
   /**
@@ -218,6 +221,145 @@ final class InterleavedGroups {
       b1 = bs1.fma(FloatVector.broadcast(F, wb.get(FLOAT, c + 4)), b1);
       b2 = bs2.fma(FloatVector.broadcast(F, wb.get(FLOAT, c + 8)), b2);
       b3 = bs3.fma(FloatVector.broadcast(F, wb.get(FLOAT, c + 12)), b3);
+    }
+    out[at + 0] = a0.reduceLanes(VectorOperators.ADD);
+    out[at + 1] = a1.reduceLanes(VectorOperators.ADD);
+    out[at + 2] = a2.reduceLanes(VectorOperators.ADD);
+    out[at + 3] = a3.reduceLanes(VectorOperators.ADD);
+    out[bt + 0] = b0.reduceLanes(VectorOperators.ADD);
+    out[bt + 1] = b1.reduceLanes(VectorOperators.ADD);
+    out[bt + 2] = b2.reduceLanes(VectorOperators.ADD);
+    out[bt + 3] = b3.reduceLanes(VectorOperators.ADD);
+  }
+
+  /**
+   * {@link #q8Pair} without slices (experiment, {@code -Dfathom.engine.q8-pair-at=true}): the
+   * segment's class tested once against an {@code Arena} allocation's, both groups addressed by
+   * offsets, as {@link RepackedFarPairs#q4Pair} does. The products of two Q8_0 row groups, the
+   * {@code size} bytes of {@code cells} at {@code oa} and at {@code ob}, into {@code out[at..]} and
+   * {@code out[bt..]}: one loop reading two sequential streams, each group's arithmetic in {@link
+   * #q8}'s order, so the results are those of two {@link #q8} calls bit for bit.
+   */
+  static void q8PairAt(
+      MemorySegment cells,
+      long oa,
+      long ob,
+      long size,
+      float[] x,
+      int xOff,
+      float[] out,
+      int at,
+      int bt) {
+    if (cells.getClass() != NATIVE) {
+      q8(cells, oa, size, x, xOff, out, at);
+      q8(cells, ob, size, x, xOff, out, bt);
+      return;
+    }
+    MemorySegment wa = cells;
+    MemorySegment wb = cells;
+    FloatVector a0 = FloatVector.zero(F);
+    FloatVector a1 = a0;
+    FloatVector a2 = a0;
+    FloatVector a3 = a0;
+    FloatVector b0 = a0;
+    FloatVector b1 = a0;
+    FloatVector b2 = a0;
+    FloatVector b3 = a0;
+    int xi = xOff;
+    for (long c = 0; c < size; c += 144) {
+      long ca = oa + c;
+      long cb = ob + c;
+      FloatVector x0 = FloatVector.fromArray(F, x, xi);
+      FloatVector x1 = FloatVector.fromArray(F, x, xi + 16);
+      xi += 32;
+      FloatVector as0 =
+          ((FloatVector)
+                  ByteVector.fromMemorySegment(B, wa, ca + 16, LE)
+                      .convertShape(VectorOperators.B2F, F, 0))
+              .mul(x0);
+      FloatVector as1 =
+          ((FloatVector)
+                  ByteVector.fromMemorySegment(B, wa, ca + 48, LE)
+                      .convertShape(VectorOperators.B2F, F, 0))
+              .mul(x0);
+      FloatVector as2 =
+          ((FloatVector)
+                  ByteVector.fromMemorySegment(B, wa, ca + 80, LE)
+                      .convertShape(VectorOperators.B2F, F, 0))
+              .mul(x0);
+      FloatVector as3 =
+          ((FloatVector)
+                  ByteVector.fromMemorySegment(B, wa, ca + 112, LE)
+                      .convertShape(VectorOperators.B2F, F, 0))
+              .mul(x0);
+      as0 =
+          ((FloatVector)
+                  ByteVector.fromMemorySegment(B, wa, ca + 32, LE)
+                      .convertShape(VectorOperators.B2F, F, 0))
+              .fma(x1, as0);
+      as1 =
+          ((FloatVector)
+                  ByteVector.fromMemorySegment(B, wa, ca + 64, LE)
+                      .convertShape(VectorOperators.B2F, F, 0))
+              .fma(x1, as1);
+      as2 =
+          ((FloatVector)
+                  ByteVector.fromMemorySegment(B, wa, ca + 96, LE)
+                      .convertShape(VectorOperators.B2F, F, 0))
+              .fma(x1, as2);
+      as3 =
+          ((FloatVector)
+                  ByteVector.fromMemorySegment(B, wa, ca + 128, LE)
+                      .convertShape(VectorOperators.B2F, F, 0))
+              .fma(x1, as3);
+      a0 = as0.fma(FloatVector.broadcast(F, wa.get(FLOAT, ca + 0)), a0);
+      a1 = as1.fma(FloatVector.broadcast(F, wa.get(FLOAT, ca + 4)), a1);
+      a2 = as2.fma(FloatVector.broadcast(F, wa.get(FLOAT, ca + 8)), a2);
+      a3 = as3.fma(FloatVector.broadcast(F, wa.get(FLOAT, ca + 12)), a3);
+      FloatVector bs0 =
+          ((FloatVector)
+                  ByteVector.fromMemorySegment(B, wb, cb + 16, LE)
+                      .convertShape(VectorOperators.B2F, F, 0))
+              .mul(x0);
+      FloatVector bs1 =
+          ((FloatVector)
+                  ByteVector.fromMemorySegment(B, wb, cb + 48, LE)
+                      .convertShape(VectorOperators.B2F, F, 0))
+              .mul(x0);
+      FloatVector bs2 =
+          ((FloatVector)
+                  ByteVector.fromMemorySegment(B, wb, cb + 80, LE)
+                      .convertShape(VectorOperators.B2F, F, 0))
+              .mul(x0);
+      FloatVector bs3 =
+          ((FloatVector)
+                  ByteVector.fromMemorySegment(B, wb, cb + 112, LE)
+                      .convertShape(VectorOperators.B2F, F, 0))
+              .mul(x0);
+      bs0 =
+          ((FloatVector)
+                  ByteVector.fromMemorySegment(B, wb, cb + 32, LE)
+                      .convertShape(VectorOperators.B2F, F, 0))
+              .fma(x1, bs0);
+      bs1 =
+          ((FloatVector)
+                  ByteVector.fromMemorySegment(B, wb, cb + 64, LE)
+                      .convertShape(VectorOperators.B2F, F, 0))
+              .fma(x1, bs1);
+      bs2 =
+          ((FloatVector)
+                  ByteVector.fromMemorySegment(B, wb, cb + 96, LE)
+                      .convertShape(VectorOperators.B2F, F, 0))
+              .fma(x1, bs2);
+      bs3 =
+          ((FloatVector)
+                  ByteVector.fromMemorySegment(B, wb, cb + 128, LE)
+                      .convertShape(VectorOperators.B2F, F, 0))
+              .fma(x1, bs3);
+      b0 = bs0.fma(FloatVector.broadcast(F, wb.get(FLOAT, cb + 0)), b0);
+      b1 = bs1.fma(FloatVector.broadcast(F, wb.get(FLOAT, cb + 4)), b1);
+      b2 = bs2.fma(FloatVector.broadcast(F, wb.get(FLOAT, cb + 8)), b2);
+      b3 = bs3.fma(FloatVector.broadcast(F, wb.get(FLOAT, cb + 12)), b3);
     }
     out[at + 0] = a0.reduceLanes(VectorOperators.ADD);
     out[at + 1] = a1.reduceLanes(VectorOperators.ADD);
