@@ -58,8 +58,6 @@ final class InterleavedRows implements TypeKernel {
 
   private static final boolean TWO_STREAMS = EngineSwitch.read(TWO_STREAMS_PROPERTY, true);
 
-  private static final boolean PAIR_AT = EngineSwitch.read("fathom.engine.q8-pair-at", false);
-
   private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
 
   private static final FloatVector NIBBLE_VALUES =
@@ -190,32 +188,9 @@ final class InterleavedRows implements TypeKernel {
     if (paired) {
       // groups g and g + h together: two sequential streams per thread, h groups apart
       int h = (to - from) / 2;
-      if (PAIR_AT) {
-        for (int g = from; g < from + h; g++) {
-          InterleavedGroups.q8PairAt(
-              w,
-              g * size,
-              (g + h) * size,
-              size,
-              x,
-              xOff,
-              out,
-              outOff + 4 * g,
-              outOff + 4 * (g + h));
-        }
-      } else {
-        for (int g = from; g < from + h; g++) {
-          InterleavedGroups.q8Pair(
-              w,
-              g * size,
-              (g + h) * size,
-              size,
-              x,
-              xOff,
-              out,
-              outOff + 4 * g,
-              outOff + 4 * (g + h));
-        }
+      for (int g = from; g < from + h; g++) {
+        InterleavedGroups.q8Pair(
+            w, g * size, (g + h) * size, size, x, xOff, out, outOff + 4 * g, outOff + 4 * (g + h));
       }
       from += 2 * h;
     }

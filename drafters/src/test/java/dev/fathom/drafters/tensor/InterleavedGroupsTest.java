@@ -78,15 +78,6 @@ class InterleavedGroupsTest {
     InterleavedGroups.q8Pair(cells.data(), size, 5 * size, size, x, 32, pair, 0, 4);
     assertArrayEquals(Arrays.copyOfRange(one, 4, 8), Arrays.copyOfRange(pair, 0, 4));
     assertArrayEquals(Arrays.copyOfRange(one, 20, 24), Arrays.copyOfRange(pair, 4, 8));
-    float[] at = new float[8];
-    InterleavedGroups.q8PairAt(cells.data(), size, 5 * size, size, x, 32, at, 0, 4);
-    assertArrayEquals(pair, at);
-    // a heap segment takes the one-group loop
-    MemorySegment heap = MemorySegment.ofArray(new byte[(int) cells.data().byteSize()]);
-    heap.copyFrom(cells.data());
-    float[] onHeap = new float[8];
-    InterleavedGroups.q8PairAt(heap, size, 5 * size, size, x, 32, onHeap, 0, 4);
-    assertArrayEquals(pair, onHeap);
   }
 
   private static Float[] box(float[] v) {
