@@ -19,12 +19,12 @@ final class KernelMatrix implements Matrix {
   private static final ThreadLocal<float[][]> PREPARED =
       ThreadLocal.withInitial(() -> new float[][] {new float[0]});
 
+  static final String ROW_PAIRS_PROPERTY = "fathom.engine.row-pairs";
+
   /**
    * Whether matvec hands rows to the kernel in pairs ({@link TypeKernel#dot2}); {@code
    * -Dfathom.engine.row-pairs=false} restores the one-row loop for A/B runs.
    */
-  static final String ROW_PAIRS_PROPERTY = "fathom.engine.row-pairs";
-
   private static final boolean ROW_PAIRS = rowPairs();
 
   private final GgmlType type;
