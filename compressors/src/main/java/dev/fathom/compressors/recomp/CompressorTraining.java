@@ -210,18 +210,8 @@ public final class CompressorTraining {
       boolean inTop = AnswerMatch.containsAny(top, q.answers());
       if (cands.isEmpty()) {
         out.add(
-            new TrainingExample(
-                new float[0],
-                new boolean[0],
-                new int[0],
-                new boolean[0],
-                new int[0],
-                new int[0],
-                new int[0],
-                inputTokens,
-                inTop,
-                goldRetrieved,
-                fold(dataset, q, qrels)));
+            TrainingExample.withoutCandidates(
+                inputTokens, inTop, goldRetrieved, fold(dataset, q, qrels)));
         continue;
       }
       List<CandidateSpan> spans = CandidateSpan.of(cands, cutter);

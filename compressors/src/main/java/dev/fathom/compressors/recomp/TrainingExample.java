@@ -32,6 +32,23 @@ record TrainingExample(
     boolean goldRetrieved,
     int fold) {
 
+  /** A question whose top passages gave no candidate sentence: no rows, only its outcome. */
+  static TrainingExample withoutCandidates(
+      int inputTokens, boolean answerInTop, boolean goldRetrieved, int fold) {
+    return new TrainingExample(
+        new float[0],
+        new boolean[0],
+        new int[0],
+        new boolean[0],
+        new int[0],
+        new int[0],
+        new int[0],
+        inputTokens,
+        answerInTop,
+        goldRetrieved,
+        fold);
+  }
+
   int rows() {
     return positive.length;
   }

@@ -132,18 +132,7 @@ final class RecompRecording {
       float[] qv = embedder.embed(q.text());
       if (cands.isEmpty()) {
         TrainingExample none =
-            new TrainingExample(
-                new float[0],
-                new boolean[0],
-                new int[0],
-                new boolean[0],
-                new int[0],
-                new int[0],
-                new int[0],
-                inputTokens,
-                inTop,
-                goldRetrieved,
-                fold);
+            TrainingExample.withoutCandidates(inputTokens, inTop, goldRetrieved, fold);
         out.add(new Question(none, qv, new int[0], article));
         continue;
       }

@@ -110,4 +110,26 @@ class RepackedFarPairsTest {
     assertEquals(before[2], after[2]);
     assertNotEquals(before[3], after[3]);
   }
+
+  @Test
+  void aSegmentThatIsNotAnArenaCopyTakesTheOneRowKernel() {
+    assumeTrue(VectorShapes.L == 16, "the paired loop is written for 16 lanes");
+    int rows = 6;
+    int cols = 512;
+    MemorySegment src = RandomWeights.of(GgmlType.Q4_K, (long) rows * cols, new Random(8));
+    RepackedRows repacked = RepackedRows.of(GgmlType.Q4_K, src, rows, cols, PARALLEL);
+    float[] x = RandomWeights.floats(cols, new Random(9));
+    float[] prep = VectorRepackedKernels.Q4_K.sums(x, 0, cols);
+    MemorySegment heap = MemorySegment.ofArray(new byte[(int) repacked.data().byteSize()]);
+    heap.copyFrom(repacked.data());
+    float[] out = new float[rows];
+    RepackedFarPairs.rows(heap, repacked.rowBytes(), 0, rows, prep, cols, out, 0);
+    for (int r = 0; r < rows; r++) {
+      // the fallback is the one-row kernel itself, so the results are its own bit for bit
+      assertEquals(
+          VectorRepackedKernels.Q4_K.dot(heap, r * repacked.rowBytes(), prep, 0, prep, cols),
+          out[r],
+          "row " + r);
+    }
+  }
 }
