@@ -92,7 +92,7 @@ final class InterleavedKRows implements TypeKernel {
           MemorySegment tmp = Arena.ofAuto().allocate(4 * rep, 64);
           for (int g = from; g < to; g++) {
             for (int j = 0; j < 4; j++) {
-              k.repack(data, (4L * g + j) * srcRow, tmp, j * rep, nb);
+              k.repackRow(data, (4L * g + j) * srcRow, tmp, j * rep, cols);
             }
             for (int b = 0; b < nb; b++) {
               long c = ((long) g * nb + b) * cell;

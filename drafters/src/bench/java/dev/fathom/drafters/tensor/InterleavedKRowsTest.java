@@ -91,14 +91,14 @@ class InterleavedKRowsTest {
     MemorySegment src = RandomWeights.of(type, (long) rows * cols, random);
     InterleavedKRows cells = InterleavedKRows.of(type, src, rows, cols, PARALLEL);
     assertNotNull(cells);
-    RepackedRows one = RepackedRows.of(type, src, rows, cols, PARALLEL);
+    RepackedRows one = RepackedRows.of(RepackedRows.kernel(type), type, src, rows, cols, PARALLEL);
     Matrix ref = Matrices.of(type, src, rows, cols, PARALLEL, KernelBackend.SCALAR);
     float[] x = RandomWeights.floats(cols, random);
-    float[] prep = one.dot().sums(x, 0, cols);
+    float[] prep = ((VectorRepackedKernels) one.layout()).sums(x, 0, cols);
     float[] out = new float[rows];
     cells.groups(cells.data(), 0, rows / 4, prep, out, 0);
     for (int r = 0; r < rows; r++) {
-      float repacked = one.dot().dot(one.data(), r * one.rowBytes(), prep, 0, prep, cols);
+      float repacked = ((VectorRepackedKernels) one.layout()).dot(one.data(), r * one.rowBytes(), prep, 0, prep, cols);
       // same lane sums; only the grouping of the super-block terms differs
       assertEquals(repacked, out[r], 1e-6 * magnitude(ref, x, 0, r) + 1e-7, type + " row " + r);
       float single = cells.dot(cells.data(), r * cells.rowBytes(), x, 0, cols);

@@ -60,7 +60,7 @@ public final class InterleavedKSpeed {
                   || only.contains("c8")
                   || (only.contains("pairs") && q4);
           repacked.add(
-              needRepacked ? RepackedRows.of(t.type(), file.data(t), rows, cols, one) : null);
+              needRepacked ? RepackedRows.of(RepackedRows.kernel(t.type()), t.type(), file.data(t), rows, cols, one) : null);
           cells.add(
               needCells ? InterleavedKRows.of(t.type(), file.data(t), rows, cols, one) : null);
           shapes.add(new int[] {rows, cols});
@@ -110,19 +110,19 @@ public final class InterleavedKSpeed {
           for (int m = 0; m < shapes.size(); m++) {
             int rows = shapes.get(m)[0];
             int cols = shapes.get(m)[1];
-            if (v == 7 && repacked.get(m).dot() == VectorRepackedKernels.Q4_K) {
+            if (v == 7 && ((VectorRepackedKernels) repacked.get(m).layout()) == VectorRepackedKernels.Q4_K) {
               // far4: four rows a quarter of the range apart
               RepackedRows r = repacked.get(m);
-              r.dot().prepare(x, 0, cols, prep);
+              ((VectorRepackedKernels) r.layout()).prepare(x, 0, cols, prep);
               RepackedFarQuads.rows(r.data(), r.rowBytes(), 0, rows, prep, cols, out);
-            } else if (v >= 5 && v != 7 && repacked.get(m).dot() == VectorRepackedKernels.Q4_K) {
+            } else if (v >= 5 && v != 7 && ((VectorRepackedKernels) repacked.get(m).layout()) == VectorRepackedKernels.Q4_K) {
               RepackedRows r = repacked.get(m);
-              r.dot().prepare(x, 0, cols, prep);
+              ((VectorRepackedKernels) r.layout()).prepare(x, 0, cols, prep);
               RepackedFarPairs.rows(r.data(), r.rowBytes(), 0, rows, prep, cols, out, 0);
             } else if (v == 6) {
               // far6: Q6_K rows in far pairs too
               RepackedRows r = repacked.get(m);
-              r.dot().prepare(x, 0, cols, prep);
+              ((VectorRepackedKernels) r.layout()).prepare(x, 0, cols, prep);
               RepackedFarPairsQ6.q6Rows(r.data(), r.rowBytes(), 0, rows, prep, cols, out, 0);
             } else if (v == 0 || v == 5 || v == 7 || (v >= 3 && cells.get(m) == null)) {
               repackedProduct(repacked.get(m), rows, cols, x, prep, out);
@@ -212,7 +212,7 @@ public final class InterleavedKSpeed {
 
   private static void repackedProduct(
       RepackedRows r, int rows, int cols, float[] x, float[] prep, float[] out) {
-    VectorRepackedKernels k = r.dot();
+    VectorRepackedKernels k = ((VectorRepackedKernels) r.layout());
     k.prepare(x, 0, cols, prep);
     for (int row = 0; row < rows; row++) {
       out[row] = k.dot(r.data(), row * r.rowBytes(), prep, 0, prep, cols);

@@ -67,7 +67,7 @@ public final class RepackedKernelSpeed {
         if (t.type() == type && !t.name().equals("token_embd.weight")) {
           int rows = (int) t.rows();
           int cols = (int) t.columns();
-          ms.add(RepackedRows.of(t.type(), file.data(t), rows, cols, one));
+          ms.add(RepackedRows.of(RepackedRows.kernel(t.type()), t.type(), file.data(t), rows, cols, one));
           shapes.add(new int[] {rows, cols});
         }
       }
@@ -88,7 +88,7 @@ public final class RepackedKernelSpeed {
           RepackedRows r = ms.get(m);
           int rows = shapes.get(m)[0];
           int cols = shapes.get(m)[1];
-          float[] prep = r.dot().sums(x, 0, cols);
+          float[] prep = ((VectorRepackedKernels) r.layout()).sums(x, 0, cols);
           MemorySegment w = r.data();
           for (int row = 0; row < rows; row++) {
             long o = row * r.rowBytes();
@@ -98,12 +98,12 @@ public final class RepackedKernelSpeed {
                   case "hdr2" -> hdr2(w, o, prep, cols);
                   case "c1" -> c1(w, o, prep, cols);
                   case "q6c2" -> q6c2(w, o, prep, cols);
-                  default -> r.dot().dot(w, o, prep, 0, prep, cols);
+                  default -> ((VectorRepackedKernels) r.layout()).dot(w, o, prep, 0, prep, cols);
                 };
           }
           if (round == 0 && m < 3) {
             for (int row = 0; row < rows; row++) {
-              check[row] = r.dot().dot(w, row * r.rowBytes(), prep, 0, prep, cols);
+              check[row] = ((VectorRepackedKernels) r.layout()).dot(w, row * r.rowBytes(), prep, 0, prep, cols);
               worst =
                   Math.max(worst, Math.abs(check[row] - out[row]) / (1e-3 + Math.abs(check[row])));
             }

@@ -15,10 +15,6 @@ final class KernelMatrix implements Matrix {
    */
   private static final long SERIAL_BATCH_PRODUCTS = 1 << 17;
 
-  /** The calling thread's buffer for inputs prepared for repacked rows. */
-  private static final ThreadLocal<float[][]> PREPARED =
-      ThreadLocal.withInitial(() -> new float[][] {new float[0]});
-
   static final String ROW_PAIRS_PROPERTY = "fathom.engine.row-pairs";
 
   /**
@@ -113,7 +109,7 @@ final class KernelMatrix implements Matrix {
     Objects.checkFromIndexSize(dstOff, cols, dst.length);
     if (repacked != null) {
       // The file's pages were released after repacking: read the copy.
-      repacked.dot().dequantize(repacked.data(), r * repacked.rowBytes(), dst, dstOff, cols);
+      repacked.layout().dequantize(repacked.data(), r * repacked.rowBytes(), dst, dstOff, cols);
       return;
     }
     kernel.dequantize(data, r * rowBytes, dst, dstOff, cols);
@@ -183,45 +179,21 @@ final class KernelMatrix implements Matrix {
     }
   }
 
-  /** Prepares {@code x} once in the repacked lane order and dots every repacked row with it. */
+  /** The product over the repacked rows: each layout prepares {@code x} once for every row. */
   private void repackedMatvec(float[] x, int xOff, float[] out, int outOff) {
-    VectorRepackedKernels k = repacked.dot();
-    // One buffer per calling thread: read by the workers only until forRange returns, and a
-    // decode step then allocates nothing per product.
-    float[][] holder = PREPARED.get();
-    if (holder[0].length < VectorRepackedKernels.preparedSize(cols)) {
-      holder[0] = new float[VectorRepackedKernels.preparedSize(cols)];
-    }
-    float[] prep = k.prepare(x, xOff, cols, holder[0]);
-    if (RepackedRows.TWO_STREAMS && k == VectorRepackedKernels.Q4_K) {
-      // rows r and r + h together: two streams per thread (docs/performance.md); a loop of its
-      // own, so that the one-row loop's compiled code does not change
-      MemorySegment w = repacked.data();
-      long bytes = repacked.rowBytes();
-      if ((long) rows * cols <= SERIAL_ELEMENTS) {
-        RepackedFarPairs.rows(w, bytes, 0, rows, prep, cols, out, outOff);
-      } else {
-        parallel.forRange(
-            0,
+    repacked
+        .layout()
+        .matvec(
+            repacked.data(),
+            repacked.rowBytes(),
             rows,
-            (from, to) -> RepackedFarPairs.rows(w, bytes, from, to, prep, cols, out, outOff));
-      }
-      return;
-    }
-    if ((long) rows * cols <= SERIAL_ELEMENTS) {
-      repackedRows(prep, out, outOff, 0, rows);
-    } else {
-      parallel.forRange(0, rows, (from, to) -> repackedRows(prep, out, outOff, from, to));
-    }
-  }
-
-  private void repackedRows(float[] prep, float[] out, int outOff, int from, int to) {
-    MemorySegment w = repacked.data();
-    long bytes = repacked.rowBytes();
-    VectorRepackedKernels k = repacked.dot();
-    for (int r = from; r < to; r++) {
-      out[outOff + r] = k.dot(w, r * bytes, prep, 0, prep, cols);
-    }
+            cols,
+            x,
+            xOff,
+            out,
+            outOff,
+            parallel,
+            (long) rows * cols <= SERIAL_ELEMENTS);
   }
 
   /** Quantises {@code x} once (see {@link Int8Dot}) and takes every row's integer dot with it. */
@@ -265,7 +237,7 @@ final class KernelMatrix implements Matrix {
    * VectorRepackedKernels#laneOrder}), so the file's pages are not read again after load.
    */
   private void repackedMatmul(float[] x, int n, float[] out) {
-    VectorRepackedKernels k = repacked.dot();
+    RepackedLayout k = repacked.layout();
     float[] permuted = new float[n * cols];
     for (int j = 0; j < n; j++) {
       k.permute(x, j * cols, permuted, j * cols, cols);

@@ -5,19 +5,20 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * A copy of a matrix's rows in a repacked layout ({@link KQuantRepack}) that all its products and
- * row lookups read ({@link VectorRepackedKernels}, {@link RepackedLaneOrder}): Q4_K and Q6_K on the
- * Vector API backend, where decode spent 1.6–1.8× the CPU per weight of Q4_0 on scale unpacking and
- * range checks ({@code docs/performance.md}).
+ * A copy of a matrix's rows in a repacked layout ({@link RepackedLayout}) that all its products and
+ * row lookups read: Q4_K and Q6_K on the Vector API backend, where decode spent 1.6–1.8× the CPU
+ * per weight of Q4_0 on scale unpacking and range checks ({@code docs/performance.md}). Q4_K takes
+ * {@link WordQ4K} (16-bit integer products) on 512-bit vectors, else the lane-major float layout of
+ * {@link VectorRepackedKernels}, as Q6_K always does.
  *
  * <p>The copy lives off-heap in an automatic arena (freed with the matrix). After copying, the
  * mapped file pages of the original are released ({@link MemorySegment#unload}) and not read again,
  * so one copy of the weights stays resident.
  *
  * @param data the repacked rows, {@code rowBytes} each
- * @param dot the kernel over them
+ * @param layout their layout and kernels
  */
-record RepackedRows(MemorySegment data, long rowBytes, VectorRepackedKernels dot) {
+record RepackedRows(MemorySegment data, long rowBytes, RepackedLayout layout) {
   /** {@code -Dfathom.engine.repack=false} keeps the file's layout for every product. */
   static final String PROPERTY = "fathom.engine.repack";
 
@@ -33,6 +34,13 @@ record RepackedRows(MemorySegment data, long rowBytes, VectorRepackedKernels dot
   static final boolean TWO_STREAMS =
       EngineSwitch.read(TWO_STREAMS_PROPERTY, true) && VectorShapes.L == 16;
 
+  /**
+   * Q4_K rows take {@link WordQ4K} (the input rounded to 8 bits per 256 values, products summed in
+   * 16-bit lanes) where the vectors have 512 bits; {@code -Dfathom.engine.k-words=false} (default
+   * {@code true}) keeps the float layout of {@link VectorRepackedKernels#Q4_K}.
+   */
+  static final String WORDS_PROPERTY = "fathom.engine.k-words";
+
   /** Rows repacked per parallel task: enough work to be worth a hand-off. */
   private static final int ROWS_PER_TASK = 64;
 
@@ -40,7 +48,7 @@ record RepackedRows(MemorySegment data, long rowBytes, VectorRepackedKernels dot
     return EngineSwitch.read(PROPERTY, true);
   }
 
-  /** The kernel for {@code type}'s repacked layout, or null when it has none. */
+  /** The float lane-major kernel for {@code type}, or null when it has none. */
   static VectorRepackedKernels kernel(GgmlType type) {
     return switch (type) {
       case Q4_K -> VectorRepackedKernels.Q4_K;
@@ -49,18 +57,28 @@ record RepackedRows(MemorySegment data, long rowBytes, VectorRepackedKernels dot
     };
   }
 
+  /** The layout {@code type}'s rows are repacked into here, or null when it has none. */
+  static RepackedLayout layout(GgmlType type) {
+    if (type == GgmlType.Q4_K && WordQ4K.supported() && EngineSwitch.read(WORDS_PROPERTY, true)) {
+      return WordQ4K.LAYOUT;
+    }
+    return kernel(type);
+  }
+
   /**
    * Repacks the {@code rows x cols} matrix of {@code type} in {@code data} (its ggml layout), the
    * rows split over {@code parallel}; null when the type has no repacked layout.
    */
   static RepackedRows of(GgmlType type, MemorySegment data, int rows, int cols, Parallel parallel) {
-    VectorRepackedKernels k = kernel(type);
-    if (k == null) {
-      return null;
-    }
-    int blocks = cols / 256;
+    RepackedLayout k = layout(type);
+    return k == null ? null : of(k, type, data, rows, cols, parallel);
+  }
+
+  /** As {@link #of(GgmlType, MemorySegment, int, int, Parallel)}, into the layout {@code k}. */
+  static RepackedRows of(
+      RepackedLayout k, GgmlType type, MemorySegment data, int rows, int cols, Parallel parallel) {
     long srcRow = type.byteSize(cols);
-    long rowBytes = (long) k.bytesPerBlock() * blocks;
+    long rowBytes = k.rowBytes(cols);
     MemorySegment copy = Arena.ofAuto().allocate(rowBytes * rows, 64);
     int tasks = (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
     parallel.forRange(
@@ -68,7 +86,7 @@ record RepackedRows(MemorySegment data, long rowBytes, VectorRepackedKernels dot
         tasks,
         (from, to) -> {
           for (int r = from * ROWS_PER_TASK; r < Math.min(rows, to * ROWS_PER_TASK); r++) {
-            k.repack(data, r * srcRow, copy, r * rowBytes, blocks);
+            k.repackRow(data, r * srcRow, copy, r * rowBytes, cols);
           }
         });
     if (data.isMapped()) {

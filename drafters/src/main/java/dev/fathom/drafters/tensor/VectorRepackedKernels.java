@@ -28,7 +28,7 @@ import jdk.incubator.vector.VectorShuffle;
  * <p>{@link #dot} and {@link #dequantize} take whole rows: the prepared input of {@link #dot} and
  * the layout are per row of {@code n} elements starting at a super-block.
  */
-enum VectorRepackedKernels implements TypeKernel, SubBlockSumDot {
+enum VectorRepackedKernels implements TypeKernel, SubBlockSumDot, RepackedLayout {
   Q4_K(KQuantRepack.Q4_K_BYTES, KQuantRepack.Q4_K_ELEMENT) {
     @Override
     public float dot(MemorySegment w, long o, float[] x, int xOff, float[] prep, int n) {
@@ -185,6 +185,10 @@ enum VectorRepackedKernels implements TypeKernel, SubBlockSumDot {
 
   private static final VectorShuffle<Integer> HIGH_TWICE = VectorShuffle.fromOp(I, i -> 8 + i % 8);
 
+  /** The calling thread's buffer for inputs prepared for repacked rows. */
+  private static final ThreadLocal<float[][]> PREPARED =
+      ThreadLocal.withInitial(() -> new float[][] {new float[0]});
+
   private final int bytesPerBlock;
   private final int[] element;
   private final TypeKernel lanes;
@@ -274,7 +278,8 @@ enum VectorRepackedKernels implements TypeKernel, SubBlockSumDot {
   }
 
   /** {@code x[xOff .. xOff + n)} in the repacked lane order, to {@code dst[dstOff ..]}. */
-  void permute(float[] x, int xOff, float[] dst, int dstOff, int n) {
+  @Override
+  public void permute(float[] x, int xOff, float[] dst, int dstOff, int n) {
     // One gather per vector (vgatherdps): the scalar loop, with a range check per element read,
     // cost about a fifth of a batched product's time.
     for (int base = 0; base < n; base += 256) {
@@ -285,7 +290,8 @@ enum VectorRepackedKernels implements TypeKernel, SubBlockSumDot {
   }
 
   /** This layout's rows as a {@link TypeKernel} in lane order ({@link RepackedLaneOrder}). */
-  TypeKernel laneOrder() {
+  @Override
+  public TypeKernel laneOrder() {
     return lanes;
   }
 
@@ -306,14 +312,70 @@ enum VectorRepackedKernels implements TypeKernel, SubBlockSumDot {
     }
   }
 
-  /**
-   * Repacks {@code blocks} ggml super-blocks of this type from {@code src[so..]} to {@code dst}.
-   */
-  void repack(MemorySegment src, long so, MemorySegment dst, long dp, int blocks) {
+  @Override
+  public long rowBytes(int n) {
+    return (long) bytesPerBlock * (n / 256);
+  }
+
+  @Override
+  public void repackRow(MemorySegment src, long so, MemorySegment dst, long dp, int n) {
     if (this == Q4_K) {
-      KQuantRepack.q4K(src, so, dst, dp, blocks);
+      KQuantRepack.q4K(src, so, dst, dp, n / 256);
     } else {
-      KQuantRepack.q6K(src, so, dst, dp, blocks);
+      KQuantRepack.q6K(src, so, dst, dp, n / 256);
+    }
+  }
+
+  @Override
+  public void matvec(
+      MemorySegment w,
+      long rowBytes,
+      int rows,
+      int n,
+      float[] x,
+      int xOff,
+      float[] out,
+      int outOff,
+      Parallel parallel,
+      boolean serial) {
+    // One buffer per calling thread: read by the workers only until forRange returns, and a
+    // decode step then allocates nothing per product.
+    float[][] holder = PREPARED.get();
+    if (holder[0].length < preparedSize(n)) {
+      holder[0] = new float[preparedSize(n)];
+    }
+    float[] prep = prepare(x, xOff, n, holder[0]);
+    if (RepackedRows.TWO_STREAMS && this == Q4_K) {
+      // rows r and r + h together: two streams per thread (docs/performance.md); a loop of its
+      // own, so that the one-row loop's compiled code does not change
+      if (serial) {
+        RepackedFarPairs.rows(w, rowBytes, 0, rows, prep, n, out, outOff);
+      } else {
+        parallel.forRange(
+            0,
+            rows,
+            (from, to) -> RepackedFarPairs.rows(w, rowBytes, from, to, prep, n, out, outOff));
+      }
+      return;
+    }
+    if (serial) {
+      rows(w, rowBytes, prep, n, out, outOff, 0, rows);
+    } else {
+      parallel.forRange(0, rows, (from, to) -> rows(w, rowBytes, prep, n, out, outOff, from, to));
+    }
+  }
+
+  private void rows(
+      MemorySegment w,
+      long rowBytes,
+      float[] prep,
+      int n,
+      float[] out,
+      int outOff,
+      int from,
+      int to) {
+    for (int r = from; r < to; r++) {
+      out[outOff + r] = dot(w, r * rowBytes, prep, 0, prep, n);
     }
   }
 }

@@ -53,9 +53,10 @@ class RepackedFarPairsTest {
       int cols = shape[1];
       Random random = new Random(rows * 17L + cols);
       MemorySegment src = RandomWeights.of(type, (long) rows * cols, random);
-      RepackedRows repacked = RepackedRows.of(type, src, rows, cols, PARALLEL);
+      RepackedRows repacked =
+          RepackedRows.of(RepackedRows.kernel(type), type, src, rows, cols, PARALLEL);
       Matrix scalar = Matrices.of(type, src, rows, cols, PARALLEL, KernelBackend.SCALAR);
-      VectorRepackedKernels k = repacked.dot();
+      VectorRepackedKernels k = ((VectorRepackedKernels) repacked.layout());
       float[] x = RandomWeights.floats(cols, random);
       float[] prep = k.sums(x, 0, cols);
       float[] ref = new float[rows];
@@ -91,7 +92,9 @@ class RepackedFarPairsTest {
     int rows = 4;
     int cols = 512;
     MemorySegment src = RandomWeights.of(GgmlType.Q4_K, (long) rows * cols, new Random(5));
-    RepackedRows repacked = RepackedRows.of(GgmlType.Q4_K, src, rows, cols, PARALLEL);
+    RepackedRows repacked =
+        RepackedRows.of(
+            RepackedRows.kernel(GgmlType.Q4_K), GgmlType.Q4_K, src, rows, cols, PARALLEL);
     float[] x = RandomWeights.floats(cols, new Random(6));
     float[] prep = VectorRepackedKernels.Q4_K.sums(x, 0, cols);
     float[] before = new float[rows];
@@ -117,7 +120,9 @@ class RepackedFarPairsTest {
     int rows = 6;
     int cols = 512;
     MemorySegment src = RandomWeights.of(GgmlType.Q4_K, (long) rows * cols, new Random(8));
-    RepackedRows repacked = RepackedRows.of(GgmlType.Q4_K, src, rows, cols, PARALLEL);
+    RepackedRows repacked =
+        RepackedRows.of(
+            RepackedRows.kernel(GgmlType.Q4_K), GgmlType.Q4_K, src, rows, cols, PARALLEL);
     float[] x = RandomWeights.floats(cols, new Random(9));
     float[] prep = VectorRepackedKernels.Q4_K.sums(x, 0, cols);
     MemorySegment heap = MemorySegment.ofArray(new byte[(int) repacked.data().byteSize()]);

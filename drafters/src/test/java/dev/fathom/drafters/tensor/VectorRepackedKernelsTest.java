@@ -28,7 +28,7 @@ class VectorRepackedKernelsTest {
   }
 
   private static MemorySegment repacked(GgmlType type, MemorySegment src, int rows, int cols) {
-    return RepackedRows.of(type, src, rows, cols, PARALLEL).data();
+    return RepackedRows.of(RepackedRows.kernel(type), type, src, rows, cols, PARALLEL).data();
   }
 
   @ParameterizedTest
