@@ -7,9 +7,9 @@ import java.lang.foreign.MemorySegment;
 /**
  * A copy of a matrix's rows in a repacked layout ({@link RepackedLayout}) that all its products and
  * row lookups read: Q4_K and Q6_K on the Vector API backend, where decode spent 1.6–1.8× the CPU
- * per weight of Q4_0 on scale unpacking and range checks ({@code docs/performance.md}). Q4_K takes
- * {@link WordQ4K} (16-bit integer products) on 512-bit vectors, else the lane-major float layout of
- * {@link VectorRepackedKernels}, as Q6_K always does.
+ * per weight of Q4_0 on scale unpacking and range checks ({@code docs/performance.md}). On 512-bit
+ * vectors they take {@link WordQ4K} and {@link WordQ6K} (16-bit integer products), else the
+ * lane-major float layouts of {@link VectorRepackedKernels}.
  *
  * <p>The copy lives off-heap in an automatic arena (freed with the matrix). After copying, the
  * mapped file pages of the original are released ({@link MemorySegment#unload}) and not read again,
@@ -35,9 +35,10 @@ record RepackedRows(MemorySegment data, long rowBytes, RepackedLayout layout) {
       EngineSwitch.read(TWO_STREAMS_PROPERTY, true) && VectorShapes.L == 16;
 
   /**
-   * Q4_K rows take {@link WordQ4K} (the input rounded to 8 bits per 256 values, products summed in
-   * 16-bit lanes) where the vectors have 512 bits; {@code -Dfathom.engine.k-words=false} (default
-   * {@code true}) keeps the float layout of {@link VectorRepackedKernels#Q4_K}.
+   * Q4_K and Q6_K rows take {@link WordQ4K} and {@link WordQ6K} (each product's input rounded to 8
+   * bits per sub-block, products summed in 16-bit lanes) where the vectors have 512 bits; {@code
+   * -Dfathom.engine.k-words=false} (default {@code true}) keeps the float layouts of {@link
+   * VectorRepackedKernels}.
    */
   static final String WORDS_PROPERTY = "fathom.engine.k-words";
 
@@ -59,8 +60,13 @@ record RepackedRows(MemorySegment data, long rowBytes, RepackedLayout layout) {
 
   /** The layout {@code type}'s rows are repacked into here, or null when it has none. */
   static RepackedLayout layout(GgmlType type) {
-    if (type == GgmlType.Q4_K && WordQ4K.supported() && EngineSwitch.read(WORDS_PROPERTY, true)) {
-      return WordQ4K.LAYOUT;
+    if (WordQ4K.supported() && EngineSwitch.read(WORDS_PROPERTY, true)) {
+      if (type == GgmlType.Q4_K) {
+        return WordQ4K.LAYOUT;
+      }
+      if (type == GgmlType.Q6_K) {
+        return WordQ6K.LAYOUT;
+      }
     }
     return kernel(type);
   }

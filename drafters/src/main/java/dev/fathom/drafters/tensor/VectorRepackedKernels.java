@@ -1,15 +1,14 @@
 package dev.fathom.drafters.tensor;
 
 import static dev.fathom.drafters.tensor.LittleEndian.f16;
-import static dev.fathom.drafters.tensor.VectorShapes.B;
 import static dev.fathom.drafters.tensor.VectorShapes.F;
 import static dev.fathom.drafters.tensor.VectorShapes.I;
 import static dev.fathom.drafters.tensor.VectorShapes.L;
 import static dev.fathom.drafters.tensor.VectorShapes.floats;
 import static dev.fathom.drafters.tensor.VectorShapes.ints;
+import static dev.fathom.drafters.tensor.VectorShapes.uints;
 
 import java.lang.foreign.MemorySegment;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -197,13 +196,6 @@ enum VectorRepackedKernels implements TypeKernel, SubBlockSumDot, RepackedLayout
     this.bytesPerBlock = bytesPerBlock;
     this.element = element;
     this.lanes = new RepackedLaneOrder(this);
-  }
-
-  /** {@code L} bytes at {@code offset}, zero-extended to ints. */
-  private static IntVector uints(MemorySegment w, long offset) {
-    return (IntVector)
-        ByteVector.fromMemorySegment(B, w, offset, VectorShapes.LE)
-            .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
   }
 
   /** Bytes per 256-element super-block of the repacked layout. */

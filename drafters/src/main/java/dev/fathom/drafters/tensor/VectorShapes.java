@@ -40,6 +40,13 @@ final class VectorShapes {
         ByteVector.fromMemorySegment(B, w, offset, LE).convertShape(VectorOperators.B2I, I, 0);
   }
 
+  /** {@link #L} bytes at {@code offset}, zero-extended to ints. */
+  static IntVector uints(MemorySegment w, long offset) {
+    return (IntVector)
+        ByteVector.fromMemorySegment(B, w, offset, LE)
+            .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+  }
+
   static FloatVector floats(IntVector q) {
     return (FloatVector) q.convert(VectorOperators.I2F, 0);
   }

@@ -16,9 +16,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Matrix–vector products over {@link WordQ4K} rows. The input is prepared once per product and
- * shared by every row ({@link Input}); a row's super-block is then eight 16-bit multiplies and adds
- * per 64 weights, and one float multiply-add with the lane-wise scales (and one with the mins times
- * the input's sub-block sums, which stay in floats).
+ * shared by every row ({@link WordInput}); a row's super-block is then eight 16-bit multiplies and
+ * adds per 64 weights, and one float multiply-add with the lane-wise scales (and one with the mins
+ * times the input's sub-block sums, which stay in floats).
  *
  * <p>The kernel walks rows {@code r} and {@code r + h} (half a thread's range apart) in one loop
  * over all their super-blocks, so that one thread keeps two sequential streams in flight and C2
@@ -33,80 +33,16 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class WordQ4KProduct {
   private static final VectorSpecies<Short> S = ShortVector.SPECIES_512;
-  private static final VectorSpecies<Short> S16 = ShortVector.SPECIES_256;
   private static final VectorSpecies<Byte> B256 = ByteVector.SPECIES_256;
   private static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
 
   private static final VectorShuffle<Float> LOW_TWICE = VectorShuffle.fromOp(F, i -> i % 8);
   private static final VectorShuffle<Float> HIGH_TWICE = VectorShuffle.fromOp(F, i -> 8 + i % 8);
 
-  /** Adding and subtracting 1.5 · 2^23 rounds a float below 2^22 to the nearest integer. */
-  private static final float ROUND = 12582912f;
-
   /** The class of the engine's off-heap copies ({@code Arena.allocate}). */
   private static final Class<?> NATIVE = Arena.ofAuto().allocate(1).getClass();
 
-  /** The calling thread's prepared input, reused by every product it starts. */
-  private static final ThreadLocal<Input> INPUT = ThreadLocal.withInitial(Input::new);
-
   private WordQ4KProduct() {}
-
-  /**
-   * An input prepared for {@link WordQ4K} rows: permuted into position order, rounded to 8-bit
-   * values {@code q} (held in shorts) with one scale per super-block, and per super-block 16 float
-   * sums (int lane {@code i}'s share of sub-block {@code i % 8}) for the mins.
-   */
-  static final class Input {
-    float[] permuted = new float[0];
-    short[] q = new short[0];
-    float[] scales = new float[0];
-    float[] sums = new float[0];
-
-    /** Prepares {@code x[xOff .. xOff + n)}; returns this. */
-    Input prepare(float[] x, int xOff, int n) {
-      int blocks = n / 256;
-      if (permuted.length < n) {
-        permuted = new float[n];
-        q = new short[n];
-        scales = new float[blocks];
-        sums = new float[16 * blocks];
-      }
-      WordQ4K.LAYOUT.permute(x, xOff, permuted, 0, n);
-      for (int b = 0; b < blocks; b++) {
-        int base = 256 * b;
-        FloatVector max = FloatVector.zero(F);
-        for (int p = 0; p < 256; p += 16) {
-          max = max.max(FloatVector.fromArray(F, permuted, base + p).abs());
-        }
-        float amax = max.reduceLanes(VectorOperators.MAX);
-        // a NaN or infinite input gives a NaN or infinite scale, so the products show it
-        scales[b] = amax / 127f;
-        float inv = amax == 0 ? 0 : 127f / amax;
-        FloatVector lo = FloatVector.zero(F);
-        FloatVector hi = lo;
-        for (int p = 0; p < 256; p += 16) {
-          FloatVector v = FloatVector.fromArray(F, permuted, base + p);
-          v.mul(inv)
-              .add(ROUND)
-              .sub(ROUND)
-              .convertShape(VectorOperators.F2S, S16, 0)
-              .reinterpretAsShorts()
-              .intoArray(q, base + p);
-          if (p % 32 == 0) {
-            lo = lo.add(v);
-          } else {
-            hi = hi.add(v);
-          }
-        }
-        // int lane i is short lanes 2i and 2i + 1: positions 32v + 2i, 32v + 2i + 1
-        for (int i = 0; i < 8; i++) {
-          sums[16 * b + i] = lo.lane(2 * i) + lo.lane(2 * i + 1);
-          sums[16 * b + 8 + i] = hi.lane(2 * i) + hi.lane(2 * i + 1);
-        }
-      }
-      return this;
-    }
-  }
 
   /** Every row's product with {@code x}, the rows shared out over {@code parallel}. */
   static void matvec(
@@ -120,7 +56,7 @@ final class WordQ4KProduct {
       int outOff,
       Parallel parallel,
       boolean serial) {
-    Input in = INPUT.get().prepare(x, xOff, n);
+    WordInput in = WordInput.prepared(WordQ4K.LAYOUT, x, xOff, n);
     if (serial) {
       rows(w, rowBytes, 0, rows, n, in, out, outOff);
     } else {
@@ -133,7 +69,14 @@ final class WordQ4KProduct {
    * and {@code r + h} together ({@code h} half the range), an odd last row on its own.
    */
   static void rows(
-      MemorySegment w, long rowBytes, int from, int to, int n, Input in, float[] out, int outOff) {
+      MemorySegment w,
+      long rowBytes,
+      int from,
+      int to,
+      int n,
+      WordInput in,
+      float[] out,
+      int outOff) {
     int h = (to - from) / 2;
     if (h > 0) {
       if (w.getClass() == NATIVE) {
@@ -150,7 +93,7 @@ final class WordQ4KProduct {
   }
 
   /** One row's product with the prepared input. */
-  static float dot(MemorySegment w, long o, int n, Input in) {
+  static float dot(MemorySegment w, long o, int n, WordInput in) {
     short[] xq = in.q;
     FloatVector acc = FloatVector.zero(F);
     FloatVector accMin = acc;
@@ -182,7 +125,12 @@ final class WordQ4KProduct {
           (FloatVector)
               ByteVector.fromMemorySegment(B128, w, hp + 4, LE)
                   .convertShape(VectorOperators.B2F, F, 0);
-      acc = f.fma(sm.rearrange(LOW_TWICE).mul(f16(w, hp) * in.scales[b]), acc);
+      acc =
+          f.fma(
+              sm.rearrange(LOW_TWICE)
+                  .mul(f16(w, hp))
+                  .mul(FloatVector.fromArray(F, in.scales, 16 * b)),
+              acc);
       accMin =
           FloatVector.fromArray(F, in.sums, 16 * b)
               .fma(sm.rearrange(HIGH_TWICE).mul(f16(w, hp + 2)), accMin);
@@ -281,12 +229,14 @@ final class WordQ4KProduct {
           (FloatVector)
               ByteVector.fromMemorySegment(B128, w, hb + 4, LE)
                   .convertShape(VectorOperators.B2F, F, 0);
-      float sx = xs[b];
+      FloatVector sx = FloatVector.fromArray(F, xs, 16 * b);
       accA =
-          fa.fma(sma.rearrange(LOW_TWICE).mul(Float.float16ToFloat(w.get(SHORT, ha)) * sx), accA);
+          fa.fma(
+              sma.rearrange(LOW_TWICE).mul(Float.float16ToFloat(w.get(SHORT, ha))).mul(sx), accA);
       minA = s.fma(sma.rearrange(HIGH_TWICE).mul(Float.float16ToFloat(w.get(SHORT, ha + 2))), minA);
       accB =
-          fb.fma(smb.rearrange(LOW_TWICE).mul(Float.float16ToFloat(w.get(SHORT, hb)) * sx), accB);
+          fb.fma(
+              smb.rearrange(LOW_TWICE).mul(Float.float16ToFloat(w.get(SHORT, hb))).mul(sx), accB);
       minB = s.fma(smb.rearrange(HIGH_TWICE).mul(Float.float16ToFloat(w.get(SHORT, hb + 2))), minB);
       qa += 128;
       qb += 128;

@@ -42,22 +42,24 @@ class MatricesTest {
 
   /**
    * How far a matvec of row {@code r} may be from the float product because it rounds its input to
-   * 8 bits per 256 values ({@link WordQ4K}, Q4_K on 512-bit vectors): Σ |w| · scale / 2, with a
-   * little slack; 0 for every other matrix.
+   * 8 bits per sub-block ({@link WordQ4K}, {@link WordQ6K}: on 512-bit vectors): Σ |w| · scale / 2,
+   * with a little slack; 0 for every other matrix.
    */
   private static float inputRounding(Matrix m, KernelBackend backend, float[] x, int xOff, int r) {
-    if (backend != KernelBackend.VECTOR || RepackedRows.layout(m.type()) != WordQ4K.LAYOUT) {
+    RepackedLayout layout = RepackedRows.layout(m.type());
+    if (backend != KernelBackend.VECTOR || (layout != WordQ4K.LAYOUT && layout != WordQ6K.LAYOUT)) {
       return 0;
     }
     float[] w = new float[m.cols()];
     m.row(r, w, 0);
     double bound = 0;
-    for (int b = 0; b < m.cols() / 256; b++) {
+    int sub = m.type() == GgmlType.Q4_K ? 32 : 16;
+    for (int start = 0; start < m.cols(); start += sub) {
       float amax = 0;
-      for (int i = 256 * b; i < 256 * (b + 1); i++) {
+      for (int i = start; i < start + sub; i++) {
         amax = Math.max(amax, Math.abs(x[xOff + i]));
       }
-      for (int i = 256 * b; i < 256 * (b + 1); i++) {
+      for (int i = start; i < start + sub; i++) {
         bound += Math.abs(w[i]) * amax / 127 / 2;
       }
     }
