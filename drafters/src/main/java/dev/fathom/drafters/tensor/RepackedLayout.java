@@ -12,6 +12,11 @@ interface RepackedLayout {
   /** Bytes per row of {@code n} weights. */
   long rowBytes(int n);
 
+  /** Bytes a product may read past the last row (allocated and left zero). */
+  default long tailBytes() {
+    return 0;
+  }
+
   /** Rewrites the ggml row of {@code n} weights at {@code src[so..]} to {@code dst[dp..]}. */
   void repackRow(MemorySegment src, long so, MemorySegment dst, long dp, int n);
 

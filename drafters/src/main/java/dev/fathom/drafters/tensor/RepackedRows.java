@@ -58,9 +58,12 @@ record RepackedRows(MemorySegment data, long rowBytes, RepackedLayout layout) {
     };
   }
 
-  /** The layout {@code type}'s rows are repacked into here, or null when it has none. */
-  static RepackedLayout layout(GgmlType type) {
+  /** The layout {@code type}'s rows of {@code cols} are repacked into here, or null if none. */
+  static RepackedLayout layout(GgmlType type, int cols) {
     if (WordQ4K.supported() && EngineSwitch.read(WORDS_PROPERTY, true)) {
+      if (type == GgmlType.Q4_0 && WordQ40.fits(cols)) {
+        return WordQ40.LAYOUT;
+      }
       if (type == GgmlType.Q4_K) {
         return WordQ4K.LAYOUT;
       }
@@ -76,7 +79,7 @@ record RepackedRows(MemorySegment data, long rowBytes, RepackedLayout layout) {
    * rows split over {@code parallel}; null when the type has no repacked layout.
    */
   static RepackedRows of(GgmlType type, MemorySegment data, int rows, int cols, Parallel parallel) {
-    RepackedLayout k = layout(type);
+    RepackedLayout k = layout(type, cols);
     return k == null ? null : of(k, type, data, rows, cols, parallel);
   }
 
@@ -85,7 +88,7 @@ record RepackedRows(MemorySegment data, long rowBytes, RepackedLayout layout) {
       RepackedLayout k, GgmlType type, MemorySegment data, int rows, int cols, Parallel parallel) {
     long srcRow = type.byteSize(cols);
     long rowBytes = k.rowBytes(cols);
-    MemorySegment copy = Arena.ofAuto().allocate(rowBytes * rows, 64);
+    MemorySegment copy = Arena.ofAuto().allocate(rowBytes * rows + k.tailBytes(), 64);
     int tasks = (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
     parallel.forRange(
         0,

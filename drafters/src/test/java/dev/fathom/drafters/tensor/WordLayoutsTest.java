@@ -15,10 +15,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The Q4_K and Q6_K layouts for 16-bit products ({@link WordQ4K}, {@link WordQ6K} and their
- * products): their stored weights against the scalar reference, bit for bit; their products against
- * the same arithmetic in doubles on the 8-bit input, and against the float reference within the
- * bound that rounding the input to 8 bits allows.
+ * The Q4_0, Q4_K and Q6_K layouts for 16-bit products ({@link WordQ40}, {@link WordQ4K}, {@link
+ * WordQ6K} and their products): their stored weights against the scalar reference, bit for bit;
+ * their products against the same arithmetic in doubles on the 8-bit input, and against the float
+ * reference within the bound that rounding the input to 8 bits allows.
  */
 class WordLayoutsTest {
   private static final Parallel PARALLEL = new Parallel(2);
@@ -29,7 +29,11 @@ class WordLayoutsTest {
   }
 
   private static RepackedLayout layout(GgmlType type) {
-    return type == GgmlType.Q4_K ? WordQ4K.LAYOUT : WordQ6K.LAYOUT;
+    return switch (type) {
+      case Q4_K -> WordQ4K.LAYOUT;
+      case Q6_K -> WordQ6K.LAYOUT;
+      default -> WordQ40.LAYOUT;
+    };
   }
 
   private static RepackedRows repack(GgmlType type, MemorySegment src, int rows, int cols) {
@@ -50,13 +54,14 @@ class WordLayoutsTest {
   @ParameterizedTest
   @EnumSource(
       value = GgmlType.class,
-      names = {"Q4_K", "Q6_K"})
+      names = {"Q4_0", "Q4_K", "Q6_K"})
   void everyWeightIsTheReferenceDequantisation(GgmlType type) {
     int rows = 3;
     int cols = 256 * 3;
     MemorySegment src = RandomWeights.of(type, (long) rows * cols, new Random(21));
     RepackedRows w = repack(type, src, rows, cols);
-    assertEquals(layout(type).rowBytes(cols) * rows, w.data().byteSize());
+    assertEquals(
+        layout(type).rowBytes(cols) * rows + layout(type).tailBytes(), w.data().byteSize());
     assertEquals(0, w.rowBytes() % 32, "rows start 32-byte aligned");
     TypeKernel scalar = Kernels.of(type, KernelBackend.SCALAR);
     for (int r = 0; r < rows; r++) {
@@ -71,7 +76,7 @@ class WordLayoutsTest {
   @ParameterizedTest
   @EnumSource(
       value = GgmlType.class,
-      names = {"Q4_K", "Q6_K"})
+      names = {"Q4_0", "Q4_K", "Q6_K"})
   void laneOrderIsThePermutedReference(GgmlType type) {
     int cols = 256 * 2;
     MemorySegment src = RandomWeights.of(type, cols, new Random(22));
@@ -91,7 +96,7 @@ class WordLayoutsTest {
   @ParameterizedTest
   @EnumSource(
       value = GgmlType.class,
-      names = {"Q4_K", "Q6_K"})
+      names = {"Q4_0", "Q4_K", "Q6_K"})
   void productsAreTheQuantisedInputsArithmeticAndWithinItsRoundingOfTheReference(GgmlType type) {
     assumeTrue(WordQ4K.supported(), "16-bit products are written for 512-bit vectors");
     int[][] shapes = {{1, 256}, {2, 512}, {7, 768}, {64, 2048}, {129, 5632}};
@@ -127,7 +132,7 @@ class WordLayoutsTest {
   @ParameterizedTest
   @EnumSource(
       value = GgmlType.class,
-      names = {"Q4_K", "Q6_K"})
+      names = {"Q4_0", "Q4_K", "Q6_K"})
   void aSegmentThatIsNotAnArenaCopyTakesTheOneRowKernel(GgmlType type) {
     assumeTrue(WordQ4K.supported(), "16-bit products are written for 512-bit vectors");
     int rows = 6;
@@ -137,15 +142,24 @@ class WordLayoutsTest {
     MemorySegment heap =
         MemorySegment.ofArray(w.data().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
     float[] x = RandomWeights.floats(cols, random);
-    WordInput in = new WordInput().prepare(layout(type), x, 0, cols);
+    WordInput in =
+        new WordInput()
+            .prepare(type == GgmlType.Q6_K ? WordQ6K.LAYOUT : WordQ4K.LAYOUT, x, 0, cols);
     float[] expected = new float[rows];
     float[] actual = new float[rows];
-    if (type == GgmlType.Q4_K) {
-      WordQ4KProduct.rows(w.data(), w.rowBytes(), 0, rows, cols, in, expected, 0);
-      WordQ4KProduct.rows(heap, w.rowBytes(), 0, rows, cols, in, actual, 0);
-    } else {
-      WordQ6KProduct.rows(w.data(), w.rowBytes(), 0, rows, cols, in, expected, 0);
-      WordQ6KProduct.rows(heap, w.rowBytes(), 0, rows, cols, in, actual, 0);
+    switch (type) {
+      case Q4_K -> {
+        WordQ4KProduct.rows(w.data(), w.rowBytes(), 0, rows, cols, in, expected, 0);
+        WordQ4KProduct.rows(heap, w.rowBytes(), 0, rows, cols, in, actual, 0);
+      }
+      case Q6_K -> {
+        WordQ6KProduct.rows(w.data(), w.rowBytes(), 0, rows, cols, in, expected, 0);
+        WordQ6KProduct.rows(heap, w.rowBytes(), 0, rows, cols, in, actual, 0);
+      }
+      default -> {
+        WordQ40.rows(w.data(), w.rowBytes(), 0, rows, cols, in, expected, 0);
+        WordQ40.rows(heap, w.rowBytes(), 0, rows, cols, in, actual, 0);
+      }
     }
     for (int r = 0; r < rows; r++) {
       assertEquals(expected[r], actual[r], 1e-5f * Math.abs(expected[r]) + 1e-5f, "row " + r);
@@ -155,7 +169,7 @@ class WordLayoutsTest {
   @ParameterizedTest
   @EnumSource(
       value = GgmlType.class,
-      names = {"Q4_K", "Q6_K"})
+      names = {"Q4_0", "Q4_K", "Q6_K"})
   void aNonFiniteInputGivesANonFiniteProduct(GgmlType type) {
     assumeTrue(WordQ4K.supported(), "16-bit products are written for 512-bit vectors");
     int cols = 512;
@@ -181,7 +195,7 @@ class WordLayoutsTest {
     double sum = 0;
     double magnitude = 0;
     double bound = 0;
-    int sub = type == GgmlType.Q4_K ? 32 : 16;
+    int sub = type == GgmlType.Q6_K ? 16 : 32;
     for (int b = 0; b < n / 256; b++) {
       // the input is rounded per sub-block of the weights: 32 values (Q4_K) or 16 (Q6_K)
       float[] scaleOf = new float[n];
@@ -196,22 +210,31 @@ class WordLayoutsTest {
           invOf[i] = amax == 0 ? 0 : 127f / amax;
         }
       }
-      boolean q4 = type == GgmlType.Q4_K;
-      long h = q4 ? WordQ4K.header(o, n, b) : WordQ6K.header(o, n, b);
-      double d = LittleEndian.f16(w, h);
-      double dmin = q4 ? LittleEndian.f16(w, h + 2) : 0;
+      boolean q6 = type == GgmlType.Q6_K;
+      long h =
+          switch (type) {
+            case Q4_K -> WordQ4K.header(o, n, b);
+            case Q6_K -> WordQ6K.header(o, n, b);
+            default -> WordQ40.header(o, n, b);
+          };
       for (int p = 0; p < 256; p++) {
-        int i = 256 * b + (q4 ? WordQ4K.ELEMENT : WordQ6K.ELEMENT)[p];
+        int i = 256 * b + (q6 ? WordQ6K.ELEMENT : WordQ4K.ELEMENT)[p];
         double rounded = Math.rint(x[i] * invOf[i]) * scaleOf[i];
+        int s = (p % 32 / 2) % 8;
         double scaled;
         double min;
-        if (q4) {
-          int s = (p % 32 / 2) % 8;
-          scaled = d * LittleEndian.u8(w, h + 4 + s) * WordQ4K.quant(w, o, b, p);
-          min = dmin * LittleEndian.u8(w, h + 12 + s);
-        } else {
+        if (type == GgmlType.Q4_K) {
+          scaled =
+              LittleEndian.f16(w, h) * LittleEndian.u8(w, h + 4 + s) * WordQ4K.quant(w, o, b, p);
+          min = LittleEndian.f16(w, h + 2) * LittleEndian.u8(w, h + 12 + s);
+        } else if (q6) {
+          double d = LittleEndian.f16(w, h);
           scaled = d * LittleEndian.i8(w, h + 2 + p % 32 / 2) * (WordQ6K.quant(w, o, b, p) - 32);
           min = 0;
+        } else {
+          double d = LittleEndian.f32(w, h + 4L * s);
+          scaled = d * WordQ4K.quant(w, o, b, p);
+          min = 8 * d;
         }
         sum += (scaled - min) * rounded;
         magnitude += Math.abs(weights[i] * x[i]);
