@@ -9,18 +9,7 @@ import java.lang.foreign.MemorySegment;
  * already permuted into that order. A batched product over it, with its inputs permuted once, is
  * the product over the file's layout with the terms of each dot summed in another order.
  */
-record RepackedLaneOrder(VectorRepackedKernels k) implements TypeKernel {
-  @Override
-  public float dot(MemorySegment w, long o, float[] x, int xOff, int n) {
-    float[] values = new float[n];
-    dequantize(w, o, values, 0, n);
-    float sum = 0;
-    for (int i = 0; i < n; i++) {
-      sum += values[i] * x[xOff + i];
-    }
-    return sum;
-  }
-
+record RepackedLaneOrder(VectorRepackedKernels k) implements LaneOrderKernel {
   @Override
   public void dequantize(MemorySegment w, long o, float[] dst, int dstOff, int n) {
     for (int b = 0; b < n / 256; b++) {

@@ -1,6 +1,8 @@
 package dev.fathom.drafters.tensor;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
 
 /**
  * A layout that a matrix's rows are rewritten into at load for the vector kernels ({@link
@@ -9,6 +11,12 @@ import java.lang.foreign.MemorySegment;
  * bytes, starting at a multiple of it.
  */
 interface RepackedLayout {
+  /**
+   * The class of the engine's off-heap copies ({@code Arena.allocate}): the two-stream kernels test
+   * a segment against it once, after which C2 knows its class exactly.
+   */
+  Class<?> NATIVE = Arena.ofAuto().allocate(1).getClass();
+
   /** Bytes per row of {@code n} weights. */
   long rowBytes(int n);
 
@@ -48,4 +56,29 @@ interface RepackedLayout {
       int outOff,
       Parallel parallel,
       boolean serial);
+
+  /**
+   * {@code x[xOff .. xOff + n)} permuted by {@code element} (for each position of a 256-value
+   * super-block, the element it holds) to {@code dst[dstOff ..]}: one gather per vector (the scalar
+   * loop, with a range check per element read, cost about a fifth of a batched product).
+   */
+  static void permute(int[] element, float[] x, int xOff, float[] dst, int dstOff, int n) {
+    for (int base = 0; base < n; base += 256) {
+      for (int p = 0; p < 256; p += VectorShapes.L) {
+        FloatVector.fromArray(VectorShapes.F, x, xOff + base, element, p)
+            .intoArray(dst, dstOff + base + p);
+      }
+    }
+  }
+
+  /**
+   * {@code body} over rows {@code [0, rows)}: on the caller when {@code serial}, else shared out.
+   */
+  static void eachRows(int rows, Parallel parallel, boolean serial, Parallel.RangeBody body) {
+    if (serial) {
+      body.run(0, rows);
+    } else {
+      parallel.forRange(0, rows, body);
+    }
+  }
 }

@@ -272,13 +272,7 @@ enum VectorRepackedKernels implements TypeKernel, SubBlockSumDot, RepackedLayout
   /** {@code x[xOff .. xOff + n)} in the repacked lane order, to {@code dst[dstOff ..]}. */
   @Override
   public void permute(float[] x, int xOff, float[] dst, int dstOff, int n) {
-    // One gather per vector (vgatherdps): the scalar loop, with a range check per element read,
-    // cost about a fifth of a batched product's time.
-    for (int base = 0; base < n; base += 256) {
-      for (int v = 0; v < 256; v += L) {
-        FloatVector.fromArray(F, x, xOff + base, element, v).intoArray(dst, dstOff + base + v);
-      }
-    }
+    RepackedLayout.permute(element, x, xOff, dst, dstOff, n);
   }
 
   /** This layout's rows as a {@link TypeKernel} in lane order ({@link RepackedLaneOrder}). */
@@ -340,21 +334,15 @@ enum VectorRepackedKernels implements TypeKernel, SubBlockSumDot, RepackedLayout
     if (RepackedRows.TWO_STREAMS && this == Q4_K) {
       // rows r and r + h together: two streams per thread (docs/performance.md); a loop of its
       // own, so that the one-row loop's compiled code does not change
-      if (serial) {
-        RepackedFarPairs.rows(w, rowBytes, 0, rows, prep, n, out, outOff);
-      } else {
-        parallel.forRange(
-            0,
-            rows,
-            (from, to) -> RepackedFarPairs.rows(w, rowBytes, from, to, prep, n, out, outOff));
-      }
+      RepackedLayout.eachRows(
+          rows,
+          parallel,
+          serial,
+          (from, to) -> RepackedFarPairs.rows(w, rowBytes, from, to, prep, n, out, outOff));
       return;
     }
-    if (serial) {
-      rows(w, rowBytes, prep, n, out, outOff, 0, rows);
-    } else {
-      parallel.forRange(0, rows, (from, to) -> rows(w, rowBytes, prep, n, out, outOff, from, to));
-    }
+    RepackedLayout.eachRows(
+        rows, parallel, serial, (from, to) -> rows(w, rowBytes, prep, n, out, outOff, from, to));
   }
 
   private void rows(

@@ -2,6 +2,7 @@ package dev.fathom.drafters.tensor;
 
 import static dev.fathom.drafters.tensor.VectorShapes.F;
 
+import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
@@ -113,5 +114,22 @@ final class WordInput {
     FloatVector r = v.mul(inv).add(ROUND).sub(ROUND);
     r.convertShape(VectorOperators.F2S, S16, 0).reinterpretAsShorts().intoArray(q, at);
     return r;
+  }
+
+  /**
+   * Row {@code o} of {@code layout} times this input, element by element ({@code Σ w · x̂}, the
+   * weights in lane order): what the 16-bit kernels compute, for segments they do not take.
+   */
+  float referenceDot(RepackedLayout layout, MemorySegment w, long o, int n) {
+    float[] values = new float[n];
+    layout.laneOrder().dequantize(w, o, values, 0, n);
+    float sum = 0;
+    for (int b = 0; b < n / 256; b++) {
+      for (int p = 0; p < 256; p++) {
+        int i = 256 * b + p;
+        sum += values[i] * (q[i] * scales[16 * b + p % 32 / 2]);
+      }
+    }
+    return sum;
   }
 }

@@ -3,7 +3,6 @@ package dev.fathom.drafters.tensor;
 import static dev.fathom.drafters.tensor.VectorShapes.F;
 import static dev.fathom.drafters.tensor.VectorShapes.LE;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
@@ -29,9 +28,6 @@ final class WordQ40 implements RepackedLayout {
   private static final VectorSpecies<Short> S = ShortVector.SPECIES_512;
   private static final VectorSpecies<Byte> B256 = ByteVector.SPECIES_256;
   private static final VectorShuffle<Float> LOW_TWICE = VectorShuffle.fromOp(F, i -> i % 8);
-
-  /** The class of the engine's off-heap copies ({@code Arena.allocate}). */
-  private static final Class<?> NATIVE = Arena.ofAuto().allocate(1).getClass();
 
   private final TypeKernel laneOrder = new LaneOrder();
 
@@ -121,16 +117,14 @@ final class WordQ40 implements RepackedLayout {
       boolean serial) {
     // the same positions and sub-blocks as Q4_K: the same prepared input
     WordInput in = WordInput.prepared(WordQ4K.LAYOUT, x, xOff, n);
-    if (serial) {
-      rows(w, rowBytes, 0, rows, n, in, out, outOff);
-    } else {
-      parallel.forRange(0, rows, (from, to) -> rows(w, rowBytes, from, to, n, in, out, outOff));
-    }
+    RepackedLayout.eachRows(
+        rows, parallel, serial, (from, to) -> rows(w, rowBytes, from, to, n, in, out, outOff));
   }
 
   /**
-   * Rows {@code [from, to)}: rows {@code r} and {@code r + h} together, an odd last row paired with
-   * itself; a segment that is not an {@code Arena} copy takes the reference loop.
+   * Rows {@code [from, to)} times the prepared input into {@code out[outOff + r]}: rows {@code r}
+   * and {@code r + h} together ({@code h} half the range), an odd last row paired with itself; a
+   * segment that is not an {@code Arena} copy takes {@link WordInput#referenceDot}.
    */
   static void rows(
       MemorySegment w,
@@ -141,9 +135,9 @@ final class WordQ40 implements RepackedLayout {
       WordInput in,
       float[] out,
       int outOff) {
-    if (w.getClass() != NATIVE) {
+    if (w.getClass() != RepackedLayout.NATIVE) {
       for (int r = from; r < to; r++) {
-        out[outOff + r] = dot(w, r * rowBytes, n, in);
+        out[outOff + r] = in.referenceDot(LAYOUT, w, r * rowBytes, n);
       }
       return;
     }
@@ -154,20 +148,6 @@ final class WordQ40 implements RepackedLayout {
     if ((to - from) % 2 == 1) {
       pairs(w, rowBytes, to - 1, 0, 1, n, in.q, in.scales, in.sums, out, outOff);
     }
-  }
-
-  /** One row's product with the prepared input, element by element: {@code Σ w · x̂}. */
-  static float dot(MemorySegment w, long o, int n, WordInput in) {
-    float[] values = new float[n];
-    LAYOUT.laneOrder.dequantize(w, o, values, 0, n);
-    float sum = 0;
-    for (int b = 0; b < n / 256; b++) {
-      for (int p = 0; p < 256; p++) {
-        int i = 256 * b + p;
-        sum += values[i] * (in.q[i] * in.scales[16 * b + p % 32 / 2]);
-      }
-    }
-    return sum;
   }
 
   /**
@@ -273,18 +253,7 @@ final class WordQ40 implements RepackedLayout {
   }
 
   /** The rows in position order, for a batched product over inputs permuted by {@link #permute}. */
-  private static final class LaneOrder implements TypeKernel {
-    @Override
-    public float dot(MemorySegment w, long o, float[] x, int xOff, int n) {
-      float[] values = new float[n];
-      dequantize(w, o, values, 0, n);
-      float sum = 0;
-      for (int i = 0; i < n; i++) {
-        sum += values[i] * x[xOff + i];
-      }
-      return sum;
-    }
-
+  private static final class LaneOrder implements LaneOrderKernel {
     @Override
     public void dequantize(MemorySegment w, long o, float[] dst, int dstOff, int n) {
       for (int b = 0; b < n / 256; b++) {

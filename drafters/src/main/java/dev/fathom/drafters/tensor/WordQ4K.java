@@ -138,12 +138,7 @@ final class WordQ4K implements RepackedLayout {
 
   @Override
   public void permute(float[] x, int xOff, float[] dst, int dstOff, int n) {
-    // One gather per vector, as VectorRepackedKernels#permute.
-    for (int base = 0; base < n; base += 256) {
-      for (int p = 0; p < 256; p += VectorShapes.L) {
-        FloatVector.fromArray(F, x, xOff + base, ELEMENT, p).intoArray(dst, dstOff + base + p);
-      }
-    }
+    RepackedLayout.permute(ELEMENT, x, xOff, dst, dstOff, n);
   }
 
   @Override
@@ -171,18 +166,7 @@ final class WordQ4K implements RepackedLayout {
    * {@link #permute} reads. Values are {@code q · (d·sc) − dmin·m} as one fused multiply-add, so
    * they may differ from {@link #dequantize} in the last bit.
    */
-  private static final class LaneOrder implements TypeKernel {
-    @Override
-    public float dot(MemorySegment w, long o, float[] x, int xOff, int n) {
-      float[] values = new float[n];
-      dequantize(w, o, values, 0, n);
-      float sum = 0;
-      for (int i = 0; i < n; i++) {
-        sum += values[i] * x[xOff + i];
-      }
-      return sum;
-    }
-
+  private static final class LaneOrder implements LaneOrderKernel {
     @Override
     public void dequantize(MemorySegment w, long o, float[] dst, int dstOff, int n) {
       for (int b = 0; b < n / 256; b++) {

@@ -4,7 +4,6 @@ import static dev.fathom.drafters.tensor.LittleEndian.SHORT;
 import static dev.fathom.drafters.tensor.VectorShapes.F;
 import static dev.fathom.drafters.tensor.VectorShapes.LE;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -16,20 +15,21 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Matrix–vector products over {@link WordQ4K} rows. The input is prepared once per product and
- * shared by every row ({@link WordInput}); a row's super-block is then eight 16-bit multiplies and
- * adds per 64 weights, and one float multiply-add with the lane-wise scales (and one with the mins
- * times the input's sub-block sums, which stay in floats).
+ * shared by every row ({@link WordInput}); a row's super-block is then, per 64 weights, one 32-byte
+ * load widened to shorts, a mask, a shift and two 16-bit multiplies and adds, and per super-block
+ * one float multiply-add with the lane-wise scales (weights' times input's) and one with the mins
+ * times the input's sub-block sums.
  *
  * <p>The kernel walks rows {@code r} and {@code r + h} (half a thread's range apart) in one loop
  * over all their super-blocks, so that one thread keeps two sequential streams in flight and C2
  * compiles one long loop: a loop per row of 8 super-blocks spent more in C2's per-entry range check
- * set-up than in arithmetic (docs/performance.md, "Q4_K in 16-bit lanes"). As for {@link
- * RepackedFarPairs}, the body holds only Vector API and memory-access calls, and the matrix
+ * set-up than in arithmetic (docs/performance.md, "Products in 16-bit lanes"). As for {@link
+ * RepackedFarPairs}, the body holds only Vector API and memory-access calls (helpers are left as
+ * calls past C2's inlining budget, and a vector returned by a call is boxed), and the matrix
  * segment's class is tested once so that C2 knows it exactly.
  *
- * <p>Accuracy: the input is rounded to 8 bits per 256 values (the scale is the largest magnitude
- * over 127), as llama.cpp does for its Q4_K products; the 16-bit sums cannot overflow (8 products
- * of at most {@code 15 · 127} per lane).
+ * <p>Accuracy: the input is rounded to 8 bits per sub-block ({@link WordInput}); the 16-bit sums
+ * cannot overflow (8 products of at most {@code 15 · 127} per lane).
  */
 final class WordQ4KProduct {
   private static final VectorSpecies<Short> S = ShortVector.SPECIES_512;
@@ -38,9 +38,6 @@ final class WordQ4KProduct {
 
   private static final VectorShuffle<Float> LOW_TWICE = VectorShuffle.fromOp(F, i -> i % 8);
   private static final VectorShuffle<Float> HIGH_TWICE = VectorShuffle.fromOp(F, i -> 8 + i % 8);
-
-  /** The class of the engine's off-heap copies ({@code Arena.allocate}). */
-  private static final Class<?> NATIVE = Arena.ofAuto().allocate(1).getClass();
 
   private WordQ4KProduct() {}
 
@@ -57,16 +54,14 @@ final class WordQ4KProduct {
       Parallel parallel,
       boolean serial) {
     WordInput in = WordInput.prepared(WordQ4K.LAYOUT, x, xOff, n);
-    if (serial) {
-      rows(w, rowBytes, 0, rows, n, in, out, outOff);
-    } else {
-      parallel.forRange(0, rows, (from, to) -> rows(w, rowBytes, from, to, n, in, out, outOff));
-    }
+    RepackedLayout.eachRows(
+        rows, parallel, serial, (from, to) -> rows(w, rowBytes, from, to, n, in, out, outOff));
   }
 
   /**
    * Rows {@code [from, to)} times the prepared input into {@code out[outOff + r]}: rows {@code r}
-   * and {@code r + h} together ({@code h} half the range), an odd last row on its own.
+   * and {@code r + h} together ({@code h} half the range), an odd last row paired with itself; a
+   * segment that is not an {@code Arena} copy takes {@link WordInput#referenceDot}.
    */
   static void rows(
       MemorySegment w,
@@ -77,81 +72,32 @@ final class WordQ4KProduct {
       WordInput in,
       float[] out,
       int outOff) {
+    if (w.getClass() != RepackedLayout.NATIVE) {
+      for (int r = from; r < to; r++) {
+        out[outOff + r] = in.referenceDot(WordQ4K.LAYOUT, w, r * rowBytes, n);
+      }
+      return;
+    }
     int h = (to - from) / 2;
     if (h > 0) {
-      if (w.getClass() == NATIVE) {
-        pairs(w, rowBytes, from, h, n, in.q, in.scales, in.sums, out, outOff);
-      } else {
-        for (int r = from; r < from + 2 * h; r++) {
-          out[outOff + r] = dot(w, r * rowBytes, n, in);
-        }
-      }
+      pairs(w, rowBytes, from, h, h, n, in.q, in.scales, in.sums, out, outOff);
     }
-    for (int r = from + 2 * h; r < to; r++) {
-      out[outOff + r] = dot(w, r * rowBytes, n, in);
+    if ((to - from) % 2 == 1) {
+      pairs(w, rowBytes, to - 1, 0, 1, n, in.q, in.scales, in.sums, out, outOff);
     }
-  }
-
-  /** One row's product with the prepared input. */
-  static float dot(MemorySegment w, long o, int n, WordInput in) {
-    short[] xq = in.q;
-    FloatVector acc = FloatVector.zero(F);
-    FloatVector accMin = acc;
-    for (int b = 0; b < n / 256; b++) {
-      long p = o + 128L * b;
-      int xb = 256 * b;
-      ShortVector a = ShortVector.zero(S);
-      ShortVector c = a;
-      for (int k = 0; k < 4; k++) {
-        ShortVector q =
-            (ShortVector)
-                ByteVector.fromMemorySegment(B256, w, p + 32L * k, LE)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
-        a = a.add(q.and((short) 0x0F).mul(ShortVector.fromArray(S, xq, xb + 64 * k)));
-        c =
-            c.add(
-                q.lanewise(VectorOperators.LSHR, 4)
-                    .mul(ShortVector.fromArray(S, xq, xb + 64 * k + 32)));
-      }
-      IntVector t = a.add(c).reinterpretAsInts();
-      FloatVector f =
-          (FloatVector)
-              t.lanewise(VectorOperators.LSHL, 16)
-                  .lanewise(VectorOperators.ASHR, 16)
-                  .add(t.lanewise(VectorOperators.ASHR, 16))
-                  .convert(VectorOperators.I2F, 0);
-      long hp = WordQ4K.header(o, n, b);
-      FloatVector sm =
-          (FloatVector)
-              ByteVector.fromMemorySegment(B128, w, hp + 4, LE)
-                  .convertShape(VectorOperators.B2F, F, 0);
-      acc =
-          f.fma(
-              sm.rearrange(LOW_TWICE)
-                  .mul(f16(w, hp))
-                  .mul(FloatVector.fromArray(F, in.scales, 16 * b)),
-              acc);
-      accMin =
-          FloatVector.fromArray(F, in.sums, 16 * b)
-              .fma(sm.rearrange(HIGH_TWICE).mul(f16(w, hp + 2)), accMin);
-    }
-    return acc.sub(accMin).reduceLanes(VectorOperators.ADD);
-  }
-
-  private static float f16(MemorySegment w, long offset) {
-    return Float.float16ToFloat(w.get(SHORT, offset));
   }
 
   /**
-   * Rows {@code from .. from + h - 1} each with the row {@code h} after it, in one loop over all
-   * their super-blocks; {@code w} is an {@code Arena} segment. Each row's arithmetic is {@link
-   * #dot}'s, in its order.
+   * Rows {@code from .. from + count - 1} each with the row {@code h} after it ({@code h = 0}: the
+   * row with itself), in one loop over all their super-blocks; {@code w} is an {@code Arena}
+   * segment.
    */
   private static void pairs(
       MemorySegment w,
       long rowBytes,
       int from,
       int h,
+      int count,
       int n,
       short[] xq,
       float[] xs,
@@ -173,7 +119,7 @@ final class WordQ4KProduct {
     FloatVector minB = accA;
     int b = 0;
     int ra = outOff + from;
-    int total = h * nb;
+    int total = count * nb;
     for (int i = 0; i < total; i++) {
       int xb = 256 * b;
       ShortVector x0 = ShortVector.fromArray(S, xq, xb);

@@ -4,7 +4,6 @@ import static dev.fathom.drafters.tensor.LittleEndian.SHORT;
 import static dev.fathom.drafters.tensor.VectorShapes.F;
 import static dev.fathom.drafters.tensor.VectorShapes.LE;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -25,9 +24,6 @@ final class WordQ6KProduct {
   private static final VectorSpecies<Byte> B256 = ByteVector.SPECIES_256;
   private static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
 
-  /** The class of the engine's off-heap copies ({@code Arena.allocate}). */
-  private static final Class<?> NATIVE = Arena.ofAuto().allocate(1).getClass();
-
   private WordQ6KProduct() {}
 
   /** Every row's product with {@code x}, the rows shared out over {@code parallel}. */
@@ -43,16 +39,14 @@ final class WordQ6KProduct {
       Parallel parallel,
       boolean serial) {
     WordInput in = WordInput.prepared(WordQ6K.LAYOUT, x, xOff, n);
-    if (serial) {
-      rows(w, rowBytes, 0, rows, n, in, out, outOff);
-    } else {
-      parallel.forRange(0, rows, (from, to) -> rows(w, rowBytes, from, to, n, in, out, outOff));
-    }
+    RepackedLayout.eachRows(
+        rows, parallel, serial, (from, to) -> rows(w, rowBytes, from, to, n, in, out, outOff));
   }
 
   /**
    * Rows {@code [from, to)} times the prepared input into {@code out[outOff + r]}: rows {@code r}
-   * and {@code r + h} together ({@code h} half the range), an odd last row on its own.
+   * and {@code r + h} together ({@code h} half the range), an odd last row paired with itself; a
+   * segment that is not an {@code Arena} copy takes {@link WordInput#referenceDot}.
    */
   static void rows(
       MemorySegment w,
@@ -63,80 +57,32 @@ final class WordQ6KProduct {
       WordInput in,
       float[] out,
       int outOff) {
+    if (w.getClass() != RepackedLayout.NATIVE) {
+      for (int r = from; r < to; r++) {
+        out[outOff + r] = in.referenceDot(WordQ6K.LAYOUT, w, r * rowBytes, n);
+      }
+      return;
+    }
     int h = (to - from) / 2;
     if (h > 0) {
-      if (w.getClass() == NATIVE) {
-        pairs(w, rowBytes, from, h, n, in.q, in.scales, out, outOff);
-      } else {
-        for (int r = from; r < from + 2 * h; r++) {
-          out[outOff + r] = dot(w, r * rowBytes, n, in);
-        }
-      }
+      pairs(w, rowBytes, from, h, h, n, in.q, in.scales, out, outOff);
     }
-    for (int r = from + 2 * h; r < to; r++) {
-      out[outOff + r] = dot(w, r * rowBytes, n, in);
+    if ((to - from) % 2 == 1) {
+      pairs(w, rowBytes, to - 1, 0, 1, n, in.q, in.scales, out, outOff);
     }
-  }
-
-  private static ShortVector shorts(MemorySegment w, long offset) {
-    return (ShortVector)
-        ByteVector.fromMemorySegment(B256, w, offset, LE)
-            .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
-  }
-
-  /** One row's product with the prepared input. */
-  static float dot(MemorySegment w, long o, int n, WordInput in) {
-    short[] xq = in.q;
-    FloatVector acc = FloatVector.zero(F);
-    for (int b = 0; b < n / 256; b++) {
-      int xb = 256 * b;
-      ShortVector t = ShortVector.zero(S);
-      for (int u = 0; u < 2; u++) {
-        long p = o + 192L * b + 96L * u;
-        ShortVector qa = shorts(w, p);
-        ShortVector qb = shorts(w, p + 32);
-        ShortVector qc = shorts(w, p + 64);
-        ShortVector q3 =
-            qa.lanewise(VectorOperators.LSHR, 6)
-                .or(qb.lanewise(VectorOperators.LSHR, 4).and((short) 0x0C))
-                .or(qc.lanewise(VectorOperators.LSHR, 2).and((short) 0x30));
-        int xv = xb + 128 * u;
-        t = t.add(qa.and((short) 63).sub((short) 32).mul(ShortVector.fromArray(S, xq, xv)));
-        t = t.add(qb.and((short) 63).sub((short) 32).mul(ShortVector.fromArray(S, xq, xv + 32)));
-        t = t.add(qc.and((short) 63).sub((short) 32).mul(ShortVector.fromArray(S, xq, xv + 64)));
-        t = t.add(q3.sub((short) 32).mul(ShortVector.fromArray(S, xq, xv + 96)));
-      }
-      IntVector i = t.reinterpretAsInts();
-      FloatVector f =
-          (FloatVector)
-              i.lanewise(VectorOperators.LSHL, 16)
-                  .lanewise(VectorOperators.ASHR, 16)
-                  .add(i.lanewise(VectorOperators.ASHR, 16))
-                  .convert(VectorOperators.I2F, 0);
-      long hp = WordQ6K.header(o, n, b);
-      FloatVector sc =
-          (FloatVector)
-              ByteVector.fromMemorySegment(B128, w, hp + 2, LE)
-                  .convertShape(VectorOperators.B2F, F, 0);
-      acc =
-          f.fma(
-              sc.mul(Float.float16ToFloat(w.get(SHORT, hp)))
-                  .mul(FloatVector.fromArray(F, in.scales, 16 * b)),
-              acc);
-    }
-    return acc.reduceLanes(VectorOperators.ADD);
   }
 
   /**
-   * Rows {@code from .. from + h - 1} each with the row {@code h} after it, in one loop over all
-   * their super-blocks; {@code w} is an {@code Arena} segment. Each row's arithmetic is {@link
-   * #dot}'s; the body is written out (no helpers), as {@link WordQ4KProduct}'s.
+   * Rows {@code from .. from + count - 1} each with the row {@code h} after it ({@code h = 0}: the
+   * row with itself), in one loop over all their super-blocks; {@code w} is an {@code Arena}
+   * segment. The body is written out (no helpers), as {@link WordQ4KProduct}'s.
    */
   private static void pairs(
       MemorySegment w,
       long rowBytes,
       int from,
       int h,
+      int count,
       int n,
       short[] xq,
       float[] xs,
@@ -154,7 +100,7 @@ final class WordQ6KProduct {
     FloatVector accB = accA;
     int b = 0;
     int ra = outOff + from;
-    int total = h * nb;
+    int total = count * nb;
     for (int i = 0; i < total; i++) {
       int xb = 256 * b;
       ShortVector ta = ShortVector.zero(S);

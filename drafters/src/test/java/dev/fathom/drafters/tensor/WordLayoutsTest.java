@@ -133,7 +133,7 @@ class WordLayoutsTest {
   @EnumSource(
       value = GgmlType.class,
       names = {"Q4_0", "Q4_K", "Q6_K"})
-  void aSegmentThatIsNotAnArenaCopyTakesTheOneRowKernel(GgmlType type) {
+  void aSegmentThatIsNotAnArenaCopyTakesTheReferenceLoop(GgmlType type) {
     assumeTrue(WordQ4K.supported(), "16-bit products are written for 512-bit vectors");
     int rows = 6;
     int cols = 512;
