@@ -11,14 +11,16 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Every Q4_K matrix of a file, in decode order, times one input, streamed from memory on one
- * thread: the float lane-major layout ({@link VectorRepackedKernels#Q4_K}, far pairs) against the
- * 16-bit layout ({@link WordQ4K}), alternating round by round in one JVM; prints wall and thread
- * CPU milliseconds per token for each. Not a test. Run after {@code mvn -pl drafters -am
+ * Every matrix of one type of a file (Q4_K by default, {@code -Dtype=Q6_K} or {@code Q4_0}) times
+ * one input, streamed from memory on one thread: the float layout (Q4_K and Q6_K: {@link
+ * VectorRepackedKernels}, Q4_K in far pairs; Q4_0: the interleaved cells of {@link
+ * InterleavedRows}) against the 16-bit one ({@link WordQ4K}, {@link WordQ6K}, {@link WordQ40}),
+ * alternating round by round in one JVM (all copies are {@code Arena} memory); prints wall and
+ * thread CPU milliseconds per pass for each. Not a test. Run after {@code mvn -pl drafters -am
  * test-compile -Pkernel-bench}:
  *
  * <pre>
- * java @jvm.options -Xmx3g -cp "$CP" dev.fathom.drafters.tensor.WordQ4KSpeed model.gguf [rounds]
+ * java @jvm.options -Xmx3g -Dtype=Q4_0 -cp "$CP" dev.fathom.drafters.tensor.WordQ4KSpeed model.gguf [rounds]
  * </pre>
  */
 public final class WordQ4KSpeed {
@@ -28,38 +30,54 @@ public final class WordQ4KSpeed {
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 8;
     try (GgufFile file = GgufFile.open(Path.of(args[0]));
         Parallel one = new Parallel(1)) {
-      List<RepackedRows> floats = new ArrayList<>();
-      List<RepackedRows> words = new ArrayList<>();
+      GgmlType type = GgmlType.valueOf(System.getProperty("type", "Q4_K"));
+      RepackedLayout word =
+          switch (type) {
+            case Q4_K -> WordQ4K.LAYOUT;
+            case Q6_K -> WordQ6K.LAYOUT;
+            case Q4_0 -> WordQ40.LAYOUT;
+            default -> throw new IllegalArgumentException("no 16-bit layout for " + type);
+          };
+      List<Object> floats = new ArrayList<>();
+      List<Object> words = new ArrayList<>();
       List<int[]> shapes = new ArrayList<>();
       for (GgufTensorInfo t : file.tensors().values()) {
-        if (t.type() != GgmlType.Q4_K || t.shape().length != 2) {
+        if (t.type() != type || t.shape().length != 2 || t.name().equals("token_embd.weight")) {
           continue;
         }
         int cols = (int) t.columns();
         int rows = (int) t.rows();
-        floats.add(
-            RepackedRows.of(VectorRepackedKernels.Q4_K, t.type(), file.data(t), rows, cols, one));
-        words.add(RepackedRows.of(WordQ4K.LAYOUT, t.type(), file.data(t), rows, cols, one));
+        if (type == GgmlType.Q4_0) {
+          floats.add(InterleavedRows.of(type, file.data(t), rows, cols, one));
+        } else {
+          floats.add(RepackedRows.of(RepackedRows.kernel(type), type, file.data(t), rows, cols, one));
+        }
+        words.add(RepackedRows.of(word, type, file.data(t), rows, cols, one));
         shapes.add(new int[] {rows, cols});
       }
       long weights = shapes.stream().mapToLong(s -> (long) s[0] * s[1]).sum();
-      System.out.printf("%d Q4_K matrices, %.0f M weights%n", shapes.size(), weights / 1e6);
+      System.out.printf(
+          "%d %s matrices (not token_embd), %.0f M weights%n", shapes.size(), type, weights / 1e6);
       float[] x = RandomWeights.floats(16384, new Random(3));
       float[] out = new float[65536];
       ThreadMXBean bean = ManagementFactory.getThreadMXBean();
       for (int round = 0; round < rounds; round++) {
         StringBuilder sb = new StringBuilder("round " + round + ":");
         for (int v = 0; v < 2; v++) {
-          List<RepackedRows> layout = (round + v) % 2 == 0 ? floats : words;
+          List<Object> layout = (round + v) % 2 == 0 ? floats : words;
           String name = layout == floats ? "float" : "words";
           int reps = 4;
           long c0 = bean.getCurrentThreadCpuTime();
           long t0 = System.nanoTime();
           for (int k = 0; k < reps; k++) {
             for (int i = 0; i < layout.size(); i++) {
-              RepackedRows r = layout.get(i);
               int[] s = shapes.get(i);
-              r.layout().matvec(r.data(), r.rowBytes(), s[0], s[1], x, 0, out, 0, one, true);
+              if (layout.get(i) instanceof RepackedRows r) {
+                r.layout().matvec(r.data(), r.rowBytes(), s[0], s[1], x, 0, out, 0, one, true);
+              } else {
+                InterleavedRows cells = (InterleavedRows) layout.get(i);
+                cells.groups(cells.data(), 0, s[0] / 4, x, 0, out, 0);
+              }
             }
           }
           sb.append(

@@ -69,10 +69,7 @@ public final class Matrices {
               + data.byteSize());
     }
     InterleavedRows cells = null;
-    boolean repack = backend == KernelBackend.VECTOR && RepackedRows.enabled();
-    // a repacked layout (for Q4_0: WordQ40, in 16-bit lanes) replaces the interleaved cells
-    boolean layout = repack && RepackedRows.layout(type, cols) != null;
-    if (backend == KernelBackend.VECTOR && !int8 && !layout && InterleavedRows.enabled()) {
+    if (backend == KernelBackend.VECTOR && !int8 && InterleavedRows.enabled()) {
       try {
         cells = InterleavedRows.of(type, data, rows, cols, parallel);
       } catch (OutOfMemoryError e) {
@@ -95,7 +92,7 @@ public final class Matrices {
           null);
     }
     RepackedRows repacked = null;
-    if (repack) {
+    if (backend == KernelBackend.VECTOR && RepackedRows.enabled()) {
       try {
         repacked = RepackedRows.of(type, data, rows, cols, parallel);
       } catch (OutOfMemoryError e) {

@@ -58,12 +58,9 @@ record RepackedRows(MemorySegment data, long rowBytes, RepackedLayout layout) {
     };
   }
 
-  /** The layout {@code type}'s rows of {@code cols} are repacked into here, or null if none. */
-  static RepackedLayout layout(GgmlType type, int cols) {
+  /** The layout {@code type}'s rows are repacked into here, or null when it has none. */
+  static RepackedLayout layout(GgmlType type) {
     if (WordQ4K.supported() && EngineSwitch.read(WORDS_PROPERTY, true)) {
-      if (type == GgmlType.Q4_0 && WordQ40.fits(cols)) {
-        return WordQ40.LAYOUT;
-      }
       if (type == GgmlType.Q4_K) {
         return WordQ4K.LAYOUT;
       }
@@ -79,7 +76,7 @@ record RepackedRows(MemorySegment data, long rowBytes, RepackedLayout layout) {
    * rows split over {@code parallel}; null when the type has no repacked layout.
    */
   static RepackedRows of(GgmlType type, MemorySegment data, int rows, int cols, Parallel parallel) {
-    RepackedLayout k = layout(type, cols);
+    RepackedLayout k = layout(type);
     return k == null ? null : of(k, type, data, rows, cols, parallel);
   }
 

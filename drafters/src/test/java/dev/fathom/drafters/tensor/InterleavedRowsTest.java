@@ -12,28 +12,16 @@ import dev.fathom.drafters.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/**
- * The interleaved cells of Q8_0 and Q4_0 ({@link InterleavedRows}). Q4_0 rows of whole 256-value
- * super-blocks take {@link WordQ40} instead by default; these tests switch that off ({@code
- * -Dfathom.engine.k-words=false}, read when a matrix is built) to reach the cells for every shape.
- */
 class InterleavedRowsTest {
   private static final Parallel PARALLEL = new Parallel(2);
 
-  @BeforeAll
-  static void cellsForQ40() {
-    System.setProperty(RepackedRows.WORDS_PROPERTY, "false");
-  }
-
   @AfterAll
   static void closePool() {
-    System.clearProperty(RepackedRows.WORDS_PROPERTY);
     PARALLEL.close();
   }
 

@@ -42,19 +42,18 @@ class MatricesTest {
 
   /**
    * How far a matvec of row {@code r} may be from the float product because it rounds its input to
-   * 8 bits per sub-block ({@link WordQ4K}, {@link WordQ6K}, {@link WordQ40}: 512-bit vectors): Σ
-   * |w| · scale / 2, with a little slack; 0 for every other matrix.
+   * 8 bits per sub-block ({@link WordQ4K}, {@link WordQ6K}: 512-bit vectors): Σ |w| · scale / 2,
+   * with a little slack; 0 for every other matrix.
    */
   private static float inputRounding(Matrix m, KernelBackend backend, float[] x, int xOff, int r) {
-    RepackedLayout layout = RepackedRows.layout(m.type(), m.cols());
-    if (backend != KernelBackend.VECTOR
-        || (layout != WordQ4K.LAYOUT && layout != WordQ6K.LAYOUT && layout != WordQ40.LAYOUT)) {
+    RepackedLayout layout = RepackedRows.layout(m.type());
+    if (backend != KernelBackend.VECTOR || (layout != WordQ4K.LAYOUT && layout != WordQ6K.LAYOUT)) {
       return 0;
     }
     float[] w = new float[m.cols()];
     m.row(r, w, 0);
     double bound = 0;
-    int sub = m.type() == GgmlType.Q6_K ? 16 : 32;
+    int sub = m.type() == GgmlType.Q4_K ? 32 : 16;
     for (int start = 0; start < m.cols(); start += sub) {
       float amax = 0;
       for (int i = start; i < start + sub; i++) {

@@ -15,10 +15,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The Q4_0, Q4_K and Q6_K layouts for 16-bit products ({@link WordQ40}, {@link WordQ4K}, {@link
- * WordQ6K} and their products): their stored weights against the scalar reference, bit for bit;
- * their products against the same arithmetic in doubles on the 8-bit input, and against the float
- * reference within the bound that rounding the input to 8 bits allows.
+ * The Q4_K and Q6_K layouts for 16-bit products ({@link WordQ4K}, {@link WordQ6K} and their
+ * products): their stored weights against the scalar reference, bit for bit; their products against
+ * the same arithmetic in doubles on the 8-bit input, and against the float reference within the
+ * bound that rounding the input to 8 bits allows.
  */
 class WordLayoutsTest {
   private static final Parallel PARALLEL = new Parallel(2);
@@ -29,11 +29,7 @@ class WordLayoutsTest {
   }
 
   private static RepackedLayout layout(GgmlType type) {
-    return switch (type) {
-      case Q4_K -> WordQ4K.LAYOUT;
-      case Q6_K -> WordQ6K.LAYOUT;
-      default -> WordQ40.LAYOUT;
-    };
+    return type == GgmlType.Q4_K ? WordQ4K.LAYOUT : WordQ6K.LAYOUT;
   }
 
   private static RepackedRows repack(GgmlType type, MemorySegment src, int rows, int cols) {
@@ -54,7 +50,7 @@ class WordLayoutsTest {
   @ParameterizedTest
   @EnumSource(
       value = GgmlType.class,
-      names = {"Q4_0", "Q4_K", "Q6_K"})
+      names = {"Q4_K", "Q6_K"})
   void everyWeightIsTheReferenceDequantisation(GgmlType type) {
     int rows = 3;
     int cols = 256 * 3;
@@ -76,7 +72,7 @@ class WordLayoutsTest {
   @ParameterizedTest
   @EnumSource(
       value = GgmlType.class,
-      names = {"Q4_0", "Q4_K", "Q6_K"})
+      names = {"Q4_K", "Q6_K"})
   void laneOrderIsThePermutedReference(GgmlType type) {
     int cols = 256 * 2;
     MemorySegment src = RandomWeights.of(type, cols, new Random(22));
@@ -96,7 +92,7 @@ class WordLayoutsTest {
   @ParameterizedTest
   @EnumSource(
       value = GgmlType.class,
-      names = {"Q4_0", "Q4_K", "Q6_K"})
+      names = {"Q4_K", "Q6_K"})
   void productsAreTheQuantisedInputsArithmeticAndWithinItsRoundingOfTheReference(GgmlType type) {
     assumeTrue(WordQ4K.supported(), "16-bit products are written for 512-bit vectors");
     int[][] shapes = {{1, 256}, {2, 512}, {7, 768}, {64, 2048}, {129, 5632}};
@@ -132,7 +128,7 @@ class WordLayoutsTest {
   @ParameterizedTest
   @EnumSource(
       value = GgmlType.class,
-      names = {"Q4_0", "Q4_K", "Q6_K"})
+      names = {"Q4_K", "Q6_K"})
   void aSegmentThatIsNotAnArenaCopyTakesTheReferenceLoop(GgmlType type) {
     assumeTrue(WordQ4K.supported(), "16-bit products are written for 512-bit vectors");
     int rows = 6;
@@ -147,19 +143,12 @@ class WordLayoutsTest {
             .prepare(type == GgmlType.Q6_K ? WordQ6K.LAYOUT : WordQ4K.LAYOUT, x, 0, cols);
     float[] expected = new float[rows];
     float[] actual = new float[rows];
-    switch (type) {
-      case Q4_K -> {
-        WordQ4KProduct.rows(w.data(), w.rowBytes(), 0, rows, cols, in, expected, 0);
-        WordQ4KProduct.rows(heap, w.rowBytes(), 0, rows, cols, in, actual, 0);
-      }
-      case Q6_K -> {
-        WordQ6KProduct.rows(w.data(), w.rowBytes(), 0, rows, cols, in, expected, 0);
-        WordQ6KProduct.rows(heap, w.rowBytes(), 0, rows, cols, in, actual, 0);
-      }
-      default -> {
-        WordQ40.rows(w.data(), w.rowBytes(), 0, rows, cols, in, expected, 0);
-        WordQ40.rows(heap, w.rowBytes(), 0, rows, cols, in, actual, 0);
-      }
+    if (type == GgmlType.Q4_K) {
+      WordQ4KProduct.rows(w.data(), w.rowBytes(), 0, rows, cols, in, expected, 0);
+      WordQ4KProduct.rows(heap, w.rowBytes(), 0, rows, cols, in, actual, 0);
+    } else {
+      WordQ6KProduct.rows(w.data(), w.rowBytes(), 0, rows, cols, in, expected, 0);
+      WordQ6KProduct.rows(heap, w.rowBytes(), 0, rows, cols, in, actual, 0);
     }
     for (int r = 0; r < rows; r++) {
       assertEquals(expected[r], actual[r], 1e-5f * Math.abs(expected[r]) + 1e-5f, "row " + r);
@@ -169,7 +158,7 @@ class WordLayoutsTest {
   @ParameterizedTest
   @EnumSource(
       value = GgmlType.class,
-      names = {"Q4_0", "Q4_K", "Q6_K"})
+      names = {"Q4_K", "Q6_K"})
   void aNonFiniteInputGivesANonFiniteProduct(GgmlType type) {
     assumeTrue(WordQ4K.supported(), "16-bit products are written for 512-bit vectors");
     int cols = 512;
@@ -195,7 +184,7 @@ class WordLayoutsTest {
     double sum = 0;
     double magnitude = 0;
     double bound = 0;
-    int sub = type == GgmlType.Q6_K ? 16 : 32;
+    int sub = type == GgmlType.Q4_K ? 32 : 16;
     for (int b = 0; b < n / 256; b++) {
       // the input is rounded per sub-block of the weights: 32 values (Q4_K) or 16 (Q6_K)
       float[] scaleOf = new float[n];
@@ -211,12 +200,7 @@ class WordLayoutsTest {
         }
       }
       boolean q6 = type == GgmlType.Q6_K;
-      long h =
-          switch (type) {
-            case Q4_K -> WordQ4K.header(o, n, b);
-            case Q6_K -> WordQ6K.header(o, n, b);
-            default -> WordQ40.header(o, n, b);
-          };
+      long h = q6 ? WordQ6K.header(o, n, b) : WordQ4K.header(o, n, b);
       for (int p = 0; p < 256; p++) {
         int i = 256 * b + (q6 ? WordQ6K.ELEMENT : WordQ4K.ELEMENT)[p];
         double rounded = Math.rint(x[i] * invOf[i]) * scaleOf[i];
@@ -227,14 +211,10 @@ class WordLayoutsTest {
           scaled =
               LittleEndian.f16(w, h) * LittleEndian.u8(w, h + 4 + s) * WordQ4K.quant(w, o, b, p);
           min = LittleEndian.f16(w, h + 2) * LittleEndian.u8(w, h + 12 + s);
-        } else if (q6) {
+        } else {
           double d = LittleEndian.f16(w, h);
           scaled = d * LittleEndian.i8(w, h + 2 + p % 32 / 2) * (WordQ6K.quant(w, o, b, p) - 32);
           min = 0;
-        } else {
-          double d = LittleEndian.f32(w, h + 4L * s);
-          scaled = d * WordQ4K.quant(w, o, b, p);
-          min = 8 * d;
         }
         sum += (scaled - min) * rounded;
         magnitude += Math.abs(weights[i] * x[i]);

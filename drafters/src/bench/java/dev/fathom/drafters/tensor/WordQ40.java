@@ -14,7 +14,13 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Q4_0 rows (whose length is a multiple of 256) laid out for products in 16-bit integer lanes, as
+ * Not adopted: measured slower than Q4_0's interleaved cells ({@link InterleavedRows}) in one JVM,
+ * alternating ({@code WordQ4KSpeed -Dtype=Q4_0}, docs/performance.md, "Products in 16-bit lanes"),
+ * so it lives in the bench sources with its harness. Tested then like {@link WordQ4K} (stored
+ * weights bit for bit, products against the arithmetic in doubles; commit aa26b03's {@code
+ * WordLayoutsTest}).
+ *
+ * <p>Q4_0 rows (whose length is a multiple of 256) laid out for products in 16-bit integer lanes, as
  * {@link WordQ4K}: eight ggml blocks of 32 make a super-block whose quants take {@link WordQ4K}'s
  * order (block {@code s} in place of sub-block {@code s}), and the product is {@link
  * WordQ4KProduct}'s with {@code d_s} for the scales and {@code 8 d_s} for the mins. A row holds
