@@ -233,8 +233,8 @@ final class KernelMatrix implements Matrix {
 
   /**
    * The batched product over the repacked rows: the inputs are permuted into the lane order once,
-   * and the batched product dequantises rows in that order ({@link
-   * VectorRepackedKernels#laneOrder}), so the file's pages are not read again after load.
+   * and the batched product dequantises rows in that order ({@link RepackedLayout#laneOrder}), so
+   * the file's pages are not read again after load.
    */
   private void repackedMatmul(float[] x, int n, float[] out) {
     RepackedLayout k = repacked.layout();

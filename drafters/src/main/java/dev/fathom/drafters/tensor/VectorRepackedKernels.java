@@ -184,10 +184,6 @@ enum VectorRepackedKernels implements TypeKernel, SubBlockSumDot, RepackedLayout
 
   private static final VectorShuffle<Integer> HIGH_TWICE = VectorShuffle.fromOp(I, i -> 8 + i % 8);
 
-  /** The calling thread's buffer for inputs prepared for repacked rows. */
-  private static final ThreadLocal<float[][]> PREPARED =
-      ThreadLocal.withInitial(() -> new float[][] {new float[0]});
-
   private final int bytesPerBlock;
   private final int[] element;
   private final TypeKernel lanes;
@@ -324,38 +320,6 @@ enum VectorRepackedKernels implements TypeKernel, SubBlockSumDot, RepackedLayout
       int outOff,
       Parallel parallel,
       boolean serial) {
-    // One buffer per calling thread: read by the workers only until forRange returns, and a
-    // decode step then allocates nothing per product.
-    float[][] holder = PREPARED.get();
-    if (holder[0].length < preparedSize(n)) {
-      holder[0] = new float[preparedSize(n)];
-    }
-    float[] prep = prepare(x, xOff, n, holder[0]);
-    if (RepackedRows.TWO_STREAMS && this == Q4_K) {
-      // rows r and r + h together: two streams per thread (docs/performance.md); a loop of its
-      // own, so that the one-row loop's compiled code does not change
-      RepackedLayout.eachRows(
-          rows,
-          parallel,
-          serial,
-          (from, to) -> RepackedFarPairs.rows(w, rowBytes, from, to, prep, n, out, outOff));
-      return;
-    }
-    RepackedLayout.eachRows(
-        rows, parallel, serial, (from, to) -> rows(w, rowBytes, prep, n, out, outOff, from, to));
-  }
-
-  private void rows(
-      MemorySegment w,
-      long rowBytes,
-      float[] prep,
-      int n,
-      float[] out,
-      int outOff,
-      int from,
-      int to) {
-    for (int r = from; r < to; r++) {
-      out[outOff + r] = dot(w, r * rowBytes, prep, 0, prep, n);
-    }
+    LaneMajorProduct.matvec(this, w, rowBytes, rows, n, x, xOff, out, outOff, parallel, serial);
   }
 }
