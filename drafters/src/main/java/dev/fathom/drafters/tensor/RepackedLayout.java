@@ -6,9 +6,9 @@ import jdk.incubator.vector.FloatVector;
 
 /**
  * A layout that a matrix's rows are rewritten into at load for the vector kernels ({@link
- * RepackedRows}): the k-quants' lane-major layouts ({@link VectorRepackedKernels}) and Q4_K for
- * 16-bit integer products ({@link WordQ4K}). Every row of {@code n} weights takes {@link #rowBytes}
- * bytes, starting at a multiple of it.
+ * RepackedRows}): the k-quants' lane-major float layouts ({@link VectorRepackedKernels}) and those
+ * for 16-bit integer products ({@link WordQ4K}, {@link WordQ6K}). Every row of {@code n} weights
+ * takes {@link #rowBytes} bytes, starting at a multiple of it.
  */
 interface RepackedLayout {
   /**
