@@ -158,7 +158,19 @@ final class WordQ4K implements RepackedLayout {
       int outOff,
       Parallel parallel,
       boolean serial) {
-    WordQ4KProduct.matvec(w, rowBytes, rows, n, x, xOff, out, outOff, parallel, serial);
+    WordRows.matvec(
+        LAYOUT,
+        WordQ4KProduct::pairs,
+        w,
+        rowBytes,
+        rows,
+        n,
+        x,
+        xOff,
+        out,
+        outOff,
+        parallel,
+        serial);
   }
 
   /**

@@ -41,69 +41,24 @@ final class WordQ4KProduct {
 
   private WordQ4KProduct() {}
 
-  /** Every row's product with {@code x}, the rows shared out over {@code parallel}. */
-  static void matvec(
-      MemorySegment w,
-      long rowBytes,
-      int rows,
-      int n,
-      float[] x,
-      int xOff,
-      float[] out,
-      int outOff,
-      Parallel parallel,
-      boolean serial) {
-    WordInput in = WordInput.prepared(WordQ4K.LAYOUT, x, xOff, n);
-    RepackedLayout.eachRows(
-        rows, parallel, serial, (from, to) -> rows(w, rowBytes, from, to, n, in, out, outOff));
-  }
-
-  /**
-   * Rows {@code [from, to)} times the prepared input into {@code out[outOff + r]}: rows {@code r}
-   * and {@code r + h} together ({@code h} half the range), an odd last row paired with itself; a
-   * segment that is not an {@code Arena} copy takes {@link WordInput#referenceDot}.
-   */
-  static void rows(
-      MemorySegment w,
-      long rowBytes,
-      int from,
-      int to,
-      int n,
-      WordInput in,
-      float[] out,
-      int outOff) {
-    if (w.getClass() != RepackedLayout.NATIVE) {
-      for (int r = from; r < to; r++) {
-        out[outOff + r] = in.referenceDot(WordQ4K.LAYOUT, w, r * rowBytes, n);
-      }
-      return;
-    }
-    int h = (to - from) / 2;
-    if (h > 0) {
-      pairs(w, rowBytes, from, h, h, n, in.q, in.scales, in.sums, out, outOff);
-    }
-    if ((to - from) % 2 == 1) {
-      pairs(w, rowBytes, to - 1, 0, 1, n, in.q, in.scales, in.sums, out, outOff);
-    }
-  }
-
   /**
    * Rows {@code from .. from + count - 1} each with the row {@code h} after it ({@code h = 0}: the
-   * row with itself), in one loop over all their super-blocks; {@code w} is an {@code Arena}
-   * segment.
+   * row with itself), in one loop over all their super-blocks ({@link WordRows.PairLoop}); {@code
+   * w} is an {@code Arena} segment.
    */
-  private static void pairs(
+  static void pairs(
       MemorySegment w,
       long rowBytes,
       int from,
       int h,
       int count,
       int n,
-      short[] xq,
-      float[] xs,
-      float[] sums,
+      WordInput in,
       float[] out,
       int outOff) {
+    short[] xq = in.q;
+    float[] xs = in.scales;
+    float[] sums = in.sums;
     int nb = n / 256;
     long quants = 128L * nb;
     long qa = from * rowBytes;

@@ -152,7 +152,19 @@ final class WordQ6K implements RepackedLayout {
       int outOff,
       Parallel parallel,
       boolean serial) {
-    WordQ6KProduct.matvec(w, rowBytes, rows, n, x, xOff, out, outOff, parallel, serial);
+    WordRows.matvec(
+        LAYOUT,
+        WordQ6KProduct::pairs,
+        w,
+        rowBytes,
+        rows,
+        n,
+        x,
+        xOff,
+        out,
+        outOff,
+        parallel,
+        serial);
   }
 
   /**

@@ -143,13 +143,9 @@ class WordLayoutsTest {
             .prepare(type == GgmlType.Q6_K ? WordQ6K.LAYOUT : WordQ4K.LAYOUT, x, 0, cols);
     float[] expected = new float[rows];
     float[] actual = new float[rows];
-    if (type == GgmlType.Q4_K) {
-      WordQ4KProduct.rows(w.data(), w.rowBytes(), 0, rows, cols, in, expected, 0);
-      WordQ4KProduct.rows(heap, w.rowBytes(), 0, rows, cols, in, actual, 0);
-    } else {
-      WordQ6KProduct.rows(w.data(), w.rowBytes(), 0, rows, cols, in, expected, 0);
-      WordQ6KProduct.rows(heap, w.rowBytes(), 0, rows, cols, in, actual, 0);
-    }
+    WordRows.PairLoop pairs = type == GgmlType.Q4_K ? WordQ4KProduct::pairs : WordQ6KProduct::pairs;
+    WordRows.rows(layout(type), pairs, w.data(), w.rowBytes(), 0, rows, cols, in, expected, 0);
+    WordRows.rows(layout(type), pairs, heap, w.rowBytes(), 0, rows, cols, in, actual, 0);
     for (int r = 0; r < rows; r++) {
       assertEquals(expected[r], actual[r], 1e-5f * Math.abs(expected[r]) + 1e-5f, "row " + r);
     }
