@@ -17,7 +17,9 @@ import java.util.Random;
  * InterleavedRows}) against the 16-bit one ({@link WordQ4K}, {@link WordQ6K}, {@link WordQ40}),
  * alternating round by round in one JVM (all copies are {@code Arena} memory); with {@code
  * -Dlinear=true} (Q4_K), the {@link WordQ4KLinear} prototype in place of the float layout ({@code
- * -Dtwo=true}: two super-blocks per loop turn). {@code -Drows=R} keeps only matrices of {@code R}
+ * -Dtwo=true}: two super-blocks per loop turn), with {@code -Dcolumns=true} the {@link
+ * WordQ4KColumns} one, with {@code -Dtiled=true} the engine's {@link TiledQ4K} ("tiles"), each
+ * against {@link WordQ4K}. {@code -Drows=R} keeps only matrices of {@code R}
  * rows (256: the k and v projections, which fit in L3), {@code -Dreps=N} sets the passes per round
  * (default 4). Prints wall and
  * thread CPU milliseconds per pass for each. Not a test. Run after {@code mvn -pl drafters -am
@@ -45,7 +47,7 @@ public final class WordQ4KSpeed {
           };
       boolean linear = Boolean.getBoolean("linear") && type == GgmlType.Q4_K;
       boolean columns = Boolean.getBoolean("columns") && type == GgmlType.Q4_K;
-      boolean tiles = Boolean.getBoolean("tiles") && type == GgmlType.Q4_K;
+      boolean tiles = Boolean.getBoolean("tiled") && type == GgmlType.Q4_K;
       List<Object> floats = new ArrayList<>();
       List<Object> words = new ArrayList<>();
       List<int[]> shapes = new ArrayList<>();
@@ -70,7 +72,9 @@ public final class WordQ4KSpeed {
         } else if (columns) {
           floats.set(floats.size() - 1, WordQ4KColumns.of(wr, rows, cols));
         } else if (tiles) {
-          floats.set(floats.size() - 1, WordQ4KTiles.of(wr, rows, cols));
+          floats.set(
+              floats.size() - 1,
+              RepackedRows.of(TiledQ4K.LAYOUT, type, file.data(t), rows, cols, one));
         }
         shapes.add(new int[] {rows, cols});
       }
@@ -79,7 +83,7 @@ public final class WordQ4KSpeed {
           "%d %s matrices (not token_embd), %.0f M weights%n", shapes.size(), type, weights / 1e6);
       float[] x = RandomWeights.floats(16384, new Random(3));
       float[] out = new float[65536];
-      if (linear || columns || tiles) {
+      if (linear || columns) {
         // a prototype must compute what the engine's loop does (the same arithmetic)
         float[] expected = new float[65536];
         double worst = 0;
@@ -90,10 +94,8 @@ public final class WordQ4KSpeed {
           r.layout().matvec(r.data(), r.rowBytes(), s[0], s[1], x, 0, expected, 0, one, true);
           if (floats.get(i) instanceof WordQ4KLinear.Rows lr) {
             WordQ4KLinear.matvec(lr, x, out);
-          } else if (floats.get(i) instanceof WordQ4KColumns.Rows cr) {
-            WordQ4KColumns.matvec(cr, x, out);
           } else {
-            WordQ4KTiles.matvec((WordQ4KTiles.Rows) floats.get(i), x, out);
+            WordQ4KColumns.matvec((WordQ4KColumns.Rows) floats.get(i), x, out);
           }
           for (int k = 0; k < s[0]; k++) {
             worst = Math.max(worst, Math.abs(expected[k] - out[k]));
@@ -110,7 +112,9 @@ public final class WordQ4KSpeed {
         for (int v = 0; v < 2; v++) {
           List<Object> layout = (round + v) % 2 == 0 ? floats : words;
           String name =
-              layout == floats ? (linear ? "linear" : columns ? "columns" : tiles ? "tiles" : "float") : "words";
+              layout != floats
+                  ? "words"
+                  : linear ? "linear" : columns ? "columns" : tiles ? "tiles" : "float";
           int reps = Integer.getInteger("reps", 4);
           long c0 = bean.getCurrentThreadCpuTime();
           long t0 = System.nanoTime();
@@ -121,8 +125,6 @@ public final class WordQ4KSpeed {
                 WordQ4KLinear.matvec(lr, x, out);
               } else if (layout.get(i) instanceof WordQ4KColumns.Rows cr) {
                 WordQ4KColumns.matvec(cr, x, out);
-              } else if (layout.get(i) instanceof WordQ4KTiles.Rows tr) {
-                WordQ4KTiles.matvec(tr, x, out);
               } else if (layout.get(i) instanceof RepackedRows r) {
                 r.layout().matvec(r.data(), r.rowBytes(), s[0], s[1], x, 0, out, 0, one, true);
               } else {

@@ -8,7 +8,8 @@ import jdk.incubator.vector.FloatVector;
  * A layout that a matrix's rows are rewritten into at load for the vector kernels ({@link
  * RepackedRows}): the k-quants' lane-major float layouts ({@link VectorRepackedKernels}) and those
  * for 16-bit integer products ({@link WordQ4K}, {@link WordQ6K}). Every row of {@code n} weights
- * takes {@link #rowBytes} bytes, starting at a multiple of it.
+ * takes {@link #rowBytes} bytes, and is addressed by the offset {@code r · rowBytes} (where it lies
+ * is the layout's: {@link TiledQ4K} maps that offset into its tiles).
  */
 interface RepackedLayout {
   /**
@@ -23,6 +24,11 @@ interface RepackedLayout {
   /** Bytes a product may read past the last row (allocated and left zero). */
   default long tailBytes() {
     return 0;
+  }
+
+  /** Bytes a copy of {@code rows} rows of {@code n} weights takes, padding included. */
+  default long bytes(int rows, int n) {
+    return rowBytes(n) * rows + tailBytes();
   }
 
   /** Rewrites the ggml row of {@code n} weights at {@code src[so..]} to {@code dst[dp..]}. */

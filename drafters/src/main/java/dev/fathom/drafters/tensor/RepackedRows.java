@@ -62,7 +62,7 @@ record RepackedRows(MemorySegment data, long rowBytes, RepackedLayout layout) {
   static RepackedLayout layout(GgmlType type) {
     if (WordQ4K.supported() && EngineSwitch.read(WORDS_PROPERTY, true)) {
       if (type == GgmlType.Q4_K) {
-        return WordQ4K.LAYOUT;
+        return EngineSwitch.read(TiledQ4K.PROPERTY, true) ? TiledQ4K.LAYOUT : WordQ4K.LAYOUT;
       }
       if (type == GgmlType.Q6_K) {
         return WordQ6K.LAYOUT;
@@ -85,7 +85,7 @@ record RepackedRows(MemorySegment data, long rowBytes, RepackedLayout layout) {
       RepackedLayout k, GgmlType type, MemorySegment data, int rows, int cols, Parallel parallel) {
     long srcRow = type.byteSize(cols);
     long rowBytes = k.rowBytes(cols);
-    MemorySegment copy = Arena.ofAuto().allocate(rowBytes * rows + k.tailBytes(), 64);
+    MemorySegment copy = Arena.ofAuto().allocate(k.bytes(rows, cols), 64);
     int tasks = (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
     parallel.forRange(
         0,

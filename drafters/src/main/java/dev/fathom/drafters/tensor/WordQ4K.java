@@ -78,29 +78,36 @@ final class WordQ4K implements RepackedLayout {
 
   @Override
   public void repackRow(MemorySegment src, long so, MemorySegment dst, long dp, int n) {
-    int blocks = n / 256;
     byte[] in = new byte[144];
-    byte[] scales = new byte[12];
     byte[] quants = new byte[QUANT_BYTES];
     byte[] head = new byte[HEADER_BYTES];
-    for (int b = 0; b < blocks; b++) {
+    for (int b = 0; b < n / 256; b++) {
       MemorySegment.copy(src, ValueLayout.JAVA_BYTE, so + 144L * b, in, 0, 144);
-      System.arraycopy(in, 0, head, 0, 4);
-      System.arraycopy(in, 4, scales, 0, 12);
-      for (int s = 0; s < 8; s++) {
-        int sm = KQuants.scaleMin(scales, s);
-        head[4 + s] = (byte) (sm & 0xFF);
-        head[12 + s] = (byte) (sm >>> 8);
-      }
-      for (int c = 0; c < 4; c++) {
-        for (int j = 0; j < 32; j++) {
-          int lo = nibble(in, ELEMENT[64 * c + j]);
-          int hi = nibble(in, ELEMENT[64 * c + 32 + j]);
-          quants[32 * c + j] = (byte) (lo | hi << 4);
-        }
-      }
+      packBlock(in, quants, head);
       MemorySegment.copy(quants, 0, dst, ValueLayout.JAVA_BYTE, dp + 128L * b, QUANT_BYTES);
       MemorySegment.copy(head, 0, dst, ValueLayout.JAVA_BYTE, header(dp, n, b), HEADER_BYTES);
+    }
+  }
+
+  /**
+   * One ggml Q4_K super-block ({@code in}, 144 bytes) in this layout: its 128 quant bytes in
+   * position order and its 20-byte header.
+   */
+  static void packBlock(byte[] in, byte[] quants, byte[] head) {
+    byte[] scales = new byte[12];
+    System.arraycopy(in, 0, head, 0, 4);
+    System.arraycopy(in, 4, scales, 0, 12);
+    for (int s = 0; s < 8; s++) {
+      int sm = KQuants.scaleMin(scales, s);
+      head[4 + s] = (byte) (sm & 0xFF);
+      head[12 + s] = (byte) (sm >>> 8);
+    }
+    for (int c = 0; c < 4; c++) {
+      for (int j = 0; j < 32; j++) {
+        int lo = nibble(in, ELEMENT[64 * c + j]);
+        int hi = nibble(in, ELEMENT[64 * c + 32 + j]);
+        quants[32 * c + j] = (byte) (lo | hi << 4);
+      }
     }
   }
 
@@ -112,9 +119,14 @@ final class WordQ4K implements RepackedLayout {
 
   /** The quant at position {@code p} of super-block {@code b} of the row at {@code o}. */
   static int quant(MemorySegment w, long o, int b, int p) {
+    return quantAt(w, o + 128L * b, p);
+  }
+
+  /** The quant at position {@code p} of the super-block whose quants start at {@code q}. */
+  static int quantAt(MemorySegment w, long q, int p) {
     int v = p / 32;
-    int q = LittleEndian.u8(w, o + 128L * b + 32L * (v / 2) + p % 32);
-    return v % 2 == 0 ? q & 0x0F : q >>> 4;
+    int u = LittleEndian.u8(w, q + 32L * (v / 2) + p % 32);
+    return v % 2 == 0 ? u & 0x0F : u >>> 4;
   }
 
   /**
@@ -124,15 +136,22 @@ final class WordQ4K implements RepackedLayout {
   @Override
   public void dequantize(MemorySegment w, long o, float[] dst, int dstOff, int n) {
     for (int b = 0; b < n / 256; b++) {
-      long h = header(o, n, b);
-      float d = f16(w, h);
-      float dmin = f16(w, h + 2);
-      for (int p = 0; p < 256; p++) {
-        int s = (p % 32 / 2) % 8;
-        float ds = d * LittleEndian.u8(w, h + 4 + s);
-        float ms = dmin * LittleEndian.u8(w, h + 12 + s);
-        dst[dstOff + 256 * b + ELEMENT[p]] = ds * quant(w, o, b, p) - ms;
-      }
+      dequantizeBlock(w, o + 128L * b, header(o, n, b), dst, dstOff + 256 * b);
+    }
+  }
+
+  /**
+   * The super-block with quants at {@code q} and header at {@code h}, in natural order, to {@code
+   * dst[at .. at + 256)}: {@link #dequantize}'s arithmetic.
+   */
+  static void dequantizeBlock(MemorySegment w, long q, long h, float[] dst, int at) {
+    float d = f16(w, h);
+    float dmin = f16(w, h + 2);
+    for (int p = 0; p < 256; p++) {
+      int s = (p % 32 / 2) % 8;
+      float ds = d * LittleEndian.u8(w, h + 4 + s);
+      float ms = dmin * LittleEndian.u8(w, h + 12 + s);
+      dst[at + ELEMENT[p]] = ds * quantAt(w, q, p) - ms;
     }
   }
 
@@ -182,28 +201,34 @@ final class WordQ4K implements RepackedLayout {
     @Override
     public void dequantize(MemorySegment w, long o, float[] dst, int dstOff, int n) {
       for (int b = 0; b < n / 256; b++) {
-        long h = header(o, n, b);
-        FloatVector sm =
-            (FloatVector)
-                ByteVector.fromMemorySegment(B128, w, h + 4, VectorShapes.LE)
-                    .convertShape(VectorOperators.B2F, F, 0);
-        FloatVector scales = sm.rearrange(SCALE_OF_HALF).mul(f16(w, h));
-        FloatVector mins = sm.rearrange(MIN_OF_HALF).mul(-f16(w, h + 2));
-        int base = dstOff + 256 * b;
-        for (int c = 0; c < 4; c++) {
-          for (int half = 0; half < 2; half++) {
-            IntVector q =
-                (IntVector)
-                    ByteVector.fromMemorySegment(
-                            B128, w, o + 128L * b + 32L * c + 16L * half, VectorShapes.LE)
-                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, VectorShapes.I, 0);
-            int at = base + 64 * c + 16 * half;
-            VectorShapes.floats(q.and(0x0F)).fma(scales, mins).intoArray(dst, at);
-            VectorShapes.floats(q.lanewise(VectorOperators.LSHR, 4))
-                .fma(scales, mins)
-                .intoArray(dst, at + 32);
-          }
-        }
+        laneOrderBlock(w, o + 128L * b, header(o, n, b), dst, dstOff + 256 * b);
+      }
+    }
+  }
+
+  /**
+   * The super-block with quants at {@code q} and header at {@code h}, in position order, to {@code
+   * dst[at .. at + 256)}: the lane-order kernel's arithmetic ({@code q · (d·sc) − dmin·m}, one
+   * fused multiply-add).
+   */
+  static void laneOrderBlock(MemorySegment w, long q, long h, float[] dst, int at) {
+    FloatVector sm =
+        (FloatVector)
+            ByteVector.fromMemorySegment(B128, w, h + 4, VectorShapes.LE)
+                .convertShape(VectorOperators.B2F, F, 0);
+    FloatVector scales = sm.rearrange(SCALE_OF_HALF).mul(f16(w, h));
+    FloatVector mins = sm.rearrange(MIN_OF_HALF).mul(-f16(w, h + 2));
+    for (int c = 0; c < 4; c++) {
+      for (int half = 0; half < 2; half++) {
+        IntVector v =
+            (IntVector)
+                ByteVector.fromMemorySegment(B128, w, q + 32L * c + 16L * half, VectorShapes.LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, VectorShapes.I, 0);
+        int p = at + 64 * c + 16 * half;
+        VectorShapes.floats(v.and(0x0F)).fma(scales, mins).intoArray(dst, p);
+        VectorShapes.floats(v.lanewise(VectorOperators.LSHR, 4))
+            .fma(scales, mins)
+            .intoArray(dst, p + 32);
       }
     }
   }
