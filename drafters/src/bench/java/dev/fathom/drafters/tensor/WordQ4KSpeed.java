@@ -18,7 +18,7 @@ import java.util.Random;
  * alternating round by round in one JVM (all copies are {@code Arena} memory); with {@code
  * -Dlinear=true} (Q4_K), the {@link WordQ4KLinear} prototype in place of the float layout ({@code
  * -Dtwo=true}: two super-blocks per loop turn), with {@code -Dcolumns=true} the {@link
- * WordQ4KColumns} one, with {@code -Dtiled=true} the engine's {@link TiledQ4K} ("tiles"), each
+ * WordQ4KColumns} one, with {@code -Dtiled=true} the {@link TiledQ4K} one ("tiles"), each
  * against {@link WordQ4K}. {@code -Drows=R} keeps only matrices of {@code R}
  * rows (256: the k and v projections, which fit in L3), {@code -Dreps=N} sets the passes per round
  * (default 4). Prints wall and

@@ -62,7 +62,7 @@ record RepackedRows(MemorySegment data, long rowBytes, RepackedLayout layout) {
   static RepackedLayout layout(GgmlType type) {
     if (WordQ4K.supported() && EngineSwitch.read(WORDS_PROPERTY, true)) {
       if (type == GgmlType.Q4_K) {
-        return EngineSwitch.read(TiledQ4K.PROPERTY, true) ? TiledQ4K.LAYOUT : WordQ4K.LAYOUT;
+        return WordQ4K.LAYOUT;
       }
       if (type == GgmlType.Q6_K) {
         return WordQ6K.LAYOUT;

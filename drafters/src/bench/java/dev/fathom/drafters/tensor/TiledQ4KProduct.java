@@ -70,26 +70,34 @@ final class TiledQ4KProduct {
       }
       return;
     }
-    float[] acc = new float[32 * TILE];
+    float[] acc = new float[16 * (to - from) * TILE];
     // a last tile padded with zero rows goes alone, so every pair is two full tiles
     int full = Math.min(to, rows / TILE);
     int h = Math.max(0, full - from) / 2;
     long tileBytes = TILE * rowBytes;
     int nb = n / 256;
     for (int t = from; t < from + h; t++) {
-      Arrays.fill(acc, 0f);
       for (int b = 0; b < nb; b++) {
         long column = (long) TILE * ENTRY * b;
-        columnPair(w, t * tileBytes + column, (t + h) * tileBytes + column, TILE, b, in, acc);
+        columnPair(
+            w,
+            t * tileBytes + column,
+            (t + h) * tileBytes + column,
+            (t - from) * TILE,
+            (t + h - from) * TILE,
+            TILE,
+            b,
+            in,
+            acc);
       }
       for (int j = 0; j < TILE; j++) {
-        out[outOff + t * TILE + j] = sum(acc, j);
-        out[outOff + (t + h) * TILE + j] = sum(acc, TILE + j);
+        out[outOff + t * TILE + j] = sum(acc, (t - from) * TILE + j);
+        out[outOff + (t + h) * TILE + j] = sum(acc, (t + h - from) * TILE + j);
       }
     }
     for (int t = from + 2 * h; t < to; t++) {
       int count = Math.min(TILE, rows - t * TILE);
-      Arrays.fill(acc, 0f);
+      Arrays.fill(acc, 0, 16 * TILE, 0f);
       for (int b = 0; b < nb; b++) {
         column(w, t * tileBytes + (long) TILE * ENTRY * b, count, b, in, acc);
       }
@@ -110,7 +118,15 @@ final class TiledQ4KProduct {
    * unroll the loop whole.
    */
   static void columnPair(
-      MemorySegment w, long qa0, long qb0, int count, int b, WordInput in, float[] acc) {
+      MemorySegment w,
+      long qa0,
+      long qb0,
+      int rowA,
+      int rowB,
+      int count,
+      int b,
+      WordInput in,
+      float[] acc) {
     short[] xq = in.q;
     int xb = 256 * b;
     ShortVector x0 = ShortVector.fromArray(S, xq, xb);
@@ -123,7 +139,9 @@ final class TiledQ4KProduct {
     ShortVector x7 = ShortVector.fromArray(S, xq, xb + 224);
     FloatVector sx = FloatVector.fromArray(F, in.scales, 16 * b);
     FloatVector negSums = FloatVector.fromArray(F, in.sums, 16 * b).neg();
-    for (int j = 0; j < count; j++) {
+    for (int r = rowA; r < rowA + count; r++) {
+      int j = r - rowA;
+      int r1 = rowB + j;
       long qa = qa0 + 148L * j;
       long ha = qa + 128;
       ShortVector a0 =
@@ -165,11 +183,11 @@ final class TiledQ4KProduct {
           (FloatVector)
               ByteVector.fromMemorySegment(B128, w, ha + 4, LE)
                   .convertShape(VectorOperators.B2F, F, 0);
-      FloatVector va = FloatVector.fromArray(F, acc, 16 * j);
+      FloatVector va = FloatVector.fromArray(F, acc, 16 * r);
       va = fa.fma(sa.rearrange(LOW_TWICE).mul(Float.float16ToFloat(w.get(SHORT, ha))).mul(sx), va);
       va =
           negSums.fma(sa.rearrange(HIGH_TWICE).mul(Float.float16ToFloat(w.get(SHORT, ha + 2))), va);
-      va.intoArray(acc, 16 * j);
+      va.intoArray(acc, 16 * r);
       long qb = qb0 + 148L * j;
       long hb = qb + 128;
       ShortVector b0 =
@@ -211,11 +229,11 @@ final class TiledQ4KProduct {
           (FloatVector)
               ByteVector.fromMemorySegment(B128, w, hb + 4, LE)
                   .convertShape(VectorOperators.B2F, F, 0);
-      FloatVector vb = FloatVector.fromArray(F, acc, 16 * (TILE + j));
+      FloatVector vb = FloatVector.fromArray(F, acc, 16 * r1);
       vb = fb.fma(sb.rearrange(LOW_TWICE).mul(Float.float16ToFloat(w.get(SHORT, hb))).mul(sx), vb);
       vb =
           negSums.fma(sb.rearrange(HIGH_TWICE).mul(Float.float16ToFloat(w.get(SHORT, hb + 2))), vb);
-      vb.intoArray(acc, 16 * (TILE + j));
+      vb.intoArray(acc, 16 * r1);
     }
   }
 
