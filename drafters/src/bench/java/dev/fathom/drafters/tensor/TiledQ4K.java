@@ -27,7 +27,7 @@ import java.lang.foreign.ValueLayout;
 final class TiledQ4K implements RepackedLayout {
   static final TiledQ4K LAYOUT = new TiledQ4K();
 
-  /** Rows per tile: 32 did best of 8, 16, 32, 64 and 128 in a first prototype. */
+  /** Rows per tile (32 and 64 were measured; see docs/performance.md). */
   static final int TILE = 32;
 
   /** Bytes of one row's super-block: its quants, then its header. */

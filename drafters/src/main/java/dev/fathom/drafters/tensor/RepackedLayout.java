@@ -8,8 +8,8 @@ import jdk.incubator.vector.FloatVector;
  * A layout that a matrix's rows are rewritten into at load for the vector kernels ({@link
  * RepackedRows}): the k-quants' lane-major float layouts ({@link VectorRepackedKernels}) and those
  * for 16-bit integer products ({@link WordQ4K}, {@link WordQ6K}). Every row of {@code n} weights
- * takes {@link #rowBytes} bytes, and is addressed by the offset {@code r · rowBytes} (where it lies
- * is the layout's: {@link TiledQ4K} maps that offset into its tiles).
+ * takes {@link #rowBytes} bytes and is addressed by the offset {@code r · rowBytes}; where it lies
+ * is the layout's, which may map that offset and pad the copy ({@link #bytes}).
  */
 interface RepackedLayout {
   /**
