@@ -169,7 +169,10 @@ public final class FathomPipeline extends AbstractBehavior<FathomPipeline.Comman
     getContext()
         .spawn(
             QuestionCoordinator.create(
-                m.question(), m.stream(), stages, ranking, relevance, questionTimeout, m.replyTo()),
+                new QuestionRun(m.question(), stages, questionTimeout, m.replyTo())
+                    .withStream(m.stream())
+                    .withRanking(ranking)
+                    .withRelevance(relevance)),
             childName(m.question().requestId()));
     return this;
   }

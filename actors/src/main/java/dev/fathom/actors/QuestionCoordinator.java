@@ -3,25 +3,18 @@ package dev.fathom.actors;
 import dev.fathom.answer.Answer;
 import dev.fathom.behaviors.prompt.BehaviorLibrary;
 import dev.fathom.compressors.Evidence;
-import dev.fathom.drafters.lm.TokenListener;
 import dev.fathom.retrieval.Hit;
 import dev.fathom.retrieval.rank.RankerKind;
 import dev.fathom.retrieval.rank.Ranking;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.pattern.StatusReply;
 
 /**
  * Sees one question through retrieve → rerank → compress → behaviors → answer, then replies exactly
@@ -36,12 +29,18 @@ import org.apache.pekko.pattern.StatusReply;
  * question; it is asked with its own short timeout, and when it fails or times out the answer goes
  * ahead without behaviors and the reason is logged: behaviors may improve an answer, never block
  * it. After replying, the coordinator tells the behavior stage what was answered, so use counts and
- * the trace are recorded off the critical path.
+ * the trace are recorded off the critical path. A question may ask to be answered twice, the second
+ * time with behaviors extracted from the first answer ({@link SelfImprovementRound}).
  *
  * <p>Each stage is asked with a timeout equal to what is left of the overall budget, and a timer
  * fires when the budget runs out; whichever comes first produces the same "timed out" failure. The
  * coordinator stops as soon as it has replied, so replies arriving later (a slow stage finishing,
  * the timer after a failure) go to dead letters and never reach {@code replyTo}.
+ *
+ * <p>This class is the pipeline: its messages and what each reply leads to. Beside it: {@link
+ * QuestionRun}, what it is started with; {@link StageAsks}, how a stage is asked and timed on the
+ * question's {@link QuestionBudget}; {@link QuestionOutcome}, what the one reply says; {@link
+ * FallbackLog}, what is logged when an optional stage is skipped.
  */
 public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordinator.Command> {
 
@@ -72,122 +71,57 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
     INSTANCE
   }
 
-  /** Stage names, also the keys of {@link Answer#timingsMs()}. */
-  public static final String RETRIEVE = "retrieve", COMPRESS = "compress", ANSWER = "answer";
-
-  /** The ranking stage's key in {@link Answer#timingsMs()}, present when a ranker was asked. */
-  public static final String RERANK = "rerank";
-
-  /** The behavior stage's key in {@link Answer#timingsMs()}. */
-  public static final String BEHAVIORS = "behaviors";
-
   /**
-   * Self-improvement's keys in {@link Answer#timingsMs()}: extracting behaviors from the first
-   * answer, and answering again with them.
+   * Stage names, also the keys of {@link Answer#timingsMs()}: the stages a question went through,
+   * in order, then {@code total}. {@code rerank} is there when a ranker was asked, {@code
+   * behaviors} when the behavior stage was, {@code improve} (extracting behaviors from the first
+   * answer) and {@code reanswer} (answering again with them) when the question self-improved.
    */
-  public static final String IMPROVE = "improve", REANSWER = "reanswer";
-
-  /** Suffix of the request id under which a self-improved question's first answer is traced. */
-  public static final String FIRST_ANSWER_SUFFIX = "#first";
-
-  public static final String TOTAL = "total";
+  public static final String RETRIEVE = "retrieve",
+      RERANK = "rerank",
+      COMPRESS = "compress",
+      BEHAVIORS = "behaviors",
+      ANSWER = "answer",
+      IMPROVE = "improve",
+      REANSWER = "reanswer",
+      TOTAL = "total";
 
   @SuppressWarnings("unchecked")
   private static final Class<List<Hit>> HITS = (Class<List<Hit>>) (Class<?>) List.class;
 
+  private final QuestionRun run;
   private final Question question;
-  private final TokenListener stream;
   private final StageRefs stages;
-  private final RankingStage ranking;
-  private final QuestionBudget budget;
-  private final ActorRef<QuestionResult> replyTo;
+  private final StageAsks<Command> asks;
+  private final QuestionOutcome outcome;
+  private final FallbackLog fallbacks;
+  private final SelfImprovementRound improvement;
   private Evidence evidence;
   private BehaviorLibrary.Offer offer = BehaviorLibrary.Offer.NONE;
-  private Answer firstAnswer; // set while self-improving
-  private final RelevanceScale relevanceScale;
-  private List<Hit> retrieved = List.of();
-  private Map<String, Double> relevance = Map.of();
 
-  public static Behavior<Command> create(
-      Question question, StageRefs stages, Duration timeout, ActorRef<QuestionResult> replyTo) {
-    return create(question, TokenListener.NONE, stages, timeout, replyTo);
-  }
-
-  /** Like {@link #create(Question, StageRefs, Duration, ActorRef)}, streaming the answer's text. */
-  public static Behavior<Command> create(
-      Question question,
-      TokenListener stream,
-      StageRefs stages,
-      Duration timeout,
-      ActorRef<QuestionResult> replyTo) {
-    return create(question, stream, stages, null, timeout, replyTo);
-  }
-
-  /**
-   * Like {@link #create(Question, TokenListener, StageRefs, Duration, ActorRef)}, with a ranking
-   * stage between retrieval and compression; {@code ranking} null means there is none, and a
-   * question asking for a ranker keeps the retrieval order (logged).
-   */
-  public static Behavior<Command> create(
-      Question question,
-      TokenListener stream,
-      StageRefs stages,
-      RankingStage ranking,
-      Duration timeout,
-      ActorRef<QuestionResult> replyTo) {
-    return create(question, stream, stages, ranking, RelevanceScale.NONE, timeout, replyTo);
-  }
-
-  /**
-   * Like {@link #create(Question, TokenListener, StageRefs, RankingStage, Duration, ActorRef)},
-   * putting the retrieved hits on {@code relevance}'s 0–1 scale so the answer's citations carry the
-   * relevance {@code fathom search} shows ({@link Answer#scores()}).
-   */
-  public static Behavior<Command> create(
-      Question question,
-      TokenListener stream,
-      StageRefs stages,
-      RankingStage ranking,
-      RelevanceScale relevance,
-      Duration timeout,
-      ActorRef<QuestionResult> replyTo) {
-    Objects.requireNonNull(question, "question");
-    Objects.requireNonNull(relevance, "relevance");
-    Objects.requireNonNull(stream, "stream");
-    Objects.requireNonNull(stages, "stages");
-    Objects.requireNonNull(replyTo, "replyTo");
-    if (timeout.toMillis() < 1) {
-      throw new IllegalArgumentException("timeout must be at least 1 ms, got " + timeout);
-    }
+  /** A coordinator for {@code run}'s question; it asks the first stage as soon as it starts. */
+  public static Behavior<Command> create(QuestionRun run) {
+    Objects.requireNonNull(run, "run");
     return Behaviors.setup(
-        context ->
-            Behaviors.withTimers(
-                timers ->
-                    new QuestionCoordinator(
-                        context, timers, question, stream, stages, ranking, relevance, timeout,
-                        replyTo)));
+        context -> Behaviors.withTimers(timers -> new QuestionCoordinator(context, timers, run)));
   }
 
   private QuestionCoordinator(
-      ActorContext<Command> context,
-      TimerScheduler<Command> timers,
-      Question question,
-      TokenListener stream,
-      StageRefs stages,
-      RankingStage ranking,
-      RelevanceScale relevanceScale,
-      Duration timeout,
-      ActorRef<QuestionResult> replyTo) {
+      ActorContext<Command> context, TimerScheduler<Command> timers, QuestionRun run) {
     super(context);
-    this.ranking = ranking;
-    this.relevanceScale = relevanceScale;
-    this.question = question;
-    this.stream = stream;
-    this.stages = stages;
-    this.budget = new QuestionBudget(timeout);
-    this.replyTo = replyTo;
-    timers.startSingleTimer(Deadline.INSTANCE, timeout);
-    askStage(
+    // FallbackLog logs on this context too: name the logger now, as Pekko would otherwise name it
+    // after whichever class happens to log first.
+    context.setLoggerName(QuestionCoordinator.class);
+    this.run = run;
+    this.question = run.question();
+    this.stages = run.stages();
+    QuestionBudget budget = new QuestionBudget(run.timeout());
+    this.asks = new StageAsks<>(context, budget, StageFailed::new);
+    this.outcome = new QuestionOutcome(question, budget, run.relevance());
+    this.fallbacks = new FallbackLog(context, question.requestId());
+    this.improvement = new SelfImprovementRound(question, stages.librarian());
+    timers.startSingleTimer(Deadline.INSTANCE, run.timeout());
+    asks.required(
         RETRIEVE,
         stages.retriever(),
         HITS,
@@ -220,31 +154,23 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
   }
 
   private Behavior<Command> onRetrieved(Retrieved m) {
-    // The relevance is the retrieval's: a ranker reorders hits, it does not rescore on this scale.
-    retrieved = m.hits();
-    relevance = relevanceScale.of(m.hits(), question.mode());
+    outcome.retrieved(m.hits());
     RankerKind kind = question.rerank();
     if (kind == RankerKind.NONE) return compress(m.hits());
+    RankingStage ranking = run.ranking();
     if (ranking == null) {
-      getContext()
-          .getLog()
-          .warn(
-              "{}: {} ranking asked for but this pipeline has no ranking stage;"
-                  + " keeping the retrieval order",
-              question.requestId(),
-              kind.id());
+      fallbacks.noRankingStage(kind);
       return compress(m.hits());
     }
-    budget.begin(RERANK);
     List<Hit> retrieved = m.hits();
-    getContext()
-        .askWithStatus(
-            Ranking.class,
-            ranking.ranker(),
-            budget.remaining(ranking.timeout()),
-            r -> new RankerActor.Rank(question.searchQuery(), retrieved, kind, r),
-            (result, error) ->
-                error == null ? new Ranked(result) : new RankFailed(retrieved, error));
+    asks.optional(
+        RERANK,
+        ranking.timeout(),
+        ranking.ranker(),
+        Ranking.class,
+        r -> new RankerActor.Rank(question.searchQuery(), retrieved, kind, r),
+        Ranked::new,
+        cause -> new RankFailed(retrieved, cause));
     return this;
   }
 
@@ -255,195 +181,104 @@ public final class QuestionCoordinator extends AbstractBehavior<QuestionCoordina
 
   /** The ranker failed or ran out of its budget: go on with the retrieval order, saying why. */
   private Behavior<Command> onRankFailed(RankFailed m) {
-    String why =
-        m.cause() instanceof TimeoutException
-            ? "timed out after " + budget.stageMillis() + " ms"
-            : "failed: " + message(m.cause());
-    getContext()
-        .getLog()
-        .warn(
-            "{}: {} ranking {}; keeping the retrieval order",
-            question.requestId(),
-            question.rerank().id(),
-            why);
+    fallbacks.rankingFailed(question.rerank(), m.cause(), asks.stageMillis());
     return compress(m.retrieved());
   }
 
   private Behavior<Command> compress(List<Hit> hits) {
-    return askStage(
+    asks.required(
         COMPRESS,
         stages.compressor(),
         Evidence.class,
         r -> new CompressorActor.Compress(question.text(), hits, r),
         Compressed::new);
+    return this;
   }
 
   private Behavior<Command> onCompressed(Compressed m) {
     evidence = m.evidence();
-    if (stages.librarian() == null || evidence.isEmpty()) return askAnswerer();
-    budget.begin(BEHAVIORS);
-    getContext()
-        .askWithStatus(
-            BehaviorLibrary.Offer.class,
-            stages.librarian(),
-            budget.remaining(stages.behaviorTimeout()),
-            r -> new BehaviorLibrarian.Offer(question.searchQuery(), r),
-            (offered, error) -> error == null ? new Offered(offered) : new NotOffered(error));
+    if (stages.librarian() == null || evidence.isEmpty()) return answer(ANSWER);
+    asks.optional(
+        BEHAVIORS,
+        stages.behaviorTimeout(),
+        stages.librarian(),
+        BehaviorLibrary.Offer.class,
+        r -> new BehaviorLibrarian.Offer(question.searchQuery(), r),
+        Offered::new,
+        NotOffered::new);
     return this;
   }
 
   private Behavior<Command> onOffered(Offered m) {
     offer = m.offer();
-    return askAnswerer();
+    return answer(ANSWER);
   }
 
+  /** The behavior stage failed or was too slow: answer without behaviors, saying why. */
   private Behavior<Command> onNotOffered(NotOffered m) {
-    getContext()
-        .getLog()
-        .warn(
-            "request {}: answering without behaviors, the behavior stage {}",
-            question.requestId(),
-            m.cause() instanceof TimeoutException
-                ? "took longer than " + stages.behaviorTimeout().toMillis() + " ms"
-                : "failed: " + message(m.cause()));
-    return askAnswerer();
-  }
-
-  private Behavior<Command> askAnswerer() {
-    return askStage(
-        ANSWER,
-        stages.answerer(),
-        Answer.class,
-        r -> new AnswererActor.Compose(question.text(), evidence, offer, stream, r),
-        Composed::new);
-  }
-
-  private Behavior<Command> onComposed(Composed m) {
-    if (firstAnswer == null
-        && question.selfImprove()
-        && stages.librarian() != null
-        && m.answer().generation() != null) {
-      return improve(m.answer());
-    }
-    if (stages.librarian() != null) {
-      stages
-          .librarian()
-          .tell(
-              new BehaviorLibrarian.Record(
-                  question.requestId(), evidence, offer, m.answer(), firstAnswer == null));
-    }
-    return reply(new QuestionResult.Answered(question.requestId(), withTimings(m.answer())));
+    fallbacks.noBehaviors(m.cause(), stages.behaviorTimeout());
+    return answer(ANSWER);
   }
 
   /**
-   * Behavior-guided self-improvement (arXiv 2509.13237 §5): behaviors are extracted from the first
-   * answer and the question is answered again with them, the first answer then traced under {@code
-   * requestId#first}; without any behaviors, or when extraction fails, the first answer is the
-   * reply and is traced under the request id.
+   * Asks the answer stage, as {@code stage}: {@link #ANSWER}, or {@link #REANSWER} when improving.
    */
+  private Behavior<Command> answer(String stage) {
+    asks.required(
+        stage,
+        stages.answerer(),
+        Answer.class,
+        r -> new AnswererActor.Compose(question.text(), evidence, offer, run.stream(), r),
+        Composed::new);
+    return this;
+  }
+
+  private Behavior<Command> onComposed(Composed m) {
+    if (improvement.improvesOn(m.answer())) return improve(m.answer());
+    improvement.recordReply(evidence, offer, m.answer());
+    return reply(outcome.answered(m.answer()));
+  }
+
+  /** Asks the behavior stage to extract behaviors from the first answer ({@link #IMPROVE}). */
   private Behavior<Command> improve(Answer first) {
-    firstAnswer = first;
-    budget.begin(IMPROVE);
-    getContext()
-        .askWithStatus(
-            BehaviorLibrary.Offer.class,
-            stages.librarian(),
-            budget.remaining(),
-            r -> new BehaviorLibrarian.Improve(question.requestId(), evidence, first, r),
-            (improved, error) -> error == null ? new Improved(improved) : new NotImproved(error));
+    improvement.begin(first, evidence, offer);
+    asks.optional(
+        IMPROVE,
+        stages.librarian(),
+        BehaviorLibrary.Offer.class,
+        improvement::request,
+        Improved::new,
+        NotImproved::new);
     return this;
   }
 
   private Behavior<Command> onImproved(Improved m) {
     if (m.offer().behaviors().isEmpty()) {
-      getContext()
-          .getLog()
-          .info(
-              "request {}: no behaviors extracted; the first answer stands", question.requestId());
-      return firstAnswerStands();
+      fallbacks.nothingExtracted();
+      return reply(outcome.answered(improvement.firstStands()));
     }
-    stages
-        .librarian()
-        .tell(
-            new BehaviorLibrarian.Record(
-                question.requestId() + FIRST_ANSWER_SUFFIX, evidence, offer, firstAnswer));
+    improvement.traceFirstAside();
     offer = m.offer();
-    return askStage(
-        REANSWER,
-        stages.answerer(),
-        Answer.class,
-        r -> new AnswererActor.Compose(question.text(), evidence, offer, stream, r),
-        Composed::new);
+    return answer(REANSWER);
   }
 
   private Behavior<Command> onNotImproved(NotImproved m) {
-    if (m.cause() instanceof TimeoutException) return reply(timedOut());
-    getContext()
-        .getLog()
-        .warn(
-            "request {}: self-improvement failed, the first answer stands: {}",
-            question.requestId(),
-            message(m.cause()));
-    return firstAnswerStands();
-  }
-
-  private Behavior<Command> firstAnswerStands() {
-    stages
-        .librarian()
-        .tell(new BehaviorLibrarian.Record(question.requestId(), evidence, offer, firstAnswer));
-    return reply(new QuestionResult.Answered(question.requestId(), withTimings(firstAnswer)));
+    if (m.cause() instanceof TimeoutException) return reply(outcome.timedOut());
+    fallbacks.improvementFailed(m.cause());
+    return reply(outcome.answered(improvement.firstStands()));
   }
 
   private Behavior<Command> onStageFailed(StageFailed m) {
-    return reply(m.cause() instanceof TimeoutException ? timedOut() : failed(m.cause()));
+    return reply(outcome.failed(m.cause()));
   }
 
   private Behavior<Command> onDeadline() {
-    return reply(timedOut());
-  }
-
-  /** Ends the current stage's clock, starts {@code name}'s, and asks its actor. */
-  private <Req, Res> Behavior<Command> askStage(
-      String name,
-      RecipientRef<Req> target,
-      Class<Res> type,
-      Function<ActorRef<StatusReply<Res>>, Req> request,
-      Function<Res, Command> wrap) {
-    budget.begin(name);
-    getContext()
-        .askWithStatus(
-            type,
-            target,
-            budget.remaining(),
-            request::apply,
-            (result, error) -> error == null ? wrap.apply(result) : new StageFailed(name, error));
-    return this;
-  }
-
-  private Answer withTimings(Answer answer) {
-    return answer
-        .withTimings(budget.finish())
-        .withScores(CitationScores.of(answer.citations(), retrieved, relevance));
-  }
-
-  private QuestionResult timedOut() {
-    return budget.timedOut(question.requestId());
-  }
-
-  private QuestionResult failed(Throwable cause) {
-    return budget.failed(question.requestId(), message(cause));
+    return reply(outcome.timedOut());
   }
 
   private Behavior<Command> reply(QuestionResult result) {
     getContext().getLog().debug("{} -> {}", question.requestId(), result);
-    replyTo.tell(result);
+    run.replyTo().tell(result);
     return Behaviors.stopped();
-  }
-
-  /** A stage's own error text as it sent it; anything else (a bug here) with its class name. */
-  private static String message(Throwable cause) {
-    return cause instanceof StatusReply.ErrorMessage
-        ? cause.getMessage()
-        : StageCall.describe(cause);
   }
 }

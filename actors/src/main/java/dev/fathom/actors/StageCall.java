@@ -5,7 +5,10 @@ import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 
-/** Runs one blocking stage call and replies with its result, or with the error it raised. */
+/**
+ * Runs one blocking stage call and replies with its result, or with the error it raised; and reads
+ * such an error back on the asking side.
+ */
 final class StageCall {
 
   private StageCall() {}
@@ -27,6 +30,15 @@ final class StageCall {
       throw t;
     }
     replyTo.tell(reply);
+  }
+
+  /**
+   * The text of a stage's error as a {@link QuestionCoordinator} reports it: a stage's own error
+   * reply as the stage wrote it ({@link #describe}d there); anything else (an ask's timeout, a bug
+   * in the coordinator) with its class name.
+   */
+  static String message(Throwable cause) {
+    return cause instanceof StatusReply.ErrorMessage ? cause.getMessage() : describe(cause);
   }
 
   static String describe(Throwable t) {

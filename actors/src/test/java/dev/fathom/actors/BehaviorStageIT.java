@@ -181,7 +181,7 @@ class BehaviorStageIT {
         long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (traces.size() < 2 && System.nanoTime() < until) Thread.sleep(20);
         assertEquals(
-            Set.of("si" + QuestionCoordinator.FIRST_ANSWER_SUFFIX, "si"),
+            Set.of("si" + SelfImprovementRound.FIRST_ANSWER_SUFFIX, "si"),
             Set.copyOf(traces.stream().map(Trace::requestId).toList()));
         // The extracted behavior is not in the handbook, so no use is counted.
         assertEquals(0, module.handbook().size());

@@ -10,7 +10,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.fathom.drafters.lm.LanguageModel;
 import dev.fathom.drafters.lm.OpenAiCompatibleModel;
 import dev.fathom.drafters.lm.OpenAiSettings;
-import dev.fathom.drafters.lm.TokenListener;
 import dev.fathom.drafters.tokenizer.ChatMessage;
 import dev.fathom.retrieval.Hit;
 import dev.fathom.retrieval.Passage;
@@ -104,12 +103,12 @@ class ListwiseRankingStageTest {
             .withRerank(RankerKind.LISTWISE);
     testKit.spawn(
         QuestionCoordinator.create(
-            q,
-            TokenListener.NONE,
-            new StageRefs(retriever.ref(), compressor.ref(), answerer.ref()),
-            new RankingStage(ranker, Duration.ofSeconds(10)),
-            Duration.ofSeconds(20),
-            result.ref()));
+            new QuestionRun(
+                    q,
+                    new StageRefs(retriever.ref(), compressor.ref(), answerer.ref()),
+                    Duration.ofSeconds(20),
+                    result.ref())
+                .withRanking(new RankingStage(ranker, Duration.ofSeconds(10)))));
     retriever
         .expectMessageClass(RetrieverActor.Search.class)
         .replyTo()

@@ -5,16 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fathom.answer.Answer;
 import dev.fathom.answer.CitedScore;
-import dev.fathom.drafters.lm.TokenListener;
 import dev.fathom.retrieval.Hit;
 import dev.fathom.retrieval.Passage;
 import dev.fathom.retrieval.SearchMode;
+import dev.fathom.retrieval.rank.RankerKind;
 import dev.fathom.retrieval.search.HybridRetriever;
 import dev.fathom.retrieval.search.Relevance;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LoggingTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
@@ -41,7 +42,8 @@ class QuestionCoordinatorTest {
   }
 
   private ActorRef<QuestionCoordinator.Command> start(Question question, Duration timeout) {
-    return testKit.spawn(QuestionCoordinator.create(question, stages, timeout, result.ref()));
+    return testKit.spawn(
+        QuestionCoordinator.create(new QuestionRun(question, stages, timeout, result.ref())));
   }
 
   @Test
@@ -86,13 +88,8 @@ class QuestionCoordinatorTest {
         (hits, mode) -> Relevance.of(hits, mode, HybridRetriever.Settings.defaults());
     testKit.spawn(
         QuestionCoordinator.create(
-            question,
-            TokenListener.NONE,
-            stages,
-            null,
-            scale,
-            Duration.ofSeconds(5),
-            result.ref()));
+            new QuestionRun(question, stages, Duration.ofSeconds(5), result.ref())
+                .withRelevance(scale)));
     Passage other = new Passage("other#0", "other", "Other", "Grass is green.", 0, 15);
     List<Hit> hits = List.of(new Hit(other, 4.0f, 1), new Hit(Fakes.PASSAGE, 3.0f, 2));
     retriever
@@ -111,6 +108,26 @@ class QuestionCoordinatorTest {
     Answer answer = result.expectMessageClass(QuestionResult.Answered.class).answer();
     // BM25: the cited passage's score over the best hit's, as fathom search shows it.
     assertEquals(Map.of(1, new CitedScore(0.75, 3.0)), answer.scores());
+  }
+
+  @Test
+  void aRankerAskedForWithoutARankingStageIsSkippedAndLoggedUnderTheCoordinatorsName() {
+    start(Fakes.question("q-5").withRerank(RankerKind.FUSION), Duration.ofSeconds(5));
+    var compress =
+        LoggingTestKit.warn(
+                "q-5: fusion ranking asked for but this pipeline has no ranking stage;"
+                    + " keeping the retrieval order")
+            .withLoggerName(QuestionCoordinator.class.getName())
+            .expect(
+                testKit.system(),
+                () -> {
+                  retriever
+                      .expectMessageClass(RetrieverActor.Search.class)
+                      .replyTo()
+                      .tell(StatusReply.success(Fakes.hits()));
+                  return compressor.expectMessageClass(CompressorActor.Compress.class);
+                });
+    assertEquals(Fakes.hits(), compress.hits());
   }
 
   @Test

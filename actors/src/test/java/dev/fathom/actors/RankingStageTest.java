@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fathom.drafters.lm.TokenListener;
 import dev.fathom.retrieval.Hit;
 import dev.fathom.retrieval.Passage;
 import dev.fathom.retrieval.SearchMode;
@@ -87,12 +86,8 @@ class RankingStageTest {
         new Question("r-" + kind.id(), "Which passage?", SearchMode.HYBRID, 3).withRerank(kind);
     return testKit.spawn(
         QuestionCoordinator.create(
-            q,
-            TokenListener.NONE,
-            stages,
-            new RankingStage(ranker, rankTimeout),
-            Duration.ofSeconds(10),
-            result.ref()));
+            new QuestionRun(q, stages, Duration.ofSeconds(10), result.ref())
+                .withRanking(new RankingStage(ranker, rankTimeout))));
   }
 
   private static List<String> ids(List<Hit> hits) {
