@@ -8,7 +8,7 @@ import java.lang.foreign.MemorySegment;
  * A copy of a matrix's rows in a repacked layout ({@link RepackedLayout}) that all its products and
  * row lookups read: Q4_K and Q6_K on the Vector API backend, where decode spent 1.6–1.8× the CPU
  * per weight of Q4_0 on scale unpacking and range checks ({@code docs/performance.md}). On 512-bit
- * vectors they take {@link WordQ4K} and {@link WordQ6K} (16-bit integer products), else the
+ * vectors they take {@link TiledQ4K} and {@link WordQ6K} (16-bit integer products), else the
  * lane-major float layouts of {@link VectorRepackedKernels}.
  *
  * <p>The copy lives off-heap in an automatic arena (freed with the matrix). After copying, the
@@ -62,7 +62,7 @@ record RepackedRows(MemorySegment data, long rowBytes, RepackedLayout layout) {
   static RepackedLayout layout(GgmlType type) {
     if (WordQ4K.supported() && EngineSwitch.read(WORDS_PROPERTY, true)) {
       if (type == GgmlType.Q4_K) {
-        return WordQ4K.LAYOUT;
+        return EngineSwitch.read(TiledQ4K.PROPERTY, true) ? TiledQ4K.LAYOUT : WordQ4K.LAYOUT;
       }
       if (type == GgmlType.Q6_K) {
         return WordQ6K.LAYOUT;

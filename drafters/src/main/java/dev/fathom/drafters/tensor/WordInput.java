@@ -44,11 +44,11 @@ final class WordInput {
   }
 
   /**
-   * Prepares {@code x[xOff .. xOff + n)} for {@code layout}'s rows ({@link WordQ4K}: sub-blocks of
-   * 32 and sums; else {@link WordQ6K}: sub-blocks of 16); returns this.
+   * Prepares {@code x[xOff .. xOff + n)} for {@code layout}'s rows ({@link WordQ4K} or {@link
+   * TiledQ4K}: sub-blocks of 32 and sums; else {@link WordQ6K}: sub-blocks of 16); returns this.
    */
   WordInput prepare(RepackedLayout layout, float[] x, int xOff, int n) {
-    boolean q4 = layout == WordQ4K.LAYOUT;
+    boolean q4 = layout == WordQ4K.LAYOUT || layout == TiledQ4K.LAYOUT;
     int blocks = n / 256;
     if (permuted.length < n) {
       permuted = new float[n];

@@ -42,12 +42,14 @@ class MatricesTest {
 
   /**
    * How far a matvec of row {@code r} may be from the float product because it rounds its input to
-   * 8 bits per sub-block ({@link WordQ4K}, {@link WordQ6K}: 512-bit vectors): Σ |w| · scale / 2,
-   * with a little slack; 0 for every other matrix.
+   * 8 bits per sub-block ({@link TiledQ4K}, {@link WordQ4K}, {@link WordQ6K}: 512-bit vectors): Σ
+   * |w| · scale / 2, with a little slack; 0 for every other matrix.
    */
   private static float inputRounding(Matrix m, KernelBackend backend, float[] x, int xOff, int r) {
     RepackedLayout layout = RepackedRows.layout(m.type());
-    if (backend != KernelBackend.VECTOR || (layout != WordQ4K.LAYOUT && layout != WordQ6K.LAYOUT)) {
+    boolean rounds =
+        layout == TiledQ4K.LAYOUT || layout == WordQ4K.LAYOUT || layout == WordQ6K.LAYOUT;
+    if (backend != KernelBackend.VECTOR || !rounds) {
       return 0;
     }
     float[] w = new float[m.cols()];

@@ -12,13 +12,13 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The Q4_K and Q6_K layouts for 16-bit products ({@link WordQ4K}, {@link WordQ6K} and their
- * products): their stored weights against the scalar reference, bit for bit; their products against
- * the same arithmetic in doubles on the 8-bit input, and against the float reference within the
- * bound that rounding the input to 8 bits allows.
+ * The Q4_K and Q6_K layouts for 16-bit products ({@link WordQ4K}, {@link TiledQ4K}, {@link WordQ6K}
+ * and their products): their stored weights against the scalar reference, bit for bit; their
+ * products against the same arithmetic in doubles on the 8-bit input, and against the float
+ * reference within the bound that rounding the input to 8 bits allows.
  */
 class WordLayoutsTest {
   private static final Parallel PARALLEL = new Parallel(2);
@@ -28,12 +28,22 @@ class WordLayoutsTest {
     PARALLEL.close();
   }
 
-  private static RepackedLayout layout(GgmlType type) {
-    return type == GgmlType.Q4_K ? WordQ4K.LAYOUT : WordQ6K.LAYOUT;
+  /** The layouts under test, by class name: Q4_K's two and Q6_K's. */
+  private static RepackedLayout layout(String name) {
+    return switch (name) {
+      case "WordQ4K" -> WordQ4K.LAYOUT;
+      case "TiledQ4K" -> TiledQ4K.LAYOUT;
+      case "WordQ6K" -> WordQ6K.LAYOUT;
+      default -> throw new IllegalArgumentException(name);
+    };
   }
 
-  private static RepackedRows repack(GgmlType type, MemorySegment src, int rows, int cols) {
-    return RepackedRows.of(layout(type), type, src, rows, cols, PARALLEL);
+  private static GgmlType typeOf(String name) {
+    return name.endsWith("Q6K") ? GgmlType.Q6_K : GgmlType.Q4_K;
+  }
+
+  private static RepackedRows repack(String name, MemorySegment src, int rows, int cols) {
+    return RepackedRows.of(layout(name), typeOf(name), src, rows, cols, PARALLEL);
   }
 
   @Test
@@ -48,41 +58,40 @@ class WordLayoutsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(
-      value = GgmlType.class,
-      names = {"Q4_K", "Q6_K"})
-  void everyWeightIsTheReferenceDequantisation(GgmlType type) {
+  @ValueSource(strings = {"WordQ4K", "TiledQ4K", "WordQ6K"})
+  void everyWeightIsTheReferenceDequantisation(String name) {
+    GgmlType type = typeOf(name);
     int rows = 3;
     int cols = 256 * 3;
     MemorySegment src = RandomWeights.of(type, (long) rows * cols, new Random(21));
-    RepackedRows w = repack(type, src, rows, cols);
-    assertEquals(
-        layout(type).rowBytes(cols) * rows + layout(type).tailBytes(), w.data().byteSize());
-    assertEquals(0, w.rowBytes() % 32, "rows start 32-byte aligned");
+    RepackedRows w = repack(name, src, rows, cols);
+    assertEquals(layout(name).bytes(rows, cols), w.data().byteSize());
+    if (layout(name) != TiledQ4K.LAYOUT) {
+      assertEquals(0, w.rowBytes() % 32, "rows start 32-byte aligned");
+    }
     TypeKernel scalar = Kernels.of(type, KernelBackend.SCALAR);
     for (int r = 0; r < rows; r++) {
       float[] expected = new float[cols];
       scalar.dequantize(src, r * type.byteSize(cols), expected, 0, cols);
       float[] actual = new float[cols + 2];
-      layout(type).dequantize(w.data(), r * w.rowBytes(), actual, 2, cols);
+      layout(name).dequantize(w.data(), r * w.rowBytes(), actual, 2, cols);
       assertArrayEquals(expected, Arrays.copyOfRange(actual, 2, cols + 2), "row " + r);
     }
   }
 
   @ParameterizedTest
-  @EnumSource(
-      value = GgmlType.class,
-      names = {"Q4_K", "Q6_K"})
-  void laneOrderIsThePermutedReference(GgmlType type) {
+  @ValueSource(strings = {"WordQ4K", "TiledQ4K", "WordQ6K"})
+  void laneOrderIsThePermutedReference(String name) {
+    GgmlType type = typeOf(name);
     int cols = 256 * 2;
     MemorySegment src = RandomWeights.of(type, cols, new Random(22));
-    RepackedRows w = repack(type, src, 1, cols);
+    RepackedRows w = repack(name, src, 1, cols);
     float[] reference = new float[cols];
     Kernels.of(type, KernelBackend.SCALAR).dequantize(src, 0, reference, 0, cols);
     float[] expected = new float[cols];
-    layout(type).permute(reference, 0, expected, 0, cols);
+    layout(name).permute(reference, 0, expected, 0, cols);
     float[] actual = new float[cols];
-    layout(type).laneOrder().dequantize(w.data(), 0, actual, 0, cols);
+    layout(name).laneOrder().dequantize(w.data(), 0, actual, 0, cols);
     for (int i = 0; i < cols; i++) {
       // one fused multiply-add instead of a multiply and a subtraction
       assertEquals(expected[i], actual[i], Math.ulp(expected[i]) * 2 + 1e-7f, "position " + i);
@@ -90,29 +99,30 @@ class WordLayoutsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(
-      value = GgmlType.class,
-      names = {"Q4_K", "Q6_K"})
-  void productsAreTheQuantisedInputsArithmeticAndWithinItsRoundingOfTheReference(GgmlType type) {
+  @ValueSource(strings = {"WordQ4K", "TiledQ4K", "WordQ6K"})
+  void productsAreTheQuantisedInputsArithmeticAndWithinItsRoundingOfTheReference(String name) {
+    GgmlType type = typeOf(name);
     assumeTrue(WordQ4K.supported(), "16-bit products are written for 512-bit vectors");
-    int[][] shapes = {{1, 256}, {2, 512}, {7, 768}, {64, 2048}, {129, 5632}};
+    // row counts around TiledQ4K's tiles of 32: one part tile, two full ones (a pair), three
+    // (a pair and one alone), six and a part, four and one row
+    int[][] shapes = {{1, 256}, {2, 512}, {7, 768}, {64, 2048}, {96, 512}, {200, 256}, {129, 5632}};
     for (int[] shape : shapes) {
       int rows = shape[0];
       int cols = shape[1];
       Random random = new Random(rows * 31L + cols);
       MemorySegment src = RandomWeights.of(type, (long) rows * cols, random);
-      RepackedRows w = repack(type, src, rows, cols);
+      RepackedRows w = repack(name, src, rows, cols);
       float[] x = RandomWeights.floats(cols, random);
       x[3] = 0; // a zero block elsewhere would be all zero; one zero value is ordinary
       float[] natural = new float[cols];
       float[] out = new float[rows + 3];
       for (boolean serial : new boolean[] {true, false}) {
         Arrays.fill(out, Float.NaN);
-        layout(type).matvec(w.data(), w.rowBytes(), rows, cols, x, 0, out, 2, PARALLEL, serial);
+        layout(name).matvec(w.data(), w.rowBytes(), rows, cols, x, 0, out, 2, PARALLEL, serial);
         assertTrue(Float.isNaN(out[0]) && Float.isNaN(out[1]) && Float.isNaN(out[rows + 2]));
         for (int r = 0; r < rows; r++) {
-          layout(type).dequantize(w.data(), r * w.rowBytes(), natural, 0, cols);
-          double[] expected = quantisedProduct(type, w.data(), r * w.rowBytes(), natural, x, cols);
+          layout(name).dequantize(w.data(), r * w.rowBytes(), natural, 0, cols);
+          double[] expected = quantisedProduct(name, w.data(), r * w.rowBytes(), natural, x, cols);
           String where = rows + "x" + cols + " row " + r + (serial ? " serial" : " parallel");
           assertEquals(expected[0], out[2 + r], 2e-5 * expected[1] + 1e-5, where);
           double exact = 0;
@@ -126,15 +136,14 @@ class WordLayoutsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(
-      value = GgmlType.class,
-      names = {"Q4_K", "Q6_K"})
-  void aSegmentThatIsNotAnArenaCopyTakesTheReferenceLoop(GgmlType type) {
+  @ValueSource(strings = {"WordQ4K", "TiledQ4K", "WordQ6K"})
+  void aSegmentThatIsNotAnArenaCopyTakesTheReferenceLoop(String name) {
+    GgmlType type = typeOf(name);
     assumeTrue(WordQ4K.supported(), "16-bit products are written for 512-bit vectors");
-    int rows = 6;
+    int rows = 70;
     int cols = 512;
     Random random = new Random(23);
-    RepackedRows w = repack(type, RandomWeights.of(type, (long) rows * cols, random), rows, cols);
+    RepackedRows w = repack(name, RandomWeights.of(type, (long) rows * cols, random), rows, cols);
     MemorySegment heap =
         MemorySegment.ofArray(w.data().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
     float[] x = RandomWeights.floats(cols, random);
@@ -143,28 +152,34 @@ class WordLayoutsTest {
             .prepare(type == GgmlType.Q6_K ? WordQ6K.LAYOUT : WordQ4K.LAYOUT, x, 0, cols);
     float[] expected = new float[rows];
     float[] actual = new float[rows];
-    WordRows.PairLoop pairs = type == GgmlType.Q4_K ? WordQ4KProduct::pairs : WordQ6KProduct::pairs;
-    WordRows.rows(layout(type), pairs, w.data(), w.rowBytes(), 0, rows, cols, in, expected, 0);
-    WordRows.rows(layout(type), pairs, heap, w.rowBytes(), 0, rows, cols, in, actual, 0);
+    if (layout(name) == TiledQ4K.LAYOUT) {
+      int tiles = (rows + TiledQ4K.TILE - 1) / TiledQ4K.TILE;
+      TiledQ4KProduct.tiles(w.data(), 0, tiles, rows, cols, in, expected, 0);
+      TiledQ4KProduct.tiles(heap, 0, tiles, rows, cols, in, actual, 0);
+    } else {
+      WordRows.PairLoop pairs =
+          type == GgmlType.Q4_K ? WordQ4KProduct::pairs : WordQ6KProduct::pairs;
+      WordRows.rows(layout(name), pairs, w.data(), w.rowBytes(), 0, rows, cols, in, expected, 0);
+      WordRows.rows(layout(name), pairs, heap, w.rowBytes(), 0, rows, cols, in, actual, 0);
+    }
     for (int r = 0; r < rows; r++) {
       assertEquals(expected[r], actual[r], 1e-5f * Math.abs(expected[r]) + 1e-5f, "row " + r);
     }
   }
 
   @ParameterizedTest
-  @EnumSource(
-      value = GgmlType.class,
-      names = {"Q4_K", "Q6_K"})
-  void aNonFiniteInputGivesANonFiniteProduct(GgmlType type) {
+  @ValueSource(strings = {"WordQ4K", "TiledQ4K", "WordQ6K"})
+  void aNonFiniteInputGivesANonFiniteProduct(String name) {
+    GgmlType type = typeOf(name);
     assumeTrue(WordQ4K.supported(), "16-bit products are written for 512-bit vectors");
     int cols = 512;
     Random random = new Random(24);
-    RepackedRows w = repack(type, RandomWeights.of(type, 2L * cols, random), 2, cols);
+    RepackedRows w = repack(name, RandomWeights.of(type, 2L * cols, random), 2, cols);
     for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY}) {
       float[] x = RandomWeights.floats(cols, random);
       x[300] = bad;
       float[] out = new float[2];
-      layout(type).matvec(w.data(), w.rowBytes(), 2, cols, x, 0, out, 0, PARALLEL, true);
+      layout(name).matvec(w.data(), w.rowBytes(), 2, cols, x, 0, out, 0, PARALLEL, true);
       assertTrue(!Float.isFinite(out[0]) && !Float.isFinite(out[1]), Arrays.toString(out));
     }
   }
@@ -176,7 +191,8 @@ class WordLayoutsTest {
    * allows}.
    */
   private static double[] quantisedProduct(
-      GgmlType type, MemorySegment w, long o, float[] weights, float[] x, int n) {
+      String name, MemorySegment w, long o, float[] weights, float[] x, int n) {
+    GgmlType type = typeOf(name);
     double sum = 0;
     double magnitude = 0;
     double bound = 0;
@@ -196,7 +212,9 @@ class WordLayoutsTest {
         }
       }
       boolean q6 = type == GgmlType.Q6_K;
-      long h = q6 ? WordQ6K.header(o, n, b) : WordQ4K.header(o, n, b);
+      boolean tiled = layout(name) == TiledQ4K.LAYOUT;
+      long q = tiled ? TiledQ4K.entry(o, n, b) : o + 128L * b;
+      long h = q6 ? WordQ6K.header(o, n, b) : tiled ? q + 128 : WordQ4K.header(o, n, b);
       for (int p = 0; p < 256; p++) {
         int i = 256 * b + (q6 ? WordQ6K.ELEMENT : WordQ4K.ELEMENT)[p];
         double rounded = Math.rint(x[i] * invOf[i]) * scaleOf[i];
@@ -205,7 +223,7 @@ class WordLayoutsTest {
         double min;
         if (type == GgmlType.Q4_K) {
           scaled =
-              LittleEndian.f16(w, h) * LittleEndian.u8(w, h + 4 + s) * WordQ4K.quant(w, o, b, p);
+              LittleEndian.f16(w, h) * LittleEndian.u8(w, h + 4 + s) * WordQ4K.quantAt(w, q, p);
           min = LittleEndian.f16(w, h + 2) * LittleEndian.u8(w, h + 12 + s);
         } else {
           double d = LittleEndian.f16(w, h);

@@ -4,28 +4,33 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * A prototype, not adopted (bench sources): Q4_K rows for products in 16-bit integer lanes stored in
- * tiles of {@link #TILE} rows. A super-block is {@link WordQ4K}'s (its 128 quant bytes in position
- * order, then its 20-byte header; the same prepared input, {@link WordInput}); only where it lies
- * differs. Within a tile the super-blocks go column by column: the tile's rows' super-block 0, one
- * row's entry (quants, then header: 148 bytes) after the other, then their super-block 1, and so
- * on. A product ({@link TiledQ4KProduct}) takes a column of two tiles in one loop over their rows
- * whose addresses are linear in the row, with the column's input loaded once before it.
+ * Q4_K rows for products in 16-bit integer lanes, stored in tiles of {@link #TILE} rows: the
+ * default Q4_K layout on 512-bit vectors. A super-block is {@link WordQ4K}'s (its 128 quant bytes
+ * in position order, then its 20-byte header; the same prepared input, {@link WordInput}); only
+ * where it lies differs. Within a tile the super-blocks go column by column: the tile's rows'
+ * super-block 0, one row's entry (quants, then header: 148 bytes) after the other, then their
+ * super-block 1, and so on. A product ({@link TiledQ4KProduct}) takes a column of two tiles in one
+ * loop over their rows, with the column's input loaded once before it, and reads the memory in
+ * order.
  *
- * <p>Why it was tried: {@link WordQ4K}'s loop is bound by instructions, most of them scalar (a
- * range check per load, spilled counters). Why it is not in the engine: alternating with {@link
- * WordQ4K} in one JVM ({@code WordQ4KSpeed -Dtiled=true}) it was slower on a quiet machine (1.08×
- * the CPU per pass, 60 of 66 rounds) and faster only while another process loaded the second core
- * (0.81–0.86×); C2 still kept range checks and spills in the two-tile loop
- * (docs/performance.md, "Q4_K in tiles of rows").
+ * <p>Why: {@link WordQ4K}'s loop (rows {@code r} and {@code r + h} over all their super-blocks) is
+ * bound by instructions, as fast in L3 as streamed, and most of them are scalar: a range check per
+ * load, the segment's length reloaded, spilled counters. Walking a tile's column shares the input's
+ * loads among 32 rows and makes every address linear in the row. Alternating with {@link WordQ4K}
+ * in one JVM, on a nearly quiet machine, it took 0.956 of the CPU per pass streamed (faster in 80
+ * of 88 rounds) and 0.928 in L3 (23 of 24) (docs/performance.md, "Q4_K in tiles of rows"). {@code
+ * -Dfathom.engine.k-tiles=false} keeps {@link WordQ4K}.
  *
  * <p>Rows are addressed, for {@link #dequantize} and the lane-order kernel, by the <em>virtual</em>
- * offset {@code r · rowBytes} ({@code rowBytes = 148 · n / 256}), as {@link InterleavedRows}'
- * rows are; {@link #entry} maps it. A matrix whose row count is not a multiple of {@link #TILE}
- * has its last tile padded with zero rows ({@link #bytes}).
+ * offset {@code r · rowBytes} ({@code rowBytes = 148 · n / 256}), as {@link InterleavedRows}' rows
+ * are; {@link #entry} maps it. A matrix whose row count is not a multiple of {@link #TILE} has its
+ * last tile padded with zero rows ({@link #bytes}).
  */
 final class TiledQ4K implements RepackedLayout {
   static final TiledQ4K LAYOUT = new TiledQ4K();
+
+  /** {@code -Dfathom.engine.k-tiles=false} (default {@code true}) keeps {@link WordQ4K}. */
+  static final String PROPERTY = "fathom.engine.k-tiles";
 
   /** Rows per tile (32 and 64 were measured; see docs/performance.md). */
   static final int TILE = 32;

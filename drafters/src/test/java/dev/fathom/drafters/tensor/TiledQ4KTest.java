@@ -12,9 +12,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The {@link TiledQ4K} prototype (bench sources; run with {@code -Pkernel-bench
- * -Dtest=TiledQ4KTest}): its rows are the scalar reference's bit for bit, and its products are
- * {@link WordQ4K}'s up to the order of float additions, for row counts around its tiles.
+ * {@link TiledQ4K} against {@link WordQ4K}: its rows are the scalar reference's bit for bit, and
+ * its products are {@link WordQ4K}'s (the same arithmetic on the same prepared input) up to the
+ * order of float additions, for row counts around its tiles, serial and shared out.
  */
 class TiledQ4KTest {
   private static final Parallel PARALLEL = new Parallel(2);

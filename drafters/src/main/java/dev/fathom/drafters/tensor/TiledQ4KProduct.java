@@ -24,13 +24,17 @@ import jdk.incubator.vector.VectorSpecies;
  * (8 short vectors), scales and sums loaded before it. Per row and super-block: four 32-byte loads
  * widened to shorts, nibble masks and shifts, 16-bit multiplies and adds, then into floats and one
  * multiply-add each with the lane-wise scales and mins, into the row's 16 float lanes, which stay
- * in a 4 KB scratch array (L1) until the tile's last column; then each row's lanes are summed once.
+ * in an array of the thread's rows (64 bytes a row, reused from product to product) until the last
+ * column; then each row's lanes are summed once.
  *
- * <p>Every address in a column's loop is linear in the row, so C2 hoists the segment range checks
- * out of it: a check per load stayed in {@link WordQ4KProduct}'s loop, where the addresses jump at
- * each row's end. As there, the loop bodies hold only Vector API and memory-access calls (helpers
- * are left as calls past C2's inlining budget, and a vector returned by a call is boxed), and the
- * segment's class is tested once so that C2 knows it exactly.
+ * <p>Every address in a column's loop is linear in the row, and the column's input is loaded once
+ * for 32 rows instead of once per row pair. C2 still keeps some range checks and spills in the
+ * two-tile loop (docs/performance.md, "Q4_K in tiles of rows"); the loop costs about 0.93–0.96 of
+ * {@link WordQ4KProduct}'s. An accumulator array per product, indexed by the row in the thread's
+ * range, measured faster than one 4 KB scratch reused for every tile pair. As in {@link
+ * WordQ4KProduct}, the loop bodies hold only Vector API and memory-access calls (helpers are left
+ * as calls past C2's inlining budget, and a vector returned by a call is boxed), and the segment's
+ * class is tested once so that C2 knows it exactly.
  */
 final class TiledQ4KProduct {
   private static final VectorSpecies<Short> S = ShortVector.SPECIES_512;
@@ -39,6 +43,10 @@ final class TiledQ4KProduct {
 
   private static final VectorShuffle<Float> LOW_TWICE = VectorShuffle.fromOp(F, i -> i % 8);
   private static final VectorShuffle<Float> HIGH_TWICE = VectorShuffle.fromOp(F, i -> 8 + i % 8);
+
+  /** Each thread's accumulators, grown as needed. */
+  private static final ThreadLocal<float[]> ACCUMULATORS =
+      ThreadLocal.withInitial(() -> new float[0]);
 
   private TiledQ4KProduct() {}
 
@@ -70,7 +78,12 @@ final class TiledQ4KProduct {
       }
       return;
     }
-    float[] acc = new float[16 * (to - from) * TILE];
+    float[] acc = ACCUMULATORS.get();
+    if (acc.length < 16 * (to - from) * TILE) {
+      acc = new float[16 * (to - from) * TILE];
+      ACCUMULATORS.set(acc);
+    }
+    Arrays.fill(acc, 0, 16 * (to - from) * TILE, 0f);
     // a last tile padded with zero rows goes alone, so every pair is two full tiles
     int full = Math.min(to, rows / TILE);
     int h = Math.max(0, full - from) / 2;
