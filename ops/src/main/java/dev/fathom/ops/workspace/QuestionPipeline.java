@@ -114,9 +114,8 @@ final class QuestionPipeline {
     RankerSet set =
         new RankerSet(
             model,
-            workspace.backend().solr()
-                ? null
-                : workspace.readIndex(), // fusion reads the embedded index
+            // fusion ranking reads the embedded index
+            workspace.backend().solr() ? null : workspace.readIndex(),
             workspace.embedder(),
             config.dataDir(),
             config.retrieval().candidates(),

@@ -17,7 +17,6 @@ import dev.fathom.retrieval.index.IndexUnavailableException;
 import dev.fathom.retrieval.index.PassageIndex;
 import dev.fathom.retrieval.ingest.IngestListener;
 import dev.fathom.retrieval.ingest.IngestReport;
-import dev.fathom.retrieval.ingest.Ingestor;
 import dev.fathom.retrieval.meta.DocumentMetadata;
 import dev.fathom.retrieval.search.CollectionRetriever;
 import dev.fathom.retrieval.search.SearchScope;
@@ -25,7 +24,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * One data directory and the parts built on it, opened lazily and closed together: the embedding
@@ -40,6 +38,7 @@ public final class Workspace implements AutoCloseable {
   private final Compressors compressors;
   private final EmbeddingModels embeddings;
   private final QuestionPipeline pipeline; // the question service, rankers and behaviors
+  private final BackendRouting routing; // ingest and retrieval on the embedded index or Solr
 
   /** The retriever's BM25 and dense lists, handed to the fusion ranker (docs/ranking.md). */
   private final dev.fathom.retrieval.rank.RecentSignals recentSignals =
@@ -65,6 +64,7 @@ public final class Workspace implements AutoCloseable {
     this.compressors = new Compressors(config, this::embedder);
     this.embeddings = new EmbeddingModels(config);
     this.pipeline = new QuestionPipeline(this, config, recentSignals);
+    this.routing = new BackendRouting(this, config, indexes, recentSignals);
   }
 
   /** The collection and filter this workspace's commands work on. */
@@ -172,20 +172,7 @@ public final class Workspace implements AutoCloseable {
       IngestListener listener,
       dev.fathom.retrieval.access.AccessList defaultAcl,
       DocumentMetadata extra) {
-    if (backend().solr()) {
-      return new Ingestor(
-              backend().solrStore(home.collection(), MiniLmModel.DIMENSION),
-              embedder(),
-              config.ingest(),
-              Set.of(config.dataDir()))
-          .ingest(paths, listener, defaultAcl, extra);
-    }
-    indexes.closeHome();
-    try (PassageIndex writable = PassageIndex.openForWriting(indexDir(), embeddingId())) {
-      Ingestor ingestor =
-          new Ingestor(writable, embedder(), config.ingest(), Set.of(config.dataDir()));
-      return ingestor.ingest(paths, listener, defaultAcl, extra);
-    }
+    return routing.ingest(paths, listener, defaultAcl, extra);
   }
 
   /**
@@ -194,14 +181,7 @@ public final class Workspace implements AutoCloseable {
    * collection is its Solr collection (docs/scale-out.md).
    */
   public CollectionRetriever retriever() {
-    if (backend().solr()) {
-      // Fathom's fusion over Solr's two lists (SolrRetriever's method), as for the embedded index.
-      return new CollectionRetriever(
-          c -> backend().existingSolrStore(c), embedder(), config.retrieval(), home, recentSignals);
-    }
-    readIndex(); // fail now, naming the collection, when it does not exist
-    return new CollectionRetriever(
-        this::readIndex, embedder(), config.retrieval(), home, recentSignals);
+    return routing.retriever();
   }
 
   /** The collections there are: on SolrCloud with the Solr backend, else in the data directory. */
