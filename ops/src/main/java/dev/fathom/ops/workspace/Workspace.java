@@ -1,39 +1,29 @@
 package dev.fathom.ops.workspace;
 
-import dev.fathom.actors.BehaviorStage;
-import dev.fathom.actors.PipelineSettings;
 import dev.fathom.actors.QuestionService;
 import dev.fathom.answer.AnswerStage;
-import dev.fathom.answer.Answerer;
-import dev.fathom.answer.ExtractiveAnswerer;
 import dev.fathom.answer.TraceSink;
 import dev.fathom.behaviors.BehaviorModule;
 import dev.fathom.compressors.CompressorKind;
 import dev.fathom.compressors.ContextCompressor;
 import dev.fathom.compressors.ExtractiveCompressor;
 import dev.fathom.drafters.lm.LanguageModel;
-import dev.fathom.ops.config.BehaviorsConfig;
 import dev.fathom.ops.config.FathomConfig;
 import dev.fathom.retrieval.collection.CollectionName;
-import dev.fathom.retrieval.embed.CachingEmbedder;
 import dev.fathom.retrieval.embed.Embedder;
 import dev.fathom.retrieval.embed.MiniLmModel;
-import dev.fathom.retrieval.embed.OnnxEmbedder;
 import dev.fathom.retrieval.embed.SentenceVectorSource;
 import dev.fathom.retrieval.index.IndexUnavailableException;
 import dev.fathom.retrieval.index.PassageIndex;
 import dev.fathom.retrieval.ingest.IngestListener;
 import dev.fathom.retrieval.ingest.IngestReport;
-import dev.fathom.retrieval.ingest.Ingestor;
 import dev.fathom.retrieval.meta.DocumentMetadata;
 import dev.fathom.retrieval.search.CollectionRetriever;
 import dev.fathom.retrieval.search.SearchScope;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * One data directory and the parts built on it, opened lazily and closed together: the embedding
@@ -46,16 +36,14 @@ public final class Workspace implements AutoCloseable {
   private final CollectionStore collections;
   private final OpenIndexes indexes;
   private final Compressors compressors;
-  private OnnxEmbedder model;
-  private Embedder embedder;
-  private QuestionService questions;
-  private final List<RankerSet> rankerSets = new ArrayList<>();
+  private final EmbeddingModels embeddings;
+  private final QuestionPipeline pipeline; // the question service, rankers and behaviors
+  private final BackendRouting routing; // ingest and retrieval on the embedded index or Solr
 
   /** The retriever's BM25 and dense lists, handed to the fusion ranker (docs/ranking.md). */
   private final dev.fathom.retrieval.rank.RecentSignals recentSignals =
       new dev.fathom.retrieval.rank.RecentSignals();
 
-  private BehaviorModule behaviors;
   private IndexBackend backend; // fathom.index.backend; read on first use
 
   public Workspace(FathomConfig config) {
@@ -74,6 +62,9 @@ public final class Workspace implements AutoCloseable {
     this.collections = new CollectionStore(config.dataDir());
     this.indexes = new OpenIndexes(collections, home.collection(), embeddingId());
     this.compressors = new Compressors(config, this::embedder);
+    this.embeddings = new EmbeddingModels(config);
+    this.pipeline = new QuestionPipeline(this, config, recentSignals);
+    this.routing = new BackendRouting(this, config, indexes, recentSignals);
   }
 
   /** The collection and filter this workspace's commands work on. */
@@ -102,18 +93,12 @@ public final class Workspace implements AutoCloseable {
 
   /** The embedding model behind an LRU cache of recent texts (queries, sentences). */
   public synchronized Embedder embedder() {
-    if (embedder == null) {
-      embedder = new CachingEmbedder(uncachedEmbedder(), config.embeddingCacheEntries());
-    }
-    return embedder;
+    return embeddings.cached();
   }
 
   /** The embedding model itself, for measurements that must not hit a cache. */
   public synchronized Embedder uncachedEmbedder() {
-    if (model == null)
-      model =
-          OnnxEmbedder.miniLm(config.embeddingModel(), config.modelCacheDir(), config.embedding());
-    return model;
+    return embeddings.uncached();
   }
 
   /** The index, read-only (no lock: several commands can search while one ingests). */
@@ -187,20 +172,7 @@ public final class Workspace implements AutoCloseable {
       IngestListener listener,
       dev.fathom.retrieval.access.AccessList defaultAcl,
       DocumentMetadata extra) {
-    if (backend().solr()) {
-      return new Ingestor(
-              backend().solrStore(home.collection(), MiniLmModel.DIMENSION),
-              embedder(),
-              config.ingest(),
-              Set.of(config.dataDir()))
-          .ingest(paths, listener, defaultAcl, extra);
-    }
-    indexes.closeHome();
-    try (PassageIndex writable = PassageIndex.openForWriting(indexDir(), embeddingId())) {
-      Ingestor ingestor =
-          new Ingestor(writable, embedder(), config.ingest(), Set.of(config.dataDir()));
-      return ingestor.ingest(paths, listener, defaultAcl, extra);
-    }
+    return routing.ingest(paths, listener, defaultAcl, extra);
   }
 
   /**
@@ -209,14 +181,7 @@ public final class Workspace implements AutoCloseable {
    * collection is its Solr collection (docs/scale-out.md).
    */
   public CollectionRetriever retriever() {
-    if (backend().solr()) {
-      // Fathom's fusion over Solr's two lists (SolrRetriever's method), as for the embedded index.
-      return new CollectionRetriever(
-          c -> backend().existingSolrStore(c), embedder(), config.retrieval(), home, recentSignals);
-    }
-    readIndex(); // fail now, naming the collection, when it does not exist
-    return new CollectionRetriever(
-        this::readIndex, embedder(), config.retrieval(), home, recentSignals);
+    return routing.retriever();
   }
 
   /** The collections there are: on SolrCloud with the Solr backend, else in the data directory. */
@@ -295,10 +260,7 @@ public final class Workspace implements AutoCloseable {
 
   /** The actor pipeline answering questions over this workspace's index, extractively. */
   public synchronized QuestionService questions() {
-    if (questions == null) {
-      questions(new ExtractiveAnswerer(), null, config.pipeline().questionTimeout());
-    }
-    return questions;
+    return pipeline.questions();
   }
 
   /**
@@ -316,16 +278,7 @@ public final class Workspace implements AutoCloseable {
    * the data directory's trace store when null.
    */
   public synchronized QuestionService questions(AnswerStage stage, TraceSink traces) {
-    BehaviorsConfig b = BehaviorsConfig.from(config.raw());
-    BehaviorStage behaviorStage =
-        stage.generative() && b.enabled()
-            ? BehaviorStages.of(b, behaviors(stage.sharedModel().contextLength()), stage, traces)
-            : null;
-    return questions(
-        stage.answerer(),
-        stage.answerModel(),
-        stage.generative() ? config.modelQuestionTimeout() : config.pipeline().questionTimeout(),
-        behaviorStage);
+    return pipeline.questions(stage, traces);
   }
 
   /**
@@ -333,39 +286,7 @@ public final class Workspace implements AutoCloseable {
    * use for an answer model of {@code contextTokens} context.
    */
   public synchronized BehaviorModule behaviors(int contextTokens) {
-    if (behaviors == null) {
-      behaviors =
-          BehaviorModule.open(
-              BehaviorsConfig.from(config.raw()).module(config.dataDir(), contextTokens),
-              embedder());
-    }
-    return behaviors;
-  }
-
-  private QuestionService questions(Answerer answerer, LanguageModel model, Duration timeout) {
-    return questions(answerer, model, timeout, null);
-  }
-
-  private QuestionService questions(
-      Answerer answerer, LanguageModel model, Duration timeout, BehaviorStage behaviorStage) {
-    if (questions != null) {
-      throw new IllegalStateException("the question pipeline of this workspace is already running");
-    }
-    PipelineSettings p = config.pipeline();
-    PipelineSettings settings =
-        new PipelineSettings(
-            p.retrieverParallelism(), p.compressorParallelism(), p.answererParallelism(), timeout);
-    questions =
-        QuestionService.start(
-            retriever(),
-            configuredCompressor(),
-            answerer,
-            settings,
-            rankers(model).rankers(),
-            config.ranking(),
-            behaviorStage,
-            config.raw());
-    return questions;
+    return pipeline.behaviors(contextTokens);
   }
 
   /**
@@ -374,22 +295,7 @@ public final class Workspace implements AutoCloseable {
    * trained by {@code fathom train ranker} is in the data directory. Closed with the workspace.
    */
   public synchronized RankerSet rankers(LanguageModel model) {
-    RankerSet set =
-        new RankerSet(
-            model,
-            backend().solr() ? null : readIndex(), // fusion ranking reads the embedded index
-            embedder(),
-            config.dataDir(),
-            config.retrieval().candidates(),
-            recentSignals,
-            config.attention());
-    rankerSets.add(set);
-    return set;
-  }
-
-  private void closeRankers() {
-    rankerSets.forEach(RankerSet::close);
-    rankerSets.clear();
+    return pipeline.rankers(model);
   }
 
   @Override
@@ -398,14 +304,14 @@ public final class Workspace implements AutoCloseable {
     // The caching embedder closes the model it wraps.
     for (AutoCloseable c :
         new AutoCloseable[] {
-          questions,
-          behaviors,
-          this::closeRankers,
+          pipeline.running(),
+          pipeline.openBehaviors(),
+          pipeline::closeRankers,
           compressors,
           indexes::closeHome,
           backend,
           indexes::closeOthers,
-          embedder == null ? model : embedder
+          embeddings.outermost()
         }) {
       if (c == null) continue;
       try {
@@ -414,11 +320,9 @@ public final class Workspace implements AutoCloseable {
         errors.add(e instanceof RuntimeException r ? r : new RuntimeException(e));
       }
     }
-    questions = null;
-    behaviors = null;
+    pipeline.forget();
     backend = null;
-    embedder = null;
-    model = null;
+    embeddings.forget();
     if (!errors.isEmpty()) throw errors.getFirst();
   }
 }
