@@ -6,8 +6,8 @@ import static dev.fathom.drafters.tensor.TiledQ4K.TILE;
 import static dev.fathom.drafters.tensor.VectorShapes.F;
 import static dev.fathom.drafters.tensor.VectorShapes.LE;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -30,11 +30,11 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Every address in a column's loop is linear in the row, and the column's input is loaded once
  * for 32 rows instead of once per row pair. C2 still keeps some range checks and spills in the
  * two-tile loop (docs/performance.md, "Q4_K in tiles of rows"); the loop costs about 0.93–0.96 of
- * {@link WordQ4KProduct}'s. Accumulators for the thread's whole range, indexed by the row, measured
- * faster than one 4 KB scratch reused for every tile pair. As in {@link WordQ4KProduct}, the loop
- * bodies hold only Vector API and memory-access calls (helpers are left as calls past C2's inlining
- * budget, and a vector returned by a call is boxed), and the segment's class is tested once so that
- * C2 knows it exactly.
+ * {@link WordQ4KProduct}'s. An accumulator array per product, indexed by the row in the thread's
+ * range, measured faster than one 4 KB scratch reused for every tile pair. As in {@link
+ * WordQ4KProduct}, the loop bodies hold only Vector API and memory-access calls (helpers are left
+ * as calls past C2's inlining budget, and a vector returned by a call is boxed), and the segment's
+ * class is tested once so that C2 knows it exactly.
  */
 final class TiledQ4KProduct {
   private static final VectorSpecies<Short> S = ShortVector.SPECIES_512;
@@ -44,13 +44,9 @@ final class TiledQ4KProduct {
   private static final VectorShuffle<Float> LOW_TWICE = VectorShuffle.fromOp(F, i -> i % 8);
   private static final VectorShuffle<Float> HIGH_TWICE = VectorShuffle.fromOp(F, i -> 8 + i % 8);
 
-  /**
-   * Each thread's accumulators, grown as needed: native memory aligned to 64 bytes, so that no
-   * accumulator's 64-byte load or store is split over two cache lines (a heap array's alignment
-   * differs from JVM to JVM).
-   */
-  private static final ThreadLocal<MemorySegment> ACCUMULATORS =
-      ThreadLocal.withInitial(() -> MemorySegment.NULL);
+  /** Each thread's accumulators, grown as needed. */
+  private static final ThreadLocal<float[]> ACCUMULATORS =
+      ThreadLocal.withInitial(() -> new float[0]);
 
   private TiledQ4KProduct() {}
 
@@ -82,13 +78,12 @@ final class TiledQ4KProduct {
       }
       return;
     }
-    long accBytes = 64L * (to - from) * TILE;
-    MemorySegment acc = ACCUMULATORS.get();
-    if (acc.byteSize() < accBytes) {
-      acc = Arena.ofAuto().allocate(accBytes, 64);
+    float[] acc = ACCUMULATORS.get();
+    if (acc.length < 16 * (to - from) * TILE) {
+      acc = new float[16 * (to - from) * TILE];
       ACCUMULATORS.set(acc);
     }
-    acc.asSlice(0, accBytes).fill((byte) 0);
+    Arrays.fill(acc, 0, 16 * (to - from) * TILE, 0f);
     // a last tile padded with zero rows goes alone, so every pair is two full tiles
     int full = Math.min(to, rows / TILE);
     int h = Math.max(0, full - from) / 2;
@@ -115,7 +110,7 @@ final class TiledQ4KProduct {
     }
     for (int t = from + 2 * h; t < to; t++) {
       int count = Math.min(TILE, rows - t * TILE);
-      acc.asSlice(0, 64L * TILE).fill((byte) 0);
+      Arrays.fill(acc, 0, 16 * TILE, 0f);
       for (int b = 0; b < nb; b++) {
         column(w, t * tileBytes + (long) TILE * ENTRY * b, count, b, in, acc);
       }
@@ -125,8 +120,8 @@ final class TiledQ4KProduct {
     }
   }
 
-  private static float sum(MemorySegment acc, int row) {
-    return FloatVector.fromMemorySegment(F, acc, 64L * row, LE).reduceLanes(VectorOperators.ADD);
+  private static float sum(float[] acc, int row) {
+    return FloatVector.fromArray(F, acc, 16 * row).reduceLanes(VectorOperators.ADD);
   }
 
   /**
@@ -144,7 +139,7 @@ final class TiledQ4KProduct {
       int count,
       int b,
       WordInput in,
-      MemorySegment acc) {
+      float[] acc) {
     short[] xq = in.q;
     int xb = 256 * b;
     ShortVector x0 = ShortVector.fromArray(S, xq, xb);
@@ -201,11 +196,11 @@ final class TiledQ4KProduct {
           (FloatVector)
               ByteVector.fromMemorySegment(B128, w, ha + 4, LE)
                   .convertShape(VectorOperators.B2F, F, 0);
-      FloatVector va = FloatVector.fromMemorySegment(F, acc, 4L * 16 * r, LE);
+      FloatVector va = FloatVector.fromArray(F, acc, 16 * r);
       va = fa.fma(sa.rearrange(LOW_TWICE).mul(Float.float16ToFloat(w.get(SHORT, ha))).mul(sx), va);
       va =
           negSums.fma(sa.rearrange(HIGH_TWICE).mul(Float.float16ToFloat(w.get(SHORT, ha + 2))), va);
-      va.intoMemorySegment(acc, 4L * 16 * r, LE);
+      va.intoArray(acc, 16 * r);
       long qb = qb0 + 148L * j;
       long hb = qb + 128;
       ShortVector b0 =
@@ -247,16 +242,16 @@ final class TiledQ4KProduct {
           (FloatVector)
               ByteVector.fromMemorySegment(B128, w, hb + 4, LE)
                   .convertShape(VectorOperators.B2F, F, 0);
-      FloatVector vb = FloatVector.fromMemorySegment(F, acc, 4L * 16 * r1, LE);
+      FloatVector vb = FloatVector.fromArray(F, acc, 16 * r1);
       vb = fb.fma(sb.rearrange(LOW_TWICE).mul(Float.float16ToFloat(w.get(SHORT, hb))).mul(sx), vb);
       vb =
           negSums.fma(sb.rearrange(HIGH_TWICE).mul(Float.float16ToFloat(w.get(SHORT, hb + 2))), vb);
-      vb.intoMemorySegment(acc, 4L * 16 * r1, LE);
+      vb.intoArray(acc, 16 * r1);
     }
   }
 
   /** Super-block column {@code b} of the first {@code count} rows of one tile, from {@code qa0}. */
-  static void column(MemorySegment w, long qa0, int count, int b, WordInput in, MemorySegment acc) {
+  static void column(MemorySegment w, long qa0, int count, int b, WordInput in, float[] acc) {
     short[] xq = in.q;
     int xb = 256 * b;
     ShortVector x0 = ShortVector.fromArray(S, xq, xb);
@@ -311,11 +306,11 @@ final class TiledQ4KProduct {
           (FloatVector)
               ByteVector.fromMemorySegment(B128, w, ha + 4, LE)
                   .convertShape(VectorOperators.B2F, F, 0);
-      FloatVector va = FloatVector.fromMemorySegment(F, acc, 4L * 16 * j, LE);
+      FloatVector va = FloatVector.fromArray(F, acc, 16 * j);
       va = fa.fma(sa.rearrange(LOW_TWICE).mul(Float.float16ToFloat(w.get(SHORT, ha))).mul(sx), va);
       va =
           negSums.fma(sa.rearrange(HIGH_TWICE).mul(Float.float16ToFloat(w.get(SHORT, ha + 2))), va);
-      va.intoMemorySegment(acc, 4L * 16 * j, LE);
+      va.intoArray(acc, 16 * j);
     }
   }
 }
