@@ -58,11 +58,23 @@ record RepackedRows(MemorySegment data, long rowBytes, RepackedLayout layout) {
     };
   }
 
-  /** The layout {@code type}'s rows are repacked into here, or null when it has none. */
+  /** The layout {@code type}'s rows are repacked into here on one thread, or null when none. */
   static RepackedLayout layout(GgmlType type) {
+    return layout(type, 1);
+  }
+
+  /**
+   * The layout {@code type}'s rows are repacked into for products on {@code threads} threads, or
+   * null when it has none. Q4_K takes {@link TiledQ4K} on one thread and {@link WordQ4K} on more
+   * unless {@code -Dfathom.engine.k-tiles} says otherwise: the tiles were faster on one thread and
+   * slower on two in the runs measured (docs/performance.md, "Q4_K in tiles of rows").
+   */
+  static RepackedLayout layout(GgmlType type, int threads) {
     if (WordQ4K.supported() && EngineSwitch.read(WORDS_PROPERTY, true)) {
       if (type == GgmlType.Q4_K) {
-        return EngineSwitch.read(TiledQ4K.PROPERTY, true) ? TiledQ4K.LAYOUT : WordQ4K.LAYOUT;
+        return EngineSwitch.read(TiledQ4K.PROPERTY, threads == 1)
+            ? TiledQ4K.LAYOUT
+            : WordQ4K.LAYOUT;
       }
       if (type == GgmlType.Q6_K) {
         return WordQ6K.LAYOUT;
@@ -76,7 +88,7 @@ record RepackedRows(MemorySegment data, long rowBytes, RepackedLayout layout) {
    * rows split over {@code parallel}; null when the type has no repacked layout.
    */
   static RepackedRows of(GgmlType type, MemorySegment data, int rows, int cols, Parallel parallel) {
-    RepackedLayout k = layout(type);
+    RepackedLayout k = layout(type, parallel.threads());
     return k == null ? null : of(k, type, data, rows, cols, parallel);
   }
 

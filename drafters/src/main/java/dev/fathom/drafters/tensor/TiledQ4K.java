@@ -5,13 +5,14 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * Q4_K rows for products in 16-bit integer lanes, stored in tiles of {@link #TILE} rows: the
- * default Q4_K layout on 512-bit vectors. A super-block is {@link WordQ4K}'s (its 128 quant bytes
- * in position order, then its 20-byte header; the same prepared input, {@link WordInput}); only
- * where it lies differs. Within a tile the super-blocks go column by column: the tile's rows'
- * super-block 0, one row's entry (quants, then header: 148 bytes) after the other, then their
- * super-block 1, and so on. A product ({@link TiledQ4KProduct}) takes a column of two tiles in one
- * loop over their rows, with the column's input loaded once before it, and reads the memory in
- * order.
+ * default Q4_K layout on 512-bit vectors when products run on one thread ({@link
+ * RepackedRows#layout(dev.fathom.drafters.gguf.GgmlType, int)}). A super-block is {@link WordQ4K}'s
+ * (its 128 quant bytes in position order, then its 20-byte header; the same prepared input, {@link
+ * WordInput}); only where it lies differs. Within a tile the super-blocks go column by column: the
+ * tile's rows' super-block 0, one row's entry (quants, then header: 148 bytes) after the other,
+ * then their super-block 1, and so on. A product ({@link TiledQ4KProduct}) takes a column of two
+ * tiles in one loop over their rows, with the column's input loaded once before it, and reads the
+ * memory in order.
  *
  * <p>Why: {@link WordQ4K}'s loop (rows {@code r} and {@code r + h} over all their super-blocks) is
  * bound by instructions, as fast in L3 as streamed, and most of them are scalar: a range check per
@@ -19,7 +20,8 @@ import java.lang.foreign.ValueLayout;
  * loads among 32 rows and makes every address linear in the row. Alternating with {@link WordQ4K}
  * in one JVM, on a nearly quiet machine, it took 0.956 of the CPU per pass streamed (faster in 80
  * of 88 rounds) and 0.928 in L3 (23 of 24) (docs/performance.md, "Q4_K in tiles of rows"). {@code
- * -Dfathom.engine.k-tiles=false} keeps {@link WordQ4K}.
+ * -Dfathom.engine.k-tiles=false} keeps {@link WordQ4K}; on two threads the tiles decoded slower in
+ * the runs measured, so there {@link WordQ4K} is the default.
  *
  * <p>Rows are addressed, for {@link #dequantize} and the lane-order kernel, by the <em>virtual</em>
  * offset {@code r · rowBytes} ({@code rowBytes = 148 · n / 256}), as {@link InterleavedRows}' rows
@@ -29,7 +31,10 @@ import java.lang.foreign.ValueLayout;
 final class TiledQ4K implements RepackedLayout {
   static final TiledQ4K LAYOUT = new TiledQ4K();
 
-  /** {@code -Dfathom.engine.k-tiles=false} (default {@code true}) keeps {@link WordQ4K}. */
+  /**
+   * {@code -Dfathom.engine.k-tiles=true|false} takes this layout, or {@link WordQ4K}, whatever the
+   * thread count; unset, one thread takes this one and more take {@link WordQ4K}.
+   */
   static final String PROPERTY = "fathom.engine.k-tiles";
 
   /** Rows per tile (32 and 64 were measured; see docs/performance.md). */

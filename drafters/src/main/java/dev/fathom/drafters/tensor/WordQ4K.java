@@ -16,9 +16,9 @@ import jdk.incubator.vector.VectorSpecies;
  * Q4_K rows laid out for products in 16-bit integer lanes ({@link WordQ4KProduct}): the input is
  * quantised once per product to 8-bit values with one scale per sub-block of 32 ({@link
  * WordInput}), and each 32-byte load of quants becomes 64 weights on two 32-lane {@code
- * ShortVector}s, multiplied and summed in shorts; floats appear once per super-block. The default
- * Q4_K layout stores these super-blocks in tiles of rows instead ({@link TiledQ4K}); this one
- * stays for {@code -Dfathom.engine.k-tiles=false}. Against the float kernel of {@link
+ * ShortVector}s, multiplied and summed in shorts; floats appear once per super-block. On one thread
+ * the default Q4_K layout stores these super-blocks in tiles of rows instead ({@link TiledQ4K});
+ * this one is the default on more threads. Against the float kernel of {@link
  * VectorRepackedKernels#Q4_K} (one conversion and one multiply-add per 16 weights) this is about
  * half the vector instructions per weight. 512-bit vectors only.
  *
