@@ -58,11 +58,6 @@ record RepackedRows(MemorySegment data, long rowBytes, RepackedLayout layout) {
     };
   }
 
-  /** The layout {@code type}'s rows are repacked into here on one thread, or null when none. */
-  static RepackedLayout layout(GgmlType type) {
-    return layout(type, 1);
-  }
-
   /**
    * The layout {@code type}'s rows are repacked into for products on {@code threads} threads, or
    * null when it has none. Q4_K takes {@link TiledQ4K} on one thread and {@link WordQ4K} on more

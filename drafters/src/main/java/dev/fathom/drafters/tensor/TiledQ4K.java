@@ -67,11 +67,12 @@ final class TiledQ4K implements RepackedLayout {
   @Override
   public void repackRow(MemorySegment src, long so, MemorySegment dst, long dp, int n) {
     byte[] in = new byte[144];
+    byte[] scales = new byte[12];
     byte[] quants = new byte[WordQ4K.QUANT_BYTES];
     byte[] head = new byte[WordQ4K.HEADER_BYTES];
     for (int b = 0; b < n / 256; b++) {
       MemorySegment.copy(src, ValueLayout.JAVA_BYTE, so + 144L * b, in, 0, 144);
-      WordQ4K.packBlock(in, quants, head);
+      WordQ4K.packBlock(in, scales, quants, head);
       long e = entry(dp, n, b);
       MemorySegment.copy(quants, 0, dst, ValueLayout.JAVA_BYTE, e, quants.length);
       MemorySegment.copy(head, 0, dst, ValueLayout.JAVA_BYTE, e + quants.length, head.length);

@@ -81,11 +81,12 @@ final class WordQ4K implements RepackedLayout {
   @Override
   public void repackRow(MemorySegment src, long so, MemorySegment dst, long dp, int n) {
     byte[] in = new byte[144];
+    byte[] scales = new byte[12];
     byte[] quants = new byte[QUANT_BYTES];
     byte[] head = new byte[HEADER_BYTES];
     for (int b = 0; b < n / 256; b++) {
       MemorySegment.copy(src, ValueLayout.JAVA_BYTE, so + 144L * b, in, 0, 144);
-      packBlock(in, quants, head);
+      packBlock(in, scales, quants, head);
       MemorySegment.copy(quants, 0, dst, ValueLayout.JAVA_BYTE, dp + 128L * b, QUANT_BYTES);
       MemorySegment.copy(head, 0, dst, ValueLayout.JAVA_BYTE, header(dp, n, b), HEADER_BYTES);
     }
@@ -93,10 +94,10 @@ final class WordQ4K implements RepackedLayout {
 
   /**
    * One ggml Q4_K super-block ({@code in}, 144 bytes) in this layout: its 128 quant bytes in
-   * position order and its 20-byte header.
+   * position order and its 20-byte header; {@code scales} is 12 bytes of scratch (allocated once
+   * per row by the callers: a billion-weight model has millions of super-blocks).
    */
-  static void packBlock(byte[] in, byte[] quants, byte[] head) {
-    byte[] scales = new byte[12];
+  static void packBlock(byte[] in, byte[] scales, byte[] quants, byte[] head) {
     System.arraycopy(in, 0, head, 0, 4);
     System.arraycopy(in, 4, scales, 0, 12);
     for (int s = 0; s < 8; s++) {

@@ -46,7 +46,7 @@ class MatricesTest {
    * |w| · scale / 2, with a little slack; 0 for every other matrix.
    */
   private static float inputRounding(Matrix m, KernelBackend backend, float[] x, int xOff, int r) {
-    RepackedLayout layout = RepackedRows.layout(m.type());
+    RepackedLayout layout = RepackedRows.layout(m.type(), PARALLEL.threads());
     boolean rounds =
         layout == TiledQ4K.LAYOUT || layout == WordQ4K.LAYOUT || layout == WordQ6K.LAYOUT;
     if (backend != KernelBackend.VECTOR || !rounds) {
