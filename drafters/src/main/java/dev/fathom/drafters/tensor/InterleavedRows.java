@@ -92,7 +92,7 @@ final class InterleavedRows implements TypeKernel {
     }
     boolean q8 = type == GgmlType.Q8_0;
     int nb = cols / 32;
-    MemorySegment copy = Arena.ofAuto().allocate((long) rows / 4 * nb * (q8 ? 144 : 80), 64);
+    MemorySegment copy = WeightMemory.allocate((long) rows / 4 * nb * (q8 ? 144 : 80));
     // shared: the pool's threads read it
     try (Arena staging = Arena.ofShared()) {
       fill(copy, TWO_STREAMS ? nativeCopy(data, staging) : data, q8, rows, nb, parallel);

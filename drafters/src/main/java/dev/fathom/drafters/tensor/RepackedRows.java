@@ -1,7 +1,6 @@
 package dev.fathom.drafters.tensor;
 
 import dev.fathom.drafters.gguf.GgmlType;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -92,7 +91,7 @@ record RepackedRows(MemorySegment data, long rowBytes, RepackedLayout layout) {
       RepackedLayout k, GgmlType type, MemorySegment data, int rows, int cols, Parallel parallel) {
     long srcRow = type.byteSize(cols);
     long rowBytes = k.rowBytes(cols);
-    MemorySegment copy = Arena.ofAuto().allocate(k.bytes(rows, cols), 64);
+    MemorySegment copy = WeightMemory.allocate(k.bytes(rows, cols));
     int tasks = (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
     parallel.forRange(
         0,
