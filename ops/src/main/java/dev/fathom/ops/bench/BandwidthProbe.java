@@ -1,15 +1,20 @@
 package dev.fathom.ops.bench;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -60,6 +65,72 @@ public final class BandwidthProbe {
   private static volatile long blackhole;
 
   private BandwidthProbe() {}
+
+  /**
+   * As {@link #measure}, in a JVM of its own (this JVM's {@code java} and class path), so that the
+   * probe's compiled loop never shares this JVM's profiles with the engine's kernels. Run in the
+   * engine's JVM before its timed runs, the probe left one-thread Q4_K_M decode at 16–25 tok/s
+   * instead of 35–37 in about half of the JVMs (the probe's Vector API warm-up alone did it;
+   * allocating and touching its region did not; docs/performance.md, "The bandwidth probe slowed
+   * the engine it measured").
+   *
+   * @throws IllegalStateException when the process cannot start, fails, or takes over two minutes
+   */
+  public static Result measureInOwnProcess(long bytes, int threads, int passes) {
+    String java =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    List<String> cmd =
+        List.of(
+            java,
+            "--add-modules=jdk.incubator.vector",
+            "--enable-native-access=ALL-UNNAMED",
+            "-cp",
+            System.getProperty("java.class.path"),
+            BandwidthProbe.class.getName(),
+            Long.toString(bytes),
+            Integer.toString(threads),
+            Integer.toString(passes));
+    Path log = null;
+    try {
+      log = Files.createTempFile("fathom-bandwidth-probe", ".log");
+      Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      if (!p.waitFor(2, TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+        throw new IllegalStateException("the bandwidth probe's process ran over two minutes");
+      }
+      if (p.exitValue() != 0 || out.isEmpty()) {
+        throw new IllegalStateException(
+            "the bandwidth probe's process failed (exit "
+                + p.exitValue()
+                + "): "
+                + String.join(" | ", Files.readAllLines(log)));
+      }
+      return new Result(Double.parseDouble(out), bytes, threads, passes);
+    } catch (IOException | NumberFormatException e) {
+      throw new IllegalStateException("cannot run the bandwidth probe's process: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("bandwidth probe interrupted", e);
+    } finally {
+      if (log != null) {
+        log.toFile().delete();
+      }
+    }
+  }
+
+  /**
+   * The child of {@link #measureInOwnProcess}: arguments bytes, threads and passes; prints the best
+   * pass's bytes per second.
+   */
+  public static void main(String[] args) {
+    Result r =
+        measure(Long.parseLong(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+    System.out.println(r.bytesPerSecond());
+  }
 
   /**
    * Sums a {@code bytes}-sized off-heap region with {@code threads} threads, {@code passes} times,

@@ -116,7 +116,7 @@ final class BenchEngineCommand implements Callable<Integer> {
           }
           progress("measuring memory read bandwidth with " + t + " threads");
           BandwidthProbe.Result bandwidth =
-              BandwidthProbe.measure(
+              BandwidthProbe.measureInOwnProcess(
                   BandwidthProbe.DEFAULT_BYTES, t, BandwidthProbe.DEFAULT_PASSES);
           for (int p : promptTokens) {
             EngineBenchReport report = measure(model, engine, t, p, bandwidth);

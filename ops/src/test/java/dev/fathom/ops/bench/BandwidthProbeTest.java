@@ -36,6 +36,23 @@ class BandwidthProbeTest {
   }
 
   @Test
+  void measuresInAProcessOfItsOwn() {
+    BandwidthProbe.Result r = BandwidthProbe.measureInOwnProcess(8L << 20, 1, 2);
+    assertTrue(r.bytesPerSecond() > 0, "bytes/s " + r.bytesPerSecond());
+    assertEquals(8L << 20, r.bytes());
+    assertEquals(1, r.threads());
+  }
+
+  @Test
+  void aFailingProbeProcessNamesItsError() {
+    // the child rejects 1 KiB as the in-process probe does, and its message comes back
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class, () -> BandwidthProbe.measureInOwnProcess(1024, 1, 1));
+    assertTrue(e.getMessage().contains("1 MiB..64 GiB"), e.getMessage());
+  }
+
+  @Test
   void rejectsSettingsOutsideTheirRanges() {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> BandwidthProbe.measure(1024, 1, 1));
