@@ -92,10 +92,7 @@ final class InterleavedRows implements TypeKernel {
     }
     boolean q8 = type == GgmlType.Q8_0;
     int nb = cols / 32;
-    // an ordinary allocation, not WeightMemory's huge-page mapping: with the mapping one-thread
-    // decode was slower for Q8_0 (20.1, 21.8 against 26.4, 26.6 tok/s) and Q4_0 (21.7, 21.9 against
-    // 29.6, 30.4; docs/performance.md, "Weight copies in huge pages")
-    MemorySegment copy = Arena.ofAuto().allocate((long) rows / 4 * nb * (q8 ? 144 : 80), 64);
+    MemorySegment copy = WeightMemory.allocate((long) rows / 4 * nb * (q8 ? 144 : 80));
     // shared: the pool's threads read it
     try (Arena staging = Arena.ofShared()) {
       fill(copy, TWO_STREAMS ? nativeCopy(data, staging) : data, q8, rows, nb, parallel);

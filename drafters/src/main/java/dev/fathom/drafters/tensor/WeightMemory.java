@@ -14,18 +14,21 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Off-heap memory for the engine's repacked K-quant rows ({@link RepackedRows}), freed with the
- * segment. On Linux a copy of {@value #HUGE_MINIMUM} bytes or more is mapped anonymously and marked
- * {@code madvise(MADV_HUGEPAGE)} before it is first written, so that the kernel backs it with 2 MiB
- * pages where it can (with {@code /sys/kernel/mm/transparent_hugepage/enabled} at {@code madvise}
- * or {@code always}): a decode step streams every weight once, and 4 KiB pages cost a page walk per
- * 4 KiB read. Elsewhere, or when the call fails, it is an ordinary allocation from an automatic
- * arena. {@code -Dfathom.engine.huge-pages=false} (default {@code true}) turns the mapping off.
+ * Off-heap memory for the engine's weight copies (repacked K-quant rows, {@link RepackedRows}, and
+ * interleaved Q8_0 and Q4_0 rows, {@link InterleavedRows}), freed with the segment. On Linux a copy
+ * of {@value #HUGE_MINIMUM} bytes or more is mapped anonymously and marked {@code
+ * madvise(MADV_HUGEPAGE)} before it is first written, so that the kernel backs it with 2 MiB pages
+ * where it can (with {@code /sys/kernel/mm/transparent_hugepage/enabled} at {@code madvise} or
+ * {@code always}): a decode step streams every weight once. The copy starts {@value #START} bytes
+ * past the first huge-page boundary. Elsewhere, or when the call fails, it is an ordinary
+ * allocation from an automatic arena. {@code -Dfathom.engine.huge-pages=false} (default {@code
+ * true}) turns the mapping off.
  *
  * <p>Measured (docs/performance.md, "Weight copies in huge pages"): one-thread Q4_K_M decode ran at
  * 33.8–37.7 tok/s in 7 of 7 JVMs with the mapping, and without it at 32.2–35.8 in 5 of 7 and at
- * 17.6 and 23.8 in the other two. {@link InterleavedRows} (Q8_0, Q4_0) keeps ordinary allocations:
- * its decode was slower with the mapping.
+ * 17.6 and 23.8 in the other two; interleaved Q8_0 and Q4_0 decode is faster with it than with an
+ * ordinary allocation when the copy starts {@value #START} bytes past the boundary, and about 1.35
+ * times slower when it starts on it.
  *
  * <p>Both kinds are native segments of the same class, so the kernels' type profiles see one
  * receiver either way; the memory is zeroed.
@@ -37,6 +40,17 @@ final class WeightMemory {
   static final long HUGE_MINIMUM = 4L << 20;
 
   private static final long HUGE_PAGE = 2L << 20;
+
+  /**
+   * Where a copy starts past its first huge-page boundary. The interleaved Q4_0 and Q8_0 loops were
+   * about 1.35 times slower on copies starting at a multiple of 256 bytes (offsets 0, 256 and 32768
+   * from the boundary: 22.3–23.0 tok/s one-thread Q4_0 decode) than at 64 or 4160 (29.1–31.4), and
+   * an ordinary allocation starts 64 bytes past a page (glibc's 16-byte chunk header, then aligned
+   * to 64), where the earlier measurements were taken. Why the 256-byte multiple is slow was not
+   * found.
+   */
+  static final long START = 64;
+
   private static final int PROT_READ_WRITE = 0x1 | 0x2;
   private static final int MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20;
   private static final int MADV_HUGEPAGE = 14;
@@ -95,7 +109,7 @@ final class WeightMemory {
 
     /** A mapping of at least {@code bytes}, its start on a huge-page boundary; null on failure. */
     MemorySegment map(long bytes) {
-      long span = (bytes + 2 * HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+      long span = (START + bytes + 2 * HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
       try {
         MemorySegment start =
             (MemorySegment)
@@ -105,11 +119,11 @@ final class WeightMemory {
         if (base == -1L) {
           return null;
         }
-        long aligned = (base + HUGE_PAGE - 1) & -HUGE_PAGE;
-        long advised = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+        long page = (base + HUGE_PAGE - 1) & -HUGE_PAGE;
+        long advised = (START + bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
         int unused =
-            (int) madvise.invokeExact(MemorySegment.ofAddress(aligned), advised, MADV_HUGEPAGE);
-        return MemorySegment.ofAddress(aligned)
+            (int) madvise.invokeExact(MemorySegment.ofAddress(page), advised, MADV_HUGEPAGE);
+        return MemorySegment.ofAddress(page + START)
             .reinterpret(bytes, Arena.ofAuto(), ignored -> unmap(base, span));
       } catch (Throwable e) {
         LOG.log(Level.FINE, "huge-page mapping failed, using an ordinary allocation: " + e);
