@@ -26,7 +26,7 @@ import java.util.logging.Logger;
  *
  * <p>Measured (docs/performance.md, "Weight copies in huge pages"): one-thread Q4_K_M decode ran at
  * 33.8–37.7 tok/s in 7 of 7 JVMs with the mapping, and without it at 32.2–35.8 in 5 of 7 and at
- * 17.6 and 23.8 in the other two; interleaved Q8_0 and Q4_0 decode is faster with it than with an
+ * 17.6 and 23.8 in the other two. Interleaved Q8_0 and Q4_0 decode is as fast with it as with an
  * ordinary allocation when the copy starts {@value #START} bytes past the boundary, and about 1.35
  * times slower when it starts on it.
  *
