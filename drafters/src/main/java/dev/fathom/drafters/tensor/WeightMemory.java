@@ -10,8 +10,8 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.util.Optional;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Off-heap memory for the engine's weight copies (repacked K-quant rows, {@link RepackedRows}, and
@@ -54,7 +54,7 @@ final class WeightMemory {
   private static final int PROT_READ_WRITE = 0x1 | 0x2;
   private static final int MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20;
   private static final int MADV_HUGEPAGE = 14;
-  private static final Logger LOG = Logger.getLogger(WeightMemory.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(WeightMemory.class);
 
   private static final boolean ENABLED = EngineSwitch.read(PROPERTY, true);
   private static final Calls CALLS = ENABLED ? Calls.find().orElse(null) : null;
@@ -102,12 +102,15 @@ final class WeightMemory {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
         return Optional.of(new Calls(mmap, madvise, munmap));
       } catch (RuntimeException e) {
-        LOG.log(Level.FINE, "weights stay in ordinary allocations: " + e);
+        LOG.debug("weight copies stay in ordinary allocations: {}", e.toString());
         return Optional.empty();
       }
     }
 
-    /** A mapping of at least {@code bytes}, its start on a huge-page boundary; null on failure. */
+    /**
+     * A mapping of {@code bytes} starting {@link #START} bytes past a huge-page boundary; null on
+     * failure.
+     */
     MemorySegment map(long bytes) {
       long span = (START + bytes + 2 * HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
       try {
@@ -126,7 +129,7 @@ final class WeightMemory {
         return MemorySegment.ofAddress(page + START)
             .reinterpret(bytes, Arena.ofAuto(), ignored -> unmap(base, span));
       } catch (Throwable e) {
-        LOG.log(Level.FINE, "huge-page mapping failed, using an ordinary allocation: " + e);
+        LOG.debug("huge-page mapping failed, using an ordinary allocation: {}", e.toString());
         return null;
       }
     }
@@ -135,7 +138,7 @@ final class WeightMemory {
       try {
         int unused = (int) munmap.invokeExact(MemorySegment.ofAddress(base), span);
       } catch (Throwable e) {
-        LOG.log(Level.WARNING, "munmap of a weight copy failed: " + e);
+        LOG.warn("munmap of a weight copy failed: {}", e.toString());
       }
     }
   }

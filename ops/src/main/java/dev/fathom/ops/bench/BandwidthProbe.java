@@ -96,12 +96,13 @@ public final class BandwidthProbe {
     Path log = null;
     try {
       log = Files.createTempFile("fathom-bandwidth-probe", ".log");
+      // its one line of output fits the pipe, so waiting before reading cannot block it
       Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
       if (!p.waitFor(2, TimeUnit.MINUTES)) {
         p.destroyForcibly();
         throw new IllegalStateException("the bandwidth probe's process ran over two minutes");
       }
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
       if (p.exitValue() != 0 || out.isEmpty()) {
         throw new IllegalStateException(
             "the bandwidth probe's process failed (exit "
