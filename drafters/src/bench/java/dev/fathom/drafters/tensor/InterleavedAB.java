@@ -17,7 +17,9 @@ import java.util.Random;
  * 256 × 2048 matrix) and streamed (copies of a 2048 × 5632 matrix, 160 MB in all, beyond L3); not a
  * test. Prints the thread's CPU nanoseconds per weight per round, the medians, the ratio {@code
  * base / variant} (above 1: the variant is faster) and each variant's largest difference from
- * {@code base} relative to the largest output. Run after {@code mvn -pl drafters -am test-compile -Pkernel-bench},
+ * {@code base} relative to the largest output. The variants read rows stored whole: for matrices
+ * wider than 3,072 columns (the default streamed shape) run with {@code
+ * -Dfathom.engine.chunk-columns=0}, so that the engine's loop reads whole rows too. Run after {@code mvn -pl drafters -am test-compile -Pkernel-bench},
  * class path as for {@link DecodeBreakdown}: {@code dev.fathom.drafters.tensor.InterleavedAB q8
  * [rounds] [variants]}.
  */
@@ -39,18 +41,24 @@ public final class InterleavedAB {
       for (String where : new String[] {"cache", "stream"}) {
         // -Dstream=ROWSxCOLS changes the streamed shape (default ffn_down's 2048 x 5632)
         String[] shape = System.getProperty("stream", "2048x5632").split("x");
-        int rows = where.equals("cache") ? 256 : Integer.parseInt(shape[0]);
-        int cols = where.equals("cache") ? 2048 : Integer.parseInt(shape[1]);
+        // -Dcache=ROWSxCOLS changes the in-cache shape (default 256 x 2048, 1.3 MB of Q4_0 cells)
+        String[] small = System.getProperty("cache", "256x2048").split("x");
+        int rows = Integer.parseInt(where.equals("cache") ? small[0] : shape[0]);
+        int cols = Integer.parseInt(where.equals("cache") ? small[1] : shape[1]);
         MemorySegment heap = RandomWeights.of(type, (long) rows * cols, new Random(1));
         MemorySegment src = Arena.ofAuto().allocate(heap.byteSize(), 64).copyFrom(heap);
         int copies = where.equals("cache") ? 1 : (int) (160L << 20) / (int) src.byteSize() + 1;
         List<InterleavedRows> cells = new ArrayList<>();
         List<MemorySegment> shifted = new ArrayList<>();
         List<MemorySegment> magic = new ArrayList<>();
+        List<MemorySegment> halves = new ArrayList<>();
         long count = (long) rows / 4 * cols / 32;
         for (int i = 0; i < copies; i++) {
           InterleavedRows c = InterleavedRows.of(type, src, rows, cols, one);
           cells.add(c);
+          if (type == GgmlType.Q4_0 && names.contains("half")) {
+            halves.add(InterleavedQ4Half.halve(c));
+          }
           if (type == GgmlType.Q8_0) {
             shifted.add(InterleavedVariants.transposed(c.data(), count, false));
             magic.add(InterleavedVariants.transposed(c.data(), count, true));
@@ -87,6 +95,15 @@ public final class InterleavedAB {
                         : (k, out) ->
                             InterleavedQ4Pairs.groups(
                                 System.getProperty("q4", "slice"), cells.get(k), 0, groups, x, out);
+                case "q4bits", "orand", "denorm" ->
+                    (k, out) ->
+                        InterleavedQ4Bits.groups(
+                            n.equals("q4bits") ? "bits" : n, cells.get(k), 0, groups, x, out);
+                case "notable", "nolook", "vscale", "q4u2", "smallx" ->
+                    (k, out) -> InterleavedQ4Ablations.groups(n, cells.get(k), 0, groups, x, out);
+                case "half" ->
+                    (k, out) ->
+                        InterleavedQ4Half.groups(halves.get(k), blocks, 0, groups, x, out);
                 case "q4split" ->
                     (k, out) -> InterleavedQ4Split.groups(cells.get(k), 0, groups, x, out);
                 case "unroll2" ->

@@ -38,6 +38,18 @@ final class InterleavedQ4Pairs {
     MemorySegment w = cells.data();
     long size = cells.rowBytes() * 4;
     int blocks = (int) (size / 80);
+    if (form.equals("chunks")) {
+      InterleavedQ4Ablations.groups("chunks", cells, from, to, x, out);
+      return;
+    }
+    if (form.equals("u2")) {
+      InterleavedQ4Ablations.groups("q4u2", cells, from, to, x, out);
+      return;
+    }
+    if (form.equals("bits")) {
+      InterleavedQ4Bits.groups(cells, from, to, x, out);
+      return;
+    }
     if (form.equals("split")) {
       InterleavedQ4Split.groups(cells, from, to, x, out);
       return;

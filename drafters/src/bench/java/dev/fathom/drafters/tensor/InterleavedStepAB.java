@@ -17,7 +17,9 @@ import java.util.Random;
  * ({@code engine}) against the int-counter loops they replaced ({@code intloop}) or, with {@code
  * -Dpairs=true}, two row groups per loop ({@code pairs}, {@link InterleavedPairs}), alternating
  * round by round in one JVM; not a test. {@code -Dthreads=N} splits each product over N threads as
- * the engine does. Prints wall and calling-thread CPU milliseconds per step and the medians. Class
+ * the engine does. The experimental loop forms read rows stored whole: run them with {@code
+ * -Dfathom.engine.chunk-columns=0}, or the wide matrices' outputs differ. Prints wall and
+ * calling-thread CPU milliseconds per step and the medians. Class
  * path as for {@link DecodeBreakdown}: {@code dev.fathom.drafters.tensor.InterleavedStepAB
  * model.gguf [rounds]}.
  */

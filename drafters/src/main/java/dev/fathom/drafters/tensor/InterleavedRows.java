@@ -58,6 +58,16 @@ final class InterleavedRows implements TypeKernel {
 
   private static final boolean TWO_STREAMS = EngineSwitch.read(TWO_STREAMS_PROPERTY, true);
 
+  /**
+   * {@code -Dfathom.engine.chunk-columns=N} (default 2048, a positive multiple of 32; {@code 0}
+   * stores every row group whole): matrices more than 1.5 × N columns wide are stored in column
+   * chunks of N, so that a product reads the slice of {@code x} it multiplies (8 KiB for N = 2048)
+   * from the L1 cache. With whole rows 5,632 columns wide, {@code x} (22 KiB) was evicted by the
+   * streamed cells and the Q4_0 product took 1.65 times as long per weight as with rows 2,048 wide;
+   * with 11,264 columns, 2.9 times (docs/performance.md, "Wide rows").
+   */
+  static final String CHUNK_PROPERTY = "fathom.engine.chunk-columns";
+
   private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
 
   private static final FloatVector NIBBLE_VALUES =
@@ -69,15 +79,44 @@ final class InterleavedRows implements TypeKernel {
   private final int cellBytes;
   private final MemorySegment data;
 
-  private InterleavedRows(boolean q8, int cols, MemorySegment data) {
+  /** Row groups: rows / 4. */
+  private final int groupCount;
+
+  /**
+   * Blocks per column chunk ({@link #CHUNK_PROPERTY}); {@code blocks} when rows are stored whole.
+   * Chunk {@code k} holds blocks {@code [k·chunkBlocks, ..)} of every group, group after group, and
+   * starts at cell {@code k · chunkBlocks · groupCount}.
+   */
+  private final int chunkBlocks;
+
+  private InterleavedRows(boolean q8, int rows, int cols, MemorySegment data, int chunkBlocks) {
     this.q8 = q8;
     this.blocks = cols / 32;
     this.cellBytes = q8 ? 144 : 80;
     this.data = data;
+    this.groupCount = rows / 4;
+    this.chunkBlocks = chunkBlocks;
   }
 
   static boolean enabled() {
     return EngineSwitch.read(PROPERTY, true);
+  }
+
+  /** Blocks per column chunk for rows of {@code blocks} blocks, under {@link #CHUNK_PROPERTY}. */
+  static int chunkBlocks(int blocks) {
+    String value = System.getProperty(CHUNK_PROPERTY, "2048");
+    int columns;
+    try {
+      columns = Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      columns = -1;
+    }
+    if (columns < 0 || columns % 32 != 0) {
+      throw new IllegalArgumentException(
+          "-D" + CHUNK_PROPERTY + "=" + value + ": must be 0 or a positive multiple of 32");
+    }
+    int chunk = columns / 32;
+    return chunk == 0 || 2 * blocks <= 3 * chunk ? blocks : chunk;
   }
 
   /**
@@ -93,14 +132,15 @@ final class InterleavedRows implements TypeKernel {
     boolean q8 = type == GgmlType.Q8_0;
     int nb = cols / 32;
     MemorySegment copy = WeightMemory.allocate((long) rows / 4 * nb * (q8 ? 144 : 80));
+    InterleavedRows cells = new InterleavedRows(q8, rows, cols, copy, chunkBlocks(nb));
     // shared: the pool's threads read it
     try (Arena staging = Arena.ofShared()) {
-      fill(copy, TWO_STREAMS ? nativeCopy(data, staging) : data, q8, rows, nb, parallel);
+      cells.fill(TWO_STREAMS ? nativeCopy(data, staging) : data, parallel);
     }
     if (data.isMapped()) {
       data.unload();
     }
-    return new InterleavedRows(q8, cols, copy);
+    return cells;
   }
 
   /**
@@ -118,18 +158,18 @@ final class InterleavedRows implements TypeKernel {
     return staging.allocate(data.byteSize(), 64).copyFrom(data);
   }
 
-  private static void fill(
-      MemorySegment copy, MemorySegment data, boolean q8, int rows, int nb, Parallel parallel) {
+  private void fill(MemorySegment data, Parallel parallel) {
+    MemorySegment copy = this.data;
+    int nb = blocks;
     int src = q8 ? 34 : 18;
-    int cell = q8 ? 144 : 80;
     VectorSpecies<Byte> species = q8 ? ByteVector.SPECIES_256 : ByteVector.SPECIES_128;
     parallel.forRange(
         0,
-        rows / 4,
+        groupCount,
         (from, to) -> {
           for (int g = from; g < to; g++) {
             for (int b = 0; b < nb; b++) {
-              long at = ((long) g * nb + b) * cell;
+              long at = cellOffset(g, b);
               for (int j = 0; j < 4; j++) {
                 long block = ((4L * g + j) * nb + b) * src;
                 copy.set(FLOAT, at + 4L * j, f16(data, block));
@@ -175,13 +215,48 @@ final class InterleavedRows implements TypeKernel {
       float[] out,
       int outOff,
       boolean paired) {
-    long size = (long) blocks * cellBytes;
+    if (chunkBlocks == blocks) {
+      walk(w, 0, blocks, from, to, x, xOff, out, outOff, paired);
+      return;
+    }
+    // chunk after chunk, each over every group; later chunks' sums go through part into out
+    float[] part = new float[4 * (to - from)];
+    for (int b0 = 0; b0 < blocks; b0 += chunkBlocks) {
+      int nb = Math.min(chunkBlocks, blocks - b0);
+      long base = (long) b0 * groupCount * cellBytes;
+      if (b0 == 0) {
+        walk(w, base, nb, from, to, x, xOff, out, outOff, paired);
+      } else {
+        walk(w, base, nb, from, to, x, xOff + 32 * b0, part, -4 * from, paired);
+        for (int i = 0; i < part.length; i++) {
+          out[outOff + 4 * from + i] += part[i];
+        }
+      }
+    }
+  }
+
+  /**
+   * The products of groups {@code [from, to)} over one chunk of {@code nb} blocks per group, whose
+   * cells start at {@code base}, into {@code out[outOff + 4·g ..]}.
+   */
+  private void walk(
+      MemorySegment w,
+      long base,
+      int nb,
+      int from,
+      int to,
+      float[] x,
+      int xOff,
+      float[] out,
+      int outOff,
+      boolean paired) {
+    long size = (long) nb * cellBytes;
     if (!q8) {
       // Q4_0 keeps a loop of its own: a larger compile unit around q4Group let C2 run out of
       // inlining budget in some JVMs (one-thread decode at a fifth of its speed,
       // docs/performance.md)
       for (int g = from; g < to; g++) {
-        q4Group(w, g * size, x, xOff, out, outOff + 4 * g);
+        q4Group(w, base + g * size, nb, x, xOff, out, outOff + 4 * g);
       }
       return;
     }
@@ -190,12 +265,20 @@ final class InterleavedRows implements TypeKernel {
       int h = (to - from) / 2;
       for (int g = from; g < from + h; g++) {
         InterleavedGroups.q8Pair(
-            w, g * size, (g + h) * size, size, x, xOff, out, outOff + 4 * g, outOff + 4 * (g + h));
+            w,
+            base + g * size,
+            base + (g + h) * size,
+            size,
+            x,
+            xOff,
+            out,
+            outOff + 4 * g,
+            outOff + 4 * (g + h));
       }
       from += 2 * h;
     }
     for (int g = from; g < to; g++) {
-      InterleavedGroups.q8(w, g * size, size, x, xOff, out, outOff + 4 * g);
+      InterleavedGroups.q8(w, base + g * size, size, x, xOff, out, outOff + 4 * g);
     }
   }
 
@@ -205,7 +288,8 @@ final class InterleavedRows implements TypeKernel {
    * are a shift away. The 16-entry table is scaled by the row's {@code d}, so a lookup yields the
    * dequantised weight {@code (q − 8)·d} and no multiply-add with the scale remains.
    */
-  private void q4Group(MemorySegment w, long o, float[] x, int xOff, float[] out, int at) {
+  private static void q4Group(
+      MemorySegment w, long o, int blocks, float[] x, int xOff, float[] out, int at) {
     FloatVector a0 = FloatVector.zero(F);
     FloatVector a1 = a0;
     FloatVector a2 = a0;
@@ -266,21 +350,27 @@ final class InterleavedRows implements TypeKernel {
     };
   }
 
-  /** Where block {@code b0} of the row at virtual offset {@code o} has its cell, and the row. */
-  private long cell(long o) {
-    long row = o / rowBytes();
-    long block = (o % rowBytes()) / (cellBytes / 4);
-    return (row / 4 * blocks + block) * cellBytes + row % 4;
+  /** Where group {@code g}'s cell of block {@code b} starts. */
+  private long cellOffset(long g, int b) {
+    int b0 = b - b % chunkBlocks;
+    int nb = Math.min(chunkBlocks, blocks - b0);
+    return ((long) b0 * groupCount + g * nb + (b - b0)) * cellBytes;
   }
 
   @Override
   public float dot(MemorySegment w, long o, float[] x, int xOff, int n) {
-    long c = cell(o);
-    int j = (int) (c & 3);
-    long at = c - j;
+    long row = o / rowBytes();
+    int first = (int) ((o % rowBytes()) / (cellBytes / 4));
+    int j = (int) (row % 4);
     FloatVector acc = FloatVector.zero(F);
-    for (int b = 0; b < n / 32; b++) {
-      long p = at + (long) cellBytes * b;
+    long p = cellOffset(row / 4, first);
+    int next = first - first % chunkBlocks + chunkBlocks;
+    for (int b = 0; b < n / 32; b++, p += cellBytes) {
+      if (first + b == next) {
+        // the next chunk: its cells follow the other groups' cells of this one
+        p = cellOffset(row / 4, next);
+        next += chunkBlocks;
+      }
       FloatVector x0 = FloatVector.fromArray(F, x, xOff + 32 * b);
       FloatVector x1 = FloatVector.fromArray(F, x, xOff + 32 * b + 16);
       float d = w.get(FLOAT, p + 4L * j);
@@ -298,11 +388,17 @@ final class InterleavedRows implements TypeKernel {
 
   @Override
   public void dequantize(MemorySegment w, long o, float[] dst, int dstOff, int n) {
-    long c = cell(o);
-    int j = (int) (c & 3);
-    long at = c - j;
-    for (int b = 0; b < n / 32; b++) {
-      long p = at + (long) cellBytes * b;
+    long row = o / rowBytes();
+    int first = (int) ((o % rowBytes()) / (cellBytes / 4));
+    int j = (int) (row % 4);
+    long p = cellOffset(row / 4, first);
+    int next = first - first % chunkBlocks + chunkBlocks;
+    for (int b = 0; b < n / 32; b++, p += cellBytes) {
+      if (first + b == next) {
+        // the next chunk: its cells follow the other groups' cells of this one
+        p = cellOffset(row / 4, next);
+        next += chunkBlocks;
+      }
       float d = w.get(FLOAT, p + 4L * j);
       int to = dstOff + 32 * b;
       if (q8) {

@@ -134,6 +134,121 @@ class InterleavedRowsTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(
+      value = GgmlType.class,
+      names = {"Q8_0", "Q4_0"})
+  void rowsStoredInColumnChunksGiveTheSameProductsAndRows(GgmlType type) {
+    // chunks of 2 blocks: 7 blocks are stored as 2 + 2 + 2 + 1, 5 as 2 + 2 + 1; 256 x 320 is
+    // split over two threads
+    int[][] shapes = {{8, 224}, {212, 160}, {256, 320}};
+    for (int[] shape : shapes) {
+      int rows = shape[0];
+      int cols = shape[1];
+      Random random = new Random(rows * 17L + cols);
+      MemorySegment data = RandomWeights.of(type, (long) rows * cols, random);
+      Matrix whole = Matrices.of(type, data, rows, cols, PARALLEL, KernelBackend.VECTOR);
+      Matrix chunked;
+      try {
+        System.setProperty(InterleavedRows.CHUNK_PROPERTY, "64");
+        chunked = Matrices.of(type, data, rows, cols, PARALLEL, KernelBackend.VECTOR);
+      } finally {
+        System.clearProperty(InterleavedRows.CHUNK_PROPERTY);
+      }
+      Matrix ref = Matrices.of(type, data, rows, cols, PARALLEL, KernelBackend.SCALAR);
+      assertEquals(whole.data().byteSize(), chunked.data().byteSize());
+      assertTrue(
+          whole.data().mismatch(chunked.data()) >= 0,
+          "the chunks store the cells in another order");
+      String shapeName = type + " " + rows + "x" + cols;
+      float[] row = new float[cols];
+      float[] expectedRow = new float[cols];
+      for (int r = 0; r < rows; r++) {
+        chunked.row(r, row, 0);
+        ref.row(r, expectedRow, 0);
+        assertArrayEquals(expectedRow, row, shapeName + " row " + r);
+      }
+      float[] x = RandomWeights.floats(cols, random);
+      float[] out = new float[rows];
+      float[] unchunked = new float[rows];
+      float[] expected = new float[rows];
+      chunked.matvec(x, 0, out, 0);
+      whole.matvec(x, 0, unchunked, 0);
+      ref.matvec(x, 0, expected, 0);
+      for (int r = 0; r < rows; r++) {
+        float tolerance = 1e-5f * magnitude(ref, x, r) + 1e-6f;
+        assertEquals(expected[r], out[r], tolerance, shapeName + " product row " + r);
+        assertEquals(unchunked[r], out[r], tolerance, shapeName + " against whole rows, " + r);
+      }
+      int n = 3;
+      float[] xs = RandomWeights.floats(n * cols, random);
+      float[] batched = new float[n * rows];
+      float[] batchedRef = new float[n * rows];
+      chunked.matmul(xs, n, batched);
+      ref.matmul(xs, n, batchedRef);
+      for (int i = 0; i < batched.length; i++) {
+        float tolerance = 1e-5f * magnitude(ref, xs, 0) + 1e-4f;
+        assertEquals(batchedRef[i], batched[i], tolerance, shapeName + " batched output " + i);
+      }
+    }
+  }
+
+  @Test
+  void aRowRangeCrossingAChunkReadsBothChunks() {
+    int rows = 8;
+    int cols = 224;
+    for (GgmlType type : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0}) {
+      MemorySegment data = RandomWeights.of(type, (long) rows * cols, new Random(9));
+      InterleavedRows cells;
+      try {
+        System.setProperty(InterleavedRows.CHUNK_PROPERTY, "64");
+        cells = InterleavedRows.of(type, data, rows, cols, PARALLEL);
+      } finally {
+        System.clearProperty(InterleavedRows.CHUNK_PROPERTY);
+      }
+      InterleavedRows whole = InterleavedRows.of(type, data, rows, cols, PARALLEL);
+      long perBlock = type == GgmlType.Q8_0 ? 36 : 20;
+      float[] x = RandomWeights.floats(cols, new Random(10));
+      for (int r = 0; r < rows; r++) {
+        // blocks 1..5 of row r: from the middle of the first chunk into the third
+        long o = r * cells.rowBytes() + perBlock;
+        float[] part = new float[160];
+        float[] expected = new float[160];
+        cells.dequantize(cells.data(), o, part, 0, 160);
+        whole.dequantize(whole.data(), o, expected, 0, 160);
+        assertArrayEquals(expected, part, type + " row " + r);
+        assertEquals(
+            whole.dot(whole.data(), o, x, 0, 160),
+            cells.dot(cells.data(), o, x, 0, 160),
+            0f,
+            type + " row " + r + ": the same blocks in the same order");
+      }
+    }
+  }
+
+  @Test
+  void chunkWidthComesFromThePropertyAndLeavesRowsUpToOneAndAHalfChunksWhole() {
+    assertEquals(64, InterleavedRows.chunkBlocks(64), "2,048 columns: whole");
+    assertEquals(96, InterleavedRows.chunkBlocks(96), "3,072 columns: whole");
+    assertEquals(64, InterleavedRows.chunkBlocks(97));
+    assertEquals(64, InterleavedRows.chunkBlocks(176), "TinyLlama's ffn_down, 5,632 columns");
+    try {
+      System.setProperty(InterleavedRows.CHUNK_PROPERTY, "0");
+      assertEquals(176, InterleavedRows.chunkBlocks(176), "0: rows whole");
+      for (String bad : new String[] {"100", "-64", "wide"}) {
+        System.setProperty(InterleavedRows.CHUNK_PROPERTY, bad);
+        IllegalArgumentException e =
+            assertThrows(IllegalArgumentException.class, () -> InterleavedRows.chunkBlocks(176));
+        assertTrue(
+            e.getMessage().contains("fathom.engine.chunk-columns=" + bad)
+                && e.getMessage().contains("multiple of 32"),
+            e.getMessage());
+      }
+    } finally {
+      System.clearProperty(InterleavedRows.CHUNK_PROPERTY);
+    }
+  }
+
   @Test
   void otherShapesAndTypesKeepTheFileLayout() {
     MemorySegment odd = RandomWeights.of(GgmlType.Q8_0, 6L * 64, new Random(1));
