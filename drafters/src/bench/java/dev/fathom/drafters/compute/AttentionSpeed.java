@@ -30,6 +30,11 @@ public final class AttentionSpeed {
           }) {
         int start = c[0];
         int n = c[1];
+        // -Dcase=START,N runs that case alone
+        String only = System.getProperty("case");
+        if (only != null && !only.equals(start + "," + n)) {
+          continue;
+        }
         Random random = new Random(n + start);
         KvCache cache = new KvCache(1, kvDim, start + n);
         cache.prepareAppend(start + n);

@@ -33,6 +33,11 @@ final class BlockedAttention {
   private static final class Scratch {
     float[] kT = new float[0];
     float[] v = new float[0];
+
+    /** {@code k·kvDim} for the lanes of {@link BlockAttention#transposeKeys}. */
+    int[] lanes = new int[BlockAttention.TRANSPOSED_KEYS];
+
+    int lanesFor = -1;
   }
 
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -115,13 +120,32 @@ final class BlockedAttention {
     }
     float[] kT = s.kT;
     float[] v = s.v;
-    for (int t = 0; t < keys; t++) {
+    int kvDim = cache.kvDim();
+    if (s.lanesFor != kvDim) {
+      for (int k = 0; k < s.lanes.length; k++) {
+        s.lanes[k] = k * kvDim;
+      }
+      s.lanesFor = kvDim;
+    }
+    int run = BlockAttention.TRANSPOSED_KEYS;
+    int page = cache.pageSize();
+    for (int t = 0; t < keys; ) {
       float[] kp = cache.keys(layer, t);
       int off = cache.offset(t) + kvOff;
-      for (int d = 0; d < hs; d++) {
-        kT[d * tPad + t] = kp[off + d];
+      if (keys - t >= run && page - t % page >= run) {
+        // a run of keys within one page: one gathering load per head dimension
+        BlockAttention.transposeKeys(kp, off, s.lanes, hs, kT, tPad, t);
+        for (int k = 0; k < run; k++) {
+          System.arraycopy(cache.values(layer, t), off + k * kvDim, v, (t + k) * hs, hs);
+        }
+        t += run;
+      } else {
+        for (int d = 0; d < hs; d++) {
+          kT[d * tPad + t] = kp[off + d];
+        }
+        System.arraycopy(cache.values(layer, t), off, v, t * hs, hs);
+        t++;
       }
-      System.arraycopy(cache.values(layer, t), off, v, t * hs, hs);
     }
     for (int d = 0; d < hs; d++) {
       java.util.Arrays.fill(kT, d * tPad + keys, (d + 1) * tPad, 0f);

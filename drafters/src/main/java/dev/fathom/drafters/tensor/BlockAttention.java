@@ -43,6 +43,24 @@ public final class BlockAttention {
     void record(int head, int index, float[] weights, int length);
   }
 
+  /** Consecutive keys that {@link #transposeKeys} moves per call: one vector's lanes. */
+  public static final int TRANSPOSED_KEYS = L;
+
+  /**
+   * Copies {@link #TRANSPOSED_KEYS} consecutive keys of {@code hs} elements, key {@code k} at
+   * {@code page[at + k·stride ..]}, into {@code kT[d·tPad + t0 + k]}: one gathering load and one
+   * store per head dimension, where an element-by-element copy took two scalar accesses per element
+   * and, for a decode step, most of the attention's time (docs/performance.md).
+   *
+   * @param lanes {@code lanes[k] = k·stride} for {@code k < TRANSPOSED_KEYS}
+   */
+  public static void transposeKeys(
+      float[] page, int at, int[] lanes, int hs, float[] kT, int tPad, int t0) {
+    for (int d = 0; d < hs; d++) {
+      FloatVector.fromArray(F, page, at + d, lanes, 0).intoArray(kT, d * tPad + t0);
+    }
+  }
+
   /** Whether heads of {@code headSize} suit the kernels: whole pairs of vectors, at most 4,096. */
   public static boolean suits(int headSize) {
     return headSize % (2 * L) == 0 && headSize <= 4096;

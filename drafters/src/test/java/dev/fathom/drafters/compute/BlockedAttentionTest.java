@@ -41,12 +41,18 @@ class BlockedAttentionTest {
         {32, 4, 64, 517, 1},
         {8, 2, 64, 0, 1},
         {6, 2, 128, 203, 1},
-        {4, 1, 32, 260, 1}
+        {4, 1, 32, 260, 1},
+        // pages that are not a whole number of gathered key runs (page size last): runs that
+        // would cross a page are copied key by key
+        {32, 4, 64, 300, 1, 20},
+        {8, 2, 64, 37, 21, 24},
+        {8, 2, 64, 70, 2, 36}
       };
       for (int[] c : cases) {
         AttentionShape shape = new AttentionShape(c[0], c[1], c[2]);
         int start = c[3];
         int n = c[4];
+        int page = c.length > 5 ? c[5] : KvCache.DEFAULT_PAGE_SIZE;
         assertTrue(BlockedAttention.suits(n, shape));
         Random random = new Random(n * 31L + start);
         int kvDim = c[1] * c[2];
@@ -55,14 +61,14 @@ class BlockedAttentionTest {
         float[] q = floats(random, n * shape.queryDim());
         Map<String, float[]> vectorWeights = new ConcurrentHashMap<>();
         Map<String, float[]> scalarWeights = new ConcurrentHashMap<>();
-        float[] got = attend(vector, shape, start, n, keys, values, q, vectorWeights);
-        float[] want = attend(scalar, shape, start, n, keys, values, q, scalarWeights);
+        float[] got = attend(vector, shape, start, n, page, keys, values, q, vectorWeights);
+        float[] want = attend(scalar, shape, start, n, page, keys, values, q, scalarWeights);
         for (int i = 0; i < want.length; i++) {
           assertEquals(
               want[i],
               got[i],
               1e-5f * (1 + Math.abs(want[i])),
-              "case " + c[3] + "/" + n + " at " + i);
+              "case " + c[3] + "/" + n + "/page " + page + " at " + i);
         }
         assertEquals(scalarWeights.keySet(), vectorWeights.keySet());
         assertEquals((n == 1 ? 1 : 2) * shape.heads(), vectorWeights.size());
@@ -85,12 +91,13 @@ class BlockedAttentionTest {
       AttentionShape shape,
       int start,
       int n,
+      int page,
       float[] keys,
       float[] values,
       float[] q,
       Map<String, float[]> weights) {
     int kvDim = shape.kvHeads() * shape.headSize();
-    KvCache cache = new KvCache(1, kvDim, start + n);
+    KvCache cache = new KvCache(1, kvDim, start + n, page);
     cache.prepareAppend(start + n);
     b.storeKv(cache, 0, 0, start + n, of(b, keys), of(b, values));
     cache.commit(start + n);
