@@ -5,6 +5,7 @@ import static dev.fathom.drafters.tensor.VectorShapes.L;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 
 /**
  * Causal attention of a block of consecutive query positions over one key-value head, as two small
@@ -48,16 +49,147 @@ public final class BlockAttention {
 
   /**
    * Copies {@link #TRANSPOSED_KEYS} consecutive keys of {@code hs} elements, key {@code k} at
-   * {@code page[at + k·stride ..]}, into {@code kT[d·tPad + t0 + k]}: one gathering load and one
-   * store per head dimension, where an element-by-element copy took two scalar accesses per element
-   * and, for a decode step, most of the attention's time (docs/performance.md).
+   * {@code page[at + k·stride ..]}, into {@code kT[d·tPad + t0 + k]}: on 16-lane vectors by 16 × 16
+   * tiles transposed in registers ({@link #transpose16}), otherwise by one gathering load per head
+   * dimension. The element-by-element copy it replaces took most of a decode step's attention time
+   * (docs/performance.md, "Decode attention").
    *
    * @param lanes {@code lanes[k] = k·stride} for {@code k < TRANSPOSED_KEYS}
    */
   public static void transposeKeys(
       float[] page, int at, int[] lanes, int hs, float[] kT, int tPad, int t0) {
+    if (L == 16) {
+      transpose16(page, at, lanes[1], hs, kT, tPad, t0);
+    } else {
+      gatherKeys(page, at, lanes, hs, kT, tPad, t0);
+    }
+  }
+
+  /** {@link #transposeKeys} by one gathering load per head dimension (any vector width). */
+  static void gatherKeys(float[] page, int at, int[] lanes, int hs, float[] kT, int tPad, int t0) {
     for (int d = 0; d < hs; d++) {
       FloatVector.fromArray(F, page, at + d, lanes, 0).intoArray(kT, d * tPad + t0);
+    }
+  }
+
+  /** Two-source lane indexes: {@code a0 b0 a1 b1 .. a7 b7} and {@code a8 b8 .. a15 b15}. */
+  private static final int[] INTERLEAVE_LOW = {
+    0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23
+  };
+
+  private static final int[] INTERLEAVE_HIGH = {
+    8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31
+  };
+
+  /**
+   * {@link #transposeKeys} on 16-lane vectors: each 16 × 16 tile is loaded as 16 row vectors and
+   * transposed in registers by four rounds of interleaving rows {@code i} and {@code i + 8} (two
+   * two-source permutes per pair), then stored as 16 column vectors.
+   */
+  static void transpose16(float[] page, int at, int stride, int hs, float[] kT, int tPad, int t0) {
+    IntVector lo = IntVector.fromArray(IntVector.SPECIES_512, INTERLEAVE_LOW, 0);
+    IntVector hi = IntVector.fromArray(IntVector.SPECIES_512, INTERLEAVE_HIGH, 0);
+    for (int d0 = 0; d0 < hs; d0 += 16) {
+      IntVector a0 = FloatVector.fromArray(F, page, at + d0).reinterpretAsInts();
+      IntVector a1 = FloatVector.fromArray(F, page, at + 1 * stride + d0).reinterpretAsInts();
+      IntVector a2 = FloatVector.fromArray(F, page, at + 2 * stride + d0).reinterpretAsInts();
+      IntVector a3 = FloatVector.fromArray(F, page, at + 3 * stride + d0).reinterpretAsInts();
+      IntVector a4 = FloatVector.fromArray(F, page, at + 4 * stride + d0).reinterpretAsInts();
+      IntVector a5 = FloatVector.fromArray(F, page, at + 5 * stride + d0).reinterpretAsInts();
+      IntVector a6 = FloatVector.fromArray(F, page, at + 6 * stride + d0).reinterpretAsInts();
+      IntVector a7 = FloatVector.fromArray(F, page, at + 7 * stride + d0).reinterpretAsInts();
+      IntVector a8 = FloatVector.fromArray(F, page, at + 8 * stride + d0).reinterpretAsInts();
+      IntVector a9 = FloatVector.fromArray(F, page, at + 9 * stride + d0).reinterpretAsInts();
+      IntVector a10 = FloatVector.fromArray(F, page, at + 10 * stride + d0).reinterpretAsInts();
+      IntVector a11 = FloatVector.fromArray(F, page, at + 11 * stride + d0).reinterpretAsInts();
+      IntVector a12 = FloatVector.fromArray(F, page, at + 12 * stride + d0).reinterpretAsInts();
+      IntVector a13 = FloatVector.fromArray(F, page, at + 13 * stride + d0).reinterpretAsInts();
+      IntVector a14 = FloatVector.fromArray(F, page, at + 14 * stride + d0).reinterpretAsInts();
+      IntVector a15 = FloatVector.fromArray(F, page, at + 15 * stride + d0).reinterpretAsInts();
+      // round 1
+      IntVector b0 = lo.selectFrom(a0, a8);
+      IntVector b1 = hi.selectFrom(a0, a8);
+      IntVector b2 = lo.selectFrom(a1, a9);
+      IntVector b3 = hi.selectFrom(a1, a9);
+      IntVector b4 = lo.selectFrom(a2, a10);
+      IntVector b5 = hi.selectFrom(a2, a10);
+      IntVector b6 = lo.selectFrom(a3, a11);
+      IntVector b7 = hi.selectFrom(a3, a11);
+      IntVector b8 = lo.selectFrom(a4, a12);
+      IntVector b9 = hi.selectFrom(a4, a12);
+      IntVector b10 = lo.selectFrom(a5, a13);
+      IntVector b11 = hi.selectFrom(a5, a13);
+      IntVector b12 = lo.selectFrom(a6, a14);
+      IntVector b13 = hi.selectFrom(a6, a14);
+      IntVector b14 = lo.selectFrom(a7, a15);
+      IntVector b15 = hi.selectFrom(a7, a15);
+      // round 2
+      IntVector c0 = lo.selectFrom(b0, b8);
+      IntVector c1 = hi.selectFrom(b0, b8);
+      IntVector c2 = lo.selectFrom(b1, b9);
+      IntVector c3 = hi.selectFrom(b1, b9);
+      IntVector c4 = lo.selectFrom(b2, b10);
+      IntVector c5 = hi.selectFrom(b2, b10);
+      IntVector c6 = lo.selectFrom(b3, b11);
+      IntVector c7 = hi.selectFrom(b3, b11);
+      IntVector c8 = lo.selectFrom(b4, b12);
+      IntVector c9 = hi.selectFrom(b4, b12);
+      IntVector c10 = lo.selectFrom(b5, b13);
+      IntVector c11 = hi.selectFrom(b5, b13);
+      IntVector c12 = lo.selectFrom(b6, b14);
+      IntVector c13 = hi.selectFrom(b6, b14);
+      IntVector c14 = lo.selectFrom(b7, b15);
+      IntVector c15 = hi.selectFrom(b7, b15);
+      // round 3
+      IntVector e0 = lo.selectFrom(c0, c8);
+      IntVector e1 = hi.selectFrom(c0, c8);
+      IntVector e2 = lo.selectFrom(c1, c9);
+      IntVector e3 = hi.selectFrom(c1, c9);
+      IntVector e4 = lo.selectFrom(c2, c10);
+      IntVector e5 = hi.selectFrom(c2, c10);
+      IntVector e6 = lo.selectFrom(c3, c11);
+      IntVector e7 = hi.selectFrom(c3, c11);
+      IntVector e8 = lo.selectFrom(c4, c12);
+      IntVector e9 = hi.selectFrom(c4, c12);
+      IntVector e10 = lo.selectFrom(c5, c13);
+      IntVector e11 = hi.selectFrom(c5, c13);
+      IntVector e12 = lo.selectFrom(c6, c14);
+      IntVector e13 = hi.selectFrom(c6, c14);
+      IntVector e14 = lo.selectFrom(c7, c15);
+      IntVector e15 = hi.selectFrom(c7, c15);
+      // round 4
+      IntVector f0 = lo.selectFrom(e0, e8);
+      IntVector f1 = hi.selectFrom(e0, e8);
+      IntVector f2 = lo.selectFrom(e1, e9);
+      IntVector f3 = hi.selectFrom(e1, e9);
+      IntVector f4 = lo.selectFrom(e2, e10);
+      IntVector f5 = hi.selectFrom(e2, e10);
+      IntVector f6 = lo.selectFrom(e3, e11);
+      IntVector f7 = hi.selectFrom(e3, e11);
+      IntVector f8 = lo.selectFrom(e4, e12);
+      IntVector f9 = hi.selectFrom(e4, e12);
+      IntVector f10 = lo.selectFrom(e5, e13);
+      IntVector f11 = hi.selectFrom(e5, e13);
+      IntVector f12 = lo.selectFrom(e6, e14);
+      IntVector f13 = hi.selectFrom(e6, e14);
+      IntVector f14 = lo.selectFrom(e7, e15);
+      IntVector f15 = hi.selectFrom(e7, e15);
+      f0.reinterpretAsFloats().intoArray(kT, (d0 + 0) * tPad + t0);
+      f1.reinterpretAsFloats().intoArray(kT, (d0 + 1) * tPad + t0);
+      f2.reinterpretAsFloats().intoArray(kT, (d0 + 2) * tPad + t0);
+      f3.reinterpretAsFloats().intoArray(kT, (d0 + 3) * tPad + t0);
+      f4.reinterpretAsFloats().intoArray(kT, (d0 + 4) * tPad + t0);
+      f5.reinterpretAsFloats().intoArray(kT, (d0 + 5) * tPad + t0);
+      f6.reinterpretAsFloats().intoArray(kT, (d0 + 6) * tPad + t0);
+      f7.reinterpretAsFloats().intoArray(kT, (d0 + 7) * tPad + t0);
+      f8.reinterpretAsFloats().intoArray(kT, (d0 + 8) * tPad + t0);
+      f9.reinterpretAsFloats().intoArray(kT, (d0 + 9) * tPad + t0);
+      f10.reinterpretAsFloats().intoArray(kT, (d0 + 10) * tPad + t0);
+      f11.reinterpretAsFloats().intoArray(kT, (d0 + 11) * tPad + t0);
+      f12.reinterpretAsFloats().intoArray(kT, (d0 + 12) * tPad + t0);
+      f13.reinterpretAsFloats().intoArray(kT, (d0 + 13) * tPad + t0);
+      f14.reinterpretAsFloats().intoArray(kT, (d0 + 14) * tPad + t0);
+      f15.reinterpretAsFloats().intoArray(kT, (d0 + 15) * tPad + t0);
     }
   }
 
