@@ -34,7 +34,7 @@ final class BlockedAttention {
     float[] kT = new float[0];
     float[] v = new float[0];
 
-    /** {@code k·kvDim} for the lanes of {@link BlockAttention#transposeKeys}. */
+    /** {@code k·kvDim}: the key offsets {@link BlockAttention#transposeKeys} reads. */
     int[] lanes = new int[BlockAttention.TRANSPOSED_KEYS];
 
     int lanesFor = -1;
@@ -133,7 +133,8 @@ final class BlockedAttention {
       float[] kp = cache.keys(layer, t);
       int off = cache.offset(t) + kvOff;
       if (keys - t >= run && page - t % page >= run) {
-        // a run of keys within one page: one gathering load per head dimension
+        // a run of keys within one page: transposed in 16 x 16 tiles (gathering loads on
+        // narrower vectors)
         BlockAttention.transposeKeys(kp, off, s.lanes, hs, kT, tPad, t);
         for (int k = 0; k < run; k++) {
           System.arraycopy(cache.values(layer, t), off + k * kvDim, v, (t + k) * hs, hs);
