@@ -2,7 +2,9 @@ package dev.fathom.drafters.engine;
 
 import dev.fathom.drafters.compute.ComputeBackend;
 import dev.fathom.drafters.compute.ComputeBackends;
+import dev.fathom.drafters.compute.CpuBackend;
 import dev.fathom.drafters.gguf.GgufFile;
+import dev.fathom.drafters.tensor.KernelBackend;
 import dev.fathom.memory.PrefixCache;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,14 +50,17 @@ public final class LlamaEngine implements AutoCloseable {
       backend = ComputeBackends.open(settings.threads());
       LlamaModel model =
           new LlamaModel(file, config, backend, settings.positionsFor(config.contextLength()));
+      int steps = warmUpDecode(model, backend, warmupMillis());
       log.debug(
-          "Loaded {} ({} layers, dim {}, {} MB of weights per token) on {} in {} ms",
+          "Loaded {} ({} layers, dim {}, {} MB of weights per token) on {} in {} ms"
+              + " ({} decode warm-up steps)",
           path,
           config.layers(),
           config.dim(),
           model.bytesPerToken() >> 20,
           backend.describe(),
-          (System.nanoTime() - t0) / 1_000_000);
+          (System.nanoTime() - t0) / 1_000_000,
+          steps);
       return new LlamaEngine(file, backend, model, settings);
     } catch (RuntimeException e) {
       if (backend != null) {
@@ -64,6 +69,61 @@ public final class LlamaEngine implements AutoCloseable {
       file.close();
       throw e;
     }
+  }
+
+  /**
+   * Milliseconds of single-token forward passes run when a CPU engine opens ({@value
+   * #WARMUP_PROPERTY}, default {@value #DEFAULT_WARMUP_MILLIS}; 0 runs none).
+   */
+  public static final String WARMUP_PROPERTY = "fathom.engine.decode-warmup-ms";
+
+  static final int DEFAULT_WARMUP_MILLIS = 2000;
+
+  /** At most this many warm-up steps: a small model has run its kernels often enough by then. */
+  static final int MAX_WARMUP_STEPS = 64;
+
+  static int warmupMillis() {
+    String v = System.getProperty(WARMUP_PROPERTY);
+    if (v == null || v.isBlank()) {
+      return DEFAULT_WARMUP_MILLIS;
+    }
+    try {
+      int ms = Integer.parseInt(v.strip());
+      if (ms >= 0) {
+        return ms;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        "-D" + WARMUP_PROPERTY + " must be a whole number of milliseconds ≥ 0, got '" + v + "'");
+  }
+
+  /**
+   * Decodes single tokens on a throwaway sequence for about {@code millis} (at least one step, at
+   * most {@link #MAX_WARMUP_STEPS}) so that C2 compiles the CPU decode kernels before any batched
+   * forward pass runs; returns the steps taken. The kernels share Vector API methods, and so their
+   * type and branch profiles, with the prefill's batched products: compiled after a long prefill,
+   * in about half of fresh JVMs they kept boxed vectors and spills in their loops, and one-thread
+   * Q4_K_M decode ran at 10-23 tok/s instead of 33-36 (docs/performance.md, "Kernels compiled after
+   * the prefill"). A device backend runs no kernels of the JVM, so it skips this.
+   */
+  static int warmUpDecode(LlamaModel model, ComputeBackend backend, int millis) {
+    if (millis == 0
+        || !(backend instanceof CpuBackend cpu)
+        || cpu.kernels() != KernelBackend.VECTOR) {
+      return 0;
+    }
+    LlamaSequence seq = new LlamaSequence(model, model.newCache());
+    int limit = Math.min(MAX_WARMUP_STEPS, seq.capacity());
+    int token = model.config().vocabularySize() > 1 ? 1 : 0;
+    long end = System.nanoTime() + millis * 1_000_000L;
+    int steps = 0;
+    do {
+      seq.forward(new int[] {token}, false);
+      steps++;
+    } while (steps < limit && System.nanoTime() < end);
+    return steps;
   }
 
   public GgufFile file() {
