@@ -105,7 +105,7 @@ public final class LlamaEngine implements AutoCloseable {
    * forward pass runs; returns the steps taken. The kernels share Vector API methods, and so their
    * type and branch profiles, with the prefill's batched products: compiled after a long prefill,
    * in about half of fresh JVMs they kept boxed vectors and spills in their loops, and one-thread
-   * Q4_K_M decode ran at 10-23 tok/s instead of 33-36 (docs/performance.md, "Kernels compiled after
+   * Q4_K_M decode ran at 10-23 tok/s instead of 30-36 (docs/performance.md, "Kernels compiled after
    * the prefill"). A device backend runs no kernels of the JVM, so it skips this.
    */
   static int warmUpDecode(LlamaModel model, ComputeBackend backend, int millis) {
