@@ -1,5 +1,7 @@
 package dev.fathom.drafters.engine;
 
+import dev.fathom.drafters.sampling.Sampler;
+
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
@@ -39,7 +41,7 @@ public final class DecodeCpuBench {
         float[] logits = Decoding.prefill(seq, prompt);
         long c0 = bean.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
-        Decoding.decode(seq, logits, decode + 1, DecodeCpuBench::argmax, token -> null);
+        Decoding.decode(seq, logits, decode + 1, Sampler::argmax, token -> null);
         long wall = System.nanoTime() - t0;
         long cpu = bean.getCurrentThreadCpuTime() - c0;
         if (r >= 0) {
@@ -61,15 +63,5 @@ public final class DecodeCpuBench {
           tokS[runs / 2],
           cpuMs[runs / 2]);
     }
-  }
-
-  private static int argmax(float[] v) {
-    int best = 0;
-    for (int i = 1; i < v.length; i++) {
-      if (v[i] > v[best]) {
-        best = i;
-      }
-    }
-    return best;
   }
 }

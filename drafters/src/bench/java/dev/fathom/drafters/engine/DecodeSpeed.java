@@ -1,5 +1,7 @@
 package dev.fathom.drafters.engine;
 
+import dev.fathom.drafters.sampling.Sampler;
+
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -41,7 +43,7 @@ public final class DecodeSpeed {
         float[] logits = seq.forward(tokens, false);
         long t1 = System.nanoTime();
         for (int i = 0; i < decode; i++) {
-          logits = seq.forward(new int[] {argmax(logits)}, false);
+          logits = seq.forward(new int[] {Sampler.argmax(logits)}, false);
         }
         long t2 = System.nanoTime();
         double p = prompt / ((t1 - t0) / 1e9);
@@ -75,15 +77,5 @@ public final class DecodeSpeed {
           dm * bytes / 1e9,
           bytes >> 20);
     }
-  }
-
-  private static int argmax(float[] v) {
-    int best = 0;
-    for (int i = 1; i < v.length; i++) {
-      if (v[i] > v[best]) {
-        best = i;
-      }
-    }
-    return best;
   }
 }

@@ -1,5 +1,7 @@
 package dev.fathom.drafters.engine;
 
+import dev.fathom.drafters.sampling.Sampler;
+
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
@@ -68,7 +70,7 @@ public final class InterleaveDecodeAB {
           long c0 = bean.getCurrentThreadCpuTime();
           long t0 = System.nanoTime();
           for (int i = 0; i < decode; i++) {
-            logits = seq.forward(new int[] {argmax(logits)}, false);
+            logits = seq.forward(new int[] {Sampler.argmax(logits)}, false);
           }
           double w = (System.nanoTime() - t0) / 1e6 / decode;
           double c = (bean.getCurrentThreadCpuTime() - c0) / 1e6 / decode;
@@ -118,15 +120,5 @@ public final class InterleaveDecodeAB {
         }
       }
     }
-  }
-
-  private static int argmax(float[] v) {
-    int best = 0;
-    for (int i = 1; i < v.length; i++) {
-      if (v[i] > v[best]) {
-        best = i;
-      }
-    }
-    return best;
   }
 }

@@ -1,5 +1,7 @@
 package dev.fathom.drafters.engine;
 
+import dev.fathom.drafters.sampling.Sampler;
+
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -39,7 +41,7 @@ public final class LogitsDump {
       out.writeInt(steps);
       out.writeInt(vocab);
       for (int s = 0; s < steps; s++) {
-        logits = seq.forward(new int[] {argmax(logits)}, false);
+        logits = seq.forward(new int[] {Sampler.argmax(logits)}, false);
         for (float f : logits) {
           out.writeFloat(f);
         }
@@ -74,21 +76,11 @@ public final class LogitsDump {
             Locale.ROOT,
             "step %d: tokens %d %d, max |diff| / max |logit| = %.2e%n",
             s,
-            argmax(p),
-            argmax(q),
+            Sampler.argmax(p),
+            Sampler.argmax(q),
             diff / max);
       }
       System.out.printf(Locale.ROOT, "worst %.2e (tolerance 1e-4)%n", worst);
     }
-  }
-
-  private static int argmax(float[] v) {
-    int best = 0;
-    for (int i = 1; i < v.length; i++) {
-      if (v[i] > v[best]) {
-        best = i;
-      }
-    }
-    return best;
   }
 }

@@ -1,5 +1,7 @@
 package dev.fathom.drafters.engine;
 
+import dev.fathom.drafters.sampling.Sampler;
+
 import java.nio.file.Path;
 
 /**
@@ -44,8 +46,8 @@ public final class WordsAgreement {
           scale = Math.max(scale, Math.abs(la[j]));
           diff = Math.max(diff, Math.abs(la[j] - lb[j]));
         }
-        int ta = argmax(la);
-        boolean same = ta == argmax(lb);
+        int ta = Sampler.argmax(la);
+        boolean same = ta == Sampler.argmax(lb);
         agree += same ? 1 : 0;
         worst = Math.max(worst, diff / scale);
         sum += diff / scale;
@@ -60,15 +62,5 @@ public final class WordsAgreement {
               + " %.4f of the largest logit%n",
           steps, agree, sum / steps, worst);
     }
-  }
-
-  private static int argmax(float[] logits) {
-    int best = 0;
-    for (int j = 1; j < logits.length; j++) {
-      if (logits[j] > logits[best]) {
-        best = j;
-      }
-    }
-    return best;
   }
 }

@@ -1,5 +1,7 @@
 package dev.fathom.drafters.tensor;
 
+import dev.fathom.drafters.sampling.Sampler;
+
 import static dev.fathom.drafters.tensor.LittleEndian.f16;
 import static dev.fathom.drafters.tensor.VectorShapes.F;
 import static dev.fathom.drafters.tensor.VectorShapes.L;
@@ -134,7 +136,7 @@ public final class DecodeBreakdown {
               if (seq.length() > 200) {
                 seq.truncate(8);
               }
-              logits = seq.forward(new int[] {argmax(logits)}, false);
+              logits = seq.forward(new int[] {Sampler.argmax(logits)}, false);
             } else if (v.startsWith("a")) {
               for (int i = 0; i < copies.size(); i++) {
                 M m = copies.get(i);
@@ -562,15 +564,5 @@ public final class DecodeBreakdown {
                       jdk.incubator.vector.ByteVector.SPECIES_512, w, i + 192, VectorShapes.LE));
     }
     return acc.reduceLanes(VectorOperators.ADD);
-  }
-
-  private static int argmax(float[] v) {
-    int best = 0;
-    for (int i = 1; i < v.length; i++) {
-      if (v[i] > v[best]) {
-        best = i;
-      }
-    }
-    return best;
   }
 }

@@ -1,5 +1,7 @@
 package dev.fathom.drafters.tensor;
 
+import dev.fathom.drafters.sampling.Sampler;
+
 import dev.fathom.drafters.engine.Decoding;
 import dev.fathom.drafters.engine.EngineSettings;
 import dev.fathom.drafters.engine.LlamaEngine;
@@ -53,7 +55,7 @@ public final class DecodePlacement {
         StringBuilder groups = new StringBuilder();
         long g = t1;
         for (int i = 0; i < 64; i++) {
-          logits = seq.forward(new int[] {argmax(logits)}, false);
+          logits = seq.forward(new int[] {Sampler.argmax(logits)}, false);
           if (i % 8 == 7) {
             long now = System.nanoTime();
             groups.append(String.format(Locale.ROOT, " %.1f", (now - g) / 8e6));
@@ -92,15 +94,5 @@ public final class DecodePlacement {
     long oop = u.getInt(holder, (long) u.arrayBaseOffset(Object[].class)) & 0xffffffffL;
     long a = (oop << 3) + 16;
     return String.format(Locale.ROOT, "%x", a & 0xfffff);
-  }
-
-  private static int argmax(float[] v) {
-    int best = 0;
-    for (int i = 1; i < v.length; i++) {
-      if (v[i] > v[best]) {
-        best = i;
-      }
-    }
-    return best;
   }
 }

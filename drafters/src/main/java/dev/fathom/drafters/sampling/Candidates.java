@@ -34,7 +34,7 @@ final class Candidates {
 
   /** Filters {@code l[0 .. vocabSize)} (overwritten with weights when no top-k applies). */
   void filter(float[] l, int vocabSize, GenerationSettings s) {
-    float max = l[Sampler.argmax(l, vocabSize)];
+    float max = l[Sampler.argmax(l, 0, vocabSize)];
     float invT = 1f / s.temperature();
     denseWeights = null;
     if (s.topK() > 0 && s.topK() < vocabSize) {

@@ -76,7 +76,7 @@ public final class Sampler {
   public int sample(float[] logits, int vocabSize, int[] history, int historyLength) {
     float[] l = prepare(logits, vocabSize, history, historyLength);
     if (settings.greedy()) {
-      return argmax(l, vocabSize);
+      return argmax(l, 0, vocabSize);
     }
     candidates.filter(l, vocabSize, settings);
     return candidates.draw(random.nextDouble());
@@ -97,7 +97,7 @@ public final class Sampler {
     float[] l = prepare(logits, vocabSize, history, historyLength);
     float[] p = new float[vocabSize];
     if (settings.greedy()) {
-      p[argmax(l, vocabSize)] = 1f;
+      p[argmax(l, 0, vocabSize)] = 1f;
     } else {
       candidates.filter(l, vocabSize, settings);
       candidates.writeProbabilities(p);
@@ -140,15 +140,24 @@ public final class Sampler {
     return last; // also where rounding leaves the cumulative sum a hair below the total
   }
 
-  /** The arg-max, lowest id on ties (strict {@code >}). */
-  static int argmax(float[] l, int n) {
+  /**
+   * The greedy token: the index of the largest of {@code v[off .. off + n)}, counted from {@code
+   * off}, the lowest on ties (strict {@code >}). Sampling, speculative verification, the GPU checks
+   * and the benchmarks all take their greedy tokens here, so they agree on ties.
+   */
+  public static int argmax(float[] v, int off, int n) {
     int best = 0;
     for (int i = 1; i < n; i++) {
-      if (l[i] > l[best]) {
+      if (v[off + i] > v[off + best]) {
         best = i;
       }
     }
     return best;
+  }
+
+  /** {@link #argmax(float[], int, int)} over the whole array. */
+  public static int argmax(float[] v) {
+    return argmax(v, 0, v.length);
   }
 
   /** Validates, copies the logits into the scratch buffer and applies the repetition penalty. */

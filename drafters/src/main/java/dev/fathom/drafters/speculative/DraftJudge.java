@@ -1,5 +1,7 @@
 package dev.fathom.drafters.speculative;
 
+import dev.fathom.drafters.sampling.Sampler;
+
 /**
  * RAPID's verification rule for one draft (Chen et al., arXiv 2502.20330, §3.2 and Algorithm 1):
  * accept draft {@code x} with probability {@code min(1, p̂(x)/q(x))}, where {@code p̂} is the
@@ -33,8 +35,8 @@ final class DraftJudge {
     if (policy.greedy()) {
       int choice =
           settings.eta() == 0f
-              ? RapidMath.argmax(logits, row, vocab)
-              : RapidMath.argmax(
+              ? Sampler.argmax(logits, row, vocab)
+              : Sampler.argmax(
                   RapidMath.augment(
                       RapidMath.softmax(logits, row, vocab), q, settings.eta(), settings.alpha()),
                   0,
@@ -53,7 +55,7 @@ final class DraftJudge {
   /** The target's own choice at a logits row (a plain step, a bonus token). */
   int pick(float[] logits, int off, IntList history) {
     if (policy.greedy()) {
-      return RapidMath.argmax(logits, off, vocab);
+      return Sampler.argmax(logits, off, vocab);
     }
     return policy.sample(logits, off, vocab, history.raw(), history.size());
   }

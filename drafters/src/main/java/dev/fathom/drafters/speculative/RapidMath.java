@@ -81,17 +81,6 @@ final class RapidMath {
     return out;
   }
 
-  /** Index of the largest value, the lowest index on ties. */
-  static int argmax(float[] v, int off, int n) {
-    int best = 0;
-    for (int i = 1; i < n; i++) {
-      if (v[off + i] > v[off + best]) {
-        best = i;
-      }
-    }
-    return best;
-  }
-
   /** Draws an index from a distribution summing to 1 (the last non-zero one on rounding). */
   static int draw(float[] probs, RandomGenerator rng) {
     double u = rng.nextDouble();

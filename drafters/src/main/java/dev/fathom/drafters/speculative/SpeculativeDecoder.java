@@ -3,6 +3,7 @@ package dev.fathom.drafters.speculative;
 import dev.fathom.drafters.engine.Decoding;
 import dev.fathom.drafters.engine.Sequence;
 import dev.fathom.drafters.lm.Generation.StopReason;
+import dev.fathom.drafters.sampling.Sampler;
 import java.util.Set;
 
 /**
@@ -224,7 +225,7 @@ public final class SpeculativeDecoder {
       while (true) {
         int x;
         if (policy.greedy()) {
-          x = RapidMath.argmax(logits, 0, vocab);
+          x = Sampler.argmax(logits, 0, vocab);
           q[g] = settings.eta() > 0 ? RapidMath.softmax(logits, 0, vocab) : null;
         } else {
           q[g] = policy.probabilities(logits, 0, vocab, draftHistory.raw(), draftHistory.size());

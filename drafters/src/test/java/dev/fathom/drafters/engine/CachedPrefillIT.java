@@ -3,6 +3,7 @@ package dev.fathom.drafters.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fathom.drafters.sampling.Sampler;
 import dev.fathom.memory.KvCache;
 import dev.fathom.memory.PrefixCache;
 import java.util.Arrays;
@@ -29,7 +30,7 @@ class CachedPrefillIT {
     LlamaSequence seq = engine.newSequence();
     float[] logits = seq.forward(new int[] {1}, false);
     for (int i = 1; i < story.length; i++) {
-      story[i] = LlamaModelIT.argmax(logits, 0, vocab);
+      story[i] = Sampler.argmax(logits, 0, vocab);
       logits = seq.forward(new int[] {story[i]}, false);
     }
     fresh = engine.newSequence().forward(story, true);
@@ -102,7 +103,6 @@ class CachedPrefillIT {
       worst = Math.max(worst, Math.abs(want[wOff + i] - got[gOff + i]));
     }
     assertTrue(worst <= 1e-4f * Math.max(1, max), where + ": logits differ by " + worst);
-    assertEquals(
-        LlamaModelIT.argmax(want, wOff, vocab), LlamaModelIT.argmax(got, gOff, vocab), where);
+    assertEquals(Sampler.argmax(want, wOff, vocab), Sampler.argmax(got, gOff, vocab), where);
   }
 }

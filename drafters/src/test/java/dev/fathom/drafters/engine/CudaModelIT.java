@@ -9,6 +9,7 @@ import dev.fathom.drafters.compute.ComputeBackends;
 import dev.fathom.drafters.compute.cuda.CudaBackend;
 import dev.fathom.drafters.compute.cuda.CudaDevice;
 import dev.fathom.drafters.gguf.GgufFile;
+import dev.fathom.drafters.sampling.Sampler;
 import dev.fathom.drafters.tensor.KernelBackend;
 import dev.fathom.memory.KvCache;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ class CudaModelIT {
       float[] logits = model.forward(cache, LlamaModelIT.PROMPT, false, null);
       int[] out = new int[tokens];
       for (int i = 0; i < tokens; i++) {
-        out[i] = LlamaModelIT.argmax(logits, 0, logits.length);
+        out[i] = Sampler.argmax(logits, 0, logits.length);
         logits = model.forward(cache, new int[] {out[i]}, false, null);
       }
       return out;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.fathom.drafters.lm.Generation.StopReason;
+import dev.fathom.drafters.sampling.Sampler;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -51,14 +52,6 @@ class DecodingTest {
     }
   }
 
-  private static int argmax(float[] l) {
-    int best = 0;
-    for (int i = 1; i < l.length; i++) {
-      best = l[i] > l[best] ? i : best;
-    }
-    return best;
-  }
-
   @Test
   void prefillRunsChunksOfAtMostTheLimitInOrder() {
     int[] prompt = new int[2 * Decoding.PREFILL_CHUNK + 3];
@@ -72,7 +65,7 @@ class DecodingTest {
     assertEquals(1, seq.passes.get(0)[0]);
     assertEquals(2, seq.passes.get(2).length);
     assertEquals(prompt.length - 1, seq.length());
-    assertEquals(prompt.length - 1, argmax(logits), "logits of the last pass");
+    assertEquals(prompt.length - 1, Sampler.argmax(logits), "logits of the last pass");
     assertThrows(IllegalArgumentException.class, () -> Decoding.prefill(seq, prompt, 5, 5));
   }
 
@@ -86,7 +79,7 @@ class DecodingTest {
             seq,
             logits,
             4,
-            DecodingTest::argmax,
+            Sampler::argmax,
             t -> {
               got.add(t);
               return null;
@@ -102,7 +95,7 @@ class DecodingTest {
     Scripted seq = new Scripted(5);
     StopReason full =
         Decoding.decode(
-            seq, Decoding.prefill(seq, new int[] {1, 2, 3}), 50, DecodingTest::argmax, t -> null);
+            seq, Decoding.prefill(seq, new int[] {1, 2, 3}), 50, Sampler::argmax, t -> null);
     assertEquals(StopReason.CONTEXT_FULL, full);
     assertEquals(5, seq.length());
 
@@ -112,12 +105,12 @@ class DecodingTest {
             other,
             Decoding.prefill(other, new int[] {1}),
             50,
-            DecodingTest::argmax,
+            Sampler::argmax,
             t -> t == 3 ? StopReason.EOS : null);
     assertEquals(StopReason.EOS, eos);
     assertEquals(3, other.length(), "the stopping token is not run");
     assertThrows(
         IllegalArgumentException.class,
-        () -> Decoding.decode(other, new float[1], 0, DecodingTest::argmax, t -> null));
+        () -> Decoding.decode(other, new float[1], 0, Sampler::argmax, t -> null));
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fathom.drafters.sampling.Sampler;
 import dev.fathom.memory.H2oPolicy;
 import dev.fathom.memory.KvCache;
 import dev.fathom.memory.RopeShift;
@@ -64,7 +65,7 @@ class EvictingSequenceIT {
         new EvictingSequence(engine.newSequence(), new StreamingLlmPolicy(4), 32);
     float[] logits = tight.forward(prompt, false);
     for (int i = 0; i < 200; i++) {
-      logits = tight.forward(new int[] {LlamaModelIT.argmax(logits, 0, logits.length)}, false);
+      logits = tight.forward(new int[] {Sampler.argmax(logits, 0, logits.length)}, false);
       assertTrue(tight.length() <= 32);
     }
     assertEquals(205 - 32, tight.evicted() + (32 - tight.length()));
@@ -82,7 +83,7 @@ class EvictingSequenceIT {
     EvictingSequence h2o = new EvictingSequence(inner, new H2oPolicy(0.5), 32);
     float[] logits = h2o.forward(LlamaModelIT.PROMPT, false);
     for (int i = 0; i < 100; i++) {
-      logits = h2o.forward(new int[] {LlamaModelIT.argmax(logits, 0, logits.length)}, false);
+      logits = h2o.forward(new int[] {Sampler.argmax(logits, 0, logits.length)}, false);
       assertTrue(h2o.length() <= 32);
     }
     assertTrue(h2o.evicted() > 0);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import dev.fathom.drafters.compute.ComputeBackend;
 import dev.fathom.drafters.compute.ComputeBackends;
 import dev.fathom.drafters.gguf.GgufFile;
+import dev.fathom.drafters.sampling.Sampler;
 import dev.fathom.memory.KvCache;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -38,23 +39,13 @@ class LlamaModelIT {
     file.close();
   }
 
-  static int argmax(float[] a, int off, int n) {
-    int best = 0;
-    for (int i = 1; i < n; i++) {
-      if (a[off + i] > a[off + best]) {
-        best = i;
-      }
-    }
-    return best;
-  }
-
   @Test
   void greedyContinuationMatchesLlama2cOneTokenAtATime() {
     KvCache cache = model.newCache();
     float[] logits = model.forward(cache, PROMPT, false, null);
     int[] out = new int[CONTINUATION.length];
     for (int i = 0; i < out.length; i++) {
-      out[i] = argmax(logits, 0, logits.length);
+      out[i] = Sampler.argmax(logits);
       logits = model.forward(cache, new int[] {out[i]}, false, null);
     }
     assertArrayEquals(CONTINUATION, out);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fathom.drafters.sampling.Sampler;
 import dev.fathom.memory.RopeShift;
 import dev.fathom.memory.SnapKvPolicy;
 import org.junit.jupiter.api.AfterAll;
@@ -30,7 +31,7 @@ class SnapKvSequenceIT {
     tokens[0] = 1;
     float[] logits = s.forward(new int[] {1}, false);
     for (int i = 1; i < n; i++) {
-      tokens[i] = LlamaModelIT.argmax(logits, 0, logits.length);
+      tokens[i] = Sampler.argmax(logits, 0, logits.length);
       logits = s.forward(new int[] {tokens[i]}, false);
     }
     return tokens;
@@ -72,7 +73,7 @@ class SnapKvSequenceIT {
     EvictingSequence snap = new EvictingSequence(inner, new SnapKvPolicy(8, 5), 48);
     float[] logits = snap.forward(new int[] {1}, false);
     for (int i = 0; i < 150; i++) {
-      logits = snap.forward(new int[] {LlamaModelIT.argmax(logits, 0, logits.length)}, false);
+      logits = snap.forward(new int[] {Sampler.argmax(logits, 0, logits.length)}, false);
       assertTrue(snap.length() <= 48);
     }
     assertEquals(151 - 48, snap.evicted() + (48 - snap.length()));

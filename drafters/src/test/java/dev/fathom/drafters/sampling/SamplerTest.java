@@ -36,6 +36,14 @@ class SamplerTest {
   }
 
   @Test
+  void argmaxTakesTheFirstLargestWithinItsRange() {
+    float[] v = {9f, 0f, 1f, 3f, 3f, -1f, 7f};
+    assertEquals(0, Sampler.argmax(v));
+    assertEquals(2, Sampler.argmax(v, 1, 5), "counted from the offset, the lowest on ties");
+    assertEquals(0, Sampler.argmax(v, 5, 1));
+  }
+
+  @Test
   void greedyTakesTheArgmaxAndTheLowestIdOnTies() {
     Sampler s = new Sampler(GenerationSettings.GREEDY);
     assertEquals(2, s.sample(new float[] {1f, 3f, 5f, 4f}));

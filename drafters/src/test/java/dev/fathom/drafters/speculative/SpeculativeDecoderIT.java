@@ -9,6 +9,7 @@ import dev.fathom.drafters.engine.LlamaEngine;
 import dev.fathom.drafters.engine.LlamaSequence;
 import dev.fathom.drafters.engine.Sequence;
 import dev.fathom.drafters.lm.Generation.StopReason;
+import dev.fathom.drafters.sampling.Sampler;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -63,7 +64,7 @@ class SpeculativeDecoderIT {
     int[] out = new int[max];
     int n = 0;
     while (n < max) {
-      int t = RapidMath.argmax(logits, 0, s.vocabularySize());
+      int t = Sampler.argmax(logits, 0, s.vocabularySize());
       out[n++] = t;
       if (stops.contains(t) || s.length() >= Math.min(capacity, s.capacity())) {
         break;

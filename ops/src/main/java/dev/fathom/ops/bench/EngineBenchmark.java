@@ -2,6 +2,7 @@ package dev.fathom.ops.bench;
 
 import dev.fathom.drafters.engine.Decoding;
 import dev.fathom.drafters.engine.LlamaSequence;
+import dev.fathom.drafters.sampling.Sampler;
 import java.util.function.Supplier;
 
 /**
@@ -54,7 +55,7 @@ public final class EngineBenchmark {
       float[] logits = Decoding.prefill(sequence, prompt);
       long t1 = System.nanoTime();
       // decodeTokens forward passes: the loop chooses one token more than it runs.
-      Decoding.decode(sequence, logits, decodeTokens + 1, EngineBenchmark::argmax, token -> null);
+      Decoding.decode(sequence, logits, decodeTokens + 1, Sampler::argmax, token -> null);
       return new long[] {t1 - t0, System.nanoTime() - t1};
     };
   }
@@ -137,15 +138,5 @@ public final class EngineBenchmark {
       ids[i] = 3 + (int) ((i * 7919L + 13) % span);
     }
     return ids;
-  }
-
-  static int argmax(float[] logits) {
-    int best = 0;
-    for (int i = 1; i < logits.length; i++) {
-      if (logits[i] > logits[best]) {
-        best = i;
-      }
-    }
-    return best;
   }
 }

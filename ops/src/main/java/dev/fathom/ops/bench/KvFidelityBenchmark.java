@@ -3,6 +3,7 @@ package dev.fathom.ops.bench;
 import dev.fathom.drafters.engine.EvictingSequence;
 import dev.fathom.drafters.engine.LlamaEngine;
 import dev.fathom.drafters.engine.Sequence;
+import dev.fathom.drafters.sampling.Sampler;
 import dev.fathom.drafters.tokenizer.Tokenizers;
 import dev.fathom.memory.KvEvictionPolicy;
 import dev.fathom.memory.TokenSpan;
@@ -102,7 +103,7 @@ public final class KvFidelityBenchmark {
             p < textTokens;
             p++) { // the first prediction made after an eviction
           kl += kl(full[p], got[p], vocab);
-          agree += argmax(full[p]) == argmax(got[p]) ? 1 : 0;
+          agree += Sampler.argmax(full[p]) == Sampler.argmax(got[p]) ? 1 : 0;
           scored++;
         }
         int same = 0;
@@ -136,7 +137,7 @@ public final class KvFidelityBenchmark {
     int[] greedy = new int[continuation];
     long t0 = System.nanoTime();
     for (int i = 0; i < continuation; i++) {
-      greedy[i] = argmax(logits);
+      greedy[i] = Sampler.argmax(logits);
       if (i + 1 < continuation) {
         logits = seq.forward(new int[] {greedy[i]}, false);
       }
@@ -155,9 +156,5 @@ public final class KvFidelityBenchmark {
       }
     }
     return kl;
-  }
-
-  private static int argmax(float[] a) {
-    return EngineBenchmark.argmax(a);
   }
 }

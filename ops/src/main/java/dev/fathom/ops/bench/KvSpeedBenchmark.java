@@ -4,6 +4,7 @@ import dev.fathom.drafters.engine.Decoding;
 import dev.fathom.drafters.engine.EvictingSequence;
 import dev.fathom.drafters.engine.LlamaEngine;
 import dev.fathom.drafters.engine.Sequence;
+import dev.fathom.drafters.sampling.Sampler;
 import dev.fathom.memory.KvEvictionPolicy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -91,7 +92,7 @@ public final class KvSpeedBenchmark {
     float[] logits = Decoding.prefill(seq, input);
     long t1 = System.nanoTime();
     for (int i = 0; i < decodeTokens; i++) {
-      int next = EngineBenchmark.argmax(logits);
+      int next = Sampler.argmax(logits);
       if (i + 1 < decodeTokens) {
         logits = seq.forward(new int[] {next}, false);
       }

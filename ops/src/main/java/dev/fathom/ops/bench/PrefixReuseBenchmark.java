@@ -3,6 +3,7 @@ package dev.fathom.ops.bench;
 import dev.fathom.drafters.engine.CachedPrefill;
 import dev.fathom.drafters.engine.LlamaEngine;
 import dev.fathom.drafters.engine.LlamaSequence;
+import dev.fathom.drafters.sampling.Sampler;
 import dev.fathom.memory.PrefixCache;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -110,7 +111,7 @@ public final class PrefixReuseBenchmark {
         }
         long t0 = System.nanoTime();
         CachedPrefill.Result res = CachedPrefill.prefill(cache, seq, second);
-        EngineBenchmark.argmax(res.logits());
+        Sampler.argmax(res.logits());
         long t = System.nanoTime() - t0;
         CachedPrefill.release(cache, seq, second, res);
         if (r >= 0) {

@@ -4,6 +4,7 @@ import dev.fathom.drafters.engine.Decoding;
 import dev.fathom.drafters.engine.EngineSettings;
 import dev.fathom.drafters.engine.LlamaSequence;
 import dev.fathom.drafters.local.LocalLanguageModel;
+import dev.fathom.drafters.sampling.Sampler;
 import dev.fathom.drafters.speculative.RapidSettings;
 import dev.fathom.ops.bench.EngineBenchmark;
 import dev.fathom.ops.bench.PhaseTimes;
@@ -57,7 +58,7 @@ final class EngineSteps {
           seq,
           logits,
           n,
-          EngineSteps::argmax,
+          Sampler::argmax,
           token -> {
             generated[count[0]++] = token;
             return null;
@@ -164,15 +165,5 @@ final class EngineSteps {
       out.put("identical_prompts", r.identical());
       out.put("lossless", r.identical() == prompts);
     }
-  }
-
-  static int argmax(float[] logits) {
-    int best = 0;
-    for (int i = 1; i < logits.length; i++) {
-      if (logits[i] > logits[best]) {
-        best = i;
-      }
-    }
-    return best;
   }
 }

@@ -16,9 +16,4 @@ class EngineBenchmarkTest {
     int[] big = EngineBenchmark.promptTokens(4096, 151_936);
     assertTrue(Arrays.stream(big).allMatch(t -> t >= 3 && t < 32_000));
   }
-
-  @Test
-  void argmaxTakesTheFirstLargest() {
-    assertEquals(2, EngineBenchmark.argmax(new float[] {0f, 1f, 3f, 3f, -1f}));
-  }
 }
