@@ -28,14 +28,29 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The sum uses the Vector API with four independent accumulators, so the loop is limited by the
  * loads, not by the latency of one dependent add chain. Longs keep the sum exact, so the vector
- * kernel can be checked against {@link #sumScalar} bit for bit.
+ * kernels can be checked against {@link #sumScalar} bit for bit.
+ *
+ * <p>Passes take turns reading each thread's slice as 1, 2 or 4 sequential streams at once (its
+ * halves or quarters in lockstep): on the 2-vCPU EPYC development machine one thread read more as
+ * two or four streams than as one (docs/performance.md, "A bandwidth probe that bounds"), and the
+ * engine's Q8_0 decode walks two streams per thread, so a one-stream probe could read less than the
+ * decoder moved. Each worker times its own sum: a pass lasts from the first worker's start to the
+ * last one's end, so a coordinating thread that the operating system deschedules while the workers
+ * run cannot shorten it (two workers and the timing thread share two cores here; a harness that
+ * timed on that thread read up to 650 GB/s).
  */
 public final class BandwidthProbe {
   /** 512 MiB: well beyond any last-level cache, so every pass reads DRAM. */
   public static final long DEFAULT_BYTES = 512L << 20;
 
-  /** Each pass takes tens of milliseconds; the best of ten rides out a noisy, shared machine. */
-  public static final int DEFAULT_PASSES = 10;
+  /**
+   * Each pass takes tens of milliseconds; the best of twelve (four for each stream count) rides out
+   * a noisy, shared machine.
+   */
+  public static final int DEFAULT_PASSES = 12;
+
+  /** The stream counts per thread that passes take in turn. */
+  static final int[] STREAMS = {1, 2, 4};
 
   private static final VectorSpecies<Long> SPECIES = LongVector.SPECIES_PREFERRED;
   private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
@@ -47,11 +62,15 @@ public final class BandwidthProbe {
    * @param bytes size of the region summed in each pass
    * @param threads threads that read it together
    * @param passes passes measured (the best one counts)
+   * @param streams sequential streams per thread in the best pass (1, 2 or 4)
    */
-  public record Result(double bytesPerSecond, long bytes, int threads, int passes) {
+  public record Result(double bytesPerSecond, long bytes, int threads, int passes, int streams) {
     public Result {
       if (!(bytesPerSecond > 0)) {
         throw new IllegalArgumentException("bytesPerSecond must be > 0, got " + bytesPerSecond);
+      }
+      if (streams != 1 && streams != 2 && streams != 4) {
+        throw new IllegalArgumentException("streams must be 1, 2 or 4, got " + streams);
       }
     }
 
@@ -103,14 +122,16 @@ public final class BandwidthProbe {
         throw new IllegalStateException("the bandwidth probe's process ran over two minutes");
       }
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-      if (p.exitValue() != 0 || out.isEmpty()) {
+      String[] fields = out.split(" ");
+      if (p.exitValue() != 0 || fields.length != 2) {
         throw new IllegalStateException(
             "the bandwidth probe's process failed (exit "
                 + p.exitValue()
                 + "): "
                 + String.join(" | ", Files.readAllLines(log)));
       }
-      return new Result(Double.parseDouble(out), bytes, threads, passes);
+      return new Result(
+          Double.parseDouble(fields[0]), bytes, threads, passes, Integer.parseInt(fields[1]));
     } catch (IOException | NumberFormatException e) {
       throw new IllegalStateException("cannot run the bandwidth probe's process: " + e, e);
     } catch (InterruptedException e) {
@@ -125,17 +146,18 @@ public final class BandwidthProbe {
 
   /**
    * The child of {@link #measureInOwnProcess}: arguments bytes, threads and passes; prints the best
-   * pass's bytes per second.
+   * pass's bytes per second and its streams per thread.
    */
   public static void main(String[] args) {
     Result r =
         measure(Long.parseLong(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]));
-    System.out.println(r.bytesPerSecond());
+    System.out.println(r.bytesPerSecond() + " " + r.streams());
   }
 
   /**
-   * Sums a {@code bytes}-sized off-heap region with {@code threads} threads, {@code passes} times,
-   * and returns the best pass's bytes per second.
+   * Sums a {@code bytes}-sized off-heap region with {@code threads} threads, {@code passes} times
+   * (pass {@code p} reads {@code STREAMS[p % 3]} streams per thread), and returns the best pass's
+   * bytes per second.
    */
   public static Result measure(long bytes, int threads, int passes) {
     if (bytes < 1 << 20 || bytes > 64L << 30) {
@@ -160,22 +182,35 @@ public final class BandwidthProbe {
       MemorySegment warm = region.asSlice(0, 1 << 16);
       long sink = 0;
       for (int i = 0; i < 20_000; i++) {
-        sink += sumVector(warm, 0, warm.byteSize() / Long.BYTES);
+        for (int streams : STREAMS) {
+          sink += sum(streams, warm, 0, warm.byteSize() / Long.BYTES);
+        }
       }
       blackhole = sink;
       double best = 0;
+      int bestStreams = 1;
       for (int p = 0; p < passes; p++) {
-        best = Math.max(best, onePass(region, threads, pool));
+        int streams = STREAMS[p % STREAMS.length];
+        double rate = onePass(region, threads, streams, pool);
+        if (rate > best) {
+          best = rate;
+          bestStreams = streams;
+        }
       }
-      return new Result(best, longs * Long.BYTES, threads, passes);
+      return new Result(best, longs * Long.BYTES, threads, passes, bestStreams);
     }
   }
 
-  /** Bytes per second of one pass: all threads start together, the slowest one ends it. */
-  private static double onePass(MemorySegment region, int threads, ExecutorService pool) {
+  /**
+   * Bytes per second of one pass with {@code streams} streams per thread: the threads start
+   * together, and the pass runs from the first one's start to the last one's end, each timed by
+   * itself.
+   */
+  private static double onePass(
+      MemorySegment region, int threads, int streams, ExecutorService pool) {
     long longs = region.byteSize() / Long.BYTES;
-    CyclicBarrier start = new CyclicBarrier(threads + 1);
-    List<Future<Long>> parts = new ArrayList<>(threads);
+    CyclicBarrier start = new CyclicBarrier(threads);
+    List<Future<long[]>> parts = new ArrayList<>(threads);
     for (int t = 0; t < threads; t++) {
       long from = longs * t / threads;
       long to = longs * (t + 1) / threads;
@@ -183,19 +218,23 @@ public final class BandwidthProbe {
           pool.submit(
               () -> {
                 start.await();
-                return sumVector(region, from, to);
+                long begin = System.nanoTime();
+                long sum = sum(streams, region, from, to);
+                return new long[] {begin, System.nanoTime(), sum};
               }));
     }
     try {
-      start.await();
-      long t0 = System.nanoTime();
+      long first = Long.MAX_VALUE;
+      long last = Long.MIN_VALUE;
       long sink = 0;
-      for (Future<Long> f : parts) {
-        sink += f.get();
+      for (Future<long[]> f : parts) {
+        long[] part = f.get();
+        first = Math.min(first, part[0]);
+        last = Math.max(last, part[1]);
+        sink += part[2];
       }
-      long elapsed = System.nanoTime() - t0;
       blackhole = sink;
-      return region.byteSize() * 1e9 / Math.max(1, elapsed);
+      return region.byteSize() * 1e9 / Math.max(1, last - first);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("bandwidth probe interrupted", e);
@@ -233,7 +272,75 @@ public final class BandwidthProbe {
     return sum + sumScalar(region, i, to);
   }
 
-  /** The scalar reference of {@link #sumVector}. */
+  /** The sum of the longs at {@code from..to-1}, read as {@code streams} (1, 2 or 4) streams. */
+  static long sum(int streams, MemorySegment region, long from, long to) {
+    return switch (streams) {
+      case 1 -> sumVector(region, from, to);
+      case 2 -> sumTwoStreams(region, from, to);
+      case 4 -> sumFourStreams(region, from, to);
+      default -> throw new IllegalArgumentException("streams must be 1, 2 or 4, got " + streams);
+    };
+  }
+
+  /**
+   * {@link #sumVector} reading the two halves of {@code from..to-1} side by side, two vectors from
+   * each per step; the longs the halves leave over are summed at the end.
+   */
+  static long sumTwoStreams(MemorySegment region, long from, long to) {
+    int lanes = SPECIES.length();
+    long half = (to - from) / 2 / (2L * lanes) * (2L * lanes);
+    LongVector a0 = LongVector.zero(SPECIES);
+    LongVector a1 = a0;
+    LongVector a2 = a0;
+    LongVector a3 = a0;
+    long second = half * Long.BYTES;
+    long vector = (long) lanes * Long.BYTES;
+    for (long i = from; i < from + half; i += 2L * lanes) {
+      long off = i * Long.BYTES;
+      a0 = a0.add(LongVector.fromMemorySegment(SPECIES, region, off, ByteOrder.nativeOrder()));
+      a1 =
+          a1.add(
+              LongVector.fromMemorySegment(SPECIES, region, off + vector, ByteOrder.nativeOrder()));
+      a2 =
+          a2.add(
+              LongVector.fromMemorySegment(SPECIES, region, off + second, ByteOrder.nativeOrder()));
+      a3 =
+          a3.add(
+              LongVector.fromMemorySegment(
+                  SPECIES, region, off + second + vector, ByteOrder.nativeOrder()));
+    }
+    long sum = a0.add(a1).add(a2).add(a3).reduceLanes(VectorOperators.ADD);
+    return sum + sumScalar(region, from + 2 * half, to);
+  }
+
+  /**
+   * {@link #sumVector} reading the four quarters of {@code from..to-1} side by side, one vector
+   * from each per step; the longs the quarters leave over are summed at the end.
+   */
+  static long sumFourStreams(MemorySegment region, long from, long to) {
+    int lanes = SPECIES.length();
+    long quarter = (to - from) / 4 / lanes * lanes;
+    LongVector a0 = LongVector.zero(SPECIES);
+    LongVector a1 = a0;
+    LongVector a2 = a0;
+    LongVector a3 = a0;
+    long q = quarter * Long.BYTES;
+    for (long i = from; i < from + quarter; i += lanes) {
+      long off = i * Long.BYTES;
+      a0 = a0.add(LongVector.fromMemorySegment(SPECIES, region, off, ByteOrder.nativeOrder()));
+      a1 = a1.add(LongVector.fromMemorySegment(SPECIES, region, off + q, ByteOrder.nativeOrder()));
+      a2 =
+          a2.add(
+              LongVector.fromMemorySegment(SPECIES, region, off + 2 * q, ByteOrder.nativeOrder()));
+      a3 =
+          a3.add(
+              LongVector.fromMemorySegment(SPECIES, region, off + 3 * q, ByteOrder.nativeOrder()));
+    }
+    long sum = a0.add(a1).add(a2).add(a3).reduceLanes(VectorOperators.ADD);
+    return sum + sumScalar(region, from + 4 * quarter, to);
+  }
+
+  /** The scalar reference of {@link #sumVector} and the stream forms. */
   static long sumScalar(MemorySegment region, long from, long to) {
     long sum = 0;
     for (long i = from; i < to; i++) {

@@ -14,7 +14,8 @@ import java.util.Map;
  * @param decodeTokens greedy tokens decoded after it
  * @param fathom Fathom's throughput
  * @param bytesPerToken bytes of weights a decode step reads (every matrix once)
- * @param bandwidth this machine's measured read bandwidth with {@code threads} threads
+ * @param bandwidth this machine's measured read bandwidth with {@code threads} threads, measured
+ *     just before this row
  * @param llamaCpp llama.cpp's throughput on the same file and tokens, or null when not asked for or
  *     unavailable
  * @param llamaCppError why llama.cpp was asked for but has no numbers, or null
@@ -70,10 +71,11 @@ public record EngineBenchReport(
 
   /**
    * {@code {"model", "machine", "threads", "prompt_tokens", "decode_tokens", "method",
-   * "prefill_tok_s", "decode_tok_s", "bytes_per_token", "bandwidth_gb_s", "fraction_of_bound"}},
-   * plus {@code "llamacpp", "llamacpp_prefill_tok_s", "llamacpp_decode_tok_s",
-   * "llamacpp_fraction_of_bound", "prefill_ratio", "decode_ratio"} (Fathom ÷ llama.cpp) when
-   * llama.cpp ran, or {@code "llamacpp_error"} when it was asked for and could not.
+   * "prefill_tok_s", "decode_tok_s", "bytes_per_token", "bandwidth_gb_s", "bandwidth_streams",
+   * "fraction_of_bound"}}, plus {@code "llamacpp", "llamacpp_prefill_tok_s",
+   * "llamacpp_decode_tok_s", "llamacpp_fraction_of_bound", "prefill_ratio", "decode_ratio"} (Fathom
+   * ÷ llama.cpp) when llama.cpp ran, or {@code "llamacpp_error"} when it was asked for and could
+   * not.
    */
   public Map<String, Object> toJson() {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -89,6 +91,7 @@ public record EngineBenchReport(
     spread(m, "", fathom);
     m.put("bytes_per_token", bytesPerToken);
     m.put("bandwidth_gb_s", round(bandwidth.gbPerSecond(), 2));
+    m.put("bandwidth_streams", bandwidth.streams());
     m.put("fraction_of_bound", round(fractionOfBound(), 3));
     if (llamaCpp != null) {
       m.put("llamacpp", LlamaCppBenchmark.ARTIFACT);
@@ -140,12 +143,14 @@ public record EngineBenchReport(
         String.format(
             Locale.ROOT,
             "weights read per decoded token: %.1f MiB; measured read bandwidth: %.2f GB/s"
-                + " (%d threads, best of %d passes over %d MiB)%n",
+                + " (%d threads, best of %d passes over %d MiB, %d %s per thread)%n",
             bytesPerToken / 1048576.0,
             bandwidth.gbPerSecond(),
             bandwidth.threads(),
             bandwidth.passes(),
-            bandwidth.bytes() >> 20));
+            bandwidth.bytes() >> 20,
+            bandwidth.streams(),
+            bandwidth.streams() == 1 ? "stream" : "streams"));
     b.append(
         String.format(
             Locale.ROOT,
@@ -172,10 +177,11 @@ public record EngineBenchReport(
           .append(" in its own process on the same file, tokens and threads; medians of")
           .append(" alternating runs)\n");
     }
-    if (fractionOfBound() > 1) {
+    if (fractionOfBound() > 1 || (llamaCpp != null && fractionOfBound(llamaCpp) > 1)) {
       b.append(
-          "(a fraction above 1: the weights fit in the CPU caches, so the memory bound does not"
-              + " apply)\n");
+          "(a fraction above 1: decoding read weights faster than the probe read memory, so the"
+              + " probe's figure is no bound here: either the weights fit in the CPU caches, or"
+              + " memory was slower while the probe ran; run again on a quieter machine)\n");
     }
     if (llamaCppError != null) {
       b.append("llama.cpp: not measured: ").append(llamaCppError).append('\n');

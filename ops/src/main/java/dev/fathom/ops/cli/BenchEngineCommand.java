@@ -28,9 +28,9 @@ import picocli.CommandLine.Option;
     description = {
       "Time Fathom's engine on a GGUF model: prefill of a --prompt-tokens prompt (forward"
           + " passes of at most 256 positions, as in generation), then --decode-tokens greedy tokens one forward pass each (warm-up runs for"
-          + " 2 s, at least one, then the median of --runs timed runs). Also measures this machine's memory read bandwidth and reports"
-          + " the fraction of the bandwidth bound decoding reaches (decode tok/s × bytes of"
-          + " weights per token ÷ bandwidth).",
+          + " 2 s, at least one, then the median of --runs timed runs). Before each row it also measures this machine's memory read"
+          + " bandwidth (in a process of its own) and reports the fraction of the bandwidth bound"
+          + " decoding reaches (decode tok/s × bytes of weights per token ÷ bandwidth).",
       "With --vs-llamacpp, runs llama.cpp ("
           + LlamaCppBenchmark.ARTIFACT
           + ") in a separate java process on the same file, prompt tokens, threads and decoded"
@@ -114,11 +114,13 @@ final class BenchEngineCommand implements Callable<Integer> {
                     + positions
                     + " positions");
           }
-          progress("measuring memory read bandwidth with " + t + " threads");
-          BandwidthProbe.Result bandwidth =
-              BandwidthProbe.measureInOwnProcess(
-                  BandwidthProbe.DEFAULT_BYTES, t, BandwidthProbe.DEFAULT_PASSES);
           for (int p : promptTokens) {
+            // before every row, not once per model: this VM's read rate moved by up to half from
+            // one minute to the next (docs/performance.md, "A bandwidth probe that bounds")
+            progress("measuring memory read bandwidth with " + t + " threads");
+            BandwidthProbe.Result bandwidth =
+                BandwidthProbe.measureInOwnProcess(
+                    BandwidthProbe.DEFAULT_BYTES, t, BandwidthProbe.DEFAULT_PASSES);
             EngineBenchReport report = measure(model, engine, t, p, bandwidth);
             System.out.print(
                 json ? Json.write(report.toJson()) + System.lineSeparator() : report.toText());

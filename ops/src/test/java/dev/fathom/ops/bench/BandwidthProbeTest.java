@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BandwidthProbeTest {
@@ -18,10 +19,12 @@ class BandwidthProbeTest {
       }
       long[][] ranges = {{0, 0}, {0, 1}, {0, 13}, {3, 210}, {1, 703}, {0, 4098}, {7, 5000}};
       for (long[] r : ranges) {
-        assertEquals(
-            BandwidthProbe.sumScalar(s, r[0], r[1]),
-            BandwidthProbe.sumVector(s, r[0], r[1]),
-            "sum of " + r[0] + ".." + r[1]);
+        for (int streams : BandwidthProbe.STREAMS) {
+          assertEquals(
+              BandwidthProbe.sumScalar(s, r[0], r[1]),
+              BandwidthProbe.sum(streams, s, r[0], r[1]),
+              "sum of " + r[0] + ".." + r[1] + " as " + streams + " streams");
+        }
       }
     }
   }
@@ -33,6 +36,17 @@ class BandwidthProbeTest {
     assertEquals(8L << 20, r.bytes());
     assertEquals(2, r.threads());
     assertEquals(r.bytesPerSecond() / 1e9, r.gbPerSecond(), 1e-12);
+    // the first pass reads one stream per thread, the second two
+    assertTrue(r.streams() == 1 || r.streams() == 2, "streams " + r.streams());
+  }
+
+  @Test
+  void passesTakeEveryStreamCountInTurn() {
+    BandwidthProbe.Result r = BandwidthProbe.measure(8L << 20, 1, 3);
+    assertTrue(List.of(1, 2, 4).contains(r.streams()), "streams " + r.streams());
+    assertThrows(IllegalArgumentException.class, () -> BandwidthProbe.sum(3, null, 0, 0));
+    assertThrows(
+        IllegalArgumentException.class, () -> new BandwidthProbe.Result(1e9, 1 << 20, 1, 1, 3));
   }
 
   @Test
@@ -41,6 +55,7 @@ class BandwidthProbeTest {
     assertTrue(r.bytesPerSecond() > 0, "bytes/s " + r.bytesPerSecond());
     assertEquals(8L << 20, r.bytes());
     assertEquals(1, r.threads());
+    assertTrue(r.streams() == 1 || r.streams() == 2, "streams " + r.streams());
   }
 
   @Test

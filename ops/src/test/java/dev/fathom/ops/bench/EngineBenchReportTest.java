@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class EngineBenchReportTest {
   private static final BandwidthProbe.Result BANDWIDTH =
-      new BandwidthProbe.Result(10e9, 512L << 20, 2, 5);
+      new BandwidthProbe.Result(10e9, 512L << 20, 2, 5, 2);
 
   private static EngineBenchReport report(PhaseTimes llamaCpp, String error) {
     return new EngineBenchReport(
@@ -50,12 +50,24 @@ class EngineBenchReportTest {
             "decode_tok_s_max",
             "bytes_per_token",
             "bandwidth_gb_s",
+            "bandwidth_streams",
             "fraction_of_bound"),
         List.copyOf(m.keySet()));
     assertEquals(200.0, m.get("prefill_tok_s"));
     assertEquals(5.0, m.get("decode_tok_s"));
     assertEquals(10.0, m.get("bandwidth_gb_s"));
     assertEquals(0.5, m.get("fraction_of_bound"));
+    assertEquals(2, m.get("bandwidth_streams"));
+    assertTrue(report(null, null).toText().contains("2 streams per thread"));
+  }
+
+  @Test
+  void aFractionAboveOneSaysTheProbeWasNoBound() {
+    assertFalse(report(null, null).toText().contains("no bound"));
+    // llama.cpp at 12 tok/s × 1 GB per token = 12 GB/s, more than the probe's 10
+    String text = report(new PhaseTimes(400, 12, 3), null).toText();
+    assertTrue(text.contains("fraction above 1"), text);
+    assertTrue(text.contains("no bound"), text);
   }
 
   @Test
