@@ -3,7 +3,6 @@ package dev.fathom.drafters.tensor;
 import dev.fathom.drafters.gguf.GgmlType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,7 +21,7 @@ import java.util.concurrent.Future;
  * <pre>
  * java --add-modules=jdk.incubator.vector -Xmx6g \
  *   -cp drafters/target/classes:drafters/target/test-classes:$(ls ~/.m2/repository/org/slf4j/slf4j-api/2.0.17/*.jar) \
- *   dev.fathom.drafters.tensor.TwoThreadDecode pass|apart|split Q4_0|Q8_0
+ *   dev.fathom.drafters.tensor.TwoThreadDecode pass|apart|split Q4_0|Q8_0|Q4_K
  * </pre>
  *
  * <ul>
@@ -36,6 +35,10 @@ import java.util.concurrent.Future;
  *       call: when each thread starts and ends its chunk within the call, then the same with the
  *       sets swapped between the threads ({@code flip}), which tells a slow thread from a slow set.
  * </ul>
+ *
+ * <p>The first round of {@code apart} and {@code split} runs code the JIT has not compiled yet and
+ * is marked as warm-up; {@code pass} warms up for 100 steps per pool, but its first round may
+ * still run code that is not fully compiled (docs/performance.md).
  */
 public final class TwoThreadDecode {
   private static final int LAYERS = 22;
@@ -53,7 +56,7 @@ public final class TwoThreadDecode {
 
   public static void main(String[] args) throws Exception {
     if (args.length != 2) {
-      System.err.println("usage: TwoThreadDecode pass|apart|split Q4_0|Q8_0");
+      System.err.println("usage: TwoThreadDecode pass|apart|split Q4_0|Q8_0|Q4_K");
       System.exit(2);
     }
     GgmlType type = GgmlType.valueOf(args[1]);
@@ -158,7 +161,11 @@ public final class TwoThreadDecode {
           StringBuilder line =
               new StringBuilder(
                   String.format(
-                      Locale.ROOT, "%s 2816x2048, %d thread%s at once:", type, threads,
+                      Locale.ROOT,
+                      "%s%s 2816x2048, %d thread%s at once:",
+                      round == 0 ? "(warm-up) " : "",
+                      type,
+                      threads,
                       threads == 1 ? "" : "s"));
           for (Future<Long> f : timings) {
             long ns = f.get();
@@ -222,8 +229,9 @@ public final class TwoThreadDecode {
           }
           System.out.printf(
               Locale.ROOT,
-              "%s, sets %s: call %.1f µs | caller runs set %d from %.1f to %.1f µs | worker runs"
+              "%s%s, sets %s: call %.1f µs | caller runs set %d from %.1f to %.1f µs | worker runs"
                   + " set %d from %.1f to %.1f µs%n",
+              flip == 0 && round == 0 ? "(warm-up) " : "",
               type,
               flip == 0 ? "in order" : "swapped",
               call / 1e3 / calls,
@@ -238,21 +246,11 @@ public final class TwoThreadDecode {
     }
   }
 
-  /** A matrix of random quants whose block scales are all 0.1 (random f16 bits can be NaN). */
+  /** A native copy of {@link RandomWeights} of {@code type}, as a matrix on {@code parallel}. */
   private static Matrix matrix(
       GgmlType type, int rows, int cols, Arena arena, Random random, Parallel parallel) {
-    if (type != GgmlType.Q4_0 && type != GgmlType.Q8_0) {
-      throw new IllegalArgumentException(type + ": only Q4_0 and Q8_0 (scale first in a block)");
-    }
-    long bytes = type.byteSize(cols) * rows;
-    byte[] b = new byte[Math.toIntExact(bytes)];
-    random.nextBytes(b);
-    MemorySegment data = arena.allocate(bytes, 64);
-    MemorySegment.copy(MemorySegment.ofArray(b), 0, data, 0, bytes);
-    long blockBytes = type.byteSize(type.blockSize());
-    for (long at = 0; at < bytes; at += blockBytes) {
-      data.set(ValueLayout.JAVA_SHORT_UNALIGNED, at, (short) 0x2E66);
-    }
+    MemorySegment weights = RandomWeights.of(type, (long) rows * cols, random);
+    MemorySegment data = arena.allocate(weights.byteSize(), 64).copyFrom(weights);
     return Matrices.of(type, data, rows, cols, parallel, KernelBackend.VECTOR);
   }
 }
